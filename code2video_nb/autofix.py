@@ -1,0 +1,109 @@
+"""Scope-guided auto-fix (the paper's ScopeRefine).
+
+On an error, ask the model to repair only the scope around the failing line (its
+lecture-line block, else its function), grounded with facts read from the installed
+manim; escalate to the whole section, then to regenerating it, each level bounded.
+Every candidate is validated by parsing, the safety check and a dry run — never by
+rendering frames — so a fix costs seconds, not a render.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+from . import coder, prompts
+from .grounding import facts_for_error
+from .model_client import ModelClient
+from .plan import StoryboardSection
+from .render import RenderOutcome
+from .replies import extract_code
+from .scopes import Scope, apply_fix, cut, scope_for_line, section_scope
+
+LEVELS = ("scope", "section", "regenerate")
+
+
+@dataclass
+class FixAttempt:
+    level: str
+    scope: str
+    start: int
+    end: int
+    error: str  # what this attempt set out to fix
+    line: int | None
+    result: str  # "ok", or the error the candidate still had
+    tokens: int
+    seconds: float
+
+
+@dataclass
+class FixReport:
+    code: str
+    ok: bool
+    outcome: RenderOutcome
+    attempts: list[FixAttempt] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "attempts": [asdict(a) for a in self.attempts]}
+
+
+def refine(code: str, failure: RenderOutcome, *, section: StoryboardSection, topic: str,
+           client: ModelClient, check: Callable[[str], RenderOutcome],
+           limits: tuple[int, int, int] = (2, 1, 1)) -> FixReport:
+    """Repair `code` until `check` passes or every level's budget is spent."""
+    report = FixReport(code, False, failure)
+    for level, budget in zip(LEVELS, limits):
+        for _ in range(budget):
+            scope = _scope_for(level, report.code, report.outcome)
+            if scope is None:
+                break  # no narrower scope is known: escalate
+            candidate, tokens, seconds = _ask(level, scope, report, section, topic, client)
+            outcome = check(candidate)
+            report.attempts.append(FixAttempt(level, scope.name, scope.start, scope.end, report.outcome.error,
+                                              report.outcome.line, "ok" if outcome.ok else outcome.error,
+                                              tokens, round(seconds, 3)))
+            if outcome.ok:
+                report.code, report.outcome, report.ok = candidate, outcome, True
+                return report
+            if _made_progress(report.outcome, outcome):
+                report.code, report.outcome = candidate, outcome
+    return report
+
+
+def _scope_for(level: str, code: str, outcome: RenderOutcome) -> Scope | None:
+    if level == "scope":
+        scope = scope_for_line(code, outcome.line)
+        return None if scope.kind == "section" else scope
+    return section_scope(code)
+
+
+def _made_progress(before: RenderOutcome, after: RenderOutcome) -> bool:
+    """Keep a candidate unless it broke the syntax of code that used to parse."""
+    return not (after.error_type == "SyntaxError" and before.error_type != "SyntaxError")
+
+
+def _ask(level, scope, report, section, topic, client) -> tuple[str, int, float]:
+    stage = f"{'code' if level == 'regenerate' else 'fix'}:{section.id}"
+    before, started = _tokens(client, stage), time.monotonic()
+    if level == "regenerate":
+        candidate = coder.write_section_code(client, section, topic, regenerate_error=report.outcome.error)
+    else:
+        reply = client.ask(fix_request(report.code, scope, report.outcome, section.id), stage=stage)
+        candidate = apply_fix(report.code, scope, extract_code(reply))
+    return candidate, _tokens(client, stage) - before, time.monotonic() - started
+
+
+def fix_request(code: str, scope: Scope, outcome: RenderOutcome, section_id: str) -> list[dict]:
+    facts = facts_for_error(outcome.error, code, outcome.line)
+    facts_text = "Facts from the installed manim:\n" + "\n".join(f"- {f}" for f in facts) + "\n" if facts else ""
+    return prompts.messages(
+        "fix", section_id=section_id, line=outcome.line or "unknown", error=outcome.error, facts=facts_text,
+        scope_name=scope.name, start=scope.start, end=scope.end, scope_code=cut(code, scope).rstrip("\n"),
+        section_code=code.rstrip("\n"),
+    )
+
+
+def _tokens(client: ModelClient, stage: str) -> int:
+    usage = client.usage.get(stage)
+    return usage.tokens if usage else 0

@@ -1,0 +1,77 @@
+"""Reply storage: the on-disk reply cache and run cassettes (record and replay).
+
+The cache is keyed by content (model + messages) so an identical request is never
+billed twice. A cassette is keyed by stage, in order, so a recorded run replays even
+after prompt templates change; `code2video demo` replays the bundled one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import defaultdict, deque
+from pathlib import Path
+
+from .errors import ModelError
+from .files import atomic_write_text
+
+CASSETTE_FORMAT = "code2video-cassette"
+
+
+def request_key(model: str, messages: list[dict]) -> str:
+    blob = json.dumps({"model": model, "messages": messages}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class ReplyCache:
+    """One JSON file per request key; safe across threads and resumed runs."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+
+    def get(self, key: str) -> dict | None:
+        path = self.directory / key[:2] / f"{key}.json"
+        try:
+            return json.loads(path.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+
+    def put(self, key: str, entry: dict) -> None:
+        atomic_write_text(self.directory / key[:2] / f"{key}.json", json.dumps(entry))
+
+
+class Cassette:
+    """Interactions of a run, in order. Records while running; replays per stage key."""
+
+    def __init__(self, interactions: list[dict] | None = None):
+        self.interactions = list(interactions or [])
+        self._lock = threading.Lock()
+        self._queues: dict[str, deque] = defaultdict(deque)
+        for item in self.interactions:
+            self._queues[item["stage"]].append(item)
+
+    @classmethod
+    def load(cls, path: Path) -> "Cassette":
+        data = json.loads(Path(path).read_text())
+        if data.get("format") != CASSETTE_FORMAT:
+            raise ModelError(f"{path} is not a code2video cassette (format {data.get('format')!r})")
+        return cls(data["interactions"])
+
+    def record(self, stage: str, model: str, reply: str, usage: dict) -> None:
+        with self._lock:
+            self.interactions.append({"stage": stage, "model": model, "reply": reply, "usage": usage})
+
+    def next_reply(self, stage: str) -> dict:
+        with self._lock:
+            queue = self._queues.get(stage)
+            if not queue:
+                raise ModelError(
+                    f"the recording has no reply left for stage '{stage}'; "
+                    "it was recorded with other options (sections, audience) — rerun with the same ones"
+                )
+            return queue.popleft()
+
+    def save(self, path: Path) -> None:
+        data = {"format": CASSETTE_FORMAT, "version": 1, "interactions": self.interactions}
+        atomic_write_text(Path(path), json.dumps(data, indent=1, ensure_ascii=False))

@@ -1,0 +1,49 @@
+"""Coder: one storyboard section -> one Manim scene file (one request per section)."""
+
+from __future__ import annotations
+
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+from . import prompts
+from .model_client import ModelClient
+from .plan import StoryboardSection
+from .replies import extract_code
+
+MAX_PARALLEL_REQUESTS = 8
+
+
+def scene_class_name(section_id: str) -> str:
+    return "Section" + re.sub(r"\W", "_", str(section_id)).title().replace("_", "") + "Scene"
+
+
+def code_request(section: StoryboardSection, topic: str, *, regenerate_error: str = "") -> list[dict]:
+    steps = "\n".join(f"{k}. {line}\n   Animation: {anim}"
+                      for k, (line, anim) in enumerate(zip(section.lecture_lines, section.animations), 1))
+    request = prompts.messages(
+        "code", topic=topic, section_id=section.id, title=section.title, steps=steps,
+        class_name=scene_class_name(section.id), title_literal=json.dumps(section.title, ensure_ascii=False),
+    )
+    if regenerate_error:
+        request[-1]["content"] += "\n\n" + prompts.render("regenerate", error=regenerate_error).strip()
+    return request
+
+
+def write_section_code(client: ModelClient, section: StoryboardSection, topic: str, *,
+                       regenerate_error: str = "") -> str:
+    reply = client.ask(code_request(section, topic, regenerate_error=regenerate_error), stage=f"code:{section.id}")
+    return extract_code(reply)
+
+
+def write_all(client: ModelClient, sections: list[StoryboardSection], topic: str,
+              on_done=lambda section, code: None) -> dict[str, str]:
+    """Sections in parallel: requests are I/O-bound, so a thread each (bounded)."""
+    workers = max(1, min(len(sections), MAX_PARALLEL_REQUESTS))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="c2v-code") as pool:
+        futures = {s.id: pool.submit(write_section_code, client, s, topic) for s in sections}
+        results = {}
+        for section in sections:
+            results[section.id] = futures[section.id].result()
+            on_done(section, results[section.id])
+    return results

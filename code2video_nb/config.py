@@ -1,0 +1,53 @@
+"""Settings for one engine run, layered: defaults < environment < explicit overrides.
+
+The CLI passes its flags as overrides; the notebook layer passes its traitlets.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+DEFAULT_MODEL = "gpt-4.1"
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "code2video" / "replies"
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str = DEFAULT_MODEL
+    vlm_model: str = DEFAULT_MODEL
+    base_url: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"
+    request_timeout: float = 120.0  # seconds per model request
+    max_retries: int = 4  # 429/5xx/time-outs, with the openai client's own backoff
+    json_reasks: int = 2  # how often a malformed JSON reply is re-asked
+    render_timeout: float = 240.0  # seconds per section render; the scene is killed after
+    fix_attempts: tuple[int, int, int] = (2, 1, 1)  # per level: scope, section, regenerate
+    workers: int = field(default_factory=lambda: os.cpu_count() or 2)
+    cache_dir: Path | None = field(default_factory=_default_cache_dir)
+    trust: bool = False  # run code that fails the static safety check
+
+    @classmethod
+    def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
+        env = os.environ if env is None else env
+        values = {
+            "model": env.get("CODE2VIDEO_MODEL"),
+            "vlm_model": env.get("CODE2VIDEO_VLM_MODEL") or env.get("CODE2VIDEO_MODEL"),
+            "base_url": env.get("OPENAI_BASE_URL"),
+            "cache_dir": Path(env["CODE2VIDEO_CACHE_DIR"]) if env.get("CODE2VIDEO_CACHE_DIR") else None,
+        }
+        values.update(overrides)
+        known = {f.name for f in fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            raise TypeError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        return replace(cls(), **{k: v for k, v in values.items() if v is not None})
+
+    def api_key(self, env: dict | None = None) -> str | None:
+        env = os.environ if env is None else env
+        return env.get(self.api_key_env) or None

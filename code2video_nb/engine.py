@@ -1,0 +1,219 @@
+"""The engine: plan -> code -> check/fix -> render -> export, over one lecture workspace.
+
+The CLI and the notebook magics are thin layers over `Engine`. Every step reads
+what the workspace already holds and skips it, so an interrupted run resumes
+without repeating paid requests or finished renders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import autofix, coder, planner, safety
+from .config import Settings
+from .files import atomic_copy
+from .model_client import ModelClient
+from .plan import Storyboard, StoryboardSection, slugify
+from .render import RenderOutcome, render_file
+from .video import concat_videos, lecture_cues, probe, write_srt
+from .workspace import Workspace
+
+Progress = Callable[[str, str], None]
+
+
+@dataclass
+class SectionResult:
+    id: str
+    ok: bool
+    video: Path | None = None
+    duration: float = 0.0
+    seconds: float = 0.0
+    cached: bool = False
+    fix_attempts: int = 0
+    error: str = ""
+    line: int | None = None
+    log: str = ""
+
+
+@dataclass
+class LectureResult:
+    workspace: Workspace
+    sections: list[SectionResult] = field(default_factory=list)
+    video: Path | None = None
+    subtitles: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[SectionResult]:
+        return [s for s in self.sections if not s.ok]
+
+
+class Engine:
+    def __init__(self, settings: Settings, client: ModelClient, progress: Progress | None = None):
+        self.settings = settings
+        self.client = client
+        self.progress = progress or (lambda stage, message: None)
+
+    # planning and code -------------------------------------------------
+    def plan(self, ws: Workspace, *, audience: str, sections: int, goals: str = "") -> Storyboard:
+        if ws.outline is None:
+            self.progress("plan", "writing the outline")
+            ws.set_plan("outline", planner.make_outline(self.client, ws.state["topic"], audience=audience,
+                                                        sections=sections, goals=goals))
+        if ws.storyboard is None:
+            self.progress("plan", "writing the storyboard")
+            ws.set_plan("storyboard", planner.make_storyboard(self.client, ws.outline))
+        return ws.storyboard
+
+    def write_code(self, ws: Workspace) -> None:
+        missing = [s for s in ws.storyboard.sections if ws.read_code(s.id) is None]
+        if not missing:
+            return
+        self.progress("code", f"writing code for {len(missing)} section(s) in parallel")
+
+        def done(section, code):
+            ws.write_code(section.id, code, "generated")
+            self.progress("code", f"section {section.id} written")
+
+        coder.write_all(self.client, missing, ws.state["topic"], on_done=done)
+
+    # rendering ---------------------------------------------------------
+    def render_all(self, ws: Workspace, quality: str = "preview") -> list[SectionResult]:
+        sections = ws.storyboard.sections
+        workers = max(1, min(self.settings.workers, len(sections)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="c2v-render") as pool:
+            return list(pool.map(lambda s: self.build_section(ws, s, quality), sections))
+
+    def build_section(self, ws: Workspace, section: StoryboardSection, quality: str = "preview") -> SectionResult:
+        """Check, fix if needed, and render one section; unchanged code is not rendered again."""
+        code = ws.read_code(section.id)
+        cached = self._cached(ws, section.id, code, quality)
+        if cached:
+            self.progress("render", f"section {section.id} unchanged, using its {quality}")
+            return cached
+        self.progress("render", f"section {section.id}: rendering ({quality})")
+        started = time.monotonic()
+        outcome = self._render(ws, section.id, code, quality)
+        attempts = 0
+        if not outcome.ok:
+            code, outcome, attempts = self._fix(ws, section, code, outcome, quality)
+        result = self._finish(ws, section.id, code, quality, outcome, attempts, time.monotonic() - started)
+        state = "done" if result.ok else f"failed: {result.error}"
+        self.progress("render", f"section {section.id} {state} ({result.seconds:.1f} s)")
+        return result
+
+    def _render(self, ws, section_id, code, quality, *, dry_run_only=False) -> RenderOutcome:
+        return self._render_path(ws.code_path(section_id), code, ws.media_dir(section_id), quality,
+                                 dry_run_only=dry_run_only)
+
+    def _fix(self, ws, section, code, failure, quality):
+        self.progress("fix", f"section {section.id}: {failure.error} (line {failure.line}); repairing")
+        check_path = ws.code_path(section.id).with_suffix(".check.py")
+
+        def check(candidate: str) -> RenderOutcome:
+            # Validate out of place so sections/<id>.py only ever holds code that was accepted.
+            check_path.write_text(candidate, encoding="utf-8")
+            try:
+                return self._render_path(check_path, candidate, ws.media_dir(section.id), quality, dry_run_only=True)
+            finally:
+                check_path.unlink(missing_ok=True)
+
+        report = autofix.refine(code, failure, section=section, topic=ws.state["topic"], client=self.client,
+                                check=check, limits=self.settings.fix_attempts)
+        ws.record(section.id, fix=report.to_dict())
+        if not report.ok:
+            return code, report.outcome, len(report.attempts)
+        ws.write_code(section.id, report.code, "auto-fix")
+        return report.code, self._render(ws, section.id, report.code, quality), len(report.attempts)
+
+    def _render_path(self, path, code, media_dir, quality, *, dry_run_only) -> RenderOutcome:
+        findings = [] if self.settings.trust else safety.check_code(code)
+        if findings:  # treated like any other error: the fix loop may remove it
+            return RenderOutcome(False, 0.0, error_type="UnsafeCode", line=findings[0].line,
+                                 message="; ".join(f"line {f.line}: {f.message}" for f in findings)
+                                 + " (a lecture never needs this; pass --trust to allow it)")
+        return render_file(path, quality=quality, media_dir=media_dir, timeout=self.settings.render_timeout,
+                           dry_run_only=dry_run_only)
+
+    def _finish(self, ws, section_id, code, quality, outcome, attempts, seconds) -> SectionResult:
+        if not outcome.ok:
+            ws.record(section_id, error={"message": outcome.error, "line": outcome.line, "log": outcome.log[-20000:]})
+            return SectionResult(section_id, False, seconds=seconds, fix_attempts=attempts, error=outcome.error,
+                                 line=outcome.line, log=outcome.log)
+        video = atomic_copy(outcome.video, ws.preview_path(section_id, quality))
+        duration = probe(video).duration
+        record = {"hash": content_hash(code, quality), "video": str(video.relative_to(ws.dir)),
+                  "duration": duration, "block_starts": _first_starts(outcome.block_starts),
+                  "seconds": round(seconds, 3), "fix_attempts": attempts}
+        ws.record(section_id, error=None, **{f"render_{quality}": record})
+        return SectionResult(section_id, True, video, duration, seconds, fix_attempts=attempts)
+
+    def _cached(self, ws, section_id, code, quality) -> SectionResult | None:
+        record = ws.section(section_id).get(f"render_{quality}")
+        if not record or record.get("hash") != content_hash(code, quality):
+            return None
+        video = ws.dir / record["video"]
+        if not video.exists():
+            return None
+        return SectionResult(section_id, True, video, record["duration"], 0.0, cached=True)
+
+    # export --------------------------------------------------------------
+    def export(self, ws: Workspace, results: list[SectionResult], quality: str = "preview") -> tuple[Path, Path]:
+        """Join the sections' videos in storyboard order, with subtitles timed to the blocks."""
+        self.progress("export", f"joining {len(results)} section(s)")
+        video_path, srt_path = ws.export_paths()
+        concat_videos([r.video for r in results], video_path)
+        cue_input = []
+        for section, result in zip(ws.storyboard.sections, results):
+            starts = ws.section(section.id).get(f"render_{quality}", {}).get("block_starts")
+            cue_input.append((result.duration, section.lecture_lines, starts))
+        write_srt(lecture_cues(cue_input), srt_path)
+        return video_path, srt_path
+
+
+def content_hash(code: str, quality: str) -> str:
+    """What a render depends on: the code, the quality, and the versions that draw it."""
+    import manim
+
+    from . import teaching_scene
+
+    parts = [code, quality, manim.__version__, Path(teaching_scene.__file__).read_text()]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _first_starts(block_starts: list[tuple[int, float]]) -> list[float]:
+    """Seconds at which each lecture-line block first starts, in block order."""
+    first: dict[int, float] = {}
+    for k, t in block_starts:
+        first.setdefault(k, t)
+    return [first[k] for k in sorted(first)]
+
+
+def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, audience: str = "university students",
+             sections: int = 4, goals: str = "", quality: str = "preview", render: bool = True,
+             progress: Progress | None = None) -> LectureResult:
+    """The whole flow for one topic; rerunning it resumes from the workspace."""
+    planner.check_topic(topic)
+    ws = Workspace.create(out, slugify(topic), topic)
+    engine = Engine(settings, client, progress)
+    result, clock = LectureResult(ws), time.monotonic()
+    engine.plan(ws, audience=audience, sections=sections, goals=goals)
+    result.timings["plan"] = time.monotonic() - clock
+    clock = time.monotonic()
+    engine.write_code(ws)
+    result.timings["code"] = time.monotonic() - clock
+    if render:
+        clock = time.monotonic()
+        result.sections = engine.render_all(ws, quality)
+        result.timings["render"] = time.monotonic() - clock
+        if not result.failed:
+            clock = time.monotonic()
+            result.video, result.subtitles = engine.export(ws, result.sections, quality)
+            result.timings["export"] = time.monotonic() - clock
+    ws.set(usage=client.usage_by_stage())
+    return result

@@ -1,0 +1,54 @@
+"""Planner: topic -> outline -> storyboard, as in the paper (two requests)."""
+
+from __future__ import annotations
+
+import json
+
+from . import prompts
+from .errors import PlanError
+from .model_client import ModelClient
+from .plan import MAX_LINE_WORDS, MAX_LINES, Outline, Storyboard, check_lecture_lines
+
+MAX_TOPIC_CHARS = 2000
+MAX_SECTIONS = 12
+
+
+def check_topic(topic: str) -> str:
+    topic = (topic or "").strip()
+    if not topic:
+        raise PlanError("the topic is empty: give a subject, e.g. 'Eigenvectors and eigenvalues'")
+    if len(topic) > MAX_TOPIC_CHARS:
+        raise PlanError(
+            f"the topic is {len(topic)} characters; keep it under {MAX_TOPIC_CHARS} "
+            "and put details in the learning goals"
+        )
+    return topic
+
+
+def make_outline(client: ModelClient, topic: str, *, audience: str = "university students",
+                 sections: int = 4, goals: str = "") -> Outline:
+    topic = check_topic(topic)
+    if not 1 <= sections <= MAX_SECTIONS:
+        raise PlanError(f"sections must be between 1 and {MAX_SECTIONS}, not {sections}")
+    goals_text = f"Learning goals: {goals.strip()}\n" if goals.strip() else ""
+    request = prompts.messages("outline", topic=topic, audience=audience, sections=sections, goals=goals_text)
+
+    def validate(data):
+        outline = Outline.from_dict(data)
+        if not outline.sections:
+            raise PlanError("the outline has no sections")
+        return outline
+
+    outline = client.ask_json(request, stage="outline", validate=validate)
+    outline.topic = outline.topic or topic
+    outline.target_audience = outline.target_audience or audience
+    return outline
+
+
+def make_storyboard(client: ModelClient, outline: Outline) -> Storyboard:
+    request = prompts.messages(
+        "storyboard", outline=json.dumps(outline.to_dict(), indent=1, ensure_ascii=False),
+        max_words=MAX_LINE_WORDS, max_lines=MAX_LINES,
+    )
+    return client.ask_json(request, stage="storyboard",
+                           validate=lambda data: check_lecture_lines(Storyboard.from_dict(data)))

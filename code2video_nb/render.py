@@ -1,0 +1,139 @@
+"""Render one section's code out of process, with a time limit.
+
+Generated code is untrusted and may hang or crash, so it runs in a child process
+(`render_worker`) in its own process group: on time-out the whole group (manim,
+latex, dvisvgm) is killed and the caller carries on. The result says where the
+code failed: the innermost traceback frame that belongs to the section's own file.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import RenderError
+
+
+@dataclass
+class RenderOutcome:
+    ok: bool
+    seconds: float
+    video: Path | None = None
+    duration: float = 0.0
+    block_starts: list[tuple[int, float]] = field(default_factory=list)
+    error_type: str = ""
+    message: str = ""
+    line: int | None = None  # the section's own line that failed, 1-based
+    log: str = ""
+    timed_out: bool = False
+
+    @property
+    def error(self) -> str:
+        """One line: the error as Python prints its last traceback line."""
+        return f"{self.error_type}: {self.message}".strip(": ")
+
+
+def find_scene_class(source: str) -> str:
+    """The scene to render: a class with construct() that no other class in the file extends.
+
+    Found with ast, not by name, so paper-style files with an inline base class work.
+    """
+    tree = ast.parse(source)
+    classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+    extended = {b.id for c in classes for b in c.bases if isinstance(b, ast.Name)}
+    leaves = [c.name for c in classes if c.name not in extended and _defines(c, "construct")]
+    if not leaves:
+        raise RenderError("the section defines no Scene subclass with a construct() method")
+    return leaves[-1]
+
+
+def _defines(cls: ast.ClassDef, method: str) -> bool:
+    return any(isinstance(n, ast.FunctionDef) and n.name == method for n in cls.body)
+
+
+def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeout: float,
+                dry_run_only: bool = False) -> RenderOutcome:
+    """Dry-run, then (unless dry_run_only) render frames; never raises for the scene's own errors."""
+    path = Path(path).resolve()
+    started = time.monotonic()
+    try:
+        scene = find_scene_class(path.read_text())
+    except SyntaxError as exc:
+        return RenderOutcome(False, 0.0, error_type="SyntaxError", message=str(exc.msg), line=exc.lineno,
+                             log=f"SyntaxError: {exc.msg} (line {exc.lineno})")
+    except RenderError as exc:
+        return RenderOutcome(False, 0.0, error_type="RenderError", message=str(exc), log=str(exc))
+    with tempfile.TemporaryDirectory(prefix="c2v-job-") as tmp:
+        job = {"file": str(path), "scene": scene, "quality": quality, "media_dir": str(Path(media_dir).resolve()),
+               "dry_run_only": dry_run_only, "result": str(Path(tmp) / "result.json")}
+        Path(tmp, "job.json").write_text(json.dumps(job))
+        log, timed_out = _run_worker(Path(tmp, "job.json"), cwd=Path(media_dir), timeout=timeout)
+        result = _read_result(Path(job["result"]))
+    elapsed = time.monotonic() - started
+    if timed_out:
+        return RenderOutcome(False, elapsed, error_type="RenderTimeout", timed_out=True, log=log,
+                             message=f"the scene ran longer than {timeout:.0f} s and was stopped")
+    return _outcome(result, path, log, elapsed)
+
+
+def _run_worker(job_file: Path, *, cwd: Path, timeout: float) -> tuple[str, bool]:
+    cwd.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "code2video_nb.render_worker", str(job_file)],
+        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,  # its own process group, so a kill reaches latex too
+    )
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+        return out, False
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        out, _ = proc.communicate()
+        return out or "", True
+    except BaseException:  # KeyboardInterrupt in the caller: leave no orphan renders behind
+        _kill_group(proc)
+        proc.wait()
+        raise
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _read_result(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+def _outcome(result: dict | None, path: Path, log: str, elapsed: float) -> RenderOutcome:
+    if result is None:  # the worker died without a word: a segfault, out of memory, os._exit
+        return RenderOutcome(False, elapsed, error_type="Crash", log=log,
+                             message="the render process died without reporting an error; see the log")
+    if result["ok"]:
+        video = Path(result["video"]) if result.get("video") else None
+        starts = [(int(k), float(t)) for k, t in result.get("block_starts", [])]
+        return RenderOutcome(True, elapsed, video, result.get("duration", 0.0), starts, log=log)
+    return RenderOutcome(False, elapsed, error_type=result["error_type"], message=result["message"],
+                         line=section_line(result["frames"], path), log=result.get("traceback", "") or log)
+
+
+def section_line(frames: list[dict], path: Path) -> int | None:
+    """The innermost frame in the section's own file: errors raised deep inside
+    manim, numpy or LaTeX still point at the user's line."""
+    for frame in reversed(frames):
+        if frame.get("file") and Path(frame["file"]).resolve() == path:
+            return frame["line"]
+    return None

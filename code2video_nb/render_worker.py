@@ -1,0 +1,78 @@
+"""Runs one section's scene in its own process (started by `render.py`; never imported by the kernel).
+
+Usage: python -m code2video_nb.render_worker JOB.json
+The job names the file, the scene class, the quality and where to write. The worker
+does a dry run first (manim's `dry_run`: the whole construct, no frames), then, if
+asked, renders frames in the same process, which saves a second manim import. It
+writes a result JSON with the video path, the duration, the lecture-line block start
+times, or the error with every traceback frame, so the parent can tell which line of
+the section failed without parsing text.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+import sys
+import traceback
+from pathlib import Path
+
+QUALITIES = {"preview": "low_quality", "final": "high_quality"}
+
+
+def run(job: dict) -> dict:
+    from manim import tempconfig
+
+    namespace = runpy.run_path(job["file"], run_name="__code2video_section__")
+    scene_class = namespace[job["scene"]]
+    base = {
+        "quality": QUALITIES[job["quality"]],
+        "media_dir": job["media_dir"],
+        "verbosity": "WARNING",
+        "progress_bar": "none",
+        "disable_caching": False,
+    }
+    with tempconfig({**base, "dry_run": True}):
+        scene_class().render()
+    if job.get("dry_run_only"):
+        return {"ok": True}
+    with tempconfig(base):
+        scene = scene_class()
+        scene.render()
+        video = scene.renderer.file_writer.movie_file_path
+    return {
+        "ok": True,
+        "video": str(video) if video else None,
+        "duration": float(scene.renderer.time),
+        "block_starts": [[k, t] for k, t in getattr(scene, "block_start_times", [])],
+    }
+
+
+def describe(exc: BaseException) -> dict:
+    frames = [{"file": f.filename, "line": f.lineno, "function": f.name, "code": f.line}
+              for f in traceback.extract_tb(exc.__traceback__)]
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        # The failing line of a syntax error is not a frame: it is where parsing stopped.
+        frames.append({"file": exc.filename, "line": exc.lineno, "function": "<module>", "code": exc.text})
+    return {
+        "ok": False,
+        "error_type": type(exc).__name__,
+        "message": str(exc),
+        "frames": frames,
+        "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+    }
+
+
+def main(argv: list[str]) -> int:
+    job = json.loads(Path(argv[1]).read_text())
+    try:
+        result = run(job)
+    except BaseException as exc:  # noqa: BLE001 - whatever the scene raises is reported, not re-raised
+        result = describe(exc)
+        sys.stderr.write(result["traceback"])
+    Path(job["result"]).write_text(json.dumps(result))
+    return 0 if result["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

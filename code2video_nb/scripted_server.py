@@ -1,0 +1,262 @@
+"""A scripted OpenAI-compatible chat server on loopback, for tests, benchmarks and demos.
+
+No real model endpoint is reachable where the tests run, so the engine's real `openai`
+client talks HTTP to this server instead. Replies are queued per stage key, taken from the
+`X-Code2Video-Stage` header every engine request carries ("code" or "code:2").
+"""
+from __future__ import annotations
+
+import argparse
+import http
+import json
+import threading
+import time
+import uuid
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+STAGE_HEADER = "X-Code2Video-Stage"
+CASSETTE_FORMAT = "code2video-cassette"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An assistant message with optional recorded usage (what cassettes replay)."""
+    content: str
+    usage: dict | None = None
+
+
+@dataclass(frozen=True)
+class Status:
+    """Answer with an HTTP error and an OpenAI-style error body (e.g. 429 to exercise retries)."""
+    code: int
+    message: str = ""
+    headers: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Delay:
+    """Sleep, then answer: makes a client with a short time-out give up."""
+    seconds: float
+    reply: str
+
+
+@dataclass(frozen=True)
+class Garbage:
+    """HTTP 200 whose body is not valid JSON."""
+    body: str
+
+
+@dataclass
+class RecordedRequest:
+    stage: str
+    model: str
+    messages: list
+    stream: bool
+    headers: dict
+
+
+def _error_body(message: str, code: int, err_code: str | None = None) -> dict:
+    kind = "server_error" if code >= 500 else "invalid_request_error"
+    return {"error": {"message": message, "type": kind, "param": None, "code": err_code}}
+
+
+def _words(messages: list) -> int:
+    # Content may be a string or a list of parts (text + images for the VLM stages).
+    total = 0
+    for msg in messages:
+        content = msg.get("content") or ""
+        parts = content if isinstance(content, list) else [{"text": content}]
+        total += sum(len(str(p.get("text", "")).split()) for p in parts if isinstance(p, dict))
+    return total
+
+
+class ScriptedServer:
+    def __init__(self, models: set[str] | None = None, api_key: str | None = None, port: int = 0):
+        self.models = set(models) if models else None
+        self.api_key = api_key
+        self.requests: list[RecordedRequest] = []
+        self._queues: dict[str, deque] = defaultdict(deque)
+        self._lock = threading.Lock()
+        self._port = port
+        self._httpd: ThreadingHTTPServer | None = None
+
+    # -- scripting -------------------------------------------------------
+    def script(self, stage_key: str, *replies: Any) -> ScriptedServer:
+        with self._lock:
+            self._queues[stage_key].extend(replies)
+        return self
+
+    def script_cassette(self, cassette: str | Path | dict) -> ScriptedServer:
+        data = cassette if isinstance(cassette, dict) else json.loads(Path(cassette).read_text())
+        if data.get("format") != CASSETTE_FORMAT or data.get("version") != 1:
+            raise ValueError(f"not a {CASSETTE_FORMAT} v1 file: {cassette!r:.80}")
+        for item in data["interactions"]:
+            self.script(item["stage"], Reply(item["reply"], item.get("usage")))
+        return self
+
+    def stages(self) -> list[str]:
+        with self._lock:
+            return [r.stage for r in self.requests]
+
+    def count(self, stage_key: str) -> int:
+        return self.stages().count(stage_key)
+
+    def _next_reply(self, stage: str) -> Any:
+        # Exact "code:2" first, so a test can single out one section; then bare "code".
+        with self._lock:
+            for key in (stage, stage.split(":", 1)[0]):
+                if self._queues.get(key):
+                    return self._queues[key].popleft()
+        return None
+
+    # -- lifecycle -------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        assert self._httpd is not None, "server not started"
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
+
+    def start(self) -> ScriptedServer:
+        handler = type("Handler", (_Handler,), {"owner": self})
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", self._port), handler)
+        self._httpd.daemon_threads = True  # a sleeping Delay must not block shutdown
+        # A short poll interval keeps stop() (and so every test's teardown) quick.
+        threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    def __enter__(self) -> ScriptedServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    owner: ScriptedServer
+
+    def log_message(self, *args: Any) -> None:  # keep test output clean
+        pass
+
+    def _send(self, code: int, body: bytes, ctype: str = "application/json",
+              headers: dict | None = None) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, str(v))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, code: int, obj: dict, headers: dict | None = None) -> None:
+        self._send(code, json.dumps(obj).encode(), headers=headers)
+
+    def _authorized(self) -> bool:
+        key = self.owner.api_key
+        if key is None or self.headers.get("Authorization") == f"Bearer {key}":
+            return True
+        self._json(401, _error_body("Incorrect API key provided.", 401, "invalid_api_key"))
+        return False
+
+    def do_GET(self) -> None:
+        if not self._authorized():
+            return
+        if self.path.rstrip("/") != "/v1/models":
+            return self._json(404, _error_body(f"Unknown path {self.path}", 404))
+        names = sorted(self.owner.models or {"scripted"})
+        data = [{"id": m, "object": "model", "created": 0, "owned_by": "scripted"} for m in names]
+        self._json(200, {"object": "list", "data": data})
+
+    def do_POST(self) -> None:
+        try:
+            self._chat()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (time-out test); nothing left to tell it
+
+    def _chat(self) -> None:
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path.rstrip("/") != "/v1/chat/completions":
+            return self._json(404, _error_body(f"Unknown path {self.path}", 404))
+        req = json.loads(raw or b"{}")
+        stage = self.headers.get(STAGE_HEADER, "")
+        model = req.get("model", "")
+        with self.owner._lock:
+            self.owner.requests.append(RecordedRequest(
+                stage, model, req.get("messages", []), bool(req.get("stream")),
+                {k.lower(): v for k, v in self.headers.items()}))
+        if not self._authorized():  # checked after recording: rejected requests show up too
+            return
+        if self.owner.models is not None and model not in self.owner.models:
+            msg = f"The model `{model}` does not exist"
+            return self._json(404, _error_body(msg, 404, "model_not_found"))
+        if not stage:
+            return self._json(400, _error_body(f"missing {STAGE_HEADER} header", 400))
+        self._answer(stage, req, self.owner._next_reply(stage))
+
+    def _answer(self, stage: str, req: dict, reply: Any) -> None:
+        if reply is None:
+            # Tell the client not to retry: an exhausted script is a test bug, fail at once.
+            msg = f"no scripted reply left for stage '{stage}'"
+            return self._json(500, _error_body(msg, 500), {"x-should-retry": "false"})
+        if isinstance(reply, Status):
+            msg = reply.message or http.HTTPStatus(reply.code).phrase
+            return self._json(reply.code, _error_body(msg, reply.code), reply.headers)
+        if isinstance(reply, Garbage):
+            return self._send(200, reply.body.encode())
+        if isinstance(reply, Delay):
+            time.sleep(reply.seconds)
+            reply = reply.reply
+        if isinstance(reply, str):
+            reply = Reply(reply)
+        usage = dict(reply.usage or {"prompt_tokens": _words(req.get("messages", [])),
+                                     "completion_tokens": len(reply.content.split())})
+        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        if req.get("stream"):
+            return self._stream(req, reply.content, usage)
+        self._json(200, {
+            "id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion",
+            "created": int(time.time()), "model": req.get("model", ""),
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.content},
+                         "finish_reason": "stop", "logprobs": None}],
+            "usage": usage})
+
+    def _stream(self, req: dict, content: str, usage: dict) -> None:
+        base = {"id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion.chunk",
+                "created": int(time.time()), "model": req.get("model", "")}
+        step = max(1, -(-len(content) // 3))  # a few chunks, so clients really reassemble
+        deltas = [{"role": "assistant", "content": ""}]
+        deltas += [{"content": content[i:i + step]} for i in range(0, len(content), step)]
+        events = [{**base, "choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in deltas]
+        events.append({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+        if (req.get("stream_options") or {}).get("include_usage"):
+            events.append({**base, "choices": [], "usage": usage})
+        body = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
+        self._send(200, body.encode(), "text/event-stream")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description="Serve a code2video cassette as an OpenAI-compatible endpoint.")
+    parser.add_argument("cassette")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args(argv)
+    srv = ScriptedServer(port=args.port).script_cassette(args.cassette).start()
+    print(srv.base_url, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        srv.stop()
+
+
+if __name__ == "__main__":
+    main()

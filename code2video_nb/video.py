@@ -1,0 +1,187 @@
+"""Join per-section Manim videos into one lecture MP4 and write its SRT subtitles.
+
+Only video is joined: Manim previews carry no audio, so audio streams in the
+parts are ignored (dropped) rather than half-supported.  Everything goes
+through PyAV, because an ffmpeg binary is not guaranteed to be installed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    duration: float
+    width: int
+    height: int
+    fps: float
+    frames: int
+    has_video: bool
+    has_audio: bool
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: float
+    end: float
+    text: str
+
+
+def probe(path) -> VideoInfo:
+    with av.open(str(path)) as c:
+        has_audio = bool(c.streams.audio)
+        if not c.streams.video:
+            dur = (c.duration or 0) / av.time_base
+            return VideoInfo(dur, 0, 0, 0.0, 0, False, has_audio)
+        s = c.streams.video[0]
+        # The container duration honours MP4 edit lists (B-frame delay), so prefer it.
+        dur = c.duration / av.time_base if c.duration else float((s.duration or 0) * s.time_base)
+        frames = s.frames or sum(1 for p in c.demux(s) if p.size)
+        rate = s.average_rate or s.guessed_rate or 0
+        return VideoInfo(dur, s.width, s.height, float(rate), frames, True, has_audio)
+
+
+@contextmanager
+def _atomic(out: Path):
+    """Yield a temp path beside `out`; move it over `out` only if the body succeeds."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=out.suffix)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _signature(path: Path) -> tuple:
+    """Everything that must match for packets of two files to live in one stream."""
+    with av.open(str(path)) as c:
+        if not c.streams.video:
+            raise ValueError(f"video part has no video stream: {path}")
+        s = c.streams.video[0]
+        cc = s.codec_context
+        return (cc.name, s.width, s.height, cc.format and cc.format.name,
+                s.average_rate, s.time_base, bytes(cc.extradata or b""))
+
+
+def concat_videos(parts: list[Path], out: Path) -> Path:
+    """Join `parts` in order into `out` (video only; audio is dropped).
+
+    Same-format parts (the normal Manim case) are remuxed without re-encoding;
+    otherwise every part is re-encoded to the first part's size and frame rate.
+    """
+    parts, out = [Path(p) for p in parts], Path(out)
+    if not parts:
+        raise ValueError("concat_videos needs at least one section video, got an empty list")
+    for p in parts:
+        if not p.is_file():
+            raise ValueError(f"section video not found: {p}")
+    same = len({_signature(p) for p in parts}) == 1
+    with _atomic(out) as tmp:
+        (_remux if same else _reencode)(parts, tmp)
+    return out
+
+
+def _remux(parts: list[Path], tmp: Path) -> None:
+    with av.open(str(tmp), "w", format="mp4") as dst:
+        ostream, offset = None, 0  # offset in ticks of the shared stream time base
+        for part in parts:
+            with av.open(str(part)) as src:
+                s = src.streams.video[0]
+                if ostream is None:
+                    ostream = dst.add_stream_from_template(s)
+                packets = [p for p in src.demux(s) if p.dts is not None]
+                start = min(p.pts for p in packets)
+                end = max(p.pts + (p.duration or 0) for p in packets)
+                for p in packets:
+                    p.pts, p.dts = p.pts - start + offset, p.dts - start + offset
+                    p.stream = ostream
+                    dst.mux(p)
+                offset += end - start
+
+
+def _reencode(parts: list[Path], tmp: Path) -> None:
+    first = probe(parts[0])
+    rate = Fraction(first.fps).limit_denominator(1001)
+    with av.open(str(tmp), "w", format="mp4") as dst:
+        ostream = dst.add_stream("libx264", rate=rate)
+        ostream.width, ostream.height, ostream.pix_fmt = first.width, first.height, "yuv420p"
+        n = 0
+        for part in parts:
+            count = round(probe(part).duration * rate)
+            with av.open(str(part)) as src:
+                for frame in _resampled(src.decode(video=0), count, rate):
+                    frame = frame.reformat(width=first.width, height=first.height, format="yuv420p")
+                    frame.pts, frame.time_base = n, 1 / rate
+                    dst.mux(ostream.encode(frame))
+                    n += 1
+        dst.mux(ostream.encode(None))
+
+
+def _resampled(frames, count: int, rate: Fraction):
+    """Yield exactly `count` frames at `rate`, repeating or skipping source frames,
+    so a part keeps its duration even when its own frame rate differs."""
+    n, prev, t0 = 0, None, None
+    for f in frames:
+        t = f.time or 0.0
+        t0 = t if t0 is None else t0
+        while prev is not None and n < count and n / rate < t - t0 - 1e-3:
+            yield prev
+            n += 1
+        prev = f
+    while prev is not None and n < count:
+        yield prev
+        n += 1
+
+
+def format_timestamp(seconds: float) -> str:
+    ms = max(0, round(seconds * 1000))
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
+
+
+def write_srt(cues, out: Path) -> Path:
+    out = Path(out)
+    blocks = []
+    for i, c in enumerate(cues, 1):
+        # A blank line inside a cue would end it early in every SRT reader.
+        text = "\n".join(line for line in c.text.splitlines() if line.strip())
+        blocks.append(f"{i}\n{format_timestamp(c.start)} --> {format_timestamp(c.end)}\n{text}\n\n")
+    with _atomic(out) as tmp:
+        tmp.write_text("".join(blocks), encoding="utf-8")
+    return out
+
+
+def lecture_cues(sections) -> list[Cue]:
+    """One cue per lecture line across all sections of the joined video.
+
+    `sections` holds (duration, lecture_lines, block_starts) per section; block
+    starts are section-relative and fall back to an even split when missing.
+    """
+    cues, offset = [], 0.0
+    for duration, lines, starts in sections:
+        if lines:
+            if starts is None or len(starts) != len(lines):
+                starts = [duration * k / len(lines) for k in range(len(lines))]
+            # Clamp so a stray timestamp cannot make cues overlap or run past the section.
+            clamped, last = [], 0.0
+            for s in starts:
+                last = min(max(float(s), last), duration)
+                clamped.append(last)
+            for text, a, b in zip(lines, clamped, clamped[1:] + [duration]):
+                if b > a:  # a zero-length cue would never be shown
+                    cues.append(Cue(offset + a, offset + b, text))
+        offset += duration
+    return cues

@@ -1,0 +1,115 @@
+"""The lecture workspace on disk (design.md, "The lecture workspace").
+
+    <root>/<slug>/lecture.json        plan, code history, render/fix records, usage
+    <root>/<slug>/sections/<id>.py    current code of each section (what renders)
+    <root>/<slug>/previews/<id>.mp4   preview renders
+    <root>/<slug>/<slug>.mp4 .srt     the exported lecture
+    <root>/<slug>/log.jsonl           model requests and replies
+
+Every write is atomic, and every step records what it produced, so a rerun after
+an interruption picks up where the last one stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+from .files import atomic_write_text
+from .plan import Outline, Storyboard
+
+STATE_VERSION = 1
+
+
+class Workspace:
+    def __init__(self, directory: Path):
+        self.dir = Path(directory)
+        self.slug = self.dir.name
+        self._lock = threading.RLock()
+        self.state = self._load()
+
+    @classmethod
+    def create(cls, root: Path, slug: str, topic: str) -> "Workspace":
+        ws = cls(Path(root) / slug)
+        with ws._lock:
+            ws.state.setdefault("topic", topic)
+            ws.state.setdefault("slug", slug)
+            ws.save()
+        return ws
+
+    # paths -------------------------------------------------------------
+    def code_path(self, section_id: str) -> Path:
+        return self.dir / "sections" / f"{section_id}.py"
+
+    def preview_path(self, section_id: str, quality: str = "preview") -> Path:
+        folder = "previews" if quality == "preview" else "final"
+        return self.dir / folder / f"{section_id}.mp4"
+
+    def media_dir(self, section_id: str) -> Path:
+        """manim's own media folder per section: its partial-movie cache speeds re-renders of edits."""
+        return self.dir / ".media" / section_id
+
+    @property
+    def log_path(self) -> Path:
+        return self.dir / "log.jsonl"
+
+    def export_paths(self) -> tuple[Path, Path]:
+        return self.dir / f"{self.slug}.mp4", self.dir / f"{self.slug}.srt"
+
+    # plan --------------------------------------------------------------
+    @property
+    def outline(self) -> Outline | None:
+        data = self.state.get("outline")
+        return Outline.from_dict(data) if data else None
+
+    @property
+    def storyboard(self) -> Storyboard | None:
+        data = self.state.get("storyboard")
+        return Storyboard.from_dict(data) if data else None
+
+    def set_plan(self, key: str, value) -> None:
+        with self._lock:
+            self.state[key] = value.to_dict()
+            self.save()
+
+    # sections ----------------------------------------------------------
+    def read_code(self, section_id: str) -> str | None:
+        path = self.code_path(section_id)
+        return path.read_text(encoding="utf-8") if path.exists() else None
+
+    def write_code(self, section_id: str, code: str, reason: str) -> None:
+        """Write the section's code and remember why; unchanged code is not a new version."""
+        with self._lock:
+            if self.read_code(section_id) == code:
+                return
+            atomic_write_text(self.code_path(section_id), code)
+            history = self.section(section_id).setdefault("history", [])
+            history.append({"time": time.time(), "reason": reason, "code": code})
+            self.save()
+
+    def section(self, section_id: str) -> dict:
+        with self._lock:
+            return self.state.setdefault("sections", {}).setdefault(str(section_id), {})
+
+    def record(self, section_id: str, **values) -> None:
+        with self._lock:
+            self.section(section_id).update(values)
+            self.save()
+
+    def set(self, **values) -> None:
+        with self._lock:
+            self.state.update(values)
+            self.save()
+
+    # storage -----------------------------------------------------------
+    def save(self) -> None:
+        with self._lock:
+            atomic_write_text(self.dir / "lecture.json", json.dumps(self.state, indent=1, ensure_ascii=False))
+
+    def _load(self) -> dict:
+        path = self.dir / "lecture.json"
+        if not path.exists():
+            return {"version": STATE_VERSION}
+        return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,171 @@
+"""The scripted server, driven by the real `openai` client over loopback HTTP (no mocks)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import openai
+import pytest
+
+from code2video_nb.scripted_server import Delay, Garbage, ScriptedServer, Status
+
+MSGS = [{"role": "user", "content": "explain the chain rule please"}]
+
+
+@pytest.fixture
+def srv():
+    with ScriptedServer() as server:
+        yield server
+
+
+def client(server: ScriptedServer, **kw) -> openai.OpenAI:
+    kw.setdefault("api_key", "test-key")
+    return openai.OpenAI(base_url=server.base_url, **kw)
+
+
+def ask(c: openai.OpenAI, stage: str, model: str = "m", **kw):
+    return c.chat.completions.create(model=model, messages=MSGS,
+                                     extra_headers={"X-Code2Video-Stage": stage}, **kw)
+
+
+def test_non_streaming_reply(srv):
+    srv.script("outline", "the outline reply")
+    r = ask(client(srv), "outline", model="gpt-x")
+    assert r.object == "chat.completion" and r.model == "gpt-x"
+    assert r.choices[0].message.role == "assistant"
+    assert r.choices[0].message.content == "the outline reply"
+    assert r.choices[0].finish_reason == "stop"
+    assert (r.usage.prompt_tokens, r.usage.completion_tokens, r.usage.total_tokens) == (5, 3, 8)
+    rec = srv.requests[0]
+    assert (rec.stage, rec.model, rec.messages, rec.stream) == ("outline", "gpt-x", MSGS, False)
+    assert rec.headers["x-code2video-stage"] == "outline"
+    assert rec.headers["authorization"] == "Bearer test-key"
+
+
+def test_streaming_reply_with_usage(srv):
+    text = "from manim import * and a long enough reply to split"
+    srv.script("code", text)
+    chunks = list(ask(client(srv), "code", stream=True, stream_options={"include_usage": True}))
+    assert len([c for c in chunks if c.choices and c.choices[0].delta.content]) >= 2
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == text
+    assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "stop"
+    assert chunks[-1].choices == [] and chunks[-1].usage.completion_tokens == len(text.split())
+    assert srv.requests[0].stream is True
+
+
+def test_streaming_without_usage(srv):
+    srv.script("narration", "hello there")
+    chunks = list(ask(client(srv), "narration", stream=True))
+    assert all(c.usage is None for c in chunks)
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == "hello there"
+
+
+def test_stage_routing_exact_key_beats_bare_stage(srv):
+    srv.script("code", "generic code")
+    srv.script("code:2", "section two code")
+    c = client(srv)
+    assert ask(c, "code:2").choices[0].message.content == "section two code"
+    assert ask(c, "code:3").choices[0].message.content == "generic code"
+    assert srv.stages() == ["code:2", "code:3"]
+    assert srv.count("code:2") == 1 and srv.count("code") == 0
+
+
+def test_fifo_order(srv):
+    srv.script("fix", "first", "second")
+    srv.script("fix", "third")
+    c = client(srv)
+    assert [ask(c, "fix").choices[0].message.content for _ in range(3)] == ["first", "second", "third"]
+
+
+@pytest.mark.parametrize("code", [429, 500])
+def test_client_retries_scripted_errors(srv, code):
+    srv.script("critic", Status(code, headers={"retry-after-ms": "10"}), "recovered")
+    r = ask(client(srv, max_retries=2), "critic")
+    assert r.choices[0].message.content == "recovered"
+    assert srv.count("critic") == 2
+
+
+def test_status_error_body_reaches_client(srv):
+    srv.script("judge", Status(400, "bad image"))
+    with pytest.raises(openai.BadRequestError, match="bad image"):
+        ask(client(srv, max_retries=0), "judge")
+
+
+def test_delay_triggers_client_timeout(srv):
+    srv.script("quiz", Delay(2, "too late"))
+    with pytest.raises(openai.APITimeoutError):
+        ask(client(srv, timeout=0.5, max_retries=0), "quiz")
+
+
+def test_garbage_json_raises_json_decode_error(srv):
+    # openai 3.57 does not wrap this: a 200 with Content-Type application/json and a
+    # non-JSON body escapes as the standard library's json.JSONDecodeError (a ValueError).
+    srv.script("storyboard", Garbage("<html>upstream proxy error</html>"))
+    with pytest.raises(json.JSONDecodeError):
+        ask(client(srv, max_retries=0), "storyboard")
+
+
+def test_unknown_model_is_not_found():
+    with ScriptedServer(models={"good-model"}) as srv:
+        srv.script("outline", "ok")
+        c = client(srv, max_retries=0)
+        with pytest.raises(openai.NotFoundError, match="bad-model") as info:
+            ask(c, "outline", model="bad-model")
+        assert info.value.code == "model_not_found"
+        assert ask(c, "outline", model="good-model").choices[0].message.content == "ok"
+        assert [m.id for m in c.models.list()] == ["good-model"]
+
+
+def test_wrong_api_key_is_rejected():
+    with ScriptedServer(api_key="right") as srv:
+        srv.script("outline", "ok")
+        with pytest.raises(openai.AuthenticationError):
+            ask(client(srv, api_key="wrong", max_retries=0), "outline")
+        assert ask(client(srv, api_key="right"), "outline").choices[0].message.content == "ok"
+        assert [r.headers["authorization"] for r in srv.requests] == ["Bearer wrong", "Bearer right"]
+
+
+def test_exhausted_queue_fails_loudly_without_retrying(srv):
+    srv.script("code", "only one")
+    c = client(srv, max_retries=2)
+    ask(c, "code:4")
+    with pytest.raises(openai.InternalServerError, match="no scripted reply left for stage 'code:4'"):
+        ask(c, "code:4")
+    assert srv.count("code:4") == 2  # the client was told not to retry
+
+
+def _cassette() -> dict:
+    return {"format": "code2video-cassette", "version": 1, "interactions": [
+        {"stage": "outline", "model": "m", "reply": "{\"sections\": []}",
+         "usage": {"prompt_tokens": 120, "completion_tokens": 30}},
+        {"stage": "code:1", "model": "m", "reply": "code one"},
+    ]}
+
+
+def test_cassette_from_dict_and_file(srv, tmp_path):
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps(_cassette()))
+    srv.script_cassette(path)
+    c = client(srv)
+    r = ask(c, "outline")
+    assert r.choices[0].message.content == '{"sections": []}'
+    assert (r.usage.prompt_tokens, r.usage.completion_tokens, r.usage.total_tokens) == (120, 30, 150)
+    assert ask(c, "code:1").choices[0].message.content == "code one"
+    with pytest.raises(ValueError):
+        srv.script_cassette({"format": "something-else", "version": 1, "interactions": []})
+
+
+def test_cli_serves_a_cassette(tmp_path):
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps(_cassette()))
+    proc = subprocess.Popen([sys.executable, "-m", "code2video_nb.scripted_server", str(path)],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        base_url = proc.stdout.readline().strip()
+        assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1")
+        c = openai.OpenAI(base_url=base_url, api_key="k", max_retries=0)
+        assert ask(c, "code:1").choices[0].message.content == "code one"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)

@@ -58,8 +58,10 @@ def refine(code: str, failure: RenderOutcome, *, section: StoryboardSection, top
             scope = _scope_for(level, report.code, report.outcome)
             if scope is None:
                 break  # no narrower scope is known: escalate
-            candidate, tokens, seconds = _ask(level, scope, report, section, topic, client)
+            started = time.monotonic()
+            candidate, tokens = _ask(level, scope, report, section, topic, client)
             outcome = check(candidate)
+            seconds = time.monotonic() - started  # the request and the validation
             report.attempts.append(FixAttempt(level, scope.name, scope.start, scope.end, report.outcome.error,
                                               report.outcome.line, "ok" if outcome.ok else outcome.error,
                                               tokens, round(seconds, 3)))
@@ -83,15 +85,15 @@ def _made_progress(before: RenderOutcome, after: RenderOutcome) -> bool:
     return not (after.error_type == "SyntaxError" and before.error_type != "SyntaxError")
 
 
-def _ask(level, scope, report, section, topic, client) -> tuple[str, int, float]:
+def _ask(level, scope, report, section, topic, client) -> tuple[str, int]:
     stage = f"{'code' if level == 'regenerate' else 'fix'}:{section.id}"
-    before, started = _tokens(client, stage), time.monotonic()
+    before = _tokens(client, stage)
     if level == "regenerate":
         candidate = coder.write_section_code(client, section, topic, regenerate_error=report.outcome.error)
     else:
         reply = client.ask(fix_request(report.code, scope, report.outcome, section.id), stage=stage)
         candidate = apply_fix(report.code, scope, extract_code(reply))
-    return candidate, _tokens(client, stage) - before, time.monotonic() - started
+    return candidate, _tokens(client, stage) - before
 
 
 def fix_request(code: str, scope: Scope, outcome: RenderOutcome, section_id: str) -> list[dict]:

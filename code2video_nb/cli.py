@@ -1,0 +1,179 @@
+"""`code2video`: the engine from the command line.
+
+    code2video generate "Eigenvectors, eigenvalues, and eigenbasis" --out lectures/
+    code2video demo --out lectures/          # a bundled recorded lecture, no key needed
+    code2video render lectures/<slug>        # re-render after editing sections/<id>.py
+    code2video export lectures/<slug> --quality final
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+
+from .cassette import Cassette
+from .config import Settings
+from .engine import Engine, LectureResult, generate
+from .errors import Code2VideoError
+from .model_client import ModelClient, OpenAIBackend, ReplayBackend
+from .plan import slugify
+from .workspace import Workspace
+
+DEMO_CASSETTE = "eigenvectors.json"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except Code2VideoError as exc:
+        print(f"code2video: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("code2video: interrupted; run the same command again to resume where it stopped", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="code2video", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    gen = sub.add_parser("generate", help="plan, code, fix and render a lecture from a topic")
+    gen.add_argument("topic")
+    _plan_options(gen)
+    _run_options(gen)
+    gen.add_argument("--record", type=Path, help="save every model reply to this cassette file")
+    gen.add_argument("--replay", type=Path, help="answer from a recorded cassette instead of a model")
+    gen.set_defaults(run=_generate)
+
+    demo = sub.add_parser("demo", help="replay a bundled recorded lecture (no API key needed)")
+    _run_options(demo)
+    demo.set_defaults(run=_demo)
+
+    render = sub.add_parser("render", help="re-render a lecture's sections after editing their code")
+    render.add_argument("lecture", type=Path, help="the lecture folder, e.g. lectures/<slug>")
+    render.add_argument("--section", action="append", help="only this section id (repeatable)")
+    _run_options(render, out=False)
+    render.set_defaults(run=_render)
+
+    export = sub.add_parser("export", help="render every section and join them into one MP4 + SRT")
+    export.add_argument("lecture", type=Path)
+    _run_options(export, out=False)
+    export.set_defaults(run=_export)
+    return parser
+
+
+def _plan_options(p):
+    p.add_argument("--sections", type=int, default=4, help="number of sections (default 4)")
+    p.add_argument("--audience", default="university students", help="who the lecture is for")
+    p.add_argument("--goals", default="", help="learning goals to steer the outline")
+    p.add_argument("--model", help="model name (default: $CODE2VIDEO_MODEL or gpt-4.1)")
+    p.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
+    p.add_argument("--no-render", action="store_true", help="stop after writing the code")
+
+
+def _run_options(p, out=True):
+    if out:
+        p.add_argument("--out", type=Path, default=Path("lectures"), help="workspace root (default ./lectures)")
+    p.add_argument("--quality", choices=["preview", "final"], default="preview",
+                   help="preview = 480p15 (fast), final = 1080p60")
+    p.add_argument("--jobs", type=int, help="sections rendered at once (default: number of cores)")
+    p.add_argument("--render-timeout", type=float, help="seconds before a section's render is killed")
+    p.add_argument("--trust", action="store_true", help="run code even if the safety check flags it")
+    p.add_argument("--quiet", action="store_true", help="print only the result")
+
+
+def _settings(args) -> Settings:
+    overrides = {"model": getattr(args, "model", None), "base_url": getattr(args, "base_url", None),
+                 "workers": args.jobs, "render_timeout": args.render_timeout, "trust": args.trust or None}
+    return Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def _progress(args):
+    if args.quiet:
+        return None
+    return lambda stage, message: print(f"[{stage}] {message}", file=sys.stderr, flush=True)
+
+
+def _client(settings: Settings, log_path: Path, *, replay: Path | None = None, record: Cassette | None = None):
+    if replay:
+        backend, cache = ReplayBackend(Cassette.load(replay)), None  # a replay must consume its own replies
+    else:
+        backend, cache = OpenAIBackend(settings), settings.cache_dir
+    return ModelClient(backend, model=settings.model, cache_dir=cache, log_path=log_path, recorder=record,
+                       json_reasks=settings.json_reasks)
+
+
+def _generate(args) -> int:
+    settings = _settings(args)
+    recorder = Cassette() if args.record else None
+    client = _client(settings, args.out / slugify(args.topic) / "log.jsonl", replay=args.replay, record=recorder)
+    try:
+        result = generate(args.topic, out=args.out, settings=settings, client=client, audience=args.audience,
+                          sections=args.sections, goals=args.goals, quality=args.quality,
+                          render=not args.no_render, progress=_progress(args))
+    finally:
+        if recorder is not None:
+            recorder.save(args.record)
+    return _report(result, client)
+
+
+def _demo(args) -> int:
+    source = resources.files("code2video_nb").joinpath("demo", DEMO_CASSETTE)
+    meta = json.loads(source.read_text(encoding="utf-8"))["lecture"]
+    with resources.as_file(source) as cassette:
+        settings = _settings(args)
+        client = _client(settings, args.out / slugify(meta["topic"]) / "log.jsonl", replay=cassette)
+        result = generate(meta["topic"], out=args.out, settings=settings, client=client,
+                          audience=meta["audience"], sections=meta["sections"], quality=args.quality,
+                          progress=_progress(args))
+    return _report(result, client)
+
+
+def _open(args) -> tuple[Workspace, Engine, ModelClient]:
+    ws = Workspace(args.lecture)
+    if ws.storyboard is None:
+        raise Code2VideoError(f"{args.lecture} holds no planned lecture (no storyboard in lecture.json)")
+    settings = _settings(args)
+    client = _client(settings, ws.log_path)
+    return ws, Engine(settings, client, _progress(args)), client
+
+
+def _render(args) -> int:
+    ws, engine, client = _open(args)
+    wanted = set(args.section or [s.id for s in ws.storyboard.sections])
+    result = LectureResult(ws)
+    for section in ws.storyboard.sections:
+        if section.id in wanted:
+            result.sections.append(engine.build_section(ws, section, args.quality))
+    return _report(result, client)
+
+
+def _export(args) -> int:
+    ws, engine, client = _open(args)
+    result = LectureResult(ws, engine.render_all(ws, args.quality))
+    if not result.failed:
+        result.video, result.subtitles = engine.export(ws, result.sections, args.quality)
+    return _report(result, client)
+
+
+def _report(result: LectureResult, client: ModelClient) -> int:
+    for s in result.sections:
+        state = "cached" if s.cached else f"{s.seconds:.1f} s" if s.ok else "FAILED"
+        fixes = f", {s.fix_attempts} fix attempt(s)" if s.fix_attempts else ""
+        print(f"  section {s.id}: {state}{fixes}" + (f" — {s.error} (line {s.line})" if not s.ok else ""))
+    total = client.total()
+    print(f"  model: {total.calls} call(s), {total.tokens} tokens")
+    if result.failed:
+        print(f"code2video: {len(result.failed)} section(s) failed; the full logs are in "
+              f"{result.workspace.dir / 'lecture.json'}. Edit sections/<id>.py and run "
+              f"`code2video render {result.workspace.dir}`", file=sys.stderr)
+        return 1
+    if result.video:
+        print(f"lecture video: {result.video}\nsubtitles:     {result.subtitles}")
+    else:
+        print(f"lecture workspace: {result.workspace.dir}")
+    return 0

@@ -1,0 +1,320 @@
+"""Facts read from the installed manim, to ground a fix prompt.
+
+A model fixing `Circle(colour=RED)` guesses less when the prompt states the
+real signature and the nearest real names. Every fact here is read from the
+installed manim (or the LaTeX log); an error we cannot ground gives no facts.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import difflib
+import functools
+import inspect
+import re
+import sys
+from pathlib import Path
+
+_MAX_FACTS = 6
+_MAX_CHARS = 240  # one fact, so a long signature cannot eat the prompt budget
+
+_KWARG = re.compile(r"([\w.<>]+)\(\) got an unexpected keyword argument '(\w+)'")
+_ARGS = re.compile(r"([\w.<>]+)\(\) (?:missing \d+ required|takes .* positional argument"
+                   r"|got multiple values for argument)")
+_NAME = re.compile(r"NameError: name '(\w+)' is not defined")
+_ATTR = re.compile(r"'?(\w+)'? object has no attribute '(\w+)'"
+                   r"|type object '(\w+)' has no attribute '(\w+)'")
+_MODULE_ATTR = re.compile(r"module '([\w.]+)' has no attribute '(\w+)'")
+_IMPORT = re.compile(r"cannot import name '(\w+)' from '([\w.]+)'")
+_LATEX = re.compile(r"error converting to (?:dvi|xdv|pdf)")
+_LOG_PATH = re.compile(r"log file: (.+?\.log)")
+# manim wraps each TeX string in dvisvgm markers; they are noise to the model
+_MARKER = re.compile(r"\\special ?\{dvisvgm:raw [^}]*\}|\.\.\.[^\\]*?'>\}")
+_TEX_PART = re.compile(r"\\special\{dvisvgm:raw <g id='[^']*'>\}(.*?)\\special\{dvisvgm:raw </g>\}",
+                       re.S)
+
+
+def facts_for_error(error: str, code: str, line: int | None = None, *,
+                    latex_log: str | None = None) -> list[str]:
+    """Short facts about `error` (a traceback's tail) in `code`, or [] if none are known."""
+    if _LATEX.search(error):
+        facts = _latex_facts(error, code, line, latex_log)
+    elif m := _KWARG.search(error):
+        facts = _kwarg_facts(m[1], m[2], code, line)
+    elif m := _ARGS.search(error):
+        found = _resolve(m[1])
+        facts = [_signature(found[0], found[1])] if found else []
+    elif m := _NAME.search(error):
+        facts = _suggest(m[1], dir(_manim()) + dir(builtins) + list(_bound_names(code)),
+                         f"'{m[1]}' is not defined")
+    elif m := _MODULE_ATTR.search(error) or _IMPORT.search(error):
+        name, module = (m[2], m[1]) if m.re is _MODULE_ATTR else (m[1], m[2])
+        mod = sys.modules.get(module)
+        facts = _suggest(name, dir(mod), f"{module} has no '{name}'") if mod else []
+    elif m := _ATTR.search(error):
+        cls_name, attr = (m[1], m[2]) if m[1] else (m[3], m[4])
+        facts = _attr_facts(cls_name, attr, code, line)
+    else:
+        facts = []
+    return [f if len(f) <= _MAX_CHARS else f[: _MAX_CHARS - 3] + "..." for f in facts][:_MAX_FACTS]
+
+
+def extract_latex_error(log_text: str) -> str | None:
+    """The first TeX error in a log, with where TeX stopped: '! Undefined ... l.8 ...'."""
+    lines = log_text.splitlines()
+    start = next((i for i, text in enumerate(lines) if text.startswith("!")), None)
+    if start is None:
+        return None
+    message, stopped, where = lines[start].strip(), "", ""
+    for text in lines[start + 1: start + 20]:
+        if m := re.match(r"l\.(\d+) ?(.*)", text):
+            where = f" l.{m[1]} {_MARKER.sub('', m[2]).strip()}".rstrip()
+            break
+        # <argument> shows the TeX expanded so far; it ends at the failing token
+        if m := re.match(r"<(?:argument|recently read|\*)> (.*)", text):
+            stopped = stopped or _MARKER.sub("", m[1]).strip()
+    return message + where + (f" (TeX stopped after: {stopped})" if stopped else "")
+
+
+def _manim():
+    import manim  # imported late: it is slow and only needed once an error arrives
+
+    return manim
+
+
+def _latex_facts(error: str, code: str, line: int | None, latex_log: str | None) -> list[str]:
+    log_path = Path(m[1].strip()) if (m := _LOG_PATH.search(error)) else None
+    if latex_log is None and log_path and log_path.is_file():
+        latex_log = log_path.read_text(errors="replace")
+    tex_path = log_path.with_suffix(".tex") if log_path else None
+    tex = _tex_from_file(tex_path) if tex_path and tex_path.is_file() else None
+    facts = []
+    if latex_log and (found := extract_latex_error(latex_log)):
+        facts.append(f"LaTeX error: {found}")
+    if tex := tex or _tex_on_line(code, line):
+        facts.append(f"offending TeX string: {tex}")
+    return facts
+
+
+def _tex_from_file(path: Path) -> str | None:
+    parts = _TEX_PART.findall(path.read_text(errors="replace"))
+    return " ".join(p.strip() for p in parts) or None
+
+
+def _tex_on_line(code: str, line: int | None) -> str | None:
+    """The string arguments of a *Tex(...) call on the failing line, as written."""
+    for call in _calls(code, line):
+        if _call_name(call).endswith("Tex"):
+            strings = [a.value for a in call.args if _is_str(a)]
+            if strings:
+                return " ".join(map(str, strings))
+    return None
+
+
+def _kwarg_facts(qualname: str, kw: str, code: str, line: int | None) -> list[str]:
+    # Python names the __init__ that finally refused the keyword (often
+    # Mobject), so prefer the call on the failing line that passed it.
+    calls = [_call_name(c) for c in _calls(code, line) if any(k.arg == kw for k in c.keywords)]
+    found = next(filter(None, map(_resolve, calls)), None) or _resolve(qualname)
+    if not found:
+        return []
+    obj, label = found
+    chain = _kwargs_chain(obj)
+    facts = [_signature(obj, label)]
+    if len(chain) > 1:
+        extra = [p for _, params in chain[1:] for p in params]
+        names = ", ".join(c for c, _ in chain[1:])
+        facts.append(f"its **kwargs reach {names}, which take: {', '.join(dict.fromkeys(extra))}")
+    accepted = [p for _, params in chain for p in params]
+    if kw not in accepted:
+        where = f" of {label}" + (" or the classes its **kwargs reach" if len(chain) > 1 else "")
+        facts.append(f"'{kw}' is not a parameter" + _did_you_mean(kw, accepted, where))
+    return facts
+
+
+def _resolve(qualname: str) -> tuple[object, str] | None:
+    """'Circle' -> Circle, 'Mobject.__init__' -> Mobject, 'VMobject.set_fill' -> the method."""
+    parts = qualname.removesuffix(".__init__").split(".")
+    obj = _manim()
+    for part in parts:
+        obj = getattr(obj, part, None)
+        if obj is None or part.startswith("<"):
+            return None
+    return (obj, ".".join(parts)) if callable(obj) else None
+
+
+def _kwargs_chain(obj) -> list[tuple[str, list[str]]]:
+    """(class, parameters) along the MRO for as long as each passes **kwargs up."""
+    if inspect.isclass(obj):
+        cls, method = obj, "__init__"
+    else:
+        owner = _resolve(obj.__qualname__.rsplit(".", 1)[0]) if "." in obj.__qualname__ else None
+        if not owner or not inspect.isclass(owner[0]):
+            return [(obj.__name__, _params(obj))]
+        cls, method = owner[0], obj.__name__
+    chain = []
+    for klass in cls.__mro__:
+        func = klass.__dict__.get(method)
+        if func is None or klass is object:
+            continue
+        chain.append((klass.__name__, _params(func)))
+        if not any(p.kind is p.VAR_KEYWORD for p in _sig(func).parameters.values()):
+            break
+    return chain
+
+
+def _sig(obj) -> inspect.Signature:
+    try:
+        return inspect.signature(obj)
+    except (TypeError, ValueError):
+        return inspect.Signature()
+
+
+def _params(func) -> list[str]:
+    return [n for n, p in _sig(func).parameters.items()
+            if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL) and n != "self" and not n.startswith("_")]
+
+
+def _signature(obj, label: str) -> str:
+    """'Circle(radius=None, color=RED, **kwargs)': no annotations, readable defaults."""
+    params = [p.replace(annotation=p.empty,
+                        default=p.default if p.default is p.empty else _Shown(p.default))
+              for n, p in _sig(obj).parameters.items() if n != "self" and not n.startswith("_")]
+    return label + str(inspect.Signature(params))
+
+
+class _Shown:
+    """A default value whose repr is how a user would write it (RED, UP, smooth)."""
+
+    def __init__(self, value):
+        self.text = _show(value)
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _show(value) -> str:
+    manim = _manim()
+    if isinstance(value, manim.ManimColor):
+        return _color_names().get(value.to_hex(), repr(value.to_hex()))
+    if hasattr(value, "shape") and getattr(value, "shape", None) == (3,):
+        for name in ("ORIGIN", "UP", "DOWN", "LEFT", "RIGHT", "IN", "OUT", "UL", "UR", "DL", "DR"):
+            if (getattr(manim, name) == value).all():
+                return name
+    if callable(value) and hasattr(value, "__name__"):
+        return value.__name__
+    text = repr(value.tolist() if hasattr(value, "tolist") else value)
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
+@functools.cache
+def _color_names() -> dict[str, str]:
+    """'#FC6255' -> 'RED' (the shortest of RED, RED_C)."""
+    manim, names = _manim(), {}
+    for name in sorted(dir(manim), key=len, reverse=True):
+        if name.isupper() and isinstance(value := getattr(manim, name), manim.ManimColor):
+            names[value.to_hex()] = name
+    return names
+
+
+def _attr_facts(cls_name: str, attr: str, code: str, line: int | None) -> list[str]:
+    names = _class_attrs(cls_name, code)
+    if names is None:
+        return []
+    # Mobject turns get_colour() into a missing 'colour'; suggest the method the user wrote
+    text = _line_text(code, line)
+    for prefix in ("get_", "set_"):
+        if f".{prefix}{attr}" in text:
+            attr = prefix + attr
+    return _suggest(attr, names, f"{cls_name} has no attribute '{attr}'")
+
+
+def _class_attrs(cls_name: str, code: str) -> list[str] | None:
+    """Attributes of a manim or builtin class, or of a class defined in the code."""
+    cls = getattr(_manim(), cls_name, None) or getattr(builtins, cls_name, None)
+    if inspect.isclass(cls):
+        return dir(cls) + _init_attrs(cls)
+    tree = _parse(code)
+    for node in ast.walk(tree) if tree else ():
+        if isinstance(node, ast.ClassDef) and node.name == cls_name:
+            names = [n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+            names += [n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)
+                      and isinstance(n.value, ast.Name) and n.value.id == "self"]
+            for base in node.bases:
+                if isinstance(base, ast.Name) and base.id != cls_name:
+                    names += _class_attrs(base.id, code) or []
+            return names
+    return None
+
+
+def _init_attrs(cls) -> list[str]:
+    """`self.x = ...` names in manim's own class sources (instance attributes dir() misses)."""
+    names = []
+    for klass in cls.__mro__:
+        if klass.__module__.startswith("manim"):
+            try:
+                names += re.findall(r"self\.(\w+)\s*=", inspect.getsource(klass))
+            except (OSError, TypeError):
+                pass
+    return names
+
+
+def _suggest(name: str, candidates, what: str) -> list[str]:
+    hint = _did_you_mean(name, candidates)
+    return [what + hint] if hint else []
+
+
+def _did_you_mean(name: str, candidates, otherwise: str = "") -> str:
+    # compare case-insensitively (Mathtex -> MathTex) and accept a prefix (side -> side_length)
+    by_lower = {c.lower(): c for c in candidates
+                if c != name and (not c.startswith("_") or name.startswith("_"))}
+    close = difflib.get_close_matches(name.lower(), by_lower, n=3, cutoff=0.7)
+    close += [c for c in by_lower if len(name) >= 3 and c.startswith(name.lower()) and c not in close]
+    found = [by_lower[c] for c in close[:3]]
+    return " — did you mean " + " or ".join(map(repr, found)) + "?" if found else otherwise
+
+
+def _parse(code: str) -> ast.AST | None:
+    try:
+        return ast.parse(code)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _calls(code: str, line: int | None) -> list[ast.Call]:
+    """Calls spanning the failing line (all calls when the line is unknown)."""
+    tree = _parse(code)
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call)
+            and (line is None or n.lineno <= line <= (n.end_lineno or n.lineno))] if tree else []
+
+
+def _is_str(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _call_name(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        base = func.value.id + "." if isinstance(func.value, ast.Name) else "."
+        return base + func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def _line_text(code: str, line: int | None) -> str:
+    lines = code.splitlines()
+    return lines[line - 1] if line and 0 < line <= len(lines) else code
+
+
+def _bound_names(code: str) -> set[str]:
+    """Names the code itself defines (a typo may be of the user's own variable)."""
+    tree = _parse(code)
+    names = set()
+    for node in ast.walk(tree) if tree else ():
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+    return names

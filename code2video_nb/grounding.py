@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
 import difflib
 import functools
 import inspect
@@ -46,7 +47,7 @@ def facts_for_error(error: str, code: str, line: int | None = None, *,
         found = _resolve(m[1])
         facts = [_signature(found[0], found[1])] if found else []
     elif m := _NAME.search(error):
-        facts = _suggest(m[1], dir(_manim()) + dir(builtins) + list(_bound_names(code)),
+        facts = _suggest(m[1], dir(_manim()) + dir(builtins) + _bound_names(code),
                          f"'{m[1]}' is not defined")
     elif m := _MODULE_ATTR.search(error) or _IMPORT.search(error):
         name, module = (m[2], m[1]) if m.re is _MODULE_ATTR else (m[1], m[2])
@@ -105,10 +106,9 @@ def _tex_from_file(path: Path) -> str | None:
 def _tex_on_line(code: str, line: int | None) -> str | None:
     """The string arguments of a *Tex(...) call on the failing line, as written."""
     for call in _calls(code, line):
-        if _call_name(call).endswith("Tex"):
-            strings = [a.value for a in call.args if _is_str(a)]
-            if strings:
-                return " ".join(map(str, strings))
+        strings = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if _call_name(call).endswith("Tex") and strings:
+            return " ".join(strings)
     return None
 
 
@@ -165,10 +165,9 @@ def _kwargs_chain(obj) -> list[tuple[str, list[str]]]:
 
 
 def _sig(obj) -> inspect.Signature:
-    try:
+    with contextlib.suppress(TypeError, ValueError):
         return inspect.signature(obj)
-    except (TypeError, ValueError):
-        return inspect.Signature()
+    return inspect.Signature()  # builtins without a readable signature
 
 
 def _params(func) -> list[str]:
@@ -179,19 +178,15 @@ def _params(func) -> list[str]:
 def _signature(obj, label: str) -> str:
     """'Circle(radius=None, color=RED, **kwargs)': no annotations, readable defaults."""
     params = [p.replace(annotation=p.empty,
-                        default=p.default if p.default is p.empty else _Shown(p.default))
+                        default=p.default if p.default is p.empty else _Shown(_show(p.default)))
               for n, p in _sig(obj).parameters.items() if n != "self" and not n.startswith("_")]
     return label + str(inspect.Signature(params))
 
 
-class _Shown:
+class _Shown(str):
     """A default value whose repr is how a user would write it (RED, UP, smooth)."""
 
-    def __init__(self, value):
-        self.text = _show(value)
-
-    def __repr__(self) -> str:
-        return self.text
+    __repr__ = str.__str__
 
 
 def _show(value) -> str:
@@ -220,49 +215,38 @@ def _color_names() -> dict[str, str]:
 
 def _attr_facts(cls_name: str, attr: str, code: str, line: int | None) -> list[str]:
     names = _class_attrs(cls_name, code)
-    if names is None:
-        return []
     # Mobject turns get_colour() into a missing 'colour'; suggest the method the user wrote
-    text = _line_text(code, line)
-    for prefix in ("get_", "set_"):
-        if f".{prefix}{attr}" in text:
-            attr = prefix + attr
-    return _suggest(attr, names, f"{cls_name} has no attribute '{attr}'")
+    lines = code.splitlines()
+    text = lines[line - 1] if line and 0 < line <= len(lines) else code
+    attr = next((p + attr for p in ("get_", "set_") if f".{p}{attr}" in text), attr)
+    return _suggest(attr, names, f"{cls_name} has no attribute '{attr}'") if names else []
 
 
-def _class_attrs(cls_name: str, code: str) -> list[str] | None:
-    """Attributes of a manim or builtin class, or of a class defined in the code."""
-    cls = getattr(_manim(), cls_name, None) or getattr(builtins, cls_name, None)
-    if inspect.isclass(cls):
-        return dir(cls) + _init_attrs(cls)
+def _class_attrs(cls_name: str, code: str) -> list[str]:
+    """Attributes of a class defined in the code (with its bases), or of a manim/builtin class."""
     tree = _parse(code)
     for node in ast.walk(tree) if tree else ():
         if isinstance(node, ast.ClassDef) and node.name == cls_name:
-            names = [n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-            names += [n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)
-                      and isinstance(n.value, ast.Name) and n.value.id == "self"]
+            names = [n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)
+                     and isinstance(n.value, ast.Name) and n.value.id == "self"]
+            names += [n.name for n in node.body if isinstance(n, ast.FunctionDef)]
             for base in node.bases:
                 if isinstance(base, ast.Name) and base.id != cls_name:
-                    names += _class_attrs(base.id, code) or []
+                    names += _class_attrs(base.id, code)
             return names
-    return None
-
-
-def _init_attrs(cls) -> list[str]:
-    """`self.x = ...` names in manim's own class sources (instance attributes dir() misses)."""
-    names = []
-    for klass in cls.__mro__:
-        if klass.__module__.startswith("manim"):
-            try:
+    cls = getattr(_manim(), cls_name, None) or getattr(builtins, cls_name, None)
+    if not inspect.isclass(cls):
+        return []
+    names = dir(cls)
+    for klass in cls.__mro__:  # instance attributes (self.x_axis = ...) that dir() misses
+        with contextlib.suppress(OSError, TypeError):
+            if klass.__module__.startswith("manim"):
                 names += re.findall(r"self\.(\w+)\s*=", inspect.getsource(klass))
-            except (OSError, TypeError):
-                pass
     return names
 
 
 def _suggest(name: str, candidates, what: str) -> list[str]:
-    hint = _did_you_mean(name, candidates)
-    return [what + hint] if hint else []
+    return [what + hint] if (hint := _did_you_mean(name, candidates)) else []
 
 
 def _did_you_mean(name: str, candidates, otherwise: str = "") -> str:
@@ -276,10 +260,9 @@ def _did_you_mean(name: str, candidates, otherwise: str = "") -> str:
 
 
 def _parse(code: str) -> ast.AST | None:
-    try:
+    with contextlib.suppress(SyntaxError, ValueError):
         return ast.parse(code)
-    except (SyntaxError, ValueError):
-        return None
+    return None
 
 
 def _calls(code: str, line: int | None) -> list[ast.Call]:
@@ -287,10 +270,6 @@ def _calls(code: str, line: int | None) -> list[ast.Call]:
     tree = _parse(code)
     return [n for n in ast.walk(tree) if isinstance(n, ast.Call)
             and (line is None or n.lineno <= line <= (n.end_lineno or n.lineno))] if tree else []
-
-
-def _is_str(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def _call_name(call: ast.Call) -> str:
@@ -301,20 +280,9 @@ def _call_name(call: ast.Call) -> str:
     return func.id if isinstance(func, ast.Name) else ""
 
 
-def _line_text(code: str, line: int | None) -> str:
-    lines = code.splitlines()
-    return lines[line - 1] if line and 0 < line <= len(lines) else code
-
-
-def _bound_names(code: str) -> set[str]:
+def _bound_names(code: str) -> list[str]:
     """Names the code itself defines (a typo may be of the user's own variable)."""
-    tree = _parse(code)
-    names = set()
-    for node in ast.walk(tree) if tree else ():
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-    return names
+    nodes = ast.walk(_parse(code) or ast.Module(body=[], type_ignores=[]))
+    return [getattr(n, "id", None) or getattr(n, "name", None) or n.arg for n in nodes
+            if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.arg))
+            or isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]

@@ -105,8 +105,10 @@ class _Checker(ast.NodeVisitor):
     def __init__(self, tree: ast.AST):
         self.findings: list[Finding] = []
         self.aliases = _import_aliases(tree)  # local name -> dotted origin
-        self.bound = _bound_names(tree)  # user names that shadow eval/compile/...
-        self.called: set[int] = set()  # ids of Name nodes in call position
+        self.defined = _bound_names(tree)
+        # user definitions and imports (re.compile) shadow the builtins eval, compile...
+        self.shadowed = self.defined | set(self.aliases)
+        self.called: set[int] = set()  # ids of the nodes in call position
 
     def add(self, node: ast.AST, rule: str, message: str) -> None:
         self.findings.append(Finding(node.lineno, node.col_offset, rule, message))
@@ -153,7 +155,7 @@ class _Checker(ast.NodeVisitor):
         func, name = node.func, self.resolve(node.func)
         self.called.add(id(func))
         if isinstance(func, ast.Name):
-            if func.id in _EVAL_NAMES and func.id not in self.bound:
+            if func.id in _EVAL_NAMES - self.shadowed:
                 self.add(node, "eval", f"calls {func.id}() ({_CODE})")
             self._check_os(node, name, "calls")  # `from os import system; system(...)`
         if name == "getattr" and len(node.args) >= 2 and _const_str(node.args[1]):
@@ -167,7 +169,7 @@ class _Checker(ast.NodeVisitor):
         self.generic_visit(node)
 
     def _check_open(self, node: ast.Call, name: str | None) -> None:
-        if name in _OPENERS and name not in self.bound:
+        if name in _OPENERS and name not in self.defined:
             index, known = 1, True
         elif isinstance(node.func, ast.Attribute) and node.func.attr == "open":
             index, known = 0, False  # Path.open(mode) -- or Image.open(path): check the value
@@ -200,8 +202,7 @@ class _Checker(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         if node.id in _ESCAPES:
             self.add(node, "dunder", f"reaches {node.id} ({_ESCAPE})")
-        elif (node.id in _EVAL_NAMES and node.id not in self.bound
-              and id(node) not in self.called and isinstance(node.ctx, ast.Load)):
+        elif node.id in _EVAL_NAMES - self.shadowed and id(node) not in self.called:
             self.add(node, "eval", f"refers to {node.id} ({_CODE})")
 
     def visit_Constant(self, node: ast.Constant) -> None:

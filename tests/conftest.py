@@ -1,0 +1,54 @@
+"""Shared fixtures: an isolated environment and the scripted OpenAI-compatible server.
+
+Tests never mock the openai client: they point the real one at `ScriptedServer` on loopback.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from code2video_nb.config import Settings
+from code2video_nb.model_client import ModelClient, OpenAIBackend
+from code2video_nb.scripted_server import ScriptedServer
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path, monkeypatch):
+    """No test sees the developer's keys, endpoint or reply cache."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CODE2VIDEO_MODEL", "CODE2VIDEO_VLM_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CODE2VIDEO_CACHE_DIR", str(tmp_path / "reply-cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
+@pytest.fixture
+def server():
+    with ScriptedServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def live_env(server, monkeypatch):
+    """The environment a user sets for a real endpoint, pointed at the scripted server."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    return server
+
+
+def make_client(server, tmp_path, **settings) -> ModelClient:
+    defaults = {"base_url": server.base_url, "request_timeout": 5.0, "max_retries": 2,
+                "cache_dir": tmp_path / "cache"}
+    config = Settings.from_env(**{**defaults, **settings})
+    return ModelClient(OpenAIBackend(config, api_key="sk-test"), model=config.model, cache_dir=config.cache_dir,
+                       log_path=tmp_path / "log.jsonl", json_reasks=config.json_reasks)
+
+
+def demo_cassette() -> dict:
+    source = resources.files("code2video_nb").joinpath("demo", "eigenvectors.json")
+    return json.loads(source.read_text(encoding="utf-8"))

@@ -1,0 +1,167 @@
+"""Grounding facts for real errors, produced by actually running manim in-process."""
+
+from __future__ import annotations
+
+import traceback
+
+import pytest
+
+from code2video_nb.grounding import extract_latex_error, facts_for_error
+
+# The tail of a real pdflatex log for MathTex(r"\lamda"), as manim 0.22 writes it.
+LAMDA_LOG = r"""File: umsb.fd 2013/01/14 v3.01 AMS symbols B
+)
+! Undefined control sequence.
+<argument> ...isvgm:raw <g id='unique000'>}\lamda 
+                                                  \special {dvisvgm:raw </g>} 
+l.8 \end{align*}
+                 
+Here is how much of TeX's memory you used:
+"""
+
+
+def fail(code: str) -> tuple[str, str, int]:
+    """Run `code` like a section file; return (the traceback's last line, code, failing line)."""
+    try:
+        exec(compile(code, "<section>", "exec"), {})
+    except Exception as e:  # noqa: BLE001 - any real error is what we want
+        frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == "<section>"]
+        return f"{type(e).__name__}: {e}", code, frames[-1].lineno
+    raise AssertionError("the snippet was expected to fail")
+
+
+def facts(code: str) -> list[str]:
+    return facts_for_error(*fail(code))
+
+
+def test_unexpected_keyword_reports_signature_and_mro():
+    error, code, line = fail("from manim import *\n\ncircle = Circle(colour=RED)\n")
+    # Python blames the class that finally refused it, not the one the code called
+    assert error == "TypeError: Mobject.__init__() got an unexpected keyword argument 'colour'"
+    assert line == 3
+    found = facts_for_error(error, code, line)
+    assert found[0] == "Circle(radius=None, color=RED, **kwargs)"
+    assert "Arc, TipableVMobject, VMobject, Mobject" in found[1]
+    assert found[-1] == "'colour' is not a parameter — did you mean 'color'?"
+
+
+def test_keyword_found_by_prefix_along_the_mro():
+    found = facts("from manim import *\nsq = Square(side=2)\n")
+    assert found[0] == "Square(side_length=2.0, **kwargs)"
+    assert "did you mean 'side_length'?" in found[-1]
+
+
+def test_keyword_of_an_animation_and_a_method():
+    found = facts("from manim import *\nanim = Create(Square(), run_tim=1)\n")
+    assert found[0].startswith("Create(mobject, lag_ratio=1.0")
+    assert "did you mean 'run_time'?" in found[-1]
+    found = facts("from manim import *\nsq = Square()\nsq.next_to(ORIGIN, UP, buf=1)\n")
+    assert found[0].startswith("Mobject.next_to(mobject_or_point, direction=RIGHT, buff=0.25")
+    assert found[-1] == "'buf' is not a parameter — did you mean 'buff'?"
+
+
+def test_keyword_in_a_multiline_call_and_without_a_line():
+    error, code, line = fail("from manim import *\nt = Text(\n    'hi',\n    font_sise=30,\n)\n")
+    assert facts_for_error(error, code, line)[-1].endswith("did you mean 'font_size'?")
+    assert facts_for_error(error, code)[0].startswith("Text(text, ")
+
+
+def test_unknown_keyword_says_so_without_guessing():
+    found = facts("from manim import *\nc = Circle(zzqq=1)\n")
+    assert found[-1] == "'zzqq' is not a parameter of Circle or the classes its **kwargs reach"
+
+
+def test_wrong_positional_arguments_report_the_signature():
+    found = facts("from manim import *\na = Create()\n")
+    assert found == ["Create(mobject, lag_ratio=1.0, introducer=True, **kwargs)"]
+
+
+def test_name_error_suggests_manim_and_own_names():
+    error, code, line = fail("from manim import *\nc = Circel(radius=1)\n")
+    assert error == "NameError: name 'Circel' is not defined"
+    assert facts_for_error(error, code, line) == ["'Circel' is not defined — did you mean 'Circle'?"]
+    assert facts("from manim import *\neq = Mathtex('x')\n")[0].endswith("did you mean 'MathTex' or 'MathTable'?")
+    found = facts("from manim import *\nmy_circle = Circle()\nprint(my_circel)\n")
+    assert found == ["'my_circel' is not defined — did you mean 'my_circle'?"]
+
+
+def test_attribute_errors():
+    assert facts("from manim import *\nsq = Square()\nsq.shft(UP)\n") == [
+        "Square has no attribute 'shft' — did you mean 'shift'?"]
+    # Mobject's __getattr__ reports 'colour' for get_colour(); the fact names the method
+    found = facts("from manim import *\nsq = Square()\nsq.get_colour()\n")
+    assert found[0].startswith("Square has no attribute 'get_colour' — did you mean 'get_color'")
+    assert facts("import manim\nmanim.Circel()\n") == ["manim has no 'Circel' — did you mean 'Circle'?"]
+    assert facts("from manim import *\nax = Axes()\nax.x_axes\n")[0].startswith(
+        "Axes has no attribute 'x_axes' — did you mean 'x_axis'")
+
+
+def test_attribute_error_on_a_scene_defined_in_the_code():
+    code = ("from manim import *\n\nclass Base(Scene):\n    def place_at_grid(self, m, cell):\n"
+            "        return m\n\nclass S(Base):\n    def construct(self):\n"
+            "        self.place_at_gird(Dot(), 'B2')\n        self.plya(Create(Dot()))\n\n"
+            "S().construct()\n")
+    error, code, line = fail(code)
+    assert line == 9
+    assert facts_for_error(error, code, line) == [
+        "S has no attribute 'place_at_gird' — did you mean 'place_at_grid'?"]
+    code = code.replace("self.place_at_gird(Dot(), 'B2')", "pass")
+    assert facts(code) == ["S has no attribute 'plya' — did you mean 'play'?"]
+
+
+def test_import_error():
+    error, code, line = fail("from manim import Circel\n")
+    assert error.startswith("ImportError: cannot import name 'Circel' from 'manim'")
+    assert facts_for_error(error, code, line) == ["manim has no 'Circel' — did you mean 'Circle'?"]
+
+
+def test_unrelated_errors_give_no_facts():
+    assert facts("x = 1 / 0\n") == []
+    assert facts("d = {}\nd['missing']\n") == []
+    assert facts("from manim import *\nzzz_unknown_thing()\n") == []
+    assert facts_for_error("RuntimeError: something broke", "x = 1\n", 1) == []
+
+
+def test_facts_stay_short():
+    found = facts("from manim import *\nt = Text('hi', font_sise=3)\n")
+    assert 1 <= len(found) <= 6
+    assert all(len(f) <= 240 and "\n" not in f for f in found)
+
+
+def test_extract_latex_error_from_a_log():
+    assert extract_latex_error(LAMDA_LOG) == (
+        r"! Undefined control sequence. l.8 \end{align*} (TeX stopped after: \lamda)")
+    assert extract_latex_error("This is pdfTeX\nOutput written on x.dvi\n") is None
+
+
+def test_latex_facts_from_given_log_and_the_failing_line():
+    code = 'from manim import *\neq = MathTex(r"\\lamda")\n'
+    error = ("ValueError: latex error converting to dvi. See log output above or "
+             "the log file: media/Tex/does_not_exist.log")
+    assert facts_for_error(error, code, 2, latex_log=LAMDA_LOG) == [
+        r"LaTeX error: ! Undefined control sequence. l.8 \end{align*} (TeX stopped after: \lamda)",
+        r"offending TeX string: \lamda",
+    ]
+    # no log to read: only what the code itself shows
+    assert facts_for_error(error, code, 2) == [r"offending TeX string: \lamda"]
+
+
+@pytest.mark.render
+def test_real_latex_failure(tmp_path, monkeypatch):
+    from manim import MathTex, tempconfig
+
+    monkeypatch.chdir(tmp_path)
+    with tempconfig({"media_dir": str(tmp_path)}):
+        with pytest.raises(ValueError) as info:
+            MathTex(r"x = \alpha + \lamda")
+    error = f"ValueError: {info.value}"
+    assert error.startswith("ValueError: latex error converting to dvi. See log output above or "
+                            f"the log file: {tmp_path}/Tex/")
+    assert error.endswith(".log")
+    # the log path in the message is read, and the .tex beside it gives the exact string
+    found = facts_for_error(error, "eq = MathTex(some_variable)\n", 1)
+    assert found == [
+        r"LaTeX error: ! Undefined control sequence. l.8 \end{align*} "
+        r"(TeX stopped after: x = \alpha + \lamda)",
+        r"offending TeX string: x = \alpha + \lamda",
+    ]

@@ -1,0 +1,111 @@
+"""Rendering out of process: time limits, crashes, and errors mapped to the user's own line."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from code2video_nb.grounding import facts_for_error
+from code2video_nb.render import find_scene_class, render_file
+from code2video_nb.scopes import scope_for_line
+from code2video_nb.video import probe
+
+DATA = Path(__file__).parent / "data"
+
+SECTION = '''from manim import *
+from code2video_nb.teaching_scene import TeachingScene
+
+
+class SectionScene(TeachingScene):
+    def construct(self):
+        self.setup_lecture("Vectors", ["A vector has a direction", "It also has a length"], animate=False)
+
+        # === Animation for Lecture Line 1 ===
+        self.highlight_line(1)
+        arrow = Arrow(ORIGIN, RIGHT, buff=0)
+        self.place_at_grid(arrow, "B3")
+        self.play(GrowArrow(arrow), run_time=0.5)
+
+        # === Animation for Lecture Line 2 ===
+        self.highlight_line(2)
+        label = {LABEL}
+        self.place_at_grid(label, "D3")
+        self.play(FadeIn(label), run_time=0.5)
+'''
+
+
+def write(tmp_path: Path, code: str, name: str = "section.py") -> Path:
+    path = tmp_path / name
+    path.write_text(code)
+    return path
+
+
+def test_scene_class_is_found_by_structure_not_name():
+    source = (DATA / "paper_style_section.py").read_text()
+    assert find_scene_class(source) == "Section2Scene"  # not its inline TeachingScene base
+
+
+@pytest.mark.render
+def test_a_section_renders_with_block_timings(tmp_path):
+    path = write(tmp_path, SECTION.replace("{LABEL}", 'Text("length = 1")'))
+    outcome = render_file(path, media_dir=tmp_path / "media", timeout=120)
+    assert outcome.ok, outcome.log
+    assert abs(probe(outcome.video).duration - outcome.duration) < 0.2
+    assert [k for k, _ in outcome.block_starts] == [1, 2]
+    assert outcome.block_starts[1][1] > outcome.block_starts[0][1]
+
+
+@pytest.mark.render
+def test_paper_style_self_contained_file_renders_unchanged(tmp_path):
+    path = write(tmp_path, (DATA / "paper_style_section.py").read_text(), "paper.py")
+    outcome = render_file(path, media_dir=tmp_path / "media", timeout=120)
+    assert outcome.ok, outcome.log
+    info = probe(outcome.video)
+    assert info.has_video and (info.width, info.height) == (854, 480) and info.duration > 2
+
+
+def test_error_raised_deep_inside_manim_points_at_the_users_line(tmp_path):
+    code = SECTION.replace("{LABEL}", 'Text("length = 1")').replace("buff=0)", "buff=0, colour=RED)")
+    path = write(tmp_path, code)
+    outcome = render_file(path, media_dir=tmp_path / "media", timeout=120, dry_run_only=True)
+    assert not outcome.ok and outcome.error_type == "TypeError" and "colour" in outcome.message
+    assert "colour=RED" in code.splitlines()[outcome.line - 1]  # the frame in manim is skipped
+    assert scope_for_line(code, outcome.line).name == "Lecture Line 1 block"
+    assert any("'color'" in fact for fact in facts_for_error(outcome.error, code, outcome.line))
+
+
+@pytest.mark.render
+def test_latex_error_maps_to_its_block_and_the_tex_log_line(tmp_path):
+    code = SECTION.replace("{LABEL}", r'MathTex(r"\lamda = |v|")')
+    path = write(tmp_path, code)
+    outcome = render_file(path, media_dir=tmp_path / "media", timeout=120, dry_run_only=True)
+    assert not outcome.ok
+    assert "MathTex" in code.splitlines()[outcome.line - 1]
+    assert scope_for_line(code, outcome.line).name == "Lecture Line 2 block"
+    facts = " ".join(facts_for_error(outcome.error, code, outcome.line))
+    assert "Undefined control sequence" in facts
+
+
+def test_syntax_error_reports_its_line(tmp_path):
+    code = SECTION.replace("{LABEL}", 'Text("unclosed"')
+    outcome = render_file(write(tmp_path, code), media_dir=tmp_path / "media", timeout=60)
+    assert outcome.error_type == "SyntaxError"
+    assert scope_for_line(code, outcome.line).kind in ("block", "function")
+
+
+def test_a_hung_scene_is_killed_at_the_time_limit(tmp_path):
+    code = SECTION.replace("{LABEL}", "Text('x')\n        while True:\n            pass")
+    started = time.monotonic()
+    outcome = render_file(write(tmp_path, code), media_dir=tmp_path / "media", timeout=8)
+    assert time.monotonic() - started < 20
+    assert outcome.timed_out and not outcome.ok
+    assert "longer than 8 s" in outcome.message
+
+
+def test_a_crashing_scene_is_reported_and_the_caller_survives(tmp_path):
+    code = SECTION.replace("{LABEL}", "Text('x')\n        import os; os._exit(3)")
+    outcome = render_file(write(tmp_path, code), media_dir=tmp_path / "media", timeout=60)
+    assert not outcome.ok and outcome.error_type == "Crash"
+    assert "died without reporting" in outcome.message

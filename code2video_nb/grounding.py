@@ -17,6 +17,7 @@ import re
 import sys
 from pathlib import Path
 
+_VAR = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 _MAX_FACTS = 6
 _MAX_CHARS = 240  # one fact, so a long signature cannot eat the prompt budget
 
@@ -44,8 +45,7 @@ def facts_for_error(error: str, code: str, line: int | None = None, *,
     elif m := _KWARG.search(error):
         facts = _kwarg_facts(m[1], m[2], code, line)
     elif m := _ARGS.search(error):
-        found = _resolve(m[1])
-        facts = [_signature(found[0], found[1])] if found else []
+        facts = [sig] if (sig := _signature_and_chain(m[1], code)[0]) else []
     elif m := _NAME.search(error):
         facts = _suggest(m[1], dir(_manim()) + dir(builtins) + _bound_names(code),
                          f"'{m[1]}' is not defined")
@@ -86,10 +86,10 @@ def _manim():
 
 def _latex_facts(error: str, code: str, line: int | None, latex_log: str | None) -> list[str]:
     log_path = Path(m[1].strip()) if (m := _LOG_PATH.search(error)) else None
-    if latex_log is None and log_path and log_path.is_file():
-        latex_log = log_path.read_text(errors="replace")
-    tex_path = log_path.with_suffix(".tex") if log_path else None
-    tex = _tex_from_file(tex_path) if tex_path and tex_path.is_file() else None
+    if latex_log is None:
+        latex_log = _read(log_path)
+    # the .tex beside the log holds the exact strings, each between dvisvgm markers
+    tex = " ".join(p.strip() for p in _TEX_PART.findall(_read(log_path and log_path.with_suffix(".tex"))))
     facts = []
     if latex_log and (found := extract_latex_error(latex_log)):
         facts.append(f"LaTeX error: {found}")
@@ -98,50 +98,82 @@ def _latex_facts(error: str, code: str, line: int | None, latex_log: str | None)
     return facts
 
 
-def _tex_from_file(path: Path) -> str | None:
-    parts = _TEX_PART.findall(path.read_text(errors="replace"))
-    return " ".join(p.strip() for p in parts) or None
+def _read(path: Path | None) -> str:
+    return path.read_text(errors="replace") if path and path.is_file() else ""
 
 
 def _tex_on_line(code: str, line: int | None) -> str | None:
     """The string arguments of a *Tex(...) call on the failing line, as written."""
     for call in _calls(code, line):
-        strings = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        strings = [a.value for a in call.args if isinstance(getattr(a, "value", None), str)]
         if _call_name(call).endswith("Tex") and strings:
             return " ".join(strings)
     return None
 
 
 def _kwarg_facts(qualname: str, kw: str, code: str, line: int | None) -> list[str]:
-    # Python names the __init__ that finally refused the keyword (often
-    # Mobject), so prefer the call on the failing line that passed it.
+    # Python names the __init__ that finally refused the keyword (often Mobject),
+    # so prefer what the call on the failing line that passed it names.
     calls = [_call_name(c) for c in _calls(code, line) if any(k.arg == kw for k in c.keywords)]
-    found = next(filter(None, map(_resolve, calls)), None) or _resolve(qualname)
-    if not found:
+    for label in calls + [qualname]:
+        signature, chain = _signature_and_chain(label, code)
+        if signature:
+            break
+    else:
         return []
-    obj, label = found
-    chain = _kwargs_chain(obj)
-    facts = [_signature(obj, label)]
+    facts = [signature]
     if len(chain) > 1:
         extra = [p for _, params in chain[1:] for p in params]
         names = ", ".join(c for c, _ in chain[1:])
         facts.append(f"its **kwargs reach {names}, which take: {', '.join(dict.fromkeys(extra))}")
     accepted = [p for _, params in chain for p in params]
     if kw not in accepted:
+        label = label.removesuffix(".__init__")
         where = f" of {label}" + (" or the classes its **kwargs reach" if len(chain) > 1 else "")
         facts.append(f"'{kw}' is not a parameter" + _did_you_mean(kw, accepted, where))
     return facts
 
 
+def _signature_and_chain(qualname: str, code: str) -> tuple[str | None, list[tuple[str, list[str]]]]:
+    """The signature to show and the (class, parameters) that accept keywords, or (None, [])."""
+    if own := _own_def(qualname, code):  # the code's own helper, e.g. an inline TeachingScene
+        names = [a.arg for a in own.args.args + own.args.kwonlyargs if a.arg != "self"]
+        return _own_signature(qualname, own), [(qualname, names)]
+    obj, label = _resolve(qualname) or (None, "")
+    signature = _signature(obj, label) if obj else None
+    return (signature, _kwargs_chain(obj)) if signature else (None, [])
+
+
 def _resolve(qualname: str) -> tuple[object, str] | None:
     """'Circle' -> Circle, 'Mobject.__init__' -> Mobject, 'VMobject.set_fill' -> the method."""
+    from . import teaching_scene  # generated code may import its TeachingScene from here
+
     parts = qualname.removesuffix(".__init__").split(".")
-    obj = _manim()
-    for part in parts:
-        obj = getattr(obj, part, None)
-        if obj is None or part.startswith("<"):
-            return None
-    return (obj, ".".join(parts)) if callable(obj) else None
+    for obj in (_manim(), teaching_scene):
+        for part in parts:
+            obj = None if part.startswith("<") else getattr(obj, part, None)
+        if callable(obj):
+            return obj, ".".join(parts)
+    return None
+
+
+def _own_def(qualname: str, code: str) -> ast.FunctionDef | None:
+    """The code's own function or method named by `qualname`, e.g. 'TeachingScene.place_at_grid'."""
+    *owner, name = qualname.split(".")
+    tree = _parse(code)
+    scopes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == owner[-1]
+              ] if owner else [tree]
+    return next((n for scope in scopes for n in scope.body
+                 if isinstance(n, ast.FunctionDef) and n.name == name), None)
+
+
+def _own_signature(qualname: str, func: ast.FunctionDef) -> str:
+    args = func.args
+    args.args = [a for a in args.args if a.arg != "self"]  # defaults align from the end
+    for arg in ast.walk(args):
+        if isinstance(arg, ast.arg):
+            arg.annotation = None
+    return f"{qualname.removesuffix('.__init__')}({ast.unparse(args)})"
 
 
 def _kwargs_chain(obj) -> list[tuple[str, list[str]]]:
@@ -151,36 +183,33 @@ def _kwargs_chain(obj) -> list[tuple[str, list[str]]]:
     else:
         owner = _resolve(obj.__qualname__.rsplit(".", 1)[0]) if "." in obj.__qualname__ else None
         if not owner or not inspect.isclass(owner[0]):
-            return [(obj.__name__, _params(obj))]
+            return [(obj.__name__, [p.name for p in _visible(obj) or [] if p.kind not in _VAR])]
         cls, method = owner[0], obj.__name__
     chain = []
-    for klass in cls.__mro__:
-        func = klass.__dict__.get(method)
-        if func is None or klass is object:
-            continue
-        chain.append((klass.__name__, _params(func)))
-        if not any(p.kind is p.VAR_KEYWORD for p in _sig(func).parameters.values()):
-            break
+    for klass in cls.__mro__[:-1]:  # up to, not including, object
+        if (func := klass.__dict__.get(method)) is not None:
+            params = _visible(func) or []
+            chain.append((klass.__name__, [p.name for p in params if p.kind not in _VAR]))
+            if not any(p.kind is p.VAR_KEYWORD for p in params):
+                break
     return chain
 
 
-def _sig(obj) -> inspect.Signature:
+def _visible(obj) -> list[inspect.Parameter] | None:
+    """Parameters a caller passes (no self, no _private), or None if unreadable."""
     with contextlib.suppress(TypeError, ValueError):
-        return inspect.signature(obj)
-    return inspect.Signature()  # builtins without a readable signature
+        return [p for n, p in inspect.signature(obj).parameters.items()
+                if n != "self" and not n.startswith("_")]
+    return None
 
 
-def _params(func) -> list[str]:
-    return [n for n, p in _sig(func).parameters.items()
-            if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL) and n != "self" and not n.startswith("_")]
-
-
-def _signature(obj, label: str) -> str:
+def _signature(obj, label: str) -> str | None:
     """'Circle(radius=None, color=RED, **kwargs)': no annotations, readable defaults."""
-    params = [p.replace(annotation=p.empty,
-                        default=p.default if p.default is p.empty else _Shown(_show(p.default)))
-              for n, p in _sig(obj).parameters.items() if n != "self" and not n.startswith("_")]
-    return label + str(inspect.Signature(params))
+    if (params := _visible(obj)) is None:
+        return None
+    return label + str(inspect.Signature([p.replace(
+        annotation=p.empty, default=p.empty if p.default is p.empty else _Shown(_show(p.default)))
+        for p in params]))
 
 
 class _Shown(str):
@@ -193,7 +222,7 @@ def _show(value) -> str:
     manim = _manim()
     if isinstance(value, manim.ManimColor):
         return _color_names().get(value.to_hex(), repr(value.to_hex()))
-    if hasattr(value, "shape") and getattr(value, "shape", None) == (3,):
+    if getattr(value, "shape", None) == (3,):
         for name in ("ORIGIN", "UP", "DOWN", "LEFT", "RIGHT", "IN", "OUT", "UL", "UR", "DL", "DR"):
             if (getattr(manim, name) == value).all():
                 return name
@@ -224,8 +253,7 @@ def _attr_facts(cls_name: str, attr: str, code: str, line: int | None) -> list[s
 
 def _class_attrs(cls_name: str, code: str) -> list[str]:
     """Attributes of a class defined in the code (with its bases), or of a manim/builtin class."""
-    tree = _parse(code)
-    for node in ast.walk(tree) if tree else ():
+    for node in ast.walk(_parse(code)):
         if isinstance(node, ast.ClassDef) and node.name == cls_name:
             names = [n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)
                      and isinstance(n.value, ast.Name) and n.value.id == "self"]
@@ -259,17 +287,16 @@ def _did_you_mean(name: str, candidates, otherwise: str = "") -> str:
     return " — did you mean " + " or ".join(map(repr, found)) + "?" if found else otherwise
 
 
-def _parse(code: str) -> ast.AST | None:
+def _parse(code: str) -> ast.Module:
     with contextlib.suppress(SyntaxError, ValueError):
         return ast.parse(code)
-    return None
+    return ast.Module([], [])  # code that does not parse offers no names
 
 
 def _calls(code: str, line: int | None) -> list[ast.Call]:
     """Calls spanning the failing line (all calls when the line is unknown)."""
-    tree = _parse(code)
-    return [n for n in ast.walk(tree) if isinstance(n, ast.Call)
-            and (line is None or n.lineno <= line <= (n.end_lineno or n.lineno))] if tree else []
+    return [n for n in ast.walk(_parse(code)) if isinstance(n, ast.Call)
+            and (line is None or n.lineno <= line <= (n.end_lineno or n.lineno))]
 
 
 def _call_name(call: ast.Call) -> str:
@@ -282,7 +309,6 @@ def _call_name(call: ast.Call) -> str:
 
 def _bound_names(code: str) -> list[str]:
     """Names the code itself defines (a typo may be of the user's own variable)."""
-    nodes = ast.walk(_parse(code) or ast.Module(body=[], type_ignores=[]))
-    return [getattr(n, "id", None) or getattr(n, "name", None) or n.arg for n in nodes
+    return [getattr(n, "id", None) or getattr(n, "name", None) or n.arg for n in ast.walk(_parse(code))
             if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.arg))
             or isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]

@@ -7,6 +7,7 @@ Extra fields are kept on a round trip so Code2Video cases import and export unch
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ class Outline:
     def from_dict(cls, data: dict) -> "Outline":
         _require(data, ("topic", "sections"), "outline")
         sections = [_outline_section(i, s) for i, s in enumerate(_list(data["sections"], "outline.sections"), 1)]
+        _unique_ids(sections, "outline")
         extra = {k: v for k, v in data.items() if k not in ("topic", "target_audience", "sections")}
         return cls(str(data["topic"]), str(data.get("target_audience", "")), sections, extra)
 
@@ -64,9 +66,7 @@ class Storyboard:
     def from_dict(cls, data: dict) -> "Storyboard":
         _require(data, ("sections",), "storyboard")
         sections = [_storyboard_section(i, s) for i, s in enumerate(_list(data["sections"], "storyboard.sections"), 1)]
-        ids = [s.id for s in sections]
-        if len(set(ids)) != len(ids):
-            raise PlanError(f"storyboard section ids repeat: {ids}")
+        _unique_ids(sections, "storyboard")
         return cls(sections, {k: v for k, v in data.items() if k != "sections"})
 
     def to_dict(self) -> dict:
@@ -100,8 +100,11 @@ def check_lecture_lines(storyboard: Storyboard) -> Storyboard:
 
 def slugify(text: str, max_length: int = 60) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:max_length].rstrip("-") or "lecture"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_length].rstrip("-")
+    if not slug and any(c.isalnum() for c in text):
+        # A topic in another script (e.g. Chinese) keeps a folder of its own: name it by a hash.
+        return "lecture-" + hashlib.sha1(text.strip().encode()).hexdigest()[:10]
+    return slug or "lecture"
 
 
 def _outline_section(index: int, raw) -> OutlineSection:
@@ -126,8 +129,14 @@ def _storyboard_section(index: int, raw) -> StoryboardSection:
 
 def _section_id(raw: dict, index: int) -> str:
     """Ids name files (sections/<id>.py), so keep them to safe characters."""
-    value = str(raw.get("id", index)).strip()
+    value = str(index if raw.get("id") is None else raw["id"]).strip()
     return re.sub(r"[^A-Za-z0-9_-]+", "_", value) or str(index)
+
+
+def _unique_ids(sections, what):
+    ids = [s.id for s in sections]
+    if len(set(ids)) != len(ids):
+        raise PlanError(f"{what} section ids repeat: {ids}")
 
 
 def _require(data, keys, what):

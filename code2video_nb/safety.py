@@ -42,12 +42,15 @@ _MODULES = {
     "asyncio": "runs other programs and opens network connections",
 }
 
-_OS_RUN = {"system", "popen", "fork", "forkpty", "startfile"}
-_OS_RUN_PREFIXES = ("exec", "spawn", "posix_spawn")
-_OS_KILL = {"kill", "killpg"}
-_OS_FILES = {"remove", "unlink", "rmdir", "removedirs", "rename", "renames", "replace",
-             "chmod", "lchmod", "fchmod", "chown", "lchown", "fchown", "truncate",
-             "ftruncate", "link", "symlink", "mkfifo", "mknod", "open", "write", "utime"}
+# os function -> why; os.exec*, os.spawn* and os.posix_spawn* run programs too.
+_OS = {
+    **dict.fromkeys(["system", "popen", "fork", "forkpty", "startfile"], _RUNS),
+    **dict.fromkeys(["kill", "killpg"], "stops other processes"),
+    **dict.fromkeys(["remove", "unlink", "rmdir", "removedirs", "rename", "renames", "replace",
+                     "chmod", "lchmod", "fchmod", "chown", "lchown", "fchown", "truncate",
+                     "ftruncate", "link", "symlink", "mkfifo", "mknod", "open", "write",
+                     "utime"], "deletes or alters files"),
+}
 
 # Methods (of Path, mostly) that write or delete whatever their receiver is.
 _PATH_WRITES = {"write_text", "write_bytes", "unlink", "rmdir", "touch", "rename",
@@ -76,8 +79,8 @@ def check_code(source: str) -> list[Finding]:
     """What in `source` a lecture has no need for, in source order."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return []  # the renderer reports syntax errors with better context
+    except (SyntaxError, ValueError):  # the renderer reports these with better context
+        return []
     checker = _Checker(tree)
     checker.visit(tree)
     return sorted(set(checker.findings), key=lambda f: (f.line, f.col, f.rule))
@@ -92,13 +95,7 @@ def check_or_raise(source: str, trust: bool = False) -> list[Finding]:
 
 
 def _os_reason(name: str) -> str | None:
-    if name in _OS_RUN or name.startswith(_OS_RUN_PREFIXES):
-        return _RUNS
-    if name in _OS_KILL:
-        return "stops other processes"
-    if name in _OS_FILES:
-        return "deletes or alters files"
-    return None
+    return _RUNS if name.startswith(("exec", "spawn", "posix_spawn")) else _OS.get(name)
 
 
 class _Checker(ast.NodeVisitor):
@@ -139,17 +136,14 @@ class _Checker(ast.NodeVisitor):
                 self._check_os(node, name, "imports")
 
     def _check_module(self, node: ast.AST, module: str) -> bool:
-        reason = _MODULES.get(module.split(".")[0])
-        if reason:
+        if reason := _MODULES.get(module.split(".")[0]):
             self.add(node, "import", f"imports {module} ({reason})")
         return bool(reason)
 
-    def _check_os(self, node: ast.AST, name: str | None, verb: str) -> bool:
+    def _check_os(self, node: ast.AST, name: str | None, verb: str) -> None:
         module, _, attr = (name or "").rpartition(".")
-        reason = _os_reason(attr) if module == "os" else None
-        if reason:
+        if module == "os" and (reason := _os_reason(attr)):
             self.add(node, "os", f"{verb} {name} ({reason})")
-        return bool(reason)
 
     def visit_Call(self, node: ast.Call) -> None:
         func, name = node.func, self.resolve(node.func)
@@ -161,9 +155,8 @@ class _Checker(ast.NodeVisitor):
         if name == "getattr" and len(node.args) >= 2 and _const_str(node.args[1]):
             # getattr(os, "system") is os.system spelled differently
             self._check_os(node, f"{self.resolve(node.args[0])}.{node.args[1].value}", "calls")
-        is_os = isinstance(func, ast.Attribute) and _os_reason(func.attr) and (
-            name or "").startswith("os.")
-        if isinstance(func, ast.Attribute) and func.attr in _PATH_WRITES and not is_os:
+        if (isinstance(func, ast.Attribute) and func.attr in _PATH_WRITES
+                and not (name or "").startswith("os.")):  # os.unlink is reported as an os call
             self.add(node, "file-write", f"calls .{func.attr}() (writes or deletes files)")
         self._check_open(node, name)
         self.generic_visit(node)
@@ -175,18 +168,14 @@ class _Checker(ast.NodeVisitor):
             index, known = 0, False  # Path.open(mode) -- or Image.open(path): check the value
         else:
             return
-        mode = next((k.value for k in node.keywords if k.arg == "mode"), None)
-        if mode is None and len(node.args) > index:
-            mode = node.args[index]
-        if _const_str(mode):
-            if not _MODE.fullmatch(mode.value) or not set(mode.value) & set("wax+"):
-                return  # read-only, or not a mode at all
-            shown = repr(mode.value)
-        elif mode is None or not known:
-            return
-        else:
-            shown = "chosen at run time"
-        self.add(node, "file-write", f"opens a file for writing (mode {shown})")
+        args = node.args[index:index + 1] + [k.value for k in node.keywords if k.arg == "mode"]
+        if not args:
+            return  # the default mode reads
+        if _const_str(args[-1]):
+            if _MODE.fullmatch(args[-1].value) and set(args[-1].value) & set("wax+"):
+                self.add(node, "file-write", f"opens a file for writing (mode {args[-1].value!r})")
+        elif known:
+            self.add(node, "file-write", "opens a file with a mode chosen at run time")
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         name = self.resolve(node)
@@ -216,25 +205,18 @@ def _const_str(node: ast.AST) -> bool:
 
 
 def _import_aliases(tree: ast.AST) -> dict[str, str]:
+    """Local name -> what it was imported as, for every import anywhere in the file."""
     aliases: dict[str, str] = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for a in node.names:
-                # `import os.path` binds `os`; `import os.path as p` binds the full path
-                aliases[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for a in node.names:
-                aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+        for a in node.names if isinstance(node, ast.Import) else ():
+            # `import os.path` binds `os`; `import os.path as p` binds the full path
+            aliases[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            aliases.update({a.asname or a.name: f"{node.module}.{a.name}" for a in node.names})
     return aliases
 
 
 def _bound_names(tree: ast.AST) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-    return names
+    return {getattr(n, "name", None) or getattr(n, "arg", None) or n.id for n in ast.walk(tree)
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.arg))
+            or isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}

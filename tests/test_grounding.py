@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import traceback
+from pathlib import Path
 
 import pytest
 
 from code2video_nb.grounding import extract_latex_error, facts_for_error
+
+DATA = Path(__file__).parent / "data"
 
 # The tail of a real pdflatex log for MathTex(r"\lamda"), as manim 0.22 writes it.
 LAMDA_LOG = r"""File: umsb.fd 2013/01/14 v3.01 AMS symbols B
@@ -18,6 +23,12 @@ l.8 \end{align*}
                  
 Here is how much of TeX's memory you used:
 """
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path, monkeypatch):
+    # Text() writes an SVG cache under ./media before it fails; keep it out of the repo
+    monkeypatch.chdir(tmp_path)
 
 
 def fail(code: str) -> tuple[str, str, int]:
@@ -66,6 +77,22 @@ def test_keyword_in_a_multiline_call_and_without_a_line():
     assert facts_for_error(error, code)[0].startswith("Text(text, ")
 
 
+def test_keyword_of_the_codes_own_teaching_scene():
+    # paper style: TeachingScene is defined inline, and its signature wins over ours
+    inline = (DATA / "paper_style_section.py").read_text().split("class Section2Scene")[0]
+    error, code, line = fail(inline + "TeachingScene.place_at_grid(None, Dot(), 'B5', scale=1.2)\n")
+    assert error == "TypeError: TeachingScene.place_at_grid() got an unexpected keyword argument 'scale'"
+    assert facts_for_error(error, code, line) == [
+        "TeachingScene.place_at_grid(mobject, grid_pos, scale_factor=1.0)",
+        "'scale' is not a parameter — did you mean 'scale_factor'?",
+    ]
+    # imported from the package: read from code2video_nb.teaching_scene
+    found = facts("from manim import *\nfrom code2video_nb.teaching_scene import TeachingScene\n"
+                  "TeachingScene.place_at_grid(None, Dot(), 'B5', scale=1.2)\n")
+    assert found[0].startswith("TeachingScene.place_at_grid(mobject, ")
+    assert found[-1] == "'scale' is not a parameter — did you mean 'scale_factor'?"
+
+
 def test_unknown_keyword_says_so_without_guessing():
     found = facts("from manim import *\nc = Circle(zzqq=1)\n")
     assert found[-1] == "'zzqq' is not a parameter of Circle or the classes its **kwargs reach"
@@ -80,9 +107,25 @@ def test_name_error_suggests_manim_and_own_names():
     error, code, line = fail("from manim import *\nc = Circel(radius=1)\n")
     assert error == "NameError: name 'Circel' is not defined"
     assert facts_for_error(error, code, line) == ["'Circel' is not defined — did you mean 'Circle'?"]
-    assert facts("from manim import *\neq = Mathtex('x')\n")[0].endswith("did you mean 'MathTex' or 'MathTable'?")
+    assert facts("from manim import *\neq = Mathtex('x')\n")[0].endswith(
+        "did you mean 'MathTex' or 'MathTable'?")
     found = facts("from manim import *\nmy_circle = Circle()\nprint(my_circel)\n")
     assert found == ["'my_circel' is not defined — did you mean 'my_circle'?"]
+
+
+def test_error_given_as_a_whole_traceback():
+    code = "from manim import *\nc = Circel(radius=1)\n"
+    try:
+        exec(compile(code, "<section>", "exec"), {})
+    except NameError as e:
+        error = "".join(traceback.format_exception(e))
+    assert error.startswith("Traceback")
+    assert facts_for_error(error, code, 2) == ["'Circel' is not defined — did you mean 'Circle'?"]
+    # the interpreter's own display adds a hint to the last line; the facts stay the same
+    printed = subprocess.run([sys.executable, "-c", "Circle = 1\nprint(Circel)"],
+                             capture_output=True, text=True).stderr
+    assert printed.splitlines()[-1] == "NameError: name 'Circel' is not defined. Did you mean: 'Circle'?"
+    assert facts_for_error(printed, code, 2) == ["'Circel' is not defined — did you mean 'Circle'?"]
 
 
 def test_attribute_errors():
@@ -147,10 +190,9 @@ def test_latex_facts_from_given_log_and_the_failing_line():
 
 
 @pytest.mark.render
-def test_real_latex_failure(tmp_path, monkeypatch):
+def test_real_latex_failure(tmp_path):
     from manim import MathTex, tempconfig
 
-    monkeypatch.chdir(tmp_path)
     with tempconfig({"media_dir": str(tmp_path)}):
         with pytest.raises(ValueError) as info:
             MathTex(r"x = \alpha + \lamda")

@@ -86,6 +86,8 @@ def test_eval_passed_around_and_shadowed():
     assert rules("run = exec\n") == [(1, "eval")]
     # a user function named compile is not the builtin
     assert rules("def compile(x):\n    return x\n\ncompile(3)\n") == []
+    assert rules("from re import compile\ncompile('x+')\n") == []
+    assert rules("def open(path, mode):\n    return path\n\nopen('a', 'w')\n") == []
 
 
 @pytest.mark.parametrize("call,flagged", [

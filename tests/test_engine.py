@@ -1,0 +1,113 @@
+"""End to end through the CLI: topic -> plan -> code -> auto-fix -> MP4 + SRT,
+with the real openai client talking to the scripted server."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from code2video_nb.cli import main
+from code2video_nb.plan import slugify
+from code2video_nb.video import probe
+
+from conftest import demo_cassette
+
+CASSETTE = demo_cassette()
+TOPIC = CASSETTE["lecture"]["topic"]
+ARGS = ["--sections", "3", "--audience", CASSETTE["lecture"]["audience"]]
+
+
+def without(stage: str) -> dict:
+    return {**CASSETTE, "interactions": [i for i in CASSETTE["interactions"] if i["stage"] != stage]}
+
+
+def only(stage: str) -> dict:
+    return {**CASSETTE, "interactions": [i for i in CASSETTE["interactions"] if i["stage"] == stage]}
+
+
+@pytest.mark.render
+def test_full_run_writes_a_lecture_video_with_one_part_per_section(live_env, tmp_path, capsys):
+    server = live_env.script_cassette(CASSETTE)
+    assert main(["generate", TOPIC, "--out", str(tmp_path), *ARGS]) == 0
+    lecture = tmp_path / slugify(TOPIC)
+
+    video = probe(lecture / f"{slugify(TOPIC)}.mp4")
+    parts = [probe(lecture / "previews" / f"{i}.mp4") for i in ("1", "2", "3")]
+    assert video.has_video and (video.width, video.height) == (854, 480)
+    assert video.duration == pytest.approx(sum(p.duration for p in parts), abs=0.2)
+    assert video.duration > 15  # three sections of several seconds each, not an empty file
+
+    srt = (lecture / f"{slugify(TOPIC)}.srt").read_text()
+    assert srt.count(" --> ") == 9 and "Eigenvectors stay on their own line" in srt
+
+    # The seeded bug in section 2 was repaired in its own block only, grounded with manim's signature.
+    state = json.loads((lecture / "lecture.json").read_text())
+    attempt = state["sections"]["2"]["fix"]["attempts"][0]
+    assert attempt["level"] == "scope" and attempt["scope"] == "Lecture Line 1 block" and attempt["result"] == "ok"
+    fix_prompt = next(r for r in server.requests if r.stage == "fix:2").messages[-1]["content"]
+    assert "did you mean 'color'" in fix_prompt and "colour=GREEN" in fix_prompt
+    assert "color=GREEN" in (lecture / "sections" / "2.py").read_text()
+    assert [h["reason"] for h in state["sections"]["2"]["history"]] == ["generated", "auto-fix"]
+    assert set(server.stages()) == {"outline", "storyboard", "code:1", "code:2", "code:3", "fix:2"}
+
+    # Re-rendering unchanged code renders nothing and asks the model nothing.
+    before = len(server.requests)
+    capsys.readouterr()
+    assert main(["render", str(lecture)]) == 0
+    assert capsys.readouterr().out.count("cached") == 3 and len(server.requests) == before
+
+
+def test_interrupted_run_resumes_without_repeating_paid_requests(live_env, tmp_path, capsys):
+    live_env.script_cassette(without("code:3"))
+    assert main(["generate", TOPIC, "--out", str(tmp_path), *ARGS, "--no-render"]) == 1
+    assert "no scripted reply left for stage 'code:3'" in capsys.readouterr().err
+    first_run = len(live_env.requests)
+
+    live_env.script_cassette(only("code:3"))
+    assert main(["generate", TOPIC, "--out", str(tmp_path), *ARGS, "--no-render"]) == 0
+    assert live_env.stages()[first_run:] == ["code:3"]  # outline, storyboard, code:1-2 not asked again
+    sections = tmp_path / slugify(TOPIC) / "sections"
+    assert sorted(p.name for p in sections.glob("*.py")) == ["1.py", "2.py", "3.py"]
+
+
+def test_missing_key_is_one_readable_line(tmp_path, capsys):
+    assert main(["generate", "Fourier series", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("code2video: error: OPENAI_API_KEY is not set") and "\n" not in err
+    assert "Traceback" not in err
+
+
+def test_empty_and_huge_topics_are_refused_before_any_request(live_env, tmp_path, capsys):
+    assert main(["generate", "   ", "--out", str(tmp_path)]) == 1
+    assert "topic is empty" in capsys.readouterr().err
+    assert main(["generate", "x" * 5000, "--out", str(tmp_path)]) == 1
+    assert "5000 characters" in capsys.readouterr().err
+    assert live_env.requests == []
+
+
+def _unsafe(code: str) -> str:
+    return code.replace("    def construct(self):", "    def construct(self):\n        import os; os.system('echo hi')", 1)
+
+
+def test_unsafe_generated_code_is_not_run_and_names_its_line(live_env, tmp_path, capsys):
+    cassette = json.loads(json.dumps(CASSETTE))
+    for item in cassette["interactions"]:
+        if item["stage"] == "code:1":
+            item["reply"] = _unsafe(item["reply"])
+    live_env.script_cassette({**cassette, "interactions": [
+        i for i in cassette["interactions"] if i["stage"] in ("outline", "storyboard", "code:1", "code:2", "code:3")]})
+    live_env.script("fix:1", "I cannot change that.", "Still no.")  # a model that will not fix it
+    live_env.script("code:1", _unsafe(CASSETTE["interactions"][2]["reply"]))  # regenerated, still unsafe
+    code = main(["generate", TOPIC, "--out", str(tmp_path), *ARGS, "--no-render"])
+    assert code == 0
+    lecture = tmp_path / slugify(TOPIC)
+    result = main(["render", str(lecture), "--section", "1"])
+    out, err = capsys.readouterr()
+    assert result == 1
+    line = re.search(r"section 1: FAILED.*\(line (\d+)\)", out)
+    assert line and "os.system" in (lecture / "sections" / "1.py").read_text().splitlines()[int(line.group(1)) - 1]
+    assert "--trust" in out
+    assert not (lecture / "previews" / "1.mp4").exists()

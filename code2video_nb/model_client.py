@@ -9,6 +9,7 @@ and JSON repair/re-asking. Backends only turn messages into text:
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -64,6 +65,8 @@ class OpenAIBackend:
                 "or try `code2video demo`, which needs no key"
             )
         self.settings = settings
+        # httpx logs every request at INFO; manim's log handler would print them all.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         self._client = openai.OpenAI(
             api_key=key,
             base_url=settings.base_url,

@@ -2,10 +2,10 @@
 
 Usage: python -m code2video_nb.render_worker JOB.json
 The job names the file, the scene class, the quality and where to write. The worker
-does a dry run first (manim's `dry_run`: the whole construct, no frames), then, if
-asked, renders frames in the same process, which saves a second manim import. It
-writes a result JSON with the video path, the duration, the lecture-line block start
-times, or the error with every traceback frame, so the parent can tell which line of
+first runs a check pass (manim's `dry_run` with animations skipped: the whole construct,
+no frames), then, if asked, renders frames in the same process, which saves a second
+manim import. It writes a result JSON with the video path, the duration, the lecture-line
+block start times, or the error with every traceback frame, so the parent can tell which line of
 the section failed without parsing text.
 """
 
@@ -32,8 +32,11 @@ def run(job: dict) -> dict:
         "progress_bar": "none",
         "disable_caching": False,
     }
+    # The check pass: manim's dry_run writes no file but still draws every frame, so also
+    # skip animations (each jumps to its end state). The whole construct still runs, which
+    # is where generated code fails; it costs a fraction of a render.
     with tempconfig({**base, "dry_run": True}):
-        scene_class().render()
+        scene_class(skip_animations=True).render()
     if job.get("dry_run_only"):
         return {"ok": True}
     with tempconfig(base):

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (
-    DOWN, GREY_B, LEFT, UL, WHITE, YELLOW, FadeIn, Mobject, Rectangle, Scene,
-    Text, VGroup, Write,
+    DOWN, GREY_B, LEFT, UL, WHITE, YELLOW, Animation, FadeIn, ManimColor, Mobject, Rectangle,
+    Scene, Text, VGroup, Write, interpolate_color,
 )
 
 # --- Frame layout (manim's default frame: 8 units high, 16:9) -------------
@@ -124,6 +124,24 @@ def _fit_text(line: str, max_width: float, color) -> Text:
     return text
 
 
+class _Recolor(Animation):
+    """A colour change that does not copy its mobject.
+
+    `mobject.animate.set_color` deep-copies the mobject twice per call; for Text (one
+    sub-mobject per glyph) that dominated the render time of a whole section.
+    """
+
+    def __init__(self, mobject: Mobject, color, **kwargs):
+        self.start_color, self.end_color = ManimColor(mobject.get_color()), ManimColor(color)
+        super().__init__(mobject, **kwargs)
+
+    def create_starting_mobject(self) -> Mobject:
+        return Mobject()  # interpolate_mobject below never reads it
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        self.mobject.set_color(interpolate_color(self.start_color, self.end_color, self.rate_func(alpha)))
+
+
 class TeachingScene(Scene):
     """Base scene: title on top, lecture lines on the left, anchor grid on the right."""
 
@@ -171,12 +189,14 @@ class TeachingScene(Scene):
             raise ValueError(f"highlight_line({k}): lecture lines are numbered 1..{n}"
                              + ("" if n else " (call setup_lecture first)"))
         self.block_start_times.append((k, self._scene_time()))
-        targets = [(m, HIGHLIGHT_COLOR if i == k else DIM_COLOR)
+        targets = [(m, ManimColor(HIGHLIGHT_COLOR if i == k else DIM_COLOR))
                    for i, m in enumerate(self.lecture_line_mobjects, start=1)]
-        if run_time > 0:
-            self.play(*(m.animate.set_color(c) for m, c in targets), run_time=run_time)
+        # Only the lines whose colour changes are animated: usually the old and the new one.
+        changes = [(m, c) for m, c in targets if ManimColor(m.get_color()) != c]
+        if run_time > 0 and changes:
+            self.play(*(_Recolor(m, c) for m, c in changes), run_time=run_time)
         else:  # manim refuses zero-length animations
-            for m, c in targets:
+            for m, c in changes:
                 m.set_color(c)
 
     def place_at_grid(self, mobject: Mobject, cell: str, scale_factor: float = 1.0) -> Mobject:

@@ -111,3 +111,14 @@ def test_unsafe_generated_code_is_not_run_and_names_its_line(live_env, tmp_path,
     assert line and "os.system" in (lecture / "sections" / "1.py").read_text().splitlines()[int(line.group(1)) - 1]
     assert "--trust" in out
     assert not (lecture / "previews" / "1.mp4").exists()
+
+
+@pytest.mark.render
+def test_demo_needs_no_key_and_writes_video_and_subtitles(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    lecture = tmp_path / slugify(TOPIC)
+    video = probe(lecture / f"{slugify(TOPIC)}.mp4")
+    assert video.has_video and video.duration > 15
+    assert (lecture / f"{slugify(TOPIC)}.srt").read_text().count(" --> ") == 9
+    assert "section 2: " in out and "1 fix attempt(s)" in out

@@ -109,3 +109,12 @@ def test_a_crashing_scene_is_reported_and_the_caller_survives(tmp_path):
     outcome = render_file(write(tmp_path, code), media_dir=tmp_path / "media", timeout=60)
     assert not outcome.ok and outcome.error_type == "Crash"
     assert "died without reporting" in outcome.message
+
+
+@pytest.mark.render
+def test_final_quality_is_1080p60(tmp_path):
+    code = SECTION.replace("{LABEL}", 'Text("length = 1")')
+    outcome = render_file(write(tmp_path, code), quality="final", media_dir=tmp_path / "media", timeout=300)
+    assert outcome.ok, outcome.log
+    info = probe(outcome.video)
+    assert (info.width, info.height) == (1920, 1080) and round(info.fps) == 60

@@ -1,0 +1,31 @@
+"""Section cells: `%%c2v_section <lecture>/<section>` followed by the section's code.
+
+The cell body is byte for byte the section's file (`sections/<id>.py`), header comment
+included, so line numbers in errors, fixes and the editor all agree.
+"""
+
+from __future__ import annotations
+
+MAGIC = "%%c2v_section"
+
+
+def cell_source(lecture: str, section_id: str, code: str) -> str:
+    return f"{MAGIC} {lecture}/{section_id}\n{code}"
+
+
+def cell_metadata(lecture: str, section_id: str) -> dict:
+    return {"code2video": {"lecture": lecture, "section": section_id}}
+
+
+def cell_spec(lecture: str, section_id: str, code: str) -> dict:
+    """One cell as the bridge sends it: {"source", "metadata"}."""
+    return {"source": cell_source(lecture, section_id, code), "metadata": cell_metadata(lecture, section_id)}
+
+
+def parse_target(line: str) -> tuple[str, str]:
+    """`<lecture>/<section>` from the magic's line; raises ValueError with the expected form."""
+    target = line.strip().split()[0] if line.strip() else ""
+    lecture, _, section = target.rpartition("/")
+    if not lecture or not section:
+        raise ValueError(f"expected `{MAGIC} <lecture>/<section>`, e.g. `{MAGIC} eigenvectors/2`; got {line.strip()!r}")
+    return lecture, section

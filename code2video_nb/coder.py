@@ -18,6 +18,19 @@ def scene_class_name(section_id: str) -> str:
     return "Section" + re.sub(r"\W", "_", str(section_id)).title().replace("_", "") + "Scene"
 
 
+def section_header(section: StoryboardSection) -> str:
+    """A comment header with the storyboard, so the code (and its notebook cell) says what it shows."""
+    lines = [f"# Section {section.id}: {section.title}"]
+    for k, (line, animation) in enumerate(zip(section.lecture_lines, section.animations), 1):
+        lines += [f"#   {k}. {line}", f"#      -> {animation}"]
+    return "\n".join(lines) + "\n\n"
+
+
+def with_header(section: StoryboardSection, code: str) -> str:
+    header = section_header(section)
+    return code if code.startswith(header) else header + code
+
+
 def code_request(section: StoryboardSection, topic: str, *, regenerate_error: str = "") -> list[dict]:
     steps = "\n".join(f"{k}. {line}\n   Animation: {anim}"
                       for k, (line, anim) in enumerate(zip(section.lecture_lines, section.animations), 1))
@@ -33,7 +46,7 @@ def code_request(section: StoryboardSection, topic: str, *, regenerate_error: st
 def write_section_code(client: ModelClient, section: StoryboardSection, topic: str, *,
                        regenerate_error: str = "") -> str:
     reply = client.ask(code_request(section, topic, regenerate_error=regenerate_error), stage=f"code:{section.id}")
-    return extract_code(reply)
+    return with_header(section, extract_code(reply))
 
 
 def write_all(client: ModelClient, sections: list[StoryboardSection], topic: str,

@@ -8,6 +8,7 @@ without repeating paid requests or finished renders.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,8 +20,8 @@ from .config import Settings
 from .files import atomic_copy
 from .model_client import ModelClient
 from .plan import Storyboard, StoryboardSection, slugify
-from .render import RenderOutcome, render_file
-from .video import concat_videos, lecture_cues, probe, write_srt
+from .render import RenderOutcome, render_file, stop_all_renders
+from .video import concat_videos, keyframes, lecture_cues, probe, write_srt
 from .workspace import Workspace
 
 Progress = Callable[[str, str], None]
@@ -54,10 +55,13 @@ class LectureResult:
 
 
 class Engine:
-    def __init__(self, settings: Settings, client: ModelClient, progress: Progress | None = None):
+    def __init__(self, settings: Settings, client: ModelClient | None, progress: Progress | None = None,
+                 *, no_model_reason: str = "no model is configured"):
         self.settings = settings
-        self.client = client
+        self.client = client  # None: render only, no auto-fix (e.g. a notebook without a key)
+        self.no_model_reason = no_model_reason
         self.progress = progress or (lambda stage, message: None)
+        self.cancelled = threading.Event()
 
     # planning and code -------------------------------------------------
     def plan(self, ws: Workspace, *, audience: str, sections: int, goals: str = "") -> Storyboard:
@@ -86,8 +90,18 @@ class Engine:
     def render_all(self, ws: Workspace, quality: str = "preview") -> list[SectionResult]:
         sections = ws.storyboard.sections
         workers = max(1, min(self.settings.workers, len(sections)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="c2v-render") as pool:
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="c2v-render")
+        try:
             return list(pool.map(lambda s: self.build_section(ws, s, quality), sections))
+        except KeyboardInterrupt:
+            # Threads cannot be interrupted, but their renders can: kill them so the
+            # threads return at once, and record nothing for the half-done sections.
+            self.cancelled.set()
+            stop_all_renders()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            self.cancelled.clear()
 
     def build_section(self, ws: Workspace, section: StoryboardSection, quality: str = "preview") -> SectionResult:
         """Check, fix if needed, and render one section; unchanged code is not rendered again."""
@@ -100,7 +114,9 @@ class Engine:
         started = time.monotonic()
         outcome = self._render(ws, section.id, code, quality)
         attempts = 0
-        if not outcome.ok:
+        if not outcome.ok and self.client is None:
+            outcome.message += f" (auto-fix needs a model: {self.no_model_reason})"
+        elif not outcome.ok:
             code, outcome, attempts = self._fix(ws, section, code, outcome, quality)
         result = self._finish(ws, section.id, code, quality, outcome, attempts, time.monotonic() - started)
         state = "done" if result.ok else f"failed: {result.error}"
@@ -116,6 +132,8 @@ class Engine:
         check_path = ws.code_path(section.id).with_suffix(".check.py")
 
         def check(candidate: str) -> RenderOutcome:
+            if self.cancelled.is_set():  # interrupted: stop asking the model for fixes
+                raise KeyboardInterrupt
             # Validate out of place so sections/<id>.py only ever holds code that was accepted.
             check_path.write_text(candidate, encoding="utf-8")
             try:
@@ -141,14 +159,20 @@ class Engine:
                            dry_run_only=dry_run_only)
 
     def _finish(self, ws, section_id, code, quality, outcome, attempts, seconds) -> SectionResult:
+        if self.cancelled.is_set():  # killed by an interrupt: not the code's fault, record nothing
+            return SectionResult(section_id, False, seconds=seconds, error="interrupted")
         if not outcome.ok:
             ws.record(section_id, error={"message": outcome.error, "line": outcome.line, "log": outcome.log[-20000:]})
             return SectionResult(section_id, False, seconds=seconds, fix_attempts=attempts, error=outcome.error,
                                  line=outcome.line, log=outcome.log)
         video = atomic_copy(outcome.video, ws.preview_path(section_id, quality))
         duration = probe(video).duration
+        starts = _first_starts(outcome.block_starts)
+        if quality == "preview":  # the notebook's strip: the last frame of each lecture-line block
+            n_blocks = len(ws.storyboard.section(section_id).lecture_lines)
+            keyframes(video, starts or None, duration, n_blocks, ws.keyframes_dir(section_id))
         record = {"hash": content_hash(code, quality), "video": str(video.relative_to(ws.dir)),
-                  "duration": duration, "block_starts": _first_starts(outcome.block_starts),
+                  "duration": duration, "block_starts": starts,
                   "seconds": round(seconds, 3), "fix_attempts": attempts}
         ws.record(section_id, error=None, **{f"render_{quality}": record})
         return SectionResult(section_id, True, video, duration, seconds, fix_attempts=attempts)

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,20 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
     return _outcome(result, path, log, elapsed)
 
 
+# Renders in flight, so an interrupt in the main thread can stop the ones running in worker threads.
+_live: set[subprocess.Popen] = set()
+_live_lock = threading.Lock()
+
+
+def stop_all_renders() -> int:
+    """Kill every render in flight (the caller was interrupted); returns how many."""
+    with _live_lock:
+        procs = list(_live)
+    for proc in procs:
+        _kill_group(proc)
+    return len(procs)
+
+
 def _run_worker(job_file: Path, *, cwd: Path, timeout: float) -> tuple[str, bool]:
     cwd.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
@@ -91,6 +106,8 @@ def _run_worker(job_file: Path, *, cwd: Path, timeout: float) -> tuple[str, bool
         cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,  # its own process group, so a kill reaches latex too
     )
+    with _live_lock:
+        _live.add(proc)
     try:
         out, _ = proc.communicate(timeout=timeout)
         return out, False
@@ -102,6 +119,9 @@ def _run_worker(job_file: Path, *, cwd: Path, timeout: float) -> tuple[str, bool
         _kill_group(proc)
         proc.wait()
         raise
+    finally:
+        with _live_lock:
+            _live.discard(proc)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

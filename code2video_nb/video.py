@@ -185,3 +185,60 @@ def lecture_cues(sections) -> list[Cue]:
                     cues.append(Cue(offset + a, offset + b, text))
         offset += duration
     return cues
+
+
+def _block_ends(block_starts, duration: float, n_blocks: int) -> list[float]:
+    """Where each block ends: the next block's start; the last block runs to the end."""
+    if block_starts is None or len(block_starts) != n_blocks:
+        block_starts = [duration * k / n_blocks for k in range(n_blocks)]
+    # Clamp to monotone, as lecture_cues does, so a stray timestamp cannot reorder blocks.
+    starts, last = [], 0.0
+    for s in block_starts:
+        last = max(float(s), last)
+        starts.append(last)
+    return starts[1:] + [float("inf")]
+
+
+def keyframes(video: Path, block_starts: list[float] | None, duration: float, n_blocks: int,
+              out_dir: Path) -> list[Path]:
+    """Save the last frame of each lecture-line block as `out_dir/<k>.png` (k = 1..n_blocks).
+
+    The last frame of a block is the one shown just before the next block starts (the
+    video's last frame for the final block): it shows everything the block built up.
+    One decoding pass is enough for a preview, so no seeking is needed.
+    """
+    video, out_dir = Path(video), Path(out_dir)
+    if n_blocks <= 0:
+        return []
+    if duration <= 0 and block_starts is None:
+        duration = probe(video).duration
+    ends = _block_ends(block_starts, duration, n_blocks)
+    picked, prev, t0 = [], None, None
+    with av.open(str(video)) as c:
+        if not c.streams.video:
+            raise ValueError(f"video has no video stream: {video}")
+        c.streams.video[0].thread_type = "AUTO"
+        for f in c.decode(video=0):
+            t = f.time or 0.0
+            t0 = t if t0 is None else t0
+            # A frame at (or within 1 ms of) a block's end already belongs to the next block.
+            while len(picked) < n_blocks - 1 and t - t0 >= ends[len(picked)] - 1e-3:
+                picked.append(f if prev is None else prev)  # an empty first block gets the first frame
+            prev = f
+    if prev is None:
+        raise ValueError(f"video has no frames: {video}")
+    picked += [prev] * (n_blocks - len(picked))
+    paths = [out_dir / f"{k}.png" for k in range(1, n_blocks + 1)]
+    for frame, path in zip(picked, paths):
+        with _atomic(path) as tmp:
+            frame.to_image().save(tmp, format="PNG")
+    _drop_stale_keyframes(out_dir, n_blocks)
+    return paths
+
+
+def _drop_stale_keyframes(out_dir: Path, n_blocks: int) -> None:
+    """Remove `<k>.png` for k > n_blocks, left from an earlier version with more blocks,
+    so nothing shows a keyframe of code that no longer exists."""
+    for p in out_dir.glob("*.png"):
+        if p.stem.isdigit() and int(p.stem) > n_blocks:
+            p.unlink(missing_ok=True)

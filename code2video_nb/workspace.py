@@ -2,7 +2,7 @@
 
     <root>/<slug>/lecture.json        plan, code history, render/fix records, usage
     <root>/<slug>/sections/<id>.py    current code of each section (what renders)
-    <root>/<slug>/previews/<id>.mp4   preview renders
+    <root>/<slug>/previews/<id>.mp4   preview renders; keyframes/<id>/<block>.png
     <root>/<slug>/<slug>.mp4 .srt     the exported lecture
     <root>/<slug>/log.jsonl           model requests and replies
 
@@ -46,6 +46,9 @@ class Workspace:
     def preview_path(self, section_id: str, quality: str = "preview") -> Path:
         folder = "previews" if quality == "preview" else "final"
         return self.dir / folder / f"{section_id}.mp4"
+
+    def keyframes_dir(self, section_id: str) -> Path:
+        return self.dir / "keyframes" / section_id
 
     def media_dir(self, section_id: str) -> Path:
         """manim's own media folder per section: its partial-movie cache speeds re-renders of edits."""

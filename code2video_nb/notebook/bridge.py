@@ -1,0 +1,244 @@
+"""Kernel side of the kernel ⇄ JupyterLab bridge: a comm with target `code2video`.
+
+The kernel cannot wait for a front-end reply inside the running cell (replies are handled
+after the cell ends), so nothing here blocks: `handshake()` at `%load_ext` sends `hello`
+and the state is known from the next cell on; requests are fire-and-forget and their
+answers arrive through `on_reply` callbacks, which update a status output in place.
+
+Every request opens a FRESH comm whose open data is the request itself, and the comm is
+closed once it is answered. A long-lived handshake comm would die silently on a page
+reload (the new page has no front-end object for the old comm id, so messages on it are
+dropped and no answer ever comes); a new comm_open reaches whichever page has the
+extension's target registered now. The same holds after a kernel reconnect.
+
+Must stay importable on Colab (IPython 7.34, ipykernel 6.17, Python >= 3.10).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import uuid
+from typing import Any, Callable, Literal, TypedDict
+
+from IPython.display import display
+
+TARGET = "code2video"
+PROTOCOL = 1
+log = logging.getLogger(__name__)
+
+State = Literal["ready", "absent", "unknown"]
+ReplyCallback = Callable[[dict], Any]
+
+
+# --- message shapes (mirrored by the TypeScript extension) --------------------------------
+
+class Hello(TypedDict):
+    op: Literal["hello"]
+    protocol: int
+
+
+class Ready(TypedDict):
+    op: Literal["ready"]
+    version: str
+
+
+class CellSpec(TypedDict):
+    source: str
+    metadata: dict
+
+
+class InsertCells(TypedDict):
+    op: Literal["insert_cells"]
+    request_id: str
+    client: str | None  # session of the tab that ran the cell: only that tab acts
+    after_cell_id: str | None
+    cells: list[CellSpec]
+
+
+class ReplaceSource(TypedDict):
+    op: Literal["replace_source"]
+    request_id: str
+    client: str | None
+    lecture: str
+    section: str
+    source: str
+    expected_source: str
+
+
+class Reply(TypedDict, total=False):
+    op: Literal["ok", "conflict", "error"]  # always present
+    request_id: str  # always present
+    cell_ids: list[str]  # `ok` to insert_cells: the new cells' ids, in order
+    message: str  # `conflict` / `error`: why
+
+
+REPLY_OPS = ("ok", "conflict", "error")
+
+
+# --- where are we running? ---------------------------------------------------------------
+
+def _parent(shell) -> dict:
+    """The request being handled (execute_request, or comm_msg after a cell ended)."""
+    kernel = getattr(shell, "kernel", None)
+    if kernel is None:  # plain IPython: no messages at all
+        return {}
+    get_parent = getattr(kernel, "get_parent", None)  # ipykernel >= 6
+    parent = get_parent() if get_parent else getattr(shell, "parent_header", None)
+    return parent or {}
+
+
+def current_cell_id(shell) -> str | None:
+    metadata = _parent(shell).get("metadata") or {}
+    colab = metadata.get("colab") or {}
+    return metadata.get("cellId") or colab.get("cell_id") or None
+
+
+def _client(shell) -> str | None:
+    return (_parent(shell).get("header") or {}).get("session")
+
+
+def detect_frontend(shell) -> str:
+    if "google.colab" in sys.modules:
+        return "colab"
+    cell_id = current_cell_id(shell)
+    if os.environ.get("VSCODE_PID") or (cell_id or "").startswith("vscode-notebook-cell:"):
+        return "vscode"
+    # JupyterLab and Notebook 7 send the cell id; classic Notebook and nbclient do not.
+    return "lab" if cell_id else "unknown"
+
+
+def _open_comm(data: dict):
+    """Open a comm on the running kernel (comm_open goes out immediately)."""
+    try:
+        from comm import create_comm
+        opened = create_comm(target_name=TARGET, data=data)
+        # ipykernel < 6.18 (Colab's 6.17) never hooks the comm package: it returns a DummyComm
+        if type(opened).__name__ != "DummyComm":
+            return opened
+    except ImportError:
+        pass
+    from ipykernel.comm import Comm
+    return Comm(target_name=TARGET, data=data)
+
+
+def _data(msg: dict) -> dict:
+    data = (msg.get("content") or {}).get("data")
+    return data if isinstance(data, dict) else {}
+
+
+# --- the bridge --------------------------------------------------------------------------
+
+class FrontendBridge:
+    def __init__(self, shell):
+        self.shell = shell
+        self.state: State = "unknown"
+        self.version: str | None = None
+        self.frontend = "unknown"
+        self._hello = None  # the handshake's comm: later callbacks from an older one are ignored
+
+    @property
+    def real_cells(self) -> bool:
+        return self.state == "ready"
+
+    def handshake(self) -> None:
+        self.frontend = detect_frontend(self.shell)
+        self.state, self.version = "unknown", None
+        if self.frontend != "lab":  # Colab, VS Code, classic: no extension can answer there
+            self.state = "absent"
+            return
+        hello: Hello = {"op": "hello", "protocol": PROTOCOL}
+        channel = self._hello = _open_comm(dict(hello))
+        channel.on_msg(lambda msg: self._on_hello_reply(channel, msg))
+        channel.on_close(lambda msg: self._on_hello_closed(channel))
+
+    def _on_hello_reply(self, channel, msg: dict) -> None:
+        data = _data(msg)
+        if channel is self._hello and data.get("op") == "ready":
+            self.state, self.version = "ready", data.get("version")
+            channel.close()  # done: each request opens its own comm
+
+    def _on_hello_closed(self, channel) -> None:
+        # JupyterLab closes a comm opened to a target nobody registered: no extension.
+        if channel is self._hello and self.state == "unknown":
+            self.state = "absent"
+
+    def insert_cells(self, cells: list[dict], *, after_cell_id: str | None = None,
+                     on_reply: ReplyCallback | None = None) -> str:
+        request: InsertCells = {
+            "op": "insert_cells", "request_id": uuid.uuid4().hex, "client": _client(self.shell),
+            "after_cell_id": after_cell_id or current_cell_id(self.shell),
+            "cells": [{"source": c["source"], "metadata": c.get("metadata", {})} for c in cells],
+        }
+        return self._request(dict(request), on_reply)
+
+    def replace_source(self, lecture: str, section: str, source: str, expected_source: str, *,
+                       on_reply: ReplyCallback | None = None) -> str:
+        request: ReplaceSource = {
+            "op": "replace_source", "request_id": uuid.uuid4().hex, "client": _client(self.shell),
+            "lecture": lecture, "section": section, "source": source, "expected_source": expected_source,
+        }
+        return self._request(dict(request), on_reply)
+
+    def _request(self, request: dict, on_reply: ReplyCallback | None) -> str:
+        """Send on a fresh comm; never waits. Allowed while "unknown" (the caller decides)."""
+        if self.state == "absent":
+            raise RuntimeError(f"no code2video front-end extension here ({self.frontend}); "
+                               "use the fallback (widget panel / set_next_input / %c2v notebook)")
+        request_id = request["request_id"]
+        channel = _open_comm(request)
+        answered = []
+
+        def on_msg(msg: dict) -> None:
+            data = _data(msg)
+            if data.get("op") not in REPLY_OPS or data.get("request_id") != request_id or answered:
+                return
+            answered.append(data)
+            self.state = "ready"  # an answer proves the extension is there
+            channel.close()
+            _call(on_reply, data)
+
+        def on_close(msg: dict) -> None:
+            if answered:
+                return
+            answered.append(None)
+            if self.state == "unknown":
+                self.state = "absent"
+            _call(on_reply, {"op": "error", "request_id": request_id,
+                             "message": "the front end closed the request without answering"})
+
+        channel.on_msg(on_msg)
+        channel.on_close(on_close)
+        return request_id
+
+
+def _call(on_reply: ReplyCallback | None, reply: dict) -> None:
+    # Runs after the cell ended: an exception would only reach the kernel log, so say so there.
+    if on_reply is None:
+        return
+    try:
+        on_reply(reply)
+    except Exception:
+        log.exception("code2video: on_reply failed for %s", reply.get("request_id"))
+
+
+# --- status output updated in place ------------------------------------------------------
+
+class StatusHandle:
+    """A text/markdown output that later callbacks (even after the cell ended) replace."""
+
+    def __init__(self, text: str):
+        self._handle = display(self._bundle(text), raw=True, display_id=True)
+
+    @staticmethod
+    def _bundle(text: str) -> dict:
+        return {"text/markdown": text, "text/plain": text}
+
+    def update(self, text: str) -> None:
+        if self._handle is not None:
+            self._handle.update(self._bundle(text), raw=True)
+
+
+def status_display(text: str) -> StatusHandle:
+    return StatusHandle(text)

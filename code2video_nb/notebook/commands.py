@@ -1,0 +1,155 @@
+"""`%c2v <command>`: status, export, notebook, usage, config — one small function each."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import shlex
+from pathlib import Path
+
+import nbformat
+from IPython.core.error import UsageError
+from IPython.display import HTML, FileLink, display
+
+from ..engine import Engine
+from ..errors import ConfigError
+from . import cells
+from .display import error_view, video_view
+
+
+def run(magics, line: str):
+    parts = shlex.split(line)
+    name, rest = (parts[0], parts[1:]) if parts else ("help", [])
+    if name not in COMMANDS:
+        raise UsageError(f"unknown command '%c2v {name}'; use one of: {', '.join(COMMANDS)}")
+    return COMMANDS[name](magics, rest)
+
+
+def _args(argv: list[str], *spec) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="%c2v", add_help=False, exit_on_error=False)
+    for names, options in spec:
+        parser.add_argument(*names, **options)
+    parser.add_argument("lecture", nargs="?", help="lecture slug (default: the last one used)")
+    try:
+        return parser.parse_args(argv)
+    except (argparse.ArgumentError, SystemExit) as exc:
+        raise UsageError(f"%c2v: {exc}") from None
+
+
+def status(magics, argv):
+    ws = magics.session.workspace(_args(argv).lecture)
+    usage = ws.state.get("usage", {})
+    rows = []
+    for s in ws.storyboard.sections:
+        state = ws.section(s.id)
+        render, error = state.get("render_preview"), state.get("error")
+        rendered = f"✓ {render['duration']:.1f} s" if render and not error else "—"
+        problem = f"{error['message']} (line {error['line']})" if error else ""
+        fixes = len((state.get("fix") or {}).get("attempts", []))
+        pending = sum(1 for x in state.get("suggestions", []) if x.get("status") == "pending")
+        tokens = sum(u.get("prompt_tokens", 0) + u.get("completion_tokens", 0)
+                     for stage, u in usage.items() if stage.endswith(f":{s.id}"))
+        rows.append([s.id, s.title, rendered, problem, fixes, pending, f"{tokens:,}"])
+    display(_table(["section", "title", "rendered", "error", "fix attempts", "pending suggestions", "tokens"], rows,
+                   f"Lecture {ws.slug}"))
+
+
+def export(magics, argv):
+    args = _args(argv, (("--quality",), {"choices": ["preview", "final"], "default": "preview"}))
+    session = magics.session
+    ws = session.workspace(args.lecture)
+    config = session.configure()
+    try:
+        client, reason = session.client(config, ws), ""
+    except ConfigError as exc:
+        client, reason = None, str(exc)
+    from .progress import ProgressView
+
+    engine = Engine(config.settings, client, ProgressView(f"Exporting {ws.slug} ({args.quality})"),
+                    no_model_reason=reason)
+    results = engine.render_all(ws, args.quality)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        first = failed[0]
+        display(error_view(f"{len(failed)} section(s) failed, so nothing was joined; section {first.id}: "
+                           f"{first.error}. Fix it in its cell and export again.", first.log))
+        return
+    video, srt = engine.export(ws, results, args.quality)
+    display(video_view(video, max_embed_bytes=int(magics.embed_limit_mb * 1e6)))
+    display(FileLink(os.path.relpath(video)), FileLink(os.path.relpath(srt)))
+
+
+def notebook(magics, argv):
+    args = _args(argv, (("path",), {}))
+    ws = magics.session.workspace(args.lecture)
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_markdown_cell(f"# {ws.state['topic']}\n\nLecture `{ws.slug}`, made with "
+                                                  "code2video_nb. Run the first cell, then any section cell."))
+    nb.cells.append(nbformat.v4.new_code_cell("%load_ext code2video_nb"))
+    for s in ws.storyboard.sections:
+        lines = "\n".join(f"{k}. {line}" for k, line in enumerate(s.lecture_lines, 1))
+        nb.cells.append(nbformat.v4.new_markdown_cell(f"## {s.id}. {s.title}\n\n{lines}"))
+        nb.cells.append(nbformat.v4.new_code_cell(cells.cell_source(ws.slug, s.id, ws.read_code(s.id)),
+                                                  metadata=cells.cell_metadata(ws.slug, s.id)))
+    path = Path(args.path)
+    nbformat.write(nb, str(path))
+    display(HTML(f"Wrote {len(ws.storyboard.sections)} section cells to "), FileLink(os.path.relpath(path)))
+
+
+def usage(magics, argv):
+    ws = magics.session.workspace(_args(argv).lecture)
+    rows, total_cost = [], 0.0
+    for stage, u in sorted(ws.state.get("usage", {}).items()):
+        cost = (u.get("prompt_tokens", 0) * magics.prompt_price + u.get("completion_tokens", 0) *
+                magics.completion_price) / 1e6
+        total_cost += cost
+        rows.append([stage, u.get("calls", 0), u.get("cached", 0), f"{u.get('prompt_tokens', 0):,}",
+                     f"{u.get('completion_tokens', 0):,}", f"${cost:.4f}"])
+    rows.append(["total", "", "", "", "", f"${total_cost:.4f}"])
+    display(_table(["stage", "calls", "cached", "prompt tokens", "completion tokens", "cost"], rows,
+                   f"Usage of {ws.slug} (prices: %config Code2Video.prompt_price / completion_price, USD per 1M)"))
+
+
+def config(magics, argv):
+    run_config = magics.run_config()
+    s = run_config.settings
+    rows = [["model", s.model], ["endpoint", s.base_url or "OpenAI default"],
+            [f"key ({s.api_key_env})", "set" if s.api_key() else "not set"],
+            ["replay", run_config.replay or "off"], ["workspace root", str(run_config.root)],
+            ["render time limit", f"{s.render_timeout:.0f} s"], ["front end", magics.session.bridge.state]]
+    display(_table(["setting", "value"], rows, "code2video settings"))
+
+
+def help(magics, argv):  # noqa: A001 - the command's name
+    display(HTML("<pre>" + html.escape(
+        "%%code2video [--sections N] [--audience A] [--model M] [--no-render] [--replay demo]\n"
+        "<topic>\n<optional learning goals>\n\n"
+        "%c2v status [LECTURE]                 sections: rendered, errors, fixes, suggestions, tokens\n"
+        "%c2v export [--quality final]         all sections -> one MP4 + SRT\n"
+        "%c2v notebook PATH                    the lecture as a standalone .ipynb\n"
+        "%c2v usage                            tokens and cost per stage\n"
+        "%c2v config                           effective settings (%config Code2Video.<name> = ...)") + "</pre>"))
+
+
+COMMANDS = {"status": status, "export": export, "notebook": notebook, "usage": usage, "config": config,
+            "help": help}
+
+
+def _table(header: list[str], rows: list[list], caption: str) -> HTML:
+    head = "".join(f"<th style='text-align:left'>{html.escape(str(h))}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td style='text-align:left'>{html.escape(str(c))}</td>" for c in row) + "</tr>"
+                   for row in rows)
+    text = "\n".join([caption, " | ".join(header)] + [" | ".join(str(c) for c in row) for row in rows])
+    return _Table(f"<table><caption>{html.escape(caption)}</caption><tr>{head}</tr>{body}</table>", text)
+
+
+class _Table(HTML):
+    """HTML in the notebook, a readable text table in consoles and captured outputs."""
+
+    def __init__(self, data: str, text: str):
+        super().__init__(data)
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text

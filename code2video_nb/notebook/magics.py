@@ -1,0 +1,102 @@
+"""The magics: parse arguments, then hand off to `NotebookSession`.
+
+    %%code2video [--sections N] [--audience A] [--model M] [--no-render] [--replay demo|PATH]
+    %%c2v_section <lecture>/<section>
+    %c2v status | export [--quality final] | notebook PATH | usage | config
+
+Settings: flag > `%config Code2Video.<name> = …` > environment (OPENAI_API_KEY,
+OPENAI_BASE_URL, CODE2VIDEO_MODEL).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from traitlets import Float, Int, Unicode
+
+from ..config import Settings
+from ..errors import Code2VideoError
+from . import commands
+from .session import LectureRequest, RunConfig
+
+
+@magics_class
+class Code2Video(Magics):
+    """Named for `%config Code2Video.<name>`: Magics register themselves as configurables."""
+
+    model = Unicode("", help="model for planning and code (default: $CODE2VIDEO_MODEL or gpt-4.1)").tag(config=True)
+    base_url = Unicode("", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)").tag(config=True)
+    api_key_env = Unicode("OPENAI_API_KEY", help="environment variable holding the key").tag(config=True)
+    root = Unicode("code2video", help="folder for lecture workspaces, beside the notebook").tag(config=True)
+    sections = Int(4, help="sections per lecture").tag(config=True)
+    audience = Unicode("university students", help="who the lecture is for").tag(config=True)
+    replay = Unicode("", help="answer from a recorded cassette ('demo' or a path) instead of a model").tag(config=True)
+    render_timeout = Float(240.0, help="seconds before a section's render is stopped").tag(config=True)
+    embed_limit_mb = Float(8.0, help="previews larger than this are linked, not embedded (Colab: ~10 MB)").tag(
+        config=True)
+    prompt_price = Float(2.0, help="USD per million prompt tokens, for %c2v usage").tag(config=True)
+    completion_price = Float(8.0, help="USD per million completion tokens, for %c2v usage").tag(config=True)
+
+    def __init__(self, shell, session_factory):
+        super().__init__(shell)
+        self.session = session_factory(self.run_config)
+
+    def run_config(self, **flags) -> RunConfig:
+        overrides = {"model": flags.get("model") or self.model or None,
+                     "base_url": self.base_url or None, "api_key_env": self.api_key_env,
+                     "render_timeout": self.render_timeout}
+        settings = Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
+        return RunConfig(settings, Path(self.root), flags.get("replay") or self.replay)
+
+    @magic_arguments()
+    @argument("--sections", "-n", type=int, help="number of sections")
+    @argument("--audience", "-a", nargs="+", help="who the lecture is for")
+    @argument("--model", "-m", help="model name")
+    @argument("--no-render", action="store_true", help="plan and write code; render when each cell runs")
+    @argument("--replay", help="'demo' or a cassette path: answer from a recording, no key needed")
+    @cell_magic
+    def code2video(self, line, cell):
+        """Plan a lecture from the topic in the cell body (first line; further lines: learning goals)."""
+        args = parse_argstring(self.code2video, line)
+        topic, _, goals = self.shell.var_expand(cell).strip().partition("\n")
+        request = LectureRequest(topic.strip(), goals.strip(), args.sections or self.sections,
+                                 " ".join(args.audience) if args.audience else self.audience, not args.no_render)
+        with _one_line_errors(self.api_key_env):
+            self.session.plan_lecture(request, self.run_config(model=args.model, replay=args.replay))
+
+    @cell_magic
+    def c2v_section(self, line, cell):
+        """Render one section cell: `%%c2v_section <lecture>/<section>` then its code."""
+        with _one_line_errors(self.api_key_env):
+            try:
+                self.session.run_section(line, cell)
+            except ValueError as exc:  # a malformed target line
+                raise UsageError(str(exc)) from None
+
+    @line_magic
+    def c2v(self, line):
+        """`%c2v status|export [--quality final]|notebook PATH|usage|config [LECTURE]`"""
+        with _one_line_errors(self.api_key_env):
+            return commands.run(self, line)
+
+
+class _one_line_errors:
+    """Engine errors become one red line (UsageError shows no traceback), saying what to do."""
+
+    def __init__(self, key_env: str):
+        self.key_env = key_env
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if exc is None or not isinstance(exc, Code2VideoError):
+            return False
+        message = str(exc)
+        if f"{self.key_env} is not set" in message:
+            message = (f"{self.key_env} is not set. Use %env {self.key_env}=<your key> (or "
+                       f"%config Code2Video.api_key_env), or try `--replay demo`, which needs no key.")
+        raise UsageError(message) from None

@@ -1,0 +1,128 @@
+"""The section panel: every section editable and renderable where no extension owns cells.
+
+Colab, VS Code and the classic Notebook get this instead of real section cells: a tab
+per section with its code, a Render button, a status line and the preview.  Only
+ipywidgets APIs present in both 7.7 (Colab) and 8 are used: `Tab.set_title` rather
+than `Tab(titles=...)`, `Output.append_display_data` rather than `with output:` (which
+captures nothing outside a kernel and would lose the preview in tests and callbacks).
+"""
+
+from __future__ import annotations
+
+import html
+import traceback
+from dataclasses import dataclass, field
+from typing import Callable
+
+import ipywidgets as w
+
+from . import cells
+from .display import error_view
+
+_STYLE = """<style>
+.c2v-code textarea { font-family: monospace; font-size: 12px; white-space: pre; }
+</style>"""
+
+
+@dataclass
+class PanelResult:
+    """What a render gives back: the code as rendered (auto-fix may have changed it),
+    the views to show (video, keyframes, status, diff, errors) and a short status."""
+    code: str
+    views: list = field(default_factory=list)
+    status: str = ""
+
+
+@dataclass
+class SectionTab:
+    """The widgets of one section's tab (kept as attributes for tests and callers)."""
+    id: str
+    title: str
+    code: w.Textarea
+    button: w.Button
+    status: w.HTML
+    output: w.Output
+    source: w.HTML  # "Copy as cell": the full section cell source, read-only
+
+
+class SectionPanel:
+    def __init__(self, lecture: str, sections: list[tuple[str, str, str]],
+                 render: Callable[[str, str], PanelResult]):
+        self.lecture = lecture
+        self._render = render
+        self.sections = [self._make_tab(sid, title, code) for sid, title, code in sections]
+        self.tab = w.Tab(children=[self._page(s) for s in self.sections])
+        # Titles only after children: 7.7 keys them by index, 8 checks the length.
+        for i, s in enumerate(self.sections):
+            self.tab.set_title(i, f"{s.id}. {s.title}" if s.title else s.id)
+        self.widget = w.VBox([w.HTML(_STYLE), self.tab])
+
+    def section(self, section_id: str) -> SectionTab:
+        for s in self.sections:
+            if s.id == section_id:
+                return s
+        raise KeyError(f"no section {section_id!r} in lecture {self.lecture!r}")
+
+    def _ipython_display_(self):
+        # Understood by IPython 7 and 8 alike, so `panel` as a cell's last line shows it.
+        from IPython.display import display
+
+        display(self.widget)
+
+    # building ------------------------------------------------------------------
+    def _make_tab(self, sid: str, title: str, code: str) -> SectionTab:
+        rows = min(max(code.count("\n") + 2, 16), 40)  # tall enough to edit, not a wall
+        editor = w.Textarea(value=code, rows=rows, layout=w.Layout(width="100%"))
+        editor.add_class("c2v-code")
+        s = SectionTab(sid, title, editor, w.Button(description="Render", icon="play"),
+                       w.HTML(), w.Output(), w.HTML())
+        s.button.on_click(lambda _b, s=s: self.run(s.id))
+        # Keep the copyable cell in step with every edit, not just with renders.
+        editor.observe(lambda _c, s=s: self._update_source(s), names="value")
+        self._update_source(s)
+        return s
+
+    def _page(self, s: SectionTab) -> w.Widget:
+        copy = w.Accordion(children=[s.source])
+        copy.set_title(0, "Copy as cell")
+        copy.selected_index = None  # collapsed: 7.7 opens the first page by default
+        return w.VBox([s.code, w.HBox([s.button, s.status]), s.output, copy])
+
+    def _update_source(self, s: SectionTab) -> None:
+        src = cells.cell_source(self.lecture, s.id, s.code.value)
+        s.source.value = (
+            '<div style="font-size: 0.9em; opacity: 0.75">Paste into a new cell to edit '
+            'and render this section there:</div>'
+            f'<pre style="user-select: all; max-height: 20em; overflow: auto">'
+            f'{html.escape(src)}</pre>'
+        )
+
+    # rendering -----------------------------------------------------------------
+    def run(self, section_id: str) -> None:
+        """Render one section with the code currently in its editor (what Render does)."""
+        s = self.section(section_id)
+        code = s.code.value
+        s.button.disabled = True
+        s.status.value = "rendering…"
+        try:
+            result = self._render(s.id, code)
+            if result.code is not None and result.code != code:
+                s.code.value = result.code  # auto-fixed: the editor shows what was rendered
+            views, status = list(result.views), result.status
+        except Exception as e:  # shown in the tab: a callback's exception would be lost
+            views = [error_view(f"Rendering section {s.id} failed: {type(e).__name__}: {e}",
+                                traceback.format_exc())]
+            status = "failed"
+        finally:
+            s.button.disabled = False
+        self._show(s, views)
+        s.status.value = html.escape(status)
+
+    def _show(self, s: SectionTab, views: list) -> None:
+        s.output.outputs = ()  # clear without a kernel: clear_output() needs one
+        for v in views:
+            try:
+                s.output.append_display_data(v)
+            except Exception as e:  # a view that cannot be formatted must not hide the rest
+                s.output.append_display_data(error_view(f"Could not show {type(v).__name__}: {e}",
+                                                        traceback.format_exc()))

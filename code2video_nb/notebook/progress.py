@@ -1,0 +1,56 @@
+"""A live progress display for long magic runs: one output, updated in place.
+
+Engine progress arrives from worker threads; ipykernel routes their display updates to
+the running cell, so a lock keeps the lines consistent and nothing else is needed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from IPython.display import HTML, display
+
+_STAGE_LABELS = {"plan": "Planning", "code": "Writing code", "render": "Rendering", "fix": "Auto-fix",
+                 "export": "Exporting"}
+
+
+class ProgressView:
+    def __init__(self, title: str):
+        self.title = title
+        self.started = time.monotonic()
+        self.stage = ""
+        self.lines: dict[str, str] = {}  # one line per stage: its latest message
+        self._lock = threading.Lock()
+        self._handle = display(HTML(self._html()), display_id=True)
+
+    def __call__(self, stage: str, message: str) -> None:
+        """The engine's progress callback."""
+        with self._lock:
+            self.stage = stage
+            self.lines[stage] = message
+            self._update()
+
+    def done(self, summary: str) -> None:
+        with self._lock:
+            self.stage = ""
+            self.lines = {"done": summary}
+            self._update()
+
+    def _update(self) -> None:
+        if self._handle is not None:
+            self._handle.update(HTML(self._html()))
+
+    def _html(self) -> str:
+        elapsed = time.monotonic() - self.started
+        rows = "".join(f"<div>{_STAGE_LABELS.get(stage, stage.title())}: {_escape(text)}</div>"
+                       for stage, text in self.lines.items())
+        return (f"<div style='font-family:monospace;font-size:12px'><b>{_escape(self.title)}</b> "
+                f"<span style='color:#888'>({elapsed:.0f} s)</span>{rows}</div>")
+
+    def __repr__(self) -> str:  # text/plain for consoles and captured outputs
+        return "\n".join([self.title] + [f"{s}: {t}" for s, t in self.lines.items()])
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,242 @@
+"""What the magics do, as plain methods over the engine: plan a lecture into section
+cells, run one section cell, report status and usage, export.
+
+`magics.py` only parses arguments and calls these; the settings come from there.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+from IPython.display import HTML, Markdown, display
+
+from ..cassette import Cassette
+from ..config import Settings
+from ..engine import Engine, SectionResult
+from ..errors import ConfigError
+from ..model_client import ModelClient, OpenAIBackend, ReplayBackend
+from ..plan import slugify
+from ..planner import check_topic
+from ..workspace import Workspace
+from . import cells
+from .bridge import FrontendBridge, status_display
+from .display import diff_view, error_view, keyframe_strip, status_line, video_view
+from .progress import ProgressView
+
+DEMO_REPLAY = "demo"
+
+
+@dataclass
+class LectureRequest:
+    topic: str
+    goals: str = ""
+    sections: int = 4
+    audience: str = "university students"
+    render: bool = True
+
+
+@dataclass
+class RunConfig:
+    """The effective settings for one magic call (flags > %config > environment)."""
+
+    settings: Settings
+    root: Path
+    replay: str = ""  # a cassette path, or "demo": answer from a recording instead of a model
+
+
+@dataclass
+class NotebookSession:
+    shell: object
+    bridge: FrontendBridge
+    configure: Callable[[], RunConfig]  # read at each use, so a panel click sees today's %config
+    offered: set = field(default_factory=set)  # (lecture, section) cells already chained via set_next_input
+    panels: dict = field(default_factory=dict)  # lecture -> SectionPanel (fallback), kept alive for its buttons
+    current: str | None = None  # the last lecture used, for `%c2v` commands without one
+
+    # plumbing -----------------------------------------------------------------
+    def client(self, config: RunConfig, ws: Workspace) -> ModelClient:
+        """Raises ConfigError (one line: set the key) when no model is configured."""
+        settings = config.settings
+        if config.replay:
+            backend, cache = ReplayBackend(Cassette.load(_cassette_path(config.replay))), None
+        else:
+            backend, cache = OpenAIBackend(settings), settings.cache_dir
+        return ModelClient(backend, model=settings.model, cache_dir=cache, log_path=ws.log_path,
+                           json_reasks=settings.json_reasks)
+
+    def workspace(self, lecture: str | None) -> Workspace:
+        lecture = lecture or self.current
+        root = self.configure().root
+        if not lecture:
+            raise ConfigError("no lecture yet: run a %%code2video cell first, or name one: %c2v status <lecture>")
+        ws = Workspace(Path(root) / lecture)
+        if ws.storyboard is None:
+            raise ConfigError(f"no planned lecture '{lecture}' under {root}/ — run its %%code2video cell first")
+        self.current = lecture
+        return ws
+
+    # %%code2video ---------------------------------------------------------------
+    def plan_lecture(self, request: LectureRequest, config: RunConfig | None = None) -> Workspace:
+        config = config or self.configure()
+        topic = check_topic(request.topic)
+        ws = Workspace.create(config.root, slugify(topic), topic)
+        self.current = ws.slug
+        client = self.client(config, ws)
+        progress = ProgressView(f"code2video: {topic}")
+        engine = Engine(config.settings, client, progress)
+        started = time.monotonic()
+        try:
+            engine.plan(ws, audience=request.audience, sections=request.sections, goals=request.goals)
+            engine.write_code(ws)
+            results = engine.render_all(ws) if request.render else []
+        finally:
+            _add_usage(ws, client)
+        failed = [r for r in results if not r.ok]
+        progress.done(f"{len(ws.storyboard.sections)} sections planned"
+                      + (f", {len(results) - len(failed)} rendered" if results else "")
+                      + (f", {len(failed)} failed" if failed else "") + f" in {time.monotonic() - started:.0f} s")
+        display(Markdown(_plan_markdown(ws)))
+        self.deliver_cells(ws)
+        return ws
+
+    def deliver_cells(self, ws: Workspace) -> None:
+        """Real cells through the extension when it answered; otherwise the panel and a
+        set_next_input chain. While the state is unknown, never both comm and set_next_input."""
+        specs = [cells.cell_spec(ws.slug, s.id, ws.read_code(s.id)) for s in ws.storyboard.sections]
+        if self.bridge.state != "absent":
+            status = status_display(f"Inserting {len(specs)} section cells below…")
+            self.bridge.insert_cells(specs, on_reply=lambda reply: _report_insert(status, reply, len(specs)))
+        if self.bridge.state != "ready":
+            self.show_panel(ws)
+        if self.bridge.state == "absent":
+            self.offer(ws, 0)
+
+    def offer(self, ws: Workspace, index: int) -> None:
+        """Chain real cells where front ends apply one set_next_input per execution."""
+        sections = ws.storyboard.sections
+        if index >= len(sections) or (ws.slug, sections[index].id) in self.offered:
+            return
+        self.offered.add((ws.slug, sections[index].id))
+        section = sections[index]
+        self.shell.set_next_input(cells.cell_source(ws.slug, section.id, ws.read_code(section.id)))
+
+    def show_panel(self, ws: Workspace) -> None:
+        from .panel import PanelResult, SectionPanel
+
+        def render(section_id: str, code: str) -> PanelResult:
+            result, new_code = self._build(ws, section_id, code)
+            return PanelResult(code=new_code, views=self._views(ws, result, code, new_code))
+
+        sections = [(s.id, s.title, ws.read_code(s.id)) for s in ws.storyboard.sections]
+        panel = SectionPanel(ws.slug, sections, render)
+        self.panels[ws.slug] = panel
+        display(panel.widget)
+
+    # %%c2v_section --------------------------------------------------------------
+    def run_section(self, line: str, body: str) -> None:
+        lecture, section_id = cells.parse_target(line)
+        ws = self.workspace(lecture)
+        ws.storyboard.section(section_id)  # a clear error for an unknown section id
+        result, new_code = self._build(ws, section_id, body)
+        for view in self._views(ws, result, body, new_code):
+            display(view)
+        if new_code != body:
+            self.update_cell(ws, section_id, body, new_code)
+        elif self.bridge.state == "absent":
+            index = [s.id for s in ws.storyboard.sections].index(section_id)
+            self.offer(ws, index + 1)
+
+    def update_cell(self, ws: Workspace, section_id: str, old_code: str, new_code: str) -> None:
+        """Auto-fix changed the code: the cell is updated, never silently and never over an edit."""
+        old, new = cells.cell_source(ws.slug, section_id, old_code), cells.cell_source(ws.slug, section_id, new_code)
+        if self.bridge.state == "ready":
+            status = status_display("Updating this cell with the fixed code…")
+            self.bridge.replace_source(ws.slug, section_id, new, old, on_reply=lambda r: _report_replace(status, r))
+        else:
+            self.shell.set_next_input(new, replace=True)
+
+    def _build(self, ws: Workspace, section_id: str, code: str) -> tuple[SectionResult, str]:
+        """Write the cell's code and render it; the model is asked only if a fix is needed."""
+        config = self.configure()
+        if ws.read_code(section_id) != code:
+            ws.write_code(section_id, code, "notebook edit")
+        try:
+            client, reason = self.client(config, ws), ""
+        except ConfigError as exc:  # no key: still render, just without auto-fix
+            client, reason = None, str(exc)
+        engine = Engine(config.settings, client, None, no_model_reason=reason)
+        try:
+            result = engine.build_section(ws, ws.storyboard.section(section_id), "preview")
+        finally:
+            if client:
+                _add_usage(ws, client)
+        return result, ws.read_code(section_id)
+
+    def _views(self, ws: Workspace, result: SectionResult, old_code: str, new_code: str) -> list:
+        views = []
+        if new_code != old_code:
+            views.append(diff_view(old_code, new_code, f"Auto-fix changed section {result.id}"))
+        if not result.ok:
+            where = f" (line {result.line + 1} of the cell)" if result.line else ""
+            advice = "Edit the code and run the cell again."
+            views.append(error_view(f"Section {result.id} failed{where}: {result.error}. {advice}", result.log))
+            return views
+        views.append(video_view(result.video))
+        frames = sorted(ws.keyframes_dir(result.id).glob("*.png"), key=lambda p: int(p.stem))
+        if frames:
+            views.append(keyframe_strip(frames))
+        tokens = _section_tokens(ws, result.id)
+        views.append(HTML(f"<small>{status_line(result.seconds, result.fix_attempts, tokens, result.cached)}</small>"))
+        return views
+
+
+def _cassette_path(replay: str) -> Path:
+    if replay == DEMO_REPLAY:
+        return Path(str(resources.files("code2video_nb").joinpath("demo", "eigenvectors.json")))
+    return Path(replay)
+
+
+def _add_usage(ws: Workspace, client: ModelClient) -> None:
+    """Usage accumulates in lecture.json across cells and sessions."""
+    totals = ws.state.get("usage", {})
+    for stage, usage in client.usage_by_stage().items():
+        into = totals.setdefault(stage, {})
+        for key, value in usage.items():
+            into[key] = round(into.get(key, 0) + value, 3)
+    ws.set(usage=totals)
+
+
+def _section_tokens(ws: Workspace, section_id: str) -> int:
+    usage = ws.state.get("usage", {})
+    return sum(u.get("prompt_tokens", 0) + u.get("completion_tokens", 0)
+               for stage, u in usage.items() if stage.endswith(f":{section_id}"))
+
+
+def _plan_markdown(ws: Workspace) -> str:
+    parts = [f"**{ws.state['topic']}** — lecture `{ws.slug}`"]
+    for s in ws.storyboard.sections:
+        lines = "; ".join(s.lecture_lines)
+        parts.append(f"- **{s.id}. {s.title}** — {lines}")
+    return "\n".join(parts)
+
+
+def _report_insert(status, reply: dict, n: int) -> None:
+    if reply.get("op") == "ok":
+        status.update(f"Inserted {n} section cells below ✓ — run one to see its preview.")
+    else:
+        status.update(f"Could not insert the cells ({reply.get('op')}: {reply.get('message', '')}); "
+                      "use the panel above or `%c2v notebook lecture.ipynb`.")
+
+
+def _report_replace(status, reply: dict) -> None:
+    if reply.get("op") == "ok":
+        status.update("This cell now holds the fixed code ✓")
+    elif reply.get("op") == "conflict":
+        status.update("The cell was edited meanwhile, so the fix was not written into it; "
+                      "the diff above shows it.")
+    else:
+        status.update(f"Could not update the cell: {reply.get('message', reply.get('op'))}")

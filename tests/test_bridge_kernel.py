@@ -1,0 +1,239 @@
+"""The kernel side of the code2video comm, against a real ipykernel and a scripted front end.
+
+The "front end" here is this test: it sends execute requests carrying `metadata.cellId`
+(as JupyterLab does), reads iopub, and answers the kernel's comms on the shell channel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from types import SimpleNamespace
+
+import pytest
+from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpecManager
+
+from code2video_nb.notebook.bridge import FrontendBridge, current_cell_id, detect_frontend
+
+TIMEOUT = 15
+
+
+class ScriptedFrontend:
+    """Drives the kernel like JupyterLab would and keeps every iopub message it saw."""
+
+    def __init__(self, kc):
+        self.kc = kc
+
+    def _send(self, msg_type: str, content: dict, metadata: dict | None = None) -> list[dict]:
+        """Send on shell; return this request's iopub messages up to its `idle`."""
+        msg = self.kc.session.msg(msg_type, content, metadata=metadata or {})
+        self.kc.shell_channel.send(msg)
+        seen, deadline = [], time.monotonic() + TIMEOUT
+        while True:
+            reply = self.kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+            seen.append(reply)
+            if (reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]
+                    and reply["msg_type"] == "status" and reply["content"]["execution_state"] == "idle"):
+                break
+        if msg_type == "execute_request":  # drain the shell reply; fail loudly on errors
+            while (shell := self.kc.get_shell_msg(timeout=TIMEOUT))["parent_header"]["msg_id"] != msg["header"]["msg_id"]:
+                pass
+            errors = [m["content"] for m in seen if m["msg_type"] == "error"]
+            assert shell["content"]["status"] == "ok", errors or shell["content"]
+        return seen
+
+    def run(self, code: str, cell_id: str | None = "lab-cell") -> list[dict]:
+        metadata = {"cellId": cell_id} if cell_id else {}
+        return self._send("execute_request", {"code": code, "silent": False, "store_history": True,
+                                              "user_expressions": {}, "allow_stdin": False,
+                                              "stop_on_error": True}, metadata)
+
+    def value(self, expr: str, cell_id: str | None = "lab-cell"):
+        """The JSON value of `expr` evaluated in the kernel, via a printed line."""
+        out = self.run(f"import json as _j; print(_j.dumps({expr}))", cell_id)
+        return json.loads("".join(m["content"]["text"] for m in out if m["msg_type"] == "stream"))
+
+    def comm_msg(self, comm_id: str, data: dict) -> list[dict]:
+        return self._send("comm_msg", {"comm_id": comm_id, "data": data})
+
+    def comm_close(self, comm_id: str) -> list[dict]:
+        return self._send("comm_close", {"comm_id": comm_id, "data": {}})
+
+
+def of_type(messages: list[dict], msg_type: str) -> list[dict]:
+    return [m for m in messages if m["msg_type"] == msg_type]
+
+
+def opened(messages: list[dict]) -> dict:
+    """The single code2video comm_open among `messages`."""
+    opens = [m["content"] for m in of_type(messages, "comm_open") if m["content"]["target_name"] == "code2video"]
+    assert len(opens) == 1, opens
+    return opens[0]
+
+
+@pytest.fixture(scope="module")
+def fe(tmp_path_factory):
+    # Our own kernelspec so the kernel runs this interpreter, whatever `python` is on PATH.
+    spec_dir = tmp_path_factory.mktemp("kernels") / "c2v-bridge-test"
+    spec_dir.mkdir()
+    (spec_dir / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "c2v bridge test", "language": "python"}))
+    km = KernelManager(kernel_name="c2v-bridge-test",
+                       kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec_dir.parent)]))
+    env = {k: v for k, v in os.environ.items() if k != "VSCODE_PID"}  # the test may run inside VS Code
+    km.start_kernel(env=env)
+    kc = km.blocking_client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=30)
+        front = ScriptedFrontend(kc)
+        front.run("from code2video_nb.notebook.bridge import FrontendBridge, status_display\n"
+                  "from code2video_nb.notebook.cells import cell_spec")
+        yield front
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+HANDSHAKE = "{b} = FrontendBridge(get_ipython()); {b}.handshake()"
+
+
+def test_ready_reply_makes_the_bridge_ready_from_the_next_cell(fe):
+    hello = opened(fe.run(HANDSHAKE.format(b="b1")))
+    assert hello["data"] == {"op": "hello", "protocol": 1}
+    assert fe.value("b1.state") == "unknown"  # nobody answered yet
+    out = fe.comm_msg(hello["comm_id"], {"op": "ready", "version": "0.1.0"})
+    assert any(m["content"]["comm_id"] == hello["comm_id"] for m in of_type(out, "comm_close"))  # done with it
+    assert fe.value("[b1.state, b1.version, b1.real_cells, b1.frontend]") == ["ready", "0.1.0", True, "lab"]
+
+
+def test_front_end_closing_the_comm_means_absent(fe):
+    hello = opened(fe.run(HANDSHAKE.format(b="b2")))
+    fe.comm_close(hello["comm_id"])
+    assert fe.value("[b2.state, b2.real_cells]") == ["absent", False]
+    out = fe.run("try:\n    b2.insert_cells([])\nexcept RuntimeError as e:\n    print(e)")
+    assert "fallback" in "".join(m["content"]["text"] for m in of_type(out, "stream"))
+    assert not of_type(out, "comm_open")
+
+
+def test_silent_front_end_stays_unknown_and_never_blocks(fe):
+    opened(fe.run(HANDSHAKE.format(b="b3")))
+    started = time.monotonic()
+    out = fe.run("b3.insert_cells([cell_spec('lec', '1', 'x = 1\\n')])")
+    assert time.monotonic() - started < 3
+    assert opened(out)["data"]["op"] == "insert_cells"
+    assert fe.value("b3.state") == "unknown"
+
+
+def test_insert_cells_answer_updates_the_status_after_the_cell(fe):
+    hello = opened(fe.run(HANDSHAKE.format(b="b4")))
+    fe.comm_msg(hello["comm_id"], {"op": "ready", "version": "0.1.0"})
+    code = (
+        "s4 = status_display('Inserting 2 cells…')\n"
+        "replies4 = []\n"
+        "def done4(reply):\n"
+        "    replies4.append(reply)\n"
+        "    s4.update(f\"Inserted {len(reply['cell_ids'])} cells ✓\" if reply['op'] == 'ok' else 'failed')\n"
+        "rid4 = b4.insert_cells([cell_spec('eig', '1', 'a = 1\\n'), cell_spec('eig', '2', 'b = 2\\n')],"
+        " on_reply=done4)\n"
+    )
+    out = fe.run(code, cell_id="magic-cell")
+    request = opened(out)
+    data = request["data"]
+    assert data["op"] == "insert_cells" and data["after_cell_id"] == "magic-cell"
+    assert data["client"] == fe.kc.session.session
+    assert [c["source"] for c in data["cells"]] == ["%%c2v_section eig/1\na = 1\n", "%%c2v_section eig/2\nb = 2\n"]
+    assert data["cells"][1]["metadata"] == {"code2video": {"lecture": "eig", "section": "2"}}
+    shown = of_type(out, "display_data")[0]
+    assert shown["content"]["data"]["text/markdown"] == "Inserting 2 cells…"
+    display_id = shown["content"]["transient"]["display_id"]
+
+    answer = fe.comm_msg(request["comm_id"], {"op": "ok", "request_id": data["request_id"],
+                                              "cell_ids": ["new-1", "new-2"]})
+    updates = of_type(answer, "update_display_data")
+    assert [u["content"]["transient"]["display_id"] for u in updates] == [display_id]
+    assert updates[0]["content"]["data"]["text/markdown"] == "Inserted 2 cells ✓"
+    assert any(m["content"]["comm_id"] == request["comm_id"] for m in of_type(answer, "comm_close"))
+    assert fe.value("[rid4, replies4]") == [data["request_id"], [{"op": "ok", "request_id": data["request_id"],
+                                                                   "cell_ids": ["new-1", "new-2"]}]]
+
+
+def test_replace_source_conflict_is_reported_not_claimed_as_success(fe):
+    code = (
+        "b5 = FrontendBridge(get_ipython()); b5.state = 'ready'\n"
+        "s5 = status_display('Updating eig/2…')\n"
+        "def done5(reply):\n"
+        "    s5.update('Updated eig/2 ✓' if reply['op'] == 'ok' else\n"
+        "              f\"Not updated: eig/2 changed in the notebook ({reply['op']})\")\n"
+        "b5.replace_source('eig', '2', 'b = 3\\n', 'b = 2\\n', on_reply=done5)\n"
+    )
+    out = fe.run(code)
+    request = opened(out)
+    assert {k: request["data"][k] for k in ("op", "lecture", "section", "source", "expected_source")} == {
+        "op": "replace_source", "lecture": "eig", "section": "2", "source": "b = 3\n", "expected_source": "b = 2\n"}
+    answer = fe.comm_msg(request["comm_id"], {"op": "conflict", "request_id": request["data"]["request_id"],
+                                              "message": "source changed"})
+    texts = [u["content"]["data"]["text/markdown"] for u in of_type(answer, "update_display_data")]
+    assert texts == ["Not updated: eig/2 changed in the notebook (conflict)"]
+    assert not any("✓" in t for t in texts)
+
+
+def test_reply_to_another_request_is_ignored(fe):
+    out = fe.run("b6 = FrontendBridge(get_ipython()); got6 = []\n"
+                 "b6.replace_source('l', 's', 'new', 'old', on_reply=got6.append)")
+    request = opened(out)
+    fe.comm_msg(request["comm_id"], {"op": "ok", "request_id": "someone-else"})
+    assert fe.value("[got6, b6.state]") == [[], "unknown"]
+
+
+def test_request_closed_unanswered_reports_an_error(fe):
+    out = fe.run("b7 = FrontendBridge(get_ipython()); got7 = []\n"
+                 "b7.insert_cells([cell_spec('l', '1', '')], on_reply=got7.append)")
+    fe.comm_close(opened(out)["comm_id"])
+    assert fe.value("[[r['op'] for r in got7], b7.state]") == [["error"], "absent"]
+
+
+@pytest.mark.parametrize("setup, cell_id, frontend", [
+    ("import sys, types; sys.modules['google.colab'] = types.ModuleType('google.colab')", "lab-cell", "colab"),
+    ("", "vscode-notebook-cell:/tmp/x.ipynb#W1sZmlsZQ==", "vscode"),
+    ("", None, "unknown"),  # classic Notebook / nbclient: no cellId
+])
+def test_no_extension_possible_means_absent_without_a_comm(fe, setup, cell_id, frontend):
+    code = HANDSHAKE.format(b="b8")
+    if setup:  # never leave the fake Colab module behind for the other tests
+        code = f"{setup}\ntry:\n    {code}\nfinally:\n    sys.modules.pop('google.colab', None)"
+    out = fe.run(code, cell_id=cell_id)
+    assert not of_type(out, "comm_open")
+    assert fe.value("[b8.state, b8.frontend]") == ["absent", frontend]
+
+
+def test_ipykernel_comm_fallback_when_the_comm_package_is_not_hooked(fe):
+    # ipykernel 6.17 (Colab) predates the comm package: create_comm gives a DummyComm there.
+    code = ("import comm\n_real = comm.create_comm\n"
+            "comm.create_comm = lambda **kw: comm.DummyComm(**kw)\n"
+            "try:\n    b9 = FrontendBridge(get_ipython()); b9.handshake()\nfinally:\n    comm.create_comm = _real")
+    hello = opened(fe.run(code))
+    assert hello["data"]["op"] == "hello"
+    fe.comm_msg(hello["comm_id"], {"op": "ready", "version": "0.2.0"})
+    assert fe.value("[b9.state, b9.version]") == ["ready", "0.2.0"]
+
+
+def test_plain_ipython_without_a_kernel(monkeypatch):
+    monkeypatch.delenv("VSCODE_PID", raising=False)
+    shell = SimpleNamespace()  # no .kernel: terminal IPython
+    assert current_cell_id(shell) is None and detect_frontend(shell) == "unknown"
+    bridge = FrontendBridge(shell)
+    bridge.handshake()
+    assert bridge.state == "absent" and not bridge.real_cells
+    with pytest.raises(RuntimeError, match="fallback"):
+        bridge.insert_cells([{"source": "x", "metadata": {}}])
+
+
+def test_colab_cell_id_comes_from_its_metadata():
+    parent = {"metadata": {"colab": {"cell_id": "abc"}}, "header": {}}
+    shell = SimpleNamespace(kernel=SimpleNamespace(get_parent=lambda: parent))
+    assert current_cell_id(shell) == "abc"

@@ -13,90 +13,17 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from jupyter_client import KernelManager
-from jupyter_client.kernelspec import KernelSpecManager
 
 from code2video_nb.notebook.bridge import FrontendBridge, current_cell_id, detect_frontend
 
-TIMEOUT = 15
-
-
-class ScriptedFrontend:
-    """Drives the kernel like JupyterLab would and keeps every iopub message it saw."""
-
-    def __init__(self, kc):
-        self.kc = kc
-
-    def _send(self, msg_type: str, content: dict, metadata: dict | None = None) -> list[dict]:
-        """Send on shell; return this request's iopub messages up to its `idle`."""
-        msg = self.kc.session.msg(msg_type, content, metadata=metadata or {})
-        self.kc.shell_channel.send(msg)
-        seen, deadline = [], time.monotonic() + TIMEOUT
-        while True:
-            reply = self.kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
-            seen.append(reply)
-            if (reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]
-                    and reply["msg_type"] == "status" and reply["content"]["execution_state"] == "idle"):
-                break
-        if msg_type == "execute_request":  # drain the shell reply; fail loudly on errors
-            while (shell := self.kc.get_shell_msg(timeout=TIMEOUT))["parent_header"]["msg_id"] != msg["header"]["msg_id"]:
-                pass
-            errors = [m["content"] for m in seen if m["msg_type"] == "error"]
-            assert shell["content"]["status"] == "ok", errors or shell["content"]
-        return seen
-
-    def run(self, code: str, cell_id: str | None = "lab-cell") -> list[dict]:
-        metadata = {"cellId": cell_id} if cell_id else {}
-        return self._send("execute_request", {"code": code, "silent": False, "store_history": True,
-                                              "user_expressions": {}, "allow_stdin": False,
-                                              "stop_on_error": True}, metadata)
-
-    def value(self, expr: str, cell_id: str | None = "lab-cell"):
-        """The JSON value of `expr` evaluated in the kernel, via a printed line."""
-        out = self.run(f"import json as _j; print(_j.dumps({expr}))", cell_id)
-        return json.loads("".join(m["content"]["text"] for m in out if m["msg_type"] == "stream"))
-
-    def comm_msg(self, comm_id: str, data: dict) -> list[dict]:
-        return self._send("comm_msg", {"comm_id": comm_id, "data": data})
-
-    def comm_close(self, comm_id: str) -> list[dict]:
-        return self._send("comm_close", {"comm_id": comm_id, "data": {}})
-
-
-def of_type(messages: list[dict], msg_type: str) -> list[dict]:
-    return [m for m in messages if m["msg_type"] == msg_type]
-
-
-def opened(messages: list[dict]) -> dict:
-    """The single code2video comm_open among `messages`."""
-    opens = [m["content"] for m in of_type(messages, "comm_open") if m["content"]["target_name"] == "code2video"]
-    assert len(opens) == 1, opens
-    return opens[0]
-
+from kernel_harness import of_type, opened, running_kernel
 
 @pytest.fixture(scope="module")
 def fe(tmp_path_factory):
-    # Our own kernelspec so the kernel runs this interpreter, whatever `python` is on PATH.
-    spec_dir = tmp_path_factory.mktemp("kernels") / "c2v-bridge-test"
-    spec_dir.mkdir()
-    (spec_dir / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "c2v bridge test", "language": "python"}))
-    km = KernelManager(kernel_name="c2v-bridge-test",
-                       kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec_dir.parent)]))
-    env = {k: v for k, v in os.environ.items() if k != "VSCODE_PID"}  # the test may run inside VS Code
-    km.start_kernel(env=env)
-    kc = km.blocking_client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=30)
-        front = ScriptedFrontend(kc)
+    with running_kernel(tmp_path_factory.mktemp("bridge")) as front:
         front.run("from code2video_nb.notebook.bridge import FrontendBridge, status_display\n"
                   "from code2video_nb.notebook.cells import cell_spec")
         yield front
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
 
 
 HANDSHAKE = "{b} = FrontendBridge(get_ipython()); {b}.handshake()"

@@ -62,8 +62,9 @@ def export(magics, argv):
     config = session.configure()
     try:
         client, reason = session.client(config, ws), ""
-    except ConfigError as exc:
-        client, reason = None, str(exc)
+    except ConfigError:
+        env = config.settings.api_key_env
+        client, reason = None, f"{env} is not set; use %env {env}=<your key>"
     from .progress import ProgressView
 
     engine = Engine(config.settings, client, ProgressView(f"Exporting {ws.slug} ({args.quality})"),

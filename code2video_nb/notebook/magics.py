@@ -93,6 +93,9 @@ class _one_line_errors:
         return self
 
     def __exit__(self, kind, exc, tb):
+        if isinstance(exc, KeyboardInterrupt):  # renders in flight were already killed
+            raise UsageError("Interrupted: the render was stopped and nothing half-done was saved; "
+                             "run the cell again to continue.") from None
         if exc is None or not isinstance(exc, Code2VideoError):
             return False
         message = str(exc)

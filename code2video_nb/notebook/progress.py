@@ -9,7 +9,9 @@ from __future__ import annotations
 import threading
 import time
 
-from IPython.display import HTML, display
+from IPython.display import display
+
+from .display import View
 
 _STAGE_LABELS = {"plan": "Planning", "code": "Writing code", "render": "Rendering", "fix": "Auto-fix",
                  "export": "Exporting"}
@@ -22,7 +24,7 @@ class ProgressView:
         self.stage = ""
         self.lines: dict[str, str] = {}  # one line per stage: its latest message
         self._lock = threading.Lock()
-        self._handle = display(HTML(self._html()), display_id=True)
+        self._handle = display(self._view(), display_id=True)
 
     def __call__(self, stage: str, message: str) -> None:
         """The engine's progress callback."""
@@ -39,17 +41,22 @@ class ProgressView:
 
     def _update(self) -> None:
         if self._handle is not None:
-            self._handle.update(HTML(self._html()))
+            self._handle.update(self._view())
+
+    def _view(self) -> View:
+        return View(self._html(), self._text())
+
+    def _text(self) -> str:
+        return "\n".join([self.title] + [t if s == "done" else f"{_STAGE_LABELS.get(s, s.title())}: {t}"
+                                          for s, t in self.lines.items()])
 
     def _html(self) -> str:
         elapsed = time.monotonic() - self.started
         rows = "".join(f"<div>{_STAGE_LABELS.get(stage, stage.title())}: {_escape(text)}</div>"
-                       for stage, text in self.lines.items())
+                       for stage, text in self.lines.items() if stage != "done")
+        rows += f"<div>✓ {_escape(self.lines['done'])}</div>" if "done" in self.lines else ""
         return (f"<div style='font-family:monospace;font-size:12px'><b>{_escape(self.title)}</b> "
                 f"<span style='color:#888'>({elapsed:.0f} s)</span>{rows}</div>")
-
-    def __repr__(self) -> str:  # text/plain for consoles and captured outputs
-        return "\n".join([self.title] + [f"{s}: {t}" for s, t in self.lines.items()])
 
 
 def _escape(text: str) -> str:

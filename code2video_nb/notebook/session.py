@@ -61,8 +61,9 @@ class NotebookSession:
     def client(self, config: RunConfig, ws: Workspace) -> ModelClient:
         """Raises ConfigError (one line: set the key) when no model is configured."""
         settings = config.settings
-        if config.replay:
-            backend, cache = ReplayBackend(Cassette.load(_cassette_path(config.replay))), None
+        replay = config.replay or ws.state.get("replay", "")
+        if replay:
+            backend, cache = ReplayBackend(Cassette.load(_cassette_path(replay))), None
         else:
             backend, cache = OpenAIBackend(settings), settings.cache_dir
         return ModelClient(backend, model=settings.model, cache_dir=cache, log_path=ws.log_path,
@@ -85,6 +86,8 @@ class NotebookSession:
         topic = check_topic(request.topic)
         ws = Workspace.create(config.root, slugify(topic), topic)
         self.current = ws.slug
+        if config.replay:  # its section cells keep answering from the same recording
+            ws.set(replay=config.replay)
         client = self.client(config, ws)
         progress = ProgressView(f"code2video: {topic}")
         engine = Engine(config.settings, client, progress)
@@ -166,8 +169,9 @@ class NotebookSession:
             ws.write_code(section_id, code, "notebook edit")
         try:
             client, reason = self.client(config, ws), ""
-        except ConfigError as exc:  # no key: still render, just without auto-fix
-            client, reason = None, str(exc)
+        except ConfigError:  # no key: still render, just without auto-fix
+            env = config.settings.api_key_env
+            client, reason = None, f"{env} is not set; use %env {env}=<your key>"
         engine = Engine(config.settings, client, None, no_model_reason=reason)
         try:
             result = engine.build_section(ws, ws.storyboard.section(section_id), "preview")

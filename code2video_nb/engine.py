@@ -106,7 +106,7 @@ class Engine:
     def build_section(self, ws: Workspace, section: StoryboardSection, quality: str = "preview") -> SectionResult:
         """Check, fix if needed, and render one section; unchanged code is not rendered again."""
         code = ws.read_code(section.id)
-        cached = self._cached(ws, section.id, code, quality)
+        cached = self.cached(ws, section.id, code, quality)
         if cached:
             self.progress("render", f"section {section.id} unchanged, using its {quality}")
             return cached
@@ -123,9 +123,12 @@ class Engine:
         self.progress("render", f"section {section.id} {state} ({result.seconds:.1f} s)")
         return result
 
-    def _render(self, ws, section_id, code, quality, *, dry_run_only=False) -> RenderOutcome:
+    def _render(self, ws, section_id, code, quality) -> RenderOutcome:
+        def progress(done: int, total: int) -> None:
+            self.progress("render", f"section {section_id}: animation {done}/{total}")
+
         return self._render_path(ws.code_path(section_id), code, ws.media_dir(section_id), quality,
-                                 dry_run_only=dry_run_only)
+                                 dry_run_only=False, on_progress=progress)
 
     def _fix(self, ws, section, code, failure, quality):
         self.progress("fix", f"section {section.id}: {failure.error} (line {failure.line}); repairing")
@@ -149,14 +152,14 @@ class Engine:
         ws.write_code(section.id, report.code, "auto-fix")
         return report.code, self._render(ws, section.id, report.code, quality), len(report.attempts)
 
-    def _render_path(self, path, code, media_dir, quality, *, dry_run_only) -> RenderOutcome:
+    def _render_path(self, path, code, media_dir, quality, *, dry_run_only, on_progress=None) -> RenderOutcome:
         findings = [] if self.settings.trust else safety.check_code(code)
         if findings:  # treated like any other error: the fix loop may remove it
             return RenderOutcome(False, 0.0, error_type="UnsafeCode", line=findings[0].line,
                                  message="; ".join(f"line {f.line}: {f.message}" for f in findings)
                                  + " (a lecture never needs this; pass --trust to allow it)")
         return render_file(path, quality=quality, media_dir=media_dir, timeout=self.settings.render_timeout,
-                           dry_run_only=dry_run_only)
+                           dry_run_only=dry_run_only, on_progress=on_progress)
 
     def _finish(self, ws, section_id, code, quality, outcome, attempts, seconds) -> SectionResult:
         if self.cancelled.is_set():  # killed by an interrupt: not the code's fault, record nothing
@@ -177,7 +180,8 @@ class Engine:
         ws.record(section_id, error=None, **{f"render_{quality}": record})
         return SectionResult(section_id, True, video, duration, seconds, fix_attempts=attempts)
 
-    def _cached(self, ws, section_id, code, quality) -> SectionResult | None:
+    def cached(self, ws, section_id, code, quality) -> SectionResult | None:
+        """The recorded render of exactly this code at this quality, if its video is still there."""
         record = ws.section(section_id).get(f"render_{quality}")
         if not record or record.get("hash") != content_hash(code, quality):
             return None

@@ -19,6 +19,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .errors import RenderError
 
@@ -60,8 +61,11 @@ def _defines(cls: ast.ClassDef, method: str) -> bool:
     return any(isinstance(n, ast.FunctionDef) and n.name == method for n in cls.body)
 
 
+Progress = Callable[[int, int], None]  # (animations done, animations in the scene)
+
+
 def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeout: float,
-                dry_run_only: bool = False) -> RenderOutcome:
+                dry_run_only: bool = False, on_progress: Progress | None = None) -> RenderOutcome:
     """Dry-run, then (unless dry_run_only) render frames; never raises for the scene's own errors."""
     path = Path(path).resolve()
     started = time.monotonic()
@@ -74,9 +78,10 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
         return RenderOutcome(False, 0.0, error_type="RenderError", message=str(exc), log=str(exc))
     with tempfile.TemporaryDirectory(prefix="c2v-job-") as tmp:
         job = {"file": str(path), "scene": scene, "quality": quality, "media_dir": str(Path(media_dir).resolve()),
-               "dry_run_only": dry_run_only, "result": str(Path(tmp) / "result.json")}
+               "dry_run_only": dry_run_only, "result": str(Path(tmp) / "result.json"),
+               "progress": str(Path(tmp) / "progress.txt")}
         Path(tmp, "job.json").write_text(json.dumps(job))
-        log, timed_out = _run_worker(Path(tmp, "job.json"), cwd=Path(media_dir), timeout=timeout)
+        log, timed_out = _run_worker(Path(tmp), cwd=Path(media_dir), timeout=timeout, on_progress=on_progress)
         result = _read_result(Path(job["result"]))
     elapsed = time.monotonic() - started
     if timed_out:
@@ -99,22 +104,21 @@ def stop_all_renders() -> int:
     return len(procs)
 
 
-def _run_worker(job_file: Path, *, cwd: Path, timeout: float) -> tuple[str, bool]:
+def _run_worker(tmp: Path, *, cwd: Path, timeout: float, on_progress: Progress | None) -> tuple[str, bool]:
+    """Run the worker; poll its progress file while waiting. Output goes to a file, not a
+    pipe, so a chatty scene can never block on a full pipe while we poll."""
     cwd.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "code2video_nb.render_worker", str(job_file)],
-        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,  # its own process group, so a kill reaches latex too
-    )
+    log_path = tmp / "worker.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "code2video_nb.render_worker", str(tmp / "job.json")],
+            cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so a kill reaches latex too
+        )
     with _live_lock:
         _live.add(proc)
     try:
-        out, _ = proc.communicate(timeout=timeout)
-        return out, False
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        out, _ = proc.communicate()
-        return out or "", True
+        timed_out = _wait(proc, timeout, tmp / "progress.txt", on_progress)
     except BaseException:  # KeyboardInterrupt in the caller: leave no orphan renders behind
         _kill_group(proc)
         proc.wait()
@@ -122,6 +126,33 @@ def _run_worker(job_file: Path, *, cwd: Path, timeout: float) -> tuple[str, bool
     finally:
         with _live_lock:
             _live.discard(proc)
+    return log_path.read_text(encoding="utf-8", errors="replace"), timed_out
+
+
+def _wait(proc: subprocess.Popen, timeout: float, progress_file: Path, on_progress: Progress | None) -> bool:
+    """True if the render was killed at its time limit."""
+    deadline, reported = time.monotonic() + timeout, None
+    while True:
+        try:
+            proc.wait(timeout=min(0.25, max(0.01, deadline - time.monotonic())))
+            _report_progress(progress_file, on_progress, reported)  # the last word, however fast it ran
+            return False
+        except subprocess.TimeoutExpired:
+            if time.monotonic() >= deadline:
+                _kill_group(proc)
+                proc.wait()
+                return True
+        reported = _report_progress(progress_file, on_progress, reported)
+
+
+def _report_progress(progress_file: Path, on_progress: Progress | None, reported):
+    if on_progress is None or not progress_file.exists():
+        return reported
+    complete = progress_file.read_text().split("\n")[:-1]  # the last piece may be mid-write
+    latest = tuple(int(x) for x in complete[-1].split()) if complete else None
+    if latest and latest != reported:
+        on_progress(*latest)
+    return latest or reported
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

@@ -36,11 +36,14 @@ def run(job: dict) -> dict:
     # skip animations (each jumps to its end state). The whole construct still runs, which
     # is where generated code fails; it costs a fraction of a render.
     with tempconfig({**base, "dry_run": True}):
-        scene_class(skip_animations=True).render()
+        check = scene_class(skip_animations=True)
+        check.render()
     if job.get("dry_run_only"):
         return {"ok": True}
+    progress = _progress_writer(job.get("progress"), total=check.renderer.num_plays)
     with tempconfig(base):
         scene = scene_class()
+        _count_plays(scene, progress)
         scene.render()
         video = scene.renderer.file_writer.movie_file_path
     return {
@@ -49,6 +52,31 @@ def run(job: dict) -> dict:
         "duration": float(scene.renderer.time),
         "block_starts": [[k, t] for k, t in getattr(scene, "block_start_times", [])],
     }
+
+
+def _progress_writer(path: str | None, total: int):
+    """Appends "done total" lines the parent polls; the check pass counted the animations."""
+    if not path:
+        return lambda done: None
+
+    def write(done: int) -> None:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(f"{done} {total}\n")
+
+    write(0)
+    return write
+
+
+def _count_plays(scene, progress) -> None:
+    """Report after each play() of this scene; wraps the instance, so manim is untouched."""
+    play = scene.play
+
+    def counted(*args, **kwargs):
+        result = play(*args, **kwargs)
+        progress(scene.renderer.num_plays)
+        return result
+
+    scene.play = counted
 
 
 def describe(exc: BaseException) -> dict:

@@ -50,9 +50,13 @@ def test_scene_class_is_found_by_structure_not_name():
 @pytest.mark.render
 def test_a_section_renders_with_block_timings(tmp_path):
     path = write(tmp_path, SECTION.replace("{LABEL}", 'Text("length = 1")'))
-    outcome = render_file(path, media_dir=tmp_path / "media", timeout=120)
+    reports = []
+    outcome = render_file(path, media_dir=tmp_path / "media", timeout=120, on_progress=lambda *p: reports.append(p))
     assert outcome.ok, outcome.log
     assert abs(probe(outcome.video).duration - outcome.duration) < 0.2
+    # Progress counts animations: the two highlights and the two plays, out of a total known up front.
+    assert reports[-1] == (4, 4) and {total for _, total in reports} == {4}
+    assert [done for done, _ in reports] == sorted(done for done, _ in reports)
     assert [k for k, _ in outcome.block_starts] == [1, 2]
     assert outcome.block_starts[1][1] > outcome.block_starts[0][1]
 

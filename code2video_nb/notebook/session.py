@@ -173,6 +173,8 @@ class NotebookSession:
             env = config.settings.api_key_env
             client, reason = None, f"{env} is not set; use %env {env}=<your key>"
         engine = Engine(config.settings, client, None, no_model_reason=reason)
+        if not engine.cached(ws, section_id, code, "preview"):  # a render is coming: show its progress
+            engine.progress = ProgressView(f"Section {section_id}")
         try:
             result = engine.build_section(ws, ws.storyboard.section(section_id), "preview")
         finally:

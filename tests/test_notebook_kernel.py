@@ -89,7 +89,19 @@ def test_unchanged_section_cell_shows_its_cached_preview_video_and_keyframes(lab
     assert time.monotonic() - started < 10  # no render: the magic already rendered it
     assert re.search(r"<video[^>]*src=\"data:video/mp4;base64,", shown)
     assert shown.count("<img") == 3  # one keyframe per lecture-line block
+    assert 'poster="data:image/png;base64,' in shown  # not a black first frame
     assert "cached preview" in shown
+
+
+@pytest.mark.render
+def test_a_preview_above_the_embed_limit_is_linked_not_embedded(lab):
+    lab.run("%config Code2Video.embed_limit_mb = 0.001")
+    try:
+        shown = outputs(lab.run(insert_request(lab)["data"]["cells"][0]["source"], "cell-1"))
+    finally:
+        lab.run("%config Code2Video.embed_limit_mb = 8")
+    assert "data:video/mp4" not in shown and "too large to embed" in shown
+    assert re.search(r'href="[^"]*previews/1\.mp4\?v=', shown)  # a fresh URL after each re-render
 
 
 @pytest.mark.render
@@ -181,7 +193,8 @@ def test_interrupt_during_a_render_stops_cleanly(tmp_path):
         fe.km.interrupt_kernel()
         messages = fe.collect(request, check=False)
         assert fe.last_reply["status"] == "error"
-        assert outputs(messages).strip().startswith("UsageError: Interrupted: the render was stopped")
+        stderr = "".join(m["content"]["text"] for m in of_type(messages, "stream") if m["content"]["name"] == "stderr")
+        assert stderr.strip().startswith("UsageError: Interrupted: the render was stopped")  # one line, no traceback
         time.sleep(0.5)
         assert _render_workers() == []  # no orphan manim process
         after = json.loads((lecture / "lecture.json").read_text())  # still valid JSON

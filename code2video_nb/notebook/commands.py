@@ -77,7 +77,7 @@ def export(magics, argv):
                            f"{first.error}. Fix it in its cell and export again.", first.log))
         return
     video, srt = engine.export(ws, results, args.quality)
-    display(video_view(video, max_embed_bytes=int(magics.embed_limit_mb * 1e6)))
+    display(video_view(video, max_embed_bytes=config.embed_limit_bytes))
     display(FileLink(os.path.relpath(video)), FileLink(os.path.relpath(srt)))
 
 

@@ -52,9 +52,11 @@ def _href(path: Path) -> str:
         return path.resolve().as_posix()
 
 
-def video_view(path, *, embed: bool | None = None, max_embed_bytes: int = 8_000_000) -> View:
+def video_view(path, *, embed: bool | None = None, max_embed_bytes: int = 8_000_000,
+               poster: Path | None = None) -> View:
     """The preview video.  `embed=None` embeds when the file is at most `max_embed_bytes`
-    (Colab drops outputs of about 10 MB); True always embeds; False always links."""
+    (Colab drops outputs of about 10 MB); True always embeds; False always links.
+    `poster` (an image, e.g. the last keyframe) replaces the black first frame before playing."""
     path = Path(path)
     if not path.is_file():
         return error_view(f"Preview video not found: {path}. Render the section again.", "")
@@ -64,8 +66,12 @@ def video_view(path, *, embed: bool | None = None, max_embed_bytes: int = 8_000_
     if embed:
         data = base64.b64encode(path.read_bytes()).decode("ascii")
         mime = _MIME.get(path.suffix.lower(), "video/mp4")
+        poster_attr = ""
+        if poster is not None and Path(poster).is_file():
+            image_mime, image = _thumbnail(Path(poster), 854)
+            poster_attr = f' poster="data:{image_mime};base64,{image}"'
         return View(
-            f'<video controls loop style="max-width: 100%" src="data:{mime};base64,{data}"></video>',
+            f'<video controls loop style="max-width: 100%"{poster_attr} src="data:{mime};base64,{data}"></video>',
             f"video: {path} ({_size(st.st_size)}, embedded)",
         )
     # A linked file keeps its name across re-renders: the query makes the browser refetch.

@@ -49,7 +49,8 @@ class Code2Video(Magics):
                      "base_url": self.base_url or None, "api_key_env": self.api_key_env,
                      "render_timeout": self.render_timeout}
         settings = Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
-        return RunConfig(settings, Path(self.root), flags.get("replay") or self.replay)
+        return RunConfig(settings, Path(self.root), flags.get("replay") or self.replay,
+                         int(self.embed_limit_mb * 1_000_000))
 
     @magic_arguments()
     @argument("--sections", "-n", type=int, help="number of sections")

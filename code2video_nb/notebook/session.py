@@ -46,6 +46,7 @@ class RunConfig:
     settings: Settings
     root: Path
     replay: str = ""  # a cassette path, or "demo": answer from a recording instead of a model
+    embed_limit_bytes: int = 8_000_000  # larger previews are linked, not embedded
 
 
 @dataclass
@@ -191,8 +192,9 @@ class NotebookSession:
             advice = "Edit the code and run the cell again."
             views.append(error_view(f"Section {result.id} failed{where}: {result.error}. {advice}", result.log))
             return views
-        views.append(video_view(result.video))
         frames = sorted(ws.keyframes_dir(result.id).glob("*.png"), key=lambda p: int(p.stem))
+        views.append(video_view(result.video, max_embed_bytes=self.configure().embed_limit_bytes,
+                                poster=frames[-1] if frames else None))
         if frames:
             views.append(keyframe_strip(frames))
         tokens = _section_tokens(ws, result.id)

@@ -8,6 +8,7 @@ answers `ready`, a front end without it when it does not send a cellId.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import time
@@ -186,9 +187,9 @@ def test_interrupt_during_a_render_stops_cleanly(tmp_path):
         before = json.loads((lecture / "lecture.json").read_text())
         request = fe.start(SLOW_SECTION.format(slug=SLUG), cell_id=None)
         deadline = time.monotonic() + 60
-        while not _render_workers() and time.monotonic() < deadline:  # wait until manim is rendering
+        while not _render_workers(tmp_path) and time.monotonic() < deadline:  # wait until manim is rendering
             time.sleep(0.2)
-        assert _render_workers(), "the render never started"
+        assert _render_workers(tmp_path), "the render never started"
         time.sleep(2)
         fe.km.interrupt_kernel()
         messages = fe.collect(request, check=False)
@@ -196,13 +197,21 @@ def test_interrupt_during_a_render_stops_cleanly(tmp_path):
         stderr = "".join(m["content"]["text"] for m in of_type(messages, "stream") if m["content"]["name"] == "stderr")
         assert stderr.strip().startswith("UsageError: Interrupted: the render was stopped")  # one line, no traceback
         time.sleep(0.5)
-        assert _render_workers() == []  # no orphan manim process
+        assert _render_workers(tmp_path) == []  # no orphan manim process
         after = json.loads((lecture / "lecture.json").read_text())  # still valid JSON
         assert after["sections"]["1"].get("render_preview") == before["sections"]["1"].get("render_preview")
         assert not list(lecture.rglob("*.tmp")) and not list(lecture.rglob("*.check.py"))
         assert fe.value("1 + 1", cell_id=None) == 2  # the kernel lives on
 
 
-def _render_workers() -> list[str]:
+def _render_workers(folder) -> list[str]:
+    """Render processes working in this test's folder (a worker's cwd is its media folder)."""
     found = subprocess.run(["pgrep", "-f", "code2video_nb.render_worker"], capture_output=True, text=True)
-    return found.stdout.split()
+    mine = []
+    for pid in found.stdout.split():
+        try:
+            if str(folder) in os.readlink(f"/proc/{pid}/cwd"):
+                mine.append(pid)
+        except OSError:  # it ended meanwhile
+            pass
+    return mine

@@ -65,8 +65,10 @@ class OpenAIBackend:
                 "or try `code2video demo`, which needs no key"
             )
         self.settings = settings
-        # httpx logs every request at INFO; manim's log handler would print them all.
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+        # The HTTP client logs every request at INFO, and manim's root log handler would print
+        # them all into the CLI's and the notebook's output. openai 3.x ships "httpx2".
+        for name in ("httpx", "httpx2"):
+            logging.getLogger(name).setLevel(logging.WARNING)
         self._client = openai.OpenAI(
             api_key=key,
             base_url=settings.base_url,

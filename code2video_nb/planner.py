@@ -35,8 +35,8 @@ def make_outline(client: ModelClient, topic: str, *, audience: str = "university
 
     def validate(data):
         outline = Outline.from_dict(data)
-        if not outline.sections:
-            raise PlanError("the outline has no sections")
+        if len(outline.sections) != sections:  # re-asked with this message, bounded
+            raise PlanError(f"the outline has {len(outline.sections)} sections; exactly {sections} were asked for")
         return outline
 
     outline = client.ask_json(request, stage="outline", validate=validate)

@@ -15,7 +15,7 @@ from IPython.display import HTML, FileLink, display
 from ..engine import Engine
 from ..errors import ConfigError
 from . import cells
-from .display import error_view, video_view
+from .display import View, error_view, video_view
 
 
 def run(magics, line: str):
@@ -95,7 +95,8 @@ def notebook(magics, argv):
                                                   metadata=cells.cell_metadata(ws.slug, s.id)))
     path = Path(args.path)
     nbformat.write(nb, str(path))
-    display(HTML(f"Wrote {len(ws.storyboard.sections)} section cells to "), FileLink(os.path.relpath(path)))
+    message = f"Wrote {len(ws.storyboard.sections)} section cells to {path}"
+    display(View(html.escape(message), message), FileLink(os.path.relpath(path)))
 
 
 def usage(magics, argv):

@@ -63,8 +63,10 @@ class Code2Video(Magics):
         """Plan a lecture from the topic in the cell body (first line; further lines: learning goals)."""
         args = parse_argstring(self.code2video, line)
         topic, _, goals = self.shell.var_expand(cell).strip().partition("\n")
-        request = LectureRequest(topic.strip(), goals.strip(), args.sections or self.sections,
-                                 " ".join(args.audience) if args.audience else self.audience, not args.no_render)
+        # IPython's argument splitter keeps quotes: --audience "first-year undergraduates".
+        audience = " ".join(args.audience).strip("\"'") if args.audience else self.audience
+        request = LectureRequest(topic.strip(), goals.strip(), args.sections, audience, not args.no_render,
+                                 default_sections=self.sections)
         with _one_line_errors(self.api_key_env):
             self.session.plan_lecture(request, self.run_config(model=args.model, replay=args.replay))
 

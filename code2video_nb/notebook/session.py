@@ -6,13 +6,14 @@ cells, run one section cell, report status and usage, export.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from IPython.display import HTML, Markdown, display
+from IPython.display import Markdown, display
 
 from ..cassette import Cassette
 from ..config import Settings
@@ -34,9 +35,10 @@ DEMO_REPLAY = "demo"
 class LectureRequest:
     topic: str
     goals: str = ""
-    sections: int = 4
+    sections: int | None = None  # None: a recording's own count, else default_sections
     audience: str = "university students"
     render: bool = True
+    default_sections: int = 4
 
 
 @dataclass
@@ -93,8 +95,9 @@ class NotebookSession:
         progress = ProgressView(f"code2video: {topic}")
         engine = Engine(config.settings, client, progress)
         started = time.monotonic()
+        sections = request.sections or _recorded(config.replay).get("sections") or request.default_sections
         try:
-            engine.plan(ws, audience=request.audience, sections=request.sections, goals=request.goals)
+            engine.plan(ws, audience=request.audience, sections=sections, goals=request.goals)
             engine.write_code(ws)
             results = engine.render_all(ws) if request.render else []
         finally:
@@ -198,8 +201,15 @@ class NotebookSession:
         if frames:
             views.append(keyframe_strip(frames))
         tokens = _section_tokens(ws, result.id)
-        views.append(HTML(f"<small>{status_line(result.seconds, result.fix_attempts, tokens, result.cached)}</small>"))
+        views.append(status_line(result.seconds, result.fix_attempts, tokens, result.cached))
         return views
+
+
+def _recorded(replay: str) -> dict:
+    """The options a recording was made with (its "lecture" entry), so `--replay demo` needs no flags."""
+    if not replay:
+        return {}
+    return json.loads(_cassette_path(replay).read_text(encoding="utf-8")).get("lecture", {})
 
 
 def _cassette_path(replay: str) -> Path:

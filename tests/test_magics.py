@@ -1,0 +1,40 @@
+"""The magics in a real (in-process) IPython shell, against the scripted server."""
+
+from __future__ import annotations
+
+import pytest
+from IPython.core.error import UsageError
+from IPython.core.interactiveshell import InteractiveShell
+
+from conftest import demo_cassette
+
+
+@pytest.fixture
+def ip(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "code2video_nb")
+    yield shell
+    shell.run_line_magic("unload_ext", "code2video_nb")
+
+
+def test_quoted_audience_reaches_the_prompt_without_quotes(ip, live_env):
+    cassette = demo_cassette()
+    live_env.script("outline", next(i["reply"] for i in cassette["interactions"] if i["stage"] == "outline"))
+    live_env.script("storyboard", "not json", "still not json", "never json")  # stop after the outline
+    with pytest.raises(UsageError):
+        ip.run_cell_magic("code2video", '--sections 3 --audience "first-year undergraduates" --no-render',
+                          "Eigenvectors, eigenvalues, and eigenbasis")
+    prompt = live_env.requests[0].messages[-1]["content"]
+    assert "Target audience: first-year undergraduates\n" in prompt
+
+
+def test_unknown_c2v_command_is_one_line(ip):
+    with pytest.raises(UsageError, match="use one of: status, export, notebook, usage, config"):
+        ip.run_line_magic("c2v", "stats")
+
+
+def test_config_names_the_settings_class(ip):
+    ip.run_line_magic("config", "Code2Video.model = 'my-model'")
+    magics = ip.magics_manager.registry["Code2Video"]
+    assert magics.run_config().settings.model == "my-model"

@@ -8,6 +8,7 @@ without repeating paid requests or finished renders.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -204,13 +205,14 @@ class Engine:
         return video_path, srt_path
 
 
+# Read without importing manim or the scene module: the engine's process never imports manim.
+_MANIM_VERSION = importlib.metadata.version("manim")
+_TEACHING_SCENE_SOURCE = (Path(__file__).parent / "teaching_scene.py").read_text(encoding="utf-8")
+
+
 def content_hash(code: str, quality: str) -> str:
     """What a render depends on: the code, the quality, and the versions that draw it."""
-    import manim
-
-    from . import teaching_scene
-
-    parts = [code, quality, manim.__version__, Path(teaching_scene.__file__).read_text()]
+    parts = [code, quality, _MANIM_VERSION, _TEACHING_SCENE_SOURCE]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import ast
 import json
+import multiprocessing
 import os
 import signal
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -91,7 +90,7 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
 
 
 # Renders in flight, so an interrupt in the main thread can stop the ones running in worker threads.
-_live: set[subprocess.Popen] = set()
+_live: set = set()
 _live_lock = threading.Lock()
 
 
@@ -104,45 +103,67 @@ def stop_all_renders() -> int:
     return len(procs)
 
 
+def _context():
+    """A forkserver that has imported manim once: each render forks from it warm, which saves
+    the ~1 s manim import per render and per fix check, yet still runs in its own process."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")  # same code path, just not warm
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["code2video_nb.render_worker"])  # imports manim at module level
+    return context
+
+
+def _child(job_file: str, log_file: str, cwd: str) -> None:
+    """Runs in the child. Importing the worker here keeps manim out of the caller's process;
+    in a warm forkserver child it is already imported."""
+    from .render_worker import run_job
+
+    run_job(job_file, log_file, cwd)
+
+
 def _run_worker(tmp: Path, *, cwd: Path, timeout: float, on_progress: Progress | None) -> tuple[str, bool]:
     """Run the worker; poll its progress file while waiting. Output goes to a file, not a
     pipe, so a chatty scene can never block on a full pipe while we poll."""
     cwd.mkdir(parents=True, exist_ok=True)
     log_path = tmp / "worker.log"
-    with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "code2video_nb.render_worker", str(tmp / "job.json")],
-            cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so a kill reaches latex too
-        )
+    proc = _context().Process(target=_child, args=(str(tmp / "job.json"), str(log_path), str(cwd)),
+                              name="code2video-render")
+    proc.start()
     with _live_lock:
         _live.add(proc)
     try:
         timed_out = _wait(proc, timeout, tmp / "progress.txt", on_progress)
     except BaseException:  # KeyboardInterrupt in the caller: leave no orphan renders behind
         _kill_group(proc)
-        proc.wait()
+        proc.join()
         raise
     finally:
         with _live_lock:
             _live.discard(proc)
-    return log_path.read_text(encoding="utf-8", errors="replace"), timed_out
+    return (log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""), timed_out
 
 
-def _wait(proc: subprocess.Popen, timeout: float, progress_file: Path, on_progress: Progress | None) -> bool:
+def _wait(proc, timeout: float, progress_file: Path, on_progress: Progress | None) -> bool:
     """True if the render was killed at its time limit."""
     deadline, reported = time.monotonic() + timeout, None
     while True:
-        try:
-            proc.wait(timeout=min(0.25, max(0.01, deadline - time.monotonic())))
+        proc.join(timeout=min(0.25, max(0.01, deadline - time.monotonic())))
+        if proc.exitcode is not None:
             _report_progress(progress_file, on_progress, reported)  # the last word, however fast it ran
             return False
-        except subprocess.TimeoutExpired:
-            if time.monotonic() >= deadline:
-                _kill_group(proc)
-                proc.wait()
-                return True
+        if time.monotonic() >= deadline:
+            _kill_group(proc)
+            proc.join()
+            return True
         reported = _report_progress(progress_file, on_progress, reported)
+
+
+def _kill_group(proc) -> None:
+    """The worker leads its own process group (it calls setsid first), so latex dies with it."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):  # ended already, or not yet its own group
+        proc.kill()
 
 
 def _report_progress(progress_file: Path, on_progress: Progress | None, reported):
@@ -153,13 +174,6 @@ def _report_progress(progress_file: Path, on_progress: Progress | None, reported
     if latest and latest != reported:
         on_progress(*latest)
     return latest or reported
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def _read_result(path: Path) -> dict | None:

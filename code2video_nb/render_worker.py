@@ -1,6 +1,6 @@
-"""Runs one section's scene in its own process (started by `render.py`; never imported by the kernel).
+"""Runs one section's scene in its own process (forked by `render.py`; never imported by the kernel).
 
-Usage: python -m code2video_nb.render_worker JOB.json
+Entry point: `run_job` in the child (also `python -m code2video_nb.render_worker JOB.json` by hand).
 The job names the file, the scene class, the quality and where to write. The worker
 first runs a check pass (manim's `dry_run` with animations skipped: the whole construct,
 no frames), then, if asked, renders frames in the same process, which saves a second
@@ -12,17 +12,18 @@ the section failed without parsing text.
 from __future__ import annotations
 
 import json
+import os
 import runpy
 import sys
 import traceback
 from pathlib import Path
 
+from manim import tempconfig  # at import: the forkserver preloads this module, so renders start warm
+
 QUALITIES = {"preview": "low_quality", "final": "high_quality"}
 
 
 def run(job: dict) -> dict:
-    from manim import tempconfig
-
     namespace = runpy.run_path(job["file"], run_name="__code2video_section__")
     scene_class = namespace[job["scene"]]
     base = {
@@ -92,6 +93,16 @@ def describe(exc: BaseException) -> dict:
         "frames": frames,
         "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
     }
+
+
+def run_job(job_file: str, log_file: str, cwd: str) -> None:
+    """Entry point in a forked (or spawned) child: own process group, output to the log file."""
+    os.setsid()  # so the parent can kill us together with latex and dvisvgm
+    log = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.chdir(cwd)
+    sys.exit(main([sys.argv[0], job_file]))
 
 
 def main(argv: list[str]) -> int:

@@ -205,12 +205,14 @@ def test_interrupt_during_a_render_stops_cleanly(tmp_path):
 
 
 def _render_workers(folder) -> list[str]:
-    """Render processes working in this test's folder (a worker's cwd is its media folder)."""
-    found = subprocess.run(["pgrep", "-f", "code2video_nb.render_worker"], capture_output=True, text=True)
+    """Render processes of this test: a render runs in its section's media folder
+    (the warm forkserver they fork from waits in the notebook's folder and is not one)."""
+    found = subprocess.run(["pgrep", "-f", "code2video_nb"], capture_output=True, text=True)
     mine = []
     for pid in found.stdout.split():
         try:
-            if str(folder) in os.readlink(f"/proc/{pid}/cwd"):
+            cwd = os.readlink(f"/proc/{pid}/cwd")
+            if cwd.startswith(str(folder)) and "/.media/" in cwd + "/":
                 mine.append(pid)
         except OSError:  # it ended meanwhile
             pass

@@ -55,8 +55,14 @@ def write_all(client: ModelClient, sections: list[StoryboardSection], topic: str
     workers = max(1, min(len(sections), MAX_PARALLEL_REQUESTS))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="c2v-code") as pool:
         futures = {s.id: pool.submit(write_section_code, client, s, topic) for s in sections}
-        results = {}
+        results, errors = {}, []
         for section in sections:
-            results[section.id] = futures[section.id].result()
+            try:
+                results[section.id] = futures[section.id].result()
+            except Exception as exc:  # keep what the others produced (it was paid for), then report
+                errors.append(exc)
+                continue
             on_done(section, results[section.id])
+    if errors:
+        raise errors[0]
     return results

@@ -61,14 +61,14 @@ def test_full_run_writes_a_lecture_video_with_one_part_per_section(live_env, tmp
 
 
 def test_interrupted_run_resumes_without_repeating_paid_requests(live_env, tmp_path, capsys):
-    live_env.script_cassette(without("code:3"))
+    live_env.script_cassette(without("code:2"))  # the middle section's request fails
     assert main(["generate", TOPIC, "--out", str(tmp_path), *ARGS, "--no-render"]) == 1
-    assert "no scripted reply left for stage 'code:3'" in capsys.readouterr().err
+    assert "no scripted reply left for stage 'code:2'" in capsys.readouterr().err
     first_run = len(live_env.requests)
 
-    live_env.script_cassette(only("code:3"))
+    live_env.script_cassette(only("code:2"))
     assert main(["generate", TOPIC, "--out", str(tmp_path), *ARGS, "--no-render"]) == 0
-    assert live_env.stages()[first_run:] == ["code:3"]  # outline, storyboard, code:1-2 not asked again
+    assert live_env.stages()[first_run:] == ["code:2"]  # outline, storyboard, code:1 and code:3 not asked again
     sections = tmp_path / slugify(TOPIC) / "sections"
     assert sorted(p.name for p in sections.glob("*.py")) == ["1.py", "2.py", "3.py"]
 

@@ -9,6 +9,7 @@ rendering frames — so a fix costs seconds, not a render.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable
@@ -19,7 +20,7 @@ from .model_client import ModelClient
 from .plan import StoryboardSection
 from .render import RenderOutcome
 from .replies import extract_code
-from .scopes import Scope, apply_fix, cut, scope_for_line, section_scope
+from .scopes import Scope, apply_fix, cut, scope_for_line, section_scope, widen
 
 LEVELS = ("scope", "section", "regenerate")
 
@@ -50,12 +51,14 @@ class FixReport:
 
 def refine(code: str, failure: RenderOutcome, *, section: StoryboardSection, topic: str,
            client: ModelClient, check: Callable[[str], RenderOutcome],
-           limits: tuple[int, int, int] = (2, 1, 1)) -> FixReport:
+           limits: tuple[int, int, int] = (2, 1, 1), cancelled: threading.Event | None = None) -> FixReport:
     """Repair `code` until `check` passes or every level's budget is spent."""
     report = FixReport(code, False, failure)
     for level, budget in zip(LEVELS, limits):
-        for _ in range(budget):
-            scope = _scope_for(level, report.code, report.outcome)
+        for attempt in range(budget):
+            if cancelled is not None and cancelled.is_set():  # interrupted: ask the model for nothing more
+                raise KeyboardInterrupt
+            scope = _scope_for(level, report.code, report.outcome, attempt)
             if scope is None:
                 break  # no narrower scope is known: escalate
             started = time.monotonic()
@@ -73,9 +76,12 @@ def refine(code: str, failure: RenderOutcome, *, section: StoryboardSection, top
     return report
 
 
-def _scope_for(level: str, code: str, outcome: RenderOutcome) -> Scope | None:
+def _scope_for(level: str, code: str, outcome: RenderOutcome, attempt: int) -> Scope | None:
+    """The scope level starts at the failing line's block; a second try takes its function."""
     if level == "scope":
         scope = scope_for_line(code, outcome.line)
+        if attempt > 0:
+            scope = widen(code, scope)
         return None if scope.kind == "section" else scope
     return section_scope(code)
 
@@ -89,9 +95,11 @@ def _ask(level, scope, report, section, topic, client) -> tuple[str, int]:
     stage = f"{'code' if level == 'regenerate' else 'fix'}:{section.id}"
     before = _tokens(client, stage)
     if level == "regenerate":
-        candidate = coder.write_section_code(client, section, topic, regenerate_error=report.outcome.error)
+        candidate = coder.write_section_code(client, section, topic, regenerate_error=report.outcome.error,
+                                             fresh=True)
     else:
-        reply = client.ask(fix_request(report.code, scope, report.outcome, section.id), stage=stage)
+        # fresh: a cached reply to this very request is a candidate that already failed
+        reply = client.ask(fix_request(report.code, scope, report.outcome, section.id), stage=stage, fresh=True)
         candidate = apply_fix(report.code, scope, extract_code(reply))
     return candidate, _tokens(client, stage) - before
 

@@ -18,7 +18,7 @@ from .cassette import Cassette
 from .config import Settings
 from .engine import Engine, LectureResult, generate
 from .errors import Code2VideoError
-from .model_client import ModelClient, OpenAIBackend, ReplayBackend
+from .model_client import ModelClient, build_client
 from .plan import slugify
 from .workspace import Workspace
 
@@ -99,12 +99,7 @@ def _progress(args):
 
 
 def _client(settings: Settings, log_path: Path, *, replay: Path | None = None, record: Cassette | None = None):
-    if replay:
-        backend, cache = ReplayBackend(Cassette.load(replay)), None  # a replay must consume its own replies
-    else:
-        backend, cache = OpenAIBackend(settings), settings.cache_dir
-    return ModelClient(backend, model=settings.model, cache_dir=cache, log_path=log_path, recorder=record,
-                       json_reasks=settings.json_reasks)
+    return build_client(settings, log_path=log_path, replay=replay, recorder=record)
 
 
 def _generate(args) -> int:
@@ -133,40 +128,58 @@ def _demo(args) -> int:
     return _report(result, client)
 
 
-def _open(args) -> tuple[Workspace, Engine, ModelClient]:
+def _open(args) -> tuple[Workspace, Engine]:
     ws = Workspace(args.lecture)
     if ws.storyboard is None:
         raise Code2VideoError(f"{args.lecture} holds no planned lecture (no storyboard in lecture.json)")
     settings = _settings(args)
-    client = _client(settings, ws.log_path)
-    return ws, Engine(settings, client, _progress(args)), client
+    # The model is needed only if a section fails: an unchanged or passing lecture needs no key.
+    return ws, Engine(settings, lambda: _client(settings, ws.log_path), _progress(args))
 
 
 def _render(args) -> int:
-    ws, engine, client = _open(args)
-    wanted = set(args.section or [s.id for s in ws.storyboard.sections])
-    result = LectureResult(ws)
-    for section in ws.storyboard.sections:
-        if section.id in wanted:
-            result.sections.append(engine.build_section(ws, section, args.quality))
-    return _report(result, client)
+    ws, engine = _open(args)
+    known = [s.id for s in ws.storyboard.sections]
+    unknown = sorted(set(args.section or []) - set(known))
+    if unknown:
+        raise Code2VideoError(f"no section {', '.join(unknown)} in {args.lecture} (sections: {', '.join(known)})")
+    with _recording_usage(ws, engine):
+        result = LectureResult(ws, engine.render_all(ws, args.quality, only=args.section))
+    return _report(result, engine.used_client)
 
 
 def _export(args) -> int:
-    ws, engine, client = _open(args)
-    result = LectureResult(ws, engine.render_all(ws, args.quality))
-    if not result.failed:
-        result.video, result.subtitles = engine.export(ws, result.sections, args.quality)
-    return _report(result, client)
+    ws, engine = _open(args)
+    with _recording_usage(ws, engine):
+        result = LectureResult(ws, engine.render_all(ws, args.quality))
+        if not result.failed:
+            result.video, result.subtitles = engine.export(ws, result.sections, args.quality)
+    return _report(result, engine.used_client)
 
 
-def _report(result: LectureResult, client: ModelClient) -> int:
+class _recording_usage:
+    """Whatever the engine paid for lands in lecture.json, even on an error or Ctrl-C."""
+
+    def __init__(self, ws: Workspace, engine: Engine):
+        self.ws, self.engine = ws, engine
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.engine.used_client is not None:
+            self.ws.add_usage(self.engine.used_client.usage_by_stage())
+        return False
+
+
+def _report(result: LectureResult, client: ModelClient | None) -> int:
     for s in result.sections:
         state = "cached" if s.cached else f"{s.seconds:.1f} s" if s.ok else "FAILED"
         fixes = f", {s.fix_attempts} fix attempt(s)" if s.fix_attempts else ""
         print(f"  section {s.id}: {state}{fixes}" + (f" — {s.error} (line {s.line})" if not s.ok else ""))
-    total = client.total()
-    print(f"  model: {total.calls} call(s), {total.tokens} tokens")
+    if client is not None:
+        total = client.total()
+        print(f"  model: {total.calls} call(s), {total.tokens} tokens")
     if result.failed:
         print(f"code2video: {len(result.failed)} section(s) failed; the full logs are in "
               f"{result.workspace.dir / 'lecture.json'}. Edit sections/<id>.py and run "

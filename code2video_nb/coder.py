@@ -44,8 +44,9 @@ def code_request(section: StoryboardSection, topic: str, *, regenerate_error: st
 
 
 def write_section_code(client: ModelClient, section: StoryboardSection, topic: str, *,
-                       regenerate_error: str = "") -> str:
-    reply = client.ask(code_request(section, topic, regenerate_error=regenerate_error), stage=f"code:{section.id}")
+                       regenerate_error: str = "", fresh: bool = False) -> str:
+    reply = client.ask(code_request(section, topic, regenerate_error=regenerate_error), stage=f"code:{section.id}",
+                       fresh=fresh)
     return with_header(section, extract_code(reply))
 
 

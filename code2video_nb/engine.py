@@ -18,6 +18,7 @@ from typing import Callable
 
 from . import autofix, coder, planner, safety
 from .config import Settings
+from .errors import ConfigError, RenderError
 from .files import atomic_copy
 from .model_client import ModelClient
 from .plan import Storyboard, StoryboardSection, slugify
@@ -56,20 +57,43 @@ class LectureResult:
 
 
 class Engine:
-    def __init__(self, settings: Settings, client: ModelClient | None, progress: Progress | None = None,
-                 *, no_model_reason: str = "no model is configured"):
+    def __init__(self, settings: Settings, client: ModelClient | Callable[[], ModelClient] | None,
+                 progress: Progress | None = None):
+        """`client` may be a factory: it is called on first use, so a cached or passing render
+        never needs a model (or a key). If it raises ConfigError, sections render without auto-fix."""
         self.settings = settings
-        self.client = client  # None: render only, no auto-fix (e.g. a notebook without a key)
-        self.no_model_reason = no_model_reason
+        self._client = client
+        self.no_model_reason = "no model is configured"
         self.progress = progress or (lambda stage, message: None)
         self.cancelled = threading.Event()
 
+    @property
+    def client(self) -> ModelClient | None:
+        if callable(self._client):
+            try:
+                self._client = self._client()
+            except ConfigError as exc:
+                self._client, self.no_model_reason = None, str(exc)
+        return self._client
+
+    @property
+    def used_client(self) -> ModelClient | None:
+        """The client if one was made (whose usage is to be recorded)."""
+        return None if callable(self._client) else self._client
+
     # planning and code -------------------------------------------------
     def plan(self, ws: Workspace, *, audience: str, sections: int, goals: str = "") -> Storyboard:
+        wanted = {"audience": audience, "sections": sections, "goals": goals}
+        planned = ws.state.get("plan_options")
+        if ws.outline is not None and planned and planned != wanted:  # resuming: the plan is kept, say so
+            changed = ", ".join(f"{k} {planned.get(k)!r}" for k in wanted if planned.get(k) != wanted[k])
+            self.progress("plan", f"kept the existing plan (made with {changed}); to plan again with the new "
+                                  f"options, delete {ws.dir}")
         if ws.outline is None:
             self.progress("plan", "writing the outline")
             ws.set_plan("outline", planner.make_outline(self.client, ws.state["topic"], audience=audience,
                                                         sections=sections, goals=goals))
+            ws.set(plan_options=wanted)
         if ws.storyboard is None:
             self.progress("plan", "writing the storyboard")
             ws.set_plan("storyboard", planner.make_storyboard(self.client, ws.outline))
@@ -88,8 +112,9 @@ class Engine:
         coder.write_all(self.client, missing, ws.state["topic"], on_done=done)
 
     # rendering ---------------------------------------------------------
-    def render_all(self, ws: Workspace, quality: str = "preview") -> list[SectionResult]:
-        sections = ws.storyboard.sections
+    def render_all(self, ws: Workspace, quality: str = "preview", only: list[str] | None = None) -> list[SectionResult]:
+        """Sections in parallel, up to `settings.workers`; `only` picks some by id."""
+        sections = [s for s in ws.storyboard.sections if not only or s.id in only]
         workers = max(1, min(self.settings.workers, len(sections)))
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="c2v-render")
         try:
@@ -109,13 +134,17 @@ class Engine:
         code = ws.read_code(section.id)
         cached = self.cached(ws, section.id, code, quality)
         if cached:
+            if ws.section(section.id).get("error"):  # reverted to code that rendered: not failing now
+                ws.record(section.id, error=None)
             self.progress("render", f"section {section.id} unchanged, using its {quality}")
             return cached
         self.progress("render", f"section {section.id}: rendering ({quality})")
         started = time.monotonic()
         outcome = self._render(ws, section.id, code, quality)
         attempts = 0
-        if not outcome.ok and self.client is None:
+        if self.cancelled.is_set():  # killed by an interrupt: not the code's fault, do not fix it
+            pass
+        elif not outcome.ok and self.client is None:
             outcome.message += f" (auto-fix needs a model: {self.no_model_reason})"
         elif not outcome.ok:
             code, outcome, attempts = self._fix(ws, section, code, outcome, quality)
@@ -136,8 +165,6 @@ class Engine:
         check_path = ws.code_path(section.id).with_suffix(".check.py")
 
         def check(candidate: str) -> RenderOutcome:
-            if self.cancelled.is_set():  # interrupted: stop asking the model for fixes
-                raise KeyboardInterrupt
             # Validate out of place so sections/<id>.py only ever holds code that was accepted.
             check_path.write_text(candidate, encoding="utf-8")
             try:
@@ -146,7 +173,7 @@ class Engine:
                 check_path.unlink(missing_ok=True)
 
         report = autofix.refine(code, failure, section=section, topic=ws.state["topic"], client=self.client,
-                                check=check, limits=self.settings.fix_attempts)
+                                check=check, limits=self.settings.fix_attempts, cancelled=self.cancelled)
         ws.record(section.id, fix=report.to_dict())
         if not report.ok:
             return code, report.outcome, len(report.attempts)
@@ -154,13 +181,20 @@ class Engine:
         return report.code, self._render(ws, section.id, report.code, quality), len(report.attempts)
 
     def _render_path(self, path, code, media_dir, quality, *, dry_run_only, on_progress=None) -> RenderOutcome:
+        if self.cancelled.is_set():  # interrupted: start nothing new in this thread
+            raise KeyboardInterrupt
         findings = [] if self.settings.trust else safety.check_code(code)
         if findings:  # treated like any other error: the fix loop may remove it
             return RenderOutcome(False, 0.0, error_type="UnsafeCode", line=findings[0].line,
                                  message="; ".join(f"line {f.line}: {f.message}" for f in findings)
                                  + " (a lecture never needs this; pass --trust to allow it)")
-        return render_file(path, quality=quality, media_dir=media_dir, timeout=self.settings.render_timeout,
-                           dry_run_only=dry_run_only, on_progress=on_progress)
+        outcome = render_file(path, quality=quality, media_dir=media_dir, timeout=self.settings.render_timeout,
+                              dry_run_only=dry_run_only, on_progress=on_progress)
+        if outcome.ok and not dry_run_only and (outcome.video is None or not Path(outcome.video).exists()):
+            # manim writes a PNG instead when nothing moves; a lecture section needs a video (fixable).
+            return RenderOutcome(False, outcome.seconds, error_type="NoVideo", log=outcome.log,
+                                 message="the scene rendered no video: construct() has no play() or wait()")
+        return outcome
 
     def _finish(self, ws, section_id, code, quality, outcome, attempts, seconds) -> SectionResult:
         if self.cancelled.is_set():  # killed by an interrupt: not the code's fault, record nothing
@@ -196,7 +230,10 @@ class Engine:
         """Join the sections' videos in storyboard order, with subtitles timed to the blocks."""
         self.progress("export", f"joining {len(results)} section(s)")
         video_path, srt_path = ws.export_paths()
-        concat_videos([r.video for r in results], video_path)
+        try:
+            concat_videos([r.video for r in results], video_path)
+        except ValueError as exc:  # a preview deleted by hand, an unreadable part
+            raise RenderError(f"could not join the sections: {exc}; render them again") from exc
         cue_input = []
         for section, result in zip(ws.storyboard.sections, results):
             starts = ws.section(section.id).get(f"render_{quality}", {}).get("block_starts")
@@ -232,18 +269,20 @@ def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, 
     ws = Workspace.create(out, slugify(topic), topic)
     engine = Engine(settings, client, progress)
     result, clock = LectureResult(ws), time.monotonic()
-    engine.plan(ws, audience=audience, sections=sections, goals=goals)
-    result.timings["plan"] = time.monotonic() - clock
-    clock = time.monotonic()
-    engine.write_code(ws)
-    result.timings["code"] = time.monotonic() - clock
-    if render:
+    try:
+        engine.plan(ws, audience=audience, sections=sections, goals=goals)
+        result.timings["plan"] = time.monotonic() - clock
         clock = time.monotonic()
-        result.sections = engine.render_all(ws, quality)
-        result.timings["render"] = time.monotonic() - clock
-        if not result.failed:
+        engine.write_code(ws)
+        result.timings["code"] = time.monotonic() - clock
+        if render:
             clock = time.monotonic()
-            result.video, result.subtitles = engine.export(ws, result.sections, quality)
-            result.timings["export"] = time.monotonic() - clock
-    ws.set(usage=client.usage_by_stage())
+            result.sections = engine.render_all(ws, quality)
+            result.timings["render"] = time.monotonic() - clock
+            if not result.failed:
+                clock = time.monotonic()
+                result.video, result.subtitles = engine.export(ws, result.sections, quality)
+                result.timings["export"] = time.monotonic() - clock
+    finally:  # what was paid for is recorded, even when the run stops half-way
+        ws.add_usage(client.usage_by_stage())
     return result

@@ -6,10 +6,10 @@ Code2VideoError
  │    ├── EndpointError     unreachable endpoint, unknown model, refused key
  │    └── ReplyFormatError  the reply stayed malformed after re-asking
  ├── PlanError              an outline or storyboard that breaks the paper's format
- ├── UnsafeCodeError        generated code does something a lecture never needs
- ├── RenderError            a section failed to render (carries the log and line)
- │    └── RenderTimeout     the scene ran past its time limit and was killed
- └── FixFailed              auto-fix ran out of attempts; the last error is attached
+ └── RenderError            the lecture's videos could not be made or joined
+
+A section whose code fails (an exception, a time-out, a safety finding) is not an
+exception: it is a `RenderOutcome` with the error and its line, which auto-fix works on.
 """
 
 from __future__ import annotations
@@ -39,28 +39,8 @@ class PlanError(Code2VideoError):
     pass
 
 
-class UnsafeCodeError(Code2VideoError):
-    def __init__(self, findings):
-        self.findings = list(findings)
-        lines = "; ".join(f"line {f.line}: {f.message}" for f in self.findings)
-        super().__init__(
-            f"generated code was not run because it {lines}. "
-            "Review it, then pass --trust (CLI) or trust=True to allow it."
-        )
-
-
 class RenderError(Code2VideoError):
     def __init__(self, message: str, *, log: str = "", line: int | None = None):
         self.log = log
         self.line = line
-        super().__init__(message)
-
-
-class RenderTimeout(RenderError):
-    pass
-
-
-class FixFailed(Code2VideoError):
-    def __init__(self, message: str, *, last_error: RenderError | None = None):
-        self.last_error = last_error
         super().__init__(message)

@@ -152,6 +152,21 @@ class ReplayBackend:
         return item["reply"], dict(item.get("usage") or {})
 
 
+def build_client(settings: Settings, *, log_path: Path | None = None, replay: Path | None = None,
+                 recorder: Cassette | None = None) -> ModelClient:
+    """A live client for `settings`, or one answering from the cassette at `replay`.
+    Raises ConfigError when the key is missing or the cassette does not exist."""
+    if replay is not None:
+        if not Path(replay).is_file():
+            raise ConfigError(f"no recorded run at {replay}; pass a cassette written by --record, or 'demo'")
+        # A replay must consume its own replies in order, so it bypasses the reply cache.
+        backend, cache = ReplayBackend(Cassette.load(replay)), None
+    else:
+        backend, cache = OpenAIBackend(settings), settings.cache_dir
+    return ModelClient(backend, model=settings.model, cache_dir=cache, log_path=log_path, recorder=recorder,
+                       json_reasks=settings.json_reasks)
+
+
 class ModelClient:
     def __init__(
         self,
@@ -172,12 +187,13 @@ class ModelClient:
         self.usage: dict[str, Usage] = {}
         self._lock = threading.Lock()
 
-    def ask(self, messages: list[dict], *, stage: str, model: str | None = None) -> str:
-        """One request tagged with its stage; cached by content."""
+    def ask(self, messages: list[dict], *, stage: str, model: str | None = None, fresh: bool = False) -> str:
+        """One request tagged with its stage; cached by content. `fresh` skips the cached reply
+        (still storing the new one): for requests whose earlier answer was already rejected."""
         model = model or self.model
         key = request_key(model, messages)
         started = time.monotonic()
-        hit = self.cache.get(key) if self.cache else None
+        hit = self.cache.get(key) if self.cache and not fresh else None
         if hit is not None:
             text, tokens, cached = hit["reply"], hit.get("usage", {}), True
         else:

@@ -113,9 +113,11 @@ def _context():
     return context
 
 
-def _child(job_file: str, log_file: str, cwd: str) -> None:
+def _child(job_file: str, log_file: str, cwd: str, environ: dict) -> None:
     """Runs in the child. Importing the worker here keeps manim out of the caller's process;
     in a warm forkserver child it is already imported."""
+    os.environ.clear()
+    os.environ.update(environ)
     from .render_worker import run_job
 
     run_job(job_file, log_file, cwd)
@@ -126,7 +128,9 @@ def _run_worker(tmp: Path, *, cwd: Path, timeout: float, on_progress: Progress |
     pipe, so a chatty scene can never block on a full pipe while we poll."""
     cwd.mkdir(parents=True, exist_ok=True)
     log_path = tmp / "worker.log"
-    proc = _context().Process(target=_child, args=(str(tmp / "job.json"), str(log_path), str(cwd)),
+    # The forkserver's environment is from when it started; a render gets the caller's current
+    # one, so `%env CODE2VIDEO_DEBUG_GRID=1` or a changed PATH apply to the next render.
+    proc = _context().Process(target=_child, args=(str(tmp / "job.json"), str(log_path), str(cwd), dict(os.environ)),
                               name="code2video-render")
     proc.start()
     with _live_lock:

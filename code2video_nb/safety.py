@@ -3,7 +3,7 @@
 A lecture animation draws shapes and text; it never needs to start programs,
 open sockets, delete or write files, or reach around Python's name lookup.
 `check_code` reports such things so the user can review them before anything
-runs (`check_or_raise(..., trust=True)` allows them).
+runs (the engine treats them as errors auto-fix may remove; `--trust` allows them).
 
 This is a guard against model mistakes and casual misuse, not a sandbox: code
 built to hide itself (strings assembled at run time) can slip past it. The
@@ -20,7 +20,6 @@ import ast
 import re
 from dataclasses import dataclass
 
-from .errors import UnsafeCodeError
 
 _RUNS = "runs other programs"
 _NET = "opens network connections"
@@ -84,14 +83,6 @@ def check_code(source: str) -> list[Finding]:
     checker = _Checker(tree)
     checker.visit(tree)
     return sorted(set(checker.findings), key=lambda f: (f.line, f.col, f.rule))
-
-
-def check_or_raise(source: str, trust: bool = False) -> list[Finding]:
-    """Raise UnsafeCodeError on any finding unless `trust`; return the findings."""
-    findings = check_code(source)
-    if findings and not trust:
-        raise UnsafeCodeError(findings)
-    return findings
 
 
 def _os_reason(name: str) -> str | None:

@@ -28,6 +28,7 @@ class Workspace:
         self.dir = Path(directory)
         self.slug = self.dir.name
         self._lock = threading.RLock()
+        self._parsed: dict = {}
         self.state = self._load()
 
     @classmethod
@@ -64,13 +65,21 @@ class Workspace:
     # plan --------------------------------------------------------------
     @property
     def outline(self) -> Outline | None:
-        data = self.state.get("outline")
-        return Outline.from_dict(data) if data else None
+        return self._plan("outline", Outline.from_dict)
 
     @property
     def storyboard(self) -> Storyboard | None:
-        data = self.state.get("storyboard")
-        return Storyboard.from_dict(data) if data else None
+        return self._plan("storyboard", Storyboard.from_dict)
+
+    def _plan(self, key: str, parse):
+        """Parsed once per plan: every section render asks for the storyboard."""
+        data = self.state.get(key)
+        if not data:
+            return None
+        cached = self._parsed.get(key)
+        if cached is None or cached[0] is not data:
+            cached = self._parsed[key] = (data, parse(data))
+        return cached[1]
 
     def set_plan(self, key: str, value) -> None:
         with self._lock:
@@ -100,6 +109,21 @@ class Workspace:
         with self._lock:
             self.section(section_id).update(values)
             self.save()
+
+    def add_usage(self, usage_by_stage: dict[str, dict]) -> None:
+        """Usage accumulates across runs, cells and sessions: lecture.json says what the lecture cost."""
+        with self._lock:
+            totals = self.state.setdefault("usage", {})
+            for stage, usage in usage_by_stage.items():
+                into = totals.setdefault(stage, {})
+                for key, value in usage.items():
+                    into[key] = round(into.get(key, 0) + value, 3)
+            self.save()
+
+    def section_tokens(self, section_id: str) -> int:
+        """Tokens spent on one section (its code, fix and later stages)."""
+        return sum(u.get("prompt_tokens", 0) + u.get("completion_tokens", 0)
+                   for stage, u in self.state.get("usage", {}).items() if stage.endswith(f":{section_id}"))
 
     def set(self, **values) -> None:
         with self._lock:

@@ -6,9 +6,6 @@ The "front end" here is this test: it sends execute requests carrying `metadata.
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 import time
 from types import SimpleNamespace
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -111,6 +110,9 @@ def test_unsafe_generated_code_is_not_run_and_names_its_line(live_env, tmp_path,
     assert line and "os.system" in (lecture / "sections" / "1.py").read_text().splitlines()[int(line.group(1)) - 1]
     assert "--trust" in out
     assert not (lecture / "previews" / "1.mp4").exists()
+    # The user reviewed it and allows it explicitly.
+    assert main(["render", str(lecture), "--section", "1", "--trust"]) == 0
+    assert (lecture / "previews" / "1.mp4").exists()
 
 
 @pytest.mark.render
@@ -122,3 +124,27 @@ def test_demo_needs_no_key_and_writes_video_and_subtitles(tmp_path, capsys):
     assert video.has_video and video.duration > 15
     assert (lecture / f"{slugify(TOPIC)}.srt").read_text().count(" --> ") == 9
     assert "section 2: " in out and "1 fix attempt(s)" in out
+
+
+def test_a_scene_without_animations_is_a_clear_error_not_a_crash(tmp_path):
+    from code2video_nb.config import Settings
+    from code2video_nb.engine import Engine
+    from code2video_nb.plan import Storyboard
+    from code2video_nb.workspace import Workspace
+
+    ws = Workspace.create(tmp_path, "still", "A still scene")
+    ws.set_plan("storyboard", Storyboard.from_dict(
+        {"sections": [{"id": "1", "title": "Still", "lecture_lines": ["Nothing moves"], "animations": ["none"]}]}))
+    ws.write_code("1", "from manim import *\n\nclass Still(Scene):\n    def construct(self):\n"
+                       "        self.add(Circle())\n", "test")
+    result = Engine(Settings.from_env(), None).build_section(ws, ws.storyboard.section("1"))
+    assert not result.ok and "rendered no video" in result.error and "auto-fix needs a model" in result.error
+    assert ws.section("1")["error"]["message"] == result.error  # %c2v status shows it
+
+
+def test_render_names_an_unknown_section(live_env, tmp_path, capsys):
+    live_env.script_cassette(CASSETTE)
+    assert main(["generate", TOPIC, "--out", str(tmp_path), *ARGS, "--no-render"]) == 0
+    capsys.readouterr()
+    assert main(["render", str(tmp_path / slugify(TOPIC)), "--section", "9"]) == 1
+    assert "no section 9" in capsys.readouterr().err

@@ -121,3 +121,11 @@ def test_log_holds_requests_and_replies_but_never_the_key(server, tmp_path):
     entry = json.loads(text.splitlines()[0])
     assert entry["stage"] == "outline" and entry["reply"] == "logged"
     assert "sk-test" not in text
+
+
+def test_fresh_requests_skip_a_cached_reply(server, tmp_path):
+    server.script("fix:1", "first try", "second try")
+    client = make_client(server, tmp_path)
+    assert client.ask(HELLO, stage="fix:1", fresh=True) == "first try"
+    assert client.ask(HELLO, stage="fix:1", fresh=True) == "second try"  # a rejected fix is not replayed
+    assert server.count("fix:1") == 2

@@ -122,3 +122,14 @@ def test_final_quality_is_1080p60(tmp_path):
     assert outcome.ok, outcome.log
     info = probe(outcome.video)
     assert (info.width, info.height) == (1920, 1080) and round(info.fps) == 60
+
+
+def test_a_warm_render_sees_the_callers_current_environment(tmp_path, monkeypatch):
+    plain = SECTION.replace("{LABEL}", 'Text("x")')
+    assert render_file(write(tmp_path, plain), media_dir=tmp_path / "m1", timeout=60, dry_run_only=True).ok
+    # Set after the warm forkserver started (the render above): the next render must still see it.
+    monkeypatch.setenv("C2V_TEST_MARK", "on")
+    reads_env = plain.replace('Text("x")', 'Text(__import__("os").environ["C2V_TEST_MARK"])')
+    outcome = render_file(write(tmp_path, reads_env, "env.py"), media_dir=tmp_path / "m2", timeout=60,
+                          dry_run_only=True)
+    assert outcome.ok, outcome.log

@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from code2video_nb.errors import UnsafeCodeError
-from code2video_nb.safety import Finding, check_code, check_or_raise
+from code2video_nb.safety import Finding, check_code
 
 DATA = Path(__file__).parent / "data"
 
@@ -139,17 +138,3 @@ def test_findings_are_ordered_with_columns():
     assert [(f.line, f.col) for f in findings] == [(2, 7), (2, 23)]
     assert isinstance(findings[0], Finding)
 
-
-def test_check_or_raise_names_the_line():
-    source = "from manim import *\nimport subprocess\n\nsubprocess.run(['rm', '-rf', '/'])\n"
-    with pytest.raises(UnsafeCodeError) as info:
-        check_or_raise(source)
-    assert "line 2: imports subprocess (runs other programs)" in str(info.value)
-    assert "trust=True" in str(info.value)
-    assert [f.line for f in info.value.findings] == [2]
-
-
-def test_trust_allows_and_returns_findings():
-    findings = check_or_raise("import os\nos.system('ls')\n", trust=True)
-    assert [f.line for f in findings] == [2]
-    assert check_or_raise(TYPICAL) == []

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fractions import Fraction
+
 from pathlib import Path
 
 import av

@@ -13,9 +13,9 @@ from IPython.core.error import UsageError
 from IPython.display import HTML, FileLink, display
 
 from ..engine import Engine
-from ..errors import ConfigError
 from . import cells
 from .display import View, error_view, video_view
+from .progress import ProgressView
 
 
 def run(magics, line: str):
@@ -39,7 +39,6 @@ def _args(argv: list[str], *spec) -> argparse.Namespace:
 
 def status(magics, argv):
     ws = magics.session.workspace(_args(argv).lecture)
-    usage = ws.state.get("usage", {})
     rows = []
     for s in ws.storyboard.sections:
         state = ws.section(s.id)
@@ -48,8 +47,7 @@ def status(magics, argv):
         problem = f"{error['message']} (line {error['line']})" if error else ""
         fixes = len((state.get("fix") or {}).get("attempts", []))
         pending = sum(1 for x in state.get("suggestions", []) if x.get("status") == "pending")
-        tokens = sum(u.get("prompt_tokens", 0) + u.get("completion_tokens", 0)
-                     for stage, u in usage.items() if stage.endswith(f":{s.id}"))
+        tokens = ws.section_tokens(s.id)
         rows.append([s.id, s.title, rendered, problem, fixes, pending, f"{tokens:,}"])
     display(_table(["section", "title", "rendered", "error", "fix attempts", "pending suggestions", "tokens"], rows,
                    f"Lecture {ws.slug}"))
@@ -60,16 +58,13 @@ def export(magics, argv):
     session = magics.session
     ws = session.workspace(args.lecture)
     config = session.configure()
+    engine = Engine(config.settings, lambda: session.client(config, ws),
+                    ProgressView(f"Exporting {ws.slug} ({args.quality})"))
     try:
-        client, reason = session.client(config, ws), ""
-    except ConfigError:
-        env = config.settings.api_key_env
-        client, reason = None, f"{env} is not set; use %env {env}=<your key>"
-    from .progress import ProgressView
-
-    engine = Engine(config.settings, client, ProgressView(f"Exporting {ws.slug} ({args.quality})"),
-                    no_model_reason=reason)
-    results = engine.render_all(ws, args.quality)
+        results = engine.render_all(ws, args.quality)
+    finally:
+        if engine.used_client is not None:
+            ws.add_usage(engine.used_client.usage_by_stage())
     failed = [r for r in results if not r.ok]
     if failed:
         first = failed[0]

@@ -15,11 +15,10 @@ from typing import Callable
 
 from IPython.display import Markdown, display
 
-from ..cassette import Cassette
 from ..config import Settings
 from ..engine import Engine, SectionResult
 from ..errors import ConfigError
-from ..model_client import ModelClient, OpenAIBackend, ReplayBackend
+from ..model_client import ModelClient, build_client
 from ..plan import slugify
 from ..planner import check_topic
 from ..workspace import Workspace
@@ -59,35 +58,43 @@ class NotebookSession:
     offered: set = field(default_factory=set)  # (lecture, section) cells already chained via set_next_input
     panels: dict = field(default_factory=dict)  # lecture -> SectionPanel (fallback), kept alive for its buttons
     current: str | None = None  # the last lecture used, for `%c2v` commands without one
+    opened: dict = field(default_factory=dict)  # folder -> Workspace: one object per lecture, so no lost updates
 
     # plumbing -----------------------------------------------------------------
     def client(self, config: RunConfig, ws: Workspace) -> ModelClient:
-        """Raises ConfigError (one line: set the key) when no model is configured."""
-        settings = config.settings
+        """Raises ConfigError (one line: how to set the key) when no model is configured."""
         replay = config.replay or ws.state.get("replay", "")
-        if replay:
-            backend, cache = ReplayBackend(Cassette.load(_cassette_path(replay))), None
-        else:
-            backend, cache = OpenAIBackend(settings), settings.cache_dir
-        return ModelClient(backend, model=settings.model, cache_dir=cache, log_path=ws.log_path,
-                           json_reasks=settings.json_reasks)
+        try:
+            return build_client(config.settings, log_path=ws.log_path,
+                                replay=_cassette_path(replay) if replay else None)
+        except ConfigError as exc:
+            env = config.settings.api_key_env
+            if f"{env} is not set" not in str(exc):
+                raise
+            raise ConfigError(f"{env} is not set; use %env {env}=<your key>, or --replay demo") from None
 
     def workspace(self, lecture: str | None) -> Workspace:
         lecture = lecture or self.current
         root = self.configure().root
         if not lecture:
             raise ConfigError("no lecture yet: run a %%code2video cell first, or name one: %c2v status <lecture>")
-        ws = Workspace(Path(root) / lecture)
+        ws = self._open(Path(root) / lecture)
         if ws.storyboard is None:
             raise ConfigError(f"no planned lecture '{lecture}' under {root}/ — run its %%code2video cell first")
         self.current = lecture
         return ws
 
+    def _open(self, folder: Path, topic: str | None = None) -> Workspace:
+        key = folder.resolve()
+        if key not in self.opened:
+            self.opened[key] = Workspace.create(folder.parent, folder.name, topic) if topic else Workspace(folder)
+        return self.opened[key]
+
     # %%code2video ---------------------------------------------------------------
     def plan_lecture(self, request: LectureRequest, config: RunConfig | None = None) -> Workspace:
         config = config or self.configure()
         topic = check_topic(request.topic)
-        ws = Workspace.create(config.root, slugify(topic), topic)
+        ws = self._open(Path(config.root) / slugify(topic), topic)
         self.current = ws.slug
         if config.replay:  # its section cells keep answering from the same recording
             ws.set(replay=config.replay)
@@ -101,7 +108,7 @@ class NotebookSession:
             engine.write_code(ws)
             results = engine.render_all(ws) if request.render else []
         finally:
-            _add_usage(ws, client)
+            ws.add_usage(client.usage_by_stage())
         failed = [r for r in results if not r.ok]
         progress.done(f"{len(ws.storyboard.sections)} sections planned"
                       + (f", {len(results) - len(failed)} rendered" if results else "")
@@ -147,7 +154,9 @@ class NotebookSession:
     def run_section(self, line: str, body: str) -> None:
         lecture, section_id = cells.parse_target(line)
         ws = self.workspace(lecture)
-        ws.storyboard.section(section_id)  # a clear error for an unknown section id
+        known = [s.id for s in ws.storyboard.sections]
+        if section_id not in known:
+            raise ConfigError(f"lecture '{lecture}' has no section '{section_id}' (sections: {', '.join(known)})")
         result, new_code = self._build(ws, section_id, body)
         for view in self._views(ws, result, body, new_code):
             display(view)
@@ -171,19 +180,15 @@ class NotebookSession:
         config = self.configure()
         if ws.read_code(section_id) != code:
             ws.write_code(section_id, code, "notebook edit")
-        try:
-            client, reason = self.client(config, ws), ""
-        except ConfigError:  # no key: still render, just without auto-fix
-            env = config.settings.api_key_env
-            client, reason = None, f"{env} is not set; use %env {env}=<your key>"
-        engine = Engine(config.settings, client, None, no_model_reason=reason)
+        # The model (and its key) is needed only if the render fails and needs a fix.
+        engine = Engine(config.settings, lambda: self.client(config, ws), None)
         if not engine.cached(ws, section_id, code, "preview"):  # a render is coming: show its progress
             engine.progress = ProgressView(f"Section {section_id}")
         try:
             result = engine.build_section(ws, ws.storyboard.section(section_id), "preview")
         finally:
-            if client:
-                _add_usage(ws, client)
+            if engine.used_client is not None:
+                ws.add_usage(engine.used_client.usage_by_stage())
         return result, ws.read_code(section_id)
 
     def _views(self, ws: Workspace, result: SectionResult, old_code: str, new_code: str) -> list:
@@ -200,7 +205,7 @@ class NotebookSession:
                                 poster=frames[-1] if frames else None))
         if frames:
             views.append(keyframe_strip(frames))
-        tokens = _section_tokens(ws, result.id)
+        tokens = ws.section_tokens(result.id)
         views.append(status_line(result.seconds, result.fix_attempts, tokens, result.cached))
         return views
 
@@ -216,22 +221,6 @@ def _cassette_path(replay: str) -> Path:
     if replay == DEMO_REPLAY:
         return Path(str(resources.files("code2video_nb").joinpath("demo", "eigenvectors.json")))
     return Path(replay)
-
-
-def _add_usage(ws: Workspace, client: ModelClient) -> None:
-    """Usage accumulates in lecture.json across cells and sessions."""
-    totals = ws.state.get("usage", {})
-    for stage, usage in client.usage_by_stage().items():
-        into = totals.setdefault(stage, {})
-        for key, value in usage.items():
-            into[key] = round(into.get(key, 0) + value, 3)
-    ws.set(usage=totals)
-
-
-def _section_tokens(ws: Workspace, section_id: str) -> int:
-    usage = ws.state.get("usage", {})
-    return sum(u.get("prompt_tokens", 0) + u.get("completion_tokens", 0)
-               for stage, u in usage.items() if stage.endswith(f":{section_id}"))
 
 
 def _plan_markdown(ws: Workspace) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from code2video_nb.autofix import refine
 from code2video_nb.plan import StoryboardSection

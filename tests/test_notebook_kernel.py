@@ -112,6 +112,7 @@ def test_edited_section_cell_renders_again(lab):
     assert edited != source
     shown = outputs(lab.run(edited, "cell-3"))
     assert "rendered in" in shown and "<video" in shown
+    assert "tokens" not in shown.split("rendered in")[1]  # it asked the model nothing
     state = json.loads((lab.folder / "code2video" / SLUG / "lecture.json").read_text())
     assert state["sections"]["3"]["history"][-1]["reason"] == "notebook edit"
     assert (lab.folder / "code2video" / SLUG / "sections" / "3.py").read_text() + "" == edited.split("\n", 1)[1]
@@ -123,6 +124,7 @@ def test_auto_fix_reaches_the_cell_as_a_guarded_replace(lab):
     messages = lab.run(buggy, "cell-2")
     shown = outputs(messages)
     assert "Auto-fix changed section 2" in shown and "colour=GREEN" in shown  # the diff is shown
+    assert "1 fix attempt · 1,450 tokens" in shown  # what this render spent: the recorded fix reply
     replace = [m["content"] for m in of_type(messages, "comm_open") if m["content"]["data"]["op"] == "replace_source"]
     assert len(replace) == 1
     data = replace[0]["data"]

@@ -142,8 +142,9 @@ class NotebookSession:
         from .panel import PanelResult, SectionPanel
 
         def render(section_id: str, code: str) -> PanelResult:
-            result, new_code = self._build(ws, section_id, code)
-            return PanelResult(code=new_code, views=self._views(ws, result, code, new_code))
+            result, new_code, tokens = self._build(ws, section_id, code)
+            views = self._views(ws, result, code, new_code, tokens)
+            return PanelResult(code=new_code, views=views, status=repr(views[-1]) if result.ok else "failed")
 
         sections = [(s.id, s.title, ws.read_code(s.id)) for s in ws.storyboard.sections]
         panel = SectionPanel(ws.slug, sections, render)
@@ -157,8 +158,8 @@ class NotebookSession:
         known = [s.id for s in ws.storyboard.sections]
         if section_id not in known:
             raise ConfigError(f"lecture '{lecture}' has no section '{section_id}' (sections: {', '.join(known)})")
-        result, new_code = self._build(ws, section_id, body)
-        for view in self._views(ws, result, body, new_code):
+        result, new_code, tokens = self._build(ws, section_id, body)
+        for view in self._views(ws, result, body, new_code, tokens):
             display(view)
         if new_code != body:
             self.update_cell(ws, section_id, body, new_code)
@@ -175,8 +176,10 @@ class NotebookSession:
         else:
             self.shell.set_next_input(new, replace=True)
 
-    def _build(self, ws: Workspace, section_id: str, code: str) -> tuple[SectionResult, str]:
-        """Write the cell's code and render it; the model is asked only if a fix is needed."""
+    def _build(self, ws: Workspace, section_id: str, code: str) -> tuple[SectionResult, str, int]:
+        """Write the cell's code and render it; the model is asked only if a fix is needed.
+        Returns the result, the code now in the section (auto-fix may have changed it) and
+        the tokens this build spent."""
         config = self.configure()
         if ws.read_code(section_id) != code:
             ws.write_code(section_id, code, "notebook edit")
@@ -189,9 +192,10 @@ class NotebookSession:
         finally:
             if engine.used_client is not None:
                 ws.add_usage(engine.used_client.usage_by_stage())
-        return result, ws.read_code(section_id)
+        spent = engine.used_client.total().tokens if engine.used_client is not None else 0
+        return result, ws.read_code(section_id), spent
 
-    def _views(self, ws: Workspace, result: SectionResult, old_code: str, new_code: str) -> list:
+    def _views(self, ws: Workspace, result: SectionResult, old_code: str, new_code: str, tokens: int) -> list:
         views = []
         if new_code != old_code:
             views.append(diff_view(old_code, new_code, f"Auto-fix changed section {result.id}"))
@@ -205,7 +209,6 @@ class NotebookSession:
                                 poster=frames[-1] if frames else None))
         if frames:
             views.append(keyframe_strip(frames))
-        tokens = ws.section_tokens(result.id)
         views.append(status_line(result.seconds, result.fix_attempts, tokens, result.cached))
         return views
 

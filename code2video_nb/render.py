@@ -9,13 +9,17 @@ code failed: the innermost traceback frame that belongs to the section's own fil
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import multiprocessing
 import os
+import re
 import signal
+import sys
 import tempfile
 import threading
 import time
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -123,6 +127,24 @@ def _child(job_file: str, log_file: str, cwd: str, environ: dict) -> None:
     run_job(job_file, log_file, cwd)
 
 
+_start_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _main_module_hidden():
+    """multiprocessing makes each child re-import the caller's __main__ (where pickled functions
+    usually live). Ours live in this package, and a user's script without an
+    `if __name__ == "__main__"` guard must not run again inside every render, so the child is
+    started while __main__ is an empty module. Only for the instant of `start()`."""
+    with _start_lock:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
+
+
 def _run_worker(tmp: Path, *, cwd: Path, timeout: float, on_progress: Progress | None) -> tuple[str, bool]:
     """Run the worker; poll its progress file while waiting. Output goes to a file, not a
     pipe, so a chatty scene can never block on a full pipe while we poll."""
@@ -132,7 +154,8 @@ def _run_worker(tmp: Path, *, cwd: Path, timeout: float, on_progress: Progress |
     # one, so `%env CODE2VIDEO_DEBUG_GRID=1` or a changed PATH apply to the next render.
     proc = _context().Process(target=_child, args=(str(tmp / "job.json"), str(log_path), str(cwd), dict(os.environ)),
                               name="code2video-render")
-    proc.start()
+    with _main_module_hidden():
+        proc.start()
     with _live_lock:
         _live.add(proc)
     try:
@@ -195,8 +218,21 @@ def _outcome(result: dict | None, path: Path, log: str, elapsed: float) -> Rende
         video = Path(result["video"]) if result.get("video") else None
         starts = [(int(k), float(t)) for k, t in result.get("block_starts", [])]
         return RenderOutcome(True, elapsed, video, result.get("duration", 0.0), starts, log=log)
-    return RenderOutcome(False, elapsed, error_type=result["error_type"], message=result["message"],
+    return RenderOutcome(False, elapsed, error_type=result["error_type"], message=_explain(result),
                          line=section_line(result["frames"], path), log=result.get("traceback", "") or log)
+
+
+MISSING_TEX = ("LaTeX is not installed, so MathTex/Tex cannot render: run scripts/install.sh (or apt-get install "
+               "texlive-latex-base texlive-latex-extra texlive-fonts-recommended texlive-science dvisvgm), "
+               "or use Text instead")
+
+
+def _explain(result: dict) -> str:
+    """Add what to do where the error alone does not say it (the fix prompt sees this too)."""
+    message = result["message"]
+    if result["error_type"] == "FileNotFoundError" and re.search(r"'(latex|xelatex|dvisvgm)'", message):
+        return f"{message} — {MISSING_TEX}"
+    return message
 
 
 def section_line(frames: list[dict], path: Path) -> int | None:

@@ -133,3 +133,30 @@ def test_a_warm_render_sees_the_callers_current_environment(tmp_path, monkeypatc
     outcome = render_file(write(tmp_path, reads_env, "env.py"), media_dir=tmp_path / "m2", timeout=60,
                           dry_run_only=True)
     assert outcome.ok, outcome.log
+
+
+def test_missing_latex_names_the_line_and_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no latex, no dvisvgm on the render's PATH
+    code = SECTION.replace("{LABEL}", r'MathTex(r"|v| = 1")')
+    outcome = render_file(write(tmp_path, code), media_dir=tmp_path / "media", timeout=60, dry_run_only=True)
+    assert not outcome.ok and "MathTex" in code.splitlines()[outcome.line - 1]
+    assert "LaTeX is not installed" in outcome.message and "scripts/install.sh" in outcome.message
+
+
+def test_a_script_without_a_main_guard_is_not_run_again_by_each_render(tmp_path):
+    """Renders start from a warm process; the caller's unguarded script must not re-run in them."""
+    import subprocess
+    import sys
+
+    section = write(tmp_path, SECTION.replace("{LABEL}", 'Text("x")'))
+    script = tmp_path / "make_video.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from code2video_nb.render import render_file\n"
+        "with open(Path(__file__).with_name('runs.txt'), 'a') as f:\n"
+        "    f.write('run\\n')\n"
+        f"print(render_file(Path({str(section)!r}), media_dir=Path({str(tmp_path / 'media')!r}), timeout=60,"
+        " dry_run_only=True).ok)\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "True", done.stderr
+    assert (tmp_path / "runs.txt").read_text() == "run\n"  # once: not again inside the render

@@ -22,7 +22,7 @@ from .errors import ConfigError, RenderError
 from .files import atomic_copy
 from .model_client import ModelClient
 from .plan import Storyboard, StoryboardSection, slugify
-from .render import RenderOutcome, render_file, stop_all_renders
+from .render import RenderOutcome, render_file, stop_all_renders, warm_up
 from .video import concat_videos, keyframes, lecture_cues, probe, write_srt
 from .workspace import Workspace
 
@@ -66,6 +66,7 @@ class Engine:
         self.no_model_reason = "no model is configured"
         self.progress = progress or (lambda stage, message: None)
         self.cancelled = threading.Event()
+        warm_up()  # manim loads in the render server while we plan, write code or check the cache
 
     @property
     def client(self) -> ModelClient | None:

@@ -127,6 +127,16 @@ def _child(job_file: str, log_file: str, cwd: str, environ: dict) -> None:
     run_job(job_file, log_file, cwd)
 
 
+def warm_up() -> None:
+    """Start the warm render process now, in the background (it imports manim itself), so the
+    first render does not wait for it. Costs the caller a few milliseconds; idempotent."""
+    context = _context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 _start_lock = threading.Lock()
 
 

@@ -214,12 +214,17 @@ class Engine:
                   "duration": duration, "block_starts": starts,
                   "seconds": round(seconds, 3), "fix_attempts": attempts}
         ws.record(section_id, error=None, **{f"render_{quality}": record})
+        if quality == "preview":
+            ws.archive_preview(section_id, record)
         return SectionResult(section_id, True, video, duration, seconds, fix_attempts=attempts)
 
     def cached(self, ws, section_id, code, quality) -> SectionResult | None:
-        """The recorded render of exactly this code at this quality, if its video is still there."""
-        record = ws.section(section_id).get(f"render_{quality}")
-        if not record or record.get("hash") != content_hash(code, quality):
+        """The recorded render of exactly this code at this quality, if its video is still there
+        (for previews, also one rendered earlier: going back to old code is instant)."""
+        record, wanted = ws.section(section_id).get(f"render_{quality}"), content_hash(code, quality)
+        if (not record or record.get("hash") != wanted) and quality == "preview":
+            record = ws.restore_preview(section_id, wanted)
+        if not record or record.get("hash") != wanted:
             return None
         video = ws.dir / record["video"]
         if not video.exists():

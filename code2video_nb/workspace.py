@@ -13,14 +13,25 @@ an interruption picks up where the last one stopped.
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
 from pathlib import Path
 
-from .files import atomic_write_text
+from .files import atomic_copy, atomic_write_text
 from .plan import Outline, Storyboard
 
 STATE_VERSION = 1
+ARCHIVE_KEEP = 8  # archived previews per section
+
+
+def _copy_pngs(source: Path, dest: Path) -> None:
+    """Replace dest's PNGs with source's (keyframes: block k -> k.png)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for old in dest.glob("*.png"):
+        old.unlink()
+    for png in source.glob("*.png"):
+        atomic_copy(png, dest / png.name)
 
 
 class Workspace:
@@ -47,6 +58,32 @@ class Workspace:
     def preview_path(self, section_id: str, quality: str = "preview") -> Path:
         folder = "previews" if quality == "preview" else "final"
         return self.dir / folder / f"{section_id}.mp4"
+
+    # render archive ----------------------------------------------------
+    def archive_preview(self, section_id: str, record: dict) -> None:
+        """Keep this preview (and its keyframes) under its content hash, so going back to
+        earlier code shows its preview at once instead of rendering it again."""
+        folder = self.dir / ".renders" / section_id / record["hash"][:16]
+        atomic_copy(self.dir / record["video"], folder / "video.mp4")
+        _copy_pngs(self.keyframes_dir(section_id), folder / "keyframes")
+        with self._lock:
+            archive = self.section(section_id).setdefault("archive_preview", {})
+            archive.pop(record["hash"], None)  # re-insert: the dict's order is the age
+            archive[record["hash"]] = {**record, "archived": str(folder.relative_to(self.dir))}
+            for stale in list(archive)[:-ARCHIVE_KEEP]:
+                shutil.rmtree(self.dir / archive.pop(stale)["archived"], ignore_errors=True)
+            self.save()
+
+    def restore_preview(self, section_id: str, content_hash: str) -> dict | None:
+        """Bring back an archived preview as the current one; None if it is not archived."""
+        entry = self.section(section_id).get("archive_preview", {}).get(content_hash)
+        if not entry or not (self.dir / entry["archived"] / "video.mp4").exists():
+            return None
+        atomic_copy(self.dir / entry["archived"] / "video.mp4", self.dir / entry["video"])
+        _copy_pngs(self.dir / entry["archived"] / "keyframes", self.keyframes_dir(section_id))
+        record = {k: v for k, v in entry.items() if k != "archived"}
+        self.record(section_id, render_preview=record)
+        return record
 
     def keyframes_dir(self, section_id: str) -> Path:
         return self.dir / "keyframes" / section_id

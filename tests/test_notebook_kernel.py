@@ -119,6 +119,16 @@ def test_edited_section_cell_renders_again(lab):
 
 
 @pytest.mark.render
+def test_going_back_to_earlier_code_shows_its_preview_at_once(lab):
+    source = insert_request(lab)["data"]["cells"][2]["source"]  # the original, before the edit above
+    started = time.monotonic()
+    shown = outputs(lab.run(source, "cell-3"))
+    assert time.monotonic() - started < 10 and "cached preview" in shown and "<video" in shown
+    state = json.loads((lab.folder / "code2video" / SLUG / "lecture.json").read_text())
+    assert len(state["sections"]["3"]["archive_preview"]) == 2  # the original and the edited render
+
+
+@pytest.mark.render
 def test_auto_fix_reaches_the_cell_as_a_guarded_replace(lab):
     buggy = insert_request(lab)["data"]["cells"][1]["source"].replace("color=GREEN)", "colour=GREEN)", 1)
     messages = lab.run(buggy, "cell-2")

@@ -5,6 +5,7 @@
     <root>/<slug>/previews/<id>.mp4   preview renders; keyframes/<id>/<block>.png
     <root>/<slug>/<slug>.mp4 .srt     the exported lecture
     <root>/<slug>/log.jsonl           model requests and replies
+    <root>/<slug>/.renders/<id>/      earlier previews by content hash (the last few)
 
 Every write is atomic, and every step records what it produced, so a rerun after
 an interruption picks up where the last one stopped.

@@ -11,6 +11,11 @@ reload (the new page has no front-end object for the old comm id, so messages on
 dropped and no answer ever comes); a new comm_open reaches whichever page has the
 extension's target registered now. The same holds after a kernel reconnect.
 
+Known limit: every connection to the kernel sees our comm_open. A second connection without
+the extension (a console attached to the same kernel) closes the comm; if its close arrives
+before the extension's answer, the state becomes "absent" (or a request reports an error)
+although the notebook tab has the extension. The next `%load_ext` handshake recovers.
+
 Must stay importable on Colab (IPython 7.34, ipykernel 6.17, Python >= 3.10).
 """
 

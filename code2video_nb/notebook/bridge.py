@@ -14,7 +14,8 @@ extension's target registered now. The same holds after a kernel reconnect.
 Known limit: every connection to the kernel sees our comm_open. A second connection without
 the extension (a console attached to the same kernel) closes the comm; if its close arrives
 before the extension's answer, the state becomes "absent" (or a request reports an error)
-although the notebook tab has the extension. The next `%load_ext` handshake recovers.
+although the notebook tab has the extension. `%reload_ext code2video_nb` greets again (the same
+race can recur while the other connection stays).
 
 Must stay importable on Colab (IPython 7.34, ipykernel 6.17, Python >= 3.10).
 """

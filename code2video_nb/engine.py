@@ -137,7 +137,7 @@ class Engine:
         if cached:
             if ws.section(section.id).get("error"):  # reverted to code that rendered: not failing now
                 ws.record(section.id, error=None)
-            self.progress("render", f"section {section.id} unchanged, using its {quality}")
+            self.progress("cached", f"section {section.id} unchanged, using its {quality}")
             return cached
         self.progress("render", f"section {section.id}: rendering ({quality})")
         started = time.monotonic()

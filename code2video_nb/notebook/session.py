@@ -184,9 +184,7 @@ class NotebookSession:
         if ws.read_code(section_id) != code:
             ws.write_code(section_id, code, "notebook edit")
         # The model (and its key) is needed only if the render fails and needs a fix.
-        engine = Engine(config.settings, lambda: self.client(config, ws), None)
-        if not engine.cached(ws, section_id, code, "preview"):  # a render is coming: show its progress
-            engine.progress = ProgressView(f"Section {section_id}")
+        engine = Engine(config.settings, lambda: self.client(config, ws), _progress_when_rendering(section_id))
         try:
             result = engine.build_section(ws, ws.storyboard.section(section_id), "preview")
         finally:
@@ -211,6 +209,21 @@ class NotebookSession:
             views.append(keyframe_strip(frames))
         views.append(status_line(result.seconds, result.fix_attempts, tokens, result.cached))
         return views
+
+
+def _progress_when_rendering(section_id: str):
+    """A progress view that appears only once real work starts: a cached preview shows none."""
+    view = None
+
+    def report(stage: str, message: str) -> None:
+        nonlocal view
+        if stage == "cached":
+            return
+        if view is None:
+            view = ProgressView(f"Section {section_id}")
+        view(stage, message)
+
+    return report
 
 
 def _recorded(replay: str) -> dict:

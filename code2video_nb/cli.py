@@ -18,6 +18,7 @@ from .cassette import Cassette
 from .config import Settings
 from .engine import Engine, LectureResult, generate
 from .errors import Code2VideoError
+from .files import disk_error
 from .model_client import ModelClient, build_client
 from .plan import slugify
 from .workspace import Workspace
@@ -31,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except Code2VideoError as exc:
         print(f"code2video: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a disk failure outside the workspace layer: still one line naming the path
+        print(f"code2video: error: {disk_error(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("code2video: interrupted; run the same command again to resume where it stopped", file=sys.stderr)

@@ -6,7 +6,8 @@ Code2VideoError
  │    ├── EndpointError     unreachable endpoint, unknown model, refused key
  │    └── ReplyFormatError  the reply stayed malformed after re-asking
  ├── PlanError              an outline or storyboard that breaks the paper's format
- └── RenderError            the lecture's videos could not be made or joined
+ ├── RenderError            the lecture's videos could not be made or joined
+ └── WorkspaceError         a lecture folder or file that cannot be read or written
 
 A section whose code fails (an exception, a time-out, a safety finding) is not an
 exception: it is a `RenderOutcome` with the error and its line, which auto-fix works on.
@@ -44,3 +45,7 @@ class RenderError(Code2VideoError):
         self.log = log
         self.line = line
         super().__init__(message)
+
+
+class WorkspaceError(Code2VideoError):
+    """A hand-broken lecture.json, a full disk, a read-only folder: one line naming the path."""

@@ -7,14 +7,13 @@ through PyAV, because an ffmpeg binary is not guaranteed to be installed.
 
 from __future__ import annotations
 
-import os
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 import av
+
+from .files import atomic_path
 
 
 @dataclass(frozen=True)
@@ -49,18 +48,10 @@ def probe(path) -> VideoInfo:
         return VideoInfo(dur, s.width, s.height, float(rate), frames, True, has_audio)
 
 
-@contextmanager
 def _atomic(out: Path):
-    """Yield a temp path beside `out`; move it over `out` only if the body succeeds."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=out.suffix)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    """A temp path beside `out`, moved over it only if the body succeeds, with the user's
+    usual file mode (mkstemp's 0600 made exported lectures unreadable to anyone else)."""
+    return atomic_path(out, suffix=out.suffix)
 
 
 def _signature(path: Path) -> tuple:

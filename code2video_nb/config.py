@@ -31,6 +31,9 @@ class Settings:
     workers: int = field(default_factory=lambda: os.cpu_count() or 2)
     cache_dir: Path | None = field(default_factory=_default_cache_dir)
     trust: bool = False  # run code that fails the static safety check
+    confine: bool = True  # the render sandbox (confine.py); off only by an explicit --unconfined
+    render_memory_gb: float = 4.0  # a scene allocating more is stopped
+    allow_imports: tuple[str, ...] = ()  # modules allowed beyond safety.ALLOWED_MODULES
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":

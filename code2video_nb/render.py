@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .confine import SandboxSettings, confinement_for, describe_exit, scrubbed_environ
 from .errors import RenderError
 
 
@@ -68,8 +69,10 @@ Progress = Callable[[int, int], None]  # (animations done, animations in the sce
 
 
 def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeout: float,
-                dry_run_only: bool = False, on_progress: Progress | None = None) -> RenderOutcome:
-    """Dry-run, then (unless dry_run_only) render frames; never raises for the scene's own errors."""
+                dry_run_only: bool = False, on_progress: Progress | None = None,
+                sandbox: SandboxSettings = SandboxSettings()) -> RenderOutcome:
+    """Dry-run, then (unless dry_run_only) render frames; never raises for the scene's own errors.
+    The child runs confined (`confine.py`) unless `sandbox.enabled` is off."""
     path = Path(path).resolve()
     started = time.monotonic()
     try:
@@ -79,18 +82,29 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
                              log=f"SyntaxError: {exc.msg} (line {exc.lineno})")
     except RenderError as exc:
         return RenderOutcome(False, 0.0, error_type="RenderError", message=str(exc), log=str(exc))
+    media_dir = Path(media_dir).resolve()
+    media_dir.mkdir(parents=True, exist_ok=True)
+    environ = scrubbed_environ(dict(os.environ), sandbox.key_env)
     with tempfile.TemporaryDirectory(prefix="c2v-job-") as tmp:
-        job = {"file": str(path), "scene": scene, "quality": quality, "media_dir": str(Path(media_dir).resolve()),
+        (Path(tmp) / "tmp").mkdir()
+        confinement = confinement_for([media_dir, tmp], environ=environ, memory_gb=sandbox.memory_gb,
+                                      cpu_seconds=timeout + 30) if sandbox.enabled else None
+        job = {"file": str(path), "scene": scene, "quality": quality, "media_dir": str(media_dir),
                "dry_run_only": dry_run_only, "result": str(Path(tmp) / "result.json"),
-               "progress": str(Path(tmp) / "progress.txt")}
+               "progress": str(Path(tmp) / "progress.txt"), "temp_dir": str(Path(tmp) / "tmp"),
+               "confine": confinement.to_dict() if confinement else None}
         Path(tmp, "job.json").write_text(json.dumps(job))
-        log, timed_out = _run_worker(Path(tmp), cwd=Path(media_dir), timeout=timeout, on_progress=on_progress)
+        environ["TMPDIR"] = job["temp_dir"]
+        log, timed_out, exitcode = _run_worker(Path(tmp), cwd=media_dir, environ=environ, key_env=sandbox.key_env, timeout=timeout,
+                                               on_progress=on_progress)
         result = _read_result(Path(job["result"]))
     elapsed = time.monotonic() - started
     if timed_out:
         return RenderOutcome(False, elapsed, error_type="RenderTimeout", timed_out=True, log=log,
                              message=f"the scene ran longer than {timeout:.0f} s and was stopped")
-    return _outcome(result, path, log, elapsed)
+    if result is None and (why := describe_exit(exitcode, confinement)):
+        return RenderOutcome(False, elapsed, error_type="ResourceLimit", message=why, log=log)
+    return _outcome(result, path, media_dir, log, elapsed)
 
 
 # Renders in flight, so an interrupt in the main thread can stop the ones running in worker threads.
@@ -127,17 +141,34 @@ def _child(job_file: str, log_file: str, cwd: str, environ: dict) -> None:
     run_job(job_file, log_file, cwd)
 
 
-def warm_up() -> None:
+def warm_up(key_env: str = "OPENAI_API_KEY") -> None:
     """Start the warm render process now, in the background (it imports manim itself), so the
     first render does not wait for it. Costs the caller a few milliseconds; idempotent."""
-    context = _context()
-    if context.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
+    _ensure_forkserver(_context(), key_env)
 
 
 _start_lock = threading.Lock()
+
+
+def _ensure_forkserver(context, key_env: str) -> None:
+    """Start the forkserver (if it is not running) with the secrets taken out of the environment
+    it inherits: every render is forked from it, and a process can read its own initial
+    environment (/proc/self/environ) whatever it is given later."""
+    if context.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    with _start_lock:
+        secrets = {k: v for k, v in os.environ.items() if k not in scrubbed_environ(dict(os.environ), key_env)}
+        for name in secrets:
+            del os.environ[name]
+        try:
+            forkserver.ensure_running()
+        finally:
+            os.environ.update(secrets)
+
+
+_main_lock = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -146,7 +177,7 @@ def _main_module_hidden():
     usually live). Ours live in this package, and a user's script without an
     `if __name__ == "__main__"` guard must not run again inside every render, so the child is
     started while __main__ is an empty module. Only for the instant of `start()`."""
-    with _start_lock:
+    with _main_lock:
         main = sys.modules["__main__"]
         sys.modules["__main__"] = types.ModuleType("__main__")
         try:
@@ -155,15 +186,18 @@ def _main_module_hidden():
             sys.modules["__main__"] = main
 
 
-def _run_worker(tmp: Path, *, cwd: Path, timeout: float, on_progress: Progress | None) -> tuple[str, bool]:
+def _run_worker(tmp: Path, *, cwd: Path, environ: dict, key_env: str, timeout: float,
+                on_progress: Progress | None) -> tuple[str, bool, int | None]:
     """Run the worker; poll its progress file while waiting. Output goes to a file, not a
     pipe, so a chatty scene can never block on a full pipe while we poll."""
     cwd.mkdir(parents=True, exist_ok=True)
     log_path = tmp / "worker.log"
     # The forkserver's environment is from when it started; a render gets the caller's current
-    # one, so `%env CODE2VIDEO_DEBUG_GRID=1` or a changed PATH apply to the next render.
-    proc = _context().Process(target=_child, args=(str(tmp / "job.json"), str(log_path), str(cwd), dict(os.environ)),
-                              name="code2video-render")
+    # one (less its secrets), so `%env CODE2VIDEO_DEBUG_GRID=1` or a changed PATH apply to the next render.
+    context = _context()
+    _ensure_forkserver(context, key_env)
+    proc = context.Process(target=_child, args=(str(tmp / "job.json"), str(log_path), str(cwd), environ),
+                           name="code2video-render")
     with _main_module_hidden():
         proc.start()
     with _live_lock:
@@ -177,7 +211,8 @@ def _run_worker(tmp: Path, *, cwd: Path, timeout: float, on_progress: Progress |
     finally:
         with _live_lock:
             _live.discard(proc)
-    return (log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""), timed_out
+    log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+    return log, timed_out, proc.exitcode
 
 
 def _wait(proc, timeout: float, progress_file: Path, on_progress: Progress | None) -> bool:
@@ -220,12 +255,15 @@ def _read_result(path: Path) -> dict | None:
         return None
 
 
-def _outcome(result: dict | None, path: Path, log: str, elapsed: float) -> RenderOutcome:
+def _outcome(result: dict | None, path: Path, media_dir: Path, log: str, elapsed: float) -> RenderOutcome:
     if result is None:  # the worker died without a word: a segfault, out of memory, os._exit
         return RenderOutcome(False, elapsed, error_type="Crash", log=log,
                              message="the render process died without reporting an error; see the log")
     if result["ok"]:
-        video = Path(result["video"]) if result.get("video") else None
+        video = Path(result["video"]).resolve() if result.get("video") else None
+        if video and media_dir not in video.parents:  # the result file is the scene's to write, too
+            return RenderOutcome(False, elapsed, error_type="RenderError", log=log,
+                                 message=f"the render reported a video outside its media folder ({video})")
         starts = [(int(k), float(t)) for k, t in result.get("block_starts", [])]
         return RenderOutcome(True, elapsed, video, result.get("duration", 0.0), starts, log=log)
     return RenderOutcome(False, elapsed, error_type=result["error_type"], message=_explain(result),

@@ -15,10 +15,14 @@ import json
 import os
 import runpy
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 
 from manim import tempconfig  # at import: the forkserver preloads this module, so renders start warm
+
+from . import audit_hook
+from .confine import Confinement, apply as apply_confinement
 
 QUALITIES = {"preview": "low_quality", "final": "high_quality"}
 
@@ -80,40 +84,71 @@ def _count_plays(scene, progress) -> None:
     scene.play = counted
 
 
-def describe(exc: BaseException) -> dict:
+def describe(exc: BaseException, job: dict | None = None) -> dict:
     frames = [{"file": f.filename, "line": f.lineno, "function": f.name, "code": f.line}
               for f in traceback.extract_tb(exc.__traceback__)]
     if isinstance(exc, SyntaxError) and exc.lineno:
         # The failing line of a syntax error is not a frame: it is where parsing stopped.
         frames.append({"file": exc.filename, "line": exc.lineno, "function": "<module>", "code": exc.text})
+    message = str(exc)
+    if isinstance(exc, MemoryError) and job and job.get("confine"):
+        limit = job["confine"]["memory_bytes"] / 1024**3
+        message = f"the scene used more than {limit:g} GB of memory and was stopped ({message or 'out of memory'})"
     return {
         "ok": False,
         "error_type": type(exc).__name__,
-        "message": str(exc),
+        "message": message,
         "frames": frames,
         "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
     }
 
 
 def run_job(job_file: str, log_file: str, cwd: str) -> None:
-    """Entry point in a forked (or spawned) child: own process group, output to the log file."""
+    """Entry point in a forked (or spawned) child: own process group, output to the log file,
+    confined (`confine.py`, then the audit hook) before the scene is imported."""
     os.setsid()  # so the parent can kill us together with latex and dvisvgm
     log = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(log, 1)
     os.dup2(log, 2)
     os.chdir(cwd)
-    sys.exit(main([sys.argv[0], job_file]))
+    job = json.loads(Path(job_file).read_text())
+    refusals = _confine(job)
+    sys.exit(_finish(job, refusals))
 
 
-def main(argv: list[str]) -> int:
-    job = json.loads(Path(argv[1]).read_text())
+def _confine(job: dict):
+    """Apply the job's confinement; returns what lists the audit hook's refusals."""
+    tempfile.tempdir = job["temp_dir"]  # the forkserver may have cached another one
+    if not job.get("confine"):
+        sys.stderr.write("code2video: rendering WITHOUT runtime confinement (--unconfined)\n")
+        return lambda: []
+    conf = Confinement.from_dict(job["confine"])
+    applied = apply_confinement(conf)
+    for note in applied.notes:  # a layer the OS does not offer: said in the log, not silently skipped
+        sys.stderr.write(f"code2video sandbox: {note}\n")
+    return audit_hook.install(conf.writable, conf.tools)
+
+
+def _finish(job: dict, refusals) -> int:
     try:
         result = run(job)
     except BaseException as exc:  # noqa: BLE001 - whatever the scene raises is reported, not re-raised
-        result = describe(exc)
+        result = describe(exc, job)
+    refused = refusals()
+    if refused:  # reported even when the scene caught the PermissionError and carried on
+        result = {"ok": False, "error_type": "SandboxRefused", "message": refused[0].what,
+                  "frames": list(refused[0].frames),
+                  "traceback": "".join(f"refused: {r.what}\n" for r in refused)}
+    if not result["ok"]:
         sys.stderr.write(result["traceback"])
     Path(job["result"]).write_text(json.dumps(result))
     return 0 if result["ok"] else 1
+
+
+def main(argv: list[str]) -> int:
+    """By hand, for debugging: runs the job unconfined in this process."""
+    job = json.loads(Path(argv[1]).read_text())
+    return _finish(job, lambda: [])
 
 
 if __name__ == "__main__":

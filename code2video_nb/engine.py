@@ -226,8 +226,8 @@ class Engine:
             record = ws.restore_preview(section_id, wanted)
         if not record or record.get("hash") != wanted:
             return None
-        video = ws.dir / record["video"]
-        if not video.exists():
+        video = ws.preview_path(section_id, quality)  # rebuilt: a path in lecture.json is never followed
+        if not video.is_file():
             return None
         return SectionResult(section_id, True, video, record["duration"], 0.0, cached=True)
 
@@ -239,7 +239,8 @@ class Engine:
         try:
             concat_videos([r.video for r in results], video_path)
         except ValueError as exc:  # a preview deleted by hand, an unreadable part
-            raise RenderError(f"could not join the sections: {exc}; render them again") from exc
+            raise RenderError(f"could not join the sections: {exc}; delete a damaged preview, "
+                              "then render again") from exc
         cue_input = []
         for section, result in zip(ws.storyboard.sections, results):
             starts = ws.section(section.id).get(f"render_{quality}", {}).get("block_starts")

@@ -16,6 +16,8 @@ from .errors import PlanError
 
 MAX_LINE_WORDS = 10
 MAX_LINES = 5
+MAX_ID_LENGTH = 40
+SAFE_ID = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_ID_LENGTH}}}")  # what _section_id makes: a file name part
 
 
 @dataclass
@@ -128,9 +130,9 @@ def _storyboard_section(index: int, raw) -> StoryboardSection:
 
 
 def _section_id(raw: dict, index: int) -> str:
-    """Ids name files (sections/<id>.py), so keep them to safe characters."""
+    """Ids name files (sections/<id>.py) and come from a model: no separators, no '..', bounded."""
     value = str(index if raw.get("id") is None else raw["id"]).strip()
-    return re.sub(r"[^A-Za-z0-9_-]+", "_", value) or str(index)
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", value)[:MAX_ID_LENGTH] or str(index)
 
 
 def _unique_ids(sections, what):

@@ -9,89 +9,124 @@
 
 Every write is atomic, and every step records what it produced, so a rerun after
 an interruption picks up where the last one stopped.
+
+Nothing is lost when several writers share a lecture (a CLI `render` and a notebook,
+or parallel renders of different sections): every change to lecture.json goes through
+`update`, which takes an inter-process lock, re-reads the file, applies just that
+change and writes it back. Paths are never taken from lecture.json: they are rebuilt
+from section ids (checked to be plain names) and content hashes.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import threading
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator, TypeVar
 
-from .files import atomic_copy, atomic_write_text
-from .plan import Outline, Storyboard
+from filelock import FileLock, Timeout
+
+from .errors import PlanError, WorkspaceError
+from .files import atomic_copy, atomic_write_text, disk_error, disk_errors
+from .plan import SAFE_ID, Outline, Storyboard
 
 STATE_VERSION = 1
 ARCHIVE_KEEP = 8  # archived previews per section
+LOCK_TIMEOUT = 30.0  # seconds; one write holds the lock for milliseconds
+HAND_EDIT = "hand edit"  # history reason for code found in sections/<id>.py that no write of ours put there
+_HASH = re.compile(r"[0-9a-f]{16,64}")
+# The shape lecture.json must have where we read it: key -> the JSON type of its value.
+_TOP_SHAPE = {"sections": dict, "usage": dict, "outline": dict, "storyboard": dict}
+_SECTION_SHAPE = {"history": list, "archive_preview": dict}
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    """Which version of lecture.json we hold: every save replaces the file (a new inode)."""
+
+    inode: int
+    mtime_ns: int
+    size: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> "_Stamp":
+        return cls(st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def _copy_pngs(source: Path, dest: Path) -> None:
     """Replace dest's PNGs with source's (keyframes: block k -> k.png)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for old in dest.glob("*.png"):
-        old.unlink()
+    with disk_errors(dest):
+        dest.mkdir(parents=True, exist_ok=True)
+        for old in dest.glob("*.png"):
+            old.unlink()
     for png in source.glob("*.png"):
         atomic_copy(png, dest / png.name)
+
+
+def safe_id(section_id) -> str:
+    """A section id as a file name part; anything else (a path, '..') never reaches the disk."""
+    text = str(section_id)
+    if not SAFE_ID.fullmatch(text):
+        raise WorkspaceError(f"section id {text[:60]!r} is not a plain name (letters, digits, '_', '-', "
+                             f"at most 40); rename it in lecture.json")
+    return text
+
+
+def lecture_dir(root: Path, name: str) -> Path:
+    """`root/name` for a lecture named in a cell or command: a folder name, never a path out of root."""
+    if not name or name in (".", "..") or Path(name).name != name or "\\" in name:
+        raise WorkspaceError(f"lecture name {name!r} is not a folder name under {root}; use its slug, "
+                             "e.g. eigenvectors-and-eigenvalues")
+    return Path(root) / name
 
 
 class Workspace:
     def __init__(self, directory: Path):
         self.dir = Path(directory)
         self.slug = self.dir.name
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # threads of this process; the FileLock is for other processes
+        self._file_lock = FileLock(self.dir / ".lecture.json.lock", thread_local=False)
         self._parsed: dict = {}
-        self.state = self._load()
+        self._state, self._stamp = self._read()  # a broken lecture.json is reported on opening
 
     @classmethod
     def create(cls, root: Path, slug: str, topic: str) -> "Workspace":
         ws = cls(Path(root) / slug)
-        with ws._lock:
-            ws.state.setdefault("topic", topic)
-            ws.state.setdefault("slug", slug)
-            ws.save()
+        ws.update(lambda state: (state.setdefault("topic", topic), state.setdefault("slug", slug)))
         return ws
 
-    # paths -------------------------------------------------------------
+    # paths: rebuilt from ids and hashes, never read from lecture.json -------------
+    @property
+    def state_path(self) -> Path:
+        return self.dir / "lecture.json"
+
     def code_path(self, section_id: str) -> Path:
-        return self.dir / "sections" / f"{section_id}.py"
+        return self.dir / "sections" / f"{safe_id(section_id)}.py"
 
     def preview_path(self, section_id: str, quality: str = "preview") -> Path:
         folder = "previews" if quality == "preview" else "final"
-        return self.dir / folder / f"{section_id}.mp4"
-
-    # render archive ----------------------------------------------------
-    def archive_preview(self, section_id: str, record: dict) -> None:
-        """Keep this preview (and its keyframes) under its content hash, so going back to
-        earlier code shows its preview at once instead of rendering it again."""
-        folder = self.dir / ".renders" / section_id / record["hash"][:16]
-        atomic_copy(self.dir / record["video"], folder / "video.mp4")
-        _copy_pngs(self.keyframes_dir(section_id), folder / "keyframes")
-        with self._lock:
-            archive = self.section(section_id).setdefault("archive_preview", {})
-            archive.pop(record["hash"], None)  # re-insert: the dict's order is the age
-            archive[record["hash"]] = {**record, "archived": str(folder.relative_to(self.dir))}
-            for stale in list(archive)[:-ARCHIVE_KEEP]:
-                shutil.rmtree(self.dir / archive.pop(stale)["archived"], ignore_errors=True)
-            self.save()
-
-    def restore_preview(self, section_id: str, content_hash: str) -> dict | None:
-        """Bring back an archived preview as the current one; None if it is not archived."""
-        entry = self.section(section_id).get("archive_preview", {}).get(content_hash)
-        if not entry or not (self.dir / entry["archived"] / "video.mp4").exists():
-            return None
-        atomic_copy(self.dir / entry["archived"] / "video.mp4", self.dir / entry["video"])
-        _copy_pngs(self.dir / entry["archived"] / "keyframes", self.keyframes_dir(section_id))
-        record = {k: v for k, v in entry.items() if k != "archived"}
-        self.record(section_id, render_preview=record)
-        return record
+        return self.dir / folder / f"{safe_id(section_id)}.mp4"
 
     def keyframes_dir(self, section_id: str) -> Path:
-        return self.dir / "keyframes" / section_id
+        return self.dir / "keyframes" / safe_id(section_id)
 
     def media_dir(self, section_id: str) -> Path:
         """manim's own media folder per section: its partial-movie cache speeds re-renders of edits."""
-        return self.dir / ".media" / section_id
+        return self.dir / ".media" / safe_id(section_id)
+
+    def _archive_dir(self, section_id: str, content_hash: str) -> Path | None:
+        """Where a preview of this hash is archived; None for a hash that is not one of ours."""
+        if not isinstance(content_hash, str) or not _HASH.fullmatch(content_hash[:16]):
+            return None
+        return self.dir / ".renders" / safe_id(section_id) / content_hash[:16]
 
     @property
     def log_path(self) -> Path:
@@ -99,6 +134,43 @@ class Workspace:
 
     def export_paths(self) -> tuple[Path, Path]:
         return self.dir / f"{self.slug}.mp4", self.dir / f"{self.slug}.srt"
+
+    # render archive ----------------------------------------------------
+    def archive_preview(self, section_id: str, record: dict) -> None:
+        """Keep this preview (and its keyframes) under its content hash, so going back to
+        earlier code shows its preview at once instead of rendering it again."""
+        folder = self._archive_dir(section_id, record["hash"])
+        if folder is None:  # not a content hash of ours: nothing to file it under
+            return
+        atomic_copy(self.preview_path(section_id), folder / "video.mp4")
+        _copy_pngs(self.keyframes_dir(section_id), folder / "keyframes")
+
+        def change(state: dict) -> list[str]:
+            archive = _section(state, section_id).setdefault("archive_preview", {})
+            archive.pop(record["hash"], None)  # re-insert: the dict's order is the age
+            archive[record["hash"]] = {k: v for k, v in record.items() if k != "archived"}
+            stale = list(archive)[:-ARCHIVE_KEEP]
+            for content_hash in stale:
+                del archive[content_hash]
+            return stale
+
+        for stale in self.update(change):
+            stale_dir = self._archive_dir(section_id, stale)
+            if stale_dir is not None:
+                shutil.rmtree(stale_dir, ignore_errors=True)
+
+    def restore_preview(self, section_id: str, content_hash: str) -> dict | None:
+        """Bring back an archived preview as the current one; None if it is not archived."""
+        entry = self.section(section_id).get("archive_preview", {}).get(content_hash)
+        folder = self._archive_dir(section_id, content_hash)
+        if not isinstance(entry, dict) or folder is None or not (folder / "video.mp4").is_file():
+            return None
+        preview = atomic_copy(folder / "video.mp4", self.preview_path(section_id))
+        _copy_pngs(folder / "keyframes", self.keyframes_dir(section_id))
+        record = {k: v for k, v in entry.items() if k != "archived"}
+        record.update(hash=content_hash, video=str(preview.relative_to(self.dir)))
+        self.record(section_id, render_preview=record)
+        return record
 
     # plan --------------------------------------------------------------
     @property
@@ -110,53 +182,61 @@ class Workspace:
         return self._plan("storyboard", Storyboard.from_dict)
 
     def _plan(self, key: str, parse):
-        """Parsed once per plan: every section render asks for the storyboard."""
+        """Parsed once per version of lecture.json: every section render asks for the storyboard."""
         data = self.state.get(key)
         if not data:
             return None
         cached = self._parsed.get(key)
         if cached is None or cached[0] is not data:
-            cached = self._parsed[key] = (data, parse(data))
+            cached = self._parsed[key] = (data, parse(data))  # _parse_state checked that it parses
         return cached[1]
 
     def set_plan(self, key: str, value) -> None:
-        with self._lock:
-            self.state[key] = value.to_dict()
-            self.save()
+        self.update(lambda state: state.__setitem__(key, value.to_dict()))
 
     # sections ----------------------------------------------------------
     def read_code(self, section_id: str) -> str | None:
         path = self.code_path(section_id)
-        return path.read_text(encoding="utf-8") if path.exists() else None
+        with disk_errors(path):
+            return path.read_text(encoding="utf-8") if path.exists() else None
 
     def write_code(self, section_id: str, code: str, reason: str) -> None:
-        """Write the section's code and remember why; unchanged code is not a new version."""
-        with self._lock:
-            if self.read_code(section_id) == code:
-                return
-            atomic_write_text(self.code_path(section_id), code)
-            history = self.section(section_id).setdefault("history", [])
-            history.append({"time": time.time(), "reason": reason, "code": code})
-            self.save()
+        """Write the section's code and remember why; unchanged code is not a new version.
+        Code on disk that the history has not seen (edited by hand, as the README invites) is
+        recorded first as a "hand edit", so a stale cell, a fix or generation loses nothing."""
+
+        def change(state: dict) -> None:
+            on_disk = self.read_code(section_id)
+            history = _section(state, section_id).setdefault("history", [])
+            last = history[-1].get("code") if history and isinstance(history[-1], dict) else None
+            if on_disk is not None and on_disk != last:
+                history.append(_version(on_disk, HAND_EDIT))
+            if on_disk != code:
+                atomic_write_text(self.code_path(section_id), code)
+                history.append(_version(code, reason))
+
+        self.update(change)
 
     def section(self, section_id: str) -> dict:
-        with self._lock:
-            return self.state.setdefault("sections", {}).setdefault(str(section_id), {})
+        """The section's record as last written (read-only: change it with `record`)."""
+        section = self.state.get("sections", {}).get(str(section_id))
+        return section if isinstance(section, dict) else {}
 
     def record(self, section_id: str, **values) -> None:
-        with self._lock:
-            self.section(section_id).update(values)
-            self.save()
+        self.update(lambda state: _section(state, section_id).update(values))
 
     def add_usage(self, usage_by_stage: dict[str, dict]) -> None:
         """Usage accumulates across runs, cells and sessions: lecture.json says what the lecture cost."""
-        with self._lock:
-            totals = self.state.setdefault("usage", {})
+
+        def change(state: dict) -> None:
+            totals = state.setdefault("usage", {})
             for stage, usage in usage_by_stage.items():
                 into = totals.setdefault(stage, {})
                 for key, value in usage.items():
                     into[key] = round(into.get(key, 0) + value, 3)
-            self.save()
+
+        if usage_by_stage:
+            self.update(change)
 
     def section_tokens(self, section_id: str) -> int:
         """Tokens spent on one section (its code, fix and later stages)."""
@@ -164,17 +244,131 @@ class Workspace:
                    for stage, u in self.state.get("usage", {}).items() if stage.endswith(f":{section_id}"))
 
     def set(self, **values) -> None:
-        with self._lock:
-            self.state.update(values)
-            self.save()
+        self.update(lambda state: state.update(values))
 
     # storage -----------------------------------------------------------
-    def save(self) -> None:
+    @property
+    def state(self) -> dict:
+        """lecture.json as it is now: another process may have written it since we last
+        looked, so it is re-read when the file changed. Read-only: change it with `update`."""
         with self._lock:
-            atomic_write_text(self.dir / "lecture.json", json.dumps(self.state, indent=1, ensure_ascii=False))
+            if self._stamp != self._stamp_now():
+                self._state, self._stamp = self._read()
+            return self._state
 
-    def _load(self) -> dict:
-        path = self.dir / "lecture.json"
-        if not path.exists():
-            return {"version": STATE_VERSION}
-        return json.loads(path.read_text(encoding="utf-8"))
+    def update(self, change: Callable[[dict], T]) -> T:
+        """Apply `change` to lecture.json as it is on disk, under an inter-process lock, and
+        save atomically: records another process wrote since we last read are kept."""
+        with self._lock, self._locked():
+            state, _ = self._read()
+            result = change(state)
+            atomic_write_text(self.state_path, json.dumps(state, indent=1, ensure_ascii=False))
+            self._state, self._stamp = state, self._stamp_now()
+            return result
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold lecture.json's lock file: other processes (a CLI render, a notebook) wait."""
+        lock = self._file_lock
+        with disk_errors(self.dir):
+            self.dir.mkdir(parents=True, exist_ok=True)
+        try:
+            lock.acquire(timeout=LOCK_TIMEOUT)
+        except Timeout:  # a TimeoutError, so before OSError
+            raise WorkspaceError(f"{lock.lock_file}: another code2video process has been writing this lecture "
+                                 f"for {LOCK_TIMEOUT:.0f} s; let it finish, then run again") from None
+        except OSError as exc:
+            raise disk_error(exc, lock.lock_file) from exc
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _stamp_now(self) -> _Stamp | None:
+        try:
+            return _Stamp.of(os.stat(self.state_path))
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise disk_error(exc, self.state_path) from exc
+
+    def _read(self) -> tuple[dict, _Stamp | None]:
+        """The state and the version it was read from; a broken file is a WorkspaceError, and is
+        never overwritten (every write reads first)."""
+        path = self.state_path
+        try:
+            with open(path, "rb") as handle:
+                stamp, raw = _Stamp.of(os.fstat(handle.fileno())), handle.read()
+        except FileNotFoundError:
+            return {"version": STATE_VERSION}, None
+        except OSError as exc:
+            raise disk_error(exc, path) from exc
+        return _parse_state(path, raw), stamp
+
+
+def _section(state: dict, section_id: str) -> dict:
+    return state.setdefault("sections", {}).setdefault(str(section_id), {})
+
+
+def _version(code: str, reason: str) -> dict:
+    return {"time": time.time(), "reason": reason, "code": code}
+
+
+# reading lecture.json -----------------------------------------------------
+_FIX_ADVICE = "fix it by hand (or move it away to start afresh), then run again; nothing was overwritten"
+
+
+def _parse_state(path: Path, raw: bytes) -> dict:
+    """lecture.json's state, or a one-line WorkspaceError naming the file and the position."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise WorkspaceError(f"{path}: byte {exc.start + 1}: not UTF-8 text; {_FIX_ADVICE}") from None
+    if not text.strip():
+        raise WorkspaceError(f"{path}: line 1, column 1: the file is empty; {_FIX_ADVICE}")
+    try:
+        state = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise WorkspaceError(f"{path}: line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg}); "
+                             f"{_FIX_ADVICE}") from None
+    problem = _shape_problem(state, text)
+    if problem:
+        raise WorkspaceError(f"{path}: {problem}; {_FIX_ADVICE}")
+    return state
+
+
+def _shape_problem(state, text: str) -> str:
+    """Where lecture.json does not have the shape we read, as "line L, column C: what"; '' if it does."""
+    if not isinstance(state, dict):
+        return f"{_position(text, '')}: expected a JSON object {{...}}, found {_json_type(state)}"
+    for key, kind in _TOP_SHAPE.items():
+        if key in state and not isinstance(state[key], kind):
+            return f"{_position(text, key)}: {key!r} should be {_json_type(kind())}, found {_json_type(state[key])}"
+    for section_id, section in state.get("sections", {}).items():
+        if not isinstance(section, dict):
+            return f"{_position(text, section_id)}: section {section_id!r} should be an object, " \
+                   f"found {_json_type(section)}"
+        for key, kind in _SECTION_SHAPE.items():
+            if key in section and not isinstance(section[key], kind):
+                return f"{_position(text, key)}: section {section_id!r}: {key!r} should be " \
+                       f"{_json_type(kind())}, found {_json_type(section[key])}"
+    for key, parse in (("outline", Outline.from_dict), ("storyboard", Storyboard.from_dict)):
+        try:
+            if state.get(key):
+                parse(state[key])
+        except PlanError as exc:
+            return f"{_position(text, key)}: {exc}"
+    return ""
+
+
+def _position(text: str, key: str) -> str:
+    """'line L, column C' of the key's first occurrence (of the first value for key '')."""
+    index = text.find(json.dumps(key)) if key else len(text) - len(text.lstrip())
+    index = max(index, 0)
+    line = text.count("\n", 0, index) + 1
+    return f"line {line}, column {index - (text.rfind(chr(10), 0, index) + 1) + 1}"
+
+
+def _json_type(value) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number")

@@ -13,6 +13,7 @@ from IPython.core.error import UsageError
 from IPython.display import HTML, FileLink, display
 
 from ..engine import Engine
+from ..files import disk_errors
 from . import cells
 from .display import View, error_view, video_view
 from .progress import ProgressView
@@ -23,7 +24,8 @@ def run(magics, line: str):
     name, rest = (parts[0], parts[1:]) if parts else ("help", [])
     if name not in COMMANDS:
         raise UsageError(f"unknown command '%c2v {name}'; use one of: {', '.join(COMMANDS)}")
-    return COMMANDS[name](magics, rest)
+    with disk_errors():  # an unwritable export or notebook path: one line, like every engine error
+        return COMMANDS[name](magics, rest)
 
 
 def _args(argv: list[str], *spec) -> argparse.Namespace:

@@ -18,10 +18,11 @@ from IPython.display import Markdown, display
 from ..config import Settings
 from ..engine import Engine, SectionResult
 from ..errors import ConfigError
+from ..files import disk_errors
 from ..model_client import ModelClient, build_client
 from ..plan import slugify
 from ..planner import check_topic
-from ..workspace import Workspace
+from ..workspace import Workspace, lecture_dir
 from . import cells
 from .bridge import FrontendBridge, status_display
 from .display import diff_view, error_view, keyframe_strip, status_line, video_view
@@ -78,7 +79,7 @@ class NotebookSession:
         root = self.configure().root
         if not lecture:
             raise ConfigError("no lecture yet: run a %%code2video cell first, or name one: %c2v status <lecture>")
-        ws = self._open(Path(root) / lecture)
+        ws = self._open(lecture_dir(Path(root), lecture))
         if ws.storyboard is None:
             raise ConfigError(f"no planned lecture '{lecture}' under {root}/ — run its %%code2video cell first")
         self.current = lecture
@@ -92,7 +93,10 @@ class NotebookSession:
 
     # %%code2video ---------------------------------------------------------------
     def plan_lecture(self, request: LectureRequest, config: RunConfig | None = None) -> Workspace:
-        config = config or self.configure()
+        with disk_errors():  # a full disk or a read-only root: one line, like every engine error
+            return self._plan_lecture(request, config or self.configure())
+
+    def _plan_lecture(self, request: LectureRequest, config: RunConfig) -> Workspace:
         topic = check_topic(request.topic)
         ws = self._open(Path(config.root) / slugify(topic), topic)
         self.current = ws.slug
@@ -180,6 +184,10 @@ class NotebookSession:
         """Write the cell's code and render it; the model is asked only if a fix is needed.
         Returns the result, the code now in the section (auto-fix may have changed it) and
         the tokens this build spent."""
+        with disk_errors():  # a full disk or a read-only folder: one line, like every engine error
+            return self._build_section(ws, section_id, code)
+
+    def _build_section(self, ws: Workspace, section_id: str, code: str) -> tuple[SectionResult, str, int]:
         config = self.configure()
         if ws.read_code(section_id) != code:
             ws.write_code(section_id, code, "notebook edit")

@@ -63,6 +63,7 @@ class SandboxSettings:
     enabled: bool = True
     key_env: str = "OPENAI_API_KEY"  # the configured key variable, never passed to a render
     memory_gb: float = 4.0
+    file_gb: float = 2.0  # the largest file a render may write (a 1080p60 section is ~100 MB)
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,13 @@ class Confinement:
         return cls(**{**data, "writable": tuple(data["writable"]), "tools": tuple(data["tools"])})
 
 
-def confinement_for(writable: list, *, environ: dict[str, str], memory_gb: float, cpu_seconds: float) -> Confinement:
+def confinement_for(writable: list, *, environ: dict[str, str], sandbox: SandboxSettings,
+                    cpu_seconds: float) -> Confinement:
     path = environ.get("PATH", os.defpath)
     tools = {os.path.realpath(found) for name in TEX_TOOLS if (found := shutil.which(name, path=path))}
     return Confinement(writable=tuple(os.path.realpath(p) for p in writable), tools=tuple(sorted(tools)),
-                       memory_bytes=int(memory_gb * GB), cpu_seconds=int(cpu_seconds))
+                       memory_bytes=int(sandbox.memory_gb * GB), file_bytes=int(sandbox.file_gb * GB),
+                       cpu_seconds=int(cpu_seconds))
 
 
 @dataclass

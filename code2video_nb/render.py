@@ -87,7 +87,7 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
     environ = scrubbed_environ(dict(os.environ), sandbox.key_env)
     with tempfile.TemporaryDirectory(prefix="c2v-job-") as tmp:
         (Path(tmp) / "tmp").mkdir()
-        confinement = confinement_for([media_dir, tmp], environ=environ, memory_gb=sandbox.memory_gb,
+        confinement = confinement_for([media_dir, tmp], environ=environ, sandbox=sandbox,
                                       cpu_seconds=timeout + 30) if sandbox.enabled else None
         job = {"file": str(path), "scene": scene, "quality": quality, "media_dir": str(media_dir),
                "dry_run_only": dry_run_only, "result": str(Path(tmp) / "result.json"),

@@ -11,6 +11,7 @@ the section failed without parsing text.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import runpy
@@ -90,10 +91,13 @@ def describe(exc: BaseException, job: dict | None = None) -> dict:
     if isinstance(exc, SyntaxError) and exc.lineno:
         # The failing line of a syntax error is not a frame: it is where parsing stopped.
         frames.append({"file": exc.filename, "line": exc.lineno, "function": "<module>", "code": exc.text})
-    message = str(exc)
-    if isinstance(exc, MemoryError) and job and job.get("confine"):
-        limit = job["confine"]["memory_bytes"] / 1024**3
+    message, limits = str(exc), (job or {}).get("confine")
+    if isinstance(exc, MemoryError) and limits:
+        limit = limits["memory_bytes"] / 1024**3
         message = f"the scene used more than {limit:g} GB of memory and was stopped ({message or 'out of memory'})"
+    elif isinstance(exc, OSError) and exc.errno == errno.EFBIG and limits:
+        limit = limits["file_bytes"] / 1024**3
+        message = f"the scene wrote a file larger than {limit:g} GB and was stopped ({message})"
     return {
         "ok": False,
         "error_type": type(exc).__name__,

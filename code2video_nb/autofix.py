@@ -15,11 +15,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 from . import coder, prompts
+from .errors import ReplyFormatError
 from .grounding import facts_for_error
 from .model_client import ModelClient
 from .plan import StoryboardSection
 from .render import RenderOutcome
-from .replies import extract_code
+from .replies import code_in_reply
 from .scopes import Scope, apply_fix, cut, scope_for_line, section_scope, widen
 
 LEVELS = ("scope", "section", "regenerate")
@@ -62,8 +63,9 @@ def refine(code: str, failure: RenderOutcome, *, section: StoryboardSection, top
             if scope is None:
                 break  # no narrower scope is known: escalate
             started = time.monotonic()
-            candidate, tokens = _ask(level, scope, report, section, topic, client)
-            outcome = check(candidate)
+            candidate, outcome, tokens = _ask(level, scope, report, section, topic, client)
+            if candidate is not None:
+                outcome = check(candidate)
             seconds = time.monotonic() - started  # the request and the validation
             report.attempts.append(FixAttempt(level, scope.name, scope.start, scope.end, report.outcome.error,
                                               report.outcome.line, "ok" if outcome.ok else outcome.error,
@@ -71,7 +73,7 @@ def refine(code: str, failure: RenderOutcome, *, section: StoryboardSection, top
             if outcome.ok:
                 report.code, report.outcome, report.ok = candidate, outcome, True
                 return report
-            if _made_progress(report.outcome, outcome):
+            if candidate is not None and _made_progress(report.outcome, outcome):
                 report.code, report.outcome = candidate, outcome
     return report
 
@@ -91,17 +93,28 @@ def _made_progress(before: RenderOutcome, after: RenderOutcome) -> bool:
     return not (after.error_type == "SyntaxError" and before.error_type != "SyntaxError")
 
 
-def _ask(level, scope, report, section, topic, client) -> tuple[str, int]:
+def _ask(level, scope, report, section, topic, client) -> tuple[str | None, RenderOutcome | None, int]:
+    """(candidate, None, tokens); or (None, the outcome saying why, tokens) when the reply held no
+    code: a failed attempt that spends no check pass and never becomes the section's code."""
     stage = f"{'code' if level == 'regenerate' else 'fix'}:{section.id}"
     before = _tokens(client, stage)
-    if level == "regenerate":
-        candidate = coder.write_section_code(client, section, topic, regenerate_error=report.outcome.error,
-                                             fresh=True)
-    else:
-        # fresh: a cached reply to this very request is a candidate that already failed
-        reply = client.ask(fix_request(report.code, scope, report.outcome, section.id), stage=stage, fresh=True)
-        candidate = apply_fix(report.code, scope, extract_code(reply))
-    return candidate, _tokens(client, stage) - before
+    try:
+        candidate, no_code = _candidate(level, scope, report, section, topic, client, stage), None
+    except (ValueError, ReplyFormatError) as exc:
+        candidate, no_code = None, RenderOutcome(False, 0.0, error_type="NoCode", message=str(exc))
+    return candidate, no_code, _tokens(client, stage) - before
+
+
+def _candidate(level, scope, report, section, topic, client, stage) -> str:
+    if level == "regenerate":  # re-asks a reply without code itself, bounded
+        return coder.write_section_code(client, section, topic, regenerate_error=report.outcome.error, fresh=True)
+    # fresh: a cached reply to this very request is a candidate that already failed
+    reply = client.request(fix_request(report.code, scope, report.outcome, section.id), stage=stage, fresh=True)
+    try:
+        return apply_fix(report.code, scope, code_in_reply(reply.text))
+    except ValueError:
+        client.discard(reply)
+        raise
 
 
 def fix_request(code: str, scope: Scope, outcome: RenderOutcome, section_id: str) -> list[dict]:

@@ -31,14 +31,20 @@ class ReplyCache:
         self.directory = Path(directory)
 
     def get(self, key: str) -> dict | None:
-        path = self.directory / key[:2] / f"{key}.json"
         try:
-            return json.loads(path.read_text())
+            return json.loads(self._path(key).read_text())
         except (FileNotFoundError, json.JSONDecodeError):
             return None
 
     def put(self, key: str, entry: dict) -> None:
-        atomic_write_text(self.directory / key[:2] / f"{key}.json", json.dumps(entry))
+        atomic_write_text(self._path(key), json.dumps(entry))
+
+    def discard(self, key: str) -> None:
+        """Forget a reply that was rejected, so a rerun asks the model instead of failing the same way."""
+        self._path(key).unlink(missing_ok=True)
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
 
 
 class Cassette:
@@ -58,9 +64,12 @@ class Cassette:
             raise ModelError(f"{path} is not a code2video cassette (format {data.get('format')!r})")
         return cls(data["interactions"])
 
-    def record(self, stage: str, model: str, reply: str, usage: dict) -> None:
+    def record(self, stage: str, model: str, reply: str, usage: dict, finish_reason: str = "stop") -> None:
+        item = {"stage": stage, "model": model, "reply": reply, "usage": usage}
+        if finish_reason != "stop":  # a cut-off reply replays as cut off
+            item["finish_reason"] = finish_reason
         with self._lock:
-            self.interactions.append({"stage": stage, "model": model, "reply": reply, "usage": usage})
+            self.interactions.append(item)
 
     def next_reply(self, stage: str) -> dict:
         with self._lock:

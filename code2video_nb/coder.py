@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from . import prompts
 from .model_client import ModelClient
 from .plan import StoryboardSection
-from .replies import extract_code
+from .replies import code_in_reply
 
 MAX_PARALLEL_REQUESTS = 8
 
@@ -45,9 +45,12 @@ def code_request(section: StoryboardSection, topic: str, *, regenerate_error: st
 
 def write_section_code(client: ModelClient, section: StoryboardSection, topic: str, *,
                        regenerate_error: str = "", fresh: bool = False) -> str:
-    reply = client.ask(code_request(section, topic, regenerate_error=regenerate_error), stage=f"code:{section.id}",
-                       fresh=fresh)
-    return with_header(section, extract_code(reply))
+    """The section's scene code. A reply without any (prose, an error blob, a cut-off file) is
+    re-asked with the problem, bounded, then raises ReplyFormatError: it never becomes the section."""
+    code = client.ask_until(code_request(section, topic, regenerate_error=regenerate_error),
+                            stage=f"code:{section.id}", use=lambda text: code_in_reply(text, scene=True),
+                            reask="reask_code", fresh=fresh, whole=True)
+    return with_header(section, code)
 
 
 def write_all(client: ModelClient, sections: list[StoryboardSection], topic: str,

@@ -2,8 +2,10 @@
 
 `ModelClient` adds what every stage needs on top of a backend: the stage header,
 usage and time per stage, the reply cache, the request log, cassette recording
-and JSON repair/re-asking. Backends only turn messages into text:
-`OpenAIBackend` (any OpenAI-compatible endpoint) and `ReplayBackend` (a cassette).
+and checked requests (JSON or code, re-asked with the exact problem). A reply that
+fails its check is dropped from the cache, so a rerun asks the model again.
+Backends only turn messages into a `Completion`: `OpenAIBackend` (any
+OpenAI-compatible endpoint) and `ReplayBackend` (a cassette).
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Protocol
 
+from . import prompts
 from .cassette import Cassette, ReplyCache, request_key
 from .config import Settings
 from .errors import ConfigError, EndpointError, ModelError, PlanError, ReplyFormatError
-from .replies import parse_json
+from .replies import CutOffError, parse_json
 
 STAGE_HEADER = "X-Code2Video-Stage"
 
@@ -41,9 +44,36 @@ class Usage:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
+@dataclass
+class Completion:
+    """What a backend returns: the text, {"prompt_tokens", "completion_tokens"}, and why it stopped."""
+    text: str
+    usage: dict
+    finish_reason: str = "stop"  # "length": cut off at the model's output limit
+
+
+@dataclass
+class ModelReply:
+    """A reply as the client hands it out: the text, and the cache key to drop it by if it is rejected."""
+    text: str
+    key: str
+    cached: bool = False
+    finish_reason: str = "stop"
+
+    @property
+    def cut_off(self) -> bool:
+        return self.finish_reason == "length"
+
+
+@dataclass
+class _Checked:
+    value: object = None
+    problem: str = ""  # empty: the reply was accepted
+
+
 class Backend(Protocol):
-    def complete(self, messages: list[dict], *, model: str, stage: str) -> tuple[str, dict]:
-        """Return (reply text, {"prompt_tokens", "completion_tokens"})."""
+    def complete(self, messages: list[dict], *, model: str, stage: str) -> Completion:
+        """One chat completion for `messages`."""
 
 
 class OpenAIBackend:
@@ -80,12 +110,12 @@ class OpenAIBackend:
         response = self._call_until_parsed(messages, model=model, stage=stage)
         if not response.choices:
             raise ModelError(f"[{stage}] the endpoint answered with no choices")
-        usage = response.usage
+        usage, choice = response.usage, response.choices[0]
         tokens = {
             "prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
             "completion_tokens": getattr(usage, "completion_tokens", 0) or 0,
         }
-        return response.choices[0].message.content or "", tokens
+        return Completion(choice.message.content or "", tokens, choice.finish_reason or "stop")
 
     def _call_until_parsed(self, messages, *, model, stage):
         """A 200 whose body is not a completion (a proxy's error page, a cut-off body)
@@ -149,7 +179,7 @@ class ReplayBackend:
 
     def complete(self, messages, *, model, stage):
         item = self.cassette.next_reply(stage)
-        return item["reply"], dict(item.get("usage") or {})
+        return Completion(item["reply"], dict(item.get("usage") or {}), item.get("finish_reason", "stop"))
 
 
 def build_client(settings: Settings, *, log_path: Path | None = None, replay: Path | None = None,
@@ -188,6 +218,11 @@ class ModelClient:
         self._lock = threading.Lock()
 
     def ask(self, messages: list[dict], *, stage: str, model: str | None = None, fresh: bool = False) -> str:
+        """One request tagged with its stage; its reply's text. See `request`."""
+        return self.request(messages, stage=stage, model=model, fresh=fresh).text
+
+    def request(self, messages: list[dict], *, stage: str, model: str | None = None,
+                fresh: bool = False) -> ModelReply:
         """One request tagged with its stage; cached by content. `fresh` skips the cached reply
         (still storing the new one): for requests whose earlier answer was already rejected."""
         model = model or self.model
@@ -195,37 +230,60 @@ class ModelClient:
         started = time.monotonic()
         hit = self.cache.get(key) if self.cache and not fresh else None
         if hit is not None:
-            text, tokens, cached = hit["reply"], hit.get("usage", {}), True
+            done = Completion(hit["reply"], hit.get("usage", {}), hit.get("finish_reason", "stop"))
         else:
-            text, tokens = self.backend.complete(messages, model=model, stage=stage)
-            cached = False
+            done = self.backend.complete(messages, model=model, stage=stage)
             if self.cache:
-                self.cache.put(key, {"reply": text, "usage": tokens, "stage": stage, "model": model})
-        elapsed = time.monotonic() - started
-        self._account(stage, tokens, elapsed, cached)
+                self.cache.put(key, {"reply": done.text, "usage": done.usage, "finish_reason": done.finish_reason,
+                                     "stage": stage, "model": model})
+        elapsed, cached = time.monotonic() - started, hit is not None
+        self._account(stage, done.usage, elapsed, cached)
         if self.recorder is not None:
-            self.recorder.record(stage, model, text, tokens)
-        self._log(stage, model, messages, text, tokens, elapsed, cached)
-        return text
+            self.recorder.record(stage, model, done.text, done.usage, done.finish_reason)
+        self._log(stage, model, messages, done.text, done.usage, elapsed, cached)
+        return ModelReply(done.text, key, cached, done.finish_reason)
+
+    def discard(self, reply: ModelReply) -> None:
+        """Drop a rejected reply from the cache: it must never be served again."""
+        if self.cache:
+            self.cache.discard(reply.key)
 
     def ask_json(self, messages: list[dict], *, stage: str, validate: Callable | None = None):
         """Ask for JSON; repair what is safe, re-ask with the exact problem, bounded."""
+        def use(text):
+            value = parse_json(text)
+            return validate(value) if validate else value
+
+        return self.ask_until(messages, stage=stage, use=use, reask="reask_json")
+
+    def ask_until(self, messages: list[dict], *, stage: str, use: Callable[[str], object], reask: str,
+                  fresh: bool = False, whole: bool = False):
+        """Ask until `use(text)` accepts a reply (it raises ValueError or PlanError naming the problem),
+        re-asking with that problem from the `reask` prompt, at most `json_reasks` times.
+        `whole`: a reply cut off at the model's output limit is refused even if `use` takes it."""
         convo = list(messages)
         for attempt in range(self.json_reasks + 1):
-            text = self.ask(convo, stage=stage)
-            try:
-                value = parse_json(text)
-                return validate(value) if validate else value
-            except (ValueError, PlanError) as exc:  # parse errors and validators' complaints
-                problem = str(exc)
-            convo = convo + [
-                {"role": "assistant", "content": text},
-                {"role": "user", "content": f"That reply could not be used: {problem}. "
-                 "Answer again with only the corrected JSON object."},
-            ]
+            reply, checked = self._checked(convo, stage=stage, use=use, fresh=fresh, whole=whole)
+            if not checked.problem:
+                return checked.value
+            convo = convo + [{"role": "assistant", "content": reply.text},
+                             {"role": "user", "content": prompts.render(reask, problem=checked.problem).strip()}]
         raise ReplyFormatError(
-            f"[{stage}] the model's reply was still unusable after {self.json_reasks} re-asks: {problem}"
+            f"[{stage}] the model's reply was still unusable after {self.json_reasks} re-asks: {checked.problem}"
         )
+
+    def _checked(self, convo, *, stage, use, fresh, whole) -> tuple[ModelReply, _Checked]:
+        reply = self.request(convo, stage=stage, fresh=fresh)
+        checked = _check(reply, use, whole)
+        if checked.problem and reply.cached:
+            # Cached before this check existed (an older version kept rejected replies):
+            # ask the model itself rather than spend a re-ask on an answer it may not give again.
+            self.discard(reply)
+            reply = self.request(convo, stage=stage, fresh=True)
+            checked = _check(reply, use, whole)
+        if checked.problem:
+            self.discard(reply)
+        return reply, checked
 
     def total(self) -> Usage:
         total = Usage()
@@ -259,3 +317,19 @@ class ModelClient:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             with open(self.log_path, "a", encoding="utf-8") as handle:
                 handle.write(line)
+
+
+def _check(reply: ModelReply, use: Callable[[str], object], whole: bool) -> _Checked:
+    if whole and reply.cut_off:
+        return _Checked(problem=f"the reply was cut off at the model's output limit after {len(reply.text)} "
+                                "characters; answer more briefly so all of it fits")
+    try:
+        return _Checked(use(reply.text))
+    except CutOffError as exc:
+        return _Checked(problem=str(exc))
+    except (ValueError, PlanError) as exc:  # parse errors and validators' complaints
+        if not reply.cut_off:
+            return _Checked(problem=str(exc))
+        # say why it is broken, not only how
+        return _Checked(problem=f"the reply was cut off at the model's output limit after {len(reply.text)} "
+                                f"characters, so {exc}; answer more briefly so all of it fits")

@@ -51,4 +51,19 @@ def make_storyboard(client: ModelClient, outline: Outline) -> Storyboard:
         max_words=MAX_LINE_WORDS, max_lines=MAX_LINES,
     )
     return client.ask_json(request, stage="storyboard",
-                           validate=lambda data: check_lecture_lines(Storyboard.from_dict(data)))
+                           validate=lambda data: check_lecture_lines(matches_outline(Storyboard.from_dict(data),
+                                                                                     outline)))
+
+
+def matches_outline(storyboard: Storyboard, outline: Outline) -> Storyboard:
+    """One storyboard section per outline section, same ids in the same order: an empty storyboard
+    would "succeed" with nothing to render, and sixty sections would pay for sixty code requests."""
+    want, got = [s.id for s in outline.sections], [s.id for s in storyboard.sections]
+    if got == want:
+        return storyboard
+    expected = f"exactly {len(want)} sections with the outline's ids in order ({', '.join(want)})"
+    if len(got) != len(want):
+        raise PlanError(f"the storyboard has {len(got)} sections but the outline has {len(want)}; "
+                        f"give {expected}")
+    raise PlanError(f"the storyboard's section ids are {', '.join(got)} but the outline's are "
+                    f"{', '.join(want)}; give {expected}")

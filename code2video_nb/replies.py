@@ -10,16 +10,30 @@ from __future__ import annotations
 import ast
 import json
 import re
+import textwrap
 
 _FENCE = re.compile(r"```[ \t]*([\w+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.S)
 # A JSON string (kept as it is) or a comma before a closing bracket (dropped).
 _TRAILING_COMMA = re.compile(r'("(?:\\.|[^"\\])*")|,(\s*[}\]])')
 _CODE_START = re.compile(r"^(from |import |class |def |@|#)", re.M)
 _STATEMENT_START = re.compile(r"(from |import |class |def |@)")
+_OPENER = re.compile(r"[{\[]")
+_NUMBER_PREFIX = re.compile(r"-?\d*\.?\d*(?:[eE][-+]?\d*)?")
+_SCENE_CLASS = re.compile(r"^class\s+\w+", re.M)
+_CONSTRUCT = re.compile(r"\bdef\s+construct\s*\(")
+
+
+class CutOffError(ValueError):
+    """The reply stops inside its JSON: the model ran out of output, so re-ask for a shorter answer."""
 
 
 def parse_json(text: str):
     """Return the JSON value in a reply, or raise ValueError naming the problem."""
+    cut = cut_off_at(text)
+    if cut is not None:
+        # Checked first: an inner object of a cut-off reply parses, and would be blamed for missing keys.
+        raise CutOffError(f"the reply was cut off mid-JSON at character {cut}; "
+                          "answer more briefly so the whole JSON object fits")
     first_error = None
     for candidate in _json_candidates(text):
         for attempt in (candidate, _TRAILING_COMMA.sub(lambda m: m.group(1) or m.group(2), candidate)):
@@ -42,6 +56,120 @@ def _json_candidates(text: str) -> list[str]:
     if text.strip():
         candidates.append(text.strip())
     return candidates
+
+
+def cut_off_at(text: str) -> int | None:
+    """Where the reply ends inside a JSON value that never closes, or None.
+
+    Values are scanned in order: braces in prose before the JSON close without parsing, so the
+    scan moves on; the first value that is complete JSON means nothing was cut off."""
+    pos = 0
+    while (start := _next_opener(text, pos)) is not None:
+        end = _value_end(text, start)
+        if end is None:
+            return None  # mismatched brackets: malformed, not cut off; the parse error says where
+        if end < 0:  # the text ended first; cut off only if all of it so far was JSON
+            return len(text.rstrip()) if _is_json_prefix(text[start:]) else None
+        if _is_json(text[start:end]):
+            return None
+        pos = end
+    return None
+
+
+def _next_opener(text: str, pos: int) -> int | None:
+    match = _OPENER.search(text, pos)
+    return match.start() if match else None
+
+
+def _value_end(text: str, start: int) -> int | None:
+    """The index after the bracket closing the one at `start`; -1 if the text ends first;
+    None if brackets mismatch or a code fence closes before the value does."""
+    stack, in_string, escaped = [], False, False
+    for i in range(start, len(text)):
+        char = text[i]
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            stack.append("}" if char == "{" else "]")
+        elif char in "}]":
+            if stack.pop() != char:
+                return None
+            if not stack:
+                return i + 1
+        elif text.startswith("```", i):
+            return None
+    return -1
+
+
+def _is_json_prefix(fragment: str) -> bool:
+    """True if `fragment` could be the start of a JSON value: json's error is only at its end
+    (inside a string, or after a partial number or true/false/null)."""
+    for attempt in (fragment, _TRAILING_COMMA.sub(lambda m: m.group(1) or m.group(2), fragment)):
+        try:
+            json.loads(attempt)
+            return True
+        except json.JSONDecodeError as exc:
+            rest = attempt[exc.pos:].strip()
+            if (exc.msg.startswith("Unterminated string") or not rest or _NUMBER_PREFIX.fullmatch(rest)
+                    or any(word.startswith(rest) for word in ("true", "false", "null"))):
+                return True
+    return False
+
+
+def _is_json(candidate: str) -> bool:
+    for attempt in (candidate, _TRAILING_COMMA.sub(lambda m: m.group(1) or m.group(2), candidate)):
+        try:
+            json.loads(attempt)
+            return True
+        except json.JSONDecodeError:
+            pass
+    return False
+
+
+def code_in_reply(text: str, *, scene: bool = False) -> str:
+    """`extract_code`, refusing a reply that holds no code: empty, prose only, or a JSON object
+    (an endpoint's error passed through as content). `scene`: a whole section, which must define
+    a scene class with construct(). Code with a syntax error is still code (auto-fix repairs it)."""
+    if not text.strip():
+        raise ValueError("the reply is empty; it holds no code")
+    if text.strip()[0] in "{[" and _is_json(text.strip()):
+        raise ValueError(f"the reply is a JSON object, not Python code: {_clip(text)}")
+    code = extract_code(text)
+    if not _has_statement(code):
+        raise ValueError(f"the reply holds no Python code, only prose: {_clip(text)}")
+    if scene and not (_SCENE_CLASS.search(code) and _CONSTRUCT.search(code)):
+        raise ValueError("the reply's code defines no scene class with a construct() method")
+    return code
+
+
+def _has_statement(code: str) -> bool:
+    """True if some line is a Python statement; prose sentences do not parse, and a bare
+    word or literal does not count."""
+    try:
+        return _any_statement(ast.parse(textwrap.dedent(code)))
+    except SyntaxError:
+        pass
+    for line in code.splitlines():
+        line = line.strip()
+        for attempt in (line, line + " pass"):  # "for x in y:" parses once given a body
+            try:
+                if line and not line.startswith("#") and _any_statement(ast.parse(attempt)):
+                    return True
+            except SyntaxError:
+                continue
+    return False
+
+
+def _any_statement(tree: ast.Module) -> bool:
+    inert = (ast.Constant, ast.Name, ast.Dict, ast.List, ast.Set, ast.Tuple, ast.Attribute)
+    return any(not (isinstance(node, ast.Expr) and isinstance(node.value, inert)) for node in tree.body)
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def extract_code(text: str) -> str:

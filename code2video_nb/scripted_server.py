@@ -24,9 +24,11 @@ CASSETTE_FORMAT = "code2video-cassette"
 
 @dataclass(frozen=True)
 class Reply:
-    """An assistant message with optional recorded usage (what cassettes replay)."""
+    """An assistant message with optional recorded usage (what cassettes replay).
+    finish_reason "length" sends it as cut off at the model's output limit."""
     content: str
     usage: dict | None = None
+    finish_reason: str = "stop"
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ class ScriptedServer:
         if data.get("format") != CASSETTE_FORMAT or data.get("version") != 1:
             raise ValueError(f"not a {CASSETTE_FORMAT} v1 file: {cassette!r:.80}")
         for item in data["interactions"]:
-            self.script(item["stage"], Reply(item["reply"], item.get("usage")))
+            self.script(item["stage"], Reply(item["reply"], item.get("usage"), item.get("finish_reason", "stop")))
         return self
 
     def stages(self) -> list[str]:
@@ -220,22 +222,22 @@ class _Handler(BaseHTTPRequestHandler):
                                      "completion_tokens": len(reply.content.split())})
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
         if req.get("stream"):
-            return self._stream(req, reply.content, usage)
+            return self._stream(req, reply.content, usage, reply.finish_reason)
         self._json(200, {
             "id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion",
             "created": int(time.time()), "model": req.get("model", ""),
             "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.content},
-                         "finish_reason": "stop", "logprobs": None}],
+                         "finish_reason": reply.finish_reason, "logprobs": None}],
             "usage": usage})
 
-    def _stream(self, req: dict, content: str, usage: dict) -> None:
+    def _stream(self, req: dict, content: str, usage: dict, finish_reason: str = "stop") -> None:
         base = {"id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion.chunk",
                 "created": int(time.time()), "model": req.get("model", "")}
         step = max(1, -(-len(content) // 3))  # a few chunks, so clients really reassemble
         deltas = [{"role": "assistant", "content": ""}]
         deltas += [{"content": content[i:i + step]} for i in range(0, len(content), step)]
         events = [{**base, "choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in deltas]
-        events.append({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+        events.append({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish_reason}]})
         if (req.get("stream_options") or {}).get("include_usage"):
             events.append({**base, "choices": [], "usage": usage})
         body = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"

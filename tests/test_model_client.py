@@ -129,3 +129,18 @@ def test_fresh_requests_skip_a_cached_reply(server, tmp_path):
     assert client.ask(HELLO, stage="fix:1", fresh=True) == "first try"
     assert client.ask(HELLO, stage="fix:1", fresh=True) == "second try"  # a rejected fix is not replayed
     assert server.count("fix:1") == 2
+
+
+def test_a_reply_cut_off_at_the_output_limit_is_recorded_and_replays_as_cut_off(server, tmp_path):
+    from code2video_nb.scripted_server import Reply
+
+    server.script("outline", Reply('{"topic": "t", "sections": [', finish_reason="length"), '{"topic": "t"}')
+    client = make_client(server, tmp_path)
+    client.recorder = Cassette()
+    assert client.ask_json(HELLO, stage="outline") == {"topic": "t"}
+    assert "cut off mid-JSON" in server.requests[1].messages[-1]["content"]
+    client.recorder.save(tmp_path / "run.json")
+
+    replay = ModelClient(ReplayBackend(Cassette.load(tmp_path / "run.json")), model="gpt-4.1")
+    first = replay.request(HELLO, stage="outline")
+    assert first.cut_off and not replay.request(HELLO, stage="outline").cut_off

@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from code2video_nb.replies import extract_code, parse_json
+from code2video_nb.replies import CutOffError, code_in_reply, cut_off_at, extract_code, parse_json
 
 OUTLINE = {"topic": "Eigenvectors", "sections": [{"id": "section_1", "title": "What stays on its line"}]}
 
@@ -83,6 +83,50 @@ def test_broken_json_reports_the_parse_error():
     # The error of the fenced JSON itself (line 3 lacks a comma), for the re-ask to quote.
     with pytest.raises(ValueError, match=r"not valid JSON \(Expecting ',' delimiter: line 3 column 2"):
         parse_json('Here:\n```json\n{\n "topic": "Eigenvectors"\n "sections": []\n}\n```\nThanks')
+
+
+@pytest.mark.parametrize("reply", [
+    '{"sections": [{"id": "1", "title": "A',                              # inside a string
+    '{"sections": [{"id": "1", "title": "A"}, {"id": "2", "ti',           # an inner object is complete
+    'Here it is:\n```json\n{"topic": "Eigenvectors", "sections": [',      # fence never closed
+    'I used {braces} in prose. {"topic": "x", "count": 1',                # prose braces first
+    '{"topic": "x", "done": tr',                                          # a partial literal
+])
+def test_a_reply_cut_off_mid_json_says_so_and_where(reply):
+    with pytest.raises(CutOffError, match=f"cut off mid-JSON at character {len(reply.rstrip())};"):
+        parse_json(reply)
+
+
+@pytest.mark.parametrize("reply", [
+    "Sure! {not json at all",                          # broken from its first character: malformed
+    '```json\n{"topic": "x", "sections": [1, 2}\n```',  # mismatched brackets, fence closed
+    '{"topic": "x"}\nSee note [1',                     # complete JSON, then prose
+])
+def test_malformed_or_complete_json_is_not_called_cut_off(reply):
+    assert cut_off_at(reply) is None
+
+
+# -------------------------------------------------------------- code_in_reply
+
+@pytest.mark.parametrize("reply, problem", [
+    ("", "the reply is empty"),
+    ("I'm sorry, but I can't help with that section.", "holds no Python code, only prose"),
+    ("Sure", "holds no Python code, only prose"),
+    ('{"error": {"message": "overloaded", "type": "server_error"}}', "is a JSON object, not Python code"),
+    ("```json\n{\"error\": \"overloaded\"}\n```", "holds no Python code"),
+])
+def test_a_reply_without_code_is_refused_with_its_reason(reply, problem):
+    with pytest.raises(ValueError, match=problem):
+        code_in_reply(reply)
+
+
+def test_code_is_accepted_even_with_a_syntax_error_and_a_scene_needs_its_class():
+    broken = PROGRAM + "        self.play(FadeOut(circle)\n"
+    assert code_in_reply(f"```python\n{broken}```", scene=True) == broken  # auto-fix repairs it
+    block = "        self.play(Create(Square()))\n"
+    assert code_in_reply(f"```python\n{block}```") == block  # a fix for one block
+    with pytest.raises(ValueError, match="no scene class with a construct"):
+        code_in_reply(f"```python\n{block}```", scene=True)
 
 
 # -------------------------------------------------------------- extract_code

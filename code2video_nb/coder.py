@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections import deque
+from concurrent.futures import Future, as_completed
+from typing import Callable
 
 from . import prompts
 from .model_client import ModelClient
@@ -55,18 +58,50 @@ def write_section_code(client: ModelClient, section: StoryboardSection, topic: s
 
 def write_all(client: ModelClient, sections: list[StoryboardSection], topic: str,
               on_done=lambda section, code: None) -> dict[str, str]:
-    """Sections in parallel: requests are I/O-bound, so a thread each (bounded)."""
-    workers = max(1, min(len(sections), MAX_PARALLEL_REQUESTS))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="c2v-code") as pool:
-        futures = {s.id: pool.submit(write_section_code, client, s, topic) for s in sections}
-        results, errors = {}, []
-        for section in sections:
+    """Sections in parallel: requests are I/O-bound, so a thread each (bounded). Each section's
+    code goes to `on_done` as it arrives, so a failure or Ctrl-C loses nothing already paid for."""
+    futures = _in_background(lambda s: write_section_code(client, s, topic), sections)
+    section_of = {future: section for section, future in zip(sections, futures)}
+    results, errors = {}, {}
+    try:
+        for future in as_completed(futures):
+            section = section_of[future]
             try:
-                results[section.id] = futures[section.id].result()
-            except Exception as exc:  # keep what the others produced (it was paid for), then report
-                errors.append(exc)
+                results[section.id] = future.result()
+            except Exception as exc:  # keep what the others produce (it is paid for), then report
+                errors[section.id] = exc
                 continue
             on_done(section, results[section.id])
+    except BaseException:  # Ctrl-C (or on_done failed): requests not started never start, and
+        # those in flight are not waited for
+        for future in futures:
+            future.cancel()
+        raise
     if errors:
-        raise errors[0]
+        raise next(errors[s.id] for s in sections if s.id in errors)
     return results
+
+
+def _in_background(task: Callable, items: list, workers: int = MAX_PARALLEL_REQUESTS) -> list[Future]:
+    """`task` over `items` on at most `workers` daemon threads. Not a ThreadPoolExecutor: its threads
+    are joined when the process exits, so an interrupted CLI would still wait for every request in
+    flight. A request that finishes after an interrupt still lands in the reply cache for the rerun."""
+    futures = [Future() for _ in items]
+    queue = deque(zip(items, futures))
+
+    def work():
+        while queue:
+            try:
+                item, future = queue.popleft()
+            except IndexError:  # another thread took the last one
+                return
+            if not future.set_running_or_notify_cancel():  # cancelled before it started
+                continue
+            try:
+                future.set_result(task(item))
+            except BaseException as exc:
+                future.set_exception(exc)
+
+    for k in range(max(1, min(workers, len(items)))):
+        threading.Thread(target=work, name=f"c2v-code-{k}", daemon=True).start()
+    return futures

@@ -22,7 +22,8 @@ from .errors import ConfigError, RenderError
 from .files import atomic_copy
 from .model_client import ModelClient
 from .plan import Storyboard, StoryboardSection, slugify
-from .render import RenderOutcome, render_file, stop_all_renders, warm_up
+from .render import RenderOutcome, render_file, stop_all_renders
+from .render import warm_up as _warm_render_server
 from .video import concat_videos, keyframes, lecture_cues, probe, write_srt
 from .workspace import Workspace
 
@@ -63,19 +64,26 @@ class Engine:
         never needs a model (or a key). If it raises ConfigError, sections render without auto-fix."""
         self.settings = settings
         self._client = client
+        self._client_lock = threading.Lock()
         self.no_model_reason = "no model is configured"
         self.progress = progress or (lambda stage, message: None)
         self.cancelled = threading.Event()
-        warm_up()  # manim loads in the render server while we plan, write code or check the cache
+
+    def warm_up(self) -> None:
+        """Start the render server now, so manim loads while the model plans and writes code.
+        Only for runs that will render: a status or usage command must not start a process."""
+        _warm_render_server(self.settings.api_key_env)
 
     @property
     def client(self) -> ModelClient | None:
-        if callable(self._client):
-            try:
-                self._client = self._client()
-            except ConfigError as exc:
-                self._client, self.no_model_reason = None, str(exc)
-        return self._client
+        # Locked: two failing renders may ask at once, and a second client would lose the first's usage.
+        with self._client_lock:
+            if callable(self._client):
+                try:
+                    self._client = self._client()
+                except ConfigError as exc:
+                    self._client, self.no_model_reason = None, str(exc)
+            return self._client
 
     @property
     def used_client(self) -> ModelClient | None:
@@ -275,6 +283,8 @@ def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, 
     planner.check_topic(topic)
     ws = Workspace.create(out, slugify(topic), topic)
     engine = Engine(settings, client, progress)
+    if render:
+        engine.warm_up()
     result, clock = LectureResult(ws), time.monotonic()
     try:
         engine.plan(ws, audience=audience, sections=sections, goals=goals)

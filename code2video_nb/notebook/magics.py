@@ -19,6 +19,7 @@ from traitlets import Float, Int, Unicode
 
 from ..config import Settings
 from ..errors import Code2VideoError
+from ..render import warm_up
 from . import commands
 from .session import LectureRequest, RunConfig
 
@@ -68,6 +69,8 @@ class Code2Video(Magics):
         request = LectureRequest(topic.strip(), goals.strip(), args.sections, audience, not args.no_render,
                                  default_sections=self.sections)
         with _one_line_errors(self.api_key_env):
+            if request.render:  # manim loads in the render server while the model plans
+                warm_up(self.api_key_env)
             self.session.plan_lecture(request, self.run_config(model=args.model, replay=args.replay))
 
     @cell_magic

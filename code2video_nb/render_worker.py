@@ -140,7 +140,8 @@ def _finish(job: dict, refusals) -> int:
         result = describe(exc, job)
     refused = refusals()
     if refused:  # reported even when the scene caught the PermissionError and carried on
-        result = {"ok": False, "error_type": "SandboxRefused", "message": refused[0].what,
+        result = {"ok": False, "error_type": "SandboxRefused",
+                  "message": f"the render sandbox refused {refused[0].what}",
                   "frames": list(refused[0].frames),
                   "traceback": "".join(f"refused: {r.what}\n" for r in refused)}
     if not result["ok"]:

@@ -110,8 +110,14 @@ def test_unsafe_generated_code_is_not_run_and_names_its_line(live_env, tmp_path,
     assert line and "os.system" in (lecture / "sections" / "1.py").read_text().splitlines()[int(line.group(1)) - 1]
     assert "--trust" in out
     assert not (lecture / "previews" / "1.mp4").exists()
-    # The user reviewed it and allows it explicitly.
-    assert main(["render", str(lecture), "--section", "1", "--trust"]) == 0
+    # --trust lifts the static check only: the render sandbox still refuses to run a program.
+    live_env.script("fix:1", "I cannot change that.", "Still no.")
+    live_env.script("code:1", _unsafe(CASSETTE["interactions"][2]["reply"]))
+    assert main(["render", str(lecture), "--section", "1", "--trust"]) == 1
+    out = capsys.readouterr().out
+    assert "section 1: FAILED" in out and "refused running a shell command" in out
+    # The user reviewed it and lifts both layers explicitly.
+    assert main(["render", str(lecture), "--section", "1", "--trust", "--unconfined"]) == 0
     assert (lecture / "previews" / "1.mp4").exists()
 
 

@@ -86,13 +86,23 @@ def _run_options(p, out=True):
                    help="preview = 480p15 (fast), final = 1080p60")
     p.add_argument("--jobs", type=int, help="sections rendered at once (default: number of cores)")
     p.add_argument("--render-timeout", type=float, help="seconds before a section's render is killed")
-    p.add_argument("--trust", action="store_true", help="run code even if the safety check flags it")
+    p.add_argument("--trust", action="store_true",
+                   help="run code even if the static safety check flags it (the runtime sandbox stays on)")
+    p.add_argument("--allow-import", action="append", default=[], metavar="MODULE",
+                   help="allow generated code to import MODULE too (repeatable), e.g. --allow-import scipy")
+    p.add_argument("--unconfined", action="store_true",
+                   help="also lift the runtime sandbox (network, file writes, secrets, limits): only for code you wrote")
     p.add_argument("--quiet", action="store_true", help="print only the result")
 
 
 def _settings(args) -> Settings:
     overrides = {"model": getattr(args, "model", None), "base_url": getattr(args, "base_url", None),
-                 "workers": args.jobs, "render_timeout": args.render_timeout, "trust": args.trust or None}
+                 "workers": args.jobs, "render_timeout": args.render_timeout, "trust": args.trust or None,
+                 "confine": False if args.unconfined else None,
+                 "allow_imports": tuple(args.allow_import) or None}
+    if args.unconfined:
+        print("code2video: warning: --unconfined renders generated code with your environment, network and "
+              "file system; use it only for code you have read", file=sys.stderr)
     return Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
 
 

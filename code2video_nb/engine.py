@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,7 @@ from typing import Callable
 
 from . import autofix, coder, planner, safety
 from .config import Settings
+from .confine import SandboxSettings
 from .errors import ConfigError, RenderError
 from .files import atomic_copy
 from .model_client import ModelClient
@@ -192,12 +194,14 @@ class Engine:
     def _render_path(self, path, code, media_dir, quality, *, dry_run_only, on_progress=None) -> RenderOutcome:
         if self.cancelled.is_set():  # interrupted: start nothing new in this thread
             raise KeyboardInterrupt
-        findings = [] if self.settings.trust else safety.check_code(code)
+        findings = [] if self.settings.trust else safety.check_code(code, allow=self.settings.allow_imports)
         if findings:  # treated like any other error: the fix loop may remove it
             return RenderOutcome(False, 0.0, error_type="UnsafeCode", line=findings[0].line,
                                  message="; ".join(f"line {f.line}: {f.message}" for f in findings)
-                                 + " (a lecture never needs this; pass --trust to allow it)")
+                                 + " (a lecture never needs this; --trust skips this check)")
         outcome = render_file(path, quality=quality, media_dir=media_dir, timeout=self.settings.render_timeout,
+                              sandbox=SandboxSettings(self.settings.confine, self.settings.api_key_env,
+                                                      self.settings.render_memory_gb),
                               dry_run_only=dry_run_only, on_progress=on_progress)
         if outcome.ok and not dry_run_only and (outcome.video is None or not Path(outcome.video).exists()):
             # manim writes a PNG instead when nothing moves; a lecture section needs a video (fixable).
@@ -262,9 +266,15 @@ _MANIM_VERSION = importlib.metadata.version("manim")
 _TEACHING_SCENE_SOURCE = (Path(__file__).parent / "teaching_scene.py").read_text(encoding="utf-8")
 
 
+# Environment variables that change the picture: a render made with another value is another render.
+PICTURE_ENV = ("CODE2VIDEO_DEBUG_GRID",)
+
+
 def content_hash(code: str, quality: str) -> str:
-    """What a render depends on: the code, the quality, and the versions that draw it."""
-    parts = [code, quality, _MANIM_VERSION, _TEACHING_SCENE_SOURCE]
+    """What a render depends on: the code, the quality, the versions that draw it, and the
+    settings that change the picture (the debug grid)."""
+    parts = [code, quality, _MANIM_VERSION, _TEACHING_SCENE_SOURCE,
+             *(f"{name}={os.environ.get(name, '')}" for name in PICTURE_ENV)]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

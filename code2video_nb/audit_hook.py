@@ -26,6 +26,10 @@ _SHELL_ESCAPE = re.compile(r"^-{1,2}(shell-escape|shell-restricted|enable-write1
 _PROC_SECRETS = re.compile(r"^/proc/(self|thread-self|\d+)/(task/\d+/)?(environ|mem|maps|auxv)$")
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _NATIVE_MODULES = {"ctypes", "_ctypes", "cffi", "_cffi_backend"}
+_CTYPES_EVENTS = {"ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.cdata", "ctypes.cdata/buffer",
+                  "ctypes.call_function", "ctypes.addressof", "ctypes.string_at", "ctypes.wstring_at",
+                  "ctypes.create_string_buffer", "ctypes.create_unicode_buffer", "ctypes.PyObj_FromPtr",
+                  "ctypes.set_errno", "ctypes.get_errno", "ctypes.set_exception", "ctypes.seh_exception"}
 _PATH_EVENTS = {  # event -> indices of its arguments that are paths being changed
     "os.remove": (0,), "os.rmdir": (0,), "os.mkdir": (0,), "os.rename": (0, 1), "os.symlink": (1,),
     "os.link": (1,), "os.chmod": (0,), "os.chown": (0,), "os.truncate": (0,), "os.utime": (0,),
@@ -99,7 +103,13 @@ def install(writable: tuple[str, ...], tools: tuple[str, ...]) -> Callable[[], l
         if any(_SHELL_ESCAPE.match(os.fsdecode(a)) for a in argv if isinstance(a, (str, bytes))):
             refuse(f"running {program} with shell escape")
 
+    watched = frozenset({"open", "subprocess.Popen", "os.posix_spawn", "os.kill", "os.killpg", "import",
+                         *_PATH_EVENTS, *_CTYPES_EVENTS, *_ALWAYS_REFUSED})
+
     def hook(event: str, args: tuple) -> None:
+        # manim raises builtins.id a million times per section: one set lookup, then out.
+        if event not in watched:
+            return
         if event == "open":
             check_open(*args[:3])
         elif event in _PATH_EVENTS:
@@ -112,7 +122,7 @@ def install(writable: tuple[str, ...], tools: tuple[str, ...]) -> Callable[[], l
         elif event in ("os.kill", "os.killpg"):
             if args[0] not in (me, 0):
                 refuse(f"signalling process {args[0]}")
-        elif event.startswith("ctypes."):
+        elif event in _CTYPES_EVENTS:
             refuse("loading or calling native code (ctypes)")
         elif event == "import" and args[0] in _NATIVE_MODULES:
             refuse(f"importing {args[0]} (native code)")

@@ -15,7 +15,7 @@ from pathlib import Path
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
-from traitlets import Float, Int, Unicode
+from traitlets import Bool, Float, Int, List, Unicode
 
 from ..config import Settings
 from ..errors import Code2VideoError
@@ -38,6 +38,10 @@ class Code2Video(Magics):
     render_timeout = Float(240.0, help="seconds before a section's render is stopped").tag(config=True)
     embed_limit_mb = Float(8.0, help="previews larger than this are linked, not embedded (Colab: ~10 MB)").tag(
         config=True)
+    allow_imports = List(Unicode(), help="modules generated code may import beyond the lecture allowlist, "
+                                           "e.g. ['scipy']").tag(config=True)
+    unconfined = Bool(False, help="render without the runtime sandbox (network, writes, secrets, limits): "
+                                  "only for code you wrote").tag(config=True)
     prompt_price = Float(2.0, help="USD per million prompt tokens, for %c2v usage").tag(config=True)
     completion_price = Float(8.0, help="USD per million completion tokens, for %c2v usage").tag(config=True)
 
@@ -48,7 +52,8 @@ class Code2Video(Magics):
     def run_config(self, **flags) -> RunConfig:
         overrides = {"model": flags.get("model") or self.model or None,
                      "base_url": self.base_url or None, "api_key_env": self.api_key_env,
-                     "render_timeout": self.render_timeout}
+                     "render_timeout": self.render_timeout, "allow_imports": tuple(self.allow_imports),
+                     "confine": not self.unconfined}
         settings = Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
         return RunConfig(settings, Path(self.root), flags.get("replay") or self.replay,
                          int(self.embed_limit_mb * 1_000_000))

@@ -29,7 +29,7 @@ SH = '["sh", "-c", "touch CANARY"]'
 CORPUS = [
     # running programs
     ("os.system", 'os.system("touch CANARY")', True, True),
-    ("exec rebound to itself", 'exec = exec\nexec("import os; os.system(\'touch CANARY\')")', True, True),
+    ("exec rebound to itself", 'global exec\nexec = exec\nexec("import os; os.system(\'touch CANARY\')")', True, True),
     ("os through a plain name", 'x = os\nx.system("touch CANARY")', True, True),
     ("os.path.os", 'os.path.os.system("touch CANARY")', True, True),
     ("vars(os)", 'vars(os)["system"]("touch CANARY")', True, True),
@@ -40,7 +40,7 @@ CORPUS = [
     ("getattr with a built name", 'getattr(os, "sys" + "tem")("touch CANARY")', True, True),
     ("__import__", f'__import__("subprocess").Popen({SH}).wait()', True, True),
     ("posix_spawn", 'os.posix_spawn("/bin/sh", ["sh", "-c", "touch CANARY"], {})', True, True),
-    ("manim's own subprocess module", f"utils.commands.subprocess.run({SH})", True, True),
+    ("manim's own subprocess.run", f"utils.commands.run({SH})", True, True),
     ("latex with shell escape", 'import subprocess\nsubprocess.run(["latex", "-shell-escape", "x.tex"])', True, True),
     ("_posixsubprocess below the audit hook",
      "import _posixsubprocess, time\n"
@@ -56,10 +56,11 @@ CORPUS = [
     ("socket", 'import socket\nsocket.create_connection(("127.0.0.1", PORT)).sendall(b"x")', True, True),
     ("urllib", 'import urllib.request\nurllib.request.urlopen("http://127.0.0.1:PORT/")', True, True),
     ("http.client", 'import http.client\nhttp.client.HTTPConnection("127.0.0.1", PORT).request("GET", "/")', True, True),
-    ("numpy DataSource", 'np.DataSource(None).open("http://127.0.0.1:PORT/x.txt")', True, True),
+    ("raw socket, no name look-up", 'import socket\nsocket.socket().connect(("127.0.0.1", PORT))', True, True),
+    ("numpy DataSource", 'np.lib.npyio.DataSource(None).open("http://127.0.0.1:PORT/x.txt")', True, True),
     # writes outside the render's folders
     ("open for writing", 'open("OUT/a.txt", "w").write("x")', True, True),
-    ("open rebound to itself", 'open = open\nopen("OUT/a.txt", "w").write("x")', True, True),
+    ("open rebound to itself", 'global open\nopen = open\nopen("OUT/a.txt", "w").write("x")', True, True),
     ("io.FileIO", 'import io\nio.FileIO("OUT/a.txt", "w").write(b"x")', True, True),
     ("np.save", 'np.save("OUT/a.npy", np.zeros(3))', True, True),
     ("ndarray.tofile", 'np.zeros(3).tofile("OUT/a.bin")', True, True),
@@ -185,3 +186,14 @@ def test_unconfined_lifts_the_runtime_layer(tmp_path, listener, victim):
                           sandbox=SandboxSettings(enabled=False))
     assert outcome.ok and (tmp_path / "out" / "a.txt").read_text() == "x"
     assert "WITHOUT runtime confinement" in outcome.log
+
+
+def test_the_render_has_its_own_network_namespace(tmp_path, listener, victim):
+    """The kernel layer under the hook: a namespace with no route to the host's network."""
+    import os
+
+    path, _ = section(tmp_path, 'print("NETNS", os.readlink("/proc/self/ns/net"))', 0, victim.pid)
+    outcome = render_file(path, media_dir=tmp_path / "media", timeout=60, dry_run_only=True)
+    assert outcome.ok, outcome.log
+    inside = [line.split()[1] for line in outcome.log.splitlines() if line.startswith("NETNS")]
+    assert inside and inside[0] != os.readlink("/proc/self/ns/net")

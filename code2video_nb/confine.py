@@ -98,7 +98,6 @@ class Applied:
     """Which layers hold in this process; `notes` say why a layer is missing."""
     network_namespace: bool = False
     landlock_abi: int = 0
-    limits: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -108,7 +107,6 @@ def apply(conf: Confinement) -> Applied:
     applied = Applied()
     applied.network_namespace = _isolate_network(applied.notes)
     _set_limits(conf)
-    applied.limits = True
     applied.landlock_abi = _landlock(conf, applied.notes)
     return applied
 

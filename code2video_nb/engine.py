@@ -200,8 +200,8 @@ class Engine:
                                  message="; ".join(f"line {f.line}: {f.message}" for f in findings)
                                  + " (a lecture never needs this; --trust skips this check)")
         outcome = render_file(path, quality=quality, media_dir=media_dir, timeout=self.settings.render_timeout,
-                              sandbox=SandboxSettings(self.settings.confine, self.settings.api_key_env,
-                                                      self.settings.render_memory_gb),
+                              sandbox=SandboxSettings(enabled=self.settings.confine, key_env=self.settings.api_key_env,
+                                                      memory_gb=self.settings.render_memory_gb),
                               dry_run_only=dry_run_only, on_progress=on_progress)
         if outcome.ok and not dry_run_only and (outcome.video is None or not Path(outcome.video).exists()):
             # manim writes a PNG instead when nothing moves; a lecture section needs a video (fixable).

@@ -153,12 +153,15 @@ _start_lock = threading.Lock()
 def _ensure_forkserver(context, key_env: str) -> None:
     """Start the forkserver (if it is not running) with the secrets taken out of the environment
     it inherits: every render is forked from it, and a process can read its own initial
-    environment (/proc/self/environ) whatever it is given later."""
+    environment (/proc/self/environ) whatever it is given later. Every render calls this, so a
+    running server costs one system call and leaves os.environ alone."""
     if context.get_start_method() != "forkserver":
         return
     from multiprocessing import forkserver
 
     with _start_lock:
+        if _alive(forkserver._forkserver._forkserver_pid):
+            return
         secrets = {k: v for k, v in os.environ.items() if k not in scrubbed_environ(dict(os.environ), key_env)}
         for name in secrets:
             del os.environ[name]
@@ -166,6 +169,16 @@ def _ensure_forkserver(context, key_env: str) -> None:
             forkserver.ensure_running()
         finally:
             os.environ.update(secrets)
+
+
+def _alive(pid: int | None) -> bool:
+    """Whether our child `pid` is still running, without reaping it (ensure_running does that)."""
+    if pid is None:
+        return False
+    try:
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+    except ChildProcessError:
+        return False
 
 
 _main_lock = threading.Lock()

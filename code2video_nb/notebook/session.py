@@ -25,8 +25,8 @@ from ..planner import check_topic
 from ..workspace import Workspace, lecture_dir
 from . import cells
 from .bridge import FrontendBridge, status_display
-from .display import diff_view, error_view, keyframe_strip, status_line, video_view
 from .progress import ProgressView
+from .section_view import section_views
 
 DEMO_REPLAY = "demo"
 
@@ -202,21 +202,8 @@ class NotebookSession:
         return result, ws.read_code(section_id), spent
 
     def _views(self, ws: Workspace, result: SectionResult, old_code: str, new_code: str, tokens: int) -> list:
-        views = []
-        if new_code != old_code:
-            views.append(diff_view(old_code, new_code, f"Auto-fix changed section {result.id}"))
-        if not result.ok:
-            where = f" (line {result.line + 1} of the cell)" if result.line else ""
-            advice = "Edit the code and run the cell again."
-            views.append(error_view(f"Section {result.id} failed{where}: {result.error}. {advice}", result.log))
-            return views
-        frames = sorted(ws.keyframes_dir(result.id).glob("*.png"), key=lambda p: int(p.stem))
-        views.append(video_view(result.video, max_embed_bytes=self.configure().embed_limit_bytes,
-                                poster=frames[-1] if frames else None))
-        if frames:
-            views.append(keyframe_strip(frames))
-        views.append(status_line(result.seconds, result.fix_attempts, tokens, result.cached))
-        return views
+        return section_views(ws, result, old_code, new_code, tokens,
+                             embed_limit_bytes=self.configure().embed_limit_bytes)
 
 
 def _progress_when_rendering(section_id: str):

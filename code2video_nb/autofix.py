@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 from . import coder, prompts
-from .errors import ReplyFormatError
+from .errors import ModelError, ReplyFormatError
 from .grounding import facts_for_error
 from .model_client import ModelClient
 from .plan import StoryboardSection
@@ -45,16 +45,27 @@ class FixReport:
     ok: bool
     outcome: RenderOutcome
     attempts: list[FixAttempt] = field(default_factory=list)
+    model_error: ModelError | None = None  # why the model could not be asked (no reply recorded, endpoint down)
 
     def to_dict(self) -> dict:
-        return {"ok": self.ok, "attempts": [asdict(a) for a in self.attempts]}
+        stopped = {"model_error": str(self.model_error)} if self.model_error else {}
+        return {"ok": self.ok, "attempts": [asdict(a) for a in self.attempts], **stopped}
 
 
 def refine(code: str, failure: RenderOutcome, *, section: StoryboardSection, topic: str,
            client: ModelClient, check: Callable[[str], RenderOutcome],
            limits: tuple[int, int, int] = (2, 1, 1), cancelled: threading.Event | None = None) -> FixReport:
-    """Repair `code` until `check` passes or every level's budget is spent."""
+    """Repair `code` until `check` passes, every level's budget is spent, or the model cannot
+    be asked (then `model_error` says why and the attempts so far are kept)."""
     report = FixReport(code, False, failure)
+    try:
+        return _refine(report, section, topic, client, check, limits, cancelled)
+    except ModelError as exc:
+        report.model_error = exc
+        return report
+
+
+def _refine(report, section, topic, client, check, limits, cancelled) -> FixReport:
     for level, budget in zip(LEVELS, limits):
         for attempt in range(budget):
             if cancelled is not None and cancelled.is_set():  # interrupted: ask the model for nothing more

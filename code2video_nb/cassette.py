@@ -13,7 +13,7 @@ import threading
 from collections import defaultdict, deque
 from pathlib import Path
 
-from .errors import ModelError
+from .errors import ModelError, NotRecorded
 from .files import atomic_write_text
 
 CASSETTE_FORMAT = "code2video-cassette"
@@ -75,10 +75,7 @@ class Cassette:
         with self._lock:
             queue = self._queues.get(stage)
             if not queue:
-                raise ModelError(
-                    f"the recording has no reply left for stage '{stage}'; "
-                    "it was recorded with other options (sections, audience) — rerun with the same ones"
-                )
+                raise NotRecorded(stage)
             return queue.popleft()
 
     def save(self, path: Path) -> None:

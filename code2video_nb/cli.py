@@ -190,7 +190,8 @@ def _report(result: LectureResult, client: ModelClient | None) -> int:
     for s in result.sections:
         state = "cached" if s.cached else f"{s.seconds:.1f} s" if s.ok else "FAILED"
         fixes = f", {s.fix_attempts} fix attempt(s)" if s.fix_attempts else ""
-        print(f"  section {s.id}: {state}{fixes}" + (f" — {s.error} (line {s.line})" if not s.ok else ""))
+        blocked = f"; auto-fix could not run: {s.fix_blocked}" if s.fix_blocked else ""
+        print(f"  section {s.id}: {state}{fixes}" + (f" — {s.error} (line {s.line}){blocked}" if not s.ok else ""))
     if client is not None:
         total = client.total()
         print(f"  model: {total.calls} call(s), {total.tokens} tokens")

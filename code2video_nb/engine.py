@@ -20,7 +20,7 @@ from typing import Callable
 from . import autofix, coder, planner, safety
 from .config import Settings
 from .confine import SandboxSettings
-from .errors import ConfigError, RenderError
+from .errors import ConfigError, NotRecorded, RenderError
 from .files import atomic_copy
 from .model_client import ModelClient
 from .plan import Storyboard, StoryboardSection, slugify
@@ -42,8 +42,13 @@ class SectionResult:
     cached: bool = False
     fix_attempts: int = 0
     error: str = ""
-    line: int | None = None
+    line: int | None = None  # the section file's line that failed, 1-based
     log: str = ""
+    timed_out: bool = False
+    # Why auto-fix could not run or finish, if it could not; `needs_model`: no model was there to ask
+    # (no key, or a recording without a reply for this code), as opposed to a model that failed.
+    fix_blocked: str = ""
+    needs_model: bool = False
 
 
 @dataclass
@@ -152,14 +157,14 @@ class Engine:
         self.progress("render", f"section {section.id}: rendering ({quality})")
         started = time.monotonic()
         outcome = self._render(ws, section.id, code, quality)
-        attempts = 0
+        fix = _FixSummary()
         if self.cancelled.is_set():  # killed by an interrupt: not the code's fault, do not fix it
             pass
         elif not outcome.ok and self.client is None:
-            outcome.message += f" (auto-fix needs a model: {self.no_model_reason})"
+            fix = _FixSummary(blocked=self.no_model_reason, needs_model=True)
         elif not outcome.ok:
-            code, outcome, attempts = self._fix(ws, section, code, outcome, quality)
-        result = self._finish(ws, section.id, code, quality, outcome, attempts, time.monotonic() - started)
+            code, outcome, fix = self._fix(ws, section, code, outcome, quality)
+        result = self._finish(ws, section.id, code, quality, outcome, fix, time.monotonic() - started)
         state = "done" if result.ok else f"failed: {result.error}"
         self.progress("render", f"section {section.id} {state} ({result.seconds:.1f} s)")
         return result
@@ -185,11 +190,16 @@ class Engine:
 
         report = autofix.refine(code, failure, section=section, topic=ws.state["topic"], client=self.client,
                                 check=check, limits=self.settings.fix_attempts, cancelled=self.cancelled)
-        ws.record(section.id, fix=report.to_dict())
-        if not report.ok:
-            return code, report.outcome, len(report.attempts)
+        record = report.to_dict()
+        if report.ok:  # what it changed, so the section's view can show the diff on later (cached) runs
+            record.update(before=code, after=report.code)
+        ws.record(section.id, fix=record)
+        fix = _FixSummary(len(report.attempts), str(report.model_error or ""),
+                          isinstance(report.model_error, NotRecorded))
+        if not report.ok:  # the file keeps the code as it was, so the error is that code's own
+            return code, failure, fix
         ws.write_code(section.id, report.code, "auto-fix")
-        return report.code, self._render(ws, section.id, report.code, quality), len(report.attempts)
+        return report.code, self._render(ws, section.id, report.code, quality), fix
 
     def _render_path(self, path, code, media_dir, quality, *, dry_run_only, on_progress=None) -> RenderOutcome:
         if self.cancelled.is_set():  # interrupted: start nothing new in this thread
@@ -209,13 +219,16 @@ class Engine:
                                  message="the scene rendered no video: construct() has no play() or wait()")
         return outcome
 
-    def _finish(self, ws, section_id, code, quality, outcome, attempts, seconds) -> SectionResult:
+    def _finish(self, ws, section_id, code, quality, outcome, fix, seconds) -> SectionResult:
         if self.cancelled.is_set():  # killed by an interrupt: not the code's fault, record nothing
             return SectionResult(section_id, False, seconds=seconds, error="interrupted")
         if not outcome.ok:
-            ws.record(section_id, error={"message": outcome.error, "line": outcome.line, "log": outcome.log[-20000:]})
-            return SectionResult(section_id, False, seconds=seconds, fix_attempts=attempts, error=outcome.error,
-                                 line=outcome.line, log=outcome.log)
+            ws.record(section_id, error={"message": outcome.error, "line": outcome.line, "log": outcome.log[-20000:],
+                                         "hash": content_hash(code, quality), "timed_out": outcome.timed_out,
+                                         "fix_blocked": fix.blocked, "needs_model": fix.needs_model})
+            return SectionResult(section_id, False, seconds=seconds, fix_attempts=fix.attempts, error=outcome.error,
+                                 line=outcome.line, log=outcome.log, timed_out=outcome.timed_out,
+                                 fix_blocked=fix.blocked, needs_model=fix.needs_model)
         video = atomic_copy(outcome.video, ws.preview_path(section_id, quality))
         duration = probe(video).duration
         starts = _first_starts(outcome.block_starts)
@@ -224,11 +237,11 @@ class Engine:
             keyframes(video, starts or None, duration, n_blocks, ws.keyframes_dir(section_id))
         record = {"hash": content_hash(code, quality), "video": str(video.relative_to(ws.dir)),
                   "duration": duration, "block_starts": starts,
-                  "seconds": round(seconds, 3), "fix_attempts": attempts}
+                  "seconds": round(seconds, 3), "fix_attempts": fix.attempts}
         ws.record(section_id, error=None, **{f"render_{quality}": record})
         if quality == "preview":
             ws.archive_preview(section_id, record)
-        return SectionResult(section_id, True, video, duration, seconds, fix_attempts=attempts)
+        return SectionResult(section_id, True, video, duration, seconds, fix_attempts=fix.attempts)
 
     def cached(self, ws, section_id, code, quality) -> SectionResult | None:
         """The recorded render of exactly this code at this quality, if its video is still there
@@ -259,6 +272,14 @@ class Engine:
             cue_input.append((result.duration, section.lecture_lines, starts))
         write_srt(lecture_cues(cue_input), srt_path)
         return video_path, srt_path
+
+
+@dataclass
+class _FixSummary:
+    """What auto-fix did for one build: its attempts, and why it could not run or finish."""
+    attempts: int = 0
+    blocked: str = ""
+    needs_model: bool = False
 
 
 # Read without importing manim or the scene module: the engine's process never imports manim.

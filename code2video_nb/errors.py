@@ -4,7 +4,8 @@ Code2VideoError
  ├── ConfigError            a missing key, an unknown option
  ├── ModelError             the model endpoint could not give a usable reply
  │    ├── EndpointError     unreachable endpoint, unknown model, refused key
- │    └── ReplyFormatError  the reply stayed malformed after re-asking
+ │    ├── ReplyFormatError  the reply stayed malformed after re-asking
+ │    └── NotRecorded       a replayed recording holds no reply for this request
  ├── PlanError              an outline or storyboard that breaks the paper's format
  ├── RenderError            the lecture's videos could not be made or joined
  └── WorkspaceError         a lecture folder or file that cannot be read or written
@@ -34,6 +35,15 @@ class EndpointError(ModelError):
 
 class ReplyFormatError(ModelError):
     pass
+
+
+class NotRecorded(ModelError):
+    """A recording (`--replay`) was asked something it never saw, e.g. to fix a user's edit."""
+
+    def __init__(self, stage: str):
+        self.stage = stage
+        super().__init__(f"the recording holds no reply for this request (stage '{stage}'): it was made "
+                         "for other input, such as another topic, other options or unedited code")
 
 
 class PlanError(Code2VideoError):

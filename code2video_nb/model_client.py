@@ -21,7 +21,7 @@ from typing import Callable, Protocol
 from . import prompts
 from .cassette import Cassette, ReplyCache, request_key
 from .config import Settings
-from .errors import ConfigError, EndpointError, ModelError, PlanError, ReplyFormatError
+from .errors import ConfigError, EndpointError, ModelError, NotRecorded, PlanError, ReplyFormatError
 from .replies import CutOffError, parse_json
 
 STAGE_HEADER = "X-Code2Video-Stage"
@@ -172,25 +172,37 @@ def _say(exc) -> str:
 
 
 class ReplayBackend:
-    """Serves a recorded run: same code path as a live one, no key, no network."""
+    """Serves a recorded run: same code path as a live one, no key, no network.
 
-    def __init__(self, cassette: Cassette):
+    A recording only knows the requests it was made with. What it lacks (a fix for a
+    user's own edit) goes to `then`, a live backend, when one is configured; otherwise
+    the request fails with `NotRecorded`, which callers can explain in their own terms."""
+
+    def __init__(self, cassette: Cassette, then: Backend | None = None):
         self.cassette = cassette
+        self.then = then
 
     def complete(self, messages, *, model, stage):
-        item = self.cassette.next_reply(stage)
+        try:
+            item = self.cassette.next_reply(stage)
+        except NotRecorded:
+            if self.then is None:
+                raise
+            return self.then.complete(messages, model=model, stage=stage)
         return Completion(item["reply"], dict(item.get("usage") or {}), item.get("finish_reason", "stop"))
 
 
 def build_client(settings: Settings, *, log_path: Path | None = None, replay: Path | None = None,
-                 recorder: Cassette | None = None) -> ModelClient:
+                 recorder: Cassette | None = None, live_after_replay: bool = False) -> ModelClient:
     """A live client for `settings`, or one answering from the cassette at `replay`.
+    With `live_after_replay`, what the cassette lacks goes to the live model if a key is set.
     Raises ConfigError when the key is missing or the cassette does not exist."""
     if replay is not None:
         if not Path(replay).is_file():
             raise ConfigError(f"no recorded run at {replay}; pass a cassette written by --record, or 'demo'")
+        live = OpenAIBackend(settings) if live_after_replay and settings.api_key() else None
         # A replay must consume its own replies in order, so it bypasses the reply cache.
-        backend, cache = ReplayBackend(Cassette.load(replay)), None
+        backend, cache = ReplayBackend(Cassette.load(replay), then=live), None
     else:
         backend, cache = OpenAIBackend(settings), settings.cache_dir
     return ModelClient(backend, model=settings.model, cache_dir=cache, log_path=log_path, recorder=recorder,

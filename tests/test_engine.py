@@ -144,7 +144,8 @@ def test_a_scene_without_animations_is_a_clear_error_not_a_crash(tmp_path):
     ws.write_code("1", "from manim import *\n\nclass Still(Scene):\n    def construct(self):\n"
                        "        self.add(Circle())\n", "test")
     result = Engine(Settings.from_env(), None).build_section(ws, ws.storyboard.section("1"))
-    assert not result.ok and "rendered no video" in result.error and "auto-fix needs a model" in result.error
+    assert not result.ok and "rendered no video" in result.error
+    assert result.needs_model and "no model is configured" in result.fix_blocked
     assert ws.section("1")["error"]["message"] == result.error  # %c2v status shows it
 
 

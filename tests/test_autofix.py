@@ -72,3 +72,16 @@ def test_a_model_that_cannot_fix_it_escalates_to_regenerating_then_stops(server,
     assert not report.ok and report.outcome.error_type == "TypeError"  # the last error is reported
     assert [a.level for a in report.attempts] == ["scope", "scope", "section", "regenerate"]
     assert server.stages() == ["fix:1", "fix:1", "fix:1", "code:1"]
+
+
+def test_a_model_that_stops_answering_ends_the_fix_with_the_reason_and_keeps_the_attempts(server, tmp_path):
+    from code2video_nb.scripted_server import Status
+
+    check = checker(tmp_path)
+    failure = check(CODE)
+    server.script("fix:1", f"```python\n{STILL_BROKEN_BLOCK}```", Status(401, "key revoked"))
+    report = refine(CODE, failure, section=SECTION, topic="Vectors", client=make_client(server, tmp_path, max_retries=0),
+                    check=check)
+    assert not report.ok and len(report.attempts) == 1  # the first try is kept; the second could not be asked
+    assert "refused the key" in str(report.model_error) and "key revoked" in str(report.model_error)
+    assert report.to_dict()["model_error"] == str(report.model_error)  # recorded for %c2v status

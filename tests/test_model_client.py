@@ -144,3 +144,19 @@ def test_a_reply_cut_off_at_the_output_limit_is_recorded_and_replays_as_cut_off(
     replay = ModelClient(ReplayBackend(Cassette.load(tmp_path / "run.json")), model="gpt-4.1")
     first = replay.request(HELLO, stage="outline")
     assert first.cut_off and not replay.request(HELLO, stage="outline").cut_off
+
+
+def test_a_replay_hands_what_it_lacks_to_the_live_model_or_says_it_was_not_recorded(server, tmp_path):
+    from code2video_nb.errors import NotRecorded
+
+    Cassette([{"stage": "outline", "model": "m", "reply": "recorded plan", "usage": {}}]).save(tmp_path / "run.json")
+    server.script("fix:1", "live fix")
+    live = make_client(server, tmp_path).backend
+    client = ModelClient(ReplayBackend(Cassette.load(tmp_path / "run.json"), then=live), model="gpt-4.1")
+    assert client.ask(HELLO, stage="outline") == "recorded plan"  # the recording first
+    assert client.ask(HELLO, stage="fix:1") == "live fix" and server.count("fix:1") == 1
+
+    alone = ModelClient(ReplayBackend(Cassette.load(tmp_path / "run.json")), model="gpt-4.1")
+    with pytest.raises(NotRecorded, match="no reply for this request") as caught:
+        alone.ask(HELLO, stage="fix:1")
+    assert caught.value.stage == "fix:1"

@@ -88,9 +88,20 @@ def opened(messages: list[dict]) -> dict:
 
 
 
+def installed_labextension(tmp_dir) -> dict:
+    """The environment of a kernel whose Jupyter has the code2video front-end extension installed
+    (its folder under JUPYTER_PATH), so `%load_ext` greets the front end."""
+    folder = tmp_dir / "jupyter-path" / "labextensions" / "code2video-nb"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "package.json").write_text(json.dumps({"name": "code2video-nb"}))
+    return {"JUPYTER_PATH": str(folder.parent.parent)}
+
+
 @contextlib.contextmanager
-def running_kernel(tmp_dir, *, cwd=None, env: dict | None = None, timeout: float = TIMEOUT):
-    """Yield a ScriptedFrontend over a fresh kernel; shut it down afterwards."""
+def running_kernel(tmp_dir, *, cwd=None, env: dict | None = None, timeout: float = TIMEOUT,
+                   labextension: bool = True):
+    """Yield a ScriptedFrontend over a fresh kernel; shut it down afterwards. `labextension`:
+    whether the kernel's Jupyter has the front-end extension installed (JupyterLab then gets a hello)."""
     spec_dir = tmp_dir / "kernels" / "c2v-test"
     spec_dir.mkdir(parents=True, exist_ok=True)
     (spec_dir / "kernel.json").write_text(json.dumps({
@@ -98,6 +109,9 @@ def running_kernel(tmp_dir, *, cwd=None, env: dict | None = None, timeout: float
         "display_name": "c2v test", "language": "python"}))
     km = KernelManager(kernel_name="c2v-test", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec_dir.parent)]))
     base = {k: v for k, v in os.environ.items() if k != "VSCODE_PID"}  # the test may run inside VS Code
+    base.pop("JUPYTER_PATH", None)
+    if labextension:
+        base.update(installed_labextension(tmp_dir))
     km.start_kernel(env={**base, **(env or {})}, cwd=str(cwd or tmp_dir))
     kc = km.blocking_client()
     kc.start_channels()

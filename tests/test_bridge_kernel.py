@@ -161,3 +161,24 @@ def test_colab_cell_id_comes_from_its_metadata():
     parent = {"metadata": {"colab": {"cell_id": "abc"}}, "header": {}}
     shell = SimpleNamespace(kernel=SimpleNamespace(get_parent=lambda: parent))
     assert current_cell_id(shell) == "abc"
+
+
+def test_jupyterlab_without_the_extension_installed_gets_no_greeting(tmp_path):
+    # An unanswered comm_open makes JupyterLab log an error in the browser console: never send one.
+    with running_kernel(tmp_path, labextension=False) as front:
+        out = front.run("%load_ext code2video_nb", "load-cell")
+        assert not of_type(out, "comm_open")
+        line = [m["content"]["data"]["text/plain"] for m in of_type(out, "display_data")]
+        assert len(line) == 1 and "code2video_nb" in line[0] and "loaded" in line[0]
+        assert "JupyterLab without the code2video extension" in line[0] and "panel" in line[0]
+
+
+def test_load_ext_names_the_front_end_path_once_the_extension_answers(tmp_path):
+    with running_kernel(tmp_path) as front:
+        out = front.run("%load_ext code2video_nb", "load-cell")
+        shown = of_type(out, "display_data")
+        assert len(shown) == 1 and "waiting for the code2video extension" in shown[0]["content"]["data"]["text/plain"]
+        answered = front.comm_msg(opened(out)["comm_id"], {"op": "ready", "version": "0.2.0"})
+        updates = of_type(answered, "update_display_data")
+        assert updates and updates[-1]["content"]["transient"] == shown[0]["content"]["transient"]
+        assert "with the code2video extension 0.2.0" in updates[-1]["content"]["data"]["text/plain"]

@@ -29,7 +29,7 @@ from conftest import demo_cassette
 EXAMPLES = Path(__file__).resolve().parents[1] / "example_notebooks"
 SLUG = slugify(demo_cassette()["lecture"]["topic"])
 VIDEO = re.compile(r'<video[^>]*src="data:video/mp4;base64,[A-Za-z0-9+/=]{1000,}"')
-KEYFRAME = re.compile(r'<img src="data:image/png;base64,')
+KEYFRAME = re.compile(r'<img class="c2v-keyframe" src="data:image/png;base64,')
 REGENERATE = "out of date with the demo lecture: run python example_notebooks/make_examples.py"
 
 
@@ -146,11 +146,15 @@ def test_quickstart_section_cells_show_preview_video_and_keyframes(quickstart):
         out = shown(cell)
         assert VIDEO.search(out), cell.source.splitlines()[0]
         assert len(KEYFRAME.findall(out)) == 3  # one per lecture-line block
+        lecture, section = cell.source.split("\n", 1)[0].split()[1].split("/")
+        assert f"video: <code>code2video/{lecture}/previews/{section}.mp4</code>" in out
         # The magic rendered them, so the stored cells are the lecture's own code only if cached.
         assert "cached preview" in out, f"{cell.source.splitlines()[0]} rendered again: the notebook is {REGENERATE}"
-        lecture, section = cell.source.split("\n", 1)[0].split()[1].split("/")
         assert (folder / "code2video" / lecture / "sections" / f"{section}.py").read_text() == \
             cell.source.split("\n", 1)[1], REGENERATE
+    # Section 2 holds the code auto-fix repaired during the magic's run: its cached rerun still says so.
+    assert "Auto-fix: fixed line 28: TypeError" in shown(sections[1])
+    assert "Auto-fix" not in shown(sections[0]) + shown(sections[2])
 
 
 @pytest.mark.render

@@ -89,9 +89,12 @@ def test_unchanged_section_cell_shows_its_cached_preview_video_and_keyframes(lab
     shown = outputs(lab.run(source, "cell-1"))
     assert time.monotonic() - started < 10  # no render: the magic already rendered it
     assert re.search(r"<video[^>]*src=\"data:video/mp4;base64,", shown)
-    assert shown.count("<img") == 3  # one keyframe per lecture-line block
+    assert shown.count('<img class="c2v-keyframe"') == 3  # one keyframe per lecture-line block
+    assert "1. A matrix moves every vector in the plane" in shown  # captioned with its lecture line
     assert 'poster="data:image/png;base64,' in shown  # not a black first frame
-    assert "cached preview" in shown
+    assert re.search(r"unchanged — cached preview · video \d+\.\d s", shown)
+    assert f"video: code2video/{SLUG}/previews/1.mp4 · lecture folder: code2video/{SLUG}/" in \
+        re.sub(r"</?code>", "", shown)  # relative to the notebook's folder
 
 
 @pytest.mark.render
@@ -133,8 +136,10 @@ def test_auto_fix_reaches_the_cell_as_a_guarded_replace(lab):
     buggy = insert_request(lab)["data"]["cells"][1]["source"].replace("color=GREEN)", "colour=GREEN)", 1)
     messages = lab.run(buggy, "cell-2")
     shown = outputs(messages)
-    assert "Auto-fix changed section 2" in shown and "colour=GREEN" in shown  # the diff is shown
-    assert "1 fix attempt · 1,450 tokens" in shown  # what this render spent: the recorded fix reply
+    # What auto-fix did, by the cell's line, with the diff behind a click.
+    assert "Auto-fix: fixed line 28: TypeError: Mobject.__init__() got an unexpected keyword argument" in shown
+    assert re.search(r"<details[^>]*><summary[^>]*>Auto-fix: fixed line 28.*?</summary><pre.*colour=GREEN", shown, re.S)
+    assert re.search(r"video \d+\.\d s · rendered in \d+\.\d s · 1 fix attempt · 1,450 tokens", shown)
     replace = [m["content"] for m in of_type(messages, "comm_open") if m["content"]["data"]["op"] == "replace_source"]
     assert len(replace) == 1
     data = replace[0]["data"]

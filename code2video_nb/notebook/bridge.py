@@ -32,6 +32,7 @@ from IPython.display import display
 
 TARGET = "code2video"
 PROTOCOL = 1
+LABEXTENSION = "code2video-nb"  # the folder JupyterLab loads the front-end extension from
 log = logging.getLogger(__name__)
 
 State = Literal["ready", "absent", "unknown"]
@@ -115,6 +116,19 @@ def detect_frontend(shell) -> str:
     return "lab" if cell_id else "unknown"
 
 
+def labextension_installed() -> bool:
+    """Whether the front-end extension is installed where this environment's Jupyter looks.
+
+    Greeting a JupyterLab without it would make the browser log an error for the unknown
+    comm target, so the kernel greets only when the extension can be there. A JupyterLab
+    served from another environment than the kernel's is not seen: it gets the fallback."""
+    try:
+        from jupyter_core.paths import jupyter_path
+    except ImportError:
+        return False
+    return any(os.path.isdir(os.path.join(folder, LABEXTENSION)) for folder in jupyter_path("labextensions"))
+
+
 def _open_comm(data: dict):
     """Open a comm on the running kernel (comm_open goes out immediately)."""
     try:
@@ -143,15 +157,18 @@ class FrontendBridge:
         self.version: str | None = None
         self.frontend = "unknown"
         self._hello = None  # the handshake's comm: later callbacks from an older one are ignored
+        self._on_change: Callable[[], Any] | None = None
 
     @property
     def real_cells(self) -> bool:
         return self.state == "ready"
 
-    def handshake(self) -> None:
+    def handshake(self, on_change: Callable[[], Any] | None = None) -> None:
+        """Greet the front end; `on_change` is called when its answer settles the state."""
         self.frontend = detect_frontend(self.shell)
-        self.state, self.version = "unknown", None
-        if self.frontend != "lab":  # Colab, VS Code, classic: no extension can answer there
+        self.state, self.version, self._on_change = "unknown", None, on_change
+        # Colab, VS Code, classic, or a JupyterLab without the extension installed: nothing can answer.
+        if self.frontend != "lab" or not labextension_installed():
             self.state = "absent"
             return
         hello: Hello = {"op": "hello", "protocol": PROTOCOL}
@@ -159,16 +176,37 @@ class FrontendBridge:
         channel.on_msg(lambda msg: self._on_hello_reply(channel, msg))
         channel.on_close(lambda msg: self._on_hello_closed(channel))
 
+    def describe(self) -> str:
+        """Which front-end path is in use, in a user's words."""
+        if self.state == "ready":
+            return (f"JupyterLab with the code2video extension {self.version or ''}: "
+                    "section cells are inserted below the magic").replace("  ", " ")
+        if self.state == "unknown":
+            return "JupyterLab: waiting for the code2video extension to answer…"
+        where = {"colab": "Colab", "vscode": "VS Code", "lab": "JupyterLab without the code2video extension",
+                 "unknown": "this front end"}[self.frontend]
+        return f"{where}: sections go to a panel, and each section cell offers the next"
+
+    def _settled(self) -> None:
+        if self._on_change is None:
+            return
+        try:  # runs after the cell ended: an exception would only reach the kernel log
+            self._on_change()
+        except Exception:
+            log.exception("code2video: reporting the front end's answer failed")
+
     def _on_hello_reply(self, channel, msg: dict) -> None:
         data = _data(msg)
         if channel is self._hello and data.get("op") == "ready":
             self.state, self.version = "ready", data.get("version")
             channel.close()  # done: each request opens its own comm
+            self._settled()
 
     def _on_hello_closed(self, channel) -> None:
         # JupyterLab closes a comm opened to a target nobody registered: no extension.
         if channel is self._hello and self.state == "unknown":
             self.state = "absent"
+            self._settled()
 
     def insert_cells(self, cells: list[dict], *, after_cell_id: str | None = None,
                      on_reply: ReplyCallback | None = None) -> str:

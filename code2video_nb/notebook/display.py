@@ -13,6 +13,7 @@ import base64
 import difflib
 import html
 import io
+import re
 from pathlib import Path
 
 _MIME = {".mp4": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime", ".png": "image/png"}
@@ -42,9 +43,9 @@ def _size(n: int) -> str:
     return f"{n / 1e3:.1f} kB" if n < 1_000_000 else f"{n / 1e6:.1f} MB"
 
 
-def _href(path: Path) -> str:
-    """A link the notebook server can resolve: relative to the working directory (the
-    notebook's folder) when the file is inside it; otherwise the absolute path."""
+def _relative(path: Path) -> str:
+    """A path as a link and as the user would type it: relative to the working directory
+    (the notebook's folder) when the file is inside it; otherwise the absolute path."""
     try:
         rel = path.resolve().relative_to(Path.cwd().resolve())
         return rel.as_posix()
@@ -75,7 +76,7 @@ def video_view(path, *, embed: bool | None = None, max_embed_bytes: int = 8_000_
             f"video: {path} ({_size(st.st_size)}, embedded)",
         )
     # A linked file keeps its name across re-renders: the query makes the browser refetch.
-    href = f"{_href(path)}?v={st.st_mtime_ns:x}-{st.st_size:x}"
+    href = f"{_relative(path)}?v={st.st_mtime_ns:x}-{st.st_size:x}"
     note = (f"{_size(st.st_size)} — too large to embed (limit {_size(max_embed_bytes)})"
             if st.st_size > max_embed_bytes else _size(st.st_size))
     return View(
@@ -87,40 +88,61 @@ def video_view(path, *, embed: bool | None = None, max_embed_bytes: int = 8_000_
 
 
 def _thumbnail(path: Path, width: int) -> tuple[str, str]:
-    """(mime, base64) of a small version of the image, so a strip stays a few kB per frame."""
+    """(mime, base64) of the image at most `width` pixels wide, as a 256-colour PNG: a manim
+    frame (flat colours, anti-aliased text) looks the same and takes a quarter of the bytes."""
     try:
         from PIL import Image
 
         with Image.open(path) as im:
-            im.thumbnail((width, width * 4))
+            im = im.convert("RGBA" if "A" in im.getbands() else "RGB")
+            im.thumbnail((width, width * 4), Image.Resampling.LANCZOS)
             buf = io.BytesIO()
-            im.save(buf, format="PNG", optimize=True)
+            im.quantize(256, method=Image.Quantize.FASTOCTREE).save(buf, format="PNG", optimize=True)
             data = buf.getvalue()
-    except (ImportError, OSError):
+    except (ImportError, OSError, ValueError):
         data = path.read_bytes()  # the browser scales it via the width attribute instead
     return _MIME.get(path.suffix.lower(), "image/png"), base64.b64encode(data).decode("ascii")
 
 
-def keyframe_strip(paths, *, width: int = 160) -> View:
-    """A row of small thumbnails, one per lecture-line block, labelled by block number."""
+def _keyframe(path: Path, number: str, line: str, width: int, full_width: int) -> str:
+    """One frame of the grid: a thumbnail with its caption, which opens to the frame at full
+    size. Pure HTML (<details>, inline styles): JupyterLab's sanitiser keeps it, and Colab
+    and VS Code show it as is."""
+    caption = f"{number}. {line}" if line else f"block {number}"
+    mime, thumb = _thumbnail(path, width)
+    _, full = _thumbnail(path, full_width)
+    return (
+        '<div style="display: inline-block; vertical-align: top; max-width: 100%; margin: 0 10px 10px 0">'
+        '<details><summary style="display: block; cursor: pointer" title="click to enlarge">'
+        f'<img class="c2v-keyframe" src="data:{mime};base64,{thumb}" width="{width}" alt="{_esc(caption)}" '
+        'style="display: block; max-width: 100%; height: auto; border: 1px solid rgba(128, 128, 128, 0.4)">'
+        f'<div style="width: {width}px; max-width: 100%; font-size: 0.85em; margin-top: 2px">{_esc(caption)}</div>'
+        '</summary>'
+        f'<img src="data:{mime};base64,{full}" alt="{_esc(caption)}, full size" '
+        'style="display: block; max-width: 100%; height: auto; margin-top: 4px"></details></div>'
+    )
+
+
+def keyframe_strip(paths, lines=(), *, width: int = 320, full_width: int = 1280) -> View:
+    """A wrapping grid of thumbnails, one per lecture-line block (keyframe k.png is the last
+    frame of block k), captioned "k. <lecture line>"; a click shows the frame at full size."""
+    lines = list(lines)
     cells, names = [], []
     for i, p in enumerate(Path(p) for p in paths):
         if not p.is_file():
             continue
-        label = p.stem if p.stem.isdigit() else str(i + 1)
-        mime, data = _thumbnail(p, width)
-        cells.append(
-            f'<figure style="margin: 0; text-align: center">'
-            f'<img src="data:{mime};base64,{data}" width="{width}" alt="block {_esc(label)}" '
-            f'title="end of block {_esc(label)}">'
-            f'<figcaption style="font-size: 0.8em; opacity: 0.7">{_esc(label)}</figcaption></figure>'
-        )
-        names.append(label)
+        number = p.stem if p.stem.isdigit() else str(i + 1)
+        k = int(number)
+        line = " ".join(str(lines[k - 1]).split()) if 0 < k <= len(lines) else ""
+        cells.append(_keyframe(p, number, line, width, full_width))
+        names.append(f"  {number}. {line}" if line else f"  block {number}")
     if not cells:
         return View('<div style="opacity: 0.7">no keyframes</div>', "keyframes: none")
+    title = "Keyframes: the end of each lecture line (click one to enlarge)"
     return View(
-        f'<div style="display: flex; flex-wrap: wrap; gap: 6px">{"".join(cells)}</div>',
-        f"keyframes: blocks {', '.join(names)}",
+        f'<div style="margin: 6px 0"><div style="font-size: 0.85em; opacity: 0.75; margin-bottom: 4px">'
+        f'{_esc(title)}</div>{"".join(cells)}</div>',
+        "keyframes: the end of each lecture line\n" + "\n".join(names),
     )
 
 
@@ -128,19 +150,36 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _length(seconds: float) -> str:
+    if seconds < 59.95:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
 def status_line(seconds: float, fix_attempts: int = 0, tokens: int | None = None,
-                cached: bool = False) -> View:
-    """One short line about the render, e.g. "rendered in 4.2 s · 1 fix attempt · 1,450 tokens"."""
+                cached: bool = False, *, duration: float | None = None) -> View:
+    """One short line about the render, each number named: "video 8.2 s · rendered in 4.2 s ·
+    1 fix attempt · 1,450 tokens", or "unchanged — cached preview · video 8.2 s"."""
+    video = [f"video {_length(duration)}"] if duration else []
     if cached:
-        text = "unchanged — cached preview"
+        parts = ["unchanged — cached preview", *video]
     else:
-        parts = [f"rendered in {seconds:.1f} s"]
+        parts = [*video, f"rendered in {seconds:.1f} s"]
         if fix_attempts:
             parts.append(_plural(fix_attempts, "fix attempt"))
         if tokens:
             parts.append(f"{tokens:,} tokens")
-        text = " · ".join(parts)
+    text = " · ".join(parts)
     return View(f'<div style="font-size: 0.9em; opacity: 0.75">{_esc(text)}</div>', text)
+
+
+def location_line(video: Path, folder: Path) -> View:
+    """Where the files are: "video: code2video/<slug>/previews/2.mp4 · lecture folder: code2video/<slug>/"."""
+    video_at, folder_at = _relative(video), _relative(folder).rstrip("/") + "/"
+    text = f"video: {video_at} · lecture folder: {folder_at}"
+    return View(f'<div style="font-size: 0.85em; opacity: 0.7">video: <code>{_esc(video_at)}</code> · '
+                f'lecture folder: <code>{_esc(folder_at)}</code></div>', text)
 
 
 _DIFF_STYLE = {
@@ -150,20 +189,52 @@ _DIFF_STYLE = {
 }
 
 
-def diff_view(old: str, new: str, title: str) -> View:
-    """A coloured unified diff, shown when auto-fix changed the user's code."""
-    lines = list(difflib.unified_diff(old.splitlines(), new.splitlines(),
-                                      "before", "after", lineterm="", n=2))
-    if not lines:
-        return View(f"<div><b>{_esc(title)}</b>: no changes</div>", f"{title}: no changes")
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+
+
+def _diff(old: str, new: str) -> tuple[str, list[str]]:
+    """A coloured unified diff as (HTML <pre>, text lines); '' and [] when nothing changed.
+    Hunk headers read "lines 26–32" (of `new`) instead of "@@ -25,7 +25,7 @@"."""
+    lines = list(difflib.unified_diff(old.splitlines(), new.splitlines(), "before", "after", lineterm="", n=2))[2:]
     body = []
-    for line in lines[2:]:  # the ---/+++ header says nothing the title does not
+    for i, line in enumerate(lines):  # the ---/+++ header (dropped above) says nothing a title does not
+        hunk = _HUNK.match(line)
+        if hunk:
+            first, count = int(hunk.group(1)), int(hunk.group(2) or 1)
+            line = lines[i] = f"@@ lines {first}–{first + max(count, 1) - 1}" if count != 1 else f"@@ line {first}"
         style = _DIFF_STYLE.get(line[:1], "")
         body.append(f'<span style="display: block; {style}">{_esc(line) or " "}</span>')
+    if not lines:
+        return "", []
+    return f'<pre style="margin: 4px 0; padding: 4px; overflow-x: auto">{"".join(body)}</pre>', lines
+
+
+def diff_view(old: str, new: str, title: str) -> View:
+    """A coloured unified diff, shown when auto-fix changed the user's code."""
+    pre, lines = _diff(old, new)
+    if not lines:
+        return View(f"<div><b>{_esc(title)}</b>: no changes</div>", f"{title}: no changes")
+    return View(f"<div><b>{_esc(title)}</b>{pre}</div>", f"{title}\n" + "\n".join(lines))
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    line = " ".join(str(text).strip().splitlines()[0].split()) if str(text).strip() else ""
+    return line if len(line) <= limit else line[:limit - 1] + "…"
+
+
+def fix_note(fixed, before: str, after: str) -> View:
+    """What auto-fix did, in one line that stays under the preview, with the change behind a click:
+    "Auto-fix: fixed line 28: TypeError: …". `fixed` is (line, error) pairs; `before`/`after` are
+    the cell's source (magic line included), so every line number is the cell's."""
+    parts = [f"line {line}: {_one_line(error)}" if line else _one_line(error) for line, error in fixed if error]
+    summary = "Auto-fix: fixed " + "; ".join(parts) if parts else "Auto-fix changed this code"
+    pre, lines = _diff(before, after)
+    if not lines:
+        return View(f'<div style="font-size: 0.9em">{_esc(summary)}</div>', summary)
     return View(
-        f'<div><b>{_esc(title)}</b><pre style="margin: 4px 0; padding: 4px; overflow-x: auto">'
-        f'{"".join(body)}</pre></div>',
-        f"{title}\n" + "\n".join(lines),
+        f'<details style="font-size: 0.9em; margin: 4px 0"><summary style="cursor: pointer">{_esc(summary)} '
+        f'<span style="opacity: 0.7">— show the change</span></summary>{pre}</details>',
+        f"{summary}\n" + "\n".join(lines),
     )
 
 
@@ -181,4 +252,5 @@ def error_view(message: str, log: str = "") -> View:
                 f"{details}</div>", text)
 
 
-__all__ = ["View", "video_view", "keyframe_strip", "status_line", "diff_view", "error_view"]
+__all__ = ["View", "video_view", "keyframe_strip", "status_line", "location_line", "diff_view", "fix_note",
+           "error_view"]

@@ -1,5 +1,6 @@
-"""What a section cell (or a panel tab) shows after a build: the diff auto-fix made, the
-error in the user's terms, or the preview with its keyframes and a status line.
+"""What a section cell (or a panel tab) shows after a build: the preview with where its
+files are, its keyframes captioned with their lecture lines, what auto-fix changed, and a
+status line; or the error in the user's terms.
 
 Pure: it reads the workspace and the build's result and returns `View`s; the session
 decides where they go (a cell's outputs or a panel tab).
@@ -9,22 +10,65 @@ from __future__ import annotations
 
 from ..engine import SectionResult
 from ..workspace import Workspace
-from .display import diff_view, error_view, keyframe_strip, status_line, video_view
+from . import cells
+from .display import View, error_view, fix_note, keyframe_strip, location_line, status_line, video_view
 
 
 def section_views(ws: Workspace, result: SectionResult, old_code: str, new_code: str, tokens: int,
                   *, embed_limit_bytes: int) -> list:
     views = []
-    if new_code != old_code:
-        views.append(diff_view(old_code, new_code, f"Auto-fix changed section {result.id}"))
+    note = _fix_view(ws, result.id, old_code, new_code)
     if not result.ok:
+        if new_code != old_code:
+            views.append(note)
         where = f" (line {result.line + 1} of the cell)" if result.line else ""
         advice = "Edit the code and run the cell again."
         views.append(error_view(f"Section {result.id} failed{where}: {result.error}. {advice}", result.log))
         return views
     frames = sorted(ws.keyframes_dir(result.id).glob("*.png"), key=lambda p: int(p.stem))
     views.append(video_view(result.video, max_embed_bytes=embed_limit_bytes, poster=frames[-1] if frames else None))
+    views.append(location_line(result.video, ws.dir))
     if frames:
-        views.append(keyframe_strip(frames))
-    views.append(status_line(result.seconds, result.fix_attempts, tokens, result.cached))
+        views.append(keyframe_strip(frames, ws.storyboard.section(result.id).lecture_lines))
+    if note is not None:
+        views.append(note)
+    # Last: the panel shows the last view's text beside its Render button.
+    views.append(status_line(result.seconds, result.fix_attempts, tokens, result.cached, duration=result.duration))
     return views
+
+
+def _fix_view(ws: Workspace, section_id: str, old_code: str, new_code: str) -> View | None:
+    """The trace auto-fix left on this code: from this build (the cell's code was changed), or
+    from an earlier one whose fixed code this is (a rerun of the fixed cell shows its cached
+    preview, and the note with it). None when the code is not auto-fix's."""
+    before, attempts = _recorded_fix(ws, section_id, new_code)
+    if before is None and new_code != old_code:
+        before = old_code
+    if before is None:
+        return None
+    fixed = []  # (line of the cell, error): the section file's line + 1, for the magic line above it
+    for attempt in attempts:
+        line = attempt.get("line")
+        entry = (line + 1 if isinstance(line, int) and line > 0 else None, str(attempt.get("error") or ""))
+        if entry not in fixed:
+            fixed.append(entry)
+    source = lambda code: cells.cell_source(ws.slug, section_id, code)  # noqa: E731
+    return fix_note(fixed, source(before), source(new_code))
+
+
+def _recorded_fix(ws: Workspace, section_id: str, code: str) -> tuple[str | None, list[dict]]:
+    """(the code before the fix, its attempts) if the section's last fix produced `code`."""
+    section = ws.section(section_id)
+    fix = section.get("fix")
+    if not isinstance(fix, dict) or not fix.get("ok"):
+        return None, []
+    attempts = [a for a in fix.get("attempts", []) if isinstance(a, dict)]
+    if "after" in fix:
+        before = fix.get("before")
+        return (before, attempts) if fix["after"] == code and isinstance(before, str) else (None, [])
+    # Recorded before fixes kept their code: the version auto-fix wrote, and the one before it.
+    history = [h for h in section.get("history", []) if isinstance(h, dict)]
+    fixes = [i for i, h in enumerate(history) if h.get("reason") == "auto-fix" and i > 0]
+    if fixes and history[fixes[-1]].get("code") == code:
+        return history[fixes[-1] - 1].get("code"), attempts
+    return None, []

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 SYSTEM_PACKAGES=(
   build-essential pkg-config libcairo2-dev libpango1.0-dev   # manimpango, pycairo
   texlive-latex-base texlive-latex-extra texlive-fonts-recommended texlive-science dvisvgm  # MathTex
+  chromium fonts-dejavu-core   # the browser check (tests/test_browser.py): JupyterLab in headless Chromium
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -16,7 +17,7 @@ echo "== system packages: ${SYSTEM_PACKAGES[*]}"
 as_root apt-get update -qq
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${SYSTEM_PACKAGES[@]}"
 
-echo "== python package (editable, with test extras)"
+echo "== python package (editable, with the test and browser-check extras)"
 python3 -m pip install --quiet --upgrade pip
-python3 -m pip install --quiet -e ".[test]"
+python3 -m pip install --quiet -e ".[test,browser]"
 echo "== installed: $(python3 -c 'import code2video_nb, manim; print("code2video_nb", code2video_nb.__version__, "/ manim", manim.__version__)')"

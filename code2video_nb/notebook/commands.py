@@ -12,10 +12,11 @@ import nbformat
 from IPython.core.error import UsageError
 from IPython.display import HTML, FileLink, display
 
-from ..engine import Engine
+from ..engine import Engine, content_hash
 from ..files import disk_errors
 from . import cells
 from .display import View, error_view, video_view
+from .failures import cell_line, in_cell_terms
 from .progress import ProgressView
 
 
@@ -41,18 +42,53 @@ def _args(argv: list[str], *spec) -> argparse.Namespace:
 
 def status(magics, argv):
     ws = magics.session.workspace(_args(argv).lecture)
-    rows = []
-    for s in ws.storyboard.sections:
-        state = ws.section(s.id)
-        render, error = state.get("render_preview"), state.get("error")
-        rendered = f"✓ {render['duration']:.1f} s" if render and not error else "—"
-        problem = f"{error['message']} (line {error['line']})" if error else ""
-        fixes = len((state.get("fix") or {}).get("attempts", []))
-        pending = sum(1 for x in state.get("suggestions", []) if x.get("status") == "pending")
-        tokens = ws.section_tokens(s.id)
-        rows.append([s.id, s.title, rendered, problem, fixes, pending, f"{tokens:,}"])
-    display(_table(["section", "title", "rendered", "error", "fix attempts", "pending suggestions", "tokens"], rows,
-                   f"Lecture {ws.slug}"))
+    rows = [_status_row(ws, s) for s in ws.storyboard.sections]
+    display(_table(["section", "title", "preview", "error", "auto-fix", "pending suggestions", "tokens"], rows,
+                   f"Lecture {ws.slug} — folder {_shown_path(ws.dir)}"))
+
+
+def _status_row(ws, section) -> list:
+    """What lecture.json says of one section, checked against the code in its file now."""
+    state = ws.section(section.id)
+    code = ws.read_code(section.id)
+    current = content_hash(code, "preview") if code is not None else None
+    render, error = state.get("render_preview"), state.get("error")
+    if render and render.get("hash") == current:
+        preview = f"✓ video {render['duration']:.1f} s"
+    elif render:
+        preview = f"outdated: the code changed since its {render['duration']:.1f} s video"
+    else:
+        preview = "not rendered"
+    problem = ""
+    if error:
+        line = f"line {cell_line(error['line'])} of the cell: " if error.get("line") else ""
+        earlier = " (earlier code; run the cell again)" if error.get("hash") not in (None, current) else ""
+        problem = f"{line}{in_cell_terms(error['message'])}{earlier}"
+    return [section.id, section.title, preview, problem, _fix_summary(state),
+            sum(1 for x in state.get("suggestions", []) if x.get("status") == "pending"),
+            f"{ws.section_tokens(section.id):,}"]
+
+
+def _fix_summary(state: dict) -> str:
+    error, fix = state.get("error") or {}, state.get("fix") or {}
+    if error.get("needs_model"):
+        return "needs a model (no key set)"
+    attempts = len(fix.get("attempts", []))
+    if not attempts:
+        return "—"
+    tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
+    if fix.get("ok"):
+        return f"fixed ({tries})"
+    if fix.get("model_error"):
+        return f"stopped after {tries}: the model could not be asked"
+    return f"gave up ({tries})"
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
 
 
 def export(magics, argv):

@@ -18,7 +18,7 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from traitlets import Bool, Float, Int, List, Unicode
 
 from ..config import Settings
-from ..errors import Code2VideoError
+from ..errors import Code2VideoError, NotRecorded
 from ..render import warm_up
 from . import commands
 from .session import LectureRequest, RunConfig
@@ -110,7 +110,10 @@ class _one_line_errors:
         if exc is None or not isinstance(exc, Code2VideoError):
             return False
         message = str(exc)
-        if f"{self.key_env} is not set" in message:
+        if isinstance(exc, NotRecorded):  # a recording only covers the lecture it was made for
+            message = (f"The recording (--replay) only covers the lecture it was made for, and this run asked "
+                       f"something new ({exc.stage}). Set a key to use a live model: %env {self.key_env}=<your key>.")
+        elif f"{self.key_env} is not set" in message:
             message = (f"{self.key_env} is not set. Use %env {self.key_env}=<your key> (or "
                        f"%config Code2Video.api_key_env), or try `--replay demo`, which needs no key.")
         raise UsageError(message) from None

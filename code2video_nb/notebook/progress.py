@@ -23,6 +23,7 @@ class ProgressView:
         self.started = time.monotonic()
         self.stage = ""
         self.lines: dict[str, str] = {}  # one line per stage: its latest message
+        self.ok = True
         self._lock = threading.Lock()
         self._handle = display(self._view(), display_id=True)
 
@@ -33,10 +34,12 @@ class ProgressView:
             self.lines[stage] = message
             self._update()
 
-    def done(self, summary: str) -> None:
+    def done(self, summary: str, ok: bool = True) -> None:
+        """Close the display with the outcome: the stage lines give way to one ✓ or ✗ line."""
         with self._lock:
             self.stage = ""
             self.lines = {"done": summary}
+            self.ok = ok
             self._update()
 
     def _update(self) -> None:
@@ -47,17 +50,40 @@ class ProgressView:
         return View(self._html(), self._text())
 
     def _text(self) -> str:
-        return "\n".join([self.title] + [t if s == "done" else f"{_STAGE_LABELS.get(s, s.title())}: {t}"
+        mark = "✓ " if self.ok else "✗ "
+        return "\n".join([self.title] + [mark + t if s == "done" else f"{_STAGE_LABELS.get(s, s.title())}: {t}"
                                           for s, t in self.lines.items()])
 
     def _html(self) -> str:
         elapsed = time.monotonic() - self.started
         rows = "".join(f"<div>{_STAGE_LABELS.get(stage, stage.title())}: {_escape(text)}</div>"
                        for stage, text in self.lines.items() if stage != "done")
-        rows += f"<div>✓ {_escape(self.lines['done'])}</div>" if "done" in self.lines else ""
+        if "done" in self.lines:
+            mark, colour = ("✓", "inherit") if self.ok else ("✗", "#d32f2f")
+            rows += f"<div style='color:{colour}'>{mark} {_escape(self.lines['done'])}</div>"
         return (f"<div style='font-family:monospace;font-size:12px'><b>{_escape(self.title)}</b> "
                 f"<span style='color:#888'>({elapsed:.0f} s)</span>{rows}</div>")
 
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class LazyProgress:
+    """A progress display that appears only once real work starts, so a cached preview shows
+    none; `close` ends it with the outcome if it appeared."""
+
+    def __init__(self, title: str, quiet_stages: tuple[str, ...] = ("cached",)):
+        self.title, self.quiet_stages = title, quiet_stages
+        self.view: ProgressView | None = None
+
+    def __call__(self, stage: str, message: str) -> None:
+        if stage in self.quiet_stages:
+            return
+        if self.view is None:
+            self.view = ProgressView(self.title)
+        self.view(stage, message)
+
+    def close(self, summary: str, ok: bool = True) -> None:
+        if self.view is not None:
+            self.view.done(summary, ok)

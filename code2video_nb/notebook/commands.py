@@ -16,7 +16,7 @@ from ..engine import Engine, content_hash
 from ..files import disk_errors
 from . import cells
 from .display import View, error_view, video_view
-from .failures import cell_line, in_cell_terms
+from .failures import cell_line, failure_message, in_cell_terms
 from .progress import ProgressView
 
 
@@ -106,8 +106,10 @@ def export(magics, argv):
     failed = [r for r in results if not r.ok]
     if failed:
         first = failed[0]
-        display(error_view(f"{len(failed)} section(s) failed, so nothing was joined; section {first.id}: "
-                           f"{first.error}. Fix it in its cell and export again.", first.log))
+        display(error_view(f"{len(failed)} section(s) failed, so nothing was joined. "
+                           + failure_message(first, key_env=config.settings.api_key_env,
+                                             replayed=bool(config.replay or ws.state.get("replay")))
+                           + " Then export again.", first.log))
         return
     video, srt = engine.export(ws, results, args.quality)
     display(video_view(video, max_embed_bytes=config.embed_limit_bytes))

@@ -1,7 +1,9 @@
 """The section panel: every section editable and renderable where no extension owns cells.
 
 Colab, VS Code and the classic Notebook get this instead of real section cells: a tab
-per section with its code, a Render button, a status line and the preview.  Only
+per section with its code, a Render button, a status line and the preview.  A tab shows
+what was rendered before it was built (`show`), and follows a section cell that rendered
+other code (`follow`), keeping edits typed here that were not rendered yet.  Only
 ipywidgets APIs present in both 7.7 (Colab) and 8 are used: `Tab.set_title` rather
 than `Tab(titles=...)`, `Output.append_display_data` rather than `with output:` (which
 captures nothing outside a kernel and would lose the preview in tests and callbacks).
@@ -10,6 +12,7 @@ captures nothing outside a kernel and would lose the preview in tests and callba
 from __future__ import annotations
 
 import html
+import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Callable
@@ -43,6 +46,13 @@ class SectionTab:
     status: w.HTML
     output: w.Output
     source: w.HTML  # "Copy as cell": the full section cell source, read-only
+    cell_note: w.HTML  # what became of the section cell after a render here (sync.py)
+    rendered: str = ""  # the code the tab last loaded or rendered: typing changes only the editor
+
+    @property
+    def edited(self) -> bool:
+        """The editor holds code that was typed here and not rendered yet."""
+        return self.code.value != self.rendered
 
 
 class SectionPanel:
@@ -75,7 +85,7 @@ class SectionPanel:
         editor = w.Textarea(value=code, rows=rows, layout=w.Layout(width="100%"))
         editor.add_class("c2v-code")
         s = SectionTab(sid, title, editor, w.Button(description="Render", icon="play"),
-                       w.HTML(), w.Output(), w.HTML())
+                       w.HTML(), w.Output(), w.HTML(), w.HTML(), rendered=code)
         s.button.on_click(lambda _b, s=s: self.run(s.id))
         # Keep the copyable cell in step with every edit, not just with renders.
         editor.observe(lambda _c, s=s: self._update_source(s), names="value")
@@ -86,7 +96,7 @@ class SectionPanel:
         copy = w.Accordion(children=[s.source])
         copy.set_title(0, "Copy as cell")
         copy.selected_index = None  # collapsed: 7.7 opens the first page by default
-        return w.VBox([s.code, w.HBox([s.button, s.status]), s.output, copy])
+        return w.VBox([s.code, w.HBox([s.button, s.status]), s.cell_note, s.output, copy])
 
     def _update_source(self, s: SectionTab) -> None:
         src = cells.cell_source(self.lecture, s.id, s.code.value)
@@ -104,10 +114,10 @@ class SectionPanel:
         code = s.code.value
         s.button.disabled = True
         s.status.value = "rendering…"
+        s.cell_note.value = ""
         try:
             result = self._render(s.id, code)
-            if result.code is not None and result.code != code:
-                s.code.value = result.code  # auto-fixed: the editor shows what was rendered
+            code = result.code if result.code is not None else code  # auto-fix may have changed it
             views, status = list(result.views), result.status
         except Exception as e:  # shown in the tab: a callback's exception would be lost
             views = [error_view(f"Rendering section {s.id} failed: {type(e).__name__}: {e}",
@@ -115,8 +125,38 @@ class SectionPanel:
             status = "failed"
         finally:
             s.button.disabled = False
+        self.show(s.id, views, status, code=code)
+
+    def show(self, section_id: str, views: list, status: str, *, code: str | None = None) -> None:
+        """Show `views` (a preview, an error) and a status in a tab, as the preview of `code`
+        (default: the code in its editor), which the editor then holds."""
+        s = self.section(section_id)
+        if code is not None and s.code.value != code:
+            s.code.value = code
+        s.rendered = s.code.value
         self._show(s, views)
         s.status.value = html.escape(status)
+
+    def follow(self, section_id: str, code: str, views: list) -> None:
+        """A section cell rendered `code`: the tab shows it, so it never shows stale code.
+        Code typed here and not rendered yet stays in the editor, and the status says so."""
+        s = self.section(section_id)
+        if s.rendered == code and s.code.value == code and s.output.outputs:
+            return  # already shows exactly this
+        at = time.strftime("%H:%M")
+        if s.edited and s.code.value != code:
+            self._show(s, views)
+            s.rendered = code
+            s.status.value = html.escape(f"below: what the section cell rendered at {at}; the code above is "
+                                         "your edit here, not rendered yet — press Render to use it")
+        else:
+            self.show(section_id, views, f"updated from the section cell at {at}", code=code)
+        s.cell_note.value = ""
+
+    def note(self, section_id: str, text: str) -> None:
+        """One line under the Render button about the section cell (sync.py writes it)."""
+        self.section(section_id).cell_note.value = (
+            f'<div style="font-size: 0.9em; opacity: 0.8">{html.escape(text)}</div>' if text else "")
 
     def _show(self, s: SectionTab, views: list) -> None:
         s.output.outputs = ()  # clear without a kernel: clear_output() needs one

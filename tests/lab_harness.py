@@ -1,0 +1,258 @@
+"""A real JupyterLab 4 in headless Debian Chromium, driven by Playwright's sync API.
+
+`running_lab(folder)` starts `jupyter lab` on a free loopback port with `folder` as its root,
+a `python3` kernelspec that runs this interpreter, no user configuration and no network
+features (news, update checks), and stops it afterwards. `LabPage` opens a notebook in
+Chromium and runs its cells one at a time the way a user does, waiting on conditions
+(the cell's execution count, the kernel idle), never on fixed sleeps.
+
+Chromium is Debian's (/usr/bin/chromium, `scripts/install.sh`); Playwright's own browser
+download is never used. Notes on the setup: /work/shared/notes/jupyter-frontends.md §3.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+    # no connections to Google's services: this machine's network is closed and they only add noise
+    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--disable-quic",
+]
+# Variables the server and its kernels must not see: a developer's key, endpoint and model, and
+# VS Code's marker (which would make the kernel think it runs in VS Code).
+DROPPED_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CODE2VIDEO_MODEL", "CODE2VIDEO_VLM_MODEL", "VSCODE_PID")
+
+
+def missing_requirements() -> str | None:
+    """Why the browser check cannot run here, or None."""
+    for module in ("jupyterlab", "playwright"):
+        try:
+            __import__(module)
+        except ImportError:
+            return f"{module} is not installed (pip install -e '.[test,browser]')"
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is missing (apt-get install chromium, or run scripts/install.sh)"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LabServer:
+    root: Path
+    url: str
+    token: str
+    process: subprocess.Popen
+    log: Path
+
+    def log_tail(self, chars: int = 3000) -> str:
+        try:
+            return self.log.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+
+def _write_config(home: Path) -> dict[str, str]:
+    """A private Jupyter home: kernelspec, page config and user settings. Returns the env vars."""
+    data, config, settings = home / "data", home / "config", home / "user-settings"
+    spec = data / "kernels" / "python3"  # JUPYTER_PATH comes first: shadows any python3 on the machine
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (code2video browser check)", "language": "python"}))
+    # No "official Jupyter news?" toast over the screenshots, and no update check.
+    (config / "labconfig").mkdir(parents=True)
+    (config / "labconfig" / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    # Every cell in the DOM (no windowing), so any cell can be read and photographed.
+    tracker = settings / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    return {"JUPYTER_PATH": str(data), "JUPYTER_DATA_DIR": str(data), "JUPYTER_CONFIG_DIR": str(config),
+            "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTERLAB_SETTINGS_DIR": str(settings),
+            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), "IPYTHONDIR": str(home / "ipython")}
+
+
+@contextlib.contextmanager
+def running_lab(root: Path, home: Path, *, startup_timeout: float = 60.0):
+    """`jupyter lab` serving `root`, with its private Jupyter home in `home`; stopped on exit."""
+    root.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV and not k.startswith("JUPYTER")}
+    env.update(_write_config(home))
+    env["CODE2VIDEO_CACHE_DIR"] = str(home / "reply-cache")  # never the developer's cache
+    env["XDG_CACHE_HOME"] = str(home / "xdg-cache")
+    port, token = _free_port(), secrets.token_hex(16)
+    log = home / "jupyter-lab.log"
+    argv = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+            "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(argv, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    server = LabServer(root, f"http://127.0.0.1:{port}", token, process, log)
+    try:
+        _wait_until_up(server, startup_timeout)
+        yield server
+    finally:
+        _stop(process)
+
+
+def _wait_until_up(server: LabServer, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited with {server.process.returncode}:\n{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(f"{server.url}/api/status?token={server.token}", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"jupyter lab did not answer within {timeout:.0f} s:\n{server.log_tail()}")
+        time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM to the server's process group (its kernels too), then SIGKILL if it lingers."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+# --- the page --------------------------------------------------------------------------------
+
+PROMPT_DONE = re.compile(r"^\[\d+\]:$")
+
+
+@dataclass
+class ConsoleEntry:
+    kind: str  # console message type ("error", "warning", ...) or "pageerror"
+    text: str
+    step: str  # the scenario step running when it was logged
+
+
+@dataclass
+class LabPage:
+    """One notebook open in JupyterLab. `step` names what runs now, for console entries."""
+
+    page: object  # playwright.sync_api.Page
+    shots: Path
+    console: list[ConsoleEntry] = field(default_factory=list)
+    step: str = "open"
+
+    def watch_console(self) -> None:
+        self.page.on("console", lambda m: self.console.append(ConsoleEntry(m.type, m.text, self.step)))
+        self.page.on("pageerror", lambda e: self.console.append(ConsoleEntry("pageerror", str(e), self.step)))
+
+    def open(self, server: LabServer, notebook: str, timeout_ms: int = 60_000) -> None:
+        self.page.goto(f"{server.url}/lab/tree/{notebook}?token={server.token}", timeout=timeout_ms)
+        self.page.wait_for_function(
+            "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+            " return !!(w && w.content && w.content.widgets && w.content.widgets.length"
+            " && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel"
+            " && w.sessionContext.session.kernel.connectionStatus === 'connected'"
+            " && w.sessionContext.session.kernel.status === 'idle'); }", timeout=timeout_ms)
+
+    # the notebook model (through window.jupyterapp; cells in DOM order, no windowing)
+    def sources(self) -> list[str]:
+        return self.page.evaluate(
+            "() => window.jupyterapp.shell.currentWidget.content.model.sharedModel.cells.map(c => c.getSource())")
+
+    def set_source(self, index: int, source: str) -> None:
+        self.page.evaluate("([i, s]) => window.jupyterapp.shell.currentWidget.content.model.sharedModel"
+                           ".getCell(i).setSource(s)", [index, source])
+
+    def insert_cell(self, index: int, source: str) -> None:
+        self.page.evaluate("([i, s]) => window.jupyterapp.shell.currentWidget.content.model.sharedModel"
+                           ".insertCell(i, {cell_type: 'code', source: s})", [index, source])
+
+    def cell(self, index: int):
+        return self.page.locator(".jp-Notebook .jp-Cell").nth(index)
+
+    def run_cell(self, index: int, timeout_ms: int = 180_000) -> float:
+        """Select cell `index`, run it (notebook:run-cell, as Ctrl+Enter) and wait until it is done:
+        its prompt shows its execution count and the kernel is idle. Returns the seconds it took."""
+        started = time.monotonic()
+        self.page.evaluate(
+            "(i) => { const nb = window.jupyterapp.shell.currentWidget.content;"
+            " nb.activeCellIndex = i; nb.deselectAll(); nb.mode = 'command';"
+            " return window.jupyterapp.commands.execute('notebook:run-cell'); }", index)
+        self.page.wait_for_function(
+            "(i) => { const w = window.jupyterapp.shell.currentWidget;"
+            " const cell = w.content.widgets[i];"
+            " const prompt = cell.node.querySelector('.jp-InputArea-prompt');"
+            " return /^\\[\\d+\\]:$/.test((prompt.textContent || '').trim())"
+            " && w.sessionContext.session.kernel.status === 'idle'; }", arg=index, timeout=timeout_ms)
+        return time.monotonic() - started
+
+    def output_texts(self, index: int) -> list[str]:
+        """What the user reads in each output of cell `index` (closed <details> show their summary only)."""
+        return self.cell(index).locator(".jp-OutputArea-output").all_inner_texts()
+
+    def screenshot_cell(self, index: int, name: str) -> Path:
+        """The whole cell, input and outputs. The notebook scrolls inside the page, so a cell taller
+        than the window would be cut off: the window grows to fit it for the shot."""
+        path = self.shots / f"{name}.png"
+        cell = self.cell(index)
+        size = self.page.viewport_size
+        height = (cell.bounding_box() or {}).get("height", 0)
+        if height + 200 > size["height"]:
+            self.page.set_viewport_size({"width": size["width"], "height": min(int(height) + 300, 12_000)})
+            # JupyterLab lays out again on resize: wait until the notebook's panel has the new height
+            self.page.wait_for_function(
+                "(h) => window.jupyterapp.shell.currentWidget.node.getBoundingClientRect().height > h",
+                arg=size["height"])
+        try:
+            cell.scroll_into_view_if_needed()
+            cell.screenshot(path=str(path))
+        finally:
+            if self.page.viewport_size != size:
+                self.page.set_viewport_size(size)
+        return path
+
+    def screenshot_page(self, name: str) -> Path:
+        path = self.shots / f"{name}.png"
+        self.page.screenshot(path=str(path))
+        return path
+
+
+def clear_screenshots(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+
+
+def chromium_launch_options() -> dict:
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+

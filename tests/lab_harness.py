@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import secrets
 import signal
 import socket
@@ -107,7 +106,8 @@ def running_lab(root: Path, home: Path, *, startup_timeout: float = 60.0):
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
             "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly"]  # no PyPI look-ups from the extension manager
     with open(log, "wb") as out:
         process = subprocess.Popen(argv, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True)
@@ -150,9 +150,6 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 # --- the page --------------------------------------------------------------------------------
-
-PROMPT_DONE = re.compile(r"^\[\d+\]:$")
-
 
 @dataclass
 class ConsoleEntry:

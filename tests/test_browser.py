@@ -265,8 +265,9 @@ def test_magic_progress_is_closed_with_its_outcome(scenario):
 def test_panel_shows_a_preview_right_after_the_magic(scenario):
     """Issue 7 §3: the panel shows each section's preview as soon as it exists (the magic rendered all three)."""
     assert scenario.panel_tabs > 0, f"no section panel in the magic's output:\n{scenario.text('magic')}"
-    assert scenario.panel_videos > 0, ("the panel's open tab (section 1) shows no preview video right after the magic said "
-                     f"'3 rendered'; the magic's output reads:\n{scenario.text('magic')}")
+    assert scenario.panel_videos > 0, (
+        "the panel's open tab (section 1) shows no preview video right after the magic said '3 rendered'; "
+        f"the magic's output reads:\n{scenario.text('magic')}")
 
 
 def test_broken_cell_says_in_one_line_which_line_of_the_cell_and_what_to_do(scenario):
@@ -308,7 +309,8 @@ def test_status_shows_the_sections_error(scenario):
         f"section 1's row shows no error although its cell just failed on `Creat(`: {shown}")
     error = row.get("error", shown)
     n, file_line = scenario.cell_line, scenario.file_line
-    assert re.search(rf"\bline {n}\b", error) or (re.search(r"1\.py", error) and re.search(rf"\b{file_line}\b", error)), (
+    in_file = re.search(r"1\.py", error) and re.search(rf"\b{file_line}\b", error)  # "sections/1.py, line 28"
+    assert re.search(rf"\bline {n}\b", error) or in_file, (
         f"section 1's error in the status names neither line {n} of the cell nor line {file_line} of "
         f"sections/1.py: {error!r}")
     assert not any(v.startswith("✓") for v in row.values()), (

@@ -14,7 +14,8 @@ PINS=(
   jupyter_client==6.1.12  # as in Colab's published pip freeze (googlecolab/backend-info)
   comm                    # imported by a bridge test; ipykernel 6.17 itself never hooks it
 )
-TESTS=(tests/test_notebook_kernel.py tests/test_bridge_kernel.py tests/test_notebook_display.py)
+TESTS=(tests/test_notebook_kernel.py tests/test_bridge_kernel.py tests/test_notebook_display.py
+       tests/test_panel_sync.py tests/test_panel_sync_kernel.py)
 
 started=$SECONDS
 if [ ! -x "$VENV/bin/python" ]; then

@@ -2,7 +2,7 @@
 
     python example_notebooks/make_examples.py
 
-01 and 03 carry the demo lecture's section cells exactly as the lecture produces them
+01, 03 and 04 carry the demo lecture's section cells exactly as the lecture produces them
 (`sections/<id>.py` after the bundled replay, auto-fix included), so they are rebuilt
 from a real `code2video demo` run: when the cassette, the prompts' header format or the
 teaching scene change, run this again. tests/test_example_notebooks.py fails (section
@@ -170,11 +170,46 @@ def edit_and_rerender(code: dict[str, str]) -> nbformat.NotebookNode:
     ])
 
 
+# The typo shown in 04: `Creat(` for `Create(` in section 1 (found as NameError at run time).
+TYPO_SECTION = "1"
+TYPO_FROM = "self.play(Create(plane)"
+TYPO_TO = "self.play(Creat(plane)"
+
+
+def when_a_section_fails(code: dict[str, str]) -> nbformat.NotebookNode:
+    original = code[TYPO_SECTION]
+    assert original.count(TYPO_FROM) == 1, f"section {TYPO_SECTION} no longer contains {TYPO_FROM!r}"
+    broken = original.replace(TYPO_FROM, TYPO_TO)
+    line = 1 + next(i for i, text in enumerate(original.splitlines(), 1) if TYPO_FROM in text)  # of the cell
+    return notebook([
+        new_markdown_cell(
+            "# When a section fails (offline)\n\n"
+            "What you see when a section's code breaks, and the two ways out. Replays the bundled demo "
+            "lecture, so no key is needed to run it."),
+        new_code_cell("%load_ext code2video_nb"),
+        new_code_cell(f"{DEMO_MAGIC} --no-render\n{TOPIC}"),
+        new_markdown_cell(
+            f"## A typo\n\nLine {line} of this cell says `Creat(` instead of `Create(`. Running it fails, "
+            "and the message names the line of the cell and what to do. Without a key, auto-fix has no model "
+            "to ask (the demo recording has no fix for your own edits), so it says so: fix the line by hand, "
+            "or set a key (`%env OPENAI_API_KEY=...`) and run the cell again to let auto-fix repair it. "
+            "The full log is one click away."),
+        section_cell(TYPO_SECTION, broken),
+        new_markdown_cell("`%c2v status` keeps the error, with the cell's line, until the section renders:"),
+        new_code_cell("%c2v status"),
+        new_markdown_cell("## Fixed by hand\n\nThe same cell with `Create(` again. It renders, and the status "
+                          "no longer shows an error:"),
+        section_cell(TYPO_SECTION, original),
+        new_code_cell("%c2v status"),
+    ])
+
+
 def main() -> None:
     code = demo_sections()
     for name, nb in [("01_quickstart_offline.ipynb", quickstart(code)),
                      ("02_live_model.ipynb", live_model()),
-                     ("03_edit_and_rerender.ipynb", edit_and_rerender(code))]:
+                     ("03_edit_and_rerender.ipynb", edit_and_rerender(code)),
+                     ("04_when_a_section_fails.ipynb", when_a_section_fails(code))]:
         nbformat.validate(nb)
         nbformat.write(nb, str(HERE / name))
         print(f"wrote {HERE / name}")

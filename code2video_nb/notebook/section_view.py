@@ -11,19 +11,20 @@ from __future__ import annotations
 from ..engine import SectionResult
 from ..workspace import Workspace
 from . import cells
-from .display import View, error_view, fix_note, keyframe_strip, location_line, status_line, video_view
+from .failures import failure_view
+from .display import View, fix_note, keyframe_strip, location_line, status_line, video_view
 
 
 def section_views(ws: Workspace, result: SectionResult, old_code: str, new_code: str, tokens: int,
-                  *, embed_limit_bytes: int) -> list:
+                  *, embed_limit_bytes: int, key_env: str = "OPENAI_API_KEY", replayed: bool = False) -> list:
     views = []
     note = _fix_view(ws, result.id, old_code, new_code)
     if not result.ok:
         if new_code != old_code:
             views.append(note)
-        where = f" (line {result.line + 1} of the cell)" if result.line else ""
-        advice = "Edit the code and run the cell again."
-        views.append(error_view(f"Section {result.id} failed{where}: {result.error}. {advice}", result.log))
+        # failures.py words it: the cell's line, what to do; auto-fix's attempts go into the log.
+        attempts = (ws.section(result.id).get("fix") or {}).get("attempts", []) if result.fix_attempts else []
+        views.append(failure_view(result, key_env=key_env, replayed=replayed, attempts=attempts))
         return views
     frames = sorted(ws.keyframes_dir(result.id).glob("*.png"), key=lambda p: int(p.stem))
     views.append(video_view(result.video, max_embed_bytes=embed_limit_bytes, poster=frames[-1] if frames else None))

@@ -24,8 +24,10 @@ from ..plan import slugify
 from ..planner import check_topic
 from ..workspace import Workspace, lecture_dir
 from . import cells
+from . import sync  # panel ⇄ section cells: they never disagree silently
 from .bridge import FrontendBridge, status_display
-from .progress import ProgressView
+from .failures import cell_line
+from .progress import LazyProgress, ProgressView
 from .section_view import section_views
 
 DEMO_REPLAY = "demo"
@@ -66,8 +68,10 @@ class NotebookSession:
         """Raises ConfigError (one line: how to set the key) when no model is configured."""
         replay = config.replay or ws.state.get("replay", "")
         try:
+            # A replayed lecture answers from its recording; what the recording lacks (a fix for
+            # the user's own edit) goes to the live model when a key is set.
             return build_client(config.settings, log_path=ws.log_path,
-                                replay=_cassette_path(replay) if replay else None)
+                                replay=_cassette_path(replay) if replay else None, live_after_replay=True)
         except ConfigError as exc:
             env = config.settings.api_key_env
             if f"{env} is not set" not in str(exc):
@@ -111,12 +115,16 @@ class NotebookSession:
             engine.plan(ws, audience=request.audience, sections=sections, goals=request.goals)
             engine.write_code(ws)
             results = engine.render_all(ws) if request.render else []
+        except BaseException as exc:  # the display ends with the outcome, never mid-stage
+            progress.done(f"stopped: {_one_line(exc)}", ok=False)
+            raise
         finally:
             ws.add_usage(client.usage_by_stage())
         failed = [r for r in results if not r.ok]
         progress.done(f"{len(ws.storyboard.sections)} sections planned"
                       + (f", {len(results) - len(failed)} rendered" if results else "")
-                      + (f", {len(failed)} failed" if failed else "") + f" in {time.monotonic() - started:.0f} s")
+                      + (f", {len(failed)} failed ({_failed_list(failed)}: run its cell to see why)" if failed else "")
+                      + f" in {time.monotonic() - started:.0f} s", ok=not failed)
         display(Markdown(_plan_markdown(ws)))
         self.deliver_cells(ws)
         return ws
@@ -146,12 +154,18 @@ class NotebookSession:
         from .panel import PanelResult, SectionPanel
 
         def render(section_id: str, code: str) -> PanelResult:
-            result, new_code, tokens = self._build(ws, section_id, code)
+            before = ws.read_code(section_id)
+            result, new_code, tokens = self._build(ws, section_id, code, reason=sync.PANEL_EDIT)
             views = self._views(ws, result, code, new_code, tokens)
+            sync.after_panel_render(self.bridge, ws, section_id, before, new_code, result.ok,
+                                    note=lambda text: panel.note(section_id, text))  # tell the section cell
             return PanelResult(code=new_code, views=views, status=repr(views[-1]) if result.ok else "failed")
 
         sections = [(s.id, s.title, ws.read_code(s.id)) for s in ws.storyboard.sections]
         panel = SectionPanel(ws.slug, sections, render)
+        for section_id, _title, code in sections:  # what was rendered shows at once; nothing renders here
+            if code is not None:
+                panel.show(section_id, *sync.current_views(ws, section_id, code, self._views))
         self.panels[ws.slug] = panel
         display(panel.widget)
 
@@ -162,14 +176,27 @@ class NotebookSession:
         known = [s.id for s in ws.storyboard.sections]
         if section_id not in known:
             raise ConfigError(f"lecture '{lecture}' has no section '{section_id}' (sections: {', '.join(known)})")
-        result, new_code, tokens = self._build(ws, section_id, body)
-        for view in self._views(ws, result, body, new_code, tokens):
+        taking = sync.panel_version_for(ws, section_id, body)  # an older cell takes the panel's newer code
+        sync.show_notice(ws.slug, section_id, needed=bool(taking) or ws.slug in self.panels)
+        code = taking.code if taking else body
+        progress = LazyProgress(f"Section {section_id}")
+        try:
+            result, new_code, tokens = self._build(ws, section_id, code, progress)
+        except BaseException as exc:  # never leave the display saying "repairing"
+            progress.close(f"stopped: {_one_line(exc)}", ok=False)
+            raise
+        progress.close(_summary(result), result.ok)
+        views = self._views(ws, result, code, new_code, tokens)
+        for view in views:
             display(view)
-        if new_code != body:
+        if taking:
+            sync.take(self.bridge, self.shell, ws, section_id, body, new_code, taking)
+        elif new_code != body:
             self.update_cell(ws, section_id, body, new_code)
         elif self.bridge.state == "absent":
             index = [s.id for s in ws.storyboard.sections].index(section_id)
             self.offer(ws, index + 1)
+        sync.follow_in_panel(self.panels.get(ws.slug), section_id, new_code, views)
 
     def update_cell(self, ws: Workspace, section_id: str, old_code: str, new_code: str) -> None:
         """Auto-fix changed the code: the cell is updated, never silently and never over an edit."""
@@ -180,19 +207,23 @@ class NotebookSession:
         else:
             self.shell.set_next_input(new, replace=True)
 
-    def _build(self, ws: Workspace, section_id: str, code: str) -> tuple[SectionResult, str, int]:
+    def _build(self, ws: Workspace, section_id: str, code: str,
+               progress: Callable[[str, str], None] | None = None,
+               reason: str = "notebook edit") -> tuple[SectionResult, str, int]:
         """Write the cell's code and render it; the model is asked only if a fix is needed.
         Returns the result, the code now in the section (auto-fix may have changed it) and
         the tokens this build spent."""
         with disk_errors():  # a full disk or a read-only folder: one line, like every engine error
-            return self._build_section(ws, section_id, code)
+            return self._build_section(ws, section_id, code, progress, reason)
 
-    def _build_section(self, ws: Workspace, section_id: str, code: str) -> tuple[SectionResult, str, int]:
+    def _build_section(self, ws: Workspace, section_id: str, code: str,
+                       progress: Callable[[str, str], None] | None,
+                       reason: str = "notebook edit") -> tuple[SectionResult, str, int]:
         config = self.configure()
         if ws.read_code(section_id) != code:
-            ws.write_code(section_id, code, "notebook edit")
+            ws.write_code(section_id, code, reason)  # "notebook edit" from a cell, "panel edit" from the panel
         # The model (and its key) is needed only if the render fails and needs a fix.
-        engine = Engine(config.settings, lambda: self.client(config, ws), _progress_when_rendering(section_id))
+        engine = Engine(config.settings, lambda: self.client(config, ws), progress)
         try:
             result = engine.build_section(ws, ws.storyboard.section(section_id), "preview")
         finally:
@@ -202,23 +233,30 @@ class NotebookSession:
         return result, ws.read_code(section_id), spent
 
     def _views(self, ws: Workspace, result: SectionResult, old_code: str, new_code: str, tokens: int) -> list:
-        return section_views(ws, result, old_code, new_code, tokens,
-                             embed_limit_bytes=self.configure().embed_limit_bytes)
+        config = self.configure()
+        return section_views(ws, result, old_code, new_code, tokens, embed_limit_bytes=config.embed_limit_bytes,
+                             key_env=config.settings.api_key_env, replayed=bool(config.replay or ws.state.get("replay")))
 
 
-def _progress_when_rendering(section_id: str):
-    """A progress view that appears only once real work starts: a cached preview shows none."""
-    view = None
+def _summary(result: SectionResult) -> str:
+    """The progress display's last line: the outcome, never a stage still "repairing"."""
+    if result.ok and result.cached:
+        return f"section {result.id}: unchanged, cached preview"
+    fixed = f" after {result.fix_attempts} fix attempt(s)" if result.fix_attempts else ""
+    if result.ok:
+        return f"section {result.id} rendered{fixed} in {result.seconds:.1f} s"
+    where = f" at line {cell_line(result.line)} of the cell" if result.line else ""
+    return f"section {result.id} failed{where}{fixed} ({result.error.split(':')[0]}) — see below"
 
-    def report(stage: str, message: str) -> None:
-        nonlocal view
-        if stage == "cached":
-            return
-        if view is None:
-            view = ProgressView(f"Section {section_id}")
-        view(stage, message)
 
-    return report
+def _failed_list(failed: list[SectionResult]) -> str:
+    return ", ".join(f"section {r.id}" + (f" at line {cell_line(r.line)}" if r.line else "") for r in failed)
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
 def _recorded(replay: str) -> dict:

@@ -210,11 +210,35 @@ class LabPage:
             " const prompt = cell.node.querySelector('.jp-InputArea-prompt');"
             " return /^\\[\\d+\\]:$/.test((prompt.textContent || '').trim())"
             " && w.sessionContext.session.kernel.status === 'idle'; }", arg=index, timeout=timeout_ms)
+        self.wait_for_outputs(index)
         return time.monotonic() - started
 
+    def wait_for_outputs(self, index: int, quiet_ms: int = 300, timeout_ms: int = 10_000) -> bool:
+        """Outputs are rendered after the kernel is idle (Markdown and widget views render
+        asynchronously): wait until cell `index` shows one non-empty node per output of its model
+        and its DOM has not changed for `quiet_ms`. False (not an error) if that never happens
+        within `timeout_ms`, e.g. for an output that is empty on purpose."""
+        return self.page.evaluate("""([i, quiet, timeout]) => new Promise(resolve => {
+            const cell = window.jupyterapp.shell.currentWidget.content.widgets[i];
+            const expected = () => (cell.model.outputs ? cell.model.outputs.length : 0);
+            const shown = () => [...cell.node.querySelectorAll(
+                ':scope .jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output')]
+                .filter(n => n.childElementCount > 0 || n.textContent.trim()).length;
+            let timer = null;
+            const observer = new MutationObserver(() => arm());
+            const finish = ok => { observer.disconnect(); clearTimeout(timer); clearTimeout(hard); resolve(ok); };
+            const arm = () => { clearTimeout(timer);
+                timer = setTimeout(() => shown() >= expected() ? finish(true) : arm(), quiet); };
+            const hard = setTimeout(() => finish(false), timeout);
+            observer.observe(cell.node, {childList: true, subtree: true, characterData: true});
+            arm();
+        })""", [index, quiet_ms, timeout_ms])
+
     def output_texts(self, index: int) -> list[str]:
-        """What the user reads in each output of cell `index` (closed <details> show their summary only)."""
-        return self.cell(index).locator(".jp-OutputArea-output").all_inner_texts()
+        """What the user reads in each output of cell `index`, one string per output of the cell itself
+        (a widget's own outputs are part of the widget's text; closed <details> show their summary only)."""
+        return self.cell(index).locator(
+            ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output").all_inner_texts()
 
     def screenshot_cell(self, index: int, name: str) -> Path:
         """The whole cell, input and outputs. The notebook scrolls inside the page, so a cell taller

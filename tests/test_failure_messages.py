@@ -59,3 +59,10 @@ def test_the_full_log_holds_the_traceback_and_each_fix_attempt():
     summary, details = html.split("<details>")
     assert "line 29 of the cell" in summary and "Traceback" not in summary
     assert "Traceback" in details and "Lecture Line 2 block (cell lines 21–28): still failing" in details
+
+
+def test_the_failing_line_is_quoted_since_notebooks_hide_line_numbers():
+    code = "\n".join(f"x{i} = {i}" for i in range(1, 28)) + "\n        self.play(Creat(plane), run_time=1)\n"
+    message = failure_message(failed(needs_model=True), key_env="OPENAI_API_KEY", code=code)
+    assert "at line 29 of the cell (`self.play(Creat(plane), run_time=1)`): NameError" in message
+    assert "`" not in failure_message(failed(line=99), key_env="OPENAI_API_KEY", code=code)  # no such line

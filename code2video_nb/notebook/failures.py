@@ -25,10 +25,11 @@ def in_cell_terms(message: str) -> str:
     return _LINE.sub(lambda m: f"line {int(m.group(1)) + CELL_LINE_OFFSET}", message)
 
 
-def failure_message(result: SectionResult, *, key_env: str, replayed: bool = False) -> str:
-    """One line: "Section 2 failed at line 29 of the cell: NameError: … . <what to do>"."""
+def failure_message(result: SectionResult, *, key_env: str, replayed: bool = False, code: str | None = None) -> str:
+    """One line: "Section 2 failed at line 29 of the cell (`self.play(Creat(plane))`): NameError: … .
+    <what to do>". `code` is the section's code, to quote the line: notebooks hide line numbers."""
     line = cell_line(result.line)
-    where = f" at line {line} of the cell" if line else ""
+    where = f" at line {line} of the cell{_quoted(code, result.line)}" if line else ""
     error = _short(in_cell_terms(result.error or "unknown error"))
     if result.timed_out:
         error += " (the limit is %config Code2Video.render_timeout)"
@@ -51,12 +52,20 @@ def _next_step(result: SectionResult, by_hand: str, key_env: str, replayed: bool
     return f"{by_hand.capitalize()} and run the cell again."
 
 
-def failure_view(result: SectionResult, *, key_env: str, replayed: bool = False, attempts: list[dict] = ()) -> View:
+def failure_view(result: SectionResult, *, key_env: str, replayed: bool = False, attempts: list[dict] = (),
+                 code: str | None = None) -> View:
     """The red line, with the render's log and auto-fix's attempts behind "full log"."""
     log = result.log or ""
     if attempts:
         log = log.rstrip("\n") + "\n\nAuto-fix attempts:\n" + "\n".join(_attempt_line(a) for a in attempts)
-    return error_view(failure_message(result, key_env=key_env, replayed=replayed), log)
+    return error_view(failure_message(result, key_env=key_env, replayed=replayed, code=code), log)
+
+
+def _quoted(code: str | None, file_line: int | None) -> str:
+    lines = (code or "").splitlines()
+    if not file_line or not 1 <= file_line <= len(lines) or not lines[file_line - 1].strip():
+        return ""
+    return f" (`{_short(lines[file_line - 1].strip(), 80)}`)"
 
 
 def _attempt_line(attempt: dict) -> str:

@@ -24,7 +24,7 @@ def section_views(ws: Workspace, result: SectionResult, old_code: str, new_code:
             views.append(note)
         # failures.py words it: the cell's line, what to do; auto-fix's attempts go into the log.
         attempts = (ws.section(result.id).get("fix") or {}).get("attempts", []) if result.fix_attempts else []
-        views.append(failure_view(result, key_env=key_env, replayed=replayed, attempts=attempts))
+        views.append(failure_view(result, key_env=key_env, replayed=replayed, attempts=attempts, code=new_code))
         return views
     frames = sorted(ws.keyframes_dir(result.id).glob("*.png"), key=lambda p: int(p.stem))
     views.append(video_view(result.video, max_embed_bytes=embed_limit_bytes, poster=frames[-1] if frames else None))

@@ -60,7 +60,7 @@ def current_views(ws: Workspace, section_id: str, code: str, views: Views) -> tu
     nothing and asks no model (`Engine.cached` only reads the workspace)."""
     result = Engine(None, None).cached(ws, section_id, code, "preview")
     if result is not None:
-        return views(ws, result, code, code, 0), "✓ the last render of this code (nothing was rendered now)"
+        return views(ws, result, code, code, 0), "✓ rendered: the preview of the code above"
     error = ws.section(section_id).get("error")
     if isinstance(error, dict) and error.get("hash") in (None, content_hash(code, "preview")):
         failed = views(ws, _failed(section_id, error), code, code, 0)
@@ -73,8 +73,8 @@ def _failed(section_id: str, error: dict) -> SectionResult:
     line = error.get("line")
     result = SectionResult(section_id, False, error=str(error.get("message") or "failed"),
                            line=line if isinstance(line, int) else None, log=str(error.get("log") or ""))
-    for name in ("timed_out", "fix_blocked", "needs_model"):  # the fields this engine records
-        if hasattr(result, name) and name in error:
+    for name in ("timed_out", "fix_blocked", "needs_model"):  # what auto-fix could do, for the advice
+        if name in error:
             setattr(result, name, error[name])
     return result
 

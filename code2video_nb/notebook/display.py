@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import difflib
+import functools
 import html
 import io
 import re
@@ -89,7 +90,21 @@ def video_view(path, *, embed: bool | None = None, max_embed_bytes: int = 8_000_
 
 def _thumbnail(path: Path, width: int) -> tuple[str, str]:
     """(mime, base64) of the image at most `width` pixels wide, as a 256-colour PNG: a manim
-    frame (flat colours, anti-aliased text) looks the same and takes a quarter of the bytes."""
+    frame (flat colours, anti-aliased text) looks the same and takes a quarter of the bytes.
+    Remembered per file version: an unchanged cell shows the same frames again and again."""
+    try:
+        st = path.stat()
+    except OSError:
+        return _encode(path, width)
+    return _encoded(str(path), st.st_mtime_ns, st.st_size, width)
+
+
+@functools.lru_cache(maxsize=128)
+def _encoded(path: str, _mtime_ns: int, _size: int, width: int) -> tuple[str, str]:
+    return _encode(Path(path), width)
+
+
+def _encode(path: Path, width: int) -> tuple[str, str]:
     try:
         from PIL import Image
 

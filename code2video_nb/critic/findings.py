@@ -103,7 +103,8 @@ class Finding:
 
     def to_dict(self) -> dict:
         data = asdict(self)
-        data.pop("source") if self.source == "layout" else None
+        if self.source == "layout":  # the shape `code2video critique --json` promises
+            del data["source"]
         return data
 
     @classmethod

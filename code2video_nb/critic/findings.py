@@ -100,19 +100,22 @@ class Finding:
     message: str  # one line, for a person
     patch: Patch | None = None
     source: str = "layout"  # "layout" | "vlm"
+    boxes: list[Box] = field(default_factory=list)  # the offending objects on screen then, to outline them
 
-    def to_dict(self) -> dict:
+    def to_dict(self, full: bool = False) -> dict:
+        """The shape `code2video critique --json` promises; `full` adds source and boxes (for storage)."""
         data = asdict(self)
-        if self.source == "layout":  # the shape `code2video critique --json` promises
-            del data["source"]
+        if not full:
+            del data["source"], data["boxes"]
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> "Finding":
         patch = data.get("patch")
+        boxes = [Box(**b) if isinstance(b, dict) else Box(*b) for b in data.get("boxes", [])]
         return cls(data["kind"], list(data.get("objects", [])), data.get("line"), data.get("block"),
                    float(data.get("time", 0.0)), data.get("message", ""),
-                   Patch(**patch) if patch else None, data.get("source", "layout"))
+                   Patch(**patch) if patch else None, data.get("source", "layout"), boxes)
 
 
 def shot_from_dict(data: dict) -> Shot:

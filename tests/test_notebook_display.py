@@ -175,7 +175,7 @@ def lecture(tmp_path, monkeypatch) -> Workspace:
 
 
 def _fixed_by_engine(ws: Workspace, record_code: bool = True) -> None:
-    """What Engine._fix leaves: the buggy version, the fixed one, and the fix report."""
+    """What SectionBuilder._fix leaves: the buggy version, the fixed one, and the fix report."""
     ws.write_code("2", BUGGY, "notebook edit")
     attempt = {"level": "scope", "scope": "Lecture Line 1 block", "start": 4, "end": 5, "line": 4,
                "error": "TypeError: Mobject.__init__() got an unexpected keyword argument 'colour'",

@@ -20,7 +20,7 @@ def _default_cache_dir() -> Path:
 @dataclass(frozen=True)
 class Settings:
     model: str = DEFAULT_MODEL
-    vlm_model: str = DEFAULT_MODEL
+    vlm_model: str | None = None  # a model that reads images; unset: the VLM review is off
     base_url: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
     request_timeout: float = 120.0  # seconds per model request
@@ -40,7 +40,7 @@ class Settings:
         env = os.environ if env is None else env
         values = {
             "model": env.get("CODE2VIDEO_MODEL"),
-            "vlm_model": env.get("CODE2VIDEO_VLM_MODEL") or env.get("CODE2VIDEO_MODEL"),
+            "vlm_model": env.get("CODE2VIDEO_VLM_MODEL"),
             "base_url": env.get("OPENAI_BASE_URL"),
             "cache_dir": Path(env["CODE2VIDEO_CACHE_DIR"]) if env.get("CODE2VIDEO_CACHE_DIR") else None,
         }

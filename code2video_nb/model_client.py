@@ -10,6 +10,7 @@ OpenAI-compatible endpoint) and `ReplayBackend` (a cassette).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -260,22 +261,24 @@ class ModelClient:
         if self.cache:
             self.cache.discard(reply.key)
 
-    def ask_json(self, messages: list[dict], *, stage: str, validate: Callable | None = None):
+    def ask_json(self, messages: list[dict], *, stage: str, validate: Callable | None = None,
+                 model: str | None = None):
         """Ask for JSON; repair what is safe, re-ask with the exact problem, bounded."""
         def use(text):
             value = parse_json(text)
             return validate(value) if validate else value
 
-        return self.ask_until(messages, stage=stage, use=use, reask="reask_json")
+        return self.ask_until(messages, stage=stage, use=use, reask="reask_json", model=model)
 
     def ask_until(self, messages: list[dict], *, stage: str, use: Callable[[str], object], reask: str,
-                  fresh: bool = False, whole: bool = False):
+                  fresh: bool = False, whole: bool = False, model: str | None = None):
         """Ask until `use(text)` accepts a reply (it raises ValueError or PlanError naming the problem),
         re-asking with that problem from the `reask` prompt, at most `json_reasks` times.
-        `whole`: a reply cut off at the model's output limit is refused even if `use` takes it."""
+        `whole`: a reply cut off at the model's output limit is refused even if `use` takes it.
+        `model`: another model than the client's (the VLM review)."""
         convo = list(messages)
         for attempt in range(self.json_reasks + 1):
-            reply, checked = self._checked(convo, stage=stage, use=use, fresh=fresh, whole=whole)
+            reply, checked = self._checked(convo, stage=stage, use=use, fresh=fresh, whole=whole, model=model)
             if not checked.problem:
                 return checked.value
             convo = convo + [{"role": "assistant", "content": reply.text},
@@ -284,14 +287,14 @@ class ModelClient:
             f"[{stage}] the model's reply was still unusable after {self.json_reasks} re-asks: {checked.problem}"
         )
 
-    def _checked(self, convo, *, stage, use, fresh, whole) -> tuple[ModelReply, _Checked]:
-        reply = self.request(convo, stage=stage, fresh=fresh)
+    def _checked(self, convo, *, stage, use, fresh, whole, model) -> tuple[ModelReply, _Checked]:
+        reply = self.request(convo, stage=stage, fresh=fresh, model=model)
         checked = _check(reply, use, whole)
         if checked.problem and reply.cached:
             # Cached before this check existed (an older version kept rejected replies):
             # ask the model itself rather than spend a re-ask on an answer it may not give again.
             self.discard(reply)
-            reply = self.request(convo, stage=stage, fresh=True)
+            reply = self.request(convo, stage=stage, fresh=True, model=model)
             checked = _check(reply, use, whole)
         if checked.problem:
             self.discard(reply)
@@ -323,12 +326,27 @@ class ModelClient:
         if not self.log_path:
             return
         entry = {"time": time.time(), "stage": stage, "model": model, "cached": cached,
-                 "seconds": round(elapsed, 3), "usage": tokens, "messages": messages, "reply": text}
+                 "seconds": round(elapsed, 3), "usage": tokens, "messages": _loggable(messages), "reply": text}
         line = json.dumps(entry, ensure_ascii=False) + "\n"
         with self._lock:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             with open(self.log_path, "a", encoding="utf-8") as handle:
                 handle.write(line)
+
+
+def _loggable(messages: list[dict]) -> list[dict]:
+    """The messages with each inline image (a base64 data URI, often 100 kB) replaced by its size and
+    hash, so the log stays readable; the image itself is in the lecture folder (keyframes/)."""
+    def part(p):
+        url = (p.get("image_url") or {}).get("url", "") if isinstance(p, dict) else ""
+        if not url.startswith("data:"):
+            return p
+        head, _, data = url.partition(",")
+        digest = hashlib.sha256(data.encode()).hexdigest()[:12]
+        return {**p, "image_url": {**p["image_url"], "url": f"{head},<{len(data)} characters elided, sha256 {digest}>"}}
+
+    return [{**m, "content": [part(p) for p in m["content"]]} if isinstance(m.get("content"), list) else m
+            for m in messages]
 
 
 def _check(reply: ModelReply, use: Callable[[str], object], whole: bool) -> _Checked:

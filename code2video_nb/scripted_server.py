@@ -7,8 +7,11 @@ client talks HTTP to this server instead. Replies are queued per stage key, take
 from __future__ import annotations
 
 import argparse
+import base64
 import http
 import json
+import math
+import struct
 import threading
 import time
 import uuid
@@ -67,13 +70,34 @@ def _error_body(message: str, code: int, err_code: str | None = None) -> dict:
 
 
 def _words(messages: list) -> int:
+    """Prompt tokens, counted roughly: words of text, plus what an image part costs a vision model."""
     # Content may be a string or a list of parts (text + images for the VLM stages).
     total = 0
     for msg in messages:
         content = msg.get("content") or ""
         parts = content if isinstance(content, list) else [{"text": content}]
         total += sum(len(str(p.get("text", "")).split()) for p in parts if isinstance(p, dict))
+        total += sum(_image_tokens(p) for p in parts if isinstance(p, dict) and p.get("type") == "image_url")
     return total
+
+
+def _image_tokens(part: dict) -> int:
+    """OpenAI's published cost of an image part (GPT-4o, detail high/auto): scaled down to fit 2048 px,
+    then until its short side is at most 768 px; 170 tokens per 512-px tile plus 85 ("low": 85).
+    A PNG data URI's size is read from its header; other images count as one tile."""
+    image = part.get("image_url") or {}
+    if image.get("detail") == "low":
+        return 85
+    data = str(image.get("url", "")).partition(",")[2]
+    try:
+        header = base64.b64decode(data[:32])
+        width, height = struct.unpack(">II", header[16:24]) if header[:8] == b"\x89PNG\r\n\x1a\n" else (512, 512)
+    except (ValueError, struct.error):
+        width, height = 512, 512
+    scale = min(1.0, 2048 / max(width, height, 1))
+    scale *= min(1.0, 768 / max(1.0, min(width, height) * scale))
+    tiles = math.ceil(width * scale / 512) * math.ceil(height * scale / 512)
+    return 85 + 170 * tiles
 
 
 class ScriptedServer:

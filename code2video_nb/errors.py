@@ -8,6 +8,8 @@ Code2VideoError
  │    └── NotRecorded       a replayed recording holds no reply for this request
  ├── PlanError              an outline or storyboard that breaks the paper's format
  ├── RenderError            the lecture's videos could not be made or joined
+ ├── SuggestionError        a critic suggestion that cannot be applied, undone or found
+ │    └── StalePatch        the code no longer holds what the suggestion would change
  └── WorkspaceError         a lecture folder or file that cannot be read or written
 
 A section whose code fails (an exception, a time-out, a safety finding) is not an
@@ -55,6 +57,14 @@ class RenderError(Code2VideoError):
         self.log = log
         self.line = line
         super().__init__(message)
+
+
+class SuggestionError(Code2VideoError):
+    pass
+
+
+class StalePatch(SuggestionError):
+    """The section's code changed where a suggestion would edit it: applying it is refused."""
 
 
 class WorkspaceError(Code2VideoError):

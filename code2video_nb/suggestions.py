@@ -1,0 +1,259 @@
+"""A section's critic suggestions: what the user still has to decide on, and what became of the rest.
+
+Kept in lecture.json through the workspace (every change a locked, merged `update`):
+
+    sections.<id>.suggestions  [{id, hash, status, finding, time, reason?, applied?}]
+    sections.<id>.critiques    {hash: {findings, seconds, version, time}}   the last few critic runs
+
+`hash` is the code a suggestion was made for. Its status is one of
+
+    pending     shown as a card: the critic found it in the code the section holds now
+    accepted    its patch was applied (`applied`: when, and the code before and after)
+    overridden  applied with the user's own text in place of the proposed one
+    dismissed   never shown again for the same code, even after the critic runs again
+    stale       refused: the code no longer held what the patch would change (`reason`)
+
+An applied suggestion is a version in the section's history (reason "critic: accepted <kind>"),
+so `undo` can go back to the code before it. The critic's findings are cached by code hash
+(`critiques`): a section rendered again with the same code, or going back to earlier code,
+shows its suggestions without running the critic again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .critic.findings import Finding, Patch
+from .errors import StalePatch, SuggestionError
+from .workspace import Workspace
+
+PENDING, ACCEPTED, OVERRIDDEN, DISMISSED, STALE = "pending", "accepted", "overridden", "dismissed", "stale"
+APPLIED = (ACCEPTED, OVERRIDDEN)
+KEEP_DECIDED = 100  # decided suggestions kept per section (dismissals among them)
+KEEP_CRITIQUES = 8  # critic runs cached per section, like the archived previews
+REASON = "critic: "  # history reasons of code a suggestion wrote: "critic: accepted overlap", "critic: undid …"
+
+Critic = Callable[[Path], list[Finding]]  # the section file -> its findings
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Suggestion:
+    id: str
+    finding: Finding
+    hash: str  # of the code it was made for
+    status: str = PENDING
+    time: float = 0.0
+    reason: str = ""  # why it is stale
+    applied: dict | None = None  # {time, before, after}: code hashes around the version it wrote
+
+    @property
+    def patch(self) -> Patch | None:
+        return self.finding.patch
+
+    def to_dict(self) -> dict:
+        data = {"id": self.id, "hash": self.hash, "status": self.status, "time": self.time,
+                "finding": self.finding.to_dict(full=True)}
+        if self.reason:
+            data["reason"] = self.reason
+        if self.applied:
+            data["applied"] = self.applied
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Suggestion":
+        return cls(str(data["id"]), Finding.from_dict(data["finding"]), str(data.get("hash", "")),
+                   str(data.get("status", PENDING)), float(data.get("time") or 0.0), str(data.get("reason") or ""),
+                   data.get("applied") if isinstance(data.get("applied"), dict) else None)
+
+
+def suggestion_id(content_hash: str, finding: Finding) -> str:
+    """The same finding in the same code is the same suggestion (so a dismissal sticks)."""
+    key = [finding.kind, list(finding.objects), finding.line, finding.message]
+    return hashlib.sha256(f"{content_hash}\0{json.dumps(key)}".encode()).hexdigest()[:10]
+
+
+# reading ---------------------------------------------------------------------------------
+def _entries(section: dict) -> list[dict]:
+    entries = section.get("suggestions")
+    return [e for e in entries if isinstance(e, dict) and "id" in e and "finding" in e] \
+        if isinstance(entries, list) else []
+
+
+def all_suggestions(ws: Workspace, section_id: str) -> list[Suggestion]:
+    return [Suggestion.from_dict(e) for e in _entries(ws.section(section_id))]
+
+
+def pending(ws: Workspace, section_id: str, code: str | None = None) -> list[Suggestion]:
+    """The suggestions to show for `code` (default: the code in the section's file now)."""
+    code = ws.read_code(section_id) if code is None else code
+    if code is None:
+        return []
+    wanted = code_hash(code)
+    return [s for s in all_suggestions(ws, section_id) if s.status == PENDING and s.hash == wanted]
+
+
+def get(ws: Workspace, section_id: str, suggestion_id_: str) -> Suggestion:
+    for s in all_suggestions(ws, section_id):
+        if s.id == suggestion_id_:
+            return s
+    raise SuggestionError(f"section {section_id} has no suggestion {suggestion_id_!r}; run its cell to check "
+                          "the code again")
+
+
+def cached_findings(ws: Workspace, section_id: str, code: str, version: str = "") -> list[Finding] | None:
+    """What the critic found in exactly this code when it last looked; None if it has not."""
+    critiques = ws.section(section_id).get("critiques")
+    entry = critiques.get(code_hash(code)) if isinstance(critiques, dict) else None
+    if not isinstance(entry, dict) or entry.get("version", "") != version:
+        return None
+    return [Finding.from_dict(f) for f in entry.get("findings", []) if isinstance(f, dict)]
+
+
+# recording the critic's findings ----------------------------------------------------------------
+def record_findings(ws: Workspace, section_id: str, code: str, findings: list[Finding], *,
+                    seconds: float | None = None, version: str = "") -> list[Suggestion]:
+    """The critic's findings for `code` become its pending suggestions, replacing the pending
+    ones of any code (older code's are dropped; the same finding keeps its id). A finding
+    dismissed for this code stays dismissed. Returns the pending suggestions for `code`."""
+    wanted, now = code_hash(code), time.time()
+
+    def change(state: dict) -> list[dict]:
+        section = state.setdefault("sections", {}).setdefault(str(section_id), {})
+        entries = _entries(section)
+        ids = {suggestion_id(wanted, f): f for f in findings}
+        dismissed = {e["id"] for e in entries if e.get("status") == DISMISSED and e.get("hash") == wanted}
+        kept = {e["id"]: e for e in entries if e.get("status") == PENDING and e.get("hash") == wanted}
+        fresh = [kept.get(i) or Suggestion(i, f, wanted, PENDING, now).to_dict()
+                 for i, f in ids.items() if i not in dismissed]
+        # Decided ones stay as the record (an undone accept comes back as pending instead).
+        decided = [e for e in entries if (e.get("status") != PENDING and e["id"] not in ids) or e["id"] in dismissed]
+        section["suggestions"] = decided[-KEEP_DECIDED:] + fresh
+        critiques = section.get("critiques") if isinstance(section.get("critiques"), dict) else {}
+        earlier = critiques.pop(wanted, None)  # re-insert: the dict's order is the age
+        took = seconds  # None: recorded again from the cache, so how long the critic took stays
+        if took is None:
+            took = float(earlier.get("seconds") or 0.0) if isinstance(earlier, dict) else 0.0
+        critiques[wanted] = {"findings": [f.to_dict(full=True) for f in findings], "seconds": round(took, 3),
+                             "version": version, "time": now}
+        section["critiques"] = dict(list(critiques.items())[-KEEP_CRITIQUES:])
+        return fresh
+
+    return [Suggestion.from_dict(e) for e in ws.update(change)]
+
+
+def review(ws: Workspace, section_id: str, code: str, critic: Critic, *, version: str = "") -> list[Suggestion]:
+    """The pending suggestions for `code`, which the section's file holds: from the critic's cached
+    findings for this code when there are any (instant), else from running `critic` on the file."""
+    findings = cached_findings(ws, section_id, code, version)
+    if findings is None:
+        started = time.monotonic()
+        findings = list(critic(ws.code_path(section_id)))
+        return record_findings(ws, section_id, code, findings, seconds=time.monotonic() - started, version=version)
+    shown = pending(ws, section_id, code)
+    decided = {s.id for s in all_suggestions(ws, section_id) if s.status == DISMISSED}
+    wanted = {suggestion_id(code_hash(code), f) for f in findings} - decided
+    if {s.id for s in shown} == wanted:  # as recorded: nothing to write
+        return shown
+    return record_findings(ws, section_id, code, findings, version=version)  # back to earlier code
+
+
+# deciding ---------------------------------------------------------------------------------
+def _set(ws: Workspace, section_id: str, suggestion_id_: str, **values) -> None:
+    def change(state: dict) -> None:
+        for entry in _entries(state.get("sections", {}).get(str(section_id), {})):
+            if entry["id"] == suggestion_id_:
+                entry.update(values)
+                for key in [k for k, v in values.items() if v is None]:
+                    del entry[key]
+    ws.update(change)
+
+
+def patch_code(code: str, patch: Patch, new_text: str | None = None) -> str:
+    """`code` with lines patch.start..patch.end replaced by `new_text` (default: the patch's own);
+    StalePatch (one line) when those lines no longer hold `patch.old`."""
+    lines = code.splitlines(keepends=True)
+    start, end = patch.start, patch.end
+    if not (1 <= start <= len(lines) + 1 and start - 1 <= end <= len(lines)):
+        raise StalePatch(f"the code is now {len(lines)} lines long, so lines {start}–{end} it would change are gone; "
+                         "run the cell to check the code again")
+    held = "".join(lines[start - 1:end])
+    if held.rstrip("\n") != patch.old.rstrip("\n"):
+        found = held.strip().splitlines()[0].strip() if held.strip() else "nothing"
+        expected = patch.old.strip().splitlines()[0].strip() if patch.old.strip() else ""
+        raise StalePatch(f"the code changed there since the suggestion was made: it expected `{expected}` and "
+                         f"found `{found}`; run the cell to check the code again")
+    new = patch.new if new_text is None else new_text
+    if new and not new.endswith("\n"):
+        new += "\n"
+    return "".join(lines[:start - 1]) + new + "".join(lines[end:])
+
+
+def apply(ws: Workspace, section_id: str, suggestion_id_: str, new_text: str | None = None) -> str:
+    """Apply a suggestion to the section's code (its patch, or the user's `new_text` in place of
+    the proposed change): written as a new version ("critic: accepted <kind>") that `undo` can
+    take back. Returns the new code. A patch whose place changed is refused (StalePatch) and
+    the suggestion marked stale."""
+    suggestion = get(ws, section_id, suggestion_id_)
+    if suggestion.status not in (PENDING, STALE):
+        raise SuggestionError(f"this suggestion was already {suggestion.status}")
+    if suggestion.patch is None:
+        raise SuggestionError("this suggestion is a remark without a change to apply; dismiss it once read")
+    code = ws.read_code(section_id) or ""
+    try:
+        if not suggestion.patch.old and code_hash(code) != suggestion.hash:  # an insertion has nothing to check
+            raise StalePatch("the code changed since this insertion was suggested; run the cell to check it again")
+        new_code = patch_code(code, suggestion.patch, new_text)
+    except StalePatch as exc:
+        _set(ws, section_id, suggestion.id, status=STALE, reason=str(exc))
+        raise
+    overridden = new_text is not None and new_text.rstrip("\n") != suggestion.patch.new.rstrip("\n")
+    status = OVERRIDDEN if overridden else ACCEPTED
+    ws.write_code(section_id, new_code, f"{REASON}{status} {suggestion.finding.kind}")
+    _set(ws, section_id, suggestion.id, status=status, reason=None,
+         applied={"time": time.time(), "before": code_hash(code), "after": code_hash(new_code)})
+    return new_code
+
+
+def dismiss(ws: Workspace, section_id: str, suggestion_id_: str) -> None:
+    """Not shown again for the same code."""
+    get(ws, section_id, suggestion_id_)
+    _set(ws, section_id, suggestion_id_, status=DISMISSED)
+
+
+def last_applied(ws: Workspace, section_id: str) -> Suggestion | None:
+    applied = [s for s in all_suggestions(ws, section_id) if s.status in APPLIED and s.applied]
+    return max(applied, key=lambda s: s.applied.get("time", 0)) if applied else None
+
+
+def undo(ws: Workspace, section_id: str) -> str:
+    """Back to the code before the last applied suggestion, which is pending again. Refused when
+    the code was changed since by anything but auto-fix (nothing is lost: the history keeps it)."""
+    suggestion = last_applied(ws, section_id)
+    if suggestion is None:
+        raise SuggestionError(f"section {section_id} has no applied suggestion to undo")
+    history = [h for h in ws.section(section_id).get("history", []) if isinstance(h, dict)]
+    after, before = suggestion.applied.get("after"), suggestion.applied.get("before")
+    wrote = [i for i, h in enumerate(history)
+             if str(h.get("reason", "")).startswith(REASON) and code_hash(str(h.get("code", ""))) == after]
+    earlier = [h["code"] for h in history[:wrote[-1]] if code_hash(str(h.get("code", ""))) == before] if wrote else []
+    if not earlier:
+        raise SuggestionError("the code this suggestion was applied to is not in the section's history any more")
+    current = ws.read_code(section_id) or ""
+    since = history[wrote[-1] + 1:]
+    untouched = code_hash(current) == after or (
+        since and current == since[-1].get("code") and all(h.get("reason") == "auto-fix" for h in since))
+    if not untouched:
+        raise SuggestionError("the code was changed after the suggestion was applied, so undoing it would undo "
+                              "that too; every version is in lecture.json's history")
+    ws.write_code(section_id, earlier[-1], f"{REASON}undid {suggestion.finding.kind}")
+    _set(ws, section_id, suggestion.id, status=PENDING, applied=None, undone=time.time())
+    return earlier[-1]

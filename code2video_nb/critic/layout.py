@@ -1,0 +1,385 @@
+"""The layout critic's rules: findings from what was on screen after every play()/wait().
+
+    analyse(shots, stage, code) -> [Finding]
+
+Pure geometry over `Shot`s (recorded by instrument.py in the render process) and the `Stage`
+(frame, title, lecture column, anchor grid); no manim. Five rules, each reported once per object,
+at the first moment it holds, naming the line that placed the object (else created it):
+
+- offscreen         a content object reaches beyond the frame by more than TOLERANCE (one that
+                    left the frame after being wholly on it is an exit, not a defect);
+- occludes_lecture  content over the lecture-line column or the title;
+- too_small         text whose glyphs are under MIN_GLYPH_PX pixels high in the 480p preview;
+- overlap           a text or formula on top of another one, or on a shape, within one block;
+- stale_overlap     the same against something added in an earlier block, still on screen.
+
+Intended designs are not overlaps: one object inside a shape that frames it (a label in its box,
+a formula on its background rectangle), parts of one group, anything on a coordinate system
+(plots, dots, vectors, labels on Axes/NumberPlane/NumberLine), and lines or arrows drawn across
+a diagonal (their box is not their ink). Patches come from room.py (a free cell or area at that
+moment, else a scale) and are written by patches.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import room
+from .findings import Box, Finding, Placed, Shot, Stage
+from .patches import fade_out_patch, move_patch, scale_patch
+
+__all__ = ["analyse", "move_patch", "scale_patch", "fade_out_patch", "label", "place_line"]
+
+TOLERANCE = 0.05  # scene units: 3 px at 480p, less than an antialiased edge
+MIN_OPACITY = 0.05
+# 480p preview: the frame's 8 units are 480 px, so 60 px a unit. Glyph height (text_height, one
+# line of capitals) under 7 px is where letters stop being legible at that size: manim's Text at
+# font_size 12 (a capital 0.12 units = 7.3 px) is the smallest that reads; MathTex runs smaller
+# per font size (font_size 16 ≈ 7.1 px). The lecture lines (font_size 24) are 14.6 px.
+PX_PER_UNIT = 480 / 8
+MIN_GLYPH_PX = 7.0
+MIN_TEXT_HEIGHT = MIN_GLYPH_PX / PX_PER_UNIT
+COMFORTABLE_TEXT_HEIGHT = 10.0 / PX_PER_UNIT  # what a too_small patch scales up to
+OVERLAP_SHARE = 0.10  # the covered share of the smaller box that counts as on top of it
+STALE_SHAPE_SHARE = 0.5  # two shapes of different blocks: only when this much is covered
+# Across blocks a container frames a text only when it hugs it: a label put into an existing box
+# (box at most HUG_RATIO times the label's area), a box drawn around an existing formula (HUG_AROUND:
+# SurroundingRectangle's default buff gives about 1.5–2.5). A big diagram over old text is stale.
+HUG_RATIO = 8.0
+HUG_AROUND = 3.0
+FRAME_CLASSES = frozenset({"SurroundingRectangle", "BackgroundRectangle", "Underline"})
+
+COORDINATE_CLASSES = frozenset({
+    "Axes", "ThreeDAxes", "NumberPlane", "ComplexPlane", "PolarPlane", "NumberLine", "UnitInterval",
+    "CoordinateSystem",
+})
+LINE_CLASSES = frozenset({
+    "Line", "DashedLine", "Arrow", "Vector", "DoubleArrow", "CurvedArrow", "CurvedDoubleArrow", "Arc",
+    "ArcBetweenPoints", "TangentLine", "Elbow", "ParametricFunction", "FunctionGraph",
+    "ImplicitFunction", "TracedPath", "DashedVMobject", "CubicBezier", "Angle", "RightAngle",
+})
+TEXT_KINDS = ("text", "formula")
+
+
+@dataclass
+class _Hit:
+    """A finding before it is written, with the object it is about (to keep one per object)."""
+    finding: Finding
+    uid: int
+
+
+def analyse(shots: list[Shot], stage: Stage, code: str) -> list[Finding]:
+    run = _Run(shots, stage, code)
+    hits = run.offscreen()
+    moved = {h.uid for h in hits}
+    hits += [h for h in run.occludes() if h.uid not in moved]
+    moved |= {h.uid for h in hits}
+    hits += run.too_small()
+    hits += [h for h in run.overlaps() if h.uid not in moved]
+    return _merged([h.finding for h in hits])
+
+
+def _merged(findings: list[Finding]) -> list[Finding]:
+    """One finding per defect (kind + line): objects of the same line join the first one."""
+    by_key: dict[tuple, Finding] = {}
+    for f in sorted(findings, key=lambda f: (f.time, f.line or 0)):
+        first = by_key.setdefault((f.kind, f.line), f)
+        if first is not f:
+            first.objects += [o for o in f.objects if o not in first.objects]
+            first.boxes += f.boxes
+    return sorted(by_key.values(), key=lambda f: (f.time, f.line or 0, f.kind))
+
+
+# --- what an object is ------------------------------------------------------------------------
+
+def label(o: Placed) -> str:
+    return o.name or f"{o.cls} (line {o.line})"
+
+
+def place_line(o: Placed) -> int | None:
+    return o.placed_line or o.line
+
+
+def _textual(o: Placed) -> bool:
+    return o.kind in TEXT_KINDS
+
+
+def _diagonal_line(o: Placed) -> bool:
+    """A line or curve whose box is mostly empty: boxes say nothing about what it crosses."""
+    return o.cls in LINE_CLASSES and min(o.box.width, o.box.height) > 0.4
+
+
+def _covered(a: Box, b: Box) -> float:
+    """The share of the smaller box that the other one covers (0 when they only touch)."""
+    inter = a.intersection(b)
+    if inter is None or inter.width <= TOLERANCE or inter.height <= TOLERANCE:
+        return 0.0
+    smaller = min(a.area, b.area)
+    return inter.area / smaller if smaller > 0 else 0.0
+
+
+class _Run:
+    """The shots with what each rule needs: who is fresh when, in which block each object came."""
+
+    def __init__(self, shots: list[Shot], stage: Stage, code: str):
+        self.shots, self.stage, self.code = shots, stage, code
+        self.came: dict[int, int] = {}  # uid -> index of the shot it (last) appeared in
+        self.block: dict[int, int | None] = {}  # uid -> block it (last) appeared in
+        self.fresh: list[set[int]] = []  # per shot: uids added or moved by that play
+        self.by_uid: list[dict[int, Placed]] = []
+        previous: dict[int, Placed] = {}
+        for i, shot in enumerate(shots):
+            current = {o.uid: o for o in shot.objects}
+            fresh = set()
+            for o in shot.objects:
+                if o.uid not in previous or o.uid in shot.added:
+                    self.came[o.uid], self.block[o.uid] = i, shot.block
+                    fresh.add(o.uid)
+                elif _moved(previous[o.uid].box, o.box):
+                    fresh.add(o.uid)
+            self.fresh.append(fresh)
+            self.by_uid.append(current)
+            previous = current
+
+    # - helpers over one shot -
+
+    def visible(self, i: int) -> list[Placed]:
+        return [o for o in self.shots[i].objects if o.role == "content" and o.opacity > MIN_OPACITY
+                and (o.box.width > 0 or o.box.height > 0)]
+
+    def ancestors(self, i: int, o: Placed) -> list[Placed]:
+        chain, seen = [], set()
+        while o.parent is not None and o.parent in self.by_uid[i] and o.parent not in seen:
+            seen.add(o.parent)
+            o = self.by_uid[i][o.parent]
+            chain.append(o)
+        return chain
+
+    def leaves(self, i: int) -> list[Placed]:
+        parents = {o.parent for o in self.shots[i].objects}
+        return [o for o in self.visible(i) if o.uid not in parents]
+
+    def named_tops(self, i: int, test) -> list[Placed]:
+        """Top-level objects failing `test`; an unnamed group is replaced by its failing parts."""
+        found, objects = [], self.visible(i)
+        children: dict[int | None, list[Placed]] = {}
+        for o in objects:
+            children.setdefault(o.parent if o.parent in self.by_uid[i] else None, []).append(o)
+
+        def walk(o: Placed):
+            if not test(o):
+                return
+            parts = [p for p in children.get(o.uid, []) if test(p)]
+            if o.name is None and parts:
+                for p in parts:
+                    walk(p)
+            else:
+                found.append(o)
+        for o in children.get(None, []):
+            walk(o)
+        return found
+
+    def lifetime(self, i: int, uid: int) -> range:
+        end = i
+        while end + 1 < len(self.shots) and uid in self.by_uid[end + 1]:
+            end += 1
+        return range(i, end + 1)
+
+    def blockers(self, i: int, o: Placed) -> list[Box]:
+        """What `o` must not cover from shot i on while it stays: the other content, the lecture
+        column and title (text may sit on coordinate systems)."""
+        boxes = [b for b in (self.stage.title, self.stage.lecture) if b is not None]
+        for j in self.lifetime(i, o.uid):
+            mine = {o.uid} | {a.uid for a in self.ancestors(j, self.by_uid[j].get(o.uid, o))}
+            for other in self.leaves(j):
+                family = {a.uid for a in self.ancestors(j, other)}
+                if other.uid in mine or o.uid in family:
+                    continue
+                if _textual(o) and (other.cls in COORDINATE_CLASSES or any(
+                        a.cls in COORDINATE_CLASSES for a in self.ancestors(j, other))):
+                    continue  # text may sit on a coordinate system
+                if o.cls in COORDINATE_CLASSES and _covered(o.box, other.box):
+                    continue  # what is drawn on a coordinate system moves with it
+                if not _diagonal_line(other):
+                    boxes.append(other.box)
+        return boxes
+
+    def finding(self, kind: str, i: int, objects: list[Placed], message: str, patch=None) -> Finding:
+        shot = self.shots[i]
+        return Finding(kind, [label(o) for o in objects], place_line(objects[0]), shot.block,
+                       round(shot.time, 2), message, patch, "layout", [o.box for o in objects])
+
+    def relocation(self, i: int, o: Placed) -> tuple[str, object]:
+        """(words, patch) that move `o` somewhere free, or scale it to fit there."""
+        spot = room.find(self.stage, self.blockers(i, o), o.box, o.text_height, MIN_TEXT_HEIGHT)
+        if spot is None or o.name is None or place_line(o) is None:
+            return ("", None) if spot is None else (f"; move it to {spot.words()}", None)
+        patch = move_patch(self.code, place_line(o), o.name, spot.cells, spot.scale)
+        return f"; move it to {spot.words()}", patch
+
+    # - rules -
+
+    def offscreen(self) -> list[_Hit]:
+        frame, hits, done, was_inside = self.stage.frame, [], set(), set()
+        for i in range(len(self.shots)):
+            for o in self.named_tops(i, lambda o: not frame.contains(o.box, TOLERANCE)):
+                if o.uid in done:
+                    continue
+                done.add(o.uid)
+                if o.uid in was_inside and frame.intersection(o.box) is None:
+                    continue  # moved out of the frame after being seen: an exit
+                words, patch = self.relocation(i, o)
+                hits.append(_Hit(self.finding("offscreen", i, [o], f"{label(o)} {_outside(frame, o.box)}"
+                                              + words, patch), o.uid))
+            was_inside |= {o.uid for o in self.visible(i) if frame.contains(o.box, TOLERANCE)}
+        return hits
+
+    def occludes(self) -> list[_Hit]:
+        bands = [(b, what) for b, what in ((self.stage.lecture, "the lecture lines"),
+                                            (self.stage.title, "the title")) if b is not None]
+        hits, done = [], set()
+
+        def over(o: Placed):
+            return next((what for b, what in bands if _intrudes(o.box, b)), None)
+        for i in range(len(self.shots)):
+            for o in self.named_tops(i, lambda o: over(o) is not None):
+                if o.uid not in done:
+                    done.add(o.uid)
+                    words, patch = self.relocation(i, o)
+                    hits.append(_Hit(self.finding("occludes_lecture", i, [o], f"{label(o)} covers {over(o)}"
+                                                  + words, patch), o.uid))
+        return hits
+
+    def too_small(self) -> list[_Hit]:
+        hits, done = [], set()
+        for i in range(len(self.shots)):
+            for o in self.leaves(i):
+                if (o.uid in done or not _textual(o) or o.text_height is None
+                        or o.text_height >= MIN_TEXT_HEIGHT):
+                    continue
+                done.add(o.uid)
+                px = o.text_height * PX_PER_UNIT
+                words, patch = self.enlargement(i, o)
+                hits.append(_Hit(self.finding("too_small", i, [o], f"{label(o)} is {px:.0f} px high at 480p "
+                                              f"(readable from {MIN_GLYPH_PX:.0f} px){words}", patch), o.uid))
+        return hits
+
+    def enlargement(self, i: int, o: Placed) -> tuple[str, object]:
+        factor = room.round_up(COMFORTABLE_TEXT_HEIGHT / o.text_height)
+        blockers = [b for b in self.blockers(i, o) if _covered(b, o.box) == 0]
+        for f in (factor, room.round_up(MIN_TEXT_HEIGHT / o.text_height)):
+            grown = room.scaled(o.box, f)
+            if self.stage.frame.contains(grown) and not any(_covered(b, grown) for b in blockers):
+                if o.name is None or place_line(o) is None:
+                    return f"; scale it by {f:g}", None
+                return f"; scale it by {f:g}", scale_patch(self.code, place_line(o), o.name, f)
+        return "; there is no room to enlarge it here: give it a larger area", None
+
+    def overlaps(self) -> list[_Hit]:
+        hits, seen = [], set()
+        for i in range(len(self.shots)):
+            leaves = self.leaves(i)
+            for n, a in enumerate(leaves):
+                for b in leaves[n + 1:]:
+                    pair = frozenset((a.uid, b.uid))
+                    if pair in seen or not self.competing(i, a, b):
+                        continue
+                    seen.add(pair)
+                    hit = self.overlap_hit(i, a, b)
+                    if hit is not None:
+                        hits.append(hit)
+        kept: dict[tuple, _Hit] = {}
+        for h in hits:  # one finding per moved object and kind
+            kept.setdefault((h.finding.kind, h.uid), h)
+        return list(kept.values())
+
+    def competing(self, i: int, a: Placed, b: Placed) -> bool:
+        """Do a and b fight for the same place (as opposed to an intended design)?"""
+        if not (_textual(a) or _textual(b)) and not self.cross_block(i, a, b):
+            return False
+        if _diagonal_line(a) or _diagonal_line(b):
+            return False
+        family_a = {x.uid for x in self.ancestors(i, a)}
+        family_b = {x.uid for x in self.ancestors(i, b)}
+        if family_a & family_b or a.uid in family_b or b.uid in family_a:
+            return False  # parts of one group
+        on_axes = [x for x in (a, b, *self.ancestors(i, a), *self.ancestors(i, b)) if x.cls in COORDINATE_CLASSES]
+        if on_axes:
+            return False
+        share = _covered(a.box, b.box)
+        if share < OVERLAP_SHARE:
+            return False
+        if not (_textual(a) or _textual(b)):
+            return share >= STALE_SHAPE_SHARE and not (a.box.contains(b.box) or b.box.contains(a.box))
+        return not (self.frames(i, a, b) or self.frames(i, b, a))
+
+    def frames(self, i: int, outer: Placed, inner: Placed) -> bool:
+        """A shape around a text by design: it holds it and came in the same block, or is a frame
+        class, or hugs it (a box added around an old formula, a label put into an old box)."""
+        if _textual(outer) or not outer.box.contains(inner.box, TOLERANCE):
+            return False
+        if self.block[outer.uid] == self.block[inner.uid] or outer.cls in FRAME_CLASSES:
+            return True
+        ratio = HUG_AROUND if self.came[outer.uid] > self.came[inner.uid] else HUG_RATIO
+        return outer.box.area <= ratio * max(inner.box.area, 1e-9)
+
+    def cross_block(self, i: int, a: Placed, b: Placed) -> bool:
+        ba, bb = self.block.get(a.uid), self.block.get(b.uid)
+        return ba is not None and bb is not None and ba != bb
+
+    def overlap_hit(self, i: int, a: Placed, b: Placed) -> _Hit | None:
+        new, old = self.newer(i, a, b)
+        block_old, block_new = self.block[old.uid], self.shots[i].block
+        stale = (old.uid not in self.fresh[i] and block_old is not None and block_new is not None
+                 and block_old < block_new and self.block[new.uid] == block_new)
+        share = _covered(a.box, b.box)
+        if stale:
+            target = self.fading_target(i, old, new)
+            patch = None if target is None else fade_out_patch(self.code, self.play_line(i), [target])
+            message = (f"{label(old)} from block {block_old} is still on screen where {label(new)} is drawn; "
+                       f"fade it out first")
+            return _Hit(self.finding("stale_overlap", i, [new, old], message, patch), new.uid)
+        if not (_textual(a) or _textual(b)):
+            return None
+        words, patch = self.relocation(i, new)
+        message = f"{label(new)} covers {label(old)} ({share:.0%} of the smaller one){words}"
+        return _Hit(self.finding("overlap", i, [new, old], message, patch), new.uid)
+
+    def newer(self, i: int, a: Placed, b: Placed) -> tuple[Placed, Placed]:
+        """(the one that came or moved onto the other, the other): later, else smaller, else textual."""
+        fa, fb = a.uid in self.fresh[i], b.uid in self.fresh[i]
+        if fa != fb:
+            return (a, b) if fa else (b, a)
+        if self.came[a.uid] != self.came[b.uid]:
+            return (a, b) if self.came[a.uid] > self.came[b.uid] else (b, a)
+        if (a.z, -a.box.area) != (b.z, -b.box.area):
+            return (a, b) if (-a.box.area, a.z) > (-b.box.area, b.z) else (b, a)
+        return (a, b) if a.uid > b.uid else (b, a)
+
+    def fading_target(self, i: int, old: Placed, new: Placed) -> str | None:
+        """The name to fade out: the outermost named group of `old` that does not hold `new`."""
+        news = {new.uid} | {x.uid for x in self.ancestors(i, new)}
+        names = [x.name for x in [old, *self.ancestors(i, old)] if x.name and x.uid not in news]
+        return names[-1] if names else None
+
+    def play_line(self, i: int) -> int | None:
+        return self.shots[i].line
+
+
+def _moved(before: Box, after: Box) -> bool:
+    return max(abs(before.left - after.left), abs(before.right - after.right),
+               abs(before.top - after.top), abs(before.bottom - after.bottom)) > 0.01
+
+
+def _intrudes(box: Box, band: Box) -> bool:
+    inter = box.intersection(band)
+    return inter is not None and inter.width > TOLERANCE and inter.height > TOLERANCE
+
+
+def _outside(frame: Box, box: Box) -> str:
+    if frame.intersection(box) is None:
+        return "is entirely outside the frame"
+    sides = {"left": frame.left - box.left, "right": box.right - frame.right,
+             "bottom": frame.bottom - box.bottom, "top": box.top - frame.top}
+    side, by = max(sides.items(), key=lambda kv: kv[1])
+    return f"runs {by:.1f} units off the {side} edge of the frame"

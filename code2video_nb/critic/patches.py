@@ -1,0 +1,202 @@
+"""Suggestions as exact edits of a section file, in the anchor-grid language.
+
+    move_patch(code, line, "eq", "C4")                 put eq in cell C4
+    move_patch(code, line, "eq", ("B4", "C6"))         … in the area B4–C6
+    move_patch(code, line, "eq", "C4", scale=0.6)      … scaled by 0.6 first
+    scale_patch(code, line, "eq", 1.5)                 eq 1.5 times as large
+    fade_out_patch(code, line, ["eq1", "eq2"])         fade them out before the statement at line
+
+`line` is any line of the statement that places (or creates) the object. A `place_at_grid` /
+`place_in_area` call on that object there is rewritten in place; otherwise a statement is inserted
+after it (a fade-out: before it) at its indentation, so the object's name must be in scope there.
+Each helper returns a `Patch` whose `old` is the exact text of lines start..end, or None when
+there is no simple statement at that line. `suggestions.patch_code` applies one. Pure text and
+`ast`: no manim.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Sequence
+
+from .findings import Patch
+
+PLACERS = ("place_at_grid", "place_in_area")
+
+
+def move_patch(code: str, line: int, name: str, where: str | Sequence[str],
+               scale: float | None = None) -> Patch | None:
+    """Place `name` in a cell ("C4") or an area (("B4", "C6")), optionally scaled first."""
+    first, last = _cells(where)
+    statement = _statement(code, line)
+    if statement is None:
+        return None
+    call = _placer_call(statement, name)
+    if call is not None and _literal_cells(call) is not None:
+        return _rewrite(code, statement, _moved_call(code, call, first, last, scale))
+    indent = _indent(code, statement)
+    lines = [f"{indent}{name}.scale({_number(scale)})"] if scale and abs(scale - 1) > 1e-3 else []
+    lines.append(f'{indent}self.place_at_grid({name}, "{first}")' if first == last
+                 else f'{indent}self.place_in_area({name}, "{first}", "{last}")')
+    return _insert(code, statement.end_lineno + 1, lines)
+
+
+def scale_patch(code: str, line: int, name: str, factor: float) -> Patch | None:
+    """Make `name` `factor` times as large: the placing call's scale_factor, or `name.scale(f)`."""
+    statement = _statement(code, line)
+    if statement is None:
+        return None
+    call = _placer_call(statement, name)
+    if call is not None:
+        return _rewrite(code, statement, [_scale_edit(code, call, factor)])
+    return _insert(code, statement.end_lineno + 1, [f"{_indent(code, statement)}{name}.scale({_number(factor)})"])
+
+
+def fade_out_patch(code: str, line: int, names: Iterable[str], run_time: float = 0.5) -> Patch | None:
+    """`self.play(FadeOut(a), FadeOut(b))` just before the statement at `line`."""
+    names = list(dict.fromkeys(names))
+    statement = _statement(code, line)
+    if statement is None or not names:
+        return None
+    fades = ", ".join(f"FadeOut({n})" for n in names)
+    return _insert(code, statement.lineno,
+                   [f"{_indent(code, statement)}self.play({fades}, run_time={_number(run_time)})"])
+
+
+# --- statements and calls --------------------------------------------------------------------
+
+def _statement(code: str, line: int) -> ast.stmt | None:
+    """The innermost simple statement covering `line`; None on a compound statement's header."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    covering = [n for n in ast.walk(tree) if isinstance(n, ast.stmt) and n.lineno <= line <= n.end_lineno]
+    if not covering:
+        return None
+    inner = min(covering, key=lambda n: (n.end_lineno - n.lineno, -n.lineno))
+    return None if hasattr(inner, "body") else inner
+
+
+def _placer_call(statement: ast.stmt, name: str) -> ast.Call | None:
+    """A `….place_at_grid(name, …)` or `….place_in_area(name, …)` call in the statement."""
+    target = _normal(name)
+    for node in ast.walk(statement):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in PLACERS and node.args and ast.unparse(node.args[0]) == target):
+            return node
+    return None
+
+
+def _literal_cells(call: ast.Call) -> list[ast.Constant] | None:
+    wanted = 1 if call.func.attr == "place_at_grid" else 2
+    cells = [a for a in call.args[1:1 + wanted]]
+    cells += [k.value for k in call.keywords if k.arg in ("grid_pos", "cell", "top_left", "bottom_right")]
+    if len(cells) != wanted or not all(isinstance(c, ast.Constant) and isinstance(c.value, str) for c in cells):
+        return None
+    return cells
+
+
+def _moved_call(code: str, call: ast.Call, first: str, last: str, scale: float | None) -> list[tuple]:
+    """Edits (node span, replacement) turning the call into a placement at first..last."""
+    cells = _literal_cells(call)
+    quote = _source(code, cells[0])[0]
+    edits = []
+    if call.func.attr == "place_at_grid" and first != last:
+        edits.append((_attr_span(call.func), "place_in_area"))
+        edits.append((_span(cells[0]), f"{quote}{first}{quote}, {quote}{last}{quote}"))
+    elif call.func.attr == "place_in_area":
+        edits.append((_span(cells[0]), f"{quote}{first}{quote}"))
+        edits.append((_span(cells[1]), f"{quote}{last}{quote}"))
+    else:
+        edits.append((_span(cells[0]), f"{quote}{first}{quote}"))
+    if scale and abs(scale - 1) > 1e-3:
+        edits.append(_scale_edit(code, call, scale))
+    return edits
+
+
+def _scale_edit(code: str, call: ast.Call, factor: float) -> tuple:
+    """The edit that multiplies the call's scale_factor by `factor` (adding the argument if absent)."""
+    position = 3 if call.func.attr == "place_at_grid" else 4
+    current = next((k.value for k in call.keywords if k.arg == "scale_factor"), None)
+    if current is None and len(call.args) >= position:
+        current = call.args[position - 1]
+    if current is None:
+        end = _span(call)[1]
+        before = _text_before(code, end)
+        return ((end[0], end[1] - 1), (end[0], end[1] - 1)), ("" if before == "," else ", ") + \
+            f"scale_factor={_number(factor)}"
+    if isinstance(current, ast.Constant) and isinstance(current.value, (int, float)):
+        return _span(current), _number(current.value * factor)
+    return _span(current), f"({_source(code, current)}) * {_number(factor)}"
+
+
+def _rewrite(code: str, statement: ast.stmt, edits: list[tuple]) -> Patch:
+    """Apply (span, text) edits inside the statement's lines; spans are (line, byte column) pairs,
+    applied from the last, so earlier columns stay valid."""
+    lines = code.splitlines()
+    start, end = statement.lineno, statement.end_lineno
+    block = lines[start - 1:end]
+    for ((l1, c1), (l2, c2)), text in sorted(edits, key=lambda e: e[0], reverse=True):
+        head = block[l1 - start][:_chars(lines[l1 - 1], c1)]
+        tail = block[l2 - start][_chars(lines[l2 - 1], c2):]
+        block[l1 - start:l2 - start + 1] = (head + text + tail).split("\n")
+    return Patch(start, end, "\n".join(lines[start - 1:end]), "\n".join(block))
+
+
+def _insert(code: str, at: int, new_lines: list[str]) -> Patch:
+    return Patch(at, at - 1, "", "\n".join(new_lines))
+
+
+# --- positions: ast columns are UTF-8 byte offsets; _rewrite turns them into characters ---------
+
+def _span(node: ast.AST) -> tuple[tuple[int, int], tuple[int, int]]:
+    return (node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset)
+
+
+def _attr_span(func: ast.Attribute) -> tuple[tuple[int, int], tuple[int, int]]:
+    end = func.end_col_offset
+    return (func.end_lineno, end - len(func.attr.encode())), (func.end_lineno, end)
+
+
+def _chars(text: str, byte_column: int) -> int:
+    return len(text.encode()[:byte_column].decode(errors="ignore"))
+
+
+def _source(code: str, node: ast.AST) -> str:
+    return ast.get_source_segment(code, node) or ast.unparse(node)
+
+
+def _text_before(code: str, position: tuple[int, int]) -> str:
+    """The last non-blank character before the closing parenthesis that ends at `position`."""
+    lines = code.splitlines()
+    line, column = position
+    text = lines[line - 1].encode()[:column - 1].decode(errors="ignore").rstrip()
+    while not text and line > 1:
+        line -= 1
+        text = lines[line - 1].rstrip()
+    return text[-1:] if text else ""
+
+
+def _indent(code: str, statement: ast.stmt) -> str:
+    first = code.splitlines()[statement.lineno - 1]
+    return first[:len(first) - len(first.lstrip())]
+
+
+def _cells(where: str | Sequence[str]) -> tuple[str, str]:
+    if isinstance(where, str):
+        parts = where.replace("–", ":").replace("-", ":").split(":")
+        return (parts[0].strip().upper(), parts[-1].strip().upper())
+    first, last = where
+    return first.upper(), last.upper()
+
+
+def _normal(expression: str) -> str:
+    try:
+        return ast.unparse(ast.parse(expression, mode="eval").body)
+    except SyntaxError:
+        return expression
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") or "0"

@@ -1,0 +1,358 @@
+"""The paper's visual-anchor review, optional: a model that reads images looks at the last frame of
+each lecture-line block with the A1–F6 grid drawn over it, next to a table of where the code puts
+each object then, and answers in JSON. Each issue it names becomes a `Finding` (source "vlm") whose
+patch is made by layout.py's helpers in the anchor-grid language; an issue no patch can express
+(an unknown object, one with no placing line, a free remark) becomes a "note" with the model's
+words. Nothing it says is dropped.
+
+One call is one round (`review_section`); the engine loops, applying patches and rendering again
+between rounds (`MAX_ROUNDS`). The images travel inline, as base64 PNG data URIs in the user
+message's content list, over the same `ModelClient` as every other stage (stage
+`critic:<section id>`, tokens counted there; its log elides the images).
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from .. import prompts
+from ..errors import ConfigError, WorkspaceError
+from ..teaching_scene import FRAME_HEIGHT, FRAME_WIDTH, GRID
+from .findings import KINDS, Box, Finding, Patch, Placed, Shot, Stage
+
+OFF = ("VLM review off: set CODE2VIDEO_VLM_MODEL to a model that reads images "
+       "(e.g. export CODE2VIDEO_VLM_MODEL=gpt-4.1) to turn it on")
+MAX_ROUNDS = 1  # a second round only after the first one's patches were applied and rendered
+ACTIONS = ("move", "scale", "fade_out", "none")
+FRAME = Box(-FRAME_WIDTH / 2, -FRAME_HEIGHT / 2, FRAME_WIDTH / 2, FRAME_HEIGHT / 2)
+GRID_RGBA = (255, 60, 255, 160)  # magenta: rare in lectures (manim draws planes in blue, text in white)
+LABEL_RGBA = (255, 90, 255, 235)
+
+
+def off_reason(settings) -> str | None:
+    """None when the VLM review can run; else the one line saying how to turn it on."""
+    return None if settings.vlm_model else OFF
+
+
+@dataclass
+class Keyframe:
+    """One lecture-line block as the model sees it."""
+    block: int  # 1-based
+    lecture_line: str
+    png: bytes  # the keyframe with the grid drawn over it
+    shot: Shot | None  # what is on screen at its end
+    rows: list[dict]  # the placement table: name, class, cells, created, placed
+
+
+# -- entry points ------------------------------------------------------------------------------
+
+def review_section(ws, section_id: str, shots: list[Shot], stage: Stage | None, client, model: str | None,
+                   *, previous: list[Finding] = ()) -> list[Finding]:
+    """One round of the VLM review of a rendered section (its preview keyframes must exist).
+    `previous`: the findings applied since the last round, so the model checks them rather than
+    proposing them again. Raises ConfigError without a model, WorkspaceError without keyframes,
+    ReplyFormatError when the answer stayed malformed after the re-asks."""
+    if not model:
+        raise ConfigError(OFF)
+    section = ws.storyboard.section(section_id)
+    frames = keyframe_paths(ws.keyframes_dir(section_id), len(section.lecture_lines))
+    code = ws.code_path(section_id).read_text(encoding="utf-8")
+    keys = [make_keyframe(k, path, line, shots, stage)
+            for k, (path, line) in enumerate(zip(frames, section.lecture_lines), 1)]
+    return review(keys, section.title, code, client, model, stage_name=f"critic:{section_id}",
+                  stage=stage, shots=shots, previous=previous)
+
+
+def review(keys: list[Keyframe], title: str, code: str, client, model: str, *, stage_name: str,
+           stage: Stage | None, shots: list[Shot], previous: list[Finding] = ()) -> list[Finding]:
+    """Ask `model` about these keyframes and turn its answer into findings against `code`."""
+    messages = build_messages(keys, title, previous)
+    answer = client.ask_json(messages, stage=stage_name, model=model, validate=check_answer)
+    return [to_finding(issue, keys, code, stage, shots) for issue in answer["issues"]]
+
+
+def keyframe_paths(folder: Path, n_blocks: int) -> list[Path]:
+    paths = [Path(folder) / f"{k}.png" for k in range(1, n_blocks + 1)]
+    missing = [p.name for p in paths if not p.is_file()]
+    if missing:
+        raise WorkspaceError(f"no keyframes {', '.join(missing)} in {folder}: render the section's "
+                             "preview first (`code2video render`), then run the VLM review")
+    return paths
+
+
+# -- what the model sees -----------------------------------------------------------------------
+
+def make_keyframe(block: int, png: Path | bytes, lecture_line: str, shots: list[Shot],
+                  stage: Stage | None) -> Keyframe:
+    shot = block_shot(shots, block)
+    cells = grid_cells(stage)
+    frame = stage.frame if stage and stage.frame else FRAME
+    rows = placement_rows(shot, cells, stage) if shot else []
+    return Keyframe(block, lecture_line, draw_grid(png, cells, frame), shot, rows)
+
+
+def block_shot(shots: list[Shot], block: int) -> Shot | None:
+    """The last shot of `block` (what its keyframe shows), else the last one before it."""
+    earlier = [s for s in shots if s.block is not None and s.block <= block]
+    return earlier[-1] if earlier else None
+
+
+def grid_cells(stage: Stage | None) -> dict[str, Box]:
+    """The anchor grid's cells in scene units: the scene's own (a paper-style base may differ), else ours."""
+    if stage and stage.grid:
+        w, h = stage.cell_size or _spacing(stage.grid)
+        return {name: Box(x - w / 2, y - h / 2, x + w / 2, y + h / 2) for name, (x, y) in stage.grid.items()}
+    out = {}
+    for name in GRID.cells():
+        left, right, top, bottom = GRID.cell_bounds(name)
+        out[name] = Box(left, bottom, right, top)
+    return out
+
+
+def _spacing(grid: dict[str, tuple[float, float]]) -> tuple[float, float]:
+    """Cell size from the distance between neighbouring centres (a grid dict without a size)."""
+    def step(values):
+        values = sorted(set(round(v, 6) for v in values))
+        gaps = [b - a for a, b in zip(values, values[1:]) if b - a > 1e-6]
+        return min(gaps) if gaps else 1.0
+    return step(x for x, _ in grid.values()), step(y for _, y in grid.values())
+
+
+def draw_grid(png: Path | bytes, cells: dict[str, Box], frame: Box = FRAME) -> bytes:
+    """The keyframe with each cell outlined and labelled where the scene's grid really is."""
+    raw = png if isinstance(png, bytes) else Path(png).read_bytes()
+    image = Image.open(io.BytesIO(raw)).convert("RGBA")
+    layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    font = ImageFont.load_default(size=max(9, image.height // 45))
+    for name, box in cells.items():
+        x0, y0 = to_pixels(box.left, box.top, image.size, frame)
+        x1, y1 = to_pixels(box.right, box.bottom, image.size, frame)
+        draw.rectangle([round(x0), round(y0), round(x1), round(y1)], outline=GRID_RGBA, width=1)
+        draw.text((round(x0) + 3, round(y0) + 2), name, fill=LABEL_RGBA, font=font)
+    out = io.BytesIO()
+    Image.alpha_composite(image, layer).convert("RGB").save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def to_pixels(x: float, y: float, size: tuple[int, int], frame: Box = FRAME) -> tuple[float, float]:
+    """Scene units (y up, origin at the centre) to pixels of a frame of `size` (y down)."""
+    width, height = size
+    return (x - frame.left) / frame.width * width, (frame.top - y) / frame.height * height
+
+
+def placement_rows(shot: Shot, cells: dict[str, Box], stage: Stage | None) -> list[dict]:
+    """Where the code has put each of the section's own objects at this shot."""
+    rows = []
+    for obj in shot.objects:
+        if obj.role != "content" or obj.opacity <= 0 or (obj.parent is not None and obj.name is None):
+            continue
+        rows.append({"name": label(obj), "class": obj.cls, "cells": covered(obj.box, cells, stage),
+                     "created": obj.line, "placed": obj.placed_line})
+    return rows
+
+
+def label(obj: Placed) -> str:
+    """How the table and the model name an object: its variable, else its class and line."""
+    return obj.name or f"{obj.cls}@{obj.line}"
+
+
+def covered(box: Box, cells: dict[str, Box], stage: Stage | None) -> str:
+    """The grid cells a box covers, as "C4" or "B2:D5", and what it reaches outside the grid."""
+    hit = [name for name, cell in cells.items()
+           if (part := cell.intersection(box)) and min(part.width, part.height) > 0.02]  # not a hairline
+    where = _span(hit) if hit else "outside the grid"
+    beyond = []
+    if stage and stage.lecture and stage.lecture.intersection(box):
+        beyond.append("over the lecture lines")
+    if stage and stage.title and stage.title.intersection(box):
+        beyond.append("over the title")
+    if not ((stage.frame if stage and stage.frame else FRAME).contains(box, 0.01)):
+        beyond.append("partly off the frame")
+    return ", ".join([where] + beyond)
+
+
+def _span(names: list[str]) -> str:
+    rows = sorted({n[0] for n in names})
+    cols = sorted({int(n[1:]) for n in names})
+    first, last = f"{rows[0]}{cols[0]}", f"{rows[-1]}{cols[-1]}"
+    return first if first == last else f"{first}:{last}"
+
+
+def table_text(rows: list[dict]) -> str:
+    if not rows:
+        return "(no objects of the section's own on screen)"
+    lines = ["| object | class | grid cells | created at line | placed at line |", "|---|---|---|---|---|"]
+    lines += [f"| {r['name']} | {r['class']} | {r['cells']} | {r['created'] or '—'} | {r['placed'] or '—'} |"
+              for r in rows]
+    return "\n".join(lines)
+
+
+def build_messages(keys: list[Keyframe], title: str, previous: list[Finding] = ()) -> list[dict]:
+    """System prompt, then one user message: the instructions, and per block its table and image."""
+    changes = "\n".join(f"- keyframe {f.block}: {f.message}" for f in previous)
+    intro = prompts.render("critic_vlm", title=title,
+                           previous=prompts.render("critic_vlm_previous", changes=changes) if previous else "")
+    content = [{"type": "text", "text": intro.strip()}]
+    for key in keys:
+        text = prompts.render("critic_vlm_block", block=key.block, count=len(keys),
+                              lecture_line=key.lecture_line, table=table_text(key.rows))
+        content += [{"type": "text", "text": text.strip()}, image_part(key.png)]
+    return [{"role": "system", "content": prompts.render("system").strip()},
+            {"role": "user", "content": content}]
+
+
+def image_part(png: bytes) -> dict:
+    return {"type": "image_url", "image_url": {"url": "data:image/png;base64," + base64.b64encode(png).decode()}}
+
+
+# -- what it answers -----------------------------------------------------------------------------
+
+def check_answer(value) -> dict:
+    """Only the answer's shape is re-asked (each re-ask sends every image again); what an issue
+    says that we cannot act on becomes a note instead."""
+    if not isinstance(value, dict) or not isinstance(value.get("issues"), list):
+        raise ValueError('the answer must be one JSON object {"issues": [...]}, with a list of issues')
+    for i, issue in enumerate(value["issues"]):
+        if not isinstance(issue, dict):
+            raise ValueError(f'issues[{i}] must be an object like {{"block": 1, "objects": [...], '
+                             f'"problem": "...", "action": "move", "cell": "B3"}}, not {issue!r:.60}')
+    return value
+
+
+def to_finding(issue: dict, keys: list[Keyframe], code: str, stage: Stage | None, shots: list[Shot]) -> Finding:
+    """One issue as a finding: a patch when its action and object allow one, else a note."""
+    block = _int(issue.get("block"))
+    key = next((k for k in keys if k.block == block), None)
+    names = [str(n) for n in issue.get("objects") or [] if n] if isinstance(issue.get("objects"), list) else []
+    shot = key.shot if key else None
+    found = [_find(n, shot, shots) for n in names]
+    problem = " ".join(str(issue.get("problem") or "").split()) or "(the model gave no description)"
+    kind = issue.get("kind") if issue.get("kind") in KINDS + ("other",) else "other"
+    target = found[0] if found else None
+    finding = Finding(kind, names, target.placed_line or target.line if target else None, block if key else None,
+                      shot.time if shot else 0.0, problem, source="vlm",
+                      boxes=[o.box for o in found if o is not None])
+    patch, why_not = _patch(issue, target, names, code, stage, shot)
+    if patch is None:
+        finding.kind, finding.message = "note", f"{problem} ({why_not})"
+    else:
+        finding.patch = patch
+    return finding
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _find(name: str, shot: Shot | None, shots: list[Shot]) -> Placed | None:
+    """The object the model named: on screen in its keyframe first, else anywhere in the section."""
+    for group in ([shot] if shot else []) + list(reversed(shots)):
+        for obj in group.objects:
+            names = (label(obj), f"self.{obj.name}", (obj.name or "").removeprefix("self."))
+            if obj.role == "content" and name in names:
+                return obj
+    return None
+
+
+def _patch(issue, target, names, code, stage, shot):
+    """(patch, None), or (None, why there is none) in words for the note."""
+    action = issue.get("action")
+    if action not in ACTIONS or action == "none":
+        return None, "a remark, no change proposed" if action in (None, "none") else f"unknown action {action!r}"
+    if not names:
+        return None, "it names no object"
+    if target is None:
+        return None, f"no object named {names[0]!r} in the code's table"
+    if target.placed_line is None and target.line is None:
+        return None, f"no code line creates or places {names[0]}"
+    try:
+        return _make_patch(action, issue, target, code, stage, shot), None
+    except ValueError as exc:  # a bad cell, a factor out of range, code the helper cannot edit
+        return None, str(exc)
+
+
+def _make_patch(action, issue, target, code, stage, shot):
+    # Stand-ins for layout.py's public patch helpers, written against the contract until they land.
+    if action == "move" and issue.get("area"):
+        area = issue["area"]
+        if not (isinstance(area, list) and len(area) == 2):
+            raise ValueError(f"area {area!r} is not [top-left cell, bottom-right cell]")
+        GRID.area_bounds(str(area[0]), str(area[1]))  # raises ValueError for a cell that does not exist
+        return _place(code, target, f'self.place_in_area({target.name}, "{area[0]}", "{area[1]}")')
+    if action == "move":
+        GRID.cell_bounds(str(issue.get("cell")))
+        return _place(code, target, f'self.place_at_grid({target.name}, "{issue.get("cell")}")')
+    if action == "scale":
+        factor = _float(issue.get("factor"))
+        if factor is None or not 0.2 <= factor <= 3:
+            raise ValueError(f"scale factor {issue.get('factor')!r} is not a number between 0.2 and 3")
+        return _insert_after(code, target.placed_line or target.line, f"{_var(target)}.scale({factor:g})")
+    if shot is None or shot.line is None:
+        raise ValueError("no play() or wait() line ends that lecture line")
+    return _insert_after(code, shot.line, f"self.play(FadeOut({_var(target)}))")
+
+
+def _float(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _var(obj: Placed) -> str:
+    if not obj.name:
+        raise ValueError(f"{label(obj)} has no variable name the code could use")
+    return obj.name
+
+
+_PLACING = re.compile(r"self\.(place_at_grid|place_in_area)\(\s*(?P<name>[\w.]+)\s*,")
+
+
+def _place(code: str, target: Placed, call: str):
+    """Rewrite the placing call when it is a grid call, else place it after its placing line."""
+    _var(target)
+    line = target.placed_line or target.line
+    stmt = _statement(code, line)
+    lines = code.splitlines()
+    old = "\n".join(lines[stmt[0] - 1:stmt[1]])
+    match = _PLACING.search(old)
+    if match and match.group("name") == target.name and old.strip().startswith("self."):
+        indent = old[:len(old) - len(old.lstrip())]
+        scale = re.search(r"scale_factor\s*=\s*[\d.]+", old)
+        new = call[:-1] + (f", {scale.group(0)})" if scale else ")")
+        return Patch(stmt[0], stmt[1], old, indent + new)
+    return _insert_after(code, line, call)
+
+
+def _insert_after(code: str, line: int, text: str):
+    start, end = _statement(code, line)
+    first = code.splitlines()[start - 1]
+    indent = first[:len(first) - len(first.lstrip())]
+    return Patch(end + 1, end, "", indent + text)
+
+
+def _statement(code: str, line: int) -> tuple[int, int]:
+    """First and last line of the innermost simple statement holding `line`."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as exc:
+        raise ValueError(f"the section does not parse ({exc.msg}, line {exc.lineno})") from exc
+    best = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and not hasattr(node, "body") and node.lineno <= line <= node.end_lineno:
+            if best is None or node.end_lineno - node.lineno < best[1] - best[0]:
+                best = (node.lineno, node.end_lineno)
+    if best is None:
+        raise ValueError(f"line {line} is not a statement the patch could follow")
+    return best

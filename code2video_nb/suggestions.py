@@ -21,6 +21,7 @@ shows its suggestions without running the critic again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -43,6 +44,18 @@ Critic = Callable[[Path], list[Finding]]  # the section file -> its findings
 
 def code_hash(code: str) -> str:
     return hashlib.sha256(code.encode("utf-8")).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def critic_version() -> str:
+    """Which critic made a cached critique: its sources and the teaching scene's, so new rules
+    (or a new layout) look at the same code again instead of showing old findings."""
+    package = Path(__file__).parent
+    sources = sorted((package / "critic").glob("*.py")) + [package / "teaching_scene.py"]
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @dataclass

@@ -16,6 +16,8 @@ lecture.json) is the one truth; whichever place renders new code, the other one 
   code is rendered (cached: instant), and its notice says so with the diff. Once: running the
   old code again after that renders it, as any cell edit is rendered.
 - A section cell that rendered other code (a hand edit, auto-fix) updates the panel's tab.
+- A critic suggestion accepted on a card (cards.py, in a cell or a tab) reaches the section cell
+  the same way as a panel Render, worded as the suggestion's (`by`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from . import cells
 from .display import View, diff_view
 
 PANEL_EDIT = "panel edit"  # history reason of code a panel Render wrote
+PANEL, SUGGESTION = "panel", "suggestion"  # who wrote a version the section cell should take (cards.py: Accept)
 Views = Callable[[Workspace, SectionResult, str, str, int], list]  # NotebookSession._views
 
 
@@ -43,10 +46,15 @@ class PanelVersion:
 
     code: str
     time: float
+    by: str = PANEL  # or SUGGESTION: an accepted critic suggestion (a card's Accept, in a cell or the panel)
 
     @property
     def clock(self) -> str:
         return time.strftime("%H:%M", time.localtime(self.time))
+
+    @property
+    def whose(self) -> str:
+        return "the accepted suggestion's code" if self.by == SUGGESTION else "the panel's code"
 
 
 def _sha(code: str) -> str:
@@ -109,17 +117,19 @@ def _notice(text: str, details: str = "") -> View:
 
 def newer_in_panel(version: PanelVersion, ok: bool) -> View:
     outcome = "rendered" if ok else "its render failed"
-    return _notice(f"The panel holds newer code for this section ({outcome} at {version.clock}) — run this "
+    news = "An accepted suggestion changed this section's code" if version.by == SUGGESTION \
+        else "The panel holds newer code for this section"
+    return _notice(f"{news} ({outcome} at {version.clock}) — run this "
                    "cell to take it. If you have edited this cell since, running it renders your edit instead.")
 
 
 def taken(lecture: str, section_id: str, had: str, version: PanelVersion) -> View:
     """The one line a stale cell shows when it takes the panel's code; what it had behind a click."""
     diff = diff_view(cells.cell_source(lecture, section_id, had), cells.cell_source(lecture, section_id, version.code),
-                     "what this cell had → the panel's code")
+                     f"what this cell had → {version.whose}")
     details = (f'<details><summary style="cursor: pointer; opacity: 0.8">what this cell had (diff)</summary>'
                f"{diff.html}</details>")
-    view = _notice(f"This cell now holds the panel's code for this section (rendered at {version.clock}); "
+    view = _notice(f"This cell now holds {version.whose} for this section (rendered at {version.clock}); "
                    "it had an earlier version. Rendered below.", details)
     view.text += "\n" + diff.text
     return view
@@ -127,23 +137,25 @@ def taken(lecture: str, section_id: str, had: str, version: PanelVersion) -> Vie
 
 # a panel Render -> the section cell ----------------------------------------------------------
 def after_panel_render(bridge, ws: Workspace, section_id: str, before: str | None, after: str, ok: bool,
-                       note: Callable[[str], None]) -> None:
-    """A panel Render wrote `after` over `before`: tell the section cell, and say in the tab how."""
+                       note: Callable[[str], None], by: str = PANEL) -> None:
+    """A panel Render (or an accepted suggestion: `by`) wrote `after` over `before`: tell the section
+    cell, and say in the tab (or the card) how."""
     if before is None or after == before:
         return  # the file did not change: a cell that agreed still does
-    version = PanelVersion(after, time.time())
+    version = PanelVersion(after, time.time(), by)
     versions = len(ws.section(section_id).get("history", []))  # the panel's is the newest of these
-    ws.record(section_id, panel={"sha": _sha(after), "time": version.time, "versions": versions})
+    ws.record(section_id, panel={"sha": _sha(after), "time": version.time, "versions": versions, "by": by})
     if bridge.state != "ready":
         update_notice(ws.slug, section_id, newer_in_panel(version, ok))
-        note("Running the section cell now puts this code into it (if it ran before, it says so).")
+        note("Run the section cell again to put this code into it." if by == SUGGESTION else
+             "Running the section cell now puts this code into it (if it ran before, it says so).")
         return
 
     def replied(reply: dict) -> None:
         if reply.get("op") == "ok":
             note("The section cell now holds this code ✓")
             update_notice(ws.slug, section_id, _notice(
-                f"This cell now holds the panel's code (rendered at {version.clock}) — run it to see its preview."))
+                f"This cell now holds {version.whose} (rendered at {version.clock}) — run it to see its preview."))
         elif reply.get("op") == "conflict":
             note("The section cell was edited, so it was left as it is: running it renders that edit.")
         else:
@@ -170,7 +182,7 @@ def panel_version_for(ws: Workspace, section_id: str, body: str) -> PanelVersion
     codes = [h.get("code") if isinstance(h, dict) else None for h in record.get("history", [])]
     if panel.get("versions") != len(codes) or codes[-1] != current or body not in codes:
         return None
-    return PanelVersion(current, float(panel.get("time") or 0))
+    return PanelVersion(current, float(panel.get("time") or 0), str(panel.get("by") or PANEL))
 
 
 def take(bridge, shell, ws: Workspace, section_id: str, had: str, code: str, version: PanelVersion) -> None:

@@ -1,0 +1,335 @@
+"""The critic's suggestions as cards under a section's preview: in its section cell, or in its
+panel tab (where no extension owns cells).
+
+One card per pending suggestion: the problem in one line, the change as a small diff (in the
+cell's line numbers where it sits in a cell), the keyframe of its lecture-line block with the
+offending objects outlined, and three buttons that hand off to `suggestions.py` and the session:
+
+- **Accept** applies the patch (a new version in the section's history), renders the new code and
+  shows its preview (in the cards' own area under a cell, in the tab of a panel), and tells the
+  other place (the section cell: replaced through the extension, else marked so running it takes
+  the code; a panel tab: follows) — the session's `rebuild` does that part, as for a panel edit.
+- **Override** opens the proposed new text to edit; applying it is an Accept with the user's text.
+- **Dismiss**: not shown again for this code.
+
+A note (a remark without a patch) has only Dismiss; a suggestion whose patch no longer fits the
+code says so in one line. After an Accept the deck offers **Undo** (back to the code before it).
+
+Only ipywidgets APIs present in both 7.7 (Colab) and 8 (see panel.py's notes).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import ipywidgets as w
+
+from .. import suggestions
+from ..critic.findings import Box
+from ..errors import Code2VideoError, StalePatch
+from ..suggestions import Suggestion
+from ..workspace import Workspace
+from . import cells
+from .display import _diff, error_view
+
+FRAME = (8.0 * 16 / 9, 8.0)  # manim's frame in scene units (width, height), centred on the origin
+IMAGE_WIDTH = 360
+KIND_LABELS = {"offscreen": "Off screen", "overlap": "Overlap", "occludes_lecture": "Covers the lecture lines",
+               "too_small": "Too small to read", "stale_overlap": "Left on screen", "note": "Remark",
+               "other": "Remark"}
+_MUTED = "font-size: 0.9em; opacity: 0.75"
+_STYLE = "<style>.c2v-code textarea { font-family: monospace; font-size: 12px; white-space: pre; }</style>"
+
+
+@dataclass
+class Rebuilt:
+    """The section rendered after its code changed: what to show, and the code it holds now
+    (auto-fix may have changed it)."""
+    views: list
+    code: str
+    ok: bool
+    status: str = ""
+
+
+Review = Callable[[str], list[Suggestion]]  # code -> its pending suggestions (the critic, cached by code)
+Rebuild = Callable[[str, str, Callable[[str], None]], Rebuilt]  # (before, after, note) -> the new render
+
+
+def outlined_keyframe(path: Path, boxes: list[Box], *, width: int = IMAGE_WIDTH) -> bytes | None:
+    """The keyframe as PNG bytes, `width` pixels wide, with each box (scene units) outlined in red."""
+    try:
+        from PIL import Image, ImageDraw
+
+        with Image.open(path) as im:
+            im = im.convert("RGB")
+        draw = ImageDraw.Draw(im)
+        scale_x, scale_y = im.width / FRAME[0], im.height / FRAME[1]
+        thickness = max(2, im.width // 300)
+        for box in boxes:
+            left, right = (box.left + FRAME[0] / 2) * scale_x, (box.right + FRAME[0] / 2) * scale_x
+            top, bottom = (FRAME[1] / 2 - box.top) * scale_y, (FRAME[1] / 2 - box.bottom) * scale_y
+            pad = thickness * 2
+            draw.rectangle([left - pad, top - pad, right + pad, bottom + pad], outline=(255, 59, 48), width=thickness)
+        im.thumbnail((width, width * 4), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        im.save(out, format="PNG", optimize=True)
+        return out.getvalue()
+    except (ImportError, OSError, ValueError):
+        return None
+
+
+class CellPlace:
+    """Cards in a section cell's outputs: a new preview goes into the cards' own area."""
+
+    line_offset = 1  # the cell's %%c2v_section line sits above the code
+
+    def __init__(self, lecture: str, section_id: str):
+        self.lecture, self.section_id = lecture, section_id
+        self.line = w.HTML()
+        self.preview = w.Output()
+
+    def widgets(self) -> list:
+        return [self.line, self.preview]
+
+    def source(self, code: str) -> str:
+        return cells.cell_source(self.lecture, self.section_id, code)
+
+    def note(self, text: str) -> None:
+        self.line.value = f'<div style="{_MUTED}">{html.escape(text)}</div>' if text else ""
+
+    def show(self, rebuilt: Rebuilt) -> None:
+        self.preview.outputs = ()  # clear without a kernel (a click is handled after the cell ended)
+        for view in rebuilt.views:
+            self.preview.append_display_data(view)
+
+
+class PanelPlace:
+    """Cards in a panel tab: a new preview goes into the tab, its editor takes the code."""
+
+    line_offset = 0  # the tab's editor holds the section file as it is
+
+    def __init__(self, panel, section_id: str):
+        self.panel, self.section_id = panel, section_id
+
+    def widgets(self) -> list:
+        return []
+
+    def source(self, code: str) -> str:
+        return code
+
+    def note(self, text: str) -> None:
+        self.panel.note(self.section_id, text)
+
+    def show(self, rebuilt: Rebuilt) -> None:
+        self.panel.show(self.section_id, rebuilt.views, rebuilt.status, code=rebuilt.code)
+
+
+class SuggestionDeck:
+    """The cards of one section for the code it holds, and what their buttons do."""
+
+    def __init__(self, ws: Workspace, section_id: str, code: str | None, *, review: Review, rebuild: Rebuild,
+                 place, error: str = ""):
+        self.ws, self.section_id, self.place = ws, section_id, place
+        self._review, self._rebuild = review, rebuild
+        self.header = w.HTML()
+        self.undo_button = w.Button(description="Undo", icon="undo", tooltip="back to the code before the last "
+                                    "accepted suggestion", layout=w.Layout(display="none"))
+        self.undo_button.on_click(lambda _b: self.undo())
+        self.box = w.VBox()
+        self.cards: list[SuggestionCard] = []
+        self.holds = code  # the section's code as this deck last saw it (Undo is offered for it)
+        self.widget = w.VBox([w.HTML(_STYLE), w.HBox([self.header, self.undo_button]), *place.widgets(), self.box])
+        self.load(code, error=error)
+
+    # what it shows -----------------------------------------------------------------------
+    def load(self, code: str | None, message: str = "", error: str = "", *, rendered: bool = True) -> None:
+        """The cards for `code`, which the section holds (none if it did not render)."""
+        self.code, self.holds = (code if rendered else None), code
+        items = []
+        if self.code is not None and not error:
+            try:
+                items = self._review(code)
+            except Exception as exc:  # the critic must never fail the cell: one line instead
+                error = _one_line(exc)
+        self.cards = [SuggestionCard(self, s) for s in items]
+        self.box.children = [c.widget for c in self.cards]
+        self._head(message, error)
+
+    def _head(self, message: str = "", error: str = "") -> None:
+        pending = sum(1 for c in self.cards if c.open)
+        if error:
+            text, style = f"Layout critic: could not check this code ({error})", "color: #b26a00"
+        elif self.code is None:
+            text, style = "", _MUTED
+        elif pending:
+            text = (f"Layout critic: {pending} suggestion{'s' if pending != 1 else ''} for this code — accept, "
+                    "override or dismiss each")
+            style = "font-weight: 600"
+        else:
+            text, style = "Layout critic: nothing to suggest for this code ✓", _MUTED
+        parts = [f'<div style="{_MUTED}">{html.escape(message)}</div>' if message else "",
+                 f'<div style="{style}">{html.escape(text)}</div>' if text else ""]
+        self.header.value = "".join(parts)
+        last = suggestions.last_applied(self.ws, self.section_id)
+        undoable = last is not None and self.holds is not None and \
+            last.applied.get("after") == suggestions.code_hash(self.holds)
+        self.undo_button.layout.display = "" if undoable else "none"
+
+    # what the buttons do -----------------------------------------------------------------
+    def accept(self, card: "SuggestionCard", new_text: str | None = None) -> None:
+        before = self.ws.read_code(self.section_id) or ""
+        try:
+            after = suggestions.apply(self.ws, self.section_id, card.suggestion.id, new_text)
+        except StalePatch as exc:
+            card.stale(str(exc))
+            self._head()
+            return
+        except Code2VideoError as exc:
+            card.say(str(exc))
+            return
+        verb = "Overridden" if new_text is not None else "Accepted"
+        self._changed(before, after, f"{verb}: {card.label} — the section's code changed (Undo goes back). "
+                                     "Its new preview:")
+
+    def dismiss(self, card: "SuggestionCard") -> None:
+        try:
+            suggestions.dismiss(self.ws, self.section_id, card.suggestion.id)
+        except Code2VideoError as exc:
+            card.say(str(exc))
+            return
+        card.close("Dismissed: not shown again for this code.")
+        self._head()
+
+    def undo(self) -> None:
+        before = self.ws.read_code(self.section_id) or ""
+        try:
+            after = suggestions.undo(self.ws, self.section_id)
+        except Code2VideoError as exc:
+            self._head(message=f"Could not undo: {exc}")
+            return
+        self._changed(before, after, "Undone: the section holds the code from before the accepted suggestion.")
+
+    def _changed(self, before: str, after: str, message: str) -> None:
+        """The section's code is now `after`: render it, show it, and the cards for it."""
+        for card in self.cards:
+            card.busy()
+        self.undo_button.disabled = True
+        self.header.value = f'<div style="{_MUTED}">{html.escape(message.split(" — ")[0])} — rendering…</div>'
+        try:
+            rebuilt = self._rebuild(before, after, self.place.note)
+        except Exception as exc:  # shown here: an exception in a click handler would be lost
+            self.place.note("")
+            self.box.children = [w.HTML(error_view(f"Rendering the new code failed: {_one_line(exc)}",
+                                                   traceback.format_exc()).html)]
+            self.cards, self.code, self.holds = [], None, after
+            self._head()
+            return
+        finally:
+            self.undo_button.disabled = False
+        self.place.show(rebuilt)
+        if not rebuilt.ok:
+            message = message.replace(" Its new preview:", "") + " It failed to render (see why below the cards' " \
+                "line); Undo goes back."
+        self.load(rebuilt.code, message, rendered=rebuilt.ok)
+
+
+class SuggestionCard:
+    def __init__(self, deck: SuggestionDeck, suggestion: Suggestion):
+        self.deck, self.suggestion = deck, suggestion
+        finding = suggestion.finding
+        self.open = True
+        self.label = f"{KIND_LABELS.get(finding.kind, finding.kind)} — {' '.join(finding.message.split())}"
+        self.problem = w.HTML(self._problem_html())
+        self.change = w.HTML()
+        self.accept_button = w.Button(description="Accept", button_style="success", icon="check",
+                                      tooltip="apply this change, then render the section again")
+        self.override_button = w.Button(description="Override", icon="pencil", tooltip="edit the change first")
+        self.dismiss_button = w.Button(description="Dismiss", icon="times", tooltip="not shown again for this code")
+        self.editor = w.Textarea(layout=w.Layout(width="100%"))
+        self.editor.add_class("c2v-code")
+        self.apply_button = w.Button(description="Apply my change", button_style="primary", icon="check")
+        self.cancel_button = w.Button(description="Cancel")
+        self.override_box = w.VBox([w.HTML(f'<div style="{_MUTED}">Your version of the new line(s):</div>'),
+                                    self.editor, w.HBox([self.apply_button, self.cancel_button])],
+                                   layout=w.Layout(display="none"))
+        self.status = w.HTML()
+        buttons = [self.accept_button, self.override_button, self.dismiss_button] if finding.patch \
+            else [self.dismiss_button]
+        self.buttons = w.HBox(buttons)
+        self.accept_button.on_click(lambda _b: deck.accept(self))
+        self.override_button.on_click(lambda _b: self._override(True))
+        self.cancel_button.on_click(lambda _b: self._override(False))
+        self.apply_button.on_click(lambda _b: deck.accept(self, self.editor.value))
+        self.dismiss_button.on_click(lambda _b: deck.dismiss(self))
+        text = w.VBox([self.problem, self.change, self.buttons, self.override_box, self.status],
+                      layout=w.Layout(flex="1 1 auto", min_width="300px"))
+        picture = self._picture()
+        self.widget = w.HBox(([picture] if picture else []) + [text], layout=w.Layout(
+            border="1px solid rgba(128, 128, 128, 0.45)", padding="6px", margin="4px 0", flex_flow="row wrap"))
+        if finding.patch is not None:
+            self._show_change()
+
+    def _problem_html(self) -> str:
+        f, offset = self.suggestion.finding, self.deck.place.line_offset
+        where = []
+        if f.line:
+            where.append(f"line {f.line + offset}" + (" of the cell" if offset else ""))
+        if f.block:
+            where.append(f"lecture line {f.block}")
+        where.append(f"at {f.time:.1f} s")
+        if f.source == "vlm":
+            where.append("VLM review")
+        return (f'<div><b>{html.escape(KIND_LABELS.get(f.kind, f.kind))}</b>: {html.escape(" ".join(f.message.split()))}'
+                f' <span style="{_MUTED}">({html.escape(" · ".join(where))})</span></div>')
+
+    def _picture(self) -> w.Widget | None:
+        f = self.suggestion.finding
+        if not f.block:
+            return None
+        png = outlined_keyframe(self.deck.ws.keyframes_dir(self.deck.section_id) / f"{f.block}.png", f.boxes)
+        return w.Image(value=png, format="png", width=IMAGE_WIDTH) if png else None
+
+    def _show_change(self) -> None:
+        """The patch as a diff of the code it would change; one line if it no longer fits."""
+        code, patch, place = self.deck.code or "", self.suggestion.patch, self.deck.place
+        self.editor.value = patch.new.rstrip("\n")
+        self.editor.rows = min(max(patch.new.count("\n") + 1, 2), 12)
+        try:
+            after = suggestions.patch_code(code, patch)
+        except StalePatch as exc:
+            self.stale(str(exc))
+            return
+        pre, _lines = _diff(place.source(code), place.source(after))
+        self.change.value = pre
+
+    # states --------------------------------------------------------------------------------
+    def _override(self, opening: bool) -> None:
+        self.override_box.layout.display = "" if opening else "none"
+        self.buttons.layout.display = "none" if opening else ""
+
+    def stale(self, reason: str) -> None:
+        self.change.value = (f'<div style="color: #b26a00">This suggestion no longer applies: '
+                             f"{html.escape(reason)}</div>")
+        self.accept_button.disabled = self.override_button.disabled = self.apply_button.disabled = True
+        self._override(False)
+
+    def say(self, text: str) -> None:
+        self.status.value = f'<div style="color: #b26a00">{html.escape(text)}</div>'
+
+    def busy(self) -> None:
+        for button in (self.accept_button, self.override_button, self.dismiss_button, self.apply_button):
+            button.disabled = True
+
+    def close(self, text: str) -> None:
+        """Decided: the card shrinks to one line."""
+        self.open = False
+        self.widget.children = [w.HTML(f'<div style="{_MUTED}">{html.escape(self.label)} · {html.escape(text)}</div>')]
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__

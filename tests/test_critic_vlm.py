@@ -219,8 +219,10 @@ def test_a_move_becomes_a_patch_in_grid_terms_that_applies(server, tmp_path, mon
     assert move.message == "the label runs off the right edge" and move.time == 0.8 and len(move.boxes) == 1
     assert move.patch.old.strip() == 'self.place_at_grid(label, "C6")'
     assert move.patch.new.strip() == 'self.place_in_area(label, "E3", "E6")'
-    assert scale.patch.new.strip() == "dot.scale(2)" and scale.patch.start == line_of("place_at_grid(dot") + 1
-    assert fade.patch.new.strip() == "self.play(FadeOut(box))" and fade.patch.start == line_of("self.wait(0.4)") + 1
+    assert scale.patch.new.strip() == 'self.place_at_grid(dot, "A1", scale_factor=2)'
+    # on screen since line 1, stale in line 2: faded out before line 2's first animation
+    assert fade.patch.new.strip() == "self.play(FadeOut(box), run_time=0.5)"
+    assert (fade.patch.start, fade.patch.old) == (line_of("FadeIn(dot)"), "")
     for finding in findings:
         patched = apply(SECTION, finding.patch)
         compile(patched, "section.py", "exec")
@@ -233,10 +235,12 @@ def test_what_cannot_be_patched_becomes_a_note_with_the_models_words(server, tmp
          "action": "move", "cell": "B2"},
         {"block": 2, "kind": "other", "objects": [], "problem": "blue on black is hard to see", "action": "none"},
         {"block": 1, "objects": ["label"], "problem": "the label should go below", "action": "move", "cell": "Z9"},
-        {"block": 7, "objects": ["box"], "problem": "wobbly", "action": "teleport"}))
-    assert [f.kind for f in findings] == ["note"] * 4 and all(f.patch is None for f in findings)
+        {"block": 7, "objects": ["box"], "problem": "wobbly", "action": "teleport"},
+        {"block": 2, "objects": ["dot"], "problem": "the dot lingers", "action": "fade_out"}))
+    assert [f.kind for f in findings] == ["note"] * 5 and all(f.patch is None for f in findings)
     assert all(f.source == "vlm" for f in findings)
-    ghost, remark, bad_cell, odd = findings
+    ghost, remark, bad_cell, odd, last = findings
+    assert "during the last lecture line" in last.message and last.line == line_of("place_at_grid(dot")
     assert ghost.message.startswith("the ghost hides the box") and "no object named 'ghost'" in ghost.message
     assert remark.message.startswith("blue on black is hard to see") and remark.block == 2
     assert "Z9" in bad_cell.message and bad_cell.line == line_of("place_at_grid(label")
@@ -269,3 +273,17 @@ def test_tokens_are_counted_on_the_critic_stage_and_the_log_keeps_no_image(serve
     entry = json.loads(log)
     assert len(log) < 20_000 and "base64," in log and "characters elided, sha256" in log
     assert entry["model"] == "vision-1" and entry["stage"] == "critic:1"
+
+
+def test_a_second_round_is_told_what_the_first_one_changed(server, tmp_path, monkeypatch):
+    first, _ = run(server, tmp_path, monkeypatch, answer(
+        {"block": 1, "kind": "offscreen", "objects": ["label"], "problem": "the label runs off",
+         "action": "move", "cell": "E5"}))
+    monkeypatch.setenv("CODE2VIDEO_VLM_MODEL", "vision-1")
+    server.script("critic", answer())
+    again = vlm.review_section(workspace(tmp_path / "2"), "1", shots(), stage(),
+                               make_client(server, tmp_path), "vision-1", previous=first)
+    assert again == []
+    assert "Since the previous review" in texts(server.requests[-1])
+    assert "- keyframe 1: the label runs off" in texts(server.requests[-1])
+    assert "previous review" not in texts(server.requests[0])

@@ -13,10 +13,8 @@ message's content list, over the same `ModelClient` as every other stage (stage
 
 from __future__ import annotations
 
-import ast
 import base64
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 from .. import prompts
 from ..errors import ConfigError, WorkspaceError
 from ..teaching_scene import FRAME_HEIGHT, FRAME_WIDTH, GRID
+from . import layout, room
 from .findings import KINDS, Box, Finding, Patch, Placed, Shot, Stage
 
 OFF = ("VLM review off: set CODE2VIDEO_VLM_MODEL to a model that reads images "
@@ -104,25 +103,19 @@ def block_shot(shots: list[Shot], block: int) -> Shot | None:
     return earlier[-1] if earlier else None
 
 
+def grid_of(stage: Stage | None) -> room.Grid:
+    """The anchor grid where the scene has it (a paper-style base class may differ), else ours."""
+    grid = room.grid_of(stage) if stage and stage.grid else None
+    if grid is None:
+        centres = {c: tuple(float(v) for v in GRID.cell_center(c)[:2]) for c in GRID.cells()}
+        grid = room.Grid(GRID.rows, tuple(range(1, GRID.n_cols + 1)), centres, (GRID.cell_width, GRID.cell_height))
+    return grid
+
+
 def grid_cells(stage: Stage | None) -> dict[str, Box]:
-    """The anchor grid's cells in scene units: the scene's own (a paper-style base may differ), else ours."""
-    if stage and stage.grid:
-        w, h = stage.cell_size or _spacing(stage.grid)
-        return {name: Box(x - w / 2, y - h / 2, x + w / 2, y + h / 2) for name, (x, y) in stage.grid.items()}
-    out = {}
-    for name in GRID.cells():
-        left, right, top, bottom = GRID.cell_bounds(name)
-        out[name] = Box(left, bottom, right, top)
-    return out
-
-
-def _spacing(grid: dict[str, tuple[float, float]]) -> tuple[float, float]:
-    """Cell size from the distance between neighbouring centres (a grid dict without a size)."""
-    def step(values):
-        values = sorted(set(round(v, 6) for v in values))
-        gaps = [b - a for a, b in zip(values, values[1:]) if b - a > 1e-6]
-        return min(gaps) if gaps else 1.0
-    return step(x for x, _ in grid.values()), step(y for _, y in grid.values())
+    """Each cell's box in scene units."""
+    grid = grid_of(stage)
+    return {name: grid.bounds(name, name) for name in grid.centers}
 
 
 def draw_grid(png: Path | bytes, cells: dict[str, Box], frame: Box = FRAME) -> bytes:
@@ -154,14 +147,9 @@ def placement_rows(shot: Shot, cells: dict[str, Box], stage: Stage | None) -> li
     for obj in shot.objects:
         if obj.role != "content" or obj.opacity <= 0 or (obj.parent is not None and obj.name is None):
             continue
-        rows.append({"name": label(obj), "class": obj.cls, "cells": covered(obj.box, cells, stage),
+        rows.append({"name": layout.label(obj), "class": obj.cls, "cells": covered(obj.box, cells, stage),
                      "created": obj.line, "placed": obj.placed_line})
     return rows
-
-
-def label(obj: Placed) -> str:
-    """How the table and the model name an object: its variable, else its class and line."""
-    return obj.name or f"{obj.cls}@{obj.line}"
 
 
 def covered(box: Box, cells: dict[str, Box], stage: Stage | None) -> str:
@@ -197,7 +185,8 @@ def table_text(rows: list[dict]) -> str:
 
 def build_messages(keys: list[Keyframe], title: str, previous: list[Finding] = ()) -> list[dict]:
     """System prompt, then one user message: the instructions, and per block its table and image."""
-    changes = "\n".join(f"- keyframe {f.block}: {f.message}" for f in previous)
+    changes = "\n".join(f"- keyframe {f.block}: {f.message}"
+                        + (f" (now: {' '.join(f.patch.new.split())})" if f.patch else "") for f in previous)
     intro = prompts.render("critic_vlm", title=title,
                            previous=prompts.render("critic_vlm_previous", changes=changes) if previous else "")
     content = [{"type": "text", "text": intro.strip()}]
@@ -234,17 +223,15 @@ def to_finding(issue: dict, keys: list[Keyframe], code: str, stage: Stage | None
     names = [str(n) for n in issue.get("objects") or [] if n] if isinstance(issue.get("objects"), list) else []
     shot = key.shot if key else None
     found = [_find(n, shot, shots) for n in names]
+    target = found[0] if found else None
     problem = " ".join(str(issue.get("problem") or "").split()) or "(the model gave no description)"
     kind = issue.get("kind") if issue.get("kind") in KINDS + ("other",) else "other"
-    target = found[0] if found else None
-    finding = Finding(kind, names, target.placed_line or target.line if target else None, block if key else None,
-                      shot.time if shot else 0.0, problem, source="vlm",
-                      boxes=[o.box for o in found if o is not None])
-    patch, why_not = _patch(issue, target, names, code, stage, shot)
+    finding = Finding(kind, names, layout.place_line(target) if target else None, block if key else None,
+                      shot.time if shot else 0.0, problem, source="vlm", boxes=[o.box for o in found if o])
+    patch, why_not = _patch(issue, target, names, code, stage, shots, block)
     if patch is None:
         finding.kind, finding.message = "note", f"{problem} ({why_not})"
-    else:
-        finding.patch = patch
+    finding.patch = patch
     return finding
 
 
@@ -259,48 +246,60 @@ def _find(name: str, shot: Shot | None, shots: list[Shot]) -> Placed | None:
     """The object the model named: on screen in its keyframe first, else anywhere in the section."""
     for group in ([shot] if shot else []) + list(reversed(shots)):
         for obj in group.objects:
-            names = (label(obj), f"self.{obj.name}", (obj.name or "").removeprefix("self."))
+            names = (layout.label(obj), f"self.{obj.name}", (obj.name or "").removeprefix("self."))
             if obj.role == "content" and name in names:
                 return obj
     return None
 
 
-def _patch(issue, target, names, code, stage, shot):
-    """(patch, None), or (None, why there is none) in words for the note."""
+def _patch(issue, target, names, code, stage, shots, block) -> tuple[Patch | None, str]:
+    """(patch, ""), or (None, why there is none, in words for the note)."""
     action = issue.get("action")
-    if action not in ACTIONS or action == "none":
-        return None, "a remark, no change proposed" if action in (None, "none") else f"unknown action {action!r}"
+    if action in (None, "none"):
+        return None, "a remark: no change proposed"
+    if action not in ACTIONS:
+        return None, f"unknown action {action!r}"
     if not names:
         return None, "it names no object"
     if target is None:
         return None, f"no object named {names[0]!r} in the code's table"
-    if target.placed_line is None and target.line is None:
-        return None, f"no code line creates or places {names[0]}"
+    if not target.name:
+        return None, f"{layout.label(target)} has no variable name a patch could use"
+    if layout.place_line(target) is None:
+        return None, f"no code line creates or places {target.name}"
     try:
-        return _make_patch(action, issue, target, code, stage, shot), None
-    except ValueError as exc:  # a bad cell, a factor out of range, code the helper cannot edit
+        patch = _make_patch(action, issue, target, code, stage, shots, block)
+    except ValueError as exc:  # a cell off the grid, a factor out of range, no moment to fade at
         return None, str(exc)
+    if patch is None:
+        return None, f"line {layout.place_line(target)} is not a statement a patch can follow"
+    return patch, ""
 
 
-def _make_patch(action, issue, target, code, stage, shot):
-    # Stand-ins for layout.py's public patch helpers, written against the contract until they land.
-    if action == "move" and issue.get("area"):
-        area = issue["area"]
-        if not (isinstance(area, list) and len(area) == 2):
-            raise ValueError(f"area {area!r} is not [top-left cell, bottom-right cell]")
-        GRID.area_bounds(str(area[0]), str(area[1]))  # raises ValueError for a cell that does not exist
-        return _place(code, target, f'self.place_in_area({target.name}, "{area[0]}", "{area[1]}")')
+def _make_patch(action, issue, target, code, stage, shots, block) -> Patch | None:
+    """The edit in the anchor-grid language, written by layout.py's helpers."""
+    line = layout.place_line(target)
     if action == "move":
-        GRID.cell_bounds(str(issue.get("cell")))
-        return _place(code, target, f'self.place_at_grid({target.name}, "{issue.get("cell")}")')
+        return layout.move_patch(code, line, target.name, _where(issue, grid_of(stage)))
     if action == "scale":
         factor = _float(issue.get("factor"))
         if factor is None or not 0.2 <= factor <= 3:
             raise ValueError(f"scale factor {issue.get('factor')!r} is not a number between 0.2 and 3")
-        return _insert_after(code, target.placed_line or target.line, f"{_var(target)}.scale({factor:g})")
-    if shot is None or shot.line is None:
-        raise ValueError("no play() or wait() line ends that lecture line")
-    return _insert_after(code, shot.line, f"self.play(FadeOut({_var(target)}))")
+        return layout.scale_patch(code, line, target.name, factor)
+    return layout.fade_out_patch(code, _fade_line(target, shots, block), [target.name])
+
+
+def _where(issue: dict, grid: room.Grid) -> str | tuple[str, str]:
+    where = issue.get("area") or issue.get("cell")
+    cells = [where] if isinstance(where, str) else where if isinstance(where, list) and len(where) == 2 else None
+    if not cells:
+        raise ValueError(f"no cell or area [top-left, bottom-right] to move to (got {where!r})")
+    cells = [str(c).strip().upper() for c in cells]
+    unknown = [c for c in cells if c not in grid.centers]
+    if unknown:
+        span = f"{grid.rows[0]}{grid.columns[0]}–{grid.rows[-1]}{grid.columns[-1]}"
+        raise ValueError(f"{', '.join(unknown)} is not a cell of the grid ({span})")
+    return cells[0] if len(cells) == 1 else (cells[0], cells[1])
 
 
 def _float(value) -> float | None:
@@ -310,49 +309,16 @@ def _float(value) -> float | None:
         return None
 
 
-def _var(obj: Placed) -> str:
-    if not obj.name:
-        raise ValueError(f"{label(obj)} has no variable name the code could use")
-    return obj.name
-
-
-_PLACING = re.compile(r"self\.(place_at_grid|place_in_area)\(\s*(?P<name>[\w.]+)\s*,")
-
-
-def _place(code: str, target: Placed, call: str):
-    """Rewrite the placing call when it is a grid call, else place it after its placing line."""
-    _var(target)
-    line = target.placed_line or target.line
-    stmt = _statement(code, line)
-    lines = code.splitlines()
-    old = "\n".join(lines[stmt[0] - 1:stmt[1]])
-    match = _PLACING.search(old)
-    if match and match.group("name") == target.name and old.strip().startswith("self."):
-        indent = old[:len(old) - len(old.lstrip())]
-        scale = re.search(r"scale_factor\s*=\s*[\d.]+", old)
-        new = call[:-1] + (f", {scale.group(0)})" if scale else ")")
-        return Patch(stmt[0], stmt[1], old, indent + new)
-    return _insert_after(code, line, call)
-
-
-def _insert_after(code: str, line: int, text: str):
-    start, end = _statement(code, line)
-    first = code.splitlines()[start - 1]
-    indent = first[:len(first) - len(first.lstrip())]
-    return Patch(end + 1, end, "", indent + text)
-
-
-def _statement(code: str, line: int) -> tuple[int, int]:
-    """First and last line of the innermost simple statement holding `line`."""
-    try:
-        tree = ast.parse(code)
-    except SyntaxError as exc:
-        raise ValueError(f"the section does not parse ({exc.msg}, line {exc.lineno})") from exc
-    best = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.stmt) and not hasattr(node, "body") and node.lineno <= line <= node.end_lineno:
-            if best is None or node.end_lineno - node.lineno < best[1] - best[0]:
-                best = (node.lineno, node.end_lineno)
-    if best is None:
-        raise ValueError(f"line {line} is not a statement the patch could follow")
-    return best
+def _fade_line(target: Placed, shots: list[Shot], block: int | None) -> int:
+    """Where a stale object goes: before the first play of the block where the model saw it stale,
+    if it was on screen before then; else before the next block's first play."""
+    if block is None:
+        raise ValueError("no keyframe given to fade it out at")
+    first = next((i for i, s in enumerate(shots) if any(o.uid == target.uid for o in s.objects)), None)
+    starts = [i for i, s in enumerate(shots) if s.block is not None and s.block >= block and s.line]
+    if first is not None and starts and first < starts[0] and shots[starts[0]].block == block:
+        return shots[starts[0]].line
+    later = [i for i in starts if shots[i].block > block]
+    if not later:
+        raise ValueError(f"{target.name} comes in during the last lecture line: nothing later to fade it out for")
+    return shots[later[0]].line

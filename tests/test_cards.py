@@ -88,12 +88,12 @@ def test_accept_applies_renders_and_shows_the_new_preview_and_undo(ws):
     place = deck.place
     assert [o["data"]["text/plain"] for o in place.preview.outputs] == ["video: new preview"]
     assert "The section cell now holds this code ✓" in place.line.value
-    assert "Accepted: Overlap — label sits on box" in deck.header.value
+    assert "Accepted: Overlap — label sits on box" in deck.message.value
     assert "nothing to suggest for this code" in deck.header.value  # the critic found nothing in the new code
     assert deck.undo_button.layout.display == ""
     deck.undo_button.click()
     assert ws.read_code("1") == CODE and renders.calls[-1] == (new, CODE)
-    assert "Undone" in deck.header.value and len(deck.cards) == 1  # its code again: the card is back
+    assert "Undone" in deck.message.value and len(deck.cards) == 1  # its code again: the card is back
 
 
 def test_override_applies_the_edited_text(ws):

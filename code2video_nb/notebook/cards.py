@@ -136,14 +136,16 @@ class SuggestionDeck:
                  place, error: str = ""):
         self.ws, self.section_id, self.place = ws, section_id, place
         self._review, self._rebuild = review, rebuild
-        self.header = w.HTML()
+        self.message = w.HTML()  # what the last Accept / Undo did, beside the Undo button
+        self.header = w.HTML()  # the critic's word on the code the section holds, above its cards
         self.undo_button = w.Button(description="Undo", icon="undo", tooltip="back to the code before the last "
                                     "accepted suggestion", layout=w.Layout(display="none"))
         self.undo_button.on_click(lambda _b: self.undo())
         self.box = w.VBox()
         self.cards: list[SuggestionCard] = []
         self.holds = code  # the section's code as this deck last saw it (Undo is offered for it)
-        self.widget = w.VBox([w.HTML(_STYLE), w.HBox([self.header, self.undo_button]), *place.widgets(), self.box])
+        self.widget = w.VBox([w.HTML(_STYLE), w.HBox([self.message, self.undo_button]), *place.widgets(),
+                              self.header, self.box])
         self.load(code, error=error)
 
     # what it shows -----------------------------------------------------------------------
@@ -160,7 +162,10 @@ class SuggestionDeck:
         self.box.children = [c.widget for c in self.cards]
         self._head(message, error)
 
-    def _head(self, message: str = "", error: str = "") -> None:
+    def _head(self, message: str | None = None, error: str = "") -> None:
+        """The critic's line for the cards (and, if given, the message of the last Accept / Undo)."""
+        if message is not None:
+            self.message.value = f'<div style="{_MUTED}">{html.escape(message)}</div>' if message else ""
         pending = sum(1 for c in self.cards if c.open)
         if error:
             text, style = f"Layout critic: could not check this code ({error})", "color: #b26a00"
@@ -172,9 +177,7 @@ class SuggestionDeck:
             style = "font-weight: 600"
         else:
             text, style = "Layout critic: nothing to suggest for this code ✓", _MUTED
-        parts = [f'<div style="{_MUTED}">{html.escape(message)}</div>' if message else "",
-                 f'<div style="{style}">{html.escape(text)}</div>' if text else ""]
-        self.header.value = "".join(parts)
+        self.header.value = f'<div style="{style}">{html.escape(text)}</div>' if text else ""
         last = suggestions.last_applied(self.ws, self.section_id)
         undoable = last is not None and self.holds is not None and \
             last.applied.get("after") == suggestions.code_hash(self.holds)
@@ -219,7 +222,7 @@ class SuggestionDeck:
         for card in self.cards:
             card.busy()
         self.undo_button.disabled = True
-        self.header.value = f'<div style="{_MUTED}">{html.escape(message.split(" — ")[0])} — rendering…</div>'
+        self.message.value = f'<div style="{_MUTED}">{html.escape(message.split(" — ")[0])} — rendering…</div>'
         try:
             rebuilt = self._rebuild(before, after, self.place.note)
         except Exception as exc:  # shown here: an exception in a click handler would be lost
@@ -227,14 +230,15 @@ class SuggestionDeck:
             self.box.children = [w.HTML(error_view(f"Rendering the new code failed: {_one_line(exc)}",
                                                    traceback.format_exc()).html)]
             self.cards, self.code, self.holds = [], None, after
-            self._head()
+            self._head(message.split(" — ")[0] + " — the section's code changed, but rendering it failed (below); "
+                       "Undo goes back.")
             return
         finally:
             self.undo_button.disabled = False
         self.place.show(rebuilt)
         if not rebuilt.ok:
-            message = message.replace(" Its new preview:", "") + " It failed to render (see why below the cards' " \
-                "line); Undo goes back."
+            message = message.replace(" Its new preview:", "") + " It failed to render (the error is below); " \
+                "Undo goes back."
         self.load(rebuilt.code, message, rendered=rebuilt.ok)
 
 

@@ -145,6 +145,17 @@ def test_a_later_block_drawn_over_an_old_formula_is_stale_and_fades_it_out():
     assert "FadeOut(eq)" in applied(f.patch).splitlines()[18]
 
 
+def test_one_new_object_over_two_old_ones_fades_both_in_one_patch():
+    eq = obj(1, "MathTex", at(*B4, 2.0, 0.5), name="eq", placed=11)
+    label = obj(2, "Text", at(B4[0], B4[1] - 0.45, 1.0, 0.3), name="label", placed=13)
+    box = obj(4, "Square", at(B4[0], B4[1] - 0.2, 2.0, 2.0), name="box", line=17, placed=18)
+    [f] = analyse(shots((14, 1, [eq, label]), (19, 2, [eq, label, box])), STAGE, CODE)
+    assert f.kind == "stale_overlap" and set(f.objects) == {"box", "eq", "label"}
+    assert f.patch.new.strip() in ("self.play(FadeOut(eq), FadeOut(label), run_time=0.5)",
+                                   "self.play(FadeOut(label), FadeOut(eq), run_time=0.5)")
+    applied(f.patch)
+
+
 def test_a_label_added_later_inside_its_box_is_not_stale_but_inside_a_big_diagram_it_is():
     small = obj(1, "Rectangle", at(*B4, 1.6, 0.9), name="box", placed=11)
     big = obj(1, "Polygon", at(*B4, 5.0, 3.0), name="triangle", placed=11)

@@ -22,7 +22,7 @@ moment, else a scale) and are written by patches.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import room
 from .findings import Box, Finding, Placed, Shot, Stage
@@ -66,6 +66,10 @@ class _Hit:
     """A finding before it is written, with the object it is about (to keep one per object)."""
     finding: Finding
     uid: int
+    key: tuple = ()  # overlaps: one finding per key (the moved object; for a stale one, the old object)
+    weight: float = 0.0  # covered area: of several new objects over one old one, the largest names it
+    fades: list[str] = field(default_factory=list)  # stale: the names to fade out
+    shot: int = 0  # index of the shot it was found in
 
 
 def analyse(shots: list[Shot], stage: Stage, code: str) -> list[Finding]:
@@ -289,9 +293,32 @@ class _Run:
                     if hit is not None:
                         hits.append(hit)
         kept: dict[tuple, _Hit] = {}
-        for h in hits:  # one finding per moved object and kind
-            kept.setdefault((h.finding.kind, h.uid), h)
-        return list(kept.values())
+        for h in sorted(hits, key=lambda h: (h.finding.time, -h.weight)):  # first, then most covered
+            kept.setdefault(h.key, h)
+        return self.joined_fades(list(kept.values()))
+
+    def joined_fades(self, hits: list[_Hit]) -> list[_Hit]:
+        """Stale findings of one new object become one, whose patch fades out every old object."""
+        out, stale = [], {}
+        for h in hits:
+            if h.finding.kind != "stale_overlap":
+                out.append(h)
+                continue
+            first = stale.setdefault((h.uid, h.shot), h)
+            if first is not h:
+                first.finding.objects += [o for o in h.finding.objects if o not in first.finding.objects]
+                first.finding.boxes += h.finding.boxes[1:]
+                first.fades += h.fades
+        for h in stale.values():
+            names = list(dict.fromkeys(h.fades))
+            line = self.shots[h.shot].line  # the play() that drew the new object there
+            if names and line is not None:
+                h.finding.patch = fade_out_patch(self.code, line, names)
+            if len(names) > 1:
+                h.finding.message = (f"{', '.join(names)} from earlier blocks are still on screen where "
+                                     f"{h.finding.objects[0]} is drawn; fade them out first")
+            out.append(h)
+        return out
 
     def competing(self, i: int, a: Placed, b: Placed) -> bool:
         """Do a and b fight for the same place (as opposed to an intended design)?"""
@@ -333,17 +360,17 @@ class _Run:
         stale = (old.uid not in self.fresh[i] and block_old is not None and block_new is not None
                  and block_old < block_new and self.block[new.uid] == block_new)
         share = _covered(a.box, b.box)
+        weight = a.box.intersection(b.box).area
         if stale:
-            target = self.fading_target(i, old, new)
-            patch = None if target is None else fade_out_patch(self.code, self.play_line(i), [target])
             message = (f"{label(old)} from block {block_old} is still on screen where {label(new)} is drawn; "
                        f"fade it out first")
-            return _Hit(self.finding("stale_overlap", i, [new, old], message, patch), new.uid)
+            return _Hit(self.finding("stale_overlap", i, [new, old], message), new.uid,
+                        ("stale", old.uid), weight, [n for n in [self.fading_target(i, old, new)] if n], i)
         if not (_textual(a) or _textual(b)):
             return None
         words, patch = self.relocation(i, new)
         message = f"{label(new)} covers {label(old)} ({share:.0%} of the smaller one){words}"
-        return _Hit(self.finding("overlap", i, [new, old], message, patch), new.uid)
+        return _Hit(self.finding("overlap", i, [new, old], message, patch), new.uid, ("overlap", new.uid), weight, shot=i)
 
     def newer(self, i: int, a: Placed, b: Placed) -> tuple[Placed, Placed]:
         """(the one that came or moved onto the other, the other): later, else smaller, else textual."""
@@ -361,9 +388,6 @@ class _Run:
         news = {new.uid} | {x.uid for x in self.ancestors(i, new)}
         names = [x.name for x in [old, *self.ancestors(i, old)] if x.name and x.uid not in news]
         return names[-1] if names else None
-
-    def play_line(self, i: int) -> int | None:
-        return self.shots[i].line
 
 
 def _moved(before: Box, after: Box) -> bool:

@@ -3,8 +3,8 @@
     find(stage, blockers, box) -> Spot(cells=("B4", "C5"), scale=1.0) | None
 
 A spot is a cell (the object centred on it, as `place_at_grid` does; it may spill over the cell
-if nothing is there) or an area of cells the object fits in (as `place_in_area`), nearest to
-where the object is now. When nothing fits at its size, the area that allows the largest scale.
+if nothing is there, but not out of the grid) or an area of cells the object fits in (as
+`place_in_area`), nearest to where the object is now. When nothing fits at its size, the area that allows the largest scale.
 Boxes are manim scene units; pure geometry.
 """
 
@@ -93,9 +93,11 @@ def find(stage: Stage, blockers: list[Box], box: Box, text_height: float | None 
     least = MIN_SCALE
     if text_height:
         least = max(least, min_text_height / text_height)
+    inside = region.intersection(_inflate(stage.frame, -MARGIN)) or region
+    inside = _inflate(inside, MARGIN)
     best = None
     for first, last in grid.areas():
-        spot = _try(grid, stage.frame, blockers, box, first, last, least)
+        spot = _try(grid, inside, blockers, box, first, last, least)
         if spot is None:
             continue
         cells = grid.count(first, last)
@@ -105,7 +107,7 @@ def find(stage: Stage, blockers: list[Box], box: Box, text_height: float | None 
     return best[1] if best else None
 
 
-def _try(grid: Grid, frame: Box, blockers: list[Box], box: Box, first: str, last: str,
+def _try(grid: Grid, inside: Box, blockers: list[Box], box: Box, first: str, last: str,
          least: float) -> Spot | None:
     area = grid.bounds(first, last)
     cx, cy = (area.left + area.right) / 2, (area.bottom + area.top) / 2
@@ -116,7 +118,6 @@ def _try(grid: Grid, frame: Box, blockers: list[Box], box: Box, first: str, last
     if scale < least:
         return None
     placed = Box(cx - w * scale / 2, cy - h * scale / 2, cx + w * scale / 2, cy + h * scale / 2)
-    inside = Box(frame.left + MARGIN, frame.bottom + MARGIN, frame.right - MARGIN, frame.top - MARGIN)
     if not inside.contains(placed) or any(_inflate(b, MARGIN).intersection(placed) for b in blockers):
         return None
     return Spot((first, last), scale, (cx, cy))

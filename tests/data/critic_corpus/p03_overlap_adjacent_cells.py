@@ -1,0 +1,49 @@
+# Critic corpus: p03 overlap: formulas in neighbouring one-unit cells (paper style)
+# Both formulas are wider than a cell of the original grid, so B2's runs into B3's.
+# expect: overlap 40 block=1
+from manim import *
+
+
+class TeachingScene(Scene):
+    """The Code2Video convention: title on top, lecture lines (self.lecture) on the left, and a
+    6x6 anchor grid (self.grid: "A1".."F6" -> point) on the right."""
+
+    def setup_layout(self, title, lecture_lines):
+        self.title = Text(title, font_size=30).to_edge(UP, buff=0.3)
+        self.lecture = VGroup(*[Text(line, font_size=20, color=GRAY_B) for line in lecture_lines])
+        self.lecture.arrange(DOWN, aligned_edge=LEFT, buff=0.35).to_corner(UL, buff=0.5).shift(DOWN * 0.9)
+        self.add(self.title, self.lecture)
+        self.grid = {}
+        for i, row in enumerate("ABCDEF"):
+            for j in range(6):
+                self.grid[f"{row}{j + 1}"] = np.array([0.6 + 1.1 * j, 2.4 - 1.0 * i, 0])
+
+    def place_at_grid(self, mobject, grid_pos, scale_factor=1.0):
+        mobject.scale(scale_factor)
+        mobject.move_to(self.grid[grid_pos])
+        return mobject
+
+    def place_in_area(self, mobject, top_left, bottom_right, scale_factor=1.0):
+        mobject.scale(scale_factor)
+        mobject.move_to((self.grid[top_left] + self.grid[bottom_right]) / 2)
+        return mobject
+
+class Section3Scene(TeachingScene):
+    def construct(self):
+        self.setup_layout("Exponent rules", ["Multiplying powers", "Dividing powers"])
+
+        # === Animation for Lecture Line 1 ===
+        self.lecture[0].set_color(YELLOW)
+        product = MathTex(r"a^m \cdot a^n = a^{m+n}")
+        self.place_at_grid(product, "B2")
+        example = MathTex(r"2^3 \cdot 2^2 = 2^5")
+        self.place_at_grid(example, "B4")
+        self.play(Write(product), run_time=0.3)
+        self.play(Write(example), run_time=0.3)
+
+        # === Animation for Lecture Line 2 ===
+        self.lecture[1].set_color(YELLOW)
+        quotient = MathTex(r"\frac{a^m}{a^n} = a^{m-n}")
+        self.place_at_grid(quotient, "E3")
+        self.play(Write(quotient), run_time=0.3)
+        self.wait(0.2)

@@ -1,6 +1,6 @@
 # Critic corpus: p01 offscreen: a long sentence in the last column (paper style)
 # The original's cells are one unit wide: a long Text centred in A6 runs off the right edge.
-# expect: offscreen 46 block=2
+# expect: offscreen 47 block=2
 from manim import *
 
 
@@ -36,13 +36,14 @@ class Section1Scene(TeachingScene):
         self.lecture[0].set_color(YELLOW)
         ball = Circle(radius=0.4, color=RED, fill_opacity=0.8)
         self.place_at_grid(ball, "C2")
-        self.play(FadeIn(ball), run_time=0.3)
-        self.play(ball.animate.shift(RIGHT * 2), run_time=0.3)
+        self.play(FadeIn(ball), run_time=1)
+        self.play(ball.animate.shift(RIGHT * 2), run_time=1)
+        self.wait(2)
 
         # === Animation for Lecture Line 2 ===
         self.lecture[0].set_color(GRAY_B)
         self.lecture[1].set_color(YELLOW)
         statement = Text("An object in motion stays in motion", font_size=30)
         self.place_at_grid(statement, "A6")
-        self.play(Write(statement), run_time=0.3)
-        self.wait(0.2)
+        self.play(Write(statement), run_time=1)
+        self.wait(2)

@@ -1,6 +1,6 @@
 # Critic corpus: p02 offscreen: a shape shifted out of the frame (paper style)
 # A bar chart's last bar is shifted down by too much and leaves the bottom of the frame.
-# expect: offscreen 47 block=2
+# expect: offscreen 48 block=2
 from manim import *
 
 
@@ -38,12 +38,13 @@ class Section2Scene(TeachingScene):
         self.place_at_grid(bar_a, "C2")
         bar_b = Rectangle(width=0.7, height=1.2, color=GREEN, fill_opacity=0.7)
         self.place_at_grid(bar_b, "C3")
-        self.play(GrowFromEdge(bar_a, DOWN), GrowFromEdge(bar_b, DOWN), run_time=0.3)
+        self.play(GrowFromEdge(bar_a, DOWN), GrowFromEdge(bar_b, DOWN), run_time=1)
+        self.wait(2)
 
         # === Animation for Lecture Line 2 ===
         self.lecture[1].set_color(YELLOW)
         bar_c = Rectangle(width=0.7, height=1.6, color=RED, fill_opacity=0.7)
         self.place_at_grid(bar_c, "E4")
         bar_c.shift(DOWN * 2)
-        self.play(GrowFromEdge(bar_c, UP), run_time=0.3)
-        self.wait(0.2)
+        self.play(GrowFromEdge(bar_c, UP), run_time=1)
+        self.wait(2)

@@ -38,12 +38,13 @@ class Section3Scene(TeachingScene):
         self.place_at_grid(product, "B2")
         example = MathTex(r"2^3 \cdot 2^2 = 2^5")
         self.place_at_grid(example, "B4")
-        self.play(Write(product), run_time=0.3)
-        self.play(Write(example), run_time=0.3)
+        self.play(Write(product), run_time=1)
+        self.play(Write(example), run_time=1)
+        self.wait(2)
 
         # === Animation for Lecture Line 2 ===
         self.lecture[1].set_color(YELLOW)
         quotient = MathTex(r"\frac{a^m}{a^n} = a^{m-n}")
         self.place_at_grid(quotient, "E3")
-        self.play(Write(quotient), run_time=0.3)
-        self.wait(0.2)
+        self.play(Write(quotient), run_time=1)
+        self.wait(2)

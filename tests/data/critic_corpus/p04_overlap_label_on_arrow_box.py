@@ -40,11 +40,12 @@ class Section4Scene(TeachingScene):
         self.place_at_grid(memory, "C5")
         bus = Arrow(memory.get_left(), cpu.get_right(), buff=0.1)
         caption = Text("CPU core", font_size=28).next_to(cpu, DOWN, buff=-0.4)
-        self.play(FadeIn(cpu), FadeIn(memory), GrowArrow(bus), Write(caption), run_time=0.3)
+        self.play(FadeIn(cpu), FadeIn(memory), GrowArrow(bus), Write(caption), run_time=1)
+        self.wait(2)
 
         # === Animation for Lecture Line 2 ===
         self.lecture[1].set_color(YELLOW)
         word = Text("64-bit word", font_size=26)
         self.place_at_grid(word, "F3")
-        self.play(FadeIn(word), run_time=0.3)
-        self.wait(0.2)
+        self.play(FadeIn(word), run_time=1)
+        self.wait(2)

@@ -38,11 +38,12 @@ class Section5Scene(TeachingScene):
                           col_labels=[MathTex("A"), MathTex("B"), MathTex("A \\land B")])
         table.scale(0.8)
         self.place_at_grid(table, "C1")
-        self.play(Create(table), run_time=0.3)
+        self.play(Create(table), run_time=1)
+        self.wait(2)
 
         # === Animation for Lecture Line 2 ===
         self.lecture[1].set_color(YELLOW)
         rule = MathTex(r"A \lor B")
         self.place_at_grid(rule, "B5")
-        self.play(Write(rule), run_time=0.3)
-        self.wait(0.2)
+        self.play(Write(rule), run_time=1)
+        self.wait(2)

@@ -38,11 +38,12 @@ class Section6Scene(TeachingScene):
         self.place_at_grid(roots, "B4")
         condition = MathTex(r"a \neq 0", font_size=12)
         self.place_at_grid(condition, "C4")
-        self.play(Write(roots), FadeIn(condition), run_time=0.3)
+        self.play(Write(roots), FadeIn(condition), run_time=1)
+        self.wait(2)
 
         # === Animation for Lecture Line 2 ===
         self.lecture[1].set_color(YELLOW)
         disc = MathTex(r"b^2 - 4ac \geq 0")
         self.place_at_grid(disc, "E4")
-        self.play(Write(disc), run_time=0.3)
-        self.wait(0.2)
+        self.play(Write(disc), run_time=1)
+        self.wait(2)

@@ -40,10 +40,11 @@ class Section7Scene(TeachingScene):
         self.place_in_area(chart, "B2", "D4")
         price = Text("price", font_size=28)
         self.place_at_grid(price, "A1", scale_factor=0.25)
-        self.play(Create(supply), Create(demand), FadeIn(price), run_time=0.3)
+        self.play(Create(supply), Create(demand), FadeIn(price), run_time=1)
+        self.wait(2)
 
         # === Animation for Lecture Line 2 ===
         self.lecture[1].set_color(YELLOW)
         point = Dot(chart.get_center(), color=YELLOW)
-        self.play(FadeIn(point), run_time=0.3)
-        self.wait(0.2)
+        self.play(FadeIn(point), run_time=1)
+        self.wait(2)

@@ -1,6 +1,6 @@
 # Critic corpus: p08 stale overlap: each block writes into B3 (paper style)
 # Block 2's equation is written where block 1's still stands.
-# expect: stale_overlap 45 block=2
+# expect: stale_overlap 46 block=2
 from manim import *
 
 
@@ -36,12 +36,13 @@ class Section8Scene(TeachingScene):
         self.lecture[0].set_color(YELLOW)
         energy = MathTex(r"E = \frac{1}{2} m v^2")
         self.place_at_grid(energy, "B3")
-        self.play(Write(energy), run_time=0.3)
+        self.play(Write(energy), run_time=1)
+        self.wait(2)
 
         # === Animation for Lecture Line 2 ===
         self.lecture[0].set_color(GRAY_B)
         self.lecture[1].set_color(YELLOW)
         doubled = MathTex(r"E' = \frac{1}{2} m (2v)^2 = 4E")
         self.place_at_grid(doubled, "B3")
-        self.play(Write(doubled), run_time=0.3)
-        self.wait(0.2)
+        self.play(Write(doubled), run_time=1)
+        self.wait(2)

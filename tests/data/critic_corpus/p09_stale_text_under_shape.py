@@ -1,6 +1,6 @@
 # Critic corpus: p09 stale overlap: a new diagram over an old sentence (paper style)
 # Block 1's sentence spans C2–C5; block 2 draws a large ellipse there without removing it.
-# expect: stale_overlap 44 block=2
+# expect: stale_overlap 45 block=2
 from manim import *
 
 
@@ -36,12 +36,13 @@ class Section9Scene(TeachingScene):
         self.lecture[0].set_color(YELLOW)
         law = Text("Every planet moves on an ellipse", font_size=28)
         self.place_in_area(law, "C2", "C5")
-        self.play(Write(law), run_time=0.3)
+        self.play(Write(law), run_time=1)
+        self.wait(2)
 
         # === Animation for Lecture Line 2 ===
         self.lecture[1].set_color(YELLOW)
         orbit = Ellipse(width=4.5, height=2.6, color=BLUE)
         self.place_in_area(orbit, "B2", "D5")
         sun = Dot(orbit.get_center() + RIGHT * 1.2, color=YELLOW, radius=0.15)
-        self.play(Create(orbit), FadeIn(sun), run_time=0.3)
-        self.wait(0.2)
+        self.play(Create(orbit), FadeIn(sun), run_time=1)
+        self.wait(2)

@@ -41,7 +41,8 @@ class Section10Scene(TeachingScene):
         self.place_at_grid(cloud, "B4")
         cloud_label = Text("cloud", font_size=26).move_to(cloud)
         up = Arrow(sea.get_top(), cloud.get_left(), buff=0.15, color=YELLOW)
-        self.play(Create(sea), Write(sea_label), Create(cloud), Write(cloud_label), GrowArrow(up), run_time=0.3)
+        self.play(Create(sea), Write(sea_label), Create(cloud), Write(cloud_label), GrowArrow(up), run_time=1)
+        self.wait(2)
 
         # === Animation for Lecture Line 2 ===
         self.lecture[1].set_color(YELLOW)
@@ -51,5 +52,5 @@ class Section10Scene(TeachingScene):
         down = Arrow(cloud.get_bottom(), land.get_top(), buff=0.15, color=BLUE)
         brace = Brace(VGroup(sea, land), DOWN, buff=0.1)
         ground = brace.get_text("the ground")
-        self.play(Create(land), Write(land_label), GrowArrow(down), FadeIn(brace), Write(ground), run_time=0.3)
-        self.wait(0.2)
+        self.play(Create(land), Write(land_label), GrowArrow(down), FadeIn(brace), Write(ground), run_time=1)
+        self.wait(2)

@@ -40,12 +40,13 @@ class Section11Scene(TeachingScene):
         j_hat = Arrow(plane.c2p(0, 0), plane.c2p(0, 1), buff=0, color=RED)
         i_label = MathTex(r"\hat{\imath}", color=GREEN).next_to(i_hat, DOWN, buff=0.1)
         j_label = MathTex(r"\hat{\jmath}", color=RED).next_to(j_hat, LEFT, buff=0.1)
-        self.play(Create(plane), GrowArrow(i_hat), GrowArrow(j_hat), Write(i_label), Write(j_label), run_time=0.3)
+        self.play(Create(plane), GrowArrow(i_hat), GrowArrow(j_hat), Write(i_label), Write(j_label), run_time=1)
+        self.wait(2)
 
         # === Animation for Lecture Line 2 ===
         self.lecture[1].set_color(YELLOW)
         v = Arrow(plane.c2p(0, 0), plane.c2p(2, 1), buff=0, color=YELLOW)
         tip = Dot(plane.c2p(2, 1), color=YELLOW)
         v_label = MathTex(r"2\hat{\imath} + \hat{\jmath}", color=YELLOW).next_to(tip, UR, buff=0.1)
-        self.play(GrowArrow(v), FadeIn(tip), Write(v_label), run_time=0.3)
-        self.wait(0.2)
+        self.play(GrowArrow(v), FadeIn(tip), Write(v_label), run_time=1)
+        self.wait(2)

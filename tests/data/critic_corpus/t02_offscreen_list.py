@@ -12,18 +12,19 @@ class StepsScene(TeachingScene):
         self.setup_lecture("Gaussian elimination", LECTURE_LINES, animate=False)
 
         # === Animation for Lecture Line 1 ===
-        self.highlight_line(1, run_time=0.2)
+        self.highlight_line(1)
         steps = VGroup(
             Text("1. Write the augmented matrix", font_size=26),
             Text("2. Eliminate below each pivot", font_size=26),
             Text("3. Substitute back upwards", font_size=26),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
         self.place_at_grid(steps, "F4")
-        self.play(FadeIn(steps), run_time=0.3)
+        self.play(FadeIn(steps), run_time=1)
+        self.wait(2)
 
         # === Animation for Lecture Line 2 ===
-        self.highlight_line(2, run_time=0.2)
+        self.highlight_line(2)
         check = MathTex(r"A\vec{x} = \vec{b}")
         self.place_at_grid(check, "B4")
-        self.play(Write(check), run_time=0.3)
-        self.wait(0.2)
+        self.play(Write(check), run_time=1)
+        self.wait(2)

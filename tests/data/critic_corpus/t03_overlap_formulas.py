@@ -12,16 +12,17 @@ class DerivativeScene(TeachingScene):
         self.setup_lecture("Rules of differentiation", LECTURE_LINES, animate=False)
 
         # === Animation for Lecture Line 1 ===
-        self.highlight_line(1, run_time=0.2)
+        self.highlight_line(1)
         power = MathTex(r"\frac{d}{dx} x^n = n x^{n-1}")
         self.place_at_grid(power, "B3")
         example = MathTex(r"\frac{d}{dx} x^3 = 3x^2")
         self.place_at_grid(example, "B4")
-        self.play(Write(power), Write(example), run_time=0.3)
+        self.play(Write(power), Write(example), run_time=1)
+        self.wait(2)
 
         # === Animation for Lecture Line 2 ===
-        self.highlight_line(2, run_time=0.2)
+        self.highlight_line(2)
         total = MathTex(r"(f + g)' = f' + g'")
         self.place_at_grid(total, "D4")
-        self.play(Write(total), run_time=0.3)
-        self.wait(0.2)
+        self.play(Write(total), run_time=1)
+        self.wait(2)

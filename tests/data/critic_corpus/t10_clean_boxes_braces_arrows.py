@@ -12,7 +12,7 @@ class FunctionBoxScene(TeachingScene):
         self.setup_lecture("Functions as machines", LECTURE_LINES, animate=False)
 
         # === Animation for Lecture Line 1 ===
-        self.highlight_line(1, run_time=0.2)
+        self.highlight_line(1)
         machine = Rectangle(width=2.4, height=1.4, color=BLUE)
         self.place_at_grid(machine, "C4")
         name = MathTex("f", font_size=60).move_to(machine)
@@ -20,11 +20,12 @@ class FunctionBoxScene(TeachingScene):
         self.place_at_grid(source, "C2")
         x = MathTex("x").move_to(source)
         arrow = Arrow(source.get_right(), machine.get_left(), buff=0.1)
-        self.play(Create(machine), Write(name), Create(source), Write(x), GrowArrow(arrow), run_time=0.3)
+        self.play(Create(machine), Write(name), Create(source), Write(x), GrowArrow(arrow), run_time=1)
+        self.wait(2)
 
         # === Animation for Lecture Line 2 ===
-        self.highlight_line(2, run_time=0.2)
+        self.highlight_line(2)
         brace = Brace(machine, DOWN)
         width = brace.get_text("width 2.4")
-        self.play(GrowFromCenter(brace), FadeIn(width), run_time=0.3)
-        self.wait(0.2)
+        self.play(GrowFromCenter(brace), FadeIn(width), run_time=1)
+        self.wait(2)

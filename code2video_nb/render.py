@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import safety
+from .config import Settings
 from .confine import SandboxSettings, confinement_for, describe_exit, scrubbed_environ
 from .errors import RenderError
 
@@ -40,6 +42,9 @@ class RenderOutcome:
     line: int | None = None  # the section's own line that failed, 1-based
     log: str = ""
     timed_out: bool = False
+    # A critic run's record, as the render process wrote it (untrusted: critic/critique.py checks it).
+    shots: list = field(default_factory=list)
+    stage: dict | None = None
 
     @property
     def error(self) -> str:
@@ -68,11 +73,27 @@ def _defines(cls: ast.ClassDef, method: str) -> bool:
 Progress = Callable[[int, int], None]  # (animations done, animations in the scene)
 
 
+def unsafe_outcome(code: str, settings: Settings) -> RenderOutcome | None:
+    """The static safety check before anything runs: its findings as a failed outcome, which the
+    fix loop may repair like any error (None when the code passes, or under --trust)."""
+    findings = [] if settings.trust else safety.check_code(code, allow=settings.allow_imports)
+    if not findings:
+        return None
+    return RenderOutcome(False, 0.0, error_type="UnsafeCode", line=findings[0].line,
+                         message="; ".join(f"line {f.line}: {f.message}" for f in findings)
+                         + " (a lecture never needs this; --trust skips this check)")
+
+
+def sandbox_for(settings: Settings) -> SandboxSettings:
+    return SandboxSettings(enabled=settings.confine, key_env=settings.api_key_env, memory_gb=settings.render_memory_gb)
+
+
 def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeout: float,
                 dry_run_only: bool = False, on_progress: Progress | None = None,
-                sandbox: SandboxSettings = SandboxSettings()) -> RenderOutcome:
+                sandbox: SandboxSettings = SandboxSettings(), critique: bool = False) -> RenderOutcome:
     """Dry-run, then (unless dry_run_only) render frames; never raises for the scene's own errors.
-    The child runs confined (`confine.py`) unless `sandbox.enabled` is off."""
+    The child runs confined (`confine.py`) unless `sandbox.enabled` is off. `critique`: the dry run
+    only, instrumented for the critic (the outcome's `shots` and `stage`)."""
     path = Path(path).resolve()
     started = time.monotonic()
     try:
@@ -90,7 +111,8 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
         confinement = confinement_for([media_dir, tmp], environ=environ, sandbox=sandbox,
                                       cpu_seconds=timeout + 30) if sandbox.enabled else None
         job = {"file": str(path), "scene": scene, "quality": quality, "media_dir": str(media_dir),
-               "dry_run_only": dry_run_only, "result": str(Path(tmp) / "result.json"),
+               "dry_run_only": dry_run_only or critique, "critique": critique,
+               "result": str(Path(tmp) / "result.json"),
                "progress": str(Path(tmp) / "progress.txt"), "temp_dir": str(Path(tmp) / "tmp"),
                "confine": confinement.to_dict() if confinement else None}
         Path(tmp, "job.json").write_text(json.dumps(job))
@@ -278,7 +300,8 @@ def _outcome(result: dict | None, path: Path, media_dir: Path, log: str, elapsed
             return RenderOutcome(False, elapsed, error_type="RenderError", log=log,
                                  message=f"the render reported a video outside its media folder ({video})")
         starts = [(int(k), float(t)) for k, t in result.get("block_starts", [])]
-        return RenderOutcome(True, elapsed, video, result.get("duration", 0.0), starts, log=log)
+        return RenderOutcome(True, elapsed, video, result.get("duration", 0.0), starts, log=log,
+                             shots=result.get("shots") or [], stage=result.get("stage"))
     return RenderOutcome(False, elapsed, error_type=result["error_type"], message=_explain(result),
                          line=section_line(result["frames"], path), log=result.get("traceback", "") or log)
 

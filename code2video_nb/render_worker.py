@@ -6,7 +6,9 @@ first runs a check pass (manim's `dry_run` with animations skipped: the whole co
 no frames), then, if asked, renders frames in the same process, which saves a second
 manim import. It writes a result JSON with the video path, the duration, the lecture-line
 block start times, or the error with every traceback frame, so the parent can tell which line of
-the section failed without parsing text.
+the section failed without parsing text. A critic job (`"critique": true`) runs the check pass
+instrumented (`critic/instrument.py`) and adds what was on screen after each play/wait
+(`shots`) and the frame's layout (`stage`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from manim import tempconfig  # at import: the forkserver preloads this module, 
 
 from . import audit_hook
 from .confine import Confinement, apply as apply_confinement
+from .critic import instrument
 
 QUALITIES = {"preview": "low_quality", "final": "high_quality"}
 
@@ -41,6 +44,9 @@ def run(job: dict) -> dict:
     # The check pass: manim's dry_run writes no file but still draws every frame, so also
     # skip animations (each jumps to its end state). The whole construct still runs, which
     # is where generated code fails; it costs a fraction of a render.
+    if job.get("critique"):  # the same pass, recording what is on screen after each play/wait
+        with tempconfig({**base, "dry_run": True}):
+            return {"ok": True, **instrument.observe(scene_class, job["file"])}
     with tempconfig({**base, "dry_run": True}):
         check = scene_class(skip_animations=True)
         check.render()

@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import autofix, safety
+from . import autofix
 from .config import Settings
-from .confine import SandboxSettings
 from .errors import ConfigError, NotRecorded
 from .files import atomic_copy
 from .model_client import ModelClient
 from .plan import StoryboardSection
-from .render import RenderOutcome, render_file
+from .render import RenderOutcome, render_file, sandbox_for, unsafe_outcome
 from .video import keyframes, probe
 from .workspace import Workspace
 
@@ -158,15 +157,11 @@ class SectionBuilder:
     def _render_path(self, path, code, media_dir, quality, *, dry_run_only, on_progress=None) -> RenderOutcome:
         if self.cancelled.is_set():  # interrupted: start nothing new in this thread
             raise KeyboardInterrupt
-        findings = [] if self.settings.trust else safety.check_code(code, allow=self.settings.allow_imports)
-        if findings:  # treated like any other error: the fix loop may remove it
-            return RenderOutcome(False, 0.0, error_type="UnsafeCode", line=findings[0].line,
-                                 message="; ".join(f"line {f.line}: {f.message}" for f in findings)
-                                 + " (a lecture never needs this; --trust skips this check)")
+        refused = unsafe_outcome(code, self.settings)
+        if refused is not None:  # treated like any other error: the fix loop may remove it
+            return refused
         outcome = render_file(path, quality=quality, media_dir=media_dir, timeout=self.settings.render_timeout,
-                              sandbox=SandboxSettings(enabled=self.settings.confine, key_env=self.settings.api_key_env,
-                                                      memory_gb=self.settings.render_memory_gb),
-                              dry_run_only=dry_run_only, on_progress=on_progress)
+                              sandbox=sandbox_for(self.settings), dry_run_only=dry_run_only, on_progress=on_progress)
         if outcome.ok and not dry_run_only and (outcome.video is None or not Path(outcome.video).exists()):
             # manim writes a PNG instead when nothing moves; a lecture section needs a video (fixable).
             return RenderOutcome(False, outcome.seconds, error_type="NoVideo", log=outcome.log,

@@ -142,10 +142,37 @@ class _Recolor(Animation):
         self.mobject.set_color(interpolate_color(self.start_color, self.end_color, self.rate_func(alpha)))
 
 
+class _Alias:
+    """One of the original Code2Video base class's names (`self.title`, `self.lecture`, `self.grid`),
+    read from this class's own state. A non-data descriptor: an assignment in scene code
+    (`self.grid = NumberPlane()`, common) goes to the instance and wins from then on, so the
+    alias never breaks a scene; the critic reads `title_mobject`, `lecture_line_mobjects` and
+    `anchor_grid`, which no scene overwrites by accident."""
+
+    def __init__(self, read, needs: str):
+        self.read, self.needs = read, needs
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, scene, owner=None):
+        if scene is None:
+            return self
+        try:
+            return self.read(scene)
+        except AttributeError:
+            raise AttributeError(f"self.{self.name} is set by {self.needs}; call it first") from None
+
+
 class TeachingScene(Scene):
     """Base scene: title on top, lecture lines on the left, anchor grid on the right."""
 
     anchor_grid = GRID  # not "grid": scene code often names a NumberPlane self.grid
+    # The original base class's names, so code and critic rules written for it work here too.
+    title = _Alias(lambda self: self.title_mobject, "setup_lecture()")
+    lecture = _Alias(lambda self: self.lecture_column, "setup_lecture()")  # a VGroup of the lecture lines
+    grid = _Alias(lambda self: {cell: self.anchor_grid.cell_center(cell) for cell in self.anchor_grid.cells()},
+                  "the class")  # "A1" -> centre point
 
     def _ensure_state(self) -> None:
         # Lazily created: subclasses often override setup() without calling super().
@@ -163,7 +190,7 @@ class TeachingScene(Scene):
 
         left, right, top, bottom = LECTURE_COLUMN
         self.lecture_line_mobjects = [_fit_text(s, right - left, DIM_COLOR) for s in lecture_lines]
-        column = VGroup(*self.lecture_line_mobjects)
+        column = self.lecture_column = VGroup(*self.lecture_line_mobjects)
         if lecture_lines:
             column.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
             if column.height > top - bottom:  # too many lines: shrink the whole column
@@ -223,5 +250,6 @@ class TeachingScene(Scene):
             label = Text(cell, font_size=14, color=GREY_B, fill_opacity=0.7)
             label.move_to(rect.get_corner(UL) + np.array([0.08, -0.08, 0]), aligned_edge=UL)
             overlay.add(VGroup(rect, label))
+        self.grid_overlay = overlay
         self.add(overlay)
         return overlay

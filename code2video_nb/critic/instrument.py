@@ -1,0 +1,517 @@
+"""The instrumented run: the section's scene without frames, and a `Shot` after every play()/wait().
+
+Runs inside the render process (`render_worker.run` with `job["critique"]`), confined like any
+render, never in the kernel or the CLI. manim's files are untouched: for the time of the run
+this process wraps
+- `Mobject.__init__`: an object made *directly* by the section's code keeps the line that made
+  it (`_critic_line`). From the constructor the hook skips the object's own `__init__` chain,
+  then walks out to the first frame of the section file; meeting another `__init__` on the way
+  means the object is a part being built by another object (a glyph of a Text, a tick of an
+  axis) and nothing is recorded — so the cost stays a few frame hops per object;
+- the movers (`move_to`, `next_to`, `shift`, `scale`, `to_edge`, …) on every manim class that
+  defines one, and the scene's `place_at_grid` / `place_in_area`: a call made from the section
+  file records its line on the object (`_critic_placed`, with a sequence number, so a part
+  moved with its group takes the later of the two). Calls nested in a mover are not looked at.
+  `x.animate.shift(…)` and `Transform(a, b)` / `MoveToTarget(a)` are credited to their play();
+- the scene's `play` (wait() and pause() go through it): after each call, a Shot.
+
+What it skips, to cost a fraction of a preview render (`benchmarks/critic_benchmark.py`): the
+renderer's drawing (manim's skip mode still draws each play into its pixel buffer), and the
+tweening of animations that end with their object exactly as it is (an introducer such as
+FadeIn, Create, Write, GrowArrow whose rate function ends at 1) or gone (a remover such as
+FadeOut, Uncreate): those would deep-copy the object only to interpolate it back. manim still
+adds or removes the object and advances the clock; every other animation (Transform,
+`.animate`, Rotate, …) runs as in the check pass. An error raised only inside a skipped
+tween is not seen here; the check pass before a render still sees it.
+
+The group rule: a plain `VGroup` / `Group` (exactly those classes, not subclasses such as Axes,
+MathTex or a scene's own class, which are one thing each) is reported as kind "group" and
+each of its children as its own object with `parent` set, recursively, since code groups
+separate things (a label and its arrow) to move them together. A plain group of more than
+`MAX_PARTS` children (a cloud of dots, a row of ticks) is one "shape". The title, the grid
+overlay and anything invisible (opacity 0, no points) are never split.
+
+Why reading frames here is sound (the sandbox). This code is trusted but runs in the process of
+an untrusted scene. It reads frames through `sys._getframe` and `frame.f_back/f_locals`,
+which the audit hook does not refuse and cannot: Python's own `logging` and `warnings`, which
+manim uses, call `sys._getframe`, and a traceback hands out frames (`tb_frame`) to any code
+that catches an exception. So no allowance is opened for this module and the hook's refusals
+(gc's object walks, ctypes, process creation, writes outside the media folder, …) hold as
+before. What keeps scene code from walking frames itself is the static check (no `sys`,
+`inspect`, `traceback`, `getattr`, no `f_back`/`f_locals`/`tb_frame` attributes). Scene code
+that got past it could at worst falsify its own shots: the parent treats the result as
+untrusted data (`critique.py` checks names and numbers before a patch is built from them).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+from manim import (
+    DecimalNumber, Group, MarkupText, Mobject, Paragraph, SingleStringMathTex, Text, VGroup, VMobject, config,
+)
+from manim.animation.animation import Animation
+from manim.animation.composition import AnimationGroup
+from manim.animation.transform import ReplacementTransform, Transform
+from manim.mobject.mobject import _AnimationBuilder
+from manim.mobject.types.image_mobject import AbstractImageMobject
+
+from ..scopes import BLOCK_MARK, blocks
+from ..teaching_scene import AnchorGrid
+from .findings import Box, Placed, Shot, Stage
+
+MOVERS = frozenset({
+    "move_to", "next_to", "shift", "to_edge", "to_corner", "align_to", "scale", "set_x", "set_y", "center",
+    "arrange", "arrange_in_grid", "scale_to_fit_width", "scale_to_fit_height", "stretch_to_fit_width",
+    "stretch_to_fit_height", "put_start_and_end_on", "rotate", "replace", "surround", "match_x", "match_y",
+    "flip", "set_width", "set_height",
+})
+PLACERS = ("place_at_grid", "place_in_area")
+MAX_PARTS = 24  # a plain group with more children is one thing
+MAX_HOPS = 24  # frames walked out of manim to find the section's line of a new object
+# The height of a capital letter per font point, in scene units (manim 0.22; "H" measured at 24 and 48 pt).
+TEXT_CAP_PER_POINT = 0.010124  # Text, MarkupText, Paragraph (Pango)
+TEX_CAP_PER_POINT = 0.007088  # MathTex, Tex, DecimalNumber (LaTeX)
+_NAME_LIST_LIMIT = 64
+
+
+def observe(scene_class, path: str) -> dict:
+    """Run the scene without frames (call inside manim's tempconfig with dry_run); the result's
+    `shots`, `stage`, `duration` and `block_starts`, as JSON-ready values."""
+    scene = scene_class(skip_animations=True)
+    recorder = Recorder(scene, path)
+    try:
+        scene.render()
+    finally:
+        recorder.detach()
+    return {"shots": [asdict(s) for s in recorder.shots], "stage": asdict(stage_of(scene)),
+            "duration": float(scene.renderer.time),
+            "block_starts": [[k, t] for k, t in getattr(scene, "block_start_times", [])]}
+
+
+class Recorder:
+    def __init__(self, scene, path: str):
+        self.scene, self.shots = scene, []
+        # Frames running the section's code are those with its module's globals (no file-name compare).
+        self.globals = type(scene).construct.__globals__
+        self.blocks = _block_lines(Path(path).read_text(encoding="utf-8", errors="replace"))
+        self.internal = set(vars(scene))  # manim's own attributes of a Scene: never a name for an object
+        self.uids: dict[int, int] = {}
+        self.kept: list = []  # every object ever shown stays alive, so its id (and uid) stays its own
+        self.seen: set[int] = set()
+        self.known: dict[int, str] = {}  # uid -> the last name it had
+        self.seq = self.busy = self.playing = 0
+        self.taken: set[str] = set()
+        self.undo: list = []
+        self._hook_init()
+        self._hook_movers()
+        self._hook_scene()
+        self._hook_renderer()
+
+    # --- hooks ------------------------------------------------------------------------------
+    def _patch(self, owner, name: str, replacement) -> None:
+        self.undo.append((owner, name, owner.__dict__.get(name)))
+        setattr(owner, name, replacement)
+
+    def detach(self) -> None:
+        for owner, name, original in reversed(self.undo):
+            if original is None:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, original)
+        self.undo.clear()
+
+    def _hook_init(self) -> None:
+        original, recorder = Mobject.__init__, self
+
+        def __init__(mob, *args, **kwargs):
+            original(mob, *args, **kwargs)
+            line = recorder.creating_line(sys._getframe(1))
+            if line is not None:
+                mob._critic_line = line
+
+        self._patch(Mobject, "__init__", functools.wraps(original)(__init__))
+
+    def creating_line(self, frame) -> int | None:
+        while frame is not None and frame.f_code.co_name == "__init__":  # this object's constructor chain
+            frame = frame.f_back
+        for _ in range(MAX_HOPS):
+            if frame is None:
+                return None
+            if frame.f_globals is self.globals:
+                return frame.f_lineno
+            if frame.f_code.co_name == "__init__":  # built by another object's constructor: a part
+                return None
+            frame = frame.f_back
+        return None
+
+    def _hook_movers(self) -> None:
+        for cls in _subclasses(Mobject):
+            for name in MOVERS & cls.__dict__.keys():
+                self._patch(cls, name, self._mover(cls.__dict__[name]))
+
+    def _mover(self, method):
+        recorder = self
+
+        @functools.wraps(method)
+        def mover(mob, *args, **kwargs):
+            if recorder.busy:  # inside another mover or a placement: not the section's own call
+                return method(mob, *args, **kwargs)
+            caller = sys._getframe(1)
+            recorder.busy += 1
+            try:
+                return method(mob, *args, **kwargs)
+            finally:
+                recorder.busy -= 1
+                if caller.f_globals is recorder.globals:
+                    recorder.placed(mob, caller.f_lineno)
+        return mover
+
+    def placed(self, mob, line: int) -> None:
+        self.seq += 1
+        try:
+            mob._critic_placed = (self.seq, line)
+        except AttributeError:  # an object that takes no attributes: its placement is not known
+            pass
+
+    def _hook_scene(self) -> None:
+        for name in PLACERS:
+            if callable(getattr(self.scene, name, None)):
+                self.scene.__dict__[name] = self._placer(getattr(self.scene, name))
+        self.scene.__dict__["play"] = self._player(self.scene.play)
+
+    def _hook_renderer(self) -> None:
+        """No drawing: the critic reads geometry, never pixels (instance attributes, so only this scene)."""
+        renderer = self.scene.renderer
+        renderer.update_frame = renderer.render = _nothing
+        renderer.save_static_frame_data = lambda scene, mobjects: None
+
+    def _placer(self, method):
+        recorder = self
+
+        def place(mobject, *args, **kwargs):
+            caller = sys._getframe(1)
+            recorder.busy += 1
+            try:
+                return method(mobject, *args, **kwargs)
+            finally:
+                recorder.busy -= 1
+                if caller.f_globals is recorder.globals:
+                    recorder.placed(mobject, caller.f_lineno)
+        return place
+
+    def _player(self, play):
+        recorder = self
+
+        def played(*args, **kwargs):
+            if recorder.playing:
+                return play(*args, **kwargs)
+            frames = recorder.section_frames(sys._getframe(1))
+            line = frames[0].f_lineno if frames else None
+            recorder.credit_builders(args, line)
+            _untween(args)
+            recorder.playing += 1
+            try:
+                result = play(*args, **kwargs)
+            finally:
+                recorder.playing -= 1
+            recorder.credit_transforms(args, line)
+            recorder.shoot(line, frames)
+            return result
+        return played
+
+    def section_frames(self, frame) -> list:
+        """The frames running section code, innermost first."""
+        found = []
+        while frame is not None:
+            if frame.f_globals is self.globals:
+                found.append(frame)
+            frame = frame.f_back
+        return found
+
+    def credit_builders(self, args, line) -> None:
+        """`self.play(x.animate.move_to(p))` moves x: the move runs in manim, so credit the play's line."""
+        for arg in args:
+            if isinstance(arg, _AnimationBuilder) and line is not None and any(
+                    getattr(m.method, "__name__", "") in MOVERS for m in arg.methods):
+                self.placed(arg.mobject, line)
+
+    def credit_transforms(self, args, line) -> None:
+        """After Transform(a, b) or MoveToTarget(a), a stands where its target was placed."""
+        for anim in _animations(args):
+            if (isinstance(anim, Transform) and not isinstance(anim, ReplacementTransform)
+                    and not anim.is_introducer() and not anim.is_remover()):  # FadeIn, GrowArrow: no move
+                target = getattr(anim, "target_mobject", None)
+                where = getattr(target, "_critic_placed", None)
+                source = where[1] if where else getattr(target, "_critic_line", None) or line
+                if source is not None and anim.mobject is not target:
+                    self.placed(anim.mobject, source)
+
+    # --- shots --------------------------------------------------------------------------------
+    def shoot(self, line: int | None, frames: list) -> None:
+        names = self.current_names(frames)
+        self.taken = set(names.values())
+        out: list[Placed] = []
+        roles = _role_ids(self.scene)
+        for mob in list(self.scene.mobjects):
+            self.describe(mob, None, names, roles, out)
+        for z, placed in enumerate(sorted(out, key=lambda p: p.z)):
+            placed.z = float(z)
+        added = [p.uid for p in out if p.uid not in self.seen]
+        self.seen.update(added)
+        self.shots.append(Shot(float(self.scene.renderer.time), line, self.block(frames), out, added))
+
+    def describe(self, mob, parent: Placed | None, names: dict, roles: dict, out: list, hint=None,
+                 placement=None) -> None:
+        try:
+            family = [m for m in mob.get_family() if m.has_points()]
+            opacity = _opacity(family) if family else 0.0
+        except Exception:  # noqa: BLE001 - an object the critic cannot read is left out, the scene runs on
+            return
+        if opacity <= 0:
+            return
+        uid = self.uid(mob)
+        role = roles.get(id(mob)) or (parent.role if parent else "content")
+        kind, parts = _kind(mob), None
+        if kind == "group":
+            parts = mob.submobjects if len(mob.submobjects) <= MAX_PARTS and role not in ("title", "grid") else None
+            kind = "group" if parts else "shape"
+            if parts and role == "content" and all(roles.get(id(p)) == "lecture" for p in parts):
+                role = "lecture"
+        placement = max((p for p in (placement, getattr(mob, "_critic_placed", None)) if p), default=None)
+        placed = Placed(uid, kind, type(mob).__name__, self.name(uid, id(mob), names, hint),
+                        getattr(mob, "_critic_line", None), placement[1] if placement else None,
+                        _box(family), role, _text_height(mob, kind), round(opacity, 3),
+                        parent.uid if parent else None, float(getattr(mob, "z_index", 0)) * 1e6 + len(out))
+        out.append(placed)
+        for i, part in enumerate(parts or ()):
+            self.describe(part, placed, names, roles, out, f"{placed.name}[{i}]" if placed.name else None, placement)
+
+    def uid(self, mob) -> int:
+        key = id(mob)
+        if key not in self.uids:
+            self.uids[key] = len(self.uids) + 1
+            self.kept.append(mob)
+        return self.uids[key]
+
+    def name(self, uid: int, key: int, names: dict, hint: str | None) -> str | None:
+        name = names.get(key) or hint
+        if name is None:  # out of scope now (a helper's local): its last name, unless another object has it
+            earlier = self.known.get(uid)
+            name = earlier if earlier and earlier not in self.taken else None
+        if name:
+            self.known[uid] = name
+        return name
+
+    def current_names(self, frames: list) -> dict:
+        """id(object) -> the name code can reach it by now: a local of the frame that called play(),
+        then `self.<attr>` (the base class's title/lecture first), then locals of outer section frames."""
+        names: dict = {}
+
+        def put(name, value):
+            if isinstance(value, Mobject):
+                names.setdefault(id(value), name)
+            items = value.submobjects if type(value) in (VGroup, Group) else value if isinstance(value, (list, tuple)) else ()
+            if len(items) <= _NAME_LIST_LIMIT:  # the parts of a plain group or list: name[i]
+                for i, item in enumerate(items):
+                    if isinstance(item, Mobject):
+                        names.setdefault(id(item), f"{name}[{i}]")
+
+        scopes = [("", frames[0].f_locals)] if frames else []
+        aliases = {"title": _title(self.scene), "lecture": _lecture_group(self.scene)}
+        scopes += [("self.", {k: v for k, v in aliases.items() if v is not None})]
+        scopes += [("self.", {k: v for k, v in vars(self.scene).items() if k not in self.internal})]
+        scopes += [("", f.f_locals) for f in frames[1:]]
+        for prefix, scope in scopes:
+            for key, value in list(scope.items()):
+                if key != "self" and not key.startswith("__"):
+                    put(prefix + key, value)
+        return names
+
+    def block(self, frames: list) -> int | None:
+        """The running lecture-line block: TeachingScene's highlight_line record, else the
+        `# === Animation for Lecture Line k ===` block around the innermost section line in one."""
+        starts = getattr(self.scene, "block_start_times", None)
+        if isinstance(starts, list) and starts:
+            return int(starts[-1][0])
+        for frame in frames:
+            for start, end, k in self.blocks:
+                if start <= frame.f_lineno <= end:
+                    return k
+        return None
+
+
+# --- reading objects ----------------------------------------------------------------------------
+def _subclasses(cls) -> list:
+    found, todo = [], [cls]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(current.__subclasses__())
+    return list(dict.fromkeys(found))
+
+
+def _animations(args):
+    for arg in args:
+        yield arg
+        yield from _animations(getattr(arg, "animations", None) or ())
+
+
+def _nothing(*args, **kwargs) -> None:
+    return None
+
+
+def _untween(args) -> None:
+    """Make introducers and removers jump to their end (see the module's docstring)."""
+    for anim in _animations(args):
+        if isinstance(anim, Animation) and not isinstance(anim, AnimationGroup) and (
+                anim.is_remover() or (anim.is_introducer() and _ends_whole(anim))):
+            anim.begin = anim.finish = anim.interpolate = anim.update_mobjects = _nothing
+
+
+def _ends_whole(anim) -> bool:
+    try:
+        return abs(float(anim.rate_func(1.0)) - 1.0) < 1e-6
+    except Exception:  # noqa: BLE001 - a rate function of the scene's own that fails: run the tween
+        return False
+
+
+def _block_lines(source: str) -> list[tuple[int, int, int]]:
+    lines = source.splitlines()
+    return [(s.start, s.end, int(BLOCK_MARK.match(lines[s.start - 1]).group(2))) for s in blocks(source)]
+
+
+def _kind(mob) -> str:
+    if type(mob) in (VGroup, Group):
+        return "group"
+    if isinstance(mob, (Text, MarkupText, Paragraph)):
+        return "text"
+    if isinstance(mob, (SingleStringMathTex, DecimalNumber)):
+        return "formula"
+    if isinstance(mob, AbstractImageMobject):
+        return "image"
+    return "shape"
+
+
+def _opacity(family: list) -> float:
+    """The largest opacity any visible part is drawn with."""
+    best = 0.0
+    for part in family:
+        if isinstance(part, VMobject):
+            values = [part.get_fill_opacities()]
+            if part.get_stroke_width() > 0:
+                values.append(part.get_stroke_opacities())
+            best = max([best] + [float(np.max(v)) for v in values if len(v)])
+        elif isinstance(part, AbstractImageMobject):
+            best = max(best, float(np.max(part.pixel_array[..., 3])) / 255 if part.pixel_array.size else 0.0)
+        else:
+            best = 1.0
+    return best
+
+
+def _box(family: list) -> Box:
+    points = np.concatenate([m.points for m in family])
+    low, high = points.min(axis=0), points.max(axis=0)
+    return Box(float(low[0]), float(low[1]), float(high[0]), float(high[1]))
+
+
+def _text_height(mob, kind: str) -> float | None:
+    """Height of a capital letter as drawn now: font size (which follows scaling) times cap height."""
+    try:
+        if isinstance(mob, Paragraph):
+            inner = mob.lines_text  # the Text it was cut from, never scaled with it
+            return inner.font_size * TEXT_CAP_PER_POINT * mob.height / inner.height
+        if kind == "text":
+            return float(mob.font_size) * TEXT_CAP_PER_POINT
+        if kind == "formula":
+            return float(mob.font_size) * TEX_CAP_PER_POINT
+    except (ZeroDivisionError, AttributeError, FloatingPointError):
+        return None
+    return None
+
+
+# --- the frame's layout -------------------------------------------------------------------------
+def _mobject(value):
+    return value if isinstance(value, Mobject) else None
+
+
+def _title(scene):
+    """Our TeachingScene's own attribute first (scene code may reuse `self.title`), then the original's."""
+    return _mobject(scene.__dict__.get("title_mobject")) or _mobject(getattr(scene, "title", None))
+
+
+def _lecture_lines(scene) -> list:
+    lines = scene.__dict__.get("lecture_line_mobjects")
+    if isinstance(lines, list):
+        return [m for m in lines if isinstance(m, Mobject)]
+    group = _mobject(getattr(scene, "lecture", None))
+    return list(group.submobjects) if group is not None else []
+
+
+def _lecture_group(scene):
+    return _mobject(scene.__dict__.get("lecture_column")) or _mobject(getattr(scene, "lecture", None))
+
+
+def _role_ids(scene) -> dict[int, str]:
+    roles = {id(m): "lecture" for m in _lecture_lines(scene)}
+    if (group := _lecture_group(scene)) is not None:
+        roles[id(group)] = "lecture"
+    if (title := _title(scene)) is not None:
+        roles[id(title)] = "title"
+    if (overlay := _mobject(scene.__dict__.get("grid_overlay"))) is not None:
+        roles[id(overlay)] = "grid"
+    return roles
+
+
+def stage_of(scene) -> Stage:
+    width, height = float(config.frame_width), float(config.frame_height)
+    frame = Box(-width / 2, -height / 2, width / 2, height / 2)
+    title, lines = _title(scene), _lecture_lines(scene)
+    grid, cell = _grid(scene)
+    return Stage(frame, _box_of([title]) if title is not None else None, _box_of(lines) if lines else None,
+                 grid, cell)
+
+
+def _box_of(mobjects: list) -> Box | None:
+    family = [m for mob in mobjects for m in mob.get_family() if m.has_points()]
+    return _box(family) if family else None
+
+
+_CELL = re.compile(r"^[A-Z]\d+$")
+
+
+def _grid(scene) -> tuple[dict, tuple[float, float] | None]:
+    """Cell centres and cell size: our AnchorGrid, or the original's `self.grid` dict of points."""
+    anchor = getattr(scene, "anchor_grid", None)
+    if isinstance(anchor, AnchorGrid):
+        return ({c: tuple(float(v) for v in anchor.cell_center(c)[:2]) for c in anchor.cells()},
+                (anchor.cell_width, anchor.cell_height))
+    raw = scene.__dict__.get("grid")
+    if not isinstance(raw, dict):
+        return {}, None
+    grid = {}
+    for cell, point in raw.items():
+        try:
+            if isinstance(cell, str) and _CELL.match(cell):
+                grid[cell] = (float(point[0]), float(point[1]))
+        except (TypeError, ValueError, IndexError):
+            continue
+    return grid, _cell_size(scene.__dict__.get("cell_size"), grid)
+
+
+def _cell_size(declared, grid: dict) -> tuple[float, float] | None:
+    try:
+        width, height = (float(v) for v in declared)
+        if width > 0 and height > 0:
+            return width, height
+    except (TypeError, ValueError):
+        pass
+    steps = [np.diff(sorted({round(p[axis], 6) for p in grid.values()})) for axis in (0, 1)]
+    if not all(len(s) for s in steps):
+        return None
+    return float(steps[0].min()), float(steps[1].min())

@@ -4,6 +4,7 @@
     code2video demo --out lectures/          # a bundled recorded lecture, no key needed
     code2video render lectures/<slug>        # re-render after editing sections/<id>.py
     code2video export lectures/<slug> --quality final
+    code2video critique lectures/<slug>/sections/2.py --json   # layout findings with patches
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from importlib import resources
 from pathlib import Path
 
 from .cassette import Cassette
 from .config import Settings
+from .critic import critique, report
 from .engine import Engine, LectureResult, generate
 from .errors import Code2VideoError
 from .files import disk_error
 from .model_client import ModelClient, build_client
 from .plan import slugify
+from .render import warm_up
 from .workspace import Workspace
 
 DEMO_CASSETTE = "eigenvectors.json"
@@ -67,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("lecture", type=Path)
     _run_options(export, out=False)
     export.set_defaults(run=_export)
+
+    critique = sub.add_parser("critique", help="find layout defects in a section's code (no model needed)")
+    critique.add_argument("target", type=Path, help="a section file, or a lecture folder for all its sections")
+    critique.add_argument("--section", action="append", help="with a lecture folder: only this section (repeatable)")
+    critique.add_argument("--json", action="store_true", help="print one JSON object: findings and seconds")
+    _sandbox_options(critique)
+    critique.set_defaults(run=_critique)
     return parser
 
 
@@ -84,6 +95,11 @@ def _run_options(p, out=True):
         p.add_argument("--out", type=Path, default=Path("lectures"), help="workspace root (default ./lectures)")
     p.add_argument("--quality", choices=["preview", "final"], default="preview",
                    help="preview = 480p15 (fast), final = 1080p60")
+    _sandbox_options(p)
+    p.add_argument("--quiet", action="store_true", help="print only the result")
+
+
+def _sandbox_options(p):
     p.add_argument("--jobs", type=int, help="sections rendered at once (default: number of cores)")
     p.add_argument("--render-timeout", type=float, help="seconds before a section's render is killed")
     p.add_argument("--trust", action="store_true",
@@ -92,7 +108,6 @@ def _run_options(p, out=True):
                    help="allow generated code to import MODULE too (repeatable), e.g. --allow-import scipy")
     p.add_argument("--unconfined", action="store_true",
                    help="also lift the runtime sandbox (network, file writes, secrets, limits): only for code you wrote")
-    p.add_argument("--quiet", action="store_true", help="print only the result")
 
 
 def _settings(args) -> Settings:
@@ -169,6 +184,48 @@ def _export(args) -> int:
         if not result.failed:
             result.video, result.subtitles = engine.export(ws, result.sections, args.quality)
     return _report(result, engine.used_client)
+
+
+def _critique(args) -> int:
+    """One file, or a lecture's sections; exit 1 when one of them did not run (its line on stderr)."""
+    settings = _settings(args)
+    if args.target.is_dir():
+        files = _section_files(args.target, args.section)
+    elif args.section:
+        raise Code2VideoError("--section needs a lecture folder, not a file")
+    else:
+        files = {"": args.target}
+    warm_up(settings.api_key_env, wait=True)  # the render server's start (importing manim) is not the analysis
+    started = time.monotonic()
+    results = critique.critique_sections(files, settings=settings)
+    names = {sid: str(path) for sid, path in files.items()}
+    for sid, result in results.items():
+        if not result.ok:
+            print(f"code2video: error: {report.error_line(names[sid], result)}", file=sys.stderr)
+    if args.json and args.target.is_dir():
+        print(json.dumps(report.lecture_json(results, time.monotonic() - started)))
+    elif args.json:
+        if results[""].ok:
+            print(json.dumps(results[""].to_dict()))
+    elif texts := [report.text(names[sid], r) for sid, r in results.items() if r.ok]:
+        print("\n".join(texts))
+    return 0 if all(r.ok for r in results.values()) else 1
+
+
+def _section_files(lecture: Path, only: list[str] | None) -> dict[str, Path]:
+    ws = Workspace(lecture)
+    known = [s.id for s in ws.storyboard.sections] if ws.storyboard else sorted(
+        p.stem for p in (lecture / "sections").glob("*.py"))
+    unknown = sorted(set(only or []) - set(known))
+    if unknown or not known:
+        raise Code2VideoError(f"no section {', '.join(unknown)} in {lecture} (sections: {', '.join(known)})"
+                              if unknown else f"{lecture} holds no section code (sections/<id>.py)")
+    files = {sid: ws.code_path(sid) for sid in known if not only or sid in only}
+    missing = [sid for sid, path in files.items() if not path.exists()]
+    if missing:
+        raise Code2VideoError(f"section {', '.join(missing)} of {lecture} has no code yet: "
+                              f"run `code2video render {lecture}` first")
+    return files
 
 
 class _recording_usage:

@@ -163,10 +163,21 @@ def _child(job_file: str, log_file: str, cwd: str, environ: dict) -> None:
     run_job(job_file, log_file, cwd)
 
 
-def warm_up(key_env: str = "OPENAI_API_KEY") -> None:
+def warm_up(key_env: str = "OPENAI_API_KEY", *, wait: bool = False) -> None:
     """Start the warm render process now, in the background (it imports manim itself), so the
-    first render does not wait for it. Costs the caller a few milliseconds; idempotent."""
-    _ensure_forkserver(_context(), key_env)
+    first render does not wait for it. Costs the caller a few milliseconds; idempotent.
+    `wait`: return once it is ready (a child forked from it has run), e.g. to time a render alone."""
+    context = _context()
+    _ensure_forkserver(context, key_env)
+    if wait:
+        proc = context.Process(target=_ready, name="code2video-warm-up")
+        with _main_module_hidden():
+            proc.start()
+        proc.join()
+
+
+def _ready() -> None:
+    """A child that does nothing: the server forks it only after importing manim."""
 
 
 _start_lock = threading.Lock()

@@ -1,0 +1,146 @@
+"""The layout critique of one section file: the static safety check, the instrumented run in the
+render process (`render.render_file(critique=True)`: the same fork, sandbox, time limit and error
+frames as a render), then the rules (`layout.analyse`) in this process over what it recorded.
+
+The record comes from a process that ran untrusted code, so it is checked here before any
+rule or patch sees it: numbers must be numbers, roles and kinds known ones, and a name must be
+a plain variable (`label`, `self.title`, `dots[2]`), since patches write names into code.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from hashlib import sha256
+from pathlib import Path
+
+from ..config import Settings
+from ..render import RenderOutcome, render_file, sandbox_for, stop_all_renders, unsafe_outcome
+from .findings import ROLES, Box, Finding, Placed, Shot, Stage
+
+_NAME = re.compile(r"^(self\.)?[A-Za-z_][A-Za-z0-9_]*(\[\d{1,4}\])*$")
+_KINDS = {"text", "formula", "shape", "image", "group"}
+
+
+@dataclass
+class Critique:
+    findings: list[Finding] = field(default_factory=list)
+    shots: list[Shot] = field(default_factory=list)
+    stage: Stage | None = None
+    seconds: float = 0.0  # the whole analysis: safety check, instrumented run, rules
+    error: RenderOutcome | None = None  # the file did not run: the error and its line
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict:
+        """The shape `code2video critique FILE --json` prints."""
+        return {"findings": [f.to_dict() for f in self.findings], "seconds": round(self.seconds, 3)}
+
+
+def critique_file(path: Path, *, settings: Settings | None = None, media_dir: Path | None = None) -> Critique:
+    """Critique a section file. Never raises for the scene's own errors: they are `error`.
+    `media_dir` is manim's folder for this section (its TeX and text caches); by default one per
+    file under the user's cache folder, so formulas are not typeset again on every run."""
+    settings = settings or Settings.from_env()
+    started, path = time.monotonic(), Path(path).resolve()
+    code = path.read_text(encoding="utf-8")
+    refused = unsafe_outcome(code, settings)
+    if refused is not None:
+        return Critique(seconds=time.monotonic() - started, error=refused)
+    outcome = render_file(path, media_dir=media_dir or default_media_dir(path), timeout=settings.render_timeout,
+                          sandbox=sandbox_for(settings), critique=True)
+    if not outcome.ok:
+        return Critique(seconds=time.monotonic() - started, error=outcome)
+    try:
+        shots, stage = checked_shots(outcome.shots), checked_stage(outcome.stage)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        return Critique(seconds=time.monotonic() - started, error=RenderOutcome(
+            False, outcome.seconds, error_type="CriticError", log=outcome.log,
+            message=f"the render process reported a record the critic cannot read ({exc})"))
+    from .layout import analyse  # the rules: pure geometry, imported when first needed
+
+    findings = analyse(shots, stage, code)
+    return Critique(findings, shots, stage, time.monotonic() - started)
+
+
+def default_media_dir(path: Path) -> Path:
+    """A lecture's section file uses the lecture's media folder (`.media/<id>`, shared with its
+    renders); any other file one of its own in the user's cache."""
+    lecture = path.parent.parent
+    if path.parent.name == "sections" and (lecture / "lecture.json").exists():
+        return lecture / ".media" / path.stem
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "code2video" / "critic" / sha256(str(path).encode()).hexdigest()[:16]
+
+
+# --- the record, checked ------------------------------------------------------------------------
+def checked_shots(raw) -> list[Shot]:
+    if not isinstance(raw, list):
+        raise ValueError("shots is not a list")
+    return [Shot(_number(s["time"]), _line(s.get("line")), _line(s.get("block")),
+                 [_placed(o) for o in s.get("objects", [])], [int(u) for u in s.get("added", [])]) for s in raw]
+
+
+def checked_stage(raw) -> Stage:
+    if not isinstance(raw, dict):
+        raise ValueError("stage is not an object")
+    grid = {str(cell): (_number(p[0]), _number(p[1])) for cell, p in (raw.get("grid") or {}).items()
+            if re.fullmatch(r"[A-Z]\d{1,2}", str(cell))}
+    cell = raw.get("cell_size")
+    return Stage(_box(raw["frame"]), _box(raw.get("title")), _box(raw.get("lecture")), grid,
+                 (_number(cell[0]), _number(cell[1])) if cell else None)
+
+
+def _placed(o: dict) -> Placed:
+    name = o.get("name")
+    role, kind = o.get("role", "content"), o.get("kind")
+    if role not in ROLES or kind not in _KINDS:
+        raise ValueError(f"unknown role or kind {role!r}/{kind!r}")
+    height = o.get("text_height")
+    return Placed(int(o["uid"]), kind, str(o.get("cls", ""))[:60],
+                  name if isinstance(name, str) and _NAME.match(name) else None,
+                  _line(o.get("line")), _line(o.get("placed_line")), _box(o["box"]), role,
+                  None if height is None else _number(height), _number(o.get("opacity", 1.0)),
+                  None if o.get("parent") is None else int(o["parent"]), _number(o.get("z", 0.0)))
+
+
+def _box(raw) -> Box | None:
+    if raw is None:
+        return None
+    values = [raw[k] for k in ("left", "bottom", "right", "top")] if isinstance(raw, dict) else list(raw)
+    return Box(*(_number(v) for v in values[:4]))
+
+
+def _number(value) -> float:
+    number = float(value)
+    if isinstance(value, bool) or not math.isfinite(number):
+        raise ValueError(f"not a finite number: {value!r}")
+    return number
+
+
+def _line(value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"not a line number: {value!r}")
+    return value
+
+
+def critique_sections(paths: dict[str, Path], *, settings: Settings | None = None) -> dict[str, Critique]:
+    """Several section files (id -> file), `settings.workers` at a time, each in its own render process."""
+    settings = settings or Settings.from_env()
+    with ThreadPoolExecutor(max_workers=max(1, min(settings.workers, len(paths)))) as pool:
+        futures = {sid: pool.submit(critique_file, path, settings=settings) for sid, path in paths.items()}
+        try:
+            return {sid: future.result() for sid, future in futures.items()}
+        except BaseException:  # Ctrl-C: leave no render running behind
+            for future in futures.values():
+                future.cancel()
+            stop_all_renders()
+            raise

@@ -15,9 +15,10 @@ from PIL import Image
 
 from code2video_nb.config import Settings
 from code2video_nb.critic import vlm
-from code2video_nb.critic.findings import Box, Placed, Shot, Stage
+from code2video_nb.critic.findings import Box, Placed, Shot, Stage, shot_from_dict, stage_from_dict
 from code2video_nb.errors import ConfigError, ReplyFormatError, WorkspaceError
 from code2video_nb.plan import Storyboard
+from code2video_nb.render import render_file
 from code2video_nb.teaching_scene import GRID, LECTURE_COLUMN, TITLE_BAND
 from code2video_nb.workspace import Workspace
 
@@ -121,25 +122,40 @@ def answer(*issues) -> str:
     return json.dumps({"issues": list(issues)})
 
 
-def run(server, tmp_path, monkeypatch, *replies, ws=None):
+def run(server, tmp_path, monkeypatch, *replies, ws=None, seen=None):
+    """One review round; `seen`: (shots, stage) of a real instrumented run, else the hand-made ones."""
     monkeypatch.setenv("CODE2VIDEO_VLM_MODEL", "vision-1")
     server.script("critic", *replies)
     client = make_client(server, tmp_path)
     ws = ws or workspace(tmp_path)
     model = Settings.from_env().vlm_model
-    return vlm.review_section(ws, "1", shots(), stage(), client, model), client
+    return vlm.review_section(ws, "1", *(seen or (shots(), stage())), client, model), client
+
+
+def instrumented(path) -> tuple[list[Shot], Stage]:
+    """The critic's own run of a section file (render process, no frames): its shots and stage."""
+    outcome = render_file(path, media_dir=path.parent.parent / ".media" / "critic", timeout=120, critique=True)
+    assert outcome.ok, outcome.error
+    return [shot_from_dict(s) for s in outcome.shots], stage_from_dict(outcome.stage)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """SECTION rendered as a preview (its keyframes) and run instrumented (its shots): done once."""
+    from code2video_nb.engine import Engine
+
+    ws = workspace(tmp_path_factory.mktemp("rendered"), keyframes=False)
+    assert Engine(Settings.from_env(), None).build_section(ws, ws.storyboard.section("1")).ok
+    return ws, instrumented(ws.code_path("1"))
 
 
 # -- what is sent ---------------------------------------------------------------------------------
 
 @pytest.mark.render
-def test_a_real_keyframe_goes_out_with_the_grid_where_the_scene_puts_it(server, tmp_path, monkeypatch):
-    from code2video_nb.engine import Engine
-
-    ws = workspace(tmp_path, keyframes=False)
-    assert Engine(Settings.from_env(), None).build_section(ws, ws.storyboard.section("1")).ok
+def test_a_real_keyframe_goes_out_with_the_grid_where_the_scene_puts_it(server, tmp_path, monkeypatch, rendered):
+    ws, seen = rendered
     raw = np.asarray(Image.open(ws.keyframes_dir("1") / "1.png").convert("RGB")).astype(int)
-    findings, _ = run(server, tmp_path, monkeypatch, answer(), ws=ws)
+    findings, _ = run(server, tmp_path, monkeypatch, answer(), ws=ws, seen=seen)
     assert findings == []
     request = server.requests[-1]
     assert request.stage == "critic:1" and request.model == "vision-1"
@@ -172,6 +188,22 @@ def test_a_real_keyframe_goes_out_with_the_grid_where_the_scene_puts_it(server, 
     created, placed = line_of("label = Text"), line_of("place_at_grid(label")
     assert f"| label | Text | C4:C6, partly off the frame | {created} | {placed} |" in table
     assert "| dot | Dot | A1 |" in table and "Grid check" in table and '"A dot"' in table
+
+
+@pytest.mark.render
+def test_a_move_on_a_real_run_puts_the_object_where_the_model_said(server, tmp_path, monkeypatch, rendered):
+    ws, seen = rendered
+    findings, _ = run(server, tmp_path, monkeypatch, answer(
+        {"block": 1, "kind": "offscreen", "objects": ["label"], "problem": "the label runs off the right edge",
+         "action": "move", "area": ["E3", "E6"]}), ws=ws, seen=seen)
+    (move,) = findings
+    assert move.kind == "offscreen" and move.line == line_of("place_at_grid(label") and move.time > 0
+    patched = tmp_path / "sections" / "1.py"
+    patched.parent.mkdir()
+    patched.write_text(apply(SECTION, move.patch))
+    after, _ = instrumented(patched)
+    label = next(o for o in after[-1].objects if o.name == "label")
+    assert cell_box("E3", "E6").contains(label.box, 0.01)  # in the area, so on the frame
 
 
 def test_the_vlm_is_off_without_its_own_model(tmp_path, monkeypatch):

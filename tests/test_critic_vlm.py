@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -319,3 +320,23 @@ def test_a_second_round_is_told_what_the_first_one_changed(server, tmp_path, mon
     assert "Since the previous review" in texts(server.requests[-1])
     assert "- keyframe 1: the label runs off" in texts(server.requests[-1])
     assert "previous review" not in texts(server.requests[0])
+
+
+def test_the_engines_loop_gets_bounded_rounds_and_loses_no_finding(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("CODE2VIDEO_VLM_MODEL", "vision-1")
+    move = {"block": 1, "kind": "offscreen", "objects": ["label"], "problem": "the label runs off",
+            "action": "move", "cell": "E5"}
+    fade = {"block": 2, "kind": "stale_overlap", "objects": ["box"], "problem": "the box lingers", "action": "fade_out"}
+    server.script("critic", answer(move, fade), answer(fade))
+    ws = workspace(tmp_path)
+    seen = SimpleNamespace(shots=shots(), stage=stage())  # what the loop hands over: its critique
+    review = vlm.reviewer(ws, "1", make_client(server, tmp_path), "vision-1", max_rounds=2)
+    first = review(seen)
+    ws.write_code("1", apply(SECTION, first[0].patch), "critic: round 1")  # the loop applied the move only
+    second = review(seen)
+    assert [f.kind for f in second] == ["stale_overlap"] and len(server.requests) == 2
+    assert 'now: self.place_at_grid(label, "E5")' in texts(server.requests[1])
+    assert "the box lingers" not in texts(server.requests[1])  # not applied, so not reported as a change
+    assert review(seen) == second and len(server.requests) == 2  # rounds spent: what is still open, no request
+    ws.write_code("1", apply(ws.read_code("1"), second[0].patch), "critic: round 2")
+    assert review(seen) == []

@@ -6,7 +6,7 @@ patch is made by layout.py's helpers in the anchor-grid language; an issue no pa
 words. Nothing it says is dropped.
 
 One call is one round (`review_section`); the engine loops, applying patches and rendering again
-between rounds (`MAX_ROUNDS`). The images travel inline, as base64 PNG data URIs in the user
+between rounds, and `reviewer` bounds the VLM's share of that loop (`MAX_ROUNDS`). The images travel inline, as base64 PNG data URIs in the user
 message's content list, over the same `ModelClient` as every other stage (stage
 `critic:<section id>`, tokens counted there; its log elides the images).
 """
@@ -17,6 +17,7 @@ import base64
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -67,6 +68,36 @@ def review_section(ws, section_id: str, shots: list[Shot], stage: Stage | None, 
             for k, (path, line) in enumerate(zip(frames, section.lecture_lines), 1)]
     return review(keys, section.title, code, client, model, stage_name=f"critic:{section_id}",
                   stage=stage, shots=shots, previous=previous)
+
+
+def reviewer(ws, section_id: str, client, model: str, max_rounds: int = MAX_ROUNDS) -> Callable:
+    """What the engine's critic loop calls with each kept version's critique (its shots and stage):
+    a VLM round while rounds are left, told which of its earlier patches the code now holds. Once
+    they are spent, its earlier findings that still apply are handed back, so none is lost."""
+    rounds, last = 0, []
+
+    def review_round(critique) -> list[Finding]:
+        nonlocal rounds, last
+        code = ws.read_code(section_id) or ""
+        if rounds >= max_rounds:
+            return [f for f in last if _still_open(f, code)]
+        applied = [f for f in last if f.patch and f.patch.new.strip() and f.patch.new.strip() in code]
+        rounds, last = rounds + 1, review_section(ws, section_id, critique.shots, critique.stage, client, model,
+                                                  previous=applied)
+        return last
+
+    return review_round
+
+
+def _still_open(finding: Finding, code: str) -> bool:
+    """A note, or a patch not in the code yet whose place still holds what it replaces."""
+    patch = finding.patch
+    if patch is None:
+        return True
+    if patch.new.strip() and patch.new.strip() in code:
+        return False
+    held = "\n".join(code.splitlines()[patch.start - 1:patch.end])
+    return not patch.old or held.rstrip() == patch.old.rstrip()
 
 
 def review(keys: list[Keyframe], title: str, code: str, client, model: str, *, stage_name: str,

@@ -6,9 +6,10 @@ patch is made by layout.py's helpers in the anchor-grid language; an issue no pa
 words. Nothing it says is dropped.
 
 One call is one round (`review_section`); the engine loops, applying patches and rendering again
-between rounds, and `reviewer` bounds the VLM's share of that loop (`MAX_ROUNDS`). The images travel inline, as base64 PNG data URIs in the user
-message's content list, over the same `ModelClient` as every other stage (stage
-`critic:<section id>`, tokens counted there; its log elides the images).
+between rounds, and `reviewer` bounds the VLM's share of that loop (`MAX_ROUNDS`). The images
+travel inline, as base64 PNG data URIs in the user message's content list, over the same
+`ModelClient` as every other stage (stage `critic:<section id>`, tokens counted there; its log
+elides the images).
 """
 
 from __future__ import annotations

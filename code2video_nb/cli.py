@@ -53,12 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("topic")
     _plan_options(gen)
     _run_options(gen)
+    _critic_options(gen)
     gen.add_argument("--record", type=Path, help="save every model reply to this cassette file")
     gen.add_argument("--replay", type=Path, help="answer from a recorded cassette instead of a model")
     gen.set_defaults(run=_generate)
 
     demo = sub.add_parser("demo", help="replay a bundled recorded lecture (no API key needed)")
     _run_options(demo)
+    _critic_options(demo)
     demo.set_defaults(run=_demo)
 
     render = sub.add_parser("render", help="re-render a lecture's sections after editing their code")
@@ -90,6 +92,15 @@ def _plan_options(p):
     p.add_argument("--no-render", action="store_true", help="stop after writing the code")
 
 
+def _critic_options(p):
+    p.add_argument("--no-critic", action="store_true",
+                   help="skip the layout critic (by default it patches each rendered section, keeping a "
+                        "version only if it renders with fewer findings)")
+    p.add_argument("--critic-rounds", type=int, help="kept critic versions per section (default 2)")
+    p.add_argument("--vlm", action="store_true",
+                   help="add the VLM review of the keyframes ($CODE2VIDEO_VLM_MODEL, a model that reads images)")
+
+
 def _run_options(p, out=True):
     if out:
         p.add_argument("--out", type=Path, default=Path("lectures"), help="workspace root (default ./lectures)")
@@ -114,7 +125,9 @@ def _settings(args) -> Settings:
     overrides = {"model": getattr(args, "model", None), "base_url": getattr(args, "base_url", None),
                  "workers": args.jobs, "render_timeout": args.render_timeout, "trust": args.trust or None,
                  "confine": False if args.unconfined else None,
-                 "allow_imports": tuple(args.allow_import) or None}
+                 "allow_imports": tuple(args.allow_import) or None,
+                 "critic_rounds": 0 if getattr(args, "no_critic", False) else getattr(args, "critic_rounds", None),
+                 "vlm": getattr(args, "vlm", False) or None}
     if args.unconfined:
         print("code2video: warning: --unconfined renders generated code with your environment, network and "
               "file system; use it only for code you have read", file=sys.stderr)
@@ -249,6 +262,9 @@ def _report(result: LectureResult, client: ModelClient | None) -> int:
         fixes = f", {s.fix_attempts} fix attempt(s)" if s.fix_attempts else ""
         blocked = f"; auto-fix could not run: {s.fix_blocked}" if s.fix_blocked else ""
         print(f"  section {s.id}: {state}{fixes}" + (f" — {s.error} (line {s.line}){blocked}" if not s.ok else ""))
+    for done in result.critic:
+        print(f"  critic, section {done.section_id}: {done.before} finding(s) → {done.after}, "
+              f"{done.rounds} version(s) kept" + (f" ({done.notes[-1]})" if done.notes else ""))
     if client is not None:
         total = client.total()
         print(f"  model: {total.calls} call(s), {total.tokens} tokens")

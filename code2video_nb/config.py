@@ -34,6 +34,8 @@ class Settings:
     confine: bool = True  # the render sandbox (confine.py); off only by an explicit --unconfined
     render_memory_gb: float = 4.0  # a scene allocating more is stopped
     allow_imports: tuple[str, ...] = ()  # modules allowed beyond safety.ALLOWED_MODULES
+    critic_rounds: int = 2  # headless runs: kept critic versions per section (0: no critic)
+    vlm: bool = False  # headless runs: the VLM review joins the layout critic (needs vlm_model)
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":

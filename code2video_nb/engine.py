@@ -35,6 +35,7 @@ class LectureResult:
     video: Path | None = None
     subtitles: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    critic: list = field(default_factory=list)  # critic.improve.Improvement per rendered section
 
     @property
     def failed(self) -> list[SectionResult]:
@@ -120,6 +121,24 @@ class Engine:
             pool.shutdown(wait=True, cancel_futures=True)
             self.cancelled.clear()
 
+    def improve_layout(self, ws: Workspace, results: list[SectionResult], quality: str = "preview") -> list:
+        """The critic's rounds on every rendered section (`critic.improve`); the VLM's too with `settings.vlm`."""
+        from .critic.improve import improve_lecture  # the critic imports the engine's pieces
+
+        from .critic.vlm import off_reason
+
+        self.progress("critic", f"checking the layout of {len(results)} section(s)")
+        vlm_client = None
+        if self.settings.vlm and (why := off_reason(self.settings)):
+            self.progress("critic", f"no VLM review: {why}")
+        elif self.settings.vlm:
+            vlm_client = self.client
+        done = improve_lecture(self.sections, ws, [r.id for r in results if r.ok], quality=quality,
+                               vlm_client=vlm_client)
+        for d in done:
+            self.progress("critic", f"section {d.section_id}: {d.before} finding(s) → {d.after} in {d.rounds} round(s)")
+        return done
+
     # export --------------------------------------------------------------
     def export(self, ws: Workspace, results: list[SectionResult], quality: str = "preview") -> tuple[Path, Path]:
         """Join the sections' videos in storyboard order, with subtitles timed to the blocks."""
@@ -158,6 +177,14 @@ def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, 
             clock = time.monotonic()
             result.sections = engine.render_all(ws, quality)
             result.timings["render"] = time.monotonic() - clock
+            if settings.critic_rounds > 0:
+                clock = time.monotonic()
+                result.critic = engine.improve_layout(ws, result.sections, quality)
+                changed = [d.section_id for d in result.critic if d.rounds]
+                if changed:  # the kept versions' results (already rendered: from the cache)
+                    again = {r.id: r for r in engine.render_all(ws, quality, only=changed)}
+                    result.sections = [again.get(r.id, r) for r in result.sections]
+                result.timings["critic"] = time.monotonic() - clock
             if not result.failed:
                 clock = time.monotonic()
                 result.video, result.subtitles = engine.export(ws, result.sections, quality)

@@ -42,7 +42,7 @@ def demo_sections() -> dict[str, str]:
     """{section id: code} of the demo lecture as the engine leaves it (section 2 auto-fixed)."""
     with tempfile.TemporaryDirectory(prefix="c2v-examples-") as tmp:
         subprocess.run([sys.executable, "-c", "import sys; from code2video_nb.cli import main; sys.exit(main())",
-                        "demo", "--out", tmp, "--quiet"], check=True, stdout=subprocess.DEVNULL)
+                        "demo", "--out", tmp, "--quiet", "--no-critic"], check=True, stdout=subprocess.DEVNULL)
         folder = Path(tmp) / SLUG / "sections"
         return {str(i): (folder / f"{i}.py").read_text("utf-8") for i in range(1, SECTIONS + 1)}
 

@@ -130,6 +130,10 @@ def test_demo_needs_no_key_and_writes_video_and_subtitles(tmp_path, capsys):
     assert video.has_video and video.duration > 15
     assert (lecture / f"{slugify(TOPIC)}.srt").read_text().count(" --> ") == 9
     assert "section 2: " in out and "1 fix attempt(s)" in out
+    # The layout critic ran on each rendered section (the demo's are clean: nothing to patch).
+    assert out.count("critic, section") == 3 and "0 finding(s) → 0" in out
+    state = json.loads((lecture / "lecture.json").read_text())
+    assert all(state["sections"][s]["critiques"] for s in ("1", "2", "3"))
 
 
 def test_a_scene_without_animations_is_a_clear_error_not_a_crash(tmp_path):

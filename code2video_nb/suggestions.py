@@ -247,6 +247,12 @@ def last_applied(ws: Workspace, section_id: str) -> Suggestion | None:
     return max(applied, key=lambda s: s.applied.get("time", 0)) if applied else None
 
 
+def undoable(ws: Workspace, section_id: str, code: str) -> bool:
+    """Whether `code` is what the last applied suggestion wrote (so Undo is offered with it)."""
+    last = last_applied(ws, section_id)
+    return last is not None and last.applied.get("after") == code_hash(code)
+
+
 def undo(ws: Workspace, section_id: str) -> str:
     """Back to the code before the last applied suggestion, which is pending again. Refused when
     the code was changed since by anything but auto-fix (nothing is lost: the history keeps it)."""

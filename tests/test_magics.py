@@ -38,3 +38,22 @@ def test_config_names_the_settings_class(ip):
     ip.run_line_magic("config", "Code2Video.model = 'my-model'")
     magics = ip.magics_manager.registry["Code2Video"]
     assert magics.run_config().settings.model == "my-model"
+
+
+def test_no_critic_is_kept_for_the_lectures_cells_and_config_is_the_default(ip):
+    magics = ip.magics_manager.registry["Code2Video"]
+    assert magics.run_config().critic is True
+    ip.run_line_magic("config", "Code2Video.critic = False")
+    assert magics.run_config().critic is False
+    ip.run_line_magic("config", "Code2Video.critic = True")
+    topic = "Eigenvectors, eigenvalues, and eigenbasis"
+    ip.run_cell_magic("code2video", "--sections 3 --no-render --replay demo --no-critic", topic)
+    session = magics.session
+    ws = session.workspace(None)
+    assert ws.state["critic"] is False
+    from code2video_nb.notebook import reviews
+    assert reviews.on(session, ws) is False  # the lecture's flag beats %config
+    ip.run_cell_magic("code2video", "--sections 3 --no-render --replay demo", topic)
+    assert reviews.on(session, ws) is False  # no flag: the lecture keeps its choice
+    ip.run_cell_magic("code2video", "--sections 3 --no-render --replay demo --critic", topic)
+    assert reviews.on(session, ws) is True

@@ -35,7 +35,7 @@ from ..errors import Code2VideoError, StalePatch
 from ..suggestions import Suggestion
 from ..workspace import Workspace
 from . import cells
-from .display import _diff, error_view
+from .display import View, _diff, error_view
 
 FRAME = (8.0 * 16 / 9, 8.0)  # manim's frame in scene units (width, height), centred on the origin
 IMAGE_WIDTH = 360
@@ -81,6 +81,19 @@ def outlined_keyframe(path: Path, boxes: list[Box], *, width: int = IMAGE_WIDTH)
         return out.getvalue()
     except (ImportError, OSError, ValueError):
         return None
+
+
+def critic_line(pending: int, error: str = "") -> View:
+    """The critic's one line above a section's cards (alone where there are none)."""
+    if error:
+        text, style = f"Layout critic: could not check this code ({error})", "color: #b26a00"
+    elif pending:
+        text = (f"Layout critic: {pending} suggestion{'s' if pending != 1 else ''} for this code — accept, "
+                "override or dismiss each")
+        style = "font-weight: 600"
+    else:
+        text, style = "Layout critic: nothing to suggest for this code ✓", _MUTED
+    return View(f'<div style="{style}">{html.escape(text)}</div>', text)
 
 
 class CellPlace:
@@ -167,20 +180,8 @@ class SuggestionDeck:
         if message is not None:
             self.message.value = f'<div style="{_MUTED}">{html.escape(message)}</div>' if message else ""
         pending = sum(1 for c in self.cards if c.open)
-        if error:
-            text, style = f"Layout critic: could not check this code ({error})", "color: #b26a00"
-        elif self.code is None:
-            text, style = "", _MUTED
-        elif pending:
-            text = (f"Layout critic: {pending} suggestion{'s' if pending != 1 else ''} for this code — accept, "
-                    "override or dismiss each")
-            style = "font-weight: 600"
-        else:
-            text, style = "Layout critic: nothing to suggest for this code ✓", _MUTED
-        self.header.value = f'<div style="{style}">{html.escape(text)}</div>' if text else ""
-        last = suggestions.last_applied(self.ws, self.section_id)
-        undoable = last is not None and self.holds is not None and \
-            last.applied.get("after") == suggestions.code_hash(self.holds)
+        self.header.value = critic_line(pending, error).html if self.code is not None or error else ""
+        undoable = self.holds is not None and suggestions.undoable(self.ws, self.section_id, self.holds)
         self.undo_button.layout.display = "" if undoable else "none"
 
     # what the buttons do -----------------------------------------------------------------

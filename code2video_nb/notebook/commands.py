@@ -12,6 +12,7 @@ import nbformat
 from IPython.core.error import UsageError
 from IPython.display import HTML, FileLink, display
 
+from .. import suggestions
 from ..engine import Engine, content_hash
 from ..files import disk_errors
 from . import cells
@@ -64,8 +65,8 @@ def _status_row(ws, section) -> list:
         line = f"line {cell_line(error['line'])} of the cell: " if error.get("line") else ""
         earlier = " (earlier code; run the cell again)" if error.get("hash") not in (None, current) else ""
         problem = f"{line}{in_cell_terms(error['message'])}{earlier}"
-    return [section.id, section.title, preview, problem, _fix_summary(state),
-            sum(1 for x in state.get("suggestions", []) if x.get("status") == "pending"),
+    waiting = len(suggestions.pending(ws, section.id, code)) if code is not None else 0  # for the code now
+    return [section.id, section.title, preview, problem, _fix_summary(state), waiting,
             f"{ws.section_tokens(section.id):,}"]
 
 
@@ -160,7 +161,7 @@ def config(magics, argv):
 
 def help(magics, argv):  # noqa: A001 - the command's name
     display(HTML("<pre>" + html.escape(
-        "%%code2video [--sections N] [--audience A] [--model M] [--no-render] [--replay demo]\n"
+        "%%code2video [--sections N] [--audience A] [--model M] [--no-render] [--replay demo] [--no-critic]\n"
         "<topic>\n<optional learning goals>\n\n"
         "%c2v status [LECTURE]                 sections: rendered, errors, fixes, suggestions, tokens\n"
         "%c2v export [--quality final]         all sections -> one MP4 + SRT\n"

@@ -42,6 +42,8 @@ class Code2Video(Magics):
                                            "e.g. ['scipy']").tag(config=True)
     unconfined = Bool(False, help="render without the runtime sandbox (network, writes, secrets, limits): "
                                   "only for code you wrote").tag(config=True)
+    critic = Bool(True, help="check each rendered section's layout and show suggestions as cards under its "
+                             "preview").tag(config=True)
     prompt_price = Float(2.0, help="USD per million prompt tokens, for %c2v usage").tag(config=True)
     completion_price = Float(8.0, help="USD per million completion tokens, for %c2v usage").tag(config=True)
 
@@ -56,7 +58,7 @@ class Code2Video(Magics):
                      "confine": not self.unconfined}
         settings = Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
         return RunConfig(settings, Path(self.root), flags.get("replay") or self.replay,
-                         int(self.embed_limit_mb * 1_000_000))
+                         int(self.embed_limit_mb * 1_000_000), critic=self.critic)
 
     @magic_arguments()
     @argument("--sections", "-n", type=int, help="number of sections")
@@ -64,6 +66,10 @@ class Code2Video(Magics):
     @argument("--model", "-m", help="model name")
     @argument("--no-render", action="store_true", help="plan and write code; render when each cell runs")
     @argument("--replay", help="'demo' or a cassette path: answer from a recording, no key needed")
+    @argument("--critic", dest="critic", action="store_true", default=None,
+              help="layout suggestions as cards under each section's preview (the default)")
+    @argument("--no-critic", dest="critic", action="store_false", default=None,
+              help="no layout critic for this lecture's cells")
     @cell_magic
     def code2video(self, line, cell):
         """Plan a lecture from the topic in the cell body (first line; further lines: learning goals)."""
@@ -72,7 +78,7 @@ class Code2Video(Magics):
         # IPython's argument splitter keeps quotes: --audience "first-year undergraduates".
         audience = " ".join(args.audience).strip("\"'") if args.audience else self.audience
         request = LectureRequest(topic.strip(), goals.strip(), args.sections, audience, not args.no_render,
-                                 default_sections=self.sections)
+                                 default_sections=self.sections, critic=args.critic)
         with _one_line_errors(self.api_key_env):
             if request.render:  # manim loads in the render server while the model plans
                 warm_up(self.api_key_env)

@@ -23,7 +23,7 @@ from ..model_client import ModelClient, build_client
 from ..plan import slugify
 from ..planner import check_topic
 from ..workspace import Workspace, lecture_dir
-from . import cells
+from . import cells, reviews  # reviews: the critic's cards after each render
 from . import sync  # panel ⇄ section cells: they never disagree silently
 from .bridge import FrontendBridge, status_display
 from .failures import cell_line
@@ -41,6 +41,7 @@ class LectureRequest:
     audience: str = "university students"
     render: bool = True
     default_sections: int = 4
+    critic: bool | None = None  # --critic / --no-critic: kept for the lecture's cells (None: as it was)
 
 
 @dataclass
@@ -51,6 +52,7 @@ class RunConfig:
     root: Path
     replay: str = ""  # a cassette path, or "demo": answer from a recording instead of a model
     embed_limit_bytes: int = 8_000_000  # larger previews are linked, not embedded
+    critic: bool = True  # the layout critic's suggestions under each rendered section (%config Code2Video.critic)
 
 
 @dataclass
@@ -62,6 +64,7 @@ class NotebookSession:
     panels: dict = field(default_factory=dict)  # lecture -> SectionPanel (fallback), kept alive for its buttons
     current: str | None = None  # the last lecture used, for `%c2v` commands without one
     opened: dict = field(default_factory=dict)  # folder -> Workspace: one object per lecture, so no lost updates
+    critic: Callable | None = None  # section file -> findings; None: the layout critic (tests pass their own)
 
     # plumbing -----------------------------------------------------------------
     def client(self, config: RunConfig, ws: Workspace) -> ModelClient:
@@ -106,6 +109,8 @@ class NotebookSession:
         self.current = ws.slug
         if config.replay:  # its section cells keep answering from the same recording
             ws.set(replay=config.replay)
+        if request.critic is not None:  # so are its cells' critic cards (on or off)
+            ws.set(critic=request.critic)
         client = self.client(config, ws)
         progress = ProgressView(f"code2video: {topic}")
         engine = Engine(config.settings, client, progress)
@@ -115,6 +120,7 @@ class NotebookSession:
             engine.plan(ws, audience=request.audience, sections=sections, goals=request.goals)
             engine.write_code(ws)
             results = engine.render_all(ws) if request.render else []
+            reviews.critique_all(self, ws, results, progress)
         except BaseException as exc:  # the display ends with the outcome, never mid-stage
             progress.done(f"stopped: {_one_line(exc)}", ok=False)
             raise
@@ -159,6 +165,7 @@ class NotebookSession:
             views = self._views(ws, result, code, new_code, tokens)
             sync.after_panel_render(self.bridge, ws, section_id, before, new_code, result.ok,
                                     note=lambda text: panel.note(section_id, text))  # tell the section cell
+            reviews.panel_cards(self, ws, panel, section_id, new_code if result.ok else None)
             return PanelResult(code=new_code, views=views, status=repr(views[-1]) if result.ok else "failed")
 
         sections = [(s.id, s.title, ws.read_code(s.id)) for s in ws.storyboard.sections]
@@ -166,6 +173,7 @@ class NotebookSession:
         for section_id, _title, code in sections:  # what was rendered shows at once; nothing renders here
             if code is not None:
                 panel.show(section_id, *sync.current_views(ws, section_id, code, self._views))
+                reviews.panel_cards(self, ws, panel, section_id, code, run=False)
         self.panels[ws.slug] = panel
         display(panel.widget)
 
@@ -177,7 +185,7 @@ class NotebookSession:
         if section_id not in known:
             raise ConfigError(f"lecture '{lecture}' has no section '{section_id}' (sections: {', '.join(known)})")
         taking = sync.panel_version_for(ws, section_id, body)  # an older cell takes the panel's newer code
-        sync.show_notice(ws.slug, section_id, needed=bool(taking) or ws.slug in self.panels)
+        sync.show_notice(ws.slug, section_id, needed=bool(taking) or ws.slug in self.panels or reviews.on(self, ws))
         code = taking.code if taking else body
         progress = LazyProgress(f"Section {section_id}")
         try:
@@ -189,6 +197,7 @@ class NotebookSession:
         views = self._views(ws, result, code, new_code, tokens)
         for view in views:
             display(view)
+        reviews.cell_cards(self, ws, section_id, new_code if result.ok else None)
         if taking:
             sync.take(self.bridge, self.shell, ws, section_id, body, new_code, taking)
         elif new_code != body:
@@ -196,7 +205,7 @@ class NotebookSession:
         elif self.bridge.state == "absent":
             index = [s.id for s in ws.storyboard.sections].index(section_id)
             self.offer(ws, index + 1)
-        sync.follow_in_panel(self.panels.get(ws.slug), section_id, new_code, views)
+        reviews.follow(self, ws, section_id, new_code, views, result.ok)
 
     def update_cell(self, ws: Workspace, section_id: str, old_code: str, new_code: str) -> None:
         """Auto-fix changed the code: the cell is updated, never silently and never over an edit."""

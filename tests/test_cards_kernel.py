@@ -1,0 +1,217 @@
+"""The critic's cards through a real kernel, as a front end without our extension drives them
+(no cellId: the panel is shown and cells are chained with set_next_input), with the demo lecture
+replayed (no key) and the real layout critic.
+
+Section 3's cell is edited so that its last formula (`power`) is placed on the diagonal matrix
+(`diag`, cell B5, still on screen from the block before): the critic finds it and proposes a fix
+(fade `diag` out first). Clicks are the comm messages a browser sends (tests/test_panel_sync_kernel.py's
+Widgets reads the widgets' states).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from code2video_nb.notebook import cells
+
+from kernel_harness import of_type, running_kernel
+from test_notebook_kernel import MAGIC, SLUG, outputs, ready_lab
+from test_panel_sync_kernel import Widgets, notices
+
+pytestmark = pytest.mark.render
+
+PLANT_FROM, PLANT_TO = 'self.place_at_grid(power, "E4")', 'self.place_at_grid(power, "B5")'
+
+
+class Deck:
+    """A suggestion deck's widgets (cards.py) as the front end knows them."""
+
+    def __init__(self, widgets: Widgets, model_id: str):
+        self.widgets, self.id = widgets, model_id
+
+    def _children(self, comm_id: str) -> list[str]:
+        return self.widgets._children(comm_id)
+
+    @property
+    def parts(self) -> dict[str, str]:
+        _style, top, line, preview, header, box = self._children(self.id)
+        message, undo = self._children(top)
+        return {"message": message, "undo": undo, "line": line, "preview": preview, "header": header, "box": box}
+
+    def value(self, name: str) -> str:
+        return self.widgets.state[self.parts[name]].get("value", "")
+
+    def cards(self) -> list[dict[str, str]]:
+        found = []
+        for card in self._children(self.parts["box"]):
+            text = self._children(card)[-1]
+            if "children" not in self.widgets.state[text]:  # a decided card: one line
+                found.append({"closed": text})
+                continue
+            children = self._children(text)
+            problem, change, buttons, _override, status = children
+            found.append({"problem": problem, "change": change, "status": status,
+                          **{self.widgets.state[b]["description"].lower(): b for b in self._children(buttons)}})
+        return found
+
+    def text(self, comm_id: str) -> str:
+        return self.widgets.state[comm_id].get("value", "")
+
+
+def deck_in(messages: list[dict], widgets: Widgets) -> Deck:
+    """The deck a section cell displayed (its last widget output)."""
+    views = [m["content"]["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+             for m in messages if m["msg_type"] == "display_data"
+             and "application/vnd.jupyter.widget-view+json" in m["content"]["data"]]
+    assert views, outputs(messages)[-2000:]
+    widgets.see(messages)
+    return Deck(widgets, views[-1])
+
+
+def click(fe, widgets: Widgets, button: str) -> list[dict]:
+    messages = fe.comm_msg(button, {"method": "custom", "content": {"event": "click"}})
+    widgets.see(messages)
+    return messages
+
+
+@pytest.fixture(scope="module")
+def nb(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cards")
+    with running_kernel(folder, timeout=300) as fe:
+        fe.run("%load_ext code2video_nb", cell_id=None)
+        fe.magic = fe.run(MAGIC, cell_id=None)
+        fe.lecture = folder / "code2video" / SLUG
+        fe.widgets = Widgets().see(fe.magic)
+        yield fe
+
+
+def state(nb) -> dict:
+    return json.loads((nb.lecture / "lecture.json").read_text())
+
+
+def planted(nb, extra: str = "") -> str:
+    code = (nb.lecture / "sections" / "3.py").read_text() if not hasattr(nb, "original") else nb.original
+    nb.original = code
+    assert PLANT_FROM in code
+    return code.replace(PLANT_FROM, PLANT_TO + extra)
+
+
+def status_row(nb, section: str) -> list[str]:
+    text = "\n".join(m["content"]["data"].get("text/plain", "") for m in nb.run("%c2v status", cell_id=None)
+                     if m["msg_type"] == "display_data")
+    rows = [line.split(" | ") for line in text.splitlines() if line.startswith(f"{section} | ")]
+    assert rows, text
+    return rows[0]
+
+
+def suggestion_for(nb, code: str) -> dict:
+    """The stored suggestion about `power` for this code (lecture.json)."""
+    from code2video_nb.suggestions import code_hash
+    found = [s for s in state(nb)["sections"]["3"]["suggestions"]
+             if s["hash"] == code_hash(code) and "power" in s["finding"]["objects"]]
+    assert found, state(nb)["sections"]["3"].get("suggestions")
+    return found[0]
+
+
+def power_card(deck: Deck) -> dict:
+    cards = [c for c in deck.cards() if "problem" in c and "power" in deck.text(c["problem"])]
+    assert cards, (deck.value("header"), [deck.text(c.get("problem", c.get("closed"))) for c in deck.cards()])
+    return cards[0]
+
+
+def test_a_planted_layout_defect_shows_a_card_and_status_counts_it(nb):
+    assert status_row(nb, "3")[5] == "0"  # the demo's own section 3: nothing to suggest
+    code = planted(nb)
+    ran = nb.run(cells.cell_source(SLUG, "3", code), cell_id=None)
+    deck = deck_in(ran, nb.widgets)
+    card = power_card(deck)
+    stored = suggestion_for(nb, code)
+    finding, patch = stored["finding"], stored["finding"]["patch"]
+    assert finding["kind"] in ("overlap", "stale_overlap") and "diag" in finding["objects"], finding
+    assert f"line {finding['line'] + 1} of the cell" in deck.text(card["problem"])  # the cell's lines
+    first_new = patch["new"].splitlines()[0].strip().replace('"', "&quot;")
+    assert first_new in deck.text(card["change"])  # the change as a diff
+    assert set(card) >= {"accept", "override", "dismiss"}
+    cards = [c for c in deck.cards() if "problem" in c]
+    assert f"{len(cards)} suggestion" in deck.value("header")
+    assert status_row(nb, "3")[5] == str(len(cards))
+    nb.deck, nb.card, nb.planted = deck, card, code
+
+
+def test_dismiss_persists_across_a_rerun_of_the_same_code(nb):
+    deck, code = nb.deck, nb.planted
+    shown = len(deck.cards())
+    click(nb, nb.widgets, nb.card["dismiss"])
+    closed = [c for c in deck.cards() if "closed" in c]
+    assert len(closed) == 1 and "Dismissed: not shown again for this code." in deck.text(closed[0]["closed"])
+    started = time.monotonic()
+    again = nb.run(cells.cell_source(SLUG, "3", code), cell_id=None)
+    assert time.monotonic() - started < 10  # cached preview, cached critique
+    if shown == 1:  # nothing left to act on: one plain line, no widgets
+        assert "Layout critic: nothing to suggest for this code ✓" in outputs(again)
+        assert not [m for m in again if m["msg_type"] == "display_data"  # (the panel's tab has its own deck)
+                    and "application/vnd.jupyter.widget-view+json" in m["content"]["data"]]
+    else:
+        rerun = deck_in(again, nb.widgets)
+        assert len(rerun.cards()) == shown - 1
+        assert all("power" not in rerun.text(c["problem"]) for c in rerun.cards())
+    assert status_row(nb, "3")[5] == str(shown - 1)
+
+
+def test_accept_changes_the_code_its_history_and_the_preview(nb):
+    from code2video_nb.suggestions import patch_code
+    from code2video_nb.critic.findings import Patch
+
+    code = planted(nb, extra="  # planted again")  # other code: the suggestion is news here
+    ran = nb.run(cells.cell_source(SLUG, "3", code), cell_id=None)
+    deck = deck_in(ran, nb.widgets)
+    card = power_card(deck)
+    stored = suggestion_for(nb, code)
+    render_before = state(nb)["sections"]["3"]["render_preview"]["hash"]
+    clicked = click(nb, nb.widgets, card["accept"])
+
+    new = (nb.lecture / "sections" / "3.py").read_text()
+    assert new == patch_code(code, Patch(**stored["finding"]["patch"]))
+    section = state(nb)["sections"]["3"]
+    assert section["history"][-1]["reason"] == f"critic: accepted {stored['finding']['kind']}"
+    assert section["render_preview"]["hash"] != render_before  # rendered again
+    assert "<video" in nb.widgets.shown(deck.parts["preview"])  # the new preview, in the card's area
+    assert "Accepted:" in deck.value("message")
+    assert "nothing to suggest for this code" in deck.value("header")  # the critic on the new code
+    undo_layout = nb.widgets.state[deck.parts["undo"]]["layout"].removeprefix("IPY_MODEL_")
+    assert nb.widgets.state[undo_layout].get("display") in ("", None)  # Undo is offered
+    # No extension: the section cell is told (its notice) and running it takes the new code.
+    (notice,) = notices(clicked, "3", "update_display_data")
+    assert notice.startswith("An accepted suggestion changed this section's code")
+    taken = nb.run(cells.cell_source(SLUG, "3", code), cell_id=None)
+    (replace,) = nb.payloads()
+    assert replace["replace"] is True and replace["text"] == cells.cell_source(SLUG, "3", new)
+    assert "cached preview" in outputs(taken)
+
+
+def test_with_the_extension_accept_replaces_the_section_cells_code(tmp_path):
+    """JupyterLab with the extension: Accept puts the new code into the section cell through the
+    guarded replace (only over the code the cell ran), and the card says when it is there."""
+    with running_kernel(tmp_path, timeout=300) as fe:
+        ready_lab(fe)
+        fe.run(MAGIC.replace("--replay demo", "--replay demo --no-render"), "magic-cell")
+        code = (tmp_path / "code2video" / SLUG / "sections" / "3.py").read_text()
+        source = cells.cell_source(SLUG, "3", code.replace(PLANT_FROM, PLANT_TO))
+        widgets = Widgets()
+        deck = deck_in(fe.run(source, "section-3-cell"), widgets)
+        card = power_card(deck)
+        clicked = click(fe, widgets, card["accept"])
+        (replace,) = [m["content"] for m in of_type(clicked, "comm_open")
+                      if m["content"]["data"].get("op") == "replace_source"]
+        request = replace["data"]
+        new = (tmp_path / "code2video" / SLUG / "sections" / "3.py").read_text()
+        assert (request["lecture"], request["section"]) == (SLUG, "3")
+        assert request["source"] == cells.cell_source(SLUG, "3", new) and new != code.replace(PLANT_FROM, PLANT_TO)
+        assert request["expected_source"] == source  # guarded: never over an edit made meanwhile
+        assert "Updating the section cell" in deck.value("line")
+        assert "<video" in widgets.shown(deck.parts["preview"])
+        widgets.see(fe.comm_msg(replace["comm_id"], {"op": "ok", "request_id": request["request_id"]}))
+        assert "The section cell now holds this code ✓" in deck.value("line")

@@ -7,7 +7,10 @@ this process wraps
   it (`_critic_line`). From the constructor the hook skips the object's own `__init__` chain,
   then walks out to the first frame of the section file; meeting another `__init__` on the way
   means the object is a part being built by another object (a glyph of a Text, a tick of an
-  axis) and nothing is recorded — so the cost stays a few frame hops per object;
+  axis) and nothing is recorded — so the cost stays a few frame hops per object (measured on
+  ten Texts, NumberPlanes and Arrows: 1,710 objects made, 60 recorded, no difference in time
+  beyond the ±2 % noise). A part made directly inside another object's `__init__` takes that
+  object's line, which is the line that made it as far as the section is concerned;
 - the movers (`move_to`, `next_to`, `shift`, `scale`, `to_edge`, …) on every manim class that
   defines one, and the scene's `place_at_grid` / `place_in_area`: a call made from the section
   file records its line on the object (`_critic_placed`, with a sequence number, so a part
@@ -23,6 +26,12 @@ FadeOut, Uncreate): those would deep-copy the object only to interpolate it back
 adds or removes the object and advances the clock; every other animation (Transform,
 `.animate`, Rotate, …) runs as in the check pass. An error raised only inside a skipped
 tween is not seen here; the check pass before a render still sees it.
+
+Names: an object is called by what the code can reach it as at that moment — a local of the
+frame that called play(), then `self.<attr>` (for our TeachingScene `self.title`, `self.lecture`
+and `self.lecture[i]` first), then locals of outer section frames; an element of a list or of a
+plain group is `name[i]`. An object out of scope keeps its last name unless another object
+has taken it.
 
 The group rule: a plain `VGroup` / `Group` (exactly those classes, not subclasses such as Axes,
 MathTex or a scene's own class, which are one thing each) is reported as kind "group" and
@@ -46,6 +55,7 @@ untrusted data (`critique.py` checks names and numbers before a patch is built f
 from __future__ import annotations
 
 import functools
+import math
 import re
 import sys
 from dataclasses import asdict
@@ -74,6 +84,7 @@ MOVERS = frozenset({
 PLACERS = ("place_at_grid", "place_in_area")
 MAX_PARTS = 24  # a plain group with more children is one thing
 MAX_HOPS = 24  # frames walked out of manim to find the section's line of a new object
+MAX_SHOTS = 2000  # a scene playing more (a loop of tiny steps) is judged on its first 2000
 # The height of a capital letter per font point, in scene units (manim 0.22; "H" measured at 24 and 48 pt).
 TEXT_CAP_PER_POINT = 0.010124  # Text, MarkupText, Paragraph (Pango)
 TEX_CAP_PER_POINT = 0.007088  # MathTex, Tex, DecimalNumber (LaTeX)
@@ -254,6 +265,8 @@ class Recorder:
 
     # --- shots --------------------------------------------------------------------------------
     def shoot(self, line: int | None, frames: list) -> None:
+        if len(self.shots) >= MAX_SHOTS:
+            return
         names = self.current_names(frames)
         self.taken = set(names.values())
         out: list[Placed] = []
@@ -271,10 +284,11 @@ class Recorder:
         try:
             family = [m for m in mob.get_family() if m.has_points()]
             opacity = _opacity(family) if family else 0.0
+            box = _box(family) if opacity > 0 else None
         except Exception:  # noqa: BLE001 - an object the critic cannot read is left out, the scene runs on
             return
-        if opacity <= 0:
-            return
+        if box is None or not all(math.isfinite(v) for v in (box.left, box.bottom, box.right, box.top)):
+            return  # invisible, or points gone wrong (NaN): nothing a rule could place
         uid = self.uid(mob)
         role = roles.get(id(mob)) or (parent.role if parent else "content")
         kind, parts = _kind(mob), None
@@ -286,7 +300,7 @@ class Recorder:
         placement = max((p for p in (placement, getattr(mob, "_critic_placed", None)) if p), default=None)
         placed = Placed(uid, kind, type(mob).__name__, self.name(uid, id(mob), names, hint),
                         getattr(mob, "_critic_line", None), placement[1] if placement else None,
-                        _box(family), role, _text_height(mob, kind), round(opacity, 3),
+                        box, role, _text_height(mob, kind), round(opacity, 3),
                         parent.uid if parent else None, float(getattr(mob, "z_index", 0)) * 1e6 + len(out))
         out.append(placed)
         for i, part in enumerate(parts or ()):
@@ -425,14 +439,14 @@ def _text_height(mob, kind: str) -> float | None:
     try:
         if isinstance(mob, Paragraph):
             inner = mob.lines_text  # the Text it was cut from, never scaled with it
-            return inner.font_size * TEXT_CAP_PER_POINT * mob.height / inner.height
-        if kind == "text":
-            return float(mob.font_size) * TEXT_CAP_PER_POINT
-        if kind == "formula":
-            return float(mob.font_size) * TEX_CAP_PER_POINT
-    except (ZeroDivisionError, AttributeError, FloatingPointError):
+            height = inner.font_size * TEXT_CAP_PER_POINT * mob.height / inner.height
+        elif kind in ("text", "formula"):
+            height = float(mob.font_size) * (TEXT_CAP_PER_POINT if kind == "text" else TEX_CAP_PER_POINT)
+        else:
+            return None
+    except (ZeroDivisionError, AttributeError, FloatingPointError, TypeError, ValueError):
         return None
-    return None
+    return float(height) if math.isfinite(height) else None
 
 
 # --- the frame's layout -------------------------------------------------------------------------

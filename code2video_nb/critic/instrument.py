@@ -164,13 +164,15 @@ class Recorder:
     def _hook_movers(self) -> None:
         for cls in _subclasses(Mobject):
             for name in MOVERS & cls.__dict__.keys():
-                self._patch(cls, name, self._mover(cls.__dict__[name]))
+                self._patch(cls, name, self._recording(cls.__dict__[name]))
 
-    def _mover(self, method):
+    def _recording(self, method):
+        """A mover or placement (`method(mobject, …)`: a class's function, or the scene's bound
+        method) that records the section line it was called from on the object it moved."""
         recorder = self
 
         @functools.wraps(method)
-        def mover(mob, *args, **kwargs):
+        def recording(mob, *args, **kwargs):
             if recorder.busy:  # inside another mover or a placement: not the section's own call
                 return method(mob, *args, **kwargs)
             caller = sys._getframe(1)
@@ -181,7 +183,7 @@ class Recorder:
                 recorder.busy -= 1
                 if caller.f_globals is recorder.globals:
                     recorder.placed(mob, caller.f_lineno)
-        return mover
+        return recording
 
     def placed(self, mob, line: int) -> None:
         self.seq += 1
@@ -193,7 +195,7 @@ class Recorder:
     def _hook_scene(self) -> None:
         for name in PLACERS:
             if callable(getattr(self.scene, name, None)):
-                self.scene.__dict__[name] = self._placer(getattr(self.scene, name))
+                self.scene.__dict__[name] = self._recording(getattr(self.scene, name))
         self.scene.__dict__["play"] = self._player(self.scene.play)
 
     def _hook_renderer(self) -> None:
@@ -201,20 +203,6 @@ class Recorder:
         renderer = self.scene.renderer
         renderer.update_frame = renderer.render = _nothing
         renderer.save_static_frame_data = lambda scene, mobjects: None
-
-    def _placer(self, method):
-        recorder = self
-
-        def place(mobject, *args, **kwargs):
-            caller = sys._getframe(1)
-            recorder.busy += 1
-            try:
-                return method(mobject, *args, **kwargs)
-            finally:
-                recorder.busy -= 1
-                if caller.f_globals is recorder.globals:
-                    recorder.placed(mobject, caller.f_lineno)
-        return place
 
     def _player(self, play):
         recorder = self

@@ -272,7 +272,7 @@ class SuggestionCard:
         self.apply_button.on_click(lambda _b: deck.accept(self, self.editor.value))
         self.dismiss_button.on_click(lambda _b: deck.dismiss(self))
         text = w.VBox([self.problem, self.change, self.buttons, self.override_box, self.status],
-                      layout=w.Layout(flex="1 1 auto", min_width="300px"))
+                      layout=w.Layout(flex="1 1 300px", min_width="300px"))
         picture = self._picture()
         self.widget = w.HBox(([picture] if picture else []) + [text], layout=w.Layout(
             border="1px solid rgba(128, 128, 128, 0.45)", padding="6px", margin="4px 0", flex_flow="row wrap"))

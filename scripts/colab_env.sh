@@ -15,7 +15,7 @@ PINS=(
   comm                    # imported by a bridge test; ipykernel 6.17 itself never hooks it
 )
 TESTS=(tests/test_notebook_kernel.py tests/test_bridge_kernel.py tests/test_notebook_display.py
-       tests/test_panel_sync.py tests/test_panel_sync_kernel.py)
+       tests/test_panel_sync.py tests/test_panel_sync_kernel.py tests/test_cards.py tests/test_cards_kernel.py)
 
 started=$SECONDS
 if [ ! -x "$VENV/bin/python" ]; then

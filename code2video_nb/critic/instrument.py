@@ -56,14 +56,13 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 from manim import (
-    DecimalNumber, Group, MarkupText, Mobject, Paragraph, SingleStringMathTex, Text, VGroup, VMobject, config,
+    DecimalNumber, Group, MarkupText, Mobject, Paragraph, SingleStringMathTex, Text, VGroup, VMobject,
 )
 from manim.animation.animation import Animation
 from manim.animation.composition import AnimationGroup
@@ -72,8 +71,8 @@ from manim.mobject.mobject import _AnimationBuilder
 from manim.mobject.types.image_mobject import AbstractImageMobject
 
 from ..scopes import BLOCK_MARK, blocks
-from ..teaching_scene import AnchorGrid
-from .findings import Box, Placed, Shot, Stage
+from .findings import Placed, Shot
+from .stage import box_of_family, lecture_group, role_ids, stage_of, title_of
 
 MOVERS = frozenset({
     "move_to", "next_to", "shift", "to_edge", "to_corner", "align_to", "scale", "set_x", "set_y", "center",
@@ -258,7 +257,7 @@ class Recorder:
         names = self.current_names(frames)
         self.taken = set(names.values())
         out: list[Placed] = []
-        roles = _role_ids(self.scene)
+        roles = role_ids(self.scene)
         for mob in list(self.scene.mobjects):
             self.describe(mob, None, names, roles, out)
         for z, placed in enumerate(sorted(out, key=lambda p: p.z)):
@@ -272,7 +271,7 @@ class Recorder:
         try:
             family = [m for m in mob.get_family() if m.has_points()]
             opacity = _opacity(family) if family else 0.0
-            box = _box(family) if opacity > 0 else None
+            box = box_of_family(family) if opacity > 0 else None
         except Exception:  # noqa: BLE001 - an object the critic cannot read is left out, the scene runs on
             return
         if box is None or not all(math.isfinite(v) for v in (box.left, box.bottom, box.right, box.top)):
@@ -325,7 +324,7 @@ class Recorder:
                         names.setdefault(id(item), f"{name}[{i}]")
 
         scopes = [("", frames[0].f_locals)] if frames else []
-        aliases = {"title": _title(self.scene), "lecture": _lecture_group(self.scene)}
+        aliases = {"title": title_of(self.scene), "lecture": lecture_group(self.scene)}
         scopes += [("self.", {k: v for k, v in aliases.items() if v is not None})]
         scopes += [("self.", {k: v for k, v in vars(self.scene).items() if k not in self.internal})]
         scopes += [("", f.f_locals) for f in frames[1:]]
@@ -416,12 +415,6 @@ def _opacity(family: list) -> float:
     return best
 
 
-def _box(family: list) -> Box:
-    points = np.concatenate([m.points for m in family])
-    low, high = points.min(axis=0), points.max(axis=0)
-    return Box(float(low[0]), float(low[1]), float(high[0]), float(high[1]))
-
-
 def _text_height(mob, kind: str) -> float | None:
     """Height of a capital letter as drawn now: font size (which follows scaling) times cap height."""
     try:
@@ -435,85 +428,3 @@ def _text_height(mob, kind: str) -> float | None:
     except (ZeroDivisionError, AttributeError, FloatingPointError, TypeError, ValueError):
         return None
     return float(height) if math.isfinite(height) else None
-
-
-# --- the frame's layout -------------------------------------------------------------------------
-def _mobject(value):
-    return value if isinstance(value, Mobject) else None
-
-
-def _title(scene):
-    """Our TeachingScene's own attribute first (scene code may reuse `self.title`), then the original's."""
-    return _mobject(scene.__dict__.get("title_mobject")) or _mobject(getattr(scene, "title", None))
-
-
-def _lecture_lines(scene) -> list:
-    lines = scene.__dict__.get("lecture_line_mobjects")
-    if isinstance(lines, list):
-        return [m for m in lines if isinstance(m, Mobject)]
-    group = _mobject(getattr(scene, "lecture", None))
-    return list(group.submobjects) if group is not None else []
-
-
-def _lecture_group(scene):
-    return _mobject(scene.__dict__.get("lecture_column")) or _mobject(getattr(scene, "lecture", None))
-
-
-def _role_ids(scene) -> dict[int, str]:
-    roles = {id(m): "lecture" for m in _lecture_lines(scene)}
-    if (group := _lecture_group(scene)) is not None:
-        roles[id(group)] = "lecture"
-    if (title := _title(scene)) is not None:
-        roles[id(title)] = "title"
-    if (overlay := _mobject(scene.__dict__.get("grid_overlay"))) is not None:
-        roles[id(overlay)] = "grid"
-    return roles
-
-
-def stage_of(scene) -> Stage:
-    width, height = float(config.frame_width), float(config.frame_height)
-    frame = Box(-width / 2, -height / 2, width / 2, height / 2)
-    title, lines = _title(scene), _lecture_lines(scene)
-    grid, cell = _grid(scene)
-    return Stage(frame, _box_of([title]) if title is not None else None, _box_of(lines) if lines else None,
-                 grid, cell)
-
-
-def _box_of(mobjects: list) -> Box | None:
-    family = [m for mob in mobjects for m in mob.get_family() if m.has_points()]
-    return _box(family) if family else None
-
-
-_CELL = re.compile(r"^[A-Z]\d+$")
-
-
-def _grid(scene) -> tuple[dict, tuple[float, float] | None]:
-    """Cell centres and cell size: our AnchorGrid, or the original's `self.grid` dict of points."""
-    anchor = getattr(scene, "anchor_grid", None)
-    if isinstance(anchor, AnchorGrid):
-        return ({c: tuple(float(v) for v in anchor.cell_center(c)[:2]) for c in anchor.cells()},
-                (anchor.cell_width, anchor.cell_height))
-    raw = scene.__dict__.get("grid")
-    if not isinstance(raw, dict):
-        return {}, None
-    grid = {}
-    for cell, point in raw.items():
-        try:
-            if isinstance(cell, str) and _CELL.match(cell):
-                grid[cell] = (float(point[0]), float(point[1]))
-        except (TypeError, ValueError, IndexError):
-            continue
-    return grid, _cell_size(scene.__dict__.get("cell_size"), grid)
-
-
-def _cell_size(declared, grid: dict) -> tuple[float, float] | None:
-    try:
-        width, height = (float(v) for v in declared)
-        if width > 0 and height > 0:
-            return width, height
-    except (TypeError, ValueError):
-        pass
-    steps = [np.diff(sorted({round(p[axis], 6) for p in grid.values()})) for axis in (0, 1)]
-    if not all(len(s) for s in steps):
-        return None
-    return float(steps[0].min()), float(steps[1].min())

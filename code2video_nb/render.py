@@ -169,7 +169,7 @@ def warm_up(key_env: str = "OPENAI_API_KEY", *, wait: bool = False) -> None:
     `wait`: return once it is ready (a child forked from it has run), e.g. to time a render alone."""
     context = _context()
     _ensure_forkserver(context, key_env)
-    if wait:
+    if wait and context.get_start_method() == "forkserver":
         proc = context.Process(target=_ready, name="code2video-warm-up")
         with _main_module_hidden():
             proc.start()

@@ -208,6 +208,17 @@ def test_the_critique_run_is_as_confined_as_a_render(tmp_path):
     assert critique.error.line == line_of(source, "gc.get_objects()")
 
 
+@pytest.mark.render
+def test_a_scene_that_never_ends_is_stopped_at_the_render_time_limit(tmp_path):
+    from code2video_nb.config import Settings
+
+    path = tmp_path / "forever.py"
+    path.write_text(SECTION.replace("        self.wait(0.5)\n", "        while True:\n            self.wait(0.1)\n"))
+    critique = critique_file(path, settings=Settings(render_timeout=3), media_dir=tmp_path / "media")
+    assert not critique.ok and critique.error.timed_out and critique.seconds < 20
+    assert critique.error.message == "the scene ran longer than 3 s and was stopped"
+
+
 def test_teaching_scene_answers_to_the_original_base_class_names():
     from manim import NumberPlane, tempconfig
 

@@ -19,7 +19,7 @@ from code2video_nb.notebook import cells
 
 from kernel_harness import of_type, running_kernel
 from test_notebook_kernel import MAGIC, SLUG, outputs, ready_lab
-from test_panel_sync_kernel import Widgets, notices
+from test_panel_sync_kernel import Widgets, click_render, notices
 
 pytestmark = pytest.mark.render
 
@@ -37,9 +37,14 @@ class Deck:
 
     @property
     def parts(self) -> dict[str, str]:
-        _style, top, line, preview, header, box = self._children(self.id)
+        children = self._children(self.id)
+        if len(children) == 6:  # in a cell: the note and the new preview have their own place
+            _style, top, line, preview, header, box = children
+            extra = {"line": line, "preview": preview}
+        else:  # in a panel tab: they go to the tab
+            (_style, top, header, box), extra = children, {}
         message, undo = self._children(top)
-        return {"message": message, "undo": undo, "line": line, "preview": preview, "header": header, "box": box}
+        return {"message": message, "undo": undo, "header": header, "box": box, **extra}
 
     def value(self, name: str) -> str:
         return self.widgets.state[self.parts[name]].get("value", "")
@@ -215,3 +220,28 @@ def test_with_the_extension_accept_replaces_the_section_cells_code(tmp_path):
         assert "<video" in widgets.shown(deck.parts["preview"])
         widgets.see(fe.comm_msg(replace["comm_id"], {"op": "ok", "request_id": request["request_id"]}))
         assert "The section cell now holds this code ✓" in deck.value("line")
+
+
+def test_in_the_panel_a_card_acts_on_the_tabs_code(nb):
+    """The fallback panel gets the same cards: Accept updates the tab's editor and preview, as a
+    panel Render does, and marks the section cell."""
+    tab = nb.widgets.tab(2)
+    code = planted(nb, extra="  # in the panel")
+    click_render(nb, nb.widgets, tab, code)
+    page = nb.widgets._children(nb.widgets._children(
+        [cid for cid, st in nb.widgets.state.items() if st.get("_model_name") == "TabModel"][-1])[2])
+    (deck_id,) = nb.widgets._children(page[4])  # under the tab's preview
+    deck = Deck(nb.widgets, deck_id)
+    card = power_card(deck)
+    stored = suggestion_for(nb, code)
+    problem = deck.text(card["problem"])  # the tab's editor holds the file: its own line numbers
+    assert f"line {stored['finding']['line']} ·" in problem and "of the cell" not in problem
+    clicked = click(nb, nb.widgets, card["accept"])
+    new = (nb.lecture / "sections" / "3.py").read_text()
+    assert new != code and state(nb)["sections"]["3"]["history"][-1]["reason"] == \
+        f"critic: accepted {stored['finding']['kind']}"
+    assert nb.widgets.state[tab["editor"]]["value"] == new  # the tab's editor holds the new code
+    assert "<video" in nb.widgets.shown(tab["output"])
+    assert "Run the section cell again to put this code into it." in nb.widgets.state[tab["note"]]["value"]
+    (notice,) = notices(clicked, "3", "update_display_data")
+    assert notice.startswith("An accepted suggestion changed this section's code")

@@ -185,6 +185,38 @@ def test_the_original_grid_spacing_is_read_when_no_cell_size_is_declared(tmp_pat
     assert stage.cell_size == pytest.approx((8.8 / 6, 6.6 / 6))
 
 
+MOVES = '''from manim import *
+from code2video_nb.teaching_scene import TeachingScene
+
+
+class MoveScene(TeachingScene):
+    def construct(self):
+        a = Square(0.5)
+        self.place_at_grid(a, "B2")
+        b = a.copy()
+        target = Circle(0.3)
+        self.place_at_grid(target, "D5")
+        self.play(FadeIn(a), FadeIn(b))
+        self.play(Transform(b, target))
+        a.generate_target()
+        a.target.move_to(self.grid["E2"])
+        self.play(MoveToTarget(a))
+        t = ValueTracker(0)
+        self.play(t.animate.set_value(1))
+'''
+
+
+@pytest.mark.render
+def test_moves_made_by_animations_are_credited_to_the_lines_that_decided_them(tmp_path):
+    _, shots, stage = run(tmp_path, MOVES)
+    b = by_name(shots[1])["b"]
+    assert (b.line, b.placed_line) == (line_of(MOVES, "b = a.copy()"), line_of(MOVES, '"D5"'))  # its own line
+    assert centre(b.box) == pytest.approx(stage.grid["D5"], abs=1e-6)
+    a = by_name(shots[2])["a"]
+    assert a.placed_line == line_of(MOVES, "a.target.move_to") and centre(a.box) == pytest.approx(stage.grid["E2"])
+    assert [o.name for o in shots[3].objects] == ["a", "b"]  # a ValueTracker is never drawn
+
+
 @pytest.mark.render
 def test_a_scene_that_raises_gives_the_error_and_its_line(tmp_path):
     source = SECTION.replace('Text("v", font_size=20)', 'Text("v", font_size=20, colour=RED)')

@@ -62,11 +62,13 @@ from pathlib import Path
 
 import numpy as np
 from manim import (
-    DecimalNumber, Group, MarkupText, Mobject, Paragraph, SingleStringMathTex, Text, VGroup, VMobject,
+    DecimalNumber, Group, MarkupText, Mobject, Paragraph, PMobject, SingleStringMathTex, Text, VGroup, VMobject,
 )
 from manim.animation.animation import Animation
 from manim.animation.composition import AnimationGroup
-from manim.animation.transform import ReplacementTransform, Transform
+from manim.animation.transform import (
+    ApplyMethod, ClockwiseTransform, CounterclockwiseTransform, MoveToTarget, Transform,
+)
 from manim.mobject.mobject import _AnimationBuilder
 from manim.mobject.types.image_mobject import AbstractImageMobject
 
@@ -81,6 +83,7 @@ MOVERS = frozenset({
     "flip", "set_width", "set_height",
 })
 PLACERS = ("place_at_grid", "place_in_area")
+_RETARGETS = (Transform, ClockwiseTransform, CounterclockwiseTransform, MoveToTarget)  # exactly these classes
 MAX_PARTS = 24  # a plain group with more children is one thing
 MAX_HOPS = 24  # frames walked out of manim to find the section's line of a new object
 MAX_SHOTS = 2000  # a scene playing more (a loop of tiny steps) is judged on its first 2000
@@ -146,6 +149,18 @@ class Recorder:
                 mob._critic_line = line
 
         self._patch(Mobject, "__init__", functools.wraps(original)(__init__))
+        copy = Mobject.copy
+
+        def copied(mob, *args, **kwargs):
+            """`b = a.copy()` in the section makes a new object on that line (deepcopy would give it
+            a's lines); a copy made inside manim (an animation's target) keeps them."""
+            result = copy(mob, *args, **kwargs)
+            caller = sys._getframe(1)
+            if caller.f_globals is recorder.globals and isinstance(result, Mobject):
+                result._critic_line, result._critic_placed = caller.f_lineno, None
+            return result
+
+        self._patch(Mobject, "copy", functools.wraps(copy)(copied))
 
     def creating_line(self, frame) -> int | None:
         while frame is not None and frame.f_code.co_name == "__init__":  # this object's constructor chain
@@ -240,15 +255,18 @@ class Recorder:
                 self.placed(arg.mobject, line)
 
     def credit_transforms(self, args, line) -> None:
-        """After Transform(a, b) or MoveToTarget(a), a stands where its target was placed."""
+        """After Transform(a, b) or MoveToTarget(a), a stands where the code placed its target;
+        after ApplyMethod(a.move_to, …), where the play put it. Other transforms (FadeIn,
+        TransformFromCopy, ScaleInPlace, …) leave a where it was or remove it."""
         for anim in _animations(args):
-            if (isinstance(anim, Transform) and not isinstance(anim, ReplacementTransform)
-                    and not anim.is_introducer() and not anim.is_remover()):  # FadeIn, GrowArrow: no move
-                target = getattr(anim, "target_mobject", None)
+            if type(anim) in _RETARGETS:
+                target = anim.target_mobject
                 where = getattr(target, "_critic_placed", None)
                 source = where[1] if where else getattr(target, "_critic_line", None) or line
                 if source is not None and anim.mobject is not target:
                     self.placed(anim.mobject, source)
+            elif isinstance(anim, ApplyMethod) and getattr(anim.method, "__name__", "") in MOVERS and line:
+                self.placed(anim.mobject, line)
 
     # --- shots --------------------------------------------------------------------------------
     def shoot(self, line: int | None, frames: list) -> None:
@@ -264,7 +282,7 @@ class Recorder:
             placed.z = float(z)
         added = [p.uid for p in out if p.uid not in self.seen]
         self.seen.update(added)
-        self.shots.append(Shot(float(self.scene.renderer.time), line, self.block(frames), out, added))
+        self.shots.append(Shot(round(float(self.scene.renderer.time), 6), line, self.block(frames), out, added))
 
     def describe(self, mob, parent: Placed | None, names: dict, roles: dict, out: list, hint=None,
                  placement=None) -> None:
@@ -400,18 +418,21 @@ def _kind(mob) -> str:
 
 
 def _opacity(family: list) -> float:
-    """The largest opacity any visible part is drawn with."""
+    """The largest opacity any part is drawn with. The camera draws only these three kinds: a
+    plain Mobject (a ValueTracker, an empty placeholder) is never seen."""
     best = 0.0
     for part in family:
         if isinstance(part, VMobject):
             values = [part.get_fill_opacities()]
             if part.get_stroke_width() > 0:
                 values.append(part.get_stroke_opacities())
-            best = max([best] + [float(np.max(v)) for v in values if len(v)])
         elif isinstance(part, AbstractImageMobject):
-            best = max(best, float(np.max(part.pixel_array[..., 3])) / 255 if part.pixel_array.size else 0.0)
+            values = [part.pixel_array[..., 3].ravel() / 255]
+        elif isinstance(part, PMobject):
+            values = [part.rgbas[:, 3]]
         else:
-            best = 1.0
+            continue
+        best = max([best] + [float(np.max(v)) for v in values if len(v)])
     return best
 
 

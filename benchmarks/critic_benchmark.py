@@ -16,7 +16,9 @@ through the same forkserver and sandbox, and prints:
 Timing is fair to both sides: one untimed critique and render first (LaTeX typeset, fonts
 loaded: in use the critic runs after a render, so formulas are cached), then each preview in a
 media folder whose partial movies were removed (manim would otherwise reuse them and skip the
-frames). Median of --runs runs each. Figures, not a test.
+frames). --runs pairs of runs, interleaved; a scene's ratio is the median of its pairs' ratios.
+The rules themselves take milliseconds: the critique's time is the sandboxed check pass it rides on.
+Figures, not a test.
 """
 
 from __future__ import annotations
@@ -61,14 +63,18 @@ def preview_seconds(path: Path, media: Path, settings: Settings) -> tuple[float,
 def measure(path: Path, media: Path, settings: Settings, runs: int) -> dict:
     critique_file(path, settings=settings, media_dir=media)  # warm: LaTeX, fonts
     preview_seconds(path, media, settings)
-    critiques = [critique_file(path, settings=settings, media_dir=media) for _ in range(runs)]
+    critiques, previews = [], []
+    for _ in range(runs):  # interleaved, so a change in the machine's load falls on both sides
+        critiques.append(critique_file(path, settings=settings, media_dir=media))
+        previews.append(preview_seconds(path, media, settings))
     if not critiques[0].ok:
         raise SystemExit(f"{path.name}: the critique failed: {critiques[0].error.error}")
-    previews = [preview_seconds(path, media, settings) for _ in range(runs)]
     found = {(f.kind, f.line): f.block for f in critiques[0].findings}
+    ratios = [c.seconds / p[0] for c, p in zip(critiques, previews)]
     return {"scene": path.stem, "expected": expected(path), "found": found,
             "critique": statistics.median(c.seconds for c in critiques),
-            "preview": statistics.median(p[0] for p in previews), "video": previews[0][1]}
+            "preview": statistics.median(p[0] for p in previews), "video": previews[0][1],
+            "ratio": statistics.median(ratios)}
 
 
 def score(rows: list[dict]) -> dict:
@@ -95,7 +101,7 @@ def report(rows: list[dict]) -> dict:
         tp = sum(k in exp for k in got)
         print(f"{row['scene']:42s} {len(exp):3d} {tp:3d} {len(got) - tp:3d} {len(exp) - tp:3d}  "
               f"{row['critique']:7.2f}s {row['preview']:7.2f}s {row['video']:5.1f}s "
-              f"{row['critique'] / row['preview']:6.2f}")
+              f"{row['ratio']:6.2f}")
     s = score(rows)
     print(f"\n{'kind':18s} {'defects':>7s} {'found':>5s} {'false':>5s} {'precision':>9s} {'recall':>7s}")
     for kind in KINDS:
@@ -105,7 +111,7 @@ def report(rows: list[dict]) -> dict:
     print(f"{'overall':18s} {tp + fn:7d} {tp:5d} {fp:5d} {ratio(tp, tp + fp):>9s} {ratio(tp, tp + fn):>7s}")
     if s["wrong_block"]:
         print(f"({s['wrong_block']} found at the right kind and line but another block)")
-    ratios = [r["critique"] / r["preview"] for r in rows]
+    ratios = [r["ratio"] for r in rows]
     controls = sum(not r["expected"] for r in rows)
     print(f"\n{len(rows)} scenes ({controls} clean controls); critique / preview: median {statistics.median(ratios):.2f}"
           f" (min {min(ratios):.2f}, max {max(ratios):.2f}); critique median "

@@ -20,6 +20,7 @@ Only ipywidgets APIs present in both 7.7 (Colab) and 8 (see panel.py's notes).
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import traceback
@@ -61,7 +62,17 @@ Rebuild = Callable[[str, str, Callable[[str], None]], Rebuilt]  # (before, after
 
 
 def outlined_keyframe(path: Path, boxes: list[Box], *, width: int = IMAGE_WIDTH) -> bytes | None:
-    """The keyframe as PNG bytes, `width` pixels wide, with each box (scene units) outlined in red."""
+    """The keyframe as PNG bytes, `width` pixels wide, with each box (scene units) outlined in red.
+    Remembered per file version: a rerun of unchanged code shows the same cards at once."""
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return None
+    return _outlined(str(path), st.st_mtime_ns, st.st_size, tuple(boxes), width)
+
+
+@functools.lru_cache(maxsize=64)
+def _outlined(path: str, _mtime_ns: int, _size: int, boxes: tuple[Box, ...], width: int) -> bytes | None:
     try:
         from PIL import Image, ImageDraw
 
@@ -76,8 +87,8 @@ def outlined_keyframe(path: Path, boxes: list[Box], *, width: int = IMAGE_WIDTH)
             pad = thickness * 2
             draw.rectangle([left - pad, top - pad, right + pad, bottom + pad], outline=(255, 59, 48), width=thickness)
         im.thumbnail((width, width * 4), Image.Resampling.LANCZOS)
-        out = io.BytesIO()
-        im.save(out, format="PNG", optimize=True)
+        out = io.BytesIO()  # 256 colours, as display.py's keyframes: a manim frame looks the same
+        im.quantize(256, method=Image.Quantize.FASTOCTREE).save(out, format="PNG")
         return out.getvalue()
     except (ImportError, OSError, ValueError):
         return None

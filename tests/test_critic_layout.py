@@ -166,10 +166,10 @@ def test_a_label_added_later_inside_its_box_is_not_stale_but_inside_a_big_diagra
 
 
 def test_content_over_the_lecture_column_is_fitted_into_the_grid():
-    plane = obj(1, "Square", at(-4.0, 0.0, 3.0, 3.0), name="sq", placed=18)
-    [f] = analyse(shots((19, 1, [plane])), STAGE, CODE)
+    square = obj(1, "Square", at(-4.0, 0.0, 3.0, 3.0), name="box", placed=18)
+    [f] = analyse(shots((19, 1, [square])), STAGE, CODE)
     assert (f.kind, f.line) == ("occludes_lecture", 18)
-    assert f.patch and "sq" in f.patch.new
+    assert f.patch.old == '        self.place_at_grid(box, "B4")' and "box" in f.patch.new
     applied(f.patch)
 
 
@@ -267,3 +267,23 @@ def test_patches_on_a_multiline_call_and_nowhere():
     ast.parse(patch_code(PATCH_CODE, patch))
     assert move_patch(PATCH_CODE, 12, "eq", "C4") is None  # a loop header
     assert move_patch("x = (", 1, "eq", "C4") is None  # does not parse
+
+
+def test_no_patch_names_an_object_where_that_name_is_not_bound():
+    code = """\
+class S(TeachingScene):
+    def make(self):
+        box = Square()
+        box.move_to(RIGHT * 9)
+        return box
+
+    def construct(self):
+        shape = self.make()
+        self.play(Create(shape))
+"""
+    assert move_patch(code, 4, "shape", "C4") is None  # `shape` is construct's name for it
+    assert scale_patch(code, 4, "shape", 2) is None
+    assert move_patch(code, 5, "box", "C4") is None  # after a return
+    assert move_patch(code, 4, "box", "C4").new == '        self.place_at_grid(box, "C4")'
+    assert fade_out_patch(code, 9, ["shape"]).start == 9
+    assert fade_out_patch(code, 9, ["box"]) is None

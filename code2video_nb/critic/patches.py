@@ -34,6 +34,8 @@ def move_patch(code: str, line: int, name: str, where: str | Sequence[str],
     call = _placer_call(statement, name)
     if call is not None and _literal_cells(call) is not None:
         return _rewrite(code, statement, _moved_call(code, call, first, last, scale))
+    if not _reachable(code, statement, [name]):
+        return None
     indent = _indent(code, statement)
     lines = [f"{indent}{name}.scale({_number(scale)})"] if scale and abs(scale - 1) > 1e-3 else []
     lines.append(f'{indent}self.place_at_grid({name}, "{first}")' if first == last
@@ -49,6 +51,8 @@ def scale_patch(code: str, line: int, name: str, factor: float) -> Patch | None:
     call = _placer_call(statement, name)
     if call is not None:
         return _rewrite(code, statement, [_scale_edit(code, call, factor)])
+    if not _reachable(code, statement, [name]):
+        return None
     return _insert(code, statement.end_lineno + 1, [f"{_indent(code, statement)}{name}.scale({_number(factor)})"])
 
 
@@ -56,7 +60,7 @@ def fade_out_patch(code: str, line: int, names: Iterable[str], run_time: float =
     """`self.play(FadeOut(a), FadeOut(b))` just before the statement at `line`."""
     names = list(dict.fromkeys(names))
     statement = _statement(code, line)
-    if statement is None or not names:
+    if statement is None or not names or not _reachable(code, statement, names, after=False):
         return None
     fades = ", ".join(f"FadeOut({n})" for n in names)
     return _insert(code, statement.lineno,
@@ -76,6 +80,44 @@ def _statement(code: str, line: int) -> ast.stmt | None:
         return None
     inner = min(covering, key=lambda n: (n.end_lineno - n.lineno, -n.lineno))
     return None if hasattr(inner, "body") else inner
+
+
+def _reachable(code: str, statement: ast.stmt, names: list[str], after: bool = True) -> bool:
+    """Can a statement next to this one use these names? Not after a return, and each name's root
+    (`label` of `label[0]`; `self` always) must be bound in the enclosing function or at module
+    level: a name seen in the frame that called play() may belong to another function."""
+    if after and isinstance(statement, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
+        return False
+    tree = ast.parse(code)
+    function = _enclosing_function(tree, statement)
+    if function is None:
+        return True
+    bound = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)} | _stored(function)
+    bound |= set().union(*(_stored(s) for s in tree.body if not isinstance(s, _SCOPES)))
+    return all(_root(n) in bound | {"self"} for n in names)
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _stored(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+def _enclosing_function(tree: ast.AST, node: ast.AST) -> ast.FunctionDef | None:
+    around = [f for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+              and f.lineno <= node.lineno and node.end_lineno <= f.end_lineno]
+    return min(around, key=lambda f: f.end_lineno - f.lineno, default=None)
+
+
+def _root(expression: str) -> str:
+    try:
+        node = ast.parse(expression, mode="eval").body
+    except SyntaxError:
+        return expression
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else ""
 
 
 def _placer_call(statement: ast.stmt, name: str) -> ast.Call | None:

@@ -55,7 +55,8 @@ def test_a_clean_file_exits_0_with_no_findings_and_the_text_form_reads_as_a_list
     assert text.returncode == 0, text.stderr
     lines = text.stdout.splitlines()
     assert lines[0].startswith(f"{DEFECTS}: 3 findings (")
-    assert any(re.match(r"  too_small  units  line 20  block 1  at \d+\.\d s  units is \d+ px high", row) for row in lines)
+    pattern = r"  too_small  units  line 20  block 1  at \d+\.\d s  units is \d+ px high"
+    assert any(re.match(pattern, row) for row in lines)
     assert "      @@ before line 21 @@" in lines and any(row.startswith("      +") for row in lines)
 
 

@@ -179,7 +179,8 @@ def test_a_paper_style_file_gives_the_same_record(paper):
 
 @pytest.mark.render
 def test_the_original_grid_spacing_is_read_when_no_cell_size_is_declared(tmp_path):
-    source = PAPER.replace("        self.cell_size = (cell_w, cell_h)\n", "        self._cw, self._ch = cell_w, cell_h\n")
+    source = PAPER.replace("        self.cell_size = (cell_w, cell_h)\n",
+                           "        self._cw, self._ch = cell_w, cell_h\n")
     source = source.replace("self.cell_size[0]", "self._cw").replace("self.cell_size[1]", "self._ch")
     _, _, stage = run(tmp_path, source)
     assert stage.cell_size == pytest.approx((8.8 / 6, 6.6 / 6))
@@ -232,7 +233,8 @@ def test_the_critique_run_is_as_confined_as_a_render(tmp_path):
     """--trust skips the static check; the sandbox still refuses, even with the instrumentation in the process."""
     from code2video_nb.config import Settings
 
-    source = SECTION.replace('        self.wait(0.5)\n', '        import gc\n        gc.get_objects()\n        self.wait(0.5)\n')
+    source = SECTION.replace("        self.wait(0.5)\n",
+                             "        import gc\n        gc.get_objects()\n        self.wait(0.5)\n")
     path = tmp_path / "walker.py"
     path.write_text(source)
     critique = critique_file(path, settings=Settings(trust=True), media_dir=tmp_path / "media")

@@ -335,7 +335,8 @@ class Recorder:
         def put(name, value):
             if isinstance(value, Mobject):
                 names.setdefault(id(value), name)
-            items = value.submobjects if type(value) in (VGroup, Group) else value if isinstance(value, (list, tuple)) else ()
+            items = (value.submobjects if type(value) in (VGroup, Group)
+                     else value if isinstance(value, (list, tuple)) else ())
             if len(items) <= _NAME_LIST_LIMIT:  # the parts of a plain group or list: name[i]
                 for i, item in enumerate(items):
                     if isinstance(item, Mobject):

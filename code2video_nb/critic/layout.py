@@ -22,10 +22,12 @@ moment, else a scale) and are written by patches.py.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import room
-from .findings import Box, Finding, Placed, Shot, Stage
+from .findings import Box, Finding, Patch, Placed, Shot, Stage
 from .patches import fade_out_patch, move_patch, scale_patch
 
 __all__ = ["analyse", "move_patch", "scale_patch", "fade_out_patch", "label", "place_line"]
@@ -70,6 +72,8 @@ class _Hit:
     weight: float = 0.0  # covered area: of several new objects over one old one, the largest names it
     fades: list[str] = field(default_factory=list)  # stale: the names to fade out
     shot: int = 0  # index of the shot it was found in
+    fix: Callable[[], tuple[str, Patch | None]] | None = None  # words for the message, and the patch:
+    # worked out only for the findings that are kept
 
 
 def analyse(shots: list[Shot], stage: Stage, code: str) -> list[Finding]:
@@ -80,18 +84,25 @@ def analyse(shots: list[Shot], stage: Stage, code: str) -> list[Finding]:
     moved |= {h.uid for h in hits}
     hits += run.too_small()
     hits += [h for h in run.overlaps() if h.uid not in moved]
-    return _merged([h.finding for h in hits])
+    return [_fixed(h) for h in _merged(hits)]
 
 
-def _merged(findings: list[Finding]) -> list[Finding]:
+def _merged(hits: list[_Hit]) -> list[_Hit]:
     """One finding per defect (kind + line): objects of the same line join the first one."""
-    by_key: dict[tuple, Finding] = {}
-    for f in sorted(findings, key=lambda f: (f.time, f.line or 0)):
-        first = by_key.setdefault((f.kind, f.line), f)
-        if first is not f:
-            first.objects += [o for o in f.objects if o not in first.objects]
-            first.boxes += f.boxes
-    return sorted(by_key.values(), key=lambda f: (f.time, f.line or 0, f.kind))
+    by_key: dict[tuple, _Hit] = {}
+    for h in sorted(hits, key=lambda h: (h.finding.time, h.finding.line or 0)):
+        first = by_key.setdefault((h.finding.kind, h.finding.line), h)
+        if first is not h:
+            first.finding.objects += [o for o in h.finding.objects if o not in first.finding.objects]
+            first.finding.boxes += h.finding.boxes
+    return sorted(by_key.values(), key=lambda h: (h.finding.time, h.finding.line or 0, h.finding.kind))
+
+
+def _fixed(hit: _Hit) -> Finding:
+    if hit.fix is not None:
+        words, hit.finding.patch = hit.fix()
+        hit.finding.message += words
+    return hit.finding
 
 
 # --- what an object is ------------------------------------------------------------------------
@@ -129,7 +140,7 @@ class _Run:
         self.shots, self.stage, self.code = shots, stage, code
         self.came: dict[int, int] = {}  # uid -> index of the shot it (last) appeared in
         self.block: dict[int, int | None] = {}  # uid -> block it (last) appeared in
-        self.fresh: list[set[int]] = []  # per shot: uids added or moved by that play
+        self.fresh: list[set[int]] = []  # per shot: uids added, moved, shown or hidden by that play
         self.by_uid: list[dict[int, Placed]] = []
         previous: dict[int, Placed] = {}
         for i, shot in enumerate(shots):
@@ -139,8 +150,9 @@ class _Run:
                 if o.uid not in previous or o.uid in shot.added:
                     self.came[o.uid], self.block[o.uid] = i, shot.block
                     fresh.add(o.uid)
-                elif _moved(previous[o.uid].box, o.box):
-                    fresh.add(o.uid)
+                elif _moved(previous[o.uid].box, o.box) or (
+                        (previous[o.uid].opacity > MIN_OPACITY) != (o.opacity > MIN_OPACITY)):
+                    fresh.add(o.uid)  # moved, or shown / hidden: its pairs are new
             self.fresh.append(fresh)
             self.by_uid.append(current)
             previous = current
@@ -213,7 +225,7 @@ class _Run:
         return Finding(kind, [label(o) for o in objects], place_line(objects[0]), shot.block,
                        round(shot.time, 2), message, patch, "layout", [o.box for o in objects])
 
-    def relocation(self, i: int, o: Placed) -> tuple[str, object]:
+    def relocation(self, i: int, o: Placed) -> tuple[str, Patch | None]:
         """(words, patch) that move `o` somewhere free, or scale it to fit there."""
         spot = room.find(self.stage, self.blockers(i, o), o.box, o.text_height, MIN_TEXT_HEIGHT)
         if spot is None or o.name is None or place_line(o) is None:
@@ -232,9 +244,8 @@ class _Run:
                 done.add(o.uid)
                 if o.uid in was_inside and frame.intersection(o.box) is None:
                     continue  # moved out of the frame after being seen: an exit
-                words, patch = self.relocation(i, o)
-                hits.append(_Hit(self.finding("offscreen", i, [o], f"{label(o)} {_outside(frame, o.box)}"
-                                              + words, patch), o.uid))
+                hits.append(_Hit(self.finding("offscreen", i, [o], f"{label(o)} {_outside(frame, o.box)}"),
+                                 o.uid, fix=functools.partial(self.relocation, i, o)))
             was_inside |= {o.uid for o in self.visible(i) if frame.contains(o.box, TOLERANCE)}
         return hits
 
@@ -249,9 +260,8 @@ class _Run:
             for o in self.named_tops(i, lambda o: over(o) is not None):
                 if o.uid not in done:
                     done.add(o.uid)
-                    words, patch = self.relocation(i, o)
-                    hits.append(_Hit(self.finding("occludes_lecture", i, [o], f"{label(o)} covers {over(o)}"
-                                                  + words, patch), o.uid))
+                    hits.append(_Hit(self.finding("occludes_lecture", i, [o], f"{label(o)} covers {over(o)}"),
+                                     o.uid, fix=functools.partial(self.relocation, i, o)))
         return hits
 
     def too_small(self) -> list[_Hit]:
@@ -263,12 +273,12 @@ class _Run:
                     continue
                 done.add(o.uid)
                 px = o.text_height * PX_PER_UNIT
-                words, patch = self.enlargement(i, o)
                 hits.append(_Hit(self.finding("too_small", i, [o], f"{label(o)} is {px:.0f} px high at 480p "
-                                              f"(readable from {MIN_GLYPH_PX:.0f} px){words}", patch), o.uid))
+                                              f"(readable from {MIN_GLYPH_PX:.0f} px)"),
+                                 o.uid, fix=functools.partial(self.enlargement, i, o)))
         return hits
 
-    def enlargement(self, i: int, o: Placed) -> tuple[str, object]:
+    def enlargement(self, i: int, o: Placed) -> tuple[str, Patch | None]:
         factor = room.round_up(COMFORTABLE_TEXT_HEIGHT / o.text_height)
         blockers = [b for b in self.blockers(i, o) if _covered(b, o.box) == 0]
         for f in (factor, room.round_up(MIN_TEXT_HEIGHT / o.text_height)):
@@ -285,6 +295,8 @@ class _Run:
             leaves = self.leaves(i)
             for n, a in enumerate(leaves):
                 for b in leaves[n + 1:]:
+                    if a.uid not in self.fresh[i] and b.uid not in self.fresh[i]:
+                        continue  # both as they were in the shot before: that pair was looked at then
                     pair = frozenset((a.uid, b.uid))
                     if pair in seen or not self.competing(i, a, b):
                         continue
@@ -368,9 +380,9 @@ class _Run:
                         ("stale", old.uid), weight, [n for n in [self.fading_target(i, old, new)] if n], i)
         if not (_textual(a) or _textual(b)):
             return None
-        words, patch = self.relocation(i, new)
-        message = f"{label(new)} covers {label(old)} ({share:.0%} of the smaller one){words}"
-        return _Hit(self.finding("overlap", i, [new, old], message, patch), new.uid, ("overlap", new.uid), weight, shot=i)
+        message = f"{label(new)} covers {label(old)} ({share:.0%} of the smaller one)"
+        return _Hit(self.finding("overlap", i, [new, old], message), new.uid, ("overlap", new.uid), weight, shot=i,
+                    fix=functools.partial(self.relocation, i, new))
 
     def newer(self, i: int, a: Placed, b: Placed) -> tuple[Placed, Placed]:
         """(the one that came or moved onto the other, the other): later, else smaller, else textual."""

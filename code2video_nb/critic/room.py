@@ -95,9 +95,11 @@ def find(stage: Stage, blockers: list[Box], box: Box, text_height: float | None 
         least = max(least, min_text_height / text_height)
     inside = region.intersection(_inflate(stage.frame, -MARGIN)) or region
     inside = _inflate(inside, MARGIN)
+    # each distinct box once, with its margin, as plain tuples: this loop runs for every area
+    walls = [(b.left - MARGIN, b.bottom - MARGIN, b.right + MARGIN, b.top + MARGIN) for b in set(blockers)]
     best = None
     for first, last in grid.areas():
-        spot = _try(grid, inside, blockers, box, first, last, least)
+        spot = _try(grid, inside, walls, box, first, last, least)
         if spot is None:
             continue
         cells = grid.count(first, last)
@@ -107,7 +109,7 @@ def find(stage: Stage, blockers: list[Box], box: Box, text_height: float | None 
     return best[1] if best else None
 
 
-def _try(grid: Grid, inside: Box, blockers: list[Box], box: Box, first: str, last: str,
+def _try(grid: Grid, inside: Box, walls: list[tuple], box: Box, first: str, last: str,
          least: float) -> Spot | None:
     area = grid.bounds(first, last)
     cx, cy = (area.left + area.right) / 2, (area.bottom + area.top) / 2
@@ -117,8 +119,10 @@ def _try(grid: Grid, inside: Box, blockers: list[Box], box: Box, first: str, las
     scale = 1.0 if one_cell or fits >= 1.0 else round_down(fits * 0.95)
     if scale < least:
         return None
-    placed = Box(cx - w * scale / 2, cy - h * scale / 2, cx + w * scale / 2, cy + h * scale / 2)
-    if not inside.contains(placed) or any(_inflate(b, MARGIN).intersection(placed) for b in blockers):
+    left, bottom, right, top = cx - w * scale / 2, cy - h * scale / 2, cx + w * scale / 2, cy + h * scale / 2
+    if not inside.contains(Box(left, bottom, right, top)):
+        return None
+    if any(left < r and l < right and bottom < t and b < top for l, b, r, t in walls):
         return None
     return Spot((first, last), scale, (cx, cy))
 

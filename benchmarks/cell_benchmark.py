@@ -40,8 +40,9 @@ MAGIC = (f"%%code2video --sections {DEMO['sections']} --audience {DEMO['audience
          f"{DEMO['topic']}")
 
 
-def time_to_video(fe, source: str) -> tuple[float, str]:
-    """Seconds from the execute request to the display_data holding the video; and what the cell said."""
+def time_to_video(fe, source: str) -> tuple[float, str, float]:
+    """Seconds from the execute request to the display_data holding the video; what the cell said;
+    and seconds to the cell's end (the layout critic's cards come after the preview)."""
     started = time.perf_counter()
     msg = fe.start(source, cell_id=None)
     shown_at, seen = None, []
@@ -55,7 +56,7 @@ def time_to_video(fe, source: str) -> tuple[float, str]:
         elif reply["msg_type"] == "status" and reply["content"]["execution_state"] == "idle":
             raise RuntimeError(f"the cell ended without showing a video: {_text(seen)[-800:]}")
     seen += fe.collect(msg)  # the rest of the cell's output, its idle and its shell reply (must be ok)
-    return shown_at - started, _text(seen)
+    return shown_at - started, _text(seen), time.perf_counter() - started
 
 
 def _text(messages: list[dict]) -> str:
@@ -95,9 +96,9 @@ def main() -> None:
             title = next(line for line in code.splitlines() if "self.setup_lecture(" in line)
             print(f"== section {args.section} cell, execute request -> preview video on iopub, {args.runs} runs each")
 
-            unchanged = []
+            unchanged, ended = [], []
             for _ in range(args.runs):
-                seconds, shown = time_to_video(fe, cell_source(SLUG, args.section, code))
+                seconds, shown, _ = time_to_video(fe, cell_source(SLUG, args.section, code))
                 assert "cached preview" in shown, shown[-300:]
                 unchanged.append(seconds)
 
@@ -106,10 +107,11 @@ def main() -> None:
                 # A different title each run (the edits alternate), so no run can hit the cache.
                 variant = code.replace(title, title.replace('", LECTURE_LINES', f' ({k})", LECTURE_LINES'))
                 assert variant != code, "the section's setup_lecture line has an unexpected shape"
-                seconds, shown = time_to_video(fe, cell_source(SLUG, args.section, variant))
+                seconds, shown, whole = time_to_video(fe, cell_source(SLUG, args.section, variant))
                 assert "rendered in" in shown, shown[-300:]
                 record = json.loads((ws / "lecture.json").read_text())["sections"][args.section]["render_preview"]
                 edited.append(seconds)
+                ended.append(whole)
                 builds.append(record["seconds"])
 
     print(summary("unchanged", unchanged))
@@ -118,6 +120,8 @@ def main() -> None:
     print("== edited: where the time goes (median)")
     print(f"  engine build (check + render + keyframes, lecture.json `seconds`) {statistics.median(builds):6.2f} s")
     print(f"  everything else (save code, hash, embed, kernel messages)          {statistics.median(rest):6.2f} s")
+    after = [whole - seconds for whole, seconds in zip(ended, edited)]
+    print(f"  after the preview: the layout critic and its cards                 {statistics.median(after):6.2f} s")
 
 
 if __name__ == "__main__":

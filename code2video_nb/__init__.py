@@ -3,6 +3,11 @@
 __version__ = "0.1.0"
 
 
+def _jupyter_labextension_paths():
+    """Where JupyterLab finds the front-end extension (built from labextension/ into the package)."""
+    return [{"src": "labextension", "dest": "code2video-nb"}]
+
+
 def load_ipython_extension(ipython):
     """`%load_ext code2video_nb`: register the magics and greet the JupyterLab extension.
 

@@ -76,6 +76,23 @@ class ScriptedFrontend:
         return self._send("comm_close", {"comm_id": comm_id, "data": {}})
 
 
+@contextlib.contextmanager
+def second_connection(front: ScriptedFrontend):
+    """Another connection to `front`'s kernel with its own session (a console attached to the same
+    kernel): it sees the kernel's comm_opens too, and may close them."""
+    from jupyter_client import BlockingKernelClient
+
+    kc = BlockingKernelClient()
+    kc.load_connection_info(front.km.get_connection_info())  # the key, not the session: a new session id
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=30)
+        assert kc.session.session != front.kc.session.session
+        yield ScriptedFrontend(kc, None, timeout=front.timeout)
+    finally:
+        kc.stop_channels()
+
+
 def of_type(messages: list[dict], msg_type: str) -> list[dict]:
     return [m for m in messages if m["msg_type"] == msg_type]
 
@@ -97,11 +114,22 @@ def installed_labextension(tmp_dir) -> dict:
     return {"JUPYTER_PATH": str(folder.parent.parent)}
 
 
+def disabled_labextension(tmp_dir) -> dict:
+    """The environment of a kernel whose Jupyter has the front-end extension disabled in JupyterLab's
+    page config (as `jupyter labextension disable code2video-nb` does): whether or not this
+    environment has it installed, the kernel must then not greet."""
+    config = tmp_dir / "jupyter-config"
+    (config / "labconfig").mkdir(parents=True, exist_ok=True)
+    (config / "labconfig" / "page_config.json").write_text(json.dumps({"disabledExtensions": {"code2video-nb": True}}))
+    return {"JUPYTER_CONFIG_DIR": str(config)}
+
+
 @contextlib.contextmanager
 def running_kernel(tmp_dir, *, cwd=None, env: dict | None = None, timeout: float = TIMEOUT,
                    labextension: bool = True):
     """Yield a ScriptedFrontend over a fresh kernel; shut it down afterwards. `labextension`:
-    whether the kernel's Jupyter has the front-end extension installed (JupyterLab then gets a hello)."""
+    whether the kernel's Jupyter has the front-end extension installed (JupyterLab then gets a hello),
+    or has it disabled (installed in this environment or not)."""
     spec_dir = tmp_dir / "kernels" / "c2v-test"
     spec_dir.mkdir(parents=True, exist_ok=True)
     (spec_dir / "kernel.json").write_text(json.dumps({
@@ -110,8 +138,7 @@ def running_kernel(tmp_dir, *, cwd=None, env: dict | None = None, timeout: float
     km = KernelManager(kernel_name="c2v-test", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec_dir.parent)]))
     base = {k: v for k, v in os.environ.items() if k != "VSCODE_PID"}  # the test may run inside VS Code
     base.pop("JUPYTER_PATH", None)
-    if labextension:
-        base.update(installed_labextension(tmp_dir))
+    base.update(installed_labextension(tmp_dir) if labextension else disabled_labextension(tmp_dir))
     km.start_kernel(env={**base, **(env or {})}, cwd=str(cwd or tmp_dir))
     kc = km.blocking_client()
     kc.start_channels()

@@ -6,14 +6,15 @@ The "front end" here is this test: it sends execute requests carrying `metadata.
 
 from __future__ import annotations
 
+import json
 import time
 from types import SimpleNamespace
 
 import pytest
 
-from code2video_nb.notebook.bridge import FrontendBridge, current_cell_id, detect_frontend
+from code2video_nb.notebook.bridge import FrontendBridge, current_cell_id, detect_frontend, labextension_installed
 
-from kernel_harness import of_type, opened, running_kernel
+from kernel_harness import installed_labextension, of_type, opened, running_kernel, second_connection
 
 @pytest.fixture(scope="module")
 def fe(tmp_path_factory):
@@ -28,7 +29,7 @@ HANDSHAKE = "{b} = FrontendBridge(get_ipython()); {b}.handshake()"
 
 def test_ready_reply_makes_the_bridge_ready_from_the_next_cell(fe):
     hello = opened(fe.run(HANDSHAKE.format(b="b1")))
-    assert hello["data"] == {"op": "hello", "protocol": 1}
+    assert hello["data"] == {"op": "hello", "protocol": 1, "client": fe.kc.session.session}
     assert fe.value("b1.state") == "unknown"  # nobody answered yet
     out = fe.comm_msg(hello["comm_id"], {"op": "ready", "version": "0.1.0"})
     assert any(m["content"]["comm_id"] == hello["comm_id"] for m in of_type(out, "comm_close"))  # done with it
@@ -121,6 +122,56 @@ def test_request_closed_unanswered_reports_an_error(fe):
     assert fe.value("[[r['op'] for r in got7], b7.state]") == [["error"], "absent"]
 
 
+# A second connection without the extension (a console attached to the same kernel) closes every
+# comm_open it sees, often before the notebook tab's answer: that close says nothing about the tab.
+
+def test_a_console_closing_the_hello_first_leaves_the_tab_s_answer_to_decide(fe):
+    with second_connection(fe) as console:
+        hello = opened(fe.run(HANDSHAKE.format(b="b10")))
+        console.comm_close(hello["comm_id"])
+        assert fe.value("b10.state") == "unknown"  # not "absent": the tab has not answered yet
+        answered = fe.comm_msg(hello["comm_id"], {"op": "ready", "version": "0.3.0"})
+        assert any(m["content"]["comm_id"] == hello["comm_id"] for m in of_type(answered, "comm_close"))
+        assert fe.value("[b10.state, b10.version]") == ["ready", "0.3.0"]
+
+
+def test_a_console_closing_a_request_first_does_not_lose_the_tab_s_answer(fe):
+    with second_connection(fe) as console:
+        out = fe.run("b11 = FrontendBridge(get_ipython()); b11.state = 'ready'; got11 = []\n"
+                     "b11.insert_cells([cell_spec('l', '1', 'x = 1\\n')], on_reply=got11.append)")
+        request = opened(out)
+        console.comm_close(request["comm_id"])
+        assert fe.value("got11") == []  # no error reported for the console's close
+        reply = {"op": "ok", "request_id": request["data"]["request_id"], "cell_ids": ["c1"]}
+        fe.comm_msg(request["comm_id"], reply)
+        assert fe.value("[got11, b11.state]") == [[reply], "ready"]
+
+
+def test_a_console_closing_a_replace_first_then_the_tab_s_conflict_is_reported(fe):
+    with second_connection(fe) as console:
+        out = fe.run("b12 = FrontendBridge(get_ipython()); b12.state = 'ready'; got12 = []\n"
+                     "b12.replace_source('l', '1', 'new', 'old', on_reply=got12.append)")
+        request = opened(out)
+        console.comm_close(request["comm_id"])
+        console.comm_close(request["comm_id"])  # twice, or by two consoles: still ignored
+        fe.comm_msg(request["comm_id"], {"op": "conflict", "request_id": request["data"]["request_id"]})
+        assert fe.value("[r['op'] for r in got12]") == ["conflict"]
+
+
+def test_the_tab_itself_closing_after_a_console_still_means_absent(fe):
+    with second_connection(fe) as console:
+        hello = opened(fe.run(HANDSHAKE.format(b="b13")))
+        console.comm_close(hello["comm_id"])
+        fe.comm_close(hello["comm_id"])  # the notebook tab has no extension either
+        assert fe.value("b13.state") == "absent"
+        out = fe.run("b13.state = 'unknown'; got13 = []\n"
+                     "b13.insert_cells([cell_spec('l', '1', '')], on_reply=got13.append)")
+        request = opened(out)
+        console.comm_close(request["comm_id"])
+        fe.comm_close(request["comm_id"])
+        assert fe.value("[[r['op'] for r in got13], b13.state]") == [["error"], "absent"]
+
+
 @pytest.mark.parametrize("setup, cell_id, frontend", [
     ("import sys, types; sys.modules['google.colab'] = types.ModuleType('google.colab')", "lab-cell", "colab"),
     ("", "vscode-notebook-cell:/tmp/x.ipynb#W1sZmlsZQ==", "vscode"),
@@ -163,7 +214,7 @@ def test_colab_cell_id_comes_from_its_metadata():
     assert current_cell_id(shell) == "abc"
 
 
-def test_jupyterlab_without_the_extension_installed_gets_no_greeting(tmp_path):
+def test_jupyterlab_without_the_extension_gets_no_greeting(tmp_path):
     # An unanswered comm_open makes JupyterLab log an error in the browser console: never send one.
     with running_kernel(tmp_path, labextension=False) as front:
         out = front.run("%load_ext code2video_nb", "load-cell")
@@ -182,3 +233,18 @@ def test_load_ext_names_the_front_end_path_once_the_extension_answers(tmp_path):
         updates = of_type(answered, "update_display_data")
         assert updates and updates[-1]["content"]["transient"] == shown[0]["content"]["transient"]
         assert "with the code2video extension 0.2.0" in updates[-1]["content"]["data"]["text/plain"]
+
+
+@pytest.mark.parametrize("disabled, greets", [
+    (None, True), ({"code2video-nb": True}, False), ({"code2video-nb:plugin": True}, False),
+    (["code2video-nb"], False), ({"code2video-nb": False}, True), ({"other-ext": True}, True),
+])
+def test_a_labextension_disabled_in_jupyterlab_s_page_config_is_not_greeted(tmp_path, monkeypatch, disabled, greets):
+    for name, value in installed_labextension(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    config = tmp_path / "config"
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(config))
+    if disabled is not None:  # what `jupyter labextension disable code2video-nb` writes
+        (config / "labconfig").mkdir(parents=True)
+        (config / "labconfig" / "page_config.json").write_text(json.dumps({"disabledExtensions": disabled}))
+    assert labextension_installed() is greets

@@ -11,17 +11,21 @@ reload (the new page has no front-end object for the old comm id, so messages on
 dropped and no answer ever comes); a new comm_open reaches whichever page has the
 extension's target registered now. The same holds after a kernel reconnect.
 
-Known limit: every connection to the kernel sees our comm_open. A second connection without
-the extension (a console attached to the same kernel) closes the comm; if its close arrives
-before the extension's answer, the state becomes "absent" (or a request reports an error)
-although the notebook tab has the extension. `%reload_ext code2video_nb` greets again (the same
-race can recur while the other connection stays).
+Other connections: every connection to the kernel sees our comm_open, and one without the
+extension (a console attached to the same kernel, a second JupyterLab window without it) closes
+the comm at once, often before the notebook tab's answer arrives; ipykernel then forgets the
+comm and would drop that answer. Each message carries `client`, the session of the tab that ran
+the cell, and a close is read by who sent it: from that tab, it means the tab has no extension
+("absent", or a request's error); from any other session it is ignored, and the comm is
+registered again with the kernel's comm manager so the tab's answer on it is still delivered.
+The extension, for its part, answers only requests for its own tab and never closes the others.
 
 Must stay importable on Colab (IPython 7.34, ipykernel 6.17, Python >= 3.10).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -44,6 +48,7 @@ ReplyCallback = Callable[[dict], Any]
 class Hello(TypedDict):
     op: Literal["hello"]
     protocol: int
+    client: str | None  # session of the tab that loaded the extension (a close from another is ignored)
 
 
 class Ready(TypedDict):
@@ -117,7 +122,8 @@ def detect_frontend(shell) -> str:
 
 
 def labextension_installed() -> bool:
-    """Whether the front-end extension is installed where this environment's Jupyter looks.
+    """Whether the front-end extension is installed, and not disabled, where this environment's
+    Jupyter looks.
 
     Greeting a JupyterLab without it would make the browser log an error for the unknown
     comm target, so the kernel greets only when the extension can be there. A JupyterLab
@@ -126,7 +132,25 @@ def labextension_installed() -> bool:
         from jupyter_core.paths import jupyter_path
     except ImportError:
         return False
-    return any(os.path.isdir(os.path.join(folder, LABEXTENSION)) for folder in jupyter_path("labextensions"))
+    installed = any(os.path.isdir(os.path.join(folder, LABEXTENSION)) for folder in jupyter_path("labextensions"))
+    return installed and not _labextension_disabled()
+
+
+def _labextension_disabled() -> bool:
+    """`jupyter labextension disable code2video-nb` (or its plugin id): JupyterLab's page config
+    (`labconfig/page_config.json` in the Jupyter config path; the first folder wins) says so."""
+    from jupyter_core.paths import jupyter_config_path
+
+    disabled: dict = {}
+    for folder in reversed(jupyter_config_path()):
+        try:
+            with open(os.path.join(folder, "labconfig", "page_config.json"), encoding="utf-8") as file:
+                listed = json.load(file).get("disabledExtensions") or {}
+        except (OSError, ValueError, AttributeError):
+            continue
+        disabled.update(listed if isinstance(listed, dict) else {name: True for name in listed})
+    return any(value and (name == LABEXTENSION or str(name).startswith(LABEXTENSION + ":"))
+               for name, value in disabled.items())
 
 
 def _open_comm(data: dict):
@@ -141,6 +165,29 @@ def _open_comm(data: dict):
         pass
     from ipykernel.comm import Comm
     return Comm(target_name=TARGET, data=data)
+
+
+def _sender(msg) -> str | None:
+    """The session of the connection that sent `msg` (a comm_close: who closed the comm)."""
+    header = msg.get("header") if isinstance(msg, dict) else None
+    return header.get("session") if isinstance(header, dict) else None
+
+
+def _closed_by_another(msg, client: str | None) -> bool:
+    """Whether a close came from another connection than the tab a message is for."""
+    sender = _sender(msg)
+    return bool(client and sender and sender != client)
+
+
+def _listen_again(shell, channel) -> bool:
+    """Undo the close the kernel applied to `channel` (it marks the comm closed and forgets it), so
+    that an answer still coming on it is delivered. False where the comm manager is not reachable."""
+    manager = getattr(getattr(shell, "kernel", None), "comm_manager", None)
+    if manager is None or not hasattr(manager, "register_comm"):
+        return False
+    channel._closed = False
+    manager.register_comm(channel)
+    return True
 
 
 def _data(msg: dict) -> dict:
@@ -171,10 +218,10 @@ class FrontendBridge:
         if self.frontend != "lab" or not labextension_installed():
             self.state = "absent"
             return
-        hello: Hello = {"op": "hello", "protocol": PROTOCOL}
+        hello: Hello = {"op": "hello", "protocol": PROTOCOL, "client": _client(self.shell)}
         channel = self._hello = _open_comm(dict(hello))
         channel.on_msg(lambda msg: self._on_hello_reply(channel, msg))
-        channel.on_close(lambda msg: self._on_hello_closed(channel))
+        channel.on_close(lambda msg: self._on_hello_closed(channel, msg, hello["client"]))
 
     def describe(self) -> str:
         """Which front-end path is in use, in a user's words."""
@@ -202,7 +249,10 @@ class FrontendBridge:
             channel.close()  # done: each request opens its own comm
             self._settled()
 
-    def _on_hello_closed(self, channel) -> None:
+    def _on_hello_closed(self, channel, msg: dict, client: str | None) -> None:
+        # Another connection (a console on this kernel) closing it says nothing about the tab.
+        if _closed_by_another(msg, client) and _listen_again(self.shell, channel):
+            return
         # JupyterLab closes a comm opened to a target nobody registered: no extension.
         if channel is self._hello and self.state == "unknown":
             self.state = "absent"
@@ -246,6 +296,8 @@ class FrontendBridge:
         def on_close(msg: dict) -> None:
             if answered:
                 return
+            if _closed_by_another(msg, request.get("client")) and _listen_again(self.shell, channel):
+                return  # another connection without the extension: the tab's answer may still come
             answered.append(None)
             if self.state == "unknown":
                 self.state = "absent"

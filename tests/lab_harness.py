@@ -71,8 +71,11 @@ class LabServer:
             return ""
 
 
-def _write_config(home: Path) -> dict[str, str]:
-    """A private Jupyter home: kernelspec, page config and user settings. Returns the env vars."""
+def _write_config(home: Path, labextension: bool = False) -> dict[str, str]:
+    """A private Jupyter home: kernelspec, page config and user settings. Returns the env vars.
+    Without `labextension`, the code2video JupyterLab extension is disabled in the page config,
+    even where this environment has it installed: JupyterLab then does not load it and the
+    kernel (which reads the same page config) does not greet it."""
     data, config, settings = home / "data", home / "config", home / "user-settings"
     spec = data / "kernels" / "python3"  # JUPYTER_PATH comes first: shadows any python3 on the machine
     spec.mkdir(parents=True)
@@ -81,8 +84,8 @@ def _write_config(home: Path) -> dict[str, str]:
         "display_name": "Python 3 (code2video browser check)", "language": "python"}))
     # No "official Jupyter news?" toast over the screenshots, and no update check.
     (config / "labconfig").mkdir(parents=True)
-    (config / "labconfig" / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    disabled = {"@jupyterlab/apputils-extension:announcements": True, "code2video-nb": not labextension}
+    (config / "labconfig" / "page_config.json").write_text(json.dumps({"disabledExtensions": disabled}))
     # Every cell in the DOM (no windowing), so any cell can be read and photographed.
     tracker = settings / "@jupyterlab" / "notebook-extension"
     tracker.mkdir(parents=True)
@@ -92,12 +95,29 @@ def _write_config(home: Path) -> dict[str, str]:
             "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), "IPYTHONDIR": str(home / "ipython")}
 
 
+def installed_labextension() -> Path | None:
+    """Where this environment's Jupyter has the code2video JupyterLab extension (its folder), or None."""
+    from jupyter_core.paths import jupyter_path
+
+    found = [Path(folder) / "code2video-nb" for folder in jupyter_path("labextensions")]
+    return next((folder for folder in found if (folder / "package.json").is_file()), None)
+
+
 @contextlib.contextmanager
-def running_lab(root: Path, home: Path, *, startup_timeout: float = 60.0):
-    """`jupyter lab` serving `root`, with its private Jupyter home in `home`; stopped on exit."""
+def running_lab(root: Path, home: Path, *, startup_timeout: float = 60.0, labextension: bool = False,
+                env: dict[str, str] | None = None):
+    """`jupyter lab` serving `root`, with its private Jupyter home in `home`; stopped on exit.
+    `labextension`: load the code2video JupyterLab extension installed in this environment (else it is
+    disabled: the fallback path). `env`: more variables for the server and its kernels (e.g. a model
+    endpoint), set after the developer's own are dropped."""
     root.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV and not k.startswith("JUPYTER")}
-    env.update(_write_config(home))
+    extension = installed_labextension() if labextension else None
+    if labextension and extension is None:
+        raise RuntimeError("the code2video JupyterLab extension is not installed here (scripts/install.sh)")
+    env = {**{k: v for k, v in os.environ.items() if k not in DROPPED_ENV and not k.startswith("JUPYTER")},
+           **_write_config(home, labextension), **(env or {})}
+    if extension is not None:  # e.g. a user-level install: the private home hides ~/.local/share/jupyter
+        env["JUPYTER_PATH"] += os.pathsep + str(extension.parent.parent)
     env["CODE2VIDEO_CACHE_DIR"] = str(home / "reply-cache")  # never the developer's cache
     env["XDG_CACHE_HOME"] = str(home / "xdg-cache")
     port, token = _free_port(), secrets.token_hex(16)

@@ -1,0 +1,360 @@
+"""The JupyterLab extension end to end (issue 9): a real JupyterLab 4 with the `code2video-nb`
+labextension, headless Debian Chromium, and the scripted OpenAI-compatible server on loopback
+answering the model requests (the demo recording, plus a fix for a typo). See tests/lab_harness.py.
+
+  1. `%load_ext code2video_nb`: the line says "with the code2video extension"   -> ext-1-load.png
+  2. `%%code2video` (no --replay: the scripted server): section cells 1–3 appear right below the
+     magic, in order, holding `%%c2v_section <slug>/<id>` + sections/<id>.py, with the
+     `code2video` metadata; no fallback panel                                   -> ext-2-cells.png
+  3. section 2's cell run: its preview <video>                                   -> ext-3-preview.png
+  4. a typo in section 1's cell, run: auto-fix asks the server, and the cell itself takes the
+     fixed code (a guarded replace_source)                                       -> ext-4-autofix.png
+  5. section 3's cell with a layout defect (`power` at B5), run, then the user types a line into
+     the cell and clicks the card's Accept: the cell keeps the user's text, the card says the
+     cell was edited (conflict)                                                  -> ext-5-conflict.png
+  6. the edited cell run again, Accept on its card: the cell takes the accepted code -> ext-6-accepted.png
+  7. the magic run again: its section cells are replaced, not added              -> ext-7-rerun.png
+  8. a console on the notebook's kernel in another browser tab (a connection without the
+     extension, which closes the kernel's comms): `%reload_ext` still finds the extension, the magic still inserts
+                                                                                 -> ext-8-console.png
+
+Needs what tests/test_browser.py needs, plus the labextension installed in this environment
+(scripts/install.sh builds it); skipped locally without it, a failure under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from code2video_nb.scopes import cut, scope_for_line
+from code2video_nb.scripted_server import ScriptedServer
+
+from lab_harness import LabPage, chromium_launch_options, installed_labextension, running_lab
+from test_browser import CASSETTE, LOAD, SHOTS, SLUG, TOPIC, VIEWPORT, Scenario, _requirements, _Step
+
+pytestmark = [pytest.mark.browser, pytest.mark.render, pytest.mark.timeout(300)]
+
+MAGIC = f"%%code2video --sections 3 --audience first-year undergraduates\n{TOPIC}"  # the scripted server
+NOTES = "# my notes below the lecture"
+SECTIONS = ("1", "2", "3")
+PLANT_FROM, PLANT_TO = 'self.place_at_grid(power, "E4")', 'self.place_at_grid(power, "B5")'
+TYPED = "# my own note"
+MODEL = "window.jupyterapp.shell.currentWidget.content.model.sharedModel"
+
+
+def header(section: str) -> str:
+    return f"%%c2v_section {SLUG}/{section}"
+
+
+def _extension_requirement() -> None:
+    if installed_labextension() is None:
+        why = "the code2video JupyterLab extension is not installed here (bash scripts/install.sh builds it)"
+        if os.environ.get("CI"):
+            pytest.fail(f"the browser check cannot run: {why}", pytrace=False)
+        pytest.skip(f"browser check: {why}")
+
+
+def _notebook(path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(LOAD), nbformat.v4.new_code_cell(MAGIC), nbformat.v4.new_code_cell(NOTES)]
+    nbformat.write(nb, str(path))
+
+
+class ExtensionRun(Scenario):
+    """What each step saw, read back by the checks."""
+
+    def __init__(self, lab: LabPage, root: Path):
+        super().__init__(lab)
+        self.root = root
+        self.cells: dict = {}  # step -> [(source, code2video metadata)] of every cell
+        self.files: dict = {}  # step -> {section id: sections/<id>.py}
+        self.seen: dict = {}  # step -> anything else worth checking
+
+    def section_file(self, section: str) -> str:
+        return (self.root / "code2video" / SLUG / "sections" / f"{section}.py").read_text(encoding="utf-8")
+
+    def snapshot(self, step: str) -> None:
+        self.cells[step] = [(c["source"], (c.get("metadata") or {}).get("code2video")) for c in self.lab.page.evaluate(
+            f"() => {MODEL}.cells.map(c => ({{source: c.getSource(), metadata: c.getMetadata()}}))")]
+        self.files[step] = {s: self.section_file(s) for s in SECTIONS}
+
+    def index_of(self, section: str) -> int:
+        """The cell of `section` (found by its %%c2v_section line, as a user would)."""
+        return next(i for i, s in enumerate(self.lab.sources()) if s.startswith(header(section) + "\n"))
+
+    def wait_for_source(self, index: int, test: str, timeout_ms: int = 20_000) -> None:
+        """Until cell `index`'s source passes `test` (a JS expression over `s`): replies come after the cell."""
+        self.lab.page.wait_for_function(f"(i) => {{ const s = {MODEL}.getCell(i).getSource(); return {test}; }}",
+                                        arg=index, timeout=timeout_ms)
+
+    def wait_for_text(self, index: int, text: str, timeout_ms: int = 30_000) -> None:
+        self.lab.cell(index).locator(".jp-Cell-outputArea").get_by_text(text).first.wait_for(
+            state="visible", timeout=timeout_ms)
+
+
+def _screenshot_below_the_magic(lab: LabPage, name: str) -> None:
+    """The page from the magic's plan down: its last outputs, then the section cells below it."""
+    lab.page.evaluate("() => { const outputs = window.jupyterapp.shell.currentWidget.content.widgets[1].node"
+                      ".querySelectorAll('.jp-OutputArea-child');"
+                      " outputs[Math.max(0, outputs.length - 2)].scrollIntoView({block: 'start'}); }")
+    lab.page.wait_for_timeout(200)  # the scroll settles
+    size = lab.page.viewport_size
+    lab.page.screenshot(path=str(lab.shots / f"{name}.png"), clip={"x": 0, "y": 0, "width": size["width"], "height": 900})
+
+
+def _fix_reply(code: str, broken: str, line: int) -> str:
+    """What the scripted model answers to the fix request: the failing block, repaired."""
+    return f"```python\n{cut(code, scope_for_line(broken, line))}```"
+
+
+def _run_scenario(run: ExtensionRun, server, model) -> None:
+    lab = run.lab
+    with _Step(run, "open", server):
+        lab.open(server, "lecture.ipynb")
+        lab.page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+
+    with _Step(run, "load", server):
+        lab.run_cell(0, timeout_ms=60_000)
+        lab.cell(0).get_by_text("with the code2video extension").first.wait_for(state="visible", timeout=15_000)
+        run.outputs["load"] = lab.output_texts(0)
+        lab.screenshot_cell(0, "ext-1-load")
+
+    with _Step(run, "magic", server):
+        lab.run_cell(1, timeout_ms=180_000)
+        run.wait_for_text(1, "Inserted 3 section cells below")
+        lab.wait_for_outputs(1)
+        run.outputs["magic"] = lab.output_texts(1)
+        run.seen["panel"] = lab.cell(1).locator(".jupyter-widget-TabPanel, .widget-tab, .lm-TabBar").count()
+        run.snapshot("magic")
+        _screenshot_below_the_magic(lab, "ext-2-cells")
+
+    with _Step(run, "preview", server):
+        index = run.index["preview"] = run.index_of("2")
+        lab.run_cell(index, timeout_ms=120_000)
+        video = lab.cell(index).locator(".jp-OutputArea-output video").first
+        video.wait_for(state="visible", timeout=15_000)
+        run.seen["video"] = video.evaluate("v => ({src: !!(v.currentSrc || v.src || v.querySelector('source')),"
+                                           " width: v.getBoundingClientRect().width})")
+        run.outputs["preview"] = lab.output_texts(index)
+        lab.screenshot_cell(index, "ext-3-preview")
+
+    with _Step(run, "autofix", server):
+        index = run.index["autofix"] = run.index_of("1")
+        code = run.section_file("1")
+        line = next(n for n, text in enumerate(code.splitlines(), 1) if "Create(" in text)
+        broken = code.replace("Create(", "Creat(", 1)
+        model.script("fix:1", _fix_reply(code, broken, line))
+        run.seen["broken"] = f"{header('1')}\n{broken}"
+        lab.set_source(index, run.seen["broken"])
+        lab.run_cell(index, timeout_ms=180_000)
+        run.wait_for_source(index, "!s.includes('Creat(')")
+        run.wait_for_text(index, "This cell now holds the fixed code")
+        lab.wait_for_outputs(index)
+        run.seen["fix requests"] = model.count("fix:1")
+        run.outputs["autofix"] = lab.output_texts(index)
+        run.snapshot("autofix")
+        lab.screenshot_cell(index, "ext-4-autofix")
+
+    with _Step(run, "conflict", server):
+        index = run.index["conflict"] = run.index_of("3")
+        planted = run.section_file("3")
+        assert PLANT_FROM in planted, "section 3 of the demo no longer places `power` at E4"
+        planted = f"{header('3')}\n{planted.replace(PLANT_FROM, PLANT_TO)}"
+        lab.set_source(index, planted)
+        lab.run_cell(index, timeout_ms=180_000)
+        cell = lab.cell(index)
+        cell.get_by_role("button", name="Accept").first.wait_for(state="visible", timeout=30_000)
+        # the user types a line at the end of the cell, then accepts the suggestion made for what ran
+        cell.locator(".jp-InputArea-editor .cm-content").click()
+        lab.page.keyboard.press("Control+End")
+        lab.page.keyboard.type(TYPED)
+        lab.page.keyboard.press("Enter")
+        run.wait_for_source(index, f"s.includes({TYPED!r})")
+        run.seen["edited"] = lab.sources()[index]
+        cell.get_by_role("button", name="Accept").first.click()
+        run.wait_for_text(index, "was edited", timeout_ms=120_000)
+        lab.wait_for_outputs(index)
+        run.outputs["conflict"] = lab.output_texts(index)
+        run.seen["planted"] = planted
+        run.snapshot("conflict")
+        lab.screenshot_cell(index, "ext-5-conflict")
+
+    with _Step(run, "accept", server):
+        index = run.index["accept"] = run.index_of("3")
+        lab.run_cell(index, timeout_ms=180_000)  # the edit renders as it is, with its own card
+        cell = lab.cell(index)
+        cell.get_by_role("button", name="Accept").first.wait_for(state="visible", timeout=30_000)
+        cell.get_by_role("button", name="Accept").first.click()
+        run.wait_for_text(index, "The section cell now holds this code", timeout_ms=120_000)
+        run.wait_for_source(index, "s.includes('FadeOut(diag')")
+        lab.wait_for_outputs(index)
+        run.outputs["accept"] = lab.output_texts(index)
+        run.snapshot("accept")
+        lab.screenshot_cell(index, "ext-6-accepted")
+
+    with _Step(run, "rerun", server):
+        lab.run_cell(1, timeout_ms=180_000)
+        run.wait_for_text(1, "Inserted 3 section cells below")
+        lab.page.wait_for_timeout(500)  # a second, wrong insert would land by now
+        run.snapshot("rerun")
+        _screenshot_below_the_magic(lab, "ext-7-rerun")
+
+    with _Step(run, "console", server):  # a second connection without the extension, on the same kernel
+        # Another browser tab with only a console on this kernel: its connection is the first one of its
+        # page, so it handles comms, and it has no code2video target (the extension serves notebooks).
+        # (A console in the notebook's own page would not: JupyterLab lets one connection per kernel
+        # and page handle comms.)
+        kernel = lab.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.id")
+        other = lab.page.context.browser.new_page(viewport={"width": 1000, "height": 600})
+        closed = []
+        other.on("console", lambda m: closed.append(m.text) if m.type == "error" else None)
+        other.goto(f"{server.url}/lab/workspaces/console-tab?reset&token={server.token}", timeout=60_000)
+        other.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.hasCommand('console:create')",
+                                timeout=60_000)
+        other.evaluate("async (id) => { await window.jupyterapp.commands.execute('console:create',"
+                       " {kernelPreference: {id}}); }", kernel)
+        other.wait_for_function(
+            "(id) => [...window.jupyterapp.shell.widgets('main')].some(w => { const k = w.console"
+            " && w.console.sessionContext.session && w.console.sessionContext.session.kernel;"
+            " return k && k.id === id && k.connectionStatus === 'connected' && k.handleComms; })",
+            arg=kernel, timeout=30_000)
+        lab.set_source(0, "%reload_ext code2video_nb")  # greets again: the console sees the hello too
+        lab.run_cell(0, timeout_ms=60_000)
+        lab.page.wait_for_function(
+            "() => { const t = window.jupyterapp.shell.currentWidget.content.widgets[0].node.innerText;"
+            " return t.includes('with the code2video extension') && !t.includes('waiting'); }", timeout=15_000)
+        run.outputs["console load"] = lab.output_texts(0)
+        lab.run_cell(1, timeout_ms=180_000)
+        run.wait_for_text(1, "Inserted 3 section cells below")
+        lab.page.wait_for_timeout(500)
+        run.snapshot("console")
+        run.seen["console errors"] = closed  # "Exception opening new comm": the console closed them
+        lab.screenshot_page("ext-8-console")
+        other.screenshot(path=str(lab.shots / "ext-8-console-tab.png"))
+        other.close()
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    _requirements()
+    _extension_requirement()
+    from playwright.sync_api import sync_playwright
+
+    base = tmp_path_factory.mktemp("browser-extension")
+    root, home = base / "notebooks", base / "jupyter-home"
+    root.mkdir()
+    home.mkdir()
+    _notebook(root / "lecture.ipynb")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with ScriptedServer() as model:
+        model.script_cassette(CASSETTE)
+        env = {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": model.base_url}
+        with running_lab(root, home, labextension=True, env=env) as server, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(**chromium_launch_options())
+            try:
+                page = browser.new_page(viewport=VIEWPORT)
+                page.set_default_timeout(30_000)
+                lab = LabPage(page, SHOTS)
+                lab.watch_console()
+                result = ExtensionRun(lab, root)
+                _run_scenario(result, server, model)
+                result.seconds["total"] = time.monotonic() - started
+                print("browser extension check: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
+                      + f"; the console's connection logged: {result.seen.get('console errors')}")
+                yield result
+            finally:
+                browser.close()
+    shutil.rmtree(home / "runtime", ignore_errors=True)
+
+
+# --- the checks -------------------------------------------------------------------------------
+
+def _section_cells(cells: list) -> list:
+    return [(i, source, meta) for i, (source, meta) in enumerate(cells) if meta is not None]
+
+
+def test_load_ext_says_the_extension_answered(run):
+    text = "\n".join(run.outputs["load"])
+    assert "with the code2video extension" in text and "waiting" not in text, text
+
+
+def test_section_cells_appear_below_the_magic_in_order_with_source_and_metadata(run):
+    cells = run.cells["magic"]
+    assert [source for source, _ in cells[:2]] == [LOAD, MAGIC] and cells[-1][0] == NOTES, (
+        f"the section cells are not between the magic and the next cell: {[s.splitlines()[0] for s, _ in cells]}")
+    inserted = cells[2:-1]
+    assert [meta for _, meta in inserted] == [{"lecture": SLUG, "section": s} for s in SECTIONS]
+    for (source, _), section in zip(inserted, SECTIONS):
+        assert source == f"{header(section)}\n{run.files['magic'][section]}", (
+            f"section {section}'s cell does not hold %%c2v_section + sections/{section}.py:\n{source[:300]}")
+
+
+def test_with_the_extension_there_is_no_fallback_panel(run):
+    text = "\n".join(run.outputs["magic"])
+    assert run.seen["panel"] == 0, f"the magic also shows the fallback panel:\n{text[-1500:]}"
+    assert "Inserted 3 section cells below ✓" in text, text[-1500:]
+
+
+def test_running_a_section_cell_shows_its_preview_video(run):
+    assert run.seen["video"]["src"] and run.seen["video"]["width"] > 100, run.seen["video"]
+    assert "video: code2video/" in "\n".join(run.outputs["preview"])
+
+
+def test_auto_fix_replaces_the_section_cell_s_source(run):
+    index, fixed = run.index["autofix"], run.files["autofix"]["1"]
+    assert run.seen["fix requests"] == 1  # asked the scripted model once
+    assert "Creat(" not in fixed and "Create(" in fixed
+    assert run.cells["autofix"][index][0] == f"{header('1')}\n{fixed}", "the cell does not hold the fixed code"
+    text = "\n".join(run.outputs["autofix"])
+    assert re.search(r"Auto-fix: fixed line \d+: NameError", text), text
+    assert "This cell now holds the fixed code ✓" in text, text
+
+
+def test_accept_after_the_user_edited_the_cell_leaves_the_edit(run):
+    index = run.index["conflict"]
+    expected = run.seen["planted"] + TYPED + "\n"
+    assert run.seen["edited"] == expected, "typing into the cell did not give the expected text"
+    assert run.cells["conflict"][index][0] == expected, (
+        f"the accepted code overwrote the user's edit:\n{run.cells['conflict'][index][0][-400:]}")
+    assert "FadeOut(diag" in run.files["conflict"]["3"]  # the suggestion itself was applied to the file
+    text = "\n".join(run.outputs["conflict"])
+    assert "The section cell was edited, so it was left as it is" in text, text[-1500:]
+
+
+def test_accept_changes_the_section_cell_s_source(run):
+    index, code = run.index["accept"], run.files["accept"]["3"]
+    assert "FadeOut(diag" in code and TYPED in code  # the patch applied over the user's edit
+    assert run.cells["accept"][index][0] == f"{header('3')}\n{code}"
+    assert "The section cell now holds this code ✓" in "\n".join(run.outputs["accept"])
+
+
+def test_rerunning_the_magic_replaces_its_section_cells(run):
+    before, after = run.cells["accept"], run.cells["rerun"]
+    assert len(after) == len(before) == 3 + len(SECTIONS), [s.splitlines()[0] for s, _ in after]
+    assert [meta["section"] for _, _, meta in _section_cells(after)] == list(SECTIONS)
+    assert [s for s, _ in after] == [LOAD, MAGIC, *(f"{header(s)}\n{run.files['rerun'][s]}" for s in SECTIONS), NOTES]
+
+
+def test_a_console_on_the_same_kernel_does_not_stop_the_notebook_s_extension(run):
+    """Part 4 of issue 9: the console has no code2video comm target and closes the kernel's comms."""
+    text = "\n".join(run.outputs["console load"])
+    assert "with the code2video extension" in text, text
+    assert run.cells["console"][1:] == run.cells["rerun"][1:]  # the magic's cells replaced once more
+    closes = [t for t in run.seen["console errors"] if "Exception opening new comm" in t]
+    assert len(closes) >= 2, ("the console tab did not close the kernel's comms (hello, insert_cells), so this "
+                              f"checked nothing: it logged {run.seen['console errors']}")
+
+
+def test_no_console_error_from_the_extension(run):
+    errors = [c for c in run.lab.console if c.kind in ("error", "pageerror") and c.step != "console"
+              and re.search(r"code2video|comm", c.text, re.I)]
+    assert not errors, "\n".join(f"[{c.step}] {c.kind}: {c.text}" for c in errors)

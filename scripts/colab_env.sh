@@ -26,7 +26,8 @@ fi
 PY="$VENV/bin/python"
 
 echo "== installing code2video_nb[test] with Colab's pins: ${PINS[*]}"
-"$PY" -m pip install --quiet --disable-pip-version-check -e ".[test]" "${PINS[@]}"
+# SKIP_JUPYTER_BUILDER=1: no Node here; Colab has no JupyterLab, so the extension is not needed
+SKIP_JUPYTER_BUILDER=1 "$PY" -m pip install --quiet --disable-pip-version-check -e ".[test]" "${PINS[@]}"
 
 "$PY" - <<'EOF'
 import sys

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything code2video_nb needs on Debian/Ubuntu: the system libraries that
 # manimpango and pycairo build against, a LaTeX subset for MathTex, and the package
-# itself with its test extras. Used by the README's first command and by CI.
+# itself with its test extras, with the JupyterLab extension (labextension/) built from source
+# (needs Node >= 20.19; SKIP_JUPYTER_BUILDER=1 installs the Python package alone). Used by the
+# README's first command and by CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +19,28 @@ echo "== system packages: ${SYSTEM_PACKAGES[*]}"
 as_root apt-get update -qq
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${SYSTEM_PACKAGES[@]}"
 
-echo "== python package (editable, with the test and browser-check extras)"
 python3 -m pip install --quiet --upgrade pip
+if [ "${SKIP_JUPYTER_BUILDER:-}" != "1" ]; then
+  # @rspack/core 2 (JupyterLab's builder) needs Node ^20.19 or >= 22.12; Debian 12's own nodejs is 18.
+  node_ok() { command -v node >/dev/null && node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=12)||(a===20&&b>=19)?0:1)'; }
+  if ! node_ok && ! command -v node >/dev/null; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs || true
+  fi
+  if ! node_ok; then
+    echo "Node >= 20.19 is needed to build the JupyterLab extension from source (found: $(node --version 2>/dev/null || echo none))." >&2
+    echo "Install it (e.g. from nodesource), or run SKIP_JUPYTER_BUILDER=1 bash scripts/install.sh for the Python package alone." >&2
+    exit 1
+  fi
+  echo "== JupyterLab extension (labextension/, Node $(node --version)): jlpm install, build"
+  python3 -m pip install --quiet "jupyter-builder>=1.2.0,<2"  # provides jlpm and jupyter-builder
+  (cd labextension && jlpm install --silent && jlpm build:prod >/dev/null)
+fi
+
+echo "== python package (editable, with the test and browser-check extras)"
 python3 -m pip install --quiet -e ".[test,browser]"
+if [ "${SKIP_JUPYTER_BUILDER:-}" != "1" ]; then
+  # JupyterLab loads the extension from the checkout, so a later `jlpm build` needs no reinstall
+  jupyter-builder develop --overwrite . >/dev/null
+  echo "== $(jupyter labextension list 2>&1 | grep code2video-nb | sed 's/\x1b\[[0-9;]*m//g' | xargs)"
+fi
 echo "== installed: $(python3 -c 'import code2video_nb, manim; print("code2video_nb", code2video_nb.__version__, "/ manim", manim.__version__)')"

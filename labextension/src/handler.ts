@@ -129,7 +129,7 @@ export function replaceSource(nb: NotebookLike, request: ReplaceSource): Reply {
     return { ...reply, op: 'error', message: `no cell of ${where} in this notebook` };
   }
   const cells = nb.cells();
-  const index = found.find(i => cells[i].source === request.expected_source);
+  const index = found.find(i => sameText(cells[i].source, request.expected_source));
   if (index === undefined) {
     return { ...reply, op: 'conflict', message: `the cell of ${where} was edited since it ran; it was left as it is` };
   }
@@ -137,6 +137,14 @@ export function replaceSource(nb: NotebookLike, request: ReplaceSource): Reply {
     nb.setSource(index, request.source);
   }
   return { ...reply, op: 'ok' };
+}
+
+/**
+ * The kernel sees a cell's text as IPython ran it, which ends in a newline even when the cell's
+ * own text does not: only trailing newlines may differ, so that is not taken for an edit.
+ */
+function sameText(cell: string, ran: string): boolean {
+  return cell.replace(/\n+$/, '') === ran.replace(/\n+$/, '');
 }
 
 /**

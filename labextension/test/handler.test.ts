@@ -164,6 +164,13 @@ describe('replace_source', () => {
     assert.equal(nb.cellList[3].source, section('eig', '2', 'my edit\n').source);
   });
 
+  it('takes a cell without its last newline for the text that ran (IPython adds one)', () => {
+    const nb = withSections();
+    nb.cellList[3].source = nb.cellList[3].source.replace(/\n+$/, '');
+    assert.equal(handleMessage(nb, replace(), ME, VERSION)?.op, 'ok');
+    assert.equal(nb.cellList[3].source, section('eig', '2', 'fixed\n').source);
+  });
+
   it('finds a section cell by its magic line when it has no metadata', () => {
     const nb = magicNotebook();
     nb.cellList.push({ id: 'plain', source: section('eig', '2').source, metadata: {} });

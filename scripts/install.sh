@@ -37,6 +37,10 @@ if [ "${SKIP_JUPYTER_BUILDER:-}" != "1" ]; then
 fi
 
 echo "== python package (editable, with the test and browser-check extras)"
+# An earlier run linked the extension's folder into Jupyter's path (below). Reinstalling would
+# remove the old install's files through that link, i.e. the fresh build: unlink it first.
+link="$(python3 -c 'import sys; print(sys.prefix)')/share/jupyter/labextensions/code2video-nb"
+if [ -L "$link" ]; then rm "$link"; fi
 python3 -m pip install --quiet -e ".[test,browser]"
 if [ "${SKIP_JUPYTER_BUILDER:-}" != "1" ]; then
   # JupyterLab loads the extension from the checkout, so a later `jlpm build` needs no reinstall

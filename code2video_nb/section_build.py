@@ -193,17 +193,22 @@ class SectionBuilder:
         return SectionResult(section_id, True, video, duration, seconds, fix_attempts=fix.attempts)
 
     def cached(self, ws, section_id, code, quality) -> SectionResult | None:
-        """The recorded render of exactly this code at this quality, if its video is still there
-        (for previews, also one rendered earlier: going back to old code is instant)."""
-        record, wanted = ws.section(section_id).get(f"render_{quality}"), content_hash(code, quality)
-        if (not record or record.get("hash") != wanted) and quality == "preview":
-            record = ws.restore_preview(section_id, wanted)
-        if not record or record.get("hash") != wanted:
-            return None
-        video = ws.preview_path(section_id, quality)  # rebuilt: a path in lecture.json is never followed
-        if not video.is_file():
-            return None
-        return SectionResult(section_id, True, video, record["duration"], 0.0, cached=True)
+        return cached_result(ws, section_id, code, quality)
+
+
+def cached_result(ws: Workspace, section_id: str, code: str, quality: str) -> SectionResult | None:
+    """The recorded render of exactly this code at this quality, if its video is still there
+    (for previews, also one rendered earlier: going back to old code is instant). Reads the
+    workspace only: no render, no model."""
+    record, wanted = ws.section(section_id).get(f"render_{quality}"), content_hash(code, quality)
+    if (not record or record.get("hash") != wanted) and quality == "preview":
+        record = ws.restore_preview(section_id, wanted)
+    if not record or record.get("hash") != wanted:
+        return None
+    video = ws.preview_path(section_id, quality)  # rebuilt: a path in lecture.json is never followed
+    if not video.is_file():
+        return None
+    return SectionResult(section_id, True, video, record["duration"], 0.0, cached=True)
 
 
 # Read without importing manim or the scene module: the engine's process never imports manim.

@@ -7,7 +7,7 @@ Chromium and runs its cells one at a time the way a user does, waiting on condit
 (the cell's execution count, the kernel idle), never on fixed sleeps.
 
 Chromium is Debian's (/usr/bin/chromium, `scripts/install.sh`); Playwright's own browser
-download is never used. Notes on the setup: /work/shared/notes/jupyter-frontends.md §3.
+download is never used. Notes on the setup: ../shared/notes/jupyter-frontends.md §3 (beside the repository).
 """
 
 from __future__ import annotations
@@ -36,6 +36,43 @@ CHROMIUM_ARGS = [
 # Variables the server and its kernels must not see: a developer's key, endpoint and model, and
 # VS Code's marker (which would make the kernel think it runs in VS Code).
 DROPPED_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CODE2VIDEO_MODEL", "CODE2VIDEO_VLM_MODEL", "VSCODE_PID")
+
+
+def require(problem: str | None) -> None:
+    """Skip a check that cannot run here, with the reason; under CI (`.ci/run` sets CI=true) fail
+    instead, so a missing install step can never pass as a skip."""
+    import pytest
+
+    if problem is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"cannot run: {problem}", pytrace=False)
+    pytest.skip(problem)
+
+
+def lab_folders(base: Path) -> tuple[Path, Path]:
+    """(the notebooks' root, the server's Jupyter home) under `base`, created."""
+    root, home = base / "notebooks", base / "jupyter-home"
+    root.mkdir()
+    home.mkdir()
+    return root, home
+
+
+@contextlib.contextmanager
+def lab_page(shots: Path, viewport: dict):
+    """A `LabPage` in a fresh headless Chromium, watching the console; closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**chromium_launch_options())
+        try:
+            page = browser.new_page(viewport=viewport)
+            page.set_default_timeout(30_000)
+            lab = LabPage(page, shots)
+            lab.watch_console()
+            yield lab
+        finally:
+            browser.close()
 
 
 def missing_requirements() -> str | None:

@@ -20,7 +20,6 @@ skipped locally without them (`-m "not browser"` skips it anyway), a failure und
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
 import time
@@ -33,8 +32,8 @@ import pytest
 from code2video_nb.plan import slugify
 
 from conftest import demo_cassette
-from lab_harness import ConsoleEntry, LabPage, chromium_launch_options, clear_screenshots, missing_requirements, \
-    running_lab
+from lab_harness import ConsoleEntry, LabPage, clear_screenshots, lab_folders, lab_page, missing_requirements, \
+    require, running_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -74,11 +73,7 @@ class Scenario:
 
 
 def _requirements() -> None:
-    missing = missing_requirements()
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"the browser check cannot run: {missing}", pytrace=False)
-        pytest.skip(f"browser check: {missing}")
+    require(missing_requirements())
 
 
 def _notebook(path: Path) -> None:
@@ -186,30 +181,17 @@ def _table(table) -> list[dict]:
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory):
     _requirements()
-    from playwright.sync_api import sync_playwright
-
-    base = tmp_path_factory.mktemp("browser")
-    root, home = base / "notebooks", base / "jupyter-home"
-    home.mkdir()
-    root.mkdir()
+    root, home = lab_folders(tmp_path_factory.mktemp("browser"))
     _notebook(root / "lecture.ipynb")
     clear_screenshots(SHOTS)
     started = time.monotonic()
-    with running_lab(root, home) as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**chromium_launch_options())
-        try:
-            page = browser.new_page(viewport=VIEWPORT)
-            page.set_default_timeout(30_000)
-            lab = LabPage(page, SHOTS)
-            lab.watch_console()
-            run = _run_scenario(lab, server, root)
-            run.seconds["total"] = time.monotonic() - started
-            print("browser check: " + ", ".join(f"{k} {v:.1f} s" for k, v in run.seconds.items())
-                  + f"; section 1's cell {'offered by the kernel' if run.offered else 'inserted by the test'}; "
-                  f"cells now: {[s.splitlines()[0] if s else '' for s in lab.sources()]}")
-            yield run
-        finally:
-            browser.close()
+    with running_lab(root, home) as server, lab_page(SHOTS, VIEWPORT) as lab:
+        run = _run_scenario(lab, server, root)
+        run.seconds["total"] = time.monotonic() - started
+        print("browser check: " + ", ".join(f"{k} {v:.1f} s" for k, v in run.seconds.items())
+              + f"; section 1's cell {'offered by the kernel' if run.offered else 'inserted by the test'}; "
+              f"cells now: {[s.splitlines()[0] if s else '' for s in lab.sources()]}")
+        yield run
     shutil.rmtree(home / "runtime", ignore_errors=True)
 
 

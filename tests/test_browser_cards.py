@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import shutil
 import time
-from pathlib import Path
 
 import nbformat
 import pytest
 
-from lab_harness import LabPage, chromium_launch_options, running_lab
+from lab_harness import lab_folders, lab_page, running_lab
 from test_browser import LOAD, MAGIC, SHOTS, SLUG, VIEWPORT, _requirements
 
 pytestmark = [pytest.mark.browser, pytest.mark.render, pytest.mark.timeout(420)]
@@ -30,55 +29,42 @@ PLANT_FROM, PLANT_TO = 'self.place_at_grid(power, "E4")', 'self.place_at_grid(po
 @pytest.fixture(scope="module")
 def seen(tmp_path_factory):
     _requirements()
-    from playwright.sync_api import sync_playwright
-
-    base = tmp_path_factory.mktemp("browser-cards")
-    root, home = base / "notebooks", base / "jupyter-home"
-    root.mkdir()
-    home.mkdir()
+    root, home = lab_folders(tmp_path_factory.mktemp("browser-cards"))
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.v4.new_code_cell(LOAD), nbformat.v4.new_code_cell(MAGIC)]
     nbformat.write(nb, str(root / "cards.ipynb"))
     SHOTS.mkdir(parents=True, exist_ok=True)
     result = {}
-    with running_lab(root, home) as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**chromium_launch_options())
-        try:
-            page = browser.new_page(viewport=VIEWPORT)
-            page.set_default_timeout(30_000)
-            lab = LabPage(page, SHOTS)
-            lab.watch_console()
-            lab.open(server, "cards.ipynb")
-            page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
-            lab.run_cell(0, timeout_ms=60_000)
-            lab.run_cell(1, timeout_ms=240_000)
-            code = (root / "code2video" / SLUG / "sections" / "3.py").read_text(encoding="utf-8")
-            assert PLANT_FROM in code
-            planted = code.replace(PLANT_FROM, PLANT_TO)
-            index = len(lab.sources())
-            lab.insert_cell(index, f"%%c2v_section {SLUG}/3\n{planted}")
-            lab.run_cell(index, timeout_ms=180_000)
-            cell = lab.cell(index)
-            cell.get_by_role("button", name="Accept").first.wait_for(state="visible", timeout=20_000)
-            result["card"] = lab.output_texts(index)[-1]  # the deck: the cell's last output
-            result["images"] = cell.locator(".jp-OutputArea-output img").count()
-            lab.screenshot_cell(index, "05-card")
-            started = time.monotonic()
-            cell.get_by_role("button", name="Accept").first.click()
-            # "Accepted: … — rendering…" first; the final message once the new preview is there
-            cell.get_by_text("Undo goes back").first.wait_for(state="visible", timeout=120_000)
-            cell.locator(".jp-OutputArea-output video").last.wait_for(state="attached", timeout=30_000)
-            lab.wait_for_outputs(index)
-            result["accept_seconds"] = time.monotonic() - started
-            result["accepted"] = lab.output_texts(index)[-1]
-            result["videos"] = cell.locator(".jp-OutputArea-output video").count()
-            lab.screenshot_cell(index, "06-accepted")
-            result["code"] = (root / "code2video" / SLUG / "sections" / "3.py").read_text(encoding="utf-8")
-            result["console"] = [c for c in lab.console if c.kind in ("error", "pageerror")]
-            yield result
-        finally:
-            browser.close()
+    with running_lab(root, home) as server, lab_page(SHOTS, VIEWPORT) as lab:
+        lab.open(server, "cards.ipynb")
+        lab.page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+        lab.run_cell(0, timeout_ms=60_000)
+        lab.run_cell(1, timeout_ms=240_000)
+        code = (root / "code2video" / SLUG / "sections" / "3.py").read_text(encoding="utf-8")
+        assert PLANT_FROM in code
+        planted = code.replace(PLANT_FROM, PLANT_TO)
+        index = len(lab.sources())
+        lab.insert_cell(index, f"%%c2v_section {SLUG}/3\n{planted}")
+        lab.run_cell(index, timeout_ms=180_000)
+        cell = lab.cell(index)
+        cell.get_by_role("button", name="Accept").first.wait_for(state="visible", timeout=20_000)
+        result["card"] = lab.output_texts(index)[-1]  # the deck: the cell's last output
+        result["images"] = cell.locator(".jp-OutputArea-output img").count()
+        lab.screenshot_cell(index, "05-card")
+        started = time.monotonic()
+        cell.get_by_role("button", name="Accept").first.click()
+        # "Accepted: … — rendering…" first; the final message once the new preview is there
+        cell.get_by_text("Undo goes back").first.wait_for(state="visible", timeout=120_000)
+        cell.locator(".jp-OutputArea-output video").last.wait_for(state="attached", timeout=30_000)
+        lab.wait_for_outputs(index)
+        result["accept_seconds"] = time.monotonic() - started
+        result["accepted"] = lab.output_texts(index)[-1]
+        result["videos"] = cell.locator(".jp-OutputArea-output video").count()
+        lab.screenshot_cell(index, "06-accepted")
+        result["code"] = (root / "code2video" / SLUG / "sections" / "3.py").read_text(encoding="utf-8")
+        result["console"] = [c for c in lab.console if c.kind in ("error", "pageerror")]
+        yield result
     shutil.rmtree(home / "runtime", ignore_errors=True)
 
 

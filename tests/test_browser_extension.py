@@ -24,7 +24,6 @@ Needs what tests/test_browser.py needs, plus the labextension installed in this 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import time
@@ -36,7 +35,7 @@ import pytest
 from code2video_nb.scopes import cut, scope_for_line
 from code2video_nb.scripted_server import ScriptedServer
 
-from lab_harness import LabPage, chromium_launch_options, installed_labextension, running_lab
+from lab_harness import LabPage, installed_labextension, lab_folders, lab_page, require, running_lab
 from test_browser import CASSETTE, LOAD, SHOTS, SLUG, TOPIC, VIEWPORT, Scenario, _requirements, _Step
 
 pytestmark = [pytest.mark.browser, pytest.mark.render, pytest.mark.timeout(300)]
@@ -55,10 +54,7 @@ def header(section: str) -> str:
 
 def _extension_requirement() -> None:
     if installed_labextension() is None:
-        why = "the code2video JupyterLab extension is not installed here (bash scripts/install.sh builds it)"
-        if os.environ.get("CI"):
-            pytest.fail(f"the browser check cannot run: {why}", pytrace=False)
-        pytest.skip(f"browser check: {why}")
+        require("the code2video JupyterLab extension is not installed here (bash scripts/install.sh builds it)")
 
 
 def _notebook(path: Path) -> None:
@@ -246,33 +242,20 @@ def _run_scenario(run: ExtensionRun, server, model) -> None:
 def run(tmp_path_factory):
     _requirements()
     _extension_requirement()
-    from playwright.sync_api import sync_playwright
-
-    base = tmp_path_factory.mktemp("browser-extension")
-    root, home = base / "notebooks", base / "jupyter-home"
-    root.mkdir()
-    home.mkdir()
+    root, home = lab_folders(tmp_path_factory.mktemp("browser-extension"))
     _notebook(root / "lecture.ipynb")
     SHOTS.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with ScriptedServer() as model:
         model.script_cassette(CASSETTE)
         env = {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": model.base_url}
-        with running_lab(root, home, labextension=True, env=env) as server, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(**chromium_launch_options())
-            try:
-                page = browser.new_page(viewport=VIEWPORT)
-                page.set_default_timeout(30_000)
-                lab = LabPage(page, SHOTS)
-                lab.watch_console()
-                result = ExtensionRun(lab, root)
-                _run_scenario(result, server, model)
-                result.seconds["total"] = time.monotonic() - started
-                print("browser extension check: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
-                      + f"; the console's connection logged: {result.seen.get('console errors')}")
-                yield result
-            finally:
-                browser.close()
+        with running_lab(root, home, labextension=True, env=env) as server, lab_page(SHOTS, VIEWPORT) as lab:
+            result = ExtensionRun(lab, root)
+            _run_scenario(result, server, model)
+            result.seconds["total"] = time.monotonic() - started
+            print("browser extension check: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
+                  + f"; the console's connection logged: {result.seen.get('console errors')}")
+            yield result
     shutil.rmtree(home / "runtime", ignore_errors=True)
 
 

@@ -2,7 +2,7 @@
 
 The unit tests (labextension/test/handler.test.ts: the message handling against a fake notebook)
 run with Node's test runner through `jlpm test`; they need what `scripts/install.sh` sets up
-(Node, jlpm, labextension/node_modules) and are skipped without it (SKIP_JUPYTER_BUILDER=1).
+(Node, jlpm, labextension/node_modules) and are skipped without it (SKIP_JUPYTER_BUILDER=1), and fail without it under CI=true.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 import code2video_nb
 from code2video_nb.notebook import bridge
+
+from lab_harness import require
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "labextension"
@@ -24,7 +24,7 @@ BUILT = ROOT / "code2video_nb" / "labextension"
 
 def test_typescript_unit_tests_pass():
     if not (SOURCE / "node_modules").is_dir() or not shutil.which("jlpm") or not shutil.which("node"):
-        pytest.skip("labextension/node_modules, jlpm or node missing: run scripts/install.sh")
+        require("labextension/node_modules, jlpm or node missing: run scripts/install.sh")
     done = subprocess.run(["jlpm", "test"], cwd=SOURCE, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "fail 0" in done.stdout and "pass 0" not in done.stdout
@@ -40,7 +40,7 @@ def test_labextension_paths_name_the_folder_the_kernel_looks_for():
 
 def test_the_built_extension_is_where_jupyter_looks():
     if not (BUILT / "package.json").is_file():
-        pytest.skip("the extension is not built (SKIP_JUPYTER_BUILDER=1): run scripts/install.sh")
+        require("the extension is not built (SKIP_JUPYTER_BUILDER=1): run scripts/install.sh")
     built = json.loads((BUILT / "package.json").read_text())
     assert built["name"] == "code2video-nb"
     assert built["jupyterlab"]["_build"]["load"].startswith("static/remoteEntry.")

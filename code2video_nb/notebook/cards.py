@@ -37,6 +37,7 @@ from ..suggestions import Suggestion
 from ..workspace import Workspace
 from . import cells
 from .display import View, _diff, error_view
+from .failures import exception_line
 
 FRAME = (8.0 * 16 / 9, 8.0)  # manim's frame in scene units (width, height), centred on the origin
 IMAGE_WIDTH = 360
@@ -181,7 +182,7 @@ class SuggestionDeck:
             try:
                 items = self._review(code)
             except Exception as exc:  # the critic must never fail the cell: one line instead
-                error = _one_line(exc)
+                error = exception_line(exc)
         self.cards = [SuggestionCard(self, s) for s in items]
         self.box.children = [c.widget for c in self.cards]
         self._head(message, error)
@@ -239,7 +240,7 @@ class SuggestionDeck:
             rebuilt = self._rebuild(before, after, self.place.note)
         except Exception as exc:  # shown here: an exception in a click handler would be lost
             self.place.note("")
-            self.box.children = [w.HTML(error_view(f"Rendering the new code failed: {_one_line(exc)}",
+            self.box.children = [w.HTML(error_view(f"Rendering the new code failed: {exception_line(exc)}",
                                                    traceback.format_exc()).html)]
             self.cards, self.code, self.holds = [], None, after
             self._head(message.split(" — ")[0] + " — the section's code changed, but rendering it failed (below); "
@@ -345,7 +346,3 @@ class SuggestionCard:
         """Decided: the card shrinks to one line."""
         self.open = False
         self.widget.children = [w.HTML(f'<div style="{_MUTED}">{html.escape(self.label)} · {html.escape(text)}</div>')]
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:200] or type(exc).__name__

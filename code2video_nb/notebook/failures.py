@@ -75,6 +75,13 @@ def _attempt_line(attempt: dict) -> str:
             f"({attempt.get('tokens', 0):,} tokens, {attempt.get('seconds', 0):.1f} s)")
 
 
+def exception_line(exc: BaseException) -> str:
+    """An exception as one short line, for a progress display or a card that stopped."""
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
+
+
 def _short(text: str, limit: int = 300) -> str:
     text = " ".join(str(text).split()).rstrip(".")
     return text if len(text) <= limit else text[: limit - 1] + "…"

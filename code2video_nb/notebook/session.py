@@ -26,7 +26,7 @@ from ..workspace import Workspace, lecture_dir
 from . import cells, reviews  # reviews: the critic's cards after each render
 from . import sync  # panel ⇄ section cells: they never disagree silently
 from .bridge import FrontendBridge, status_display
-from .failures import cell_line
+from .failures import cell_line, exception_line
 from .progress import LazyProgress, ProgressView
 from .section_view import section_views
 
@@ -122,7 +122,7 @@ class NotebookSession:
             results = engine.render_all(ws) if request.render else []
             reviews.critique_all(self, ws, results, progress)
         except BaseException as exc:  # the display ends with the outcome, never mid-stage
-            progress.done(f"stopped: {_one_line(exc)}", ok=False)
+            progress.done(f"stopped: {exception_line(exc)}", ok=False)
             raise
         finally:
             ws.add_usage(client.usage_by_stage())
@@ -191,7 +191,7 @@ class NotebookSession:
         try:
             result, new_code, tokens = self._build(ws, section_id, code, progress)
         except BaseException as exc:  # never leave the display saying "repairing"
-            progress.close(f"stopped: {_one_line(exc)}", ok=False)
+            progress.close(f"stopped: {exception_line(exc)}", ok=False)
             raise
         progress.close(_summary(result), result.ok)
         views = self._views(ws, result, code, new_code, tokens)
@@ -260,12 +260,6 @@ def _summary(result: SectionResult) -> str:
 
 def _failed_list(failed: list[SectionResult]) -> str:
     return ", ".join(f"section {r.id}" + (f" at line {cell_line(r.line)}" if r.line else "") for r in failed)
-
-
-def _one_line(exc: BaseException) -> str:
-    if isinstance(exc, KeyboardInterrupt):
-        return "interrupted"
-    return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
 def _recorded(replay: str) -> dict:

@@ -151,7 +151,8 @@ class Engine:
                               "then render again") from exc
         cue_input = []
         for section, result in zip(ws.storyboard.sections, results):
-            starts = ws.section(section.id).get(f"render_{quality}", {}).get("block_starts")
+            record = ws.section_state(section.id).render(quality)
+            starts = record.block_starts if record is not None else None
             cue_input.append((result.duration, section.lecture_lines, starts))
         write_srt(lecture_cues(cue_input), srt_path)
         return video_path, srt_path

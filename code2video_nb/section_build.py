@@ -13,7 +13,7 @@ import importlib.metadata
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -24,6 +24,7 @@ from .files import atomic_copy
 from .model_client import ModelClient
 from .plan import StoryboardSection
 from .render import RenderOutcome, render_file, sandbox_for, unsafe_outcome
+from .section_state import ErrorRecord, FixRecord, RenderRecord
 from .video import keyframes, probe
 from .workspace import Workspace
 
@@ -103,8 +104,8 @@ class SectionBuilder:
         code = ws.read_code(section.id)
         cached = self.cached(ws, section.id, code, quality)
         if cached:
-            if ws.section(section.id).get("error"):  # reverted to code that rendered: not failing now
-                ws.record(section.id, error=None)
+            if ws.section_state(section.id).error:  # reverted to code that rendered: not failing now
+                ws.record_error(section.id, None)
             self.progress("cached", f"section {section.id} unchanged, using its {quality}")
             return cached
         self.progress("render", f"section {section.id}: rendering ({quality})")
@@ -143,10 +144,10 @@ class SectionBuilder:
 
         report = autofix.refine(code, failure, section=section, topic=ws.state["topic"], client=self.client,
                                 check=check, limits=self.settings.fix_attempts, cancelled=self.cancelled)
-        record = report.to_dict()
+        record = FixRecord.from_dict(report.to_dict())
         if report.ok:  # what it changed, so the section's view can show the diff on later (cached) runs
-            record.update(before=code, after=report.code)
-        ws.record(section.id, fix=record)
+            record = replace(record, before=code, after=report.code)
+        ws.record_fix(section.id, record)
         fix = _FixSummary(len(report.attempts), str(report.model_error or ""),
                           isinstance(report.model_error, NotRecorded))
         if not report.ok:  # the file keeps the code as it was, so the error is that code's own
@@ -172,9 +173,9 @@ class SectionBuilder:
         if self.cancelled.is_set():  # killed by an interrupt: not the code's fault, record nothing
             return SectionResult(section_id, False, seconds=seconds, error="interrupted")
         if not outcome.ok:
-            ws.record(section_id, error={"message": outcome.error, "line": outcome.line, "log": outcome.log[-20000:],
-                                         "hash": content_hash(code, quality), "timed_out": outcome.timed_out,
-                                         "fix_blocked": fix.blocked, "needs_model": fix.needs_model})
+            ws.record_error(section_id, ErrorRecord(
+                outcome.error, outcome.line, outcome.log[-20000:], hash=content_hash(code, quality),
+                timed_out=outcome.timed_out, fix_blocked=fix.blocked, needs_model=fix.needs_model))
             return SectionResult(section_id, False, seconds=seconds, fix_attempts=fix.attempts, error=outcome.error,
                                  line=outcome.line, log=outcome.log, timed_out=outcome.timed_out,
                                  fix_blocked=fix.blocked, needs_model=fix.needs_model)
@@ -184,10 +185,9 @@ class SectionBuilder:
         if quality == "preview":  # the notebook's strip: the last frame of each lecture-line block
             n_blocks = len(ws.storyboard.section(section_id).lecture_lines)
             keyframes(video, starts or None, duration, n_blocks, ws.keyframes_dir(section_id))
-        record = {"hash": content_hash(code, quality), "video": str(video.relative_to(ws.dir)),
-                  "duration": duration, "block_starts": starts,
-                  "seconds": round(seconds, 3), "fix_attempts": fix.attempts}
-        ws.record(section_id, error=None, **{f"render_{quality}": record})
+        record = RenderRecord(content_hash(code, quality), str(video.relative_to(ws.dir)), duration, starts,
+                              seconds=round(seconds, 3), fix_attempts=fix.attempts)
+        ws.record_render(section_id, quality, record)
         if quality == "preview":
             ws.archive_preview(section_id, record)
         return SectionResult(section_id, True, video, duration, seconds, fix_attempts=fix.attempts)
@@ -200,15 +200,15 @@ def cached_result(ws: Workspace, section_id: str, code: str, quality: str) -> Se
     """The recorded render of exactly this code at this quality, if its video is still there
     (for previews, also one rendered earlier: going back to old code is instant). Reads the
     workspace only: no render, no model."""
-    record, wanted = ws.section(section_id).get(f"render_{quality}"), content_hash(code, quality)
-    if (not record or record.get("hash") != wanted) and quality == "preview":
+    record, wanted = ws.section_state(section_id).render(quality), content_hash(code, quality)
+    if (record is None or record.hash != wanted) and quality == "preview":
         record = ws.restore_preview(section_id, wanted)
-    if not record or record.get("hash") != wanted:
+    if record is None or record.hash != wanted:
         return None
     video = ws.preview_path(section_id, quality)  # rebuilt: a path in lecture.json is never followed
     if not video.is_file():
         return None
-    return SectionResult(section_id, True, video, record["duration"], 0.0, cached=True)
+    return SectionResult(section_id, True, video, record.duration, 0.0, cached=True)
 
 
 # Read without importing manim or the scene module: the engine's process never imports manim.

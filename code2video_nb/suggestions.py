@@ -1,6 +1,7 @@
 """A section's critic suggestions: what the user still has to decide on, and what became of the rest.
 
-Kept in lecture.json through the workspace (every change a locked, merged `update`):
+Kept in lecture.json through the workspace (every change a locked, merged `update_section`; read
+from the section's `other` records, the part of its state that is this module's):
 
     sections.<id>.suggestions  [{id, hash, status, finding, time, reason?, applied?}]
     sections.<id>.critiques    {hash: {findings, seconds, version, time}}   the last few critic runs
@@ -95,14 +96,15 @@ def suggestion_id(content_hash: str, finding: Finding) -> str:
 
 
 # reading ---------------------------------------------------------------------------------
-def _entries(section: dict) -> list[dict]:
+def _entries(section) -> list[dict]:
+    """The suggestion records of a section's dict (or of its state's `other` records)."""
     entries = section.get("suggestions")
     return [e for e in entries if isinstance(e, dict) and "id" in e and "finding" in e] \
         if isinstance(entries, list) else []
 
 
 def all_suggestions(ws: Workspace, section_id: str) -> list[Suggestion]:
-    return [Suggestion.from_dict(e) for e in _entries(ws.section(section_id))]
+    return [Suggestion.from_dict(e) for e in _entries(ws.section_state(section_id).other)]
 
 
 def pending(ws: Workspace, section_id: str, code: str | None = None) -> list[Suggestion]:
@@ -124,7 +126,7 @@ def get(ws: Workspace, section_id: str, suggestion_id_: str) -> Suggestion:
 
 def cached_findings(ws: Workspace, section_id: str, code: str, version: str = "") -> list[Finding] | None:
     """What the critic found in exactly this code when it last looked; None if it has not."""
-    critiques = ws.section(section_id).get("critiques")
+    critiques = ws.section_state(section_id).other.get("critiques")
     entry = critiques.get(code_hash(code)) if isinstance(critiques, dict) else None
     if not isinstance(entry, dict) or entry.get("version", "") != version:
         return None
@@ -139,8 +141,7 @@ def record_findings(ws: Workspace, section_id: str, code: str, findings: list[Fi
     dismissed for this code stays dismissed. Returns the pending suggestions for `code`."""
     wanted, now = code_hash(code), time.time()
 
-    def change(state: dict) -> list[dict]:
-        section = state.setdefault("sections", {}).setdefault(str(section_id), {})
+    def change(section: dict) -> list[dict]:
         entries = _entries(section)
         ids = {suggestion_id(wanted, f): f for f in findings}
         dismissed = {e["id"] for e in entries if e.get("status") == DISMISSED and e.get("hash") == wanted}
@@ -160,7 +161,7 @@ def record_findings(ws: Workspace, section_id: str, code: str, findings: list[Fi
         section["critiques"] = dict(list(critiques.items())[-KEEP_CRITIQUES:])
         return fresh
 
-    return [Suggestion.from_dict(e) for e in ws.update(change)]
+    return [Suggestion.from_dict(e) for e in ws.update_section(section_id, change)]
 
 
 def review(ws: Workspace, section_id: str, code: str, critic: Critic, *, version: str = "") -> list[Suggestion]:
@@ -181,13 +182,13 @@ def review(ws: Workspace, section_id: str, code: str, critic: Critic, *, version
 
 # deciding ---------------------------------------------------------------------------------
 def _set(ws: Workspace, section_id: str, suggestion_id_: str, **values) -> None:
-    def change(state: dict) -> None:
-        for entry in _entries(state.get("sections", {}).get(str(section_id), {})):
+    def change(section: dict) -> None:
+        for entry in _entries(section):
             if entry["id"] == suggestion_id_:
                 entry.update(values)
                 for key in [k for k, v in values.items() if v is None]:
                     del entry[key]
-    ws.update(change)
+    ws.update_section(section_id, change)
 
 
 def patch_code(code: str, patch: Patch, new_text: str | None = None) -> str:
@@ -259,17 +260,16 @@ def undo(ws: Workspace, section_id: str) -> str:
     suggestion = last_applied(ws, section_id)
     if suggestion is None:
         raise SuggestionError(f"section {section_id} has no applied suggestion to undo")
-    history = [h for h in ws.section(section_id).get("history", []) if isinstance(h, dict)]
+    history = ws.section_state(section_id).history
     after, before = suggestion.applied.get("after"), suggestion.applied.get("before")
-    wrote = [i for i, h in enumerate(history)
-             if str(h.get("reason", "")).startswith(REASON) and code_hash(str(h.get("code", ""))) == after]
-    earlier = [h["code"] for h in history[:wrote[-1]] if code_hash(str(h.get("code", ""))) == before] if wrote else []
+    wrote = [i for i, h in enumerate(history) if h.reason.startswith(REASON) and code_hash(h.code) == after]
+    earlier = [h.code for h in history[:wrote[-1]] if code_hash(h.code) == before] if wrote else []
     if not earlier:
         raise SuggestionError("the code this suggestion was applied to is not in the section's history any more")
     current = ws.read_code(section_id) or ""
     since = history[wrote[-1] + 1:]
     untouched = code_hash(current) == after or (
-        since and current == since[-1].get("code") and all(h.get("reason") == "auto-fix" for h in since))
+        since and current == since[-1].code and all(h.reason == "auto-fix" for h in since))
     if not untouched:
         raise SuggestionError("the code was changed after the suggestion was applied, so undoing it would undo "
                               "that too; every version is in lecture.json's history")

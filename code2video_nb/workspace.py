@@ -26,15 +26,17 @@ import shutil
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 from filelock import FileLock, Timeout
 
+from . import section_state as records
 from .errors import PlanError, WorkspaceError
 from .files import atomic_copy, atomic_write_text, disk_error, disk_errors
 from .plan import SAFE_ID, Outline, Storyboard
+from .section_state import ErrorRecord, FixRecord, PanelRecord, RenderRecord, SectionState, Version
 
 STATE_VERSION = 1
 ARCHIVE_KEEP = 8  # archived previews per section
@@ -43,7 +45,6 @@ HAND_EDIT = "hand edit"  # history reason for code found in sections/<id>.py tha
 _HASH = re.compile(r"[0-9a-f]{16,64}")
 # The shape lecture.json must have where we read it: key -> the JSON type of its value.
 _TOP_SHAPE = {"sections": dict, "usage": dict, "outline": dict, "storyboard": dict}
-_SECTION_SHAPE = {"history": list, "archive_preview": dict}
 
 T = TypeVar("T")
 
@@ -136,40 +137,31 @@ class Workspace:
         return self.dir / f"{self.slug}.mp4", self.dir / f"{self.slug}.srt"
 
     # render archive ----------------------------------------------------
-    def archive_preview(self, section_id: str, record: dict) -> None:
+    def archive_preview(self, section_id: str, record: RenderRecord) -> None:
         """Keep this preview (and its keyframes) under its content hash, so going back to
         earlier code shows its preview at once instead of rendering it again."""
-        folder = self._archive_dir(section_id, record["hash"])
+        folder = self._archive_dir(section_id, record.hash)
         if folder is None:  # not a content hash of ours: nothing to file it under
             return
         atomic_copy(self.preview_path(section_id), folder / "video.mp4")
         _copy_pngs(self.keyframes_dir(section_id), folder / "keyframes")
-
-        def change(state: dict) -> list[str]:
-            archive = _section(state, section_id).setdefault("archive_preview", {})
-            archive.pop(record["hash"], None)  # re-insert: the dict's order is the age
-            archive[record["hash"]] = {k: v for k, v in record.items() if k != "archived"}
-            stale = list(archive)[:-ARCHIVE_KEEP]
-            for content_hash in stale:
-                del archive[content_hash]
-            return stale
-
-        for stale in self.update(change):
+        dropped = self.update_section(section_id, lambda section: records.put_archived(section, record, ARCHIVE_KEEP))
+        for stale in dropped:
             stale_dir = self._archive_dir(section_id, stale)
             if stale_dir is not None:
                 shutil.rmtree(stale_dir, ignore_errors=True)
 
-    def restore_preview(self, section_id: str, content_hash: str) -> dict | None:
+    def restore_preview(self, section_id: str, content_hash: str) -> RenderRecord | None:
         """Bring back an archived preview as the current one; None if it is not archived."""
-        entry = self.section(section_id).get("archive_preview", {}).get(content_hash)
+        entry = self.section_state(section_id).archive.get(content_hash)
         folder = self._archive_dir(section_id, content_hash)
-        if not isinstance(entry, dict) or folder is None or not (folder / "video.mp4").is_file():
+        if entry is None or folder is None or not (folder / "video.mp4").is_file():
             return None
         preview = atomic_copy(folder / "video.mp4", self.preview_path(section_id))
         _copy_pngs(folder / "keyframes", self.keyframes_dir(section_id))
-        record = {k: v for k, v in entry.items() if k != "archived"}
-        record.update(hash=content_hash, video=str(preview.relative_to(self.dir)))
-        self.record(section_id, render_preview=record)
+        record = replace(entry, hash=content_hash, video=str(preview.relative_to(self.dir)))
+        # Not `record_render`: the section's error (of other code, or another quality) is left as it is.
+        self.update_section(section_id, lambda section: records.put_render(section, "preview", record))
         return record
 
     # plan --------------------------------------------------------------
@@ -205,25 +197,44 @@ class Workspace:
         Code on disk that the history has not seen (edited by hand, as the README invites) is
         recorded first as a "hand edit", so a stale cell, a fix or generation loses nothing."""
 
-        def change(state: dict) -> None:
+        def change(section: dict) -> None:
             on_disk = self.read_code(section_id)
-            history = _section(state, section_id).setdefault("history", [])
-            last = history[-1].get("code") if history and isinstance(history[-1], dict) else None
+            history = SectionState.from_dict(section).history
+            last = history[-1].code if history else None
             if on_disk is not None and on_disk != last:
-                history.append(_version(on_disk, HAND_EDIT))
+                records.add_version(section, Version(on_disk, HAND_EDIT, time.time()))
             if on_disk != code:
                 atomic_write_text(self.code_path(section_id), code)
-                history.append(_version(code, reason))
+                records.add_version(section, Version(code, reason, time.time()))
 
-        self.update(change)
+        self.update_section(section_id, change)
 
-    def section(self, section_id: str) -> dict:
-        """The section's record as last written (read-only: change it with `record`)."""
-        section = self.state.get("sections", {}).get(str(section_id))
-        return section if isinstance(section, dict) else {}
+    def section_state(self, section_id: str) -> SectionState:
+        """The section's record as last written (read-only: change it with the `record_*` methods)."""
+        return SectionState.from_dict(self.state.get("sections", {}).get(str(section_id)))
 
-    def record(self, section_id: str, **values) -> None:
-        self.update(lambda state: _section(state, section_id).update(values))
+    def record_render(self, section_id: str, quality: str, record: RenderRecord) -> None:
+        """A render of the section's code succeeded: its record, and the section no longer fails."""
+        def change(section: dict) -> None:
+            records.put_render(section, quality, record)
+            records.put_error(section, None)
+
+        self.update_section(section_id, change)
+
+    def record_error(self, section_id: str, error: ErrorRecord | None) -> None:
+        """Why the section's code does not render; None: it does now."""
+        self.update_section(section_id, lambda section: records.put_error(section, error))
+
+    def record_fix(self, section_id: str, fix: FixRecord) -> None:
+        self.update_section(section_id, lambda section: records.put_fix(section, fix))
+
+    def record_panel(self, section_id: str, panel: PanelRecord) -> None:
+        self.update_section(section_id, lambda section: records.put_panel(section, panel))
+
+    def update_section(self, section_id: str, change: Callable[[dict], T]) -> T:
+        """`update` on one section's dict (made if missing). For section_state.py's writers, and for
+        a module that keeps its own records in the section (suggestions.py)."""
+        return self.update(lambda state: change(_section(state, section_id)))
 
     def add_usage(self, usage_by_stage: dict[str, dict]) -> None:
         """Usage accumulates across runs, cells and sessions: lecture.json says what the lecture cost."""
@@ -310,10 +321,6 @@ def _section(state: dict, section_id: str) -> dict:
     return state.setdefault("sections", {}).setdefault(str(section_id), {})
 
 
-def _version(code: str, reason: str) -> dict:
-    return {"time": time.time(), "reason": reason, "code": code}
-
-
 # reading lecture.json -----------------------------------------------------
 _FIX_ADVICE = "fix it by hand (or move it away to start afresh), then run again; nothing was overwritten"
 
@@ -348,7 +355,7 @@ def _shape_problem(state, text: str) -> str:
         if not isinstance(section, dict):
             return f"{_position(text, section_id)}: section {section_id!r} should be an object, " \
                    f"found {_json_type(section)}"
-        for key, kind in _SECTION_SHAPE.items():
+        for key, kind in records.SHAPE.items():
             if key in section and not isinstance(section[key], kind):
                 return f"{_position(text, key)}: section {section_id!r}: {key!r} should be " \
                        f"{_json_type(kind())}, found {_json_type(section[key])}"

@@ -84,7 +84,7 @@ def test_accept_applies_renders_and_shows_the_new_preview_and_undo(ws):
     deck.cards[0].accept_button.click()
     new = CODE.replace('"B3"', '"D3"')
     assert ws.read_code("1") == new and renders.calls == [(CODE, new)]
-    assert ws.section("1")["history"][-1]["reason"] == "critic: accepted overlap"
+    assert ws.section_state("1").history[-1].reason == "critic: accepted overlap"
     place = deck.place
     assert [o["data"]["text/plain"] for o in place.preview.outputs] == ["video: new preview"]
     assert "The section cell now holds this code ✓" in place.line.value
@@ -105,7 +105,7 @@ def test_override_applies_the_edited_text(ws):
     card.editor.value = '        self.place_at_grid(label, "F1")'
     card.apply_button.click()
     assert '"F1")' in ws.read_code("1")
-    assert ws.section("1")["history"][-1]["reason"] == "critic: overridden overlap"
+    assert ws.section_state("1").history[-1].reason == "critic: overridden overlap"
 
 
 def test_a_stale_card_says_so_in_one_line_and_cannot_be_accepted(ws):

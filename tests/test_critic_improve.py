@@ -36,7 +36,7 @@ def test_a_section_with_three_defects_keeps_a_version_with_fewer_and_leaves_the_
     done = improve_section(engine.sections, ws, ws.storyboard.section("1"), rounds=2)
 
     assert done.before == 3 and done.rounds >= 1 and done.after < done.before, done
-    history = [h["reason"] for h in ws.section("1")["history"]]
+    history = [h.reason for h in ws.section_state("1").history]
     assert "critic: round 1" in history
     assert engine.cached(ws, "1", ws.read_code("1"), "preview") is not None  # the kept version rendered
     left = suggestions.pending(ws, "1", ws.read_code("1"))

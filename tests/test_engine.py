@@ -150,7 +150,7 @@ def test_a_scene_without_animations_is_a_clear_error_not_a_crash(tmp_path):
     result = Engine(Settings.from_env(), None).build_section(ws, ws.storyboard.section("1"))
     assert not result.ok and "rendered no video" in result.error
     assert result.needs_model and "no model is configured" in result.fix_blocked
-    assert ws.section("1")["error"]["message"] == result.error  # %c2v status shows it
+    assert ws.section_state("1").error.message == result.error  # %c2v status shows it
 
 
 def test_render_names_an_unknown_section(live_env, tmp_path, capsys):

@@ -17,6 +17,7 @@ from code2video_nb.notebook.display import (
 from code2video_nb.notebook.panel import PanelResult, SectionPanel
 from code2video_nb.notebook.section_view import section_views
 from code2video_nb.plan import Storyboard
+from code2video_nb.section_state import FixRecord
 from code2video_nb.workspace import Workspace
 
 
@@ -180,8 +181,8 @@ def _fixed_by_engine(ws: Workspace, record_code: bool = True) -> None:
     attempt = {"level": "scope", "scope": "Lecture Line 1 block", "start": 4, "end": 5, "line": 4,
                "error": "TypeError: Mobject.__init__() got an unexpected keyword argument 'colour'",
                "result": "ok", "tokens": 1450, "seconds": 2.3}
-    fix = {"ok": True, "attempts": [attempt], **({"before": BUGGY, "after": FIXED} if record_code else {})}
-    ws.record("2", fix=fix)
+    fix = FixRecord(True, [attempt], **({"before": BUGGY, "after": FIXED} if record_code else {}))
+    ws.record_fix("2", fix)
     ws.write_code("2", FIXED, "auto-fix")
 
 

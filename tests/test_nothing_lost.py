@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from code2video_nb.engine import Engine, content_hash
 from code2video_nb.errors import WorkspaceError
 from code2video_nb.files import atomic_copy, disk_errors
 from code2video_nb.plan import Storyboard
+from code2video_nb.section_state import RenderRecord
 from code2video_nb.workspace import ARCHIVE_KEEP, Workspace, lecture_dir
 
 from test_video import GREEN, RED, make_clip
@@ -52,9 +53,8 @@ def cache_preview(ws: Workspace, section_id: str, colour=RED) -> Path:
     """The state a finished preview render leaves: its video and its record for this code."""
     ws.preview_path(section_id).parent.mkdir(exist_ok=True)
     video = make_clip(ws.preview_path(section_id), colour, 1.0)
-    record = {"hash": content_hash(ws.read_code(section_id), "preview"), "video": f"previews/{section_id}.mp4",
-              "duration": 1.0, "block_starts": [0.0]}
-    ws.record(section_id, render_preview=record)
+    record = RenderRecord(content_hash(ws.read_code(section_id), "preview"), f"previews/{section_id}.mp4", 1.0, [0.0])
+    ws.record_render(section_id, "preview", record)
     return video
 
 
@@ -84,12 +84,12 @@ def test_a_hand_edit_is_recorded_before_a_stale_write_replaces_it(tmp_path):
 
     ws.write_code("1", generated, "notebook edit")  # a cell that still holds the generated code runs
 
-    history = ws.section("1")["history"]
-    assert [h["reason"] for h in history] == ["generated", "hand edit", "notebook edit"]
-    assert history[1]["code"] == hand
+    history = ws.section_state("1").history
+    assert [h.reason for h in history] == ["generated", "hand edit", "notebook edit"]
+    assert history[1].code == hand
     assert ws.read_code("1") == generated
     ws.write_code("1", generated, "notebook edit")  # nothing new on disk or in the cell: no new version
-    assert len(ws.section("1")["history"]) == 3
+    assert len(ws.section_state("1").history) == 3
 
 
 def test_a_hand_edit_survives_a_stale_section_cell_run(tmp_path, monkeypatch):
@@ -129,7 +129,7 @@ WRITER = textwrap.dedent("""\
     while not go.exists():
         time.sleep(0.002)
     for k in range(1, n + 1):
-        ws.record(section, renders=k)
+        ws.update_section(section, lambda record: record.update(renders=k))  # a record the workspace does not type
         ws.add_usage({f"code:{section}": {"calls": 1}})
     """)
 
@@ -147,10 +147,10 @@ def test_processes_recording_different_sections_keep_every_record(tmp_path):
     assert {s: saved["sections"][s]["renders"] for s in sections} == {s: n for s in sections}
     assert {s: saved["usage"][f"code:{s}"]["calls"] for s in sections} == {s: n for s in sections}
     # This process's Workspace was opened before them: readers see their records, and a write keeps them.
-    assert ws.section("b")["renders"] == n
-    ws.record("1", error=None)
+    assert ws.section_state("b").other["renders"] == n
+    ws.record_error("1", None)
     assert set(json.loads(ws.state_path.read_text())["sections"]) == {"1", "a", "b", "c"}
-    assert [h["reason"] for h in ws.section("1")["history"]] == ["generated"]
+    assert [h.reason for h in ws.section_state("1").history] == ["generated"]
 
 
 @pytest.mark.render
@@ -351,13 +351,12 @@ def test_a_record_pointing_outside_the_workspace_is_not_followed(tmp_path):
     ws = make_lecture(tmp_path / "lectures", ids=("1",))
     outside = make_clip(tmp_path / "outside.mp4", GREEN, 1.0)
     code = ws.read_code("1")
-    ws.record("1", render_preview={"hash": content_hash(code, "preview"), "video": "../../outside.mp4",
-                                   "duration": 1.0})
+    ws.record_render("1", "preview", RenderRecord(content_hash(code, "preview"), "../../outside.mp4", 1.0))
     engine = Engine(Settings.from_env(), None)
     assert engine.cached(ws, "1", code, "preview") is None  # its own preview is missing: render again
 
     cache_preview(ws, "1")
-    ws.record("1", render_preview={**ws.section("1")["render_preview"], "video": "../../outside.mp4"})
+    ws.record_render("1", "preview", replace(ws.section_state("1").render("preview"), video="../../outside.mp4"))
     assert engine.cached(ws, "1", code, "preview").video == ws.preview_path("1")
     assert outside.exists()
 
@@ -369,14 +368,14 @@ def test_archive_entries_pointing_outside_are_neither_read_nor_deleted(tmp_path)
     (victim / "video.mp4").write_bytes(b"someone else's file")
     planted = {f"{n:064x}": {"hash": f"{n:064x}", "video": "../../victim/video.mp4", "duration": 1.0,
                              "archived": "../../victim"} for n in range(1, ARCHIVE_KEEP + 1)}
-    ws.record("1", archive_preview=planted)
+    ws.update_section("1", lambda record: record.update(archive_preview=planted))  # as a hand edit could leave it
 
     assert ws.restore_preview("1", f"{1:064x}") is None  # its own archive folder does not exist
     assert not ws.preview_path("1").exists()
     cache_preview(ws, "1")
-    ws.archive_preview("1", ws.section("1")["render_preview"])  # pushes the oldest planted entry out
+    ws.archive_preview("1", ws.section_state("1").render("preview"))  # pushes the oldest planted entry out
     assert (victim / "video.mp4").read_bytes() == b"someone else's file"
-    assert len(ws.section("1")["archive_preview"]) == ARCHIVE_KEEP
+    assert len(ws.section_state("1").archive) == ARCHIVE_KEEP
 
 
 @pytest.mark.parametrize("bad", ["../x", "a/b", "..", "", "x" * 41, "1\0"])

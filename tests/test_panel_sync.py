@@ -8,6 +8,7 @@ from code2video_nb.engine import content_hash
 from code2video_nb.notebook import sync
 from code2video_nb.notebook.display import View
 from code2video_nb.notebook.panel import PanelResult, SectionPanel
+from code2video_nb.section_state import ErrorRecord
 from code2video_nb.workspace import Workspace
 
 GENERATED, PANEL, HAND = "generated = 1\n", "panel = 2\n", "hand = 3\n"
@@ -33,7 +34,7 @@ class _Absent:
 def test_a_cell_with_the_code_the_panel_replaced_takes_the_panels_code(tmp_path):
     ws = _workspace(tmp_path)
     _panel_render(ws, PANEL)
-    assert ws.section("1")["history"][-1]["reason"] == "panel edit"
+    assert ws.section_state("1").history[-1].reason == "panel edit"
     version = sync.panel_version_for(ws, "1", GENERATED)
     assert version is not None and version.code == PANEL and version.clock
     assert sync.panel_version_for(ws, "1", PANEL) is None  # the cell agrees already
@@ -79,8 +80,8 @@ def _views(ws, result, old, new, tokens):
 def test_a_tab_shows_its_last_failure_without_rendering(tmp_path):
     ws = _workspace(tmp_path)
     assert sync.current_views(ws, "1", GENERATED, _views) == ([], "not rendered yet — press Render")
-    ws.record("1", error={"message": "NameError: name 'x' is not defined", "line": 3, "log": "Traceback …",
-                          "hash": content_hash(GENERATED, "preview")})
+    ws.record_error("1", ErrorRecord("NameError: name 'x' is not defined", 3, "Traceback …",
+                                     hash=content_hash(GENERATED, "preview")))
     views, status = sync.current_views(ws, "1", GENERATED, _views)
     assert [repr(v) for v in views] == ["failed: NameError: name 'x' is not defined"]
     assert status.startswith("✗ its last render failed")

@@ -44,7 +44,7 @@ def ws(tmp_path) -> Workspace:
 
 
 def reasons(ws) -> list[str]:
-    return [h["reason"] for h in ws.section("1")["history"]]
+    return [h.reason for h in ws.section_state("1").history]
 
 
 def test_findings_become_pending_suggestions_kept_in_lecture_json(ws):

@@ -15,6 +15,7 @@ from IPython.display import HTML, FileLink, display
 from .. import suggestions
 from ..engine import Engine, content_hash
 from ..files import disk_errors
+from ..section_state import SectionState
 from . import cells
 from .display import View, error_view, video_view
 from .failures import cell_line, failure_message, in_cell_terms
@@ -50,37 +51,36 @@ def status(magics, argv):
 
 def _status_row(ws, section) -> list:
     """What lecture.json says of one section, checked against the code in its file now."""
-    state = ws.section(section.id)
+    state = ws.section_state(section.id)
     code = ws.read_code(section.id)
     current = content_hash(code, "preview") if code is not None else None
-    render, error = state.get("render_preview"), state.get("error")
-    if render and render.get("hash") == current:
-        preview = f"✓ video {render['duration']:.1f} s"
+    render, error = state.render("preview"), state.error
+    if render and render.hash == current:
+        preview = f"✓ video {render.duration:.1f} s"
     elif render:
-        preview = f"outdated: the code changed since its {render['duration']:.1f} s video"
+        preview = f"outdated: the code changed since its {render.duration:.1f} s video"
     else:
         preview = "not rendered"
     problem = ""
     if error:
-        line = f"line {cell_line(error['line'])} of the cell: " if error.get("line") else ""
-        earlier = " (earlier code; run the cell again)" if error.get("hash") not in (None, current) else ""
-        problem = f"{line}{in_cell_terms(error['message'])}{earlier}"
+        line = f"line {cell_line(error.line)} of the cell: " if error.line else ""
+        earlier = " (earlier code; run the cell again)" if error.hash not in (None, current) else ""
+        problem = f"{line}{in_cell_terms(error.message)}{earlier}"
     waiting = len(suggestions.pending(ws, section.id, code)) if code is not None else 0  # for the code now
     return [section.id, section.title, preview, problem, _fix_summary(state), waiting,
             f"{ws.section_tokens(section.id):,}"]
 
 
-def _fix_summary(state: dict) -> str:
-    error, fix = state.get("error") or {}, state.get("fix") or {}
-    if error.get("needs_model"):
+def _fix_summary(state: SectionState) -> str:
+    if state.error is not None and state.error.needs_model:
         return "needs a model (no key set)"
-    attempts = len(fix.get("attempts", []))
+    attempts = len(state.fix.attempts) if state.fix is not None else 0
     if not attempts:
         return "—"
     tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
-    if fix.get("ok"):
+    if state.fix.ok:
         return f"fixed ({tries})"
-    if fix.get("model_error"):
+    if state.fix.model_error:
         return f"stopped after {tries}: the model could not be asked"
     return f"gave up ({tries})"
 

@@ -23,7 +23,8 @@ def section_views(ws: Workspace, result: SectionResult, old_code: str, new_code:
         if new_code != old_code:
             views.append(note)
         # failures.py words it: the cell's line, what to do; auto-fix's attempts go into the log.
-        attempts = (ws.section(result.id).get("fix") or {}).get("attempts", []) if result.fix_attempts else []
+        fix = ws.section_state(result.id).fix
+        attempts = fix.attempts if fix is not None and result.fix_attempts else []
         views.append(failure_view(result, key_env=key_env, replayed=replayed, attempts=attempts, code=new_code))
         return views
     frames = sorted(ws.keyframes_dir(result.id).glob("*.png"), key=lambda p: int(p.stem))
@@ -59,17 +60,15 @@ def _fix_view(ws: Workspace, section_id: str, old_code: str, new_code: str) -> V
 
 def _recorded_fix(ws: Workspace, section_id: str, code: str) -> tuple[str | None, list[dict]]:
     """(the code before the fix, its attempts) if the section's last fix produced `code`."""
-    section = ws.section(section_id)
-    fix = section.get("fix")
-    if not isinstance(fix, dict) or not fix.get("ok"):
+    section = ws.section_state(section_id)
+    fix = section.fix
+    if fix is None or not fix.ok:
         return None, []
-    attempts = [a for a in fix.get("attempts", []) if isinstance(a, dict)]
-    if "after" in fix:
-        before = fix.get("before")
-        return (before, attempts) if fix["after"] == code and isinstance(before, str) else (None, [])
+    if fix.after is not None:
+        return (fix.before, fix.attempts) if fix.after == code and fix.before is not None else (None, [])
     # Recorded before fixes kept their code: the version auto-fix wrote, and the one before it.
-    history = [h for h in section.get("history", []) if isinstance(h, dict)]
-    fixes = [i for i, h in enumerate(history) if h.get("reason") == "auto-fix" and i > 0]
-    if fixes and history[fixes[-1]].get("code") == code:
-        return history[fixes[-1] - 1].get("code"), attempts
+    history = section.history
+    fixes = [i for i, h in enumerate(history) if h.reason == "auto-fix" and i > 0]
+    if fixes and history[fixes[-1]].code == code:
+        return history[fixes[-1] - 1].code, fix.attempts
     return None, []

@@ -25,12 +25,13 @@ from __future__ import annotations
 import hashlib
 import html
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from IPython.display import display, update_display
 
 from ..section_build import SectionResult, cached_result, content_hash
+from ..section_state import ErrorRecord, PanelRecord
 from ..workspace import Workspace
 from . import cells
 from .display import View, diff_view
@@ -69,22 +70,18 @@ def current_views(ws: Workspace, section_id: str, code: str, views: Views) -> tu
     result = cached_result(ws, section_id, code, "preview")
     if result is not None:
         return views(ws, result, code, code, 0), "✓ rendered: the preview of the code above"
-    error = ws.section(section_id).get("error")
-    if isinstance(error, dict) and error.get("hash") in (None, content_hash(code, "preview")):
+    error = ws.section_state(section_id).error
+    if error is not None and error.hash in (None, content_hash(code, "preview")):
         failed = views(ws, _failed(section_id, error), code, code, 0)
         return failed, "✗ its last render failed (below) — edit the code, then Render"
     return [], "not rendered yet — press Render"
 
 
-def _failed(section_id: str, error: dict) -> SectionResult:
-    """The recorded failure as the result its build returned, for the same error view."""
-    line = error.get("line")
-    result = SectionResult(section_id, False, error=str(error.get("message") or "failed"),
-                           line=line if isinstance(line, int) else None, log=str(error.get("log") or ""))
-    for name in ("timed_out", "fix_blocked", "needs_model"):  # what auto-fix could do, for the advice
-        if name in error:
-            setattr(result, name, error[name])
-    return result
+def _failed(section_id: str, error: ErrorRecord) -> SectionResult:
+    """The recorded failure as the result its build returned, for the same error view (with what
+    auto-fix could do, for the advice)."""
+    return SectionResult(section_id, False, error=error.message or "failed", line=error.line, log=error.log,
+                         timed_out=error.timed_out, fix_blocked=error.fix_blocked, needs_model=error.needs_model)
 
 
 # the cell's notice ------------------------------------------------------------------------
@@ -143,8 +140,8 @@ def after_panel_render(bridge, ws: Workspace, section_id: str, before: str | Non
     if before is None or after == before:
         return  # the file did not change: a cell that agreed still does
     version = PanelVersion(after, time.time(), by)
-    versions = len(ws.section(section_id).get("history", []))  # the panel's is the newest of these
-    ws.record(section_id, panel={"sha": _sha(after), "time": version.time, "versions": versions, "by": by})
+    versions = len(ws.section_state(section_id).history)  # the panel's is the newest of these
+    ws.record_panel(section_id, PanelRecord(_sha(after), version.time, versions, by))
     if bridge.state != "ready":
         update_notice(ws.slug, section_id, newer_in_panel(version, ok))
         note("Run the section cell again to put this code into it." if by == SUGGESTION else
@@ -174,21 +171,22 @@ def panel_version_for(ws: Workspace, section_id: str, body: str) -> PanelVersion
     section file is what a panel Render wrote (nothing written since, not even by hand), no cell
     took it yet, and `body` is an earlier version. A cell edited by hand is not in the history."""
     current = ws.read_code(section_id)
-    record = ws.section(section_id)
-    panel = record.get("panel")
-    if (current is None or body == current or not isinstance(panel, dict) or panel.get("taken")
-            or panel.get("sha") != _sha(current)):
+    record = ws.section_state(section_id)
+    panel = record.panel
+    if current is None or body == current or panel is None or panel.taken or panel.sha != _sha(current):
         return None
-    codes = [h.get("code") if isinstance(h, dict) else None for h in record.get("history", [])]
-    if panel.get("versions") != len(codes) or codes[-1] != current or body not in codes:
+    codes = [h.code for h in record.history]
+    if panel.versions != len(codes) or codes[-1] != current or body not in codes:
         return None
-    return PanelVersion(current, float(panel.get("time") or 0), str(panel.get("by") or PANEL))
+    return PanelVersion(current, panel.time, panel.by)
 
 
 def take(bridge, shell, ws: Workspace, section_id: str, had: str, code: str, version: PanelVersion) -> None:
     """Put `code` (the panel's `version`, as rendered) into the cell that ran `had`, and say so in
     its notice. The version is then taken: running the old code again renders it (an undo)."""
-    ws.record(section_id, panel={**ws.section(section_id).get("panel", {}), "taken": time.time()})
+    panel = ws.section_state(section_id).panel
+    if panel is not None:
+        ws.record_panel(section_id, replace(panel, taken=time.time()))
     update_notice(ws.slug, section_id, taken(ws.slug, section_id, had, version))
     old, new = cells.cell_source(ws.slug, section_id, had), cells.cell_source(ws.slug, section_id, code)
     if bridge.state == "ready":

@@ -18,14 +18,8 @@ this process wraps
   `x.animate.shift(…)` and `Transform(a, b)` / `MoveToTarget(a)` are credited to their play();
 - the scene's `play` (wait() and pause() go through it): after each call, a Shot.
 
-What it skips, to cost a fraction of a preview render (`benchmarks/critic_benchmark.py`): the
-renderer's drawing (manim's skip mode still draws each play into its pixel buffer), and the
-tweening of animations that end with their object exactly as it is (an introducer such as
-FadeIn, Create, Write, GrowArrow whose rate function ends at 1) or gone (a remover such as
-FadeOut, Uncreate): those would deep-copy the object only to interpolate it back. manim still
-adds or removes the object and advances the clock; every other animation (Transform,
-`.animate`, Rotate, …) runs as in the check pass. An error raised only inside a skipped
-tween is not seen here; the check pass before a render still sees it.
+What it skips, to cost a fraction of a preview render (`benchmarks/critic_benchmark.py`), is
+what the check pass skips (`dry_run.py`): drawing, and the tweens of introducers and removers.
 
 Names: an object is called by what the code can reach it as at that moment — a local of the
 frame that called play(), then `self.<attr>` (for our TeachingScene `self.title`, `self.lecture`
@@ -64,14 +58,13 @@ import numpy as np
 from manim import (
     DecimalNumber, Group, MarkupText, Mobject, Paragraph, PMobject, SingleStringMathTex, Text, VGroup, VMobject,
 )
-from manim.animation.animation import Animation
-from manim.animation.composition import AnimationGroup
 from manim.animation.transform import (
     ApplyMethod, ClockwiseTransform, CounterclockwiseTransform, MoveToTarget, Transform,
 )
 from manim.mobject.mobject import _AnimationBuilder
 from manim.mobject.types.image_mobject import AbstractImageMobject
 
+from ..dry_run import animations, draw_nothing, untween
 from ..scopes import BLOCK_MARK, blocks
 from .findings import Placed, Shot
 from .stage import box_of_family, lecture_group, role_ids, stage_of, title_of
@@ -214,9 +207,7 @@ class Recorder:
 
     def _hook_renderer(self) -> None:
         """No drawing: the critic reads geometry, never pixels (instance attributes, so only this scene)."""
-        renderer = self.scene.renderer
-        renderer.update_frame = renderer.render = _nothing
-        renderer.save_static_frame_data = lambda scene, mobjects: None
+        draw_nothing(self.scene)
 
     def _player(self, play):
         recorder = self
@@ -227,7 +218,7 @@ class Recorder:
             frames = recorder.section_frames(sys._getframe(1))
             line = frames[0].f_lineno if frames else None
             recorder.credit_builders(args, line)
-            _untween(args)
+            untween(args)
             recorder.playing += 1
             try:
                 result = play(*args, **kwargs)
@@ -258,7 +249,7 @@ class Recorder:
         """After Transform(a, b) or MoveToTarget(a), a stands where the code placed its target;
         after ApplyMethod(a.move_to, …), where the play put it. Other transforms (FadeIn,
         TransformFromCopy, ScaleInPlace, …) leave a where it was or remove it."""
-        for anim in _animations(args):
+        for anim in animations(args):
             if type(anim) in _RETARGETS:
                 target = anim.target_mobject
                 where = getattr(target, "_critic_placed", None)
@@ -374,31 +365,6 @@ def _subclasses(cls) -> list:
         found.append(current)
         todo.extend(current.__subclasses__())
     return list(dict.fromkeys(found))
-
-
-def _animations(args):
-    for arg in args:
-        yield arg
-        yield from _animations(getattr(arg, "animations", None) or ())
-
-
-def _nothing(*args, **kwargs) -> None:
-    return None
-
-
-def _untween(args) -> None:
-    """Make introducers and removers jump to their end (see the module's docstring)."""
-    for anim in _animations(args):
-        if isinstance(anim, Animation) and not isinstance(anim, AnimationGroup) and (
-                anim.is_remover() or (anim.is_introducer() and _ends_whole(anim))):
-            anim.begin = anim.finish = anim.interpolate = anim.update_mobjects = _nothing
-
-
-def _ends_whole(anim) -> bool:
-    try:
-        return abs(float(anim.rate_func(1.0)) - 1.0) < 1e-6
-    except Exception:  # noqa: BLE001 - a rate function of the scene's own that fails: run the tween
-        return False
 
 
 def _block_lines(source: str) -> list[tuple[int, int, int]]:

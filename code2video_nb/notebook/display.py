@@ -23,8 +23,9 @@ _MIME = {".mp4": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime", 
 class View:
     """Something displayable: HTML for front ends, text for logs and text-only readers."""
 
-    def __init__(self, html_: str, text: str):
+    def __init__(self, html_: str, text: str, kind: str = ""):
         self.html, self.text = html_, text
+        self.kind = kind  # what it shows, for a caller that places one kind elsewhere ("keyframes")
 
     def _repr_html_(self) -> str:
         return self.html
@@ -138,9 +139,10 @@ def _keyframe(path: Path, number: str, line: str, width: int, full_width: int) -
     )
 
 
-def keyframe_strip(paths, lines=(), *, width: int = 320, full_width: int = 1280) -> View:
+def keyframe_strip(paths, lines=(), *, width: int = 320, full_width: int = 1280, note: str = "") -> View:
     """A wrapping grid of thumbnails, one per lecture-line block (keyframe k.png is the last
-    frame of block k), captioned "k. <lecture line>"; a click shows the frame at full size."""
+    frame of block k), captioned "k. <lecture line>"; a click shows the frame at full size.
+    `note` follows the title (e.g. that the video is still rendering)."""
     lines = list(lines)
     cells, names = [], []
     for i, p in enumerate(Path(p) for p in paths):
@@ -153,11 +155,12 @@ def keyframe_strip(paths, lines=(), *, width: int = 320, full_width: int = 1280)
         names.append(f"  {number}. {line}" if line else f"  block {number}")
     if not cells:
         return View('<div style="opacity: 0.7">no keyframes</div>', "keyframes: none")
-    title = "Keyframes: the end of each lecture line (click one to enlarge)"
+    title = "Keyframes: the end of each lecture line (click one to enlarge)" + (f" — {note}" if note else "")
     return View(
         f'<div style="margin: 6px 0"><div style="font-size: 0.85em; opacity: 0.75; margin-bottom: 4px">'
         f'{_esc(title)}</div>{"".join(cells)}</div>',
-        "keyframes: the end of each lecture line\n" + "\n".join(names),
+        "keyframes: the end of each lecture line" + (f" — {note}" if note else "") + "\n" + "\n".join(names),
+        kind="keyframes",
     )
 
 

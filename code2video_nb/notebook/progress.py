@@ -11,7 +11,7 @@ import time
 
 from IPython.display import display
 
-from .display import View
+from .display import View, keyframe_strip
 
 _STAGE_LABELS = {"plan": "Planning", "code": "Writing code", "render": "Rendering", "fix": "Auto-fix",
                  "export": "Exporting"}
@@ -87,3 +87,28 @@ class LazyProgress:
     def close(self, summary: str, ok: bool = True) -> None:
         if self.view is not None:
             self.view.done(summary, ok)
+
+
+class EarlyKeyframes:
+    """The keyframe strip of a section being rendered, shown as soon as the check pass has
+    drawn it (the engine's `on_keyframes`), before the video exists; `settle` puts the build's
+    own strip in its place (or nothing, if the build failed), so the cell shows one strip."""
+
+    def __init__(self, lecture_lines: list[str]):
+        self.lines = lecture_lines
+        self._handle = None
+
+    def __call__(self, section_id: str, paths) -> None:
+        view = keyframe_strip(paths, self.lines, note="rendering the video…")
+        if self._handle is None:
+            self._handle = display(view, display_id=True)
+        else:
+            self._handle.update(view)
+
+    def settle(self, views: list) -> list:
+        """The views left to show after the strip shown early took the build's own."""
+        if self._handle is None:
+            return views
+        strip = next((v for v in views if getattr(v, "kind", "") == "keyframes"), None)
+        self._handle.update(strip if strip is not None else View("", ""))
+        return [v for v in views if v is not strip]

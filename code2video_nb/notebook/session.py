@@ -27,7 +27,7 @@ from . import cells, reviews  # reviews: the critic's cards after each render
 from . import sync  # panel ⇄ section cells: they never disagree silently
 from .bridge import FrontendBridge, status_display
 from .failures import cell_line, exception_line
-from .progress import LazyProgress, ProgressView
+from .progress import EarlyKeyframes, LazyProgress, ProgressView
 from .section_view import section_views
 
 DEMO_REPLAY = "demo"
@@ -188,13 +188,16 @@ class NotebookSession:
         sync.show_notice(ws.slug, section_id, needed=bool(taking) or ws.slug in self.panels or reviews.on(self, ws))
         code = taking.code if taking else body
         progress = LazyProgress(f"Section {section_id}")
+        strip = EarlyKeyframes(ws.storyboard.section(section_id).lecture_lines)
         try:
-            result, new_code, tokens = self._build(ws, section_id, code, progress)
+            result, new_code, tokens = self._build(ws, section_id, code, progress, on_keyframes=strip)
         except BaseException as exc:  # never leave the display saying "repairing"
             progress.close(f"stopped: {exception_line(exc)}", ok=False)
+            strip.settle([])
             raise
         progress.close(_summary(result), result.ok)
         views = self._views(ws, result, code, new_code, tokens)
+        views = strip.settle(views)  # the strip shown while the video rendered stays where it is
         for view in views:
             display(view)
         reviews.cell_cards(self, ws, section_id, new_code if result.ok else None)
@@ -218,21 +221,21 @@ class NotebookSession:
 
     def _build(self, ws: Workspace, section_id: str, code: str,
                progress: Callable[[str, str], None] | None = None,
-               reason: str = "notebook edit") -> tuple[SectionResult, str, int]:
+               reason: str = "notebook edit", on_keyframes=None) -> tuple[SectionResult, str, int]:
         """Write the cell's code and render it; the model is asked only if a fix is needed.
         Returns the result, the code now in the section (auto-fix may have changed it) and
-        the tokens this build spent."""
+        the tokens this build spent. `on_keyframes`: the strip, as soon as it is drawn."""
         with disk_errors():  # a full disk or a read-only folder: one line, like every engine error
-            return self._build_section(ws, section_id, code, progress, reason)
+            return self._build_section(ws, section_id, code, progress, reason, on_keyframes)
 
     def _build_section(self, ws: Workspace, section_id: str, code: str,
                        progress: Callable[[str, str], None] | None,
-                       reason: str = "notebook edit") -> tuple[SectionResult, str, int]:
+                       reason: str = "notebook edit", on_keyframes=None) -> tuple[SectionResult, str, int]:
         config = self.configure()
         if ws.read_code(section_id) != code:
             ws.write_code(section_id, code, reason)  # "notebook edit" from a cell, "panel edit" from the panel
         # The model (and its key) is needed only if the render fails and needs a fix.
-        engine = Engine(config.settings, lambda: self.client(config, ws), progress)
+        engine = Engine(config.settings, lambda: self.client(config, ws), progress, on_keyframes=on_keyframes)
         try:
             result = engine.build_section(ws, ws.storyboard.section(section_id), "preview")
         finally:

@@ -21,6 +21,7 @@ from .errors import RenderError
 from .model_client import ModelClient
 from .plan import Storyboard, StoryboardSection, slugify
 from .render import stop_all_renders
+from .render import Renderer, render_file
 from .render import warm_up as _warm_render_server
 # SectionResult and content_hash are re-exported: callers import them from here.
 from .section_build import LazyModel, Progress, SectionBuilder, SectionResult, content_hash  # noqa: F401
@@ -44,19 +45,21 @@ class LectureResult:
 
 class Engine:
     def __init__(self, settings: Settings, client: ModelClient | Callable[[], ModelClient] | None,
-                 progress: Progress | None = None):
+                 progress: Progress | None = None, renderer: Renderer | None = None):
         """`client` may be a factory: it is called on first use, so a cached or passing render
-        never needs a model (or a key). If it raises ConfigError, sections render without auto-fix."""
+        never needs a model (or a key). If it raises ConfigError, sections render without auto-fix.
+        `renderer`: what renders a section file (default `render.render_file`, manim out of process)."""
         self.settings = settings
         self.model = LazyModel(client)
         self.progress = progress or (lambda stage, message: None)
         self.cancelled = threading.Event()
-        self.sections = SectionBuilder(settings, self.model, self.progress, self.cancelled)
+        self.sections = SectionBuilder(settings, self.model, self.progress, self.cancelled, renderer)
 
     def warm_up(self) -> None:
         """Start the render server now, so manim loads while the model plans and writes code.
         Only for runs that will render: a status or usage command must not start a process."""
-        _warm_render_server(self.settings.api_key_env)
+        if self.sections.renderer is render_file:  # another renderer has no server to start
+            _warm_render_server(self.settings.api_key_env)
 
     @property
     def client(self) -> ModelClient | None:

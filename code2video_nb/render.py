@@ -22,7 +22,7 @@ import time
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Protocol
 
 from . import safety
 from .config import Settings
@@ -127,6 +127,16 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
     if result is None and (why := describe_exit(exitcode, confinement)):
         return RenderOutcome(False, elapsed, error_type="ResourceLimit", message=why, log=log)
     return _outcome(result, path, media_dir, log, elapsed)
+
+
+class Renderer(Protocol):
+    """What a SectionBuilder renders a section file with, passed in as the model client is:
+    `render_file` (out of process, manim) unless a caller brings its own (a test that checks the
+    engine's orchestration without manim). Options come as keywords, those of `render_file`
+    (quality, media_dir, timeout, sandbox, dry_run_only, on_progress, …): an implementation takes
+    the ones it ignores as `**options`, so an option added to render_file needs no change here."""
+
+    def __call__(self, path: Path, **options: Any) -> RenderOutcome: ...
 
 
 # Renders in flight, so an interrupt in the main thread can stop the ones running in worker threads.

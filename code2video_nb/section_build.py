@@ -23,7 +23,7 @@ from .errors import ConfigError, NotRecorded
 from .files import atomic_copy
 from .model_client import ModelClient
 from .plan import StoryboardSection
-from .render import RenderOutcome, render_file, sandbox_for, unsafe_outcome
+from .render import Renderer, RenderOutcome, render_file, sandbox_for, unsafe_outcome
 from .section_state import ErrorRecord, FixRecord, RenderRecord
 from .video import keyframes, probe
 from .workspace import Workspace
@@ -85,11 +85,12 @@ class LazyModel:
 
 class SectionBuilder:
     def __init__(self, settings: Settings, model: LazyModel, progress: Progress | None = None,
-                 cancelled: threading.Event | None = None):
+                 cancelled: threading.Event | None = None, renderer: Renderer | None = None):
         self.settings = settings
         self.model = model
         self.progress = progress or (lambda stage, message: None)
         self.cancelled = cancelled or threading.Event()  # set by an interrupt: start nothing new
+        self.renderer = renderer or render_file  # the out-of-process manim render; tests pass their own
 
     @property
     def client(self) -> ModelClient | None:
@@ -161,8 +162,8 @@ class SectionBuilder:
         refused = unsafe_outcome(code, self.settings)
         if refused is not None:  # treated like any other error: the fix loop may remove it
             return refused
-        outcome = render_file(path, quality=quality, media_dir=media_dir, timeout=self.settings.render_timeout,
-                              sandbox=sandbox_for(self.settings), dry_run_only=dry_run_only, on_progress=on_progress)
+        outcome = self.renderer(path, quality=quality, media_dir=media_dir, timeout=self.settings.render_timeout,
+                                sandbox=sandbox_for(self.settings), dry_run_only=dry_run_only, on_progress=on_progress)
         if outcome.ok and not dry_run_only and (outcome.video is None or not Path(outcome.video).exists()):
             # manim writes a PNG instead when nothing moves; a lecture section needs a video (fixable).
             return RenderOutcome(False, outcome.seconds, error_type="NoVideo", log=outcome.log,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -159,3 +160,59 @@ def test_render_names_an_unknown_section(live_env, tmp_path, capsys):
     capsys.readouterr()
     assert main(["render", str(tmp_path / slugify(TOPIC)), "--section", "9"]) == 1
     assert "no section 9" in capsys.readouterr().err
+
+
+class ClipRenderer:
+    """A renderer without manim: every section becomes a one-second clip whose two lecture-line
+    blocks start at 0 and 0.6 s (as the render worker reports them). It remembers what it rendered."""
+
+    def __init__(self):
+        self.rendered: list[str] = []
+
+    def __call__(self, path, *, quality, media_dir, dry_run_only=False, on_progress=None, **options):
+        from code2video_nb.render import RenderOutcome
+        from test_video import GREEN, make_clip
+
+        self.rendered.append(Path(path).stem)
+        if on_progress is not None:
+            on_progress(1, 1)
+        Path(media_dir).mkdir(parents=True, exist_ok=True)
+        video = make_clip(Path(media_dir) / "clip.mp4", GREEN, 1.0)
+        return RenderOutcome(True, 0.01, video=video, duration=1.0, block_starts=[(1, 0.0), (2, 0.6), (2, 0.8)])
+
+
+def test_the_engine_records_caches_and_joins_what_its_renderer_made(tmp_path):
+    """The orchestration around the renderer, with a renderer passed in as the model client is."""
+    from code2video_nb.config import Settings
+    from code2video_nb.engine import Engine, content_hash
+    from code2video_nb.plan import Storyboard
+    from code2video_nb.workspace import Workspace
+
+    ws = Workspace.create(tmp_path, "clips", "Clips")
+    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
+        {"id": i, "title": f"Part {i}", "lecture_lines": [f"First {i}", f"Second {i}"], "animations": ["a"]}
+        for i in ("1", "2")]}))
+    for i in ("1", "2"):
+        ws.write_code(i, f"from manim import *\n\nclass Part{i}(Scene):\n    def construct(self):\n"
+                         "        self.wait(1)\n", "generated")
+    renderer = ClipRenderer()
+    engine = Engine(Settings.from_env(), None, renderer=renderer)
+
+    first = engine.render_all(ws)
+    assert [(r.id, r.ok, r.cached) for r in first] == [("1", True, False), ("2", True, False)]
+    assert sorted(renderer.rendered) == ["1", "2"]
+    for i in ("1", "2"):
+        state = ws.section_state(i)
+        record = state.render("preview")
+        assert record.hash == content_hash(ws.read_code(i), "preview") and state.error is None
+        assert record.block_starts == [0.0, 0.6]  # each block's first start
+        assert record.duration == pytest.approx(1.0, abs=0.1) and record.hash in state.archive
+        assert len(list(ws.keyframes_dir(i).glob("*.png"))) == 2  # one per lecture-line block
+
+    again = engine.render_all(ws)  # unchanged code: nothing is rendered twice
+    assert all(r.cached for r in again) and len(renderer.rendered) == 2
+
+    video, subtitles = engine.export(ws, again)
+    assert probe(video).duration == pytest.approx(2.0, abs=0.2)
+    cues = re.findall(r"^00:00:(\d\d),(\d{3}) --> ", subtitles.read_text(), re.M)  # timed to the blocks
+    assert [int(s) + int(ms) / 1000 for s, ms in cues] == pytest.approx([0.0, 0.6, 1.0, 1.6], abs=0.05)

@@ -28,6 +28,7 @@ from . import safety
 from .config import Settings
 from .confine import SandboxSettings, confinement_for, describe_exit, scrubbed_environ
 from .errors import RenderError
+from .tex_cache import TexCache
 
 
 @dataclass
@@ -106,6 +107,7 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
     media_dir = Path(media_dir).resolve()
     media_dir.mkdir(parents=True, exist_ok=True)
     environ = scrubbed_environ(dict(os.environ), sandbox.key_env)
+    shared, since = TexCache.from_env(), time.time()  # TeX and texts any render made (tex_cache.py)
     with tempfile.TemporaryDirectory(prefix="c2v-job-") as tmp:
         (Path(tmp) / "tmp").mkdir()
         confinement = confinement_for([media_dir, tmp], environ=environ, sandbox=sandbox,
@@ -115,11 +117,14 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
                "result": str(Path(tmp) / "result.json"),
                "progress": str(Path(tmp) / "progress.txt"), "temp_dir": str(Path(tmp) / "tmp"),
                "confine": confinement.to_dict() if confinement else None}
+        job["tex_cache"] = shared.for_job() if shared else None  # read-only to the child
         Path(tmp, "job.json").write_text(json.dumps(job))
         environ["TMPDIR"] = job["temp_dir"]
         log, timed_out, exitcode = _run_worker(Path(tmp), cwd=media_dir, environ=environ, key_env=sandbox.key_env, timeout=timeout,
                                                on_progress=on_progress)
         result = _read_result(Path(job["result"]))
+        if shared:  # by the parent, after the child: it never writes where other renders read
+            shared.publish(media_dir, since)
     elapsed = time.monotonic() - started
     if timed_out:
         return RenderOutcome(False, elapsed, error_type="RenderTimeout", timed_out=True, log=log,

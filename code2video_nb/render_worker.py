@@ -24,7 +24,7 @@ from pathlib import Path
 
 from manim import tempconfig  # at import: the forkserver preloads this module, so renders start warm
 
-from . import audit_hook
+from . import audit_hook, tex_cache
 from .confine import Confinement, apply as apply_confinement
 from .critic import instrument
 
@@ -32,6 +32,7 @@ QUALITIES = {"preview": "low_quality", "final": "high_quality"}
 
 
 def run(job: dict) -> dict:
+    tex_cache.use_shared(job.get("tex_cache"))  # formulas and texts another render already made
     namespace = runpy.run_path(job["file"], run_name="__code2video_section__")
     scene_class = namespace[job["scene"]]
     base = {

@@ -33,6 +33,7 @@ class Settings:
     trust: bool = False  # run code that fails the static safety check
     confine: bool = True  # the render sandbox (confine.py); off only by an explicit --unconfined
     render_memory_gb: float = 4.0  # a scene allocating more is stopped
+    cached_plays: int = 100  # partial movies kept per section (and quality) for re-renders of edits
     allow_imports: tuple[str, ...] = ()  # modules allowed beyond safety.ALLOWED_MODULES
     critic_rounds: int = 2  # headless runs: kept critic versions per section (0: no critic)
     vlm: bool = False  # headless runs: the VLM review joins the layout critic (needs vlm_model)

@@ -46,6 +46,11 @@ class RenderOutcome:
     # A critic run's record, as the render process wrote it (untrusted: critic/critique.py checks it).
     shots: list = field(default_factory=list)
     stage: dict | None = None
+    # The last frame of each lecture-line block, drawn by the check pass (k.png, in block order);
+    # empty for a scene without blocks, whose keyframes are cut from the video instead.
+    keyframes: list[Path] = field(default_factory=list)
+    plays: int = 0  # play()/wait() calls in the scene, and how many reused their movie from an earlier render
+    reused_plays: int = 0
 
     @property
     def error(self) -> str:
@@ -72,6 +77,7 @@ def _defines(cls: ast.ClassDef, method: str) -> bool:
 
 
 Progress = Callable[[int, int], None]  # (animations done, animations in the scene)
+Keyframes = Callable[[list[Path]], None]  # the check pass's keyframes, before the video renders
 
 
 def unsafe_outcome(code: str, settings: Settings) -> RenderOutcome | None:
@@ -91,10 +97,14 @@ def sandbox_for(settings: Settings) -> SandboxSettings:
 
 def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeout: float,
                 dry_run_only: bool = False, on_progress: Progress | None = None,
+                on_keyframes: Keyframes | None = None, max_cached_plays: int = 100,
                 sandbox: SandboxSettings = SandboxSettings(), critique: bool = False) -> RenderOutcome:
     """Dry-run, then (unless dry_run_only) render frames; never raises for the scene's own errors.
     The child runs confined (`confine.py`) unless `sandbox.enabled` is off. `critique`: the dry run
-    only, instrumented for the critic (the outcome's `shots` and `stage`)."""
+    only, instrumented for the critic (the outcome's `shots` and `stage`). A full render draws each
+    lecture-line block's keyframe in the dry run (`media_dir/keyframes/<k>.png`) and hands them to
+    `on_keyframes` while the frames are still rendering. Partial movies of plays that did not change
+    are reused from `media_dir` (`movie_cache.py`), at most `max_cached_plays` kept."""
     path = Path(path).resolve()
     started = time.monotonic()
     try:
@@ -114,14 +124,17 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
                                       cpu_seconds=timeout + 30) if sandbox.enabled else None
         job = {"file": str(path), "scene": scene, "quality": quality, "media_dir": str(media_dir),
                "dry_run_only": dry_run_only or critique, "critique": critique,
+               "keyframes": None if dry_run_only or critique else str(media_dir / KEYFRAMES),
+               "max_cached_plays": max_cached_plays,
                "result": str(Path(tmp) / "result.json"),
                "progress": str(Path(tmp) / "progress.txt"), "temp_dir": str(Path(tmp) / "tmp"),
                "confine": confinement.to_dict() if confinement else None}
         job["tex_cache"] = shared.for_job() if shared else None  # read-only to the child
         Path(tmp, "job.json").write_text(json.dumps(job))
         environ["TMPDIR"] = job["temp_dir"]
-        log, timed_out, exitcode = _run_worker(Path(tmp), cwd=media_dir, environ=environ, key_env=sandbox.key_env, timeout=timeout,
-                                               on_progress=on_progress)
+        reader = _ProgressReader(Path(tmp) / "progress.txt", media_dir / KEYFRAMES, on_progress, on_keyframes)
+        log, timed_out, exitcode = _run_worker(Path(tmp), cwd=media_dir, environ=environ, key_env=sandbox.key_env,
+                                               timeout=timeout, reader=reader)
         result = _read_result(Path(job["result"]))
         if shared:  # by the parent, after the child: it never writes where other renders read
             shared.publish(media_dir, since)
@@ -248,7 +261,7 @@ def _main_module_hidden():
 
 
 def _run_worker(tmp: Path, *, cwd: Path, environ: dict, key_env: str, timeout: float,
-                on_progress: Progress | None) -> tuple[str, bool, int | None]:
+                reader: "_ProgressReader") -> tuple[str, bool, int | None]:
     """Run the worker; poll its progress file while waiting. Output goes to a file, not a
     pipe, so a chatty scene can never block on a full pipe while we poll."""
     cwd.mkdir(parents=True, exist_ok=True)
@@ -264,7 +277,7 @@ def _run_worker(tmp: Path, *, cwd: Path, environ: dict, key_env: str, timeout: f
     with _live_lock:
         _live.add(proc)
     try:
-        timed_out = _wait(proc, timeout, tmp / "progress.txt", on_progress)
+        timed_out = _wait(proc, timeout, reader)
     except BaseException:  # KeyboardInterrupt in the caller: leave no orphan renders behind
         _kill_group(proc)
         proc.join()
@@ -276,19 +289,20 @@ def _run_worker(tmp: Path, *, cwd: Path, environ: dict, key_env: str, timeout: f
     return log, timed_out, proc.exitcode
 
 
-def _wait(proc, timeout: float, progress_file: Path, on_progress: Progress | None) -> bool:
+def _wait(proc, timeout: float, reader: "_ProgressReader") -> bool:
     """True if the render was killed at its time limit."""
-    deadline, reported = time.monotonic() + timeout, None
+    deadline = time.monotonic() + timeout
     while True:
-        proc.join(timeout=min(0.25, max(0.01, deadline - time.monotonic())))
+        # Polled often: the keyframes are shown the moment the check pass has drawn them.
+        proc.join(timeout=min(0.05, max(0.01, deadline - time.monotonic())))
         if proc.exitcode is not None:
-            _report_progress(progress_file, on_progress, reported)  # the last word, however fast it ran
+            reader.poll()  # the last word, however fast it ran
             return False
         if time.monotonic() >= deadline:
             _kill_group(proc)
             proc.join()
             return True
-        reported = _report_progress(progress_file, on_progress, reported)
+        reader.poll()
 
 
 def _kill_group(proc) -> None:
@@ -299,14 +313,39 @@ def _kill_group(proc) -> None:
         proc.kill()
 
 
-def _report_progress(progress_file: Path, on_progress: Progress | None, reported):
-    if on_progress is None or not progress_file.exists():
-        return reported
-    complete = progress_file.read_text().split("\n")[:-1]  # the last piece may be mid-write
-    latest = tuple(int(x) for x in complete[-1].split()) if complete else None
-    if latest and latest != reported:
-        on_progress(*latest)
-    return latest or reported
+KEYFRAMES = "keyframes"  # the check pass's keyframes, in the section's media folder
+
+
+class _ProgressReader:
+    """Reads the lines the render child appends to its progress file: "done total" after each
+    animation, and "keyframes 1 2 3" once the check pass has drawn those blocks' keyframes."""
+
+    def __init__(self, path: Path, keyframes_dir: Path, on_progress: Progress | None,
+                 on_keyframes: Keyframes | None):
+        self.path, self.keyframes_dir = path, keyframes_dir
+        self.on_progress, self.on_keyframes = on_progress, on_keyframes
+        self.reported: tuple[int, ...] | None = None
+        self.keyframes_told = False
+
+    def poll(self) -> None:
+        if (self.on_progress is None and self.on_keyframes is None) or not self.path.exists():
+            return
+        complete = self.path.read_text().split("\n")[:-1]  # the last piece may be mid-write
+        counts = [line for line in complete if not line.startswith(KEYFRAMES)]
+        announced = [line for line in complete if line.startswith(KEYFRAMES)]
+        if announced and not self.keyframes_told and self.on_keyframes is not None:
+            self.keyframes_told = True
+            self.on_keyframes(keyframe_paths(self.keyframes_dir, announced[-1].split()[1:]))
+        latest = tuple(int(x) for x in counts[-1].split()) if counts else None
+        if latest and latest != self.reported and self.on_progress is not None:
+            self.on_progress(*latest)
+        self.reported = latest or self.reported
+
+
+def keyframe_paths(folder: Path, blocks) -> list[Path]:
+    """`folder/<k>.png` for the block numbers the child named, if they exist (its word is checked)."""
+    numbers = [int(k) for k in blocks if str(k).isdigit() and 0 < int(k) <= 100] if isinstance(blocks, list) else []
+    return [p for p in (folder / f"{k}.png" for k in sorted(set(numbers))) if p.is_file()]
 
 
 def _read_result(path: Path) -> dict | None:
@@ -326,10 +365,16 @@ def _outcome(result: dict | None, path: Path, media_dir: Path, log: str, elapsed
             return RenderOutcome(False, elapsed, error_type="RenderError", log=log,
                                  message=f"the render reported a video outside its media folder ({video})")
         starts = [(int(k), float(t)) for k, t in result.get("block_starts", [])]
+        frames = keyframe_paths(media_dir / KEYFRAMES, result.get("keyframes"))
         return RenderOutcome(True, elapsed, video, result.get("duration", 0.0), starts, log=log,
-                             shots=result.get("shots") or [], stage=result.get("stage"))
+                             shots=result.get("shots") or [], stage=result.get("stage"), keyframes=frames,
+                             plays=_count(result.get("plays")), reused_plays=_count(result.get("reused_plays")))
     return RenderOutcome(False, elapsed, error_type=result["error_type"], message=_explain(result),
                          line=section_line(result["frames"], path), log=result.get("traceback", "") or log)
+
+
+def _count(value) -> int:
+    return value if isinstance(value, int) and 0 <= value < 1_000_000 else 0
 
 
 MISSING_TEX = ("LaTeX is not installed, so MathTex/Tex cannot render: run scripts/install.sh (or apt-get install "

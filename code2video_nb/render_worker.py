@@ -24,16 +24,21 @@ from pathlib import Path
 
 from manim import tempconfig  # at import: the forkserver preloads this module, so renders start warm
 
-from . import audit_hook, tex_cache
+from . import audit_hook, movie_cache, tex_cache
 from .confine import Confinement, apply as apply_confinement
+from .block_frames import BlockFrames
 from .critic import instrument
+from .dry_run import draw_nothing, untweened
 
 QUALITIES = {"preview": "low_quality", "final": "high_quality"}
 
 
+SECTION_MODULE = "__code2video_section__"  # the run name of a section file: its own code is keyed by code
+
+
 def run(job: dict) -> dict:
     tex_cache.use_shared(job.get("tex_cache"))  # formulas and texts another render already made
-    namespace = runpy.run_path(job["file"], run_name="__code2video_section__")
+    namespace = runpy.run_path(job["file"], run_name=SECTION_MODULE)
     scene_class = namespace[job["scene"]]
     base = {
         "quality": QUALITIES[job["quality"]],
@@ -41,21 +46,31 @@ def run(job: dict) -> dict:
         "verbosity": "WARNING",
         "progress_bar": "none",
         "disable_caching": False,
+        "max_files_cached": int(job.get("max_cached_plays", 100)),  # partial movies per section and quality
     }
     # The check pass: manim's dry_run writes no file but still draws every frame, so also
-    # skip animations (each jumps to its end state). The whole construct still runs, which
-    # is where generated code fails; it costs a fraction of a render.
+    # skip animations (each jumps to its end state) and drawing (`dry_run.py`). The whole
+    # construct still runs, which is where generated code fails; it costs a fraction of a render,
+    # and draws each lecture-line block's keyframe on the way (`block_frames.py`).
     if job.get("critique"):  # the same pass, recording what is on screen after each play/wait
         with tempconfig({**base, "dry_run": True}):
             return {"ok": True, **instrument.observe(scene_class, job["file"])}
     with tempconfig({**base, "dry_run": True}):
         check = scene_class(skip_animations=True)
+        draw_nothing(check)
+        check.play = untweened(check.play)
+        frames = BlockFrames(check, Path(job["keyframes"])) if job.get("keyframes") else None
         check.render()
+        written = frames.finish() if frames else []
     if job.get("dry_run_only"):
         return {"ok": True}
+    if written:  # the strip can be shown now, before any frame of the video is drawn
+        _announce(job.get("progress"), " ".join(["keyframes", *(p.stem for p in written)]))
     progress = _progress_writer(job.get("progress"), total=check.renderer.num_plays)
+    movie_cache.use_fast_keys(SECTION_MODULE)
     with tempconfig(base):
         scene = scene_class()
+        reused = movie_cache.touch_hits(scene)
         _count_plays(scene, progress)
         scene.render()
         video = scene.renderer.file_writer.movie_file_path
@@ -64,7 +79,17 @@ def run(job: dict) -> dict:
         "video": str(video) if video else None,
         "duration": float(scene.renderer.time),
         "block_starts": [[k, t] for k, t in getattr(scene, "block_start_times", [])],
+        "keyframes": [int(p.stem) for p in written],
+        "plays": int(scene.renderer.num_plays),
+        "reused_plays": len(reused),
     }
+
+
+def _announce(path: str | None, line: str) -> None:
+    """A line on the progress file the parent polls (beside the "done total" counts)."""
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
 
 
 def _progress_writer(path: str | None, total: int):

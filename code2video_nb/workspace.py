@@ -62,13 +62,14 @@ class _Stamp:
         return cls(st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-def _copy_pngs(source: Path, dest: Path) -> None:
-    """Replace dest's PNGs with source's (keyframes: block k -> k.png)."""
+def _copy_pngs(source: Path | list[Path], dest: Path) -> None:
+    """Replace dest's PNGs with source's (a folder or a list; keyframes: block k -> k.png)."""
+    pngs = source if isinstance(source, list) else list(source.glob("*.png"))
     with disk_errors(dest):
         dest.mkdir(parents=True, exist_ok=True)
         for old in dest.glob("*.png"):
             old.unlink()
-    for png in source.glob("*.png"):
+    for png in pngs:
         atomic_copy(png, dest / png.name)
 
 
@@ -118,6 +119,11 @@ class Workspace:
 
     def keyframes_dir(self, section_id: str) -> Path:
         return self.dir / "keyframes" / safe_id(section_id)
+
+    def put_keyframes(self, section_id: str, pngs: list[Path]) -> list[Path]:
+        """The section's keyframes are now these (`<k>.png` for block k); returns their paths here."""
+        _copy_pngs(pngs, self.keyframes_dir(section_id))
+        return [self.keyframes_dir(section_id) / png.name for png in pngs]
 
     def media_dir(self, section_id: str) -> Path:
         """manim's own media folder per section: its partial-movie cache speeds re-renders of edits."""

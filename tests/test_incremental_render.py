@@ -1,0 +1,107 @@
+"""Incremental re-renders (issue 10, part 2): a section's media folder keeps each play's partial
+movie, so an edit re-renders only the plays from the edit on; the folder stays under its bound;
+and the faster play key never reuses a movie whose code changed (`movie_cache.py`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from code2video_nb.render import render_file
+from code2video_nb.replies import code_in_reply
+from code2video_nb.video import probe
+
+from conftest import demo_cassette
+
+pytestmark = pytest.mark.render
+
+SECTION_3 = code_in_reply(next(i["reply"] for i in demo_cassette()["interactions"] if i["stage"] == "code:3"),
+                          scene=True)
+# Demo section 3's plays: title, highlight 1, arrows (block 1), highlight 2, D (block 2),
+# highlight 3, the formula, its Indicate, the closing wait (block 3).
+PLAYS = 9
+
+
+def render(folder: Path, code: str, **options):
+    scene = folder / "section.py"
+    scene.write_text(code, encoding="utf-8")
+    outcome = render_file(scene, media_dir=folder / "media", timeout=240, **options)
+    assert outcome.ok, outcome.log[-2000:]
+    return outcome
+
+
+def partial_movies(folder: Path) -> set[str]:
+    return {p.name for p in (folder / "media").rglob("partial_movie_files/*/*.mp4")}
+
+
+def test_an_edit_in_the_last_block_reuses_every_earlier_play(tmp_path):
+    first = render(tmp_path, SECTION_3)
+    assert (first.plays, first.reused_plays) == (PLAYS, 0)
+    before = partial_movies(tmp_path)
+    assert len(before) == PLAYS
+
+    edited = SECTION_3.replace("self.play(Indicate(power), run_time=0.8)", "self.play(Indicate(power), run_time=0.6)")
+    assert edited != SECTION_3
+    again = render(tmp_path, edited)
+    # The seven plays before the Indicate are manim's cache hits; the closing wait shows the same
+    # picture as before, so it is one too. Only the Indicate is new.
+    assert again.reused_plays == PLAYS - 1
+    assert len(partial_movies(tmp_path) - before) == 1
+    assert probe(again.video).duration == pytest.approx(first.duration - 0.2, abs=0.1)
+
+
+def test_an_edit_in_block_1_renders_every_play_after_it_again(tmp_path):
+    render(tmp_path, SECTION_3)
+    before = partial_movies(tmp_path)
+    edited = SECTION_3.replace('Text("λ=3", font_size=24', 'Text("λ=3", font_size=28')
+    assert edited != SECTION_3
+    again = render(tmp_path, edited)
+    # Only the title and the first highlight come before the edit: everything after it changed,
+    # since the label stays on screen for every later play.
+    assert again.reused_plays == 2
+    assert len(partial_movies(tmp_path) - before) == PLAYS - 2
+
+
+def test_the_media_folder_keeps_at_most_its_bound_of_partial_movies(tmp_path):
+    for size in (24, 26, 28):
+        render(tmp_path, SECTION_3.replace('Text("λ=3", font_size=24', f'Text("λ=3", font_size={size}'),
+               max_cached_plays=12)
+        assert len(partial_movies(tmp_path)) <= 12
+    # The last render's movies are the ones kept (least recently used go first).
+    last = render(tmp_path, SECTION_3.replace('Text("λ=3", font_size=24', 'Text("λ=3", font_size=28'),
+                  max_cached_plays=12)
+    assert last.reused_plays == PLAYS
+
+
+UPDATER_SCENE = '''from manim import *
+
+LABEL_SIDE = UP
+
+
+def follow(label):
+    label.next_to(DOT, LABEL_SIDE)
+
+
+DOT = Dot()
+
+
+class Follow(Scene):
+    def construct(self):
+        label = Text("x", font_size=30)
+        label.add_updater(follow)
+        self.add(DOT, label)
+        self.play(DOT.animate.shift(RIGHT), run_time=0.4)
+'''
+
+
+@pytest.mark.parametrize("edit", [("label.next_to(DOT, LABEL_SIDE)", "label.next_to(DOT, LABEL_SIDE * 2)"),
+                                  ("LABEL_SIDE = UP", "LABEL_SIDE = DOWN")],
+                         ids=["the updater's code", "a global the updater reads"])
+def test_a_changed_updater_is_never_a_cache_hit(tmp_path, edit):
+    first = render(tmp_path, UPDATER_SCENE)
+    assert render(tmp_path, UPDATER_SCENE).reused_plays == first.plays == 1  # same code: reused
+    changed = UPDATER_SCENE.replace(*edit)
+    assert changed != UPDATER_SCENE
+    # Nothing on screen differs before the play; only the function the play runs does.
+    assert render(tmp_path, changed).reused_plays == 0

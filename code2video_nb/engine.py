@@ -3,14 +3,14 @@
 The CLI and the notebook magics are thin layers over `Engine`. Every step reads
 what the workspace already holds and skips it, so an interrupted run resumes
 without repeating paid requests or finished renders. Building one section (check,
-auto-fix, render, record) is `section_build.SectionBuilder`'s.
+auto-fix, render, record) is `section_build.SectionBuilder`'s; starting each build as
+soon as its code arrives is `pipeline.BuildPipeline`'s.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -19,8 +19,8 @@ from . import coder, planner
 from .config import Settings
 from .errors import RenderError
 from .model_client import ModelClient
+from .pipeline import BuildPipeline, Pipelined, SectionTimes
 from .plan import Storyboard, StoryboardSection, slugify
-from .render import stop_all_renders
 from .render import Renderer, render_file
 from .render import warm_up as _warm_render_server
 # SectionResult and content_hash are re-exported: callers import them from here.
@@ -35,7 +35,11 @@ class LectureResult:
     sections: list[SectionResult] = field(default_factory=list)
     video: Path | None = None
     subtitles: Path | None = None
+    # Seconds per stage. Code and builds overlap (`pipeline`), so "code" (until the last code
+    # arrived) and "render" (first build's start to last build's end) are wall spans that may
+    # overlap; "wall" is the whole run, less than the sum of the stages by what overlapping saved.
     timings: dict[str, float] = field(default_factory=dict)
+    schedule: list[SectionTimes] = field(default_factory=list)  # per section: code arrived, build start/end
     critic: list = field(default_factory=list)  # critic.improve.Improvement per rendered section
 
     @property
@@ -94,7 +98,8 @@ class Engine:
             ws.set_plan("storyboard", planner.make_storyboard(self.client, ws.outline))
         return ws.storyboard
 
-    def write_code(self, ws: Workspace) -> None:
+    def write_code(self, ws: Workspace, on_written: Callable[[StoryboardSection], None] = lambda section: None) -> None:
+        """Every section missing code, in parallel; `on_written(section)` as each one's is written."""
         missing = [s for s in ws.storyboard.sections if ws.read_code(s.id) is None]
         if not missing:
             return
@@ -103,26 +108,24 @@ class Engine:
         def done(section, code):
             ws.write_code(section.id, code, "generated")
             self.progress("code", f"section {section.id} written")
+            on_written(section)
 
         coder.write_all(self.client, missing, ws.state["topic"], on_done=done)
 
     # rendering ---------------------------------------------------------
     def render_all(self, ws: Workspace, quality: str = "preview", only: list[str] | None = None) -> list[SectionResult]:
-        """Sections in parallel, up to `settings.workers`; `only` picks some by id."""
+        """Sections in parallel (renders up to `settings.workers` at once); `only` picks some by id."""
         sections = [s for s in ws.storyboard.sections if not only or s.id in only]
-        workers = max(1, min(self.settings.workers, len(sections)))
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="c2v-render")
-        try:
-            return list(pool.map(lambda s: self.build_section(ws, s, quality), sections))
-        except KeyboardInterrupt:
-            # Threads cannot be interrupted, but their renders can: kill them so the
-            # threads return at once, and record nothing for the half-done sections.
-            self.cancelled.set()
-            stop_all_renders()
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-            self.cancelled.clear()
+        return self._pipeline(ws, quality).run(sections).results
+
+    def write_and_build(self, ws: Workspace, quality: str = "preview") -> Pipelined:
+        """Write the missing code and build every section, each as soon as its code is there."""
+        sections = ws.storyboard.sections
+        missing = [s for s in sections if ws.read_code(s.id) is None]
+        return self._pipeline(ws, quality).run(sections, missing, lambda on_code: self.write_code(ws, on_code))
+
+    def _pipeline(self, ws: Workspace, quality: str) -> BuildPipeline:
+        return BuildPipeline(lambda s: self.build_section(ws, s, quality), self.cancelled)
 
     def improve_layout(self, ws: Workspace, results: list[SectionResult], quality: str = "preview") -> list:
         """The critic's rounds on every rendered section (`critic.improve`); the VLM's too with `settings.vlm`."""
@@ -170,17 +173,19 @@ def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, 
     engine = Engine(settings, client, progress)
     if render:
         engine.warm_up()
-    result, clock = LectureResult(ws), time.monotonic()
+    result, started = LectureResult(ws), time.monotonic()
+    clock = started
     try:
         engine.plan(ws, audience=audience, sections=sections, goals=goals)
         result.timings["plan"] = time.monotonic() - clock
         clock = time.monotonic()
-        engine.write_code(ws)
-        result.timings["code"] = time.monotonic() - clock
-        if render:
-            clock = time.monotonic()
-            result.sections = engine.render_all(ws, quality)
-            result.timings["render"] = time.monotonic() - clock
+        if not render:
+            engine.write_code(ws)
+            result.timings["code"] = time.monotonic() - clock
+        else:
+            built = engine.write_and_build(ws, quality)
+            result.sections, result.schedule = built.results, built.times
+            result.timings.update(code=built.code_span, render=built.build_span)
             if settings.critic_rounds > 0:
                 clock = time.monotonic()
                 result.critic = engine.improve_layout(ws, result.sections, quality)
@@ -193,6 +198,7 @@ def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, 
                 clock = time.monotonic()
                 result.video, result.subtitles = engine.export(ws, result.sections, quality)
                 result.timings["export"] = time.monotonic() - clock
+        result.timings["wall"] = time.monotonic() - started
     finally:  # what was paid for is recorded, even when the run stops half-way
         ws.add_usage(client.usage_by_stage())
     return result

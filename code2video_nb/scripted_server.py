@@ -44,9 +44,22 @@ class Status:
 
 @dataclass(frozen=True)
 class Delay:
-    """Sleep, then answer: makes a client with a short time-out give up."""
+    """Sleep, then answer (on top of the server's latency): makes a client with a short time-out
+    give up, or one reply arrive after the others. With `until`, the sleep ends early once that
+    event is set, so a test can hold a reply back until something happened, `seconds` at most."""
     seconds: float
-    reply: str
+    reply: str | Reply
+    until: threading.Event | None = None
+
+
+@dataclass(frozen=True)
+class Latency:
+    """A model's time to answer, simulated: a fixed wait per request plus one per 1000 completion tokens."""
+    per_request: float = 0.0
+    per_1k_tokens: float = 0.0
+
+    def seconds(self, completion_tokens: int) -> float:
+        return self.per_request + self.per_1k_tokens * completion_tokens / 1000
 
 
 @dataclass(frozen=True)
@@ -101,9 +114,11 @@ def _image_tokens(part: dict) -> int:
 
 
 class ScriptedServer:
-    def __init__(self, models: set[str] | None = None, api_key: str | None = None, port: int = 0):
+    def __init__(self, models: set[str] | None = None, api_key: str | None = None, port: int = 0,
+                 latency: Latency = Latency()):
         self.models = set(models) if models else None
         self.api_key = api_key
+        self.latency = latency  # applied to every completion (not to scripted errors)
         self.requests: list[RecordedRequest] = []
         self._queues: dict[str, deque] = defaultdict(deque)
         self._lock = threading.Lock()
@@ -114,6 +129,10 @@ class ScriptedServer:
     def script(self, stage_key: str, *replies: Any) -> ScriptedServer:
         with self._lock:
             self._queues[stage_key].extend(replies)
+        return self
+
+    def set_latency(self, per_request: float = 0.0, per_1k_tokens: float = 0.0) -> ScriptedServer:
+        self.latency = Latency(per_request, per_1k_tokens)
         return self
 
     def script_cassette(self, cassette: str | Path | dict) -> ScriptedServer:
@@ -238,13 +257,17 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(reply, Garbage):
             return self._send(200, reply.body.encode())
         if isinstance(reply, Delay):
-            time.sleep(reply.seconds)
+            if reply.until is not None:
+                reply.until.wait(reply.seconds)
+            else:
+                time.sleep(reply.seconds)
             reply = reply.reply
         if isinstance(reply, str):
             reply = Reply(reply)
         usage = dict(reply.usage or {"prompt_tokens": _words(req.get("messages", [])),
                                      "completion_tokens": len(reply.content.split())})
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        time.sleep(self.owner.latency.seconds(usage["completion_tokens"]))  # the model "writing" it
         if req.get("stream"):
             return self._stream(req, reply.content, usage, reply.finish_reason)
         self._json(200, {
@@ -268,13 +291,24 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, body.encode(), "text/event-stream")
 
 
+def parse_latency(text: str) -> Latency:
+    """"1+12": 1 s per request + 12 s per 1000 completion tokens ("0": none)."""
+    per_request, _, per_1k = text.partition("+")
+    try:
+        return Latency(float(per_request), float(per_1k or 0))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected SECONDS+SECONDS_PER_1K_TOKENS like 1+12, got {text!r}") from None
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description="Serve a code2video cassette as an OpenAI-compatible endpoint.")
     parser.add_argument("cassette")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--latency", type=parse_latency, default=Latency(), metavar="S+S",
+                        help='simulated model time: seconds per request + seconds per 1000 completion tokens, e.g. "1+12"')
     args = parser.parse_args(argv)
-    srv = ScriptedServer(port=args.port).script_cassette(args.cassette).start()
+    srv = ScriptedServer(port=args.port, latency=args.latency).script_cassette(args.cassette).start()
     print(srv.base_url, flush=True)
     try:
         threading.Event().wait()

@@ -91,6 +91,9 @@ class SectionBuilder:
         self.progress = progress or (lambda stage, message: None)
         self.cancelled = cancelled or threading.Event()  # set by an interrupt: start nothing new
         self.renderer = renderer or render_file  # the out-of-process manim render; tests pass their own
+        # Renders (CPU) are bounded, not builds: a build waiting for its fix reply holds no slot,
+        # so other sections render meanwhile.
+        self.render_slots = threading.BoundedSemaphore(max(1, settings.workers))
 
     @property
     def client(self) -> ModelClient | None:
@@ -157,13 +160,15 @@ class SectionBuilder:
         return report.code, self._render(ws, section.id, report.code, quality), fix
 
     def _render_path(self, path, code, media_dir, quality, *, dry_run_only, on_progress=None) -> RenderOutcome:
-        if self.cancelled.is_set():  # interrupted: start nothing new in this thread
-            raise KeyboardInterrupt
         refused = unsafe_outcome(code, self.settings)
         if refused is not None:  # treated like any other error: the fix loop may remove it
             return refused
-        outcome = self.renderer(path, quality=quality, media_dir=media_dir, timeout=self.settings.render_timeout,
-                                sandbox=sandbox_for(self.settings), dry_run_only=dry_run_only, on_progress=on_progress)
+        with self.render_slots:
+            if self.cancelled.is_set():  # interrupted (maybe while waiting for the slot): start nothing new
+                raise KeyboardInterrupt
+            outcome = self.renderer(path, quality=quality, media_dir=media_dir, timeout=self.settings.render_timeout,
+                                    sandbox=sandbox_for(self.settings), dry_run_only=dry_run_only,
+                                    on_progress=on_progress)
         if outcome.ok and not dry_run_only and (outcome.video is None or not Path(outcome.video).exists()):
             # manim writes a PNG instead when nothing moves; a lecture section needs a video (fixable).
             return RenderOutcome(False, outcome.seconds, error_type="NoVideo", log=outcome.log,

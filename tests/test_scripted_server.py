@@ -1,14 +1,17 @@
 """The scripted server, driven by the real `openai` client over loopback HTTP (no mocks)."""
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
+import threading
+import time
 
 import openai
 import pytest
 
-from code2video_nb.scripted_server import Delay, Garbage, ScriptedServer, Status
+from code2video_nb.scripted_server import Delay, Garbage, Latency, Reply, ScriptedServer, Status, parse_latency
 
 MSGS = [{"role": "user", "content": "explain the chain rule please"}]
 
@@ -169,3 +172,29 @@ def test_cli_serves_a_cassette(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+def test_latency_per_request_and_per_1k_completion_tokens(srv):
+    srv.set_latency(per_request=0.2, per_1k_tokens=100.0)  # 0.1 s per completion token
+    srv.script("code:1", Reply("three words here", {"prompt_tokens": 9, "completion_tokens": 3}))
+    started = time.monotonic()
+    assert ask(client(srv), "code:1").choices[0].message.content == "three words here"
+    assert time.monotonic() - started >= 0.2 + 0.3
+    assert parse_latency("1+12") == Latency(1.0, 12.0) and parse_latency("0") == Latency()
+    with pytest.raises(argparse.ArgumentTypeError):
+        parse_latency("fast")
+
+
+def test_a_held_reply_is_answered_once_released(srv):
+    release, answers = threading.Event(), []
+    srv.script("code:2", Delay(60, Reply("late code"), until=release))
+    asking = threading.Thread(target=lambda: answers.append(ask(client(srv), "code:2")))
+    asking.start()
+    for _ in range(500):  # until the server holds the request
+        if srv.count("code:2"):
+            break
+        time.sleep(0.01)
+    assert srv.count("code:2") == 1 and answers == []
+    release.set()
+    asking.join(timeout=10)
+    assert answers[0].choices[0].message.content == "late code"

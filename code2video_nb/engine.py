@@ -23,8 +23,9 @@ from .pipeline import BuildPipeline, Pipelined, SectionTimes
 from .plan import Storyboard, StoryboardSection, slugify
 from .render import Renderer, render_file
 from .render import warm_up as _warm_render_server
-# SectionResult and content_hash are re-exported: callers import them from here.
-from .section_build import LazyModel, Progress, SectionBuilder, SectionResult, content_hash  # noqa: F401
+from .section_build import (  # noqa: F401 - SectionResult, content_hash: callers import them from here
+    KeyframesListener, LazyModel, Progress, SectionBuilder, SectionResult, content_hash,
+)
 from .video import concat_videos, lecture_cues, write_srt
 from .workspace import Workspace
 
@@ -49,15 +50,17 @@ class LectureResult:
 
 class Engine:
     def __init__(self, settings: Settings, client: ModelClient | Callable[[], ModelClient] | None,
-                 progress: Progress | None = None, renderer: Renderer | None = None):
+                 progress: Progress | None = None, renderer: Renderer | None = None,
+                 on_keyframes: KeyframesListener | None = None):
         """`client` may be a factory: it is called on first use, so a cached or passing render
         never needs a model (or a key). If it raises ConfigError, sections render without auto-fix.
-        `renderer`: what renders a section file (default `render.render_file`, manim out of process)."""
+        `renderer`: what renders a section file (default `render.render_file`, manim out of process).
+        `on_keyframes(section id, paths)`: a preview's keyframes, as soon as they are drawn."""
         self.settings = settings
         self.model = LazyModel(client)
         self.progress = progress or (lambda stage, message: None)
         self.cancelled = threading.Event()
-        self.sections = SectionBuilder(settings, self.model, self.progress, self.cancelled, renderer)
+        self.sections = SectionBuilder(settings, self.model, self.progress, self.cancelled, renderer, on_keyframes)
 
     def warm_up(self) -> None:
         """Start the render server now, so manim loads while the model plans and writes code.

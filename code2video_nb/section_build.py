@@ -29,6 +29,8 @@ from .video import keyframes, probe
 from .workspace import Workspace
 
 Progress = Callable[[str, str], None]
+# (section id, its keyframes in the workspace): shown before the video exists (`block_frames.py`).
+KeyframesListener = Callable[[str, list[Path]], None]
 
 
 @dataclass
@@ -85,12 +87,14 @@ class LazyModel:
 
 class SectionBuilder:
     def __init__(self, settings: Settings, model: LazyModel, progress: Progress | None = None,
-                 cancelled: threading.Event | None = None, renderer: Renderer | None = None):
+                 cancelled: threading.Event | None = None, renderer: Renderer | None = None,
+                 on_keyframes: KeyframesListener | None = None):
         self.settings = settings
         self.model = model
         self.progress = progress or (lambda stage, message: None)
         self.cancelled = cancelled or threading.Event()  # set by an interrupt: start nothing new
         self.renderer = renderer or render_file  # the out-of-process manim render; tests pass their own
+        self.on_keyframes = on_keyframes or (lambda section_id, paths: None)
         # Renders (CPU) are bounded, not builds: a build waiting for its fix reply holds no slot,
         # so other sections render meanwhile.
         self.render_slots = threading.BoundedSemaphore(max(1, settings.workers))
@@ -124,6 +128,8 @@ class SectionBuilder:
             code, outcome, fix = self._fix(ws, section, code, outcome, quality)
         result = self._finish(ws, section.id, code, quality, outcome, fix, time.monotonic() - started)
         state = "done" if result.ok else f"failed: {result.error}"
+        if result.ok and outcome.reused_plays:
+            state += f", {outcome.reused_plays} of {outcome.plays} animations unchanged"
         self.progress("render", f"section {section.id} {state} ({result.seconds:.1f} s)")
         return result
 
@@ -131,8 +137,13 @@ class SectionBuilder:
         def progress(done: int, total: int) -> None:
             self.progress("render", f"section {section_id}: animation {done}/{total}")
 
+        def keyframes(paths: list[Path]) -> None:  # the check pass is done; the frames are rendering
+            self.progress("render", f"section {section_id}: keyframes drawn, rendering the video")
+            self.on_keyframes(section_id, ws.put_keyframes(section_id, paths))
+
         return self._render_path(ws.code_path(section_id), code, ws.media_dir(section_id), quality,
-                                 dry_run_only=False, on_progress=progress)
+                                 dry_run_only=False, on_progress=progress,
+                                 on_keyframes=keyframes if quality == "preview" else None)
 
     def _fix(self, ws, section, code, failure, quality):
         self.progress("fix", f"section {section.id}: {failure.error} (line {failure.line}); repairing")
@@ -159,7 +170,8 @@ class SectionBuilder:
         ws.write_code(section.id, report.code, "auto-fix")
         return report.code, self._render(ws, section.id, report.code, quality), fix
 
-    def _render_path(self, path, code, media_dir, quality, *, dry_run_only, on_progress=None) -> RenderOutcome:
+    def _render_path(self, path, code, media_dir, quality, *, dry_run_only, on_progress=None,
+                     on_keyframes=None) -> RenderOutcome:
         refused = unsafe_outcome(code, self.settings)
         if refused is not None:  # treated like any other error: the fix loop may remove it
             return refused
@@ -168,7 +180,8 @@ class SectionBuilder:
                 raise KeyboardInterrupt
             outcome = self.renderer(path, quality=quality, media_dir=media_dir, timeout=self.settings.render_timeout,
                                     sandbox=sandbox_for(self.settings), dry_run_only=dry_run_only,
-                                    on_progress=on_progress)
+                                    on_progress=on_progress, on_keyframes=on_keyframes,
+                                    max_cached_plays=self.settings.cached_plays)
         if outcome.ok and not dry_run_only and (outcome.video is None or not Path(outcome.video).exists()):
             # manim writes a PNG instead when nothing moves; a lecture section needs a video (fixable).
             return RenderOutcome(False, outcome.seconds, error_type="NoVideo", log=outcome.log,
@@ -182,6 +195,10 @@ class SectionBuilder:
             ws.record_error(section_id, ErrorRecord(
                 outcome.error, outcome.line, outcome.log[-20000:], hash=content_hash(code, quality),
                 timed_out=outcome.timed_out, fix_blocked=fix.blocked, needs_model=fix.needs_model))
+            if quality == "preview":  # keyframes shown early belong to code that failed: the record's come back
+                recorded = ws.section_state(section_id).render(quality)
+                if recorded is not None:
+                    ws.restore_preview(section_id, recorded.hash)
             return SectionResult(section_id, False, seconds=seconds, fix_attempts=fix.attempts, error=outcome.error,
                                  line=outcome.line, log=outcome.log, timed_out=outcome.timed_out,
                                  fix_blocked=fix.blocked, needs_model=fix.needs_model)
@@ -189,14 +206,21 @@ class SectionBuilder:
         duration = probe(video).duration
         starts = _first_starts(outcome.block_starts)
         if quality == "preview":  # the notebook's strip: the last frame of each lecture-line block
-            n_blocks = len(ws.storyboard.section(section_id).lecture_lines)
-            keyframes(video, starts or None, duration, n_blocks, ws.keyframes_dir(section_id))
+            self._keep_keyframes(ws, section_id, outcome, video, starts, duration)
         record = RenderRecord(content_hash(code, quality), str(video.relative_to(ws.dir)), duration, starts,
                               seconds=round(seconds, 3), fix_attempts=fix.attempts)
         ws.record_render(section_id, quality, record)
         if quality == "preview":
             ws.archive_preview(section_id, record)
         return SectionResult(section_id, True, video, duration, seconds, fix_attempts=fix.attempts)
+
+    def _keep_keyframes(self, ws, section_id, outcome, video, starts, duration) -> None:
+        """The check pass's keyframes; for a scene without lecture-line blocks, cut from the video."""
+        if outcome.keyframes:
+            ws.put_keyframes(section_id, outcome.keyframes)
+            return
+        n_blocks = len(ws.storyboard.section(section_id).lecture_lines)
+        keyframes(video, starts or None, duration, n_blocks, ws.keyframes_dir(section_id))
 
     def cached(self, ws, section_id, code, quality) -> SectionResult | None:
         return cached_result(ws, section_id, code, quality)

@@ -118,8 +118,11 @@ class NotebookSession:
         sections = request.sections or _recorded(config.replay).get("sections") or request.default_sections
         try:
             engine.plan(ws, audience=request.audience, sections=sections, goals=request.goals)
-            engine.write_code(ws)
-            results = engine.render_all(ws) if request.render else []
+            if request.render:  # each section renders as soon as its code arrives
+                results = engine.write_and_build(ws).results
+            else:
+                engine.write_code(ws)
+                results = []
             reviews.critique_all(self, ws, results, progress)
         except BaseException as exc:  # the display ends with the outcome, never mid-stage
             progress.done(f"stopped: {exception_line(exc)}", ok=False)

@@ -16,6 +16,9 @@ the hits cheap and the folder bounded:
   that play: a miss at worst, never a wrong hit.
 - a reused movie is touched, so manim's pruning (`max_files_cached`, least recently accessed
   first) keeps what the current code uses, whatever the file system does with access times.
+
+And the first plays that the parent found unchanged from the code (`render_prefix.py`) take their
+last keys without any hashing, and jump to their end without tween or frame (`reuse`).
 """
 
 from __future__ import annotations
@@ -25,11 +28,14 @@ import io
 import marshal
 import os
 import pickle
+import sys
 import types
 from typing import Any
 
 import manim.renderer.cairo_renderer as cairo_renderer
 from manim.utils import hashing
+
+from .dry_run import untween
 
 
 # Keys manim leaves out of its hash: run-dependent, or the picture being drawn itself.
@@ -37,11 +43,16 @@ _CAMERA_SKIP = frozenset(hashing.KEYS_TO_FILTER_OUT)
 _manim_hash = hashing.get_hash_from_play_call
 
 
-def use_fast_keys(section_module: str) -> None:
+def use_fast_keys(section_module: str, known: list[str] = ()) -> None:
     """Key plays with `play_hash` in this process, for scene code run as `section_module` (the
-    run name the worker gives the section file)."""
+    run name the worker gives the section file). The first plays take the `known` keys instead:
+    the parent found them unchanged since the last render (`render_prefix.py`)."""
+    known = list(known)
 
     def keyed(scene, camera, animations, mobjects, **kwargs):
+        played = scene.renderer.num_plays
+        if played < len(known):
+            return known[played]
         try:
             return play_hash(scene, camera, animations, mobjects, section_module=section_module, **kwargs)
         except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
@@ -50,10 +61,12 @@ def use_fast_keys(section_module: str) -> None:
     cairo_renderer.get_hash_from_play_call = keyed
 
 
-def touch_hits(scene) -> list[str]:
-    """A reused movie is marked used now (see the module's docstring). Returns the list the keys
-    of the plays that reused their movie are added to, as the scene renders."""
-    writer, hits = scene.renderer.file_writer, []
+def reuse(scene, prefix: int) -> list[str]:
+    """How the scene's cache hits are played: each reused movie is marked used now, and within
+    the known `prefix` (the first plays, unchanged since the last render) a hit jumps to its end
+    as the check pass does: no tween, no frame. Past the prefix a hit is played as manim plays
+    it (see the end of this module). Returns the list the reused keys are added to as it renders."""
+    renderer, writer, hits = scene.renderer, scene.renderer.file_writer, []
     is_cached = writer.is_already_cached
 
     def is_already_cached(key: str) -> bool:
@@ -61,10 +74,59 @@ def touch_hits(scene) -> list[str]:
         if hit:
             os.utime(writer.output_plan.segment_path(key))
             hits.append(key)
+            if renderer.num_plays < prefix:
+                untween(scene.animations or ())
         return hit
 
+    def jumping() -> bool:
+        return renderer.skip_animations and renderer.num_plays < prefix
+
     writer.is_already_cached = is_already_cached
+    renderer.update_frame = _unless(jumping, renderer.update_frame)
+    save_static = renderer.save_static_frame_data
+
+    def save_static_frame_data(scene, static_mobjects):
+        if jumping():  # a still nobody sees
+            renderer.static_image = None
+            return None
+        return save_static(scene, static_mobjects)
+
+    renderer.save_static_frame_data = save_static_frame_data
     return hits
+
+
+def construct_lines(scene, path: str) -> list[int]:
+    """The line of the scene's construct() each play is made from (a play inside a helper counts
+    at the helper's call in construct), in play order: what `render_prefix` matches code against."""
+    lines, play = [], scene.play
+    target = os.path.realpath(path)
+
+    def located(*args, **kwargs):
+        lines.append(_construct_line(sys._getframe(1), target))
+        return play(*args, **kwargs)
+
+    scene.play = located
+    return lines
+
+
+def _construct_line(frame, path: str) -> int:
+    line = NOWHERE
+    while frame is not None:  # the outermost construct frame of the section file
+        code = frame.f_code
+        if code.co_name == "construct" and os.path.realpath(code.co_filename) == path:
+            line = frame.f_lineno
+        frame = frame.f_back
+    return line
+
+
+NOWHERE = 10**9  # a play not made under construct: it ends any reusable prefix
+
+
+def _unless(condition, method):
+    def maybe(*args, **kwargs):
+        return None if condition() else method(*args, **kwargs)
+
+    return maybe
 
 
 def play_hash(scene, camera, animations, mobjects, *, section_module: str, backend: str,
@@ -151,7 +213,8 @@ def _names(code: types.CodeType) -> set[str]:
     return names
 
 
-# Left alone on purpose: a cached play is still tweened and drawn as manim does. Skipping either
+# Past the known prefix, a cached play is still tweened and drawn as manim does. Skipping either
 # changes what the scene's objects hold afterwards (drawing and tweening leave values a jump to
 # the end does not), so the next play's key would differ from its key when this play was
-# rendered, and every play after a hit would miss.
+# rendered, and every play after a hit would miss. Within the prefix no key is computed, so the
+# jump costs nothing there; the first play after it usually misses for that reason, and renders.

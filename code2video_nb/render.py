@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from . import safety
+from . import render_prefix, safety
 from .config import Settings
 from .confine import SandboxSettings, confinement_for, describe_exit, scrubbed_environ
 from .errors import RenderError
+from .render_key import picture_salt
 from .tex_cache import TexCache
 
 
@@ -108,7 +109,8 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
     path = Path(path).resolve()
     started = time.monotonic()
     try:
-        scene = find_scene_class(path.read_text())
+        code = path.read_text()
+        scene = find_scene_class(code)
     except SyntaxError as exc:
         return RenderOutcome(False, 0.0, error_type="SyntaxError", message=str(exc.msg), line=exc.lineno,
                              log=f"SyntaxError: {exc.msg} (line {exc.lineno})")
@@ -122,10 +124,13 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
         (Path(tmp) / "tmp").mkdir()
         confinement = confinement_for([media_dir, tmp], environ=environ, sandbox=sandbox,
                                       cpu_seconds=timeout + 30) if sandbox.enabled else None
+        last, salt = render_prefix.read_log(media_dir, quality), picture_salt(quality)  # the last full render's plays
         job = {"file": str(path), "scene": scene, "quality": quality, "media_dir": str(media_dir),
                "dry_run_only": dry_run_only or critique, "critique": critique,
                "keyframes": None if dry_run_only or critique else str(media_dir / KEYFRAMES),
                "max_cached_plays": max_cached_plays,
+               "reuse_keys": [] if dry_run_only or critique else render_prefix.reusable(last, code, salt),
+               "plays_hint": len(last.keys) if last else 0,
                "result": str(Path(tmp) / "result.json"),
                "progress": str(Path(tmp) / "progress.txt"), "temp_dir": str(Path(tmp) / "tmp"),
                "confine": confinement.to_dict() if confinement else None}
@@ -144,7 +149,10 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
                              message=f"the scene ran longer than {timeout:.0f} s and was stopped")
     if result is None and (why := describe_exit(exitcode, confinement)):
         return RenderOutcome(False, elapsed, error_type="ResourceLimit", message=why, log=log)
-    return _outcome(result, path, media_dir, log, elapsed)
+    outcome = _outcome(result, path, media_dir, log, elapsed)
+    if outcome.ok and job["keyframes"]:  # a full render: what it played, for the next one's prefix
+        render_prefix.write_log(media_dir, quality, code, salt, result.get("keys"), result.get("lines"))
+    return outcome
 
 
 class Renderer(Protocol):

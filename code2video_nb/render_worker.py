@@ -48,13 +48,28 @@ def run(job: dict) -> dict:
         "disable_caching": False,
         "max_files_cached": int(job.get("max_cached_plays", 100)),  # partial movies per section and quality
     }
-    # The check pass: manim's dry_run writes no file but still draws every frame, so also
-    # skip animations (each jumps to its end state) and drawing (`dry_run.py`). The whole
-    # construct still runs, which is where generated code fails; it costs a fraction of a render,
-    # and draws each lecture-line block's keyframe on the way (`block_frames.py`).
-    if job.get("critique"):  # the same pass, recording what is on screen after each play/wait
+    if job.get("critique"):  # the check pass, recording what is on screen after each play/wait
         with tempconfig({**base, "dry_run": True}):
             return {"ok": True, **instrument.observe(scene_class, job["file"])}
+    known = [] if job.get("dry_run_only") else job.get("reuse_keys") or []
+    expected = int(job.get("plays_hint") or 0)  # plays in the last render
+    if known and 2 * len(known) >= expected:
+        # Most plays are unchanged since the last render (render_prefix.py): the render runs through
+        # them as cheaply as a check pass would and renders only the rest, so it is the only pass;
+        # it draws the keyframes on its way, and they arrive with the video about as soon as a
+        # check pass would have sent them. (With a short unchanged prefix, the check pass first.)
+        return _render(job, scene_class, base, known, keyframes=True, total=expected)
+    written, plays = _check(job, scene_class, base)
+    if job.get("dry_run_only"):
+        return {"ok": True}
+    return _render(job, scene_class, base, known, written=written, total=plays)
+
+
+def _check(job: dict, scene_class, base: dict) -> tuple[list[Path], int]:
+    """The check pass: manim's dry_run writes no file but still draws every frame, so also skip
+    animations (each jumps to its end state) and drawing (`dry_run.py`). The whole construct still
+    runs, which is where generated code fails; it costs a fraction of a render, and draws each
+    lecture-line block's keyframe on the way (`block_frames.py`), announced at once."""
     with tempconfig({**base, "dry_run": True}):
         check = scene_class(skip_animations=True)
         draw_nothing(check)
@@ -62,18 +77,29 @@ def run(job: dict) -> dict:
         frames = BlockFrames(check, Path(job["keyframes"])) if job.get("keyframes") else None
         check.render()
         written = frames.finish() if frames else []
-    if job.get("dry_run_only"):
-        return {"ok": True}
-    if written:  # the strip can be shown now, before any frame of the video is drawn
+    if written and not job.get("dry_run_only"):  # the strip can be shown before any frame is drawn
         _announce(job.get("progress"), " ".join(["keyframes", *(p.stem for p in written)]))
-    progress = _progress_writer(job.get("progress"), total=check.renderer.num_plays)
-    movie_cache.use_fast_keys(SECTION_MODULE)
+    return written, check.renderer.num_plays
+
+
+def _render(job: dict, scene_class, base: dict, known: list[str], *, written=(), keyframes=False,
+            total: int = 0) -> dict:
+    """Frames, in the same process as the check pass (which saves a second manim import). The
+    partial movies of unchanged plays are reused (`movie_cache.py`): the `known` first plays
+    without even computing their keys."""
+    progress = _progress_writer(job.get("progress"), total=total)
+    movie_cache.use_fast_keys(SECTION_MODULE, known)
     with tempconfig(base):
         scene = scene_class()
-        reused = movie_cache.touch_hits(scene)
+        frames = BlockFrames(scene, Path(job["keyframes"])) if keyframes and job.get("keyframes") else None
+        reused = movie_cache.reuse(scene, len(known))
+        lines = movie_cache.construct_lines(scene, job["file"])
         _count_plays(scene, progress)
         scene.render()
         video = scene.renderer.file_writer.movie_file_path
+    if frames is not None:
+        written = frames.finish()
+        _announce(job.get("progress"), " ".join(["keyframes", *(p.stem for p in written)]))
     return {
         "ok": True,
         "video": str(video) if video else None,
@@ -82,6 +108,8 @@ def run(job: dict) -> dict:
         "keyframes": [int(p.stem) for p in written],
         "plays": int(scene.renderer.num_plays),
         "reused_plays": len(reused),
+        "keys": [str(k) for k in scene.renderer.animations_hashes],  # each play's movie, for render_prefix
+        "lines": lines,
     }
 
 
@@ -93,13 +121,14 @@ def _announce(path: str | None, line: str) -> None:
 
 
 def _progress_writer(path: str | None, total: int):
-    """Appends "done total" lines the parent polls; the check pass counted the animations."""
+    """Appends "done total" lines the parent polls; the check pass counted the animations (or the
+    last render did, when there is no check pass: an estimate, never below what is done)."""
     if not path:
         return lambda done: None
 
     def write(done: int) -> None:
         with open(path, "a", encoding="utf-8") as handle:
-            handle.write(f"{done} {total}\n")
+            handle.write(f"{done} {max(done, total)}\n")
 
     write(0)
     return write

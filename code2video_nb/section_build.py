@@ -8,9 +8,6 @@ auto-fix could not do is said (`fix_blocked`, `needs_model`).
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
-import os
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -24,6 +21,7 @@ from .files import atomic_copy
 from .model_client import ModelClient
 from .plan import StoryboardSection
 from .render import Renderer, RenderOutcome, render_file, sandbox_for, unsafe_outcome
+from .render_key import content_hash
 from .section_state import ErrorRecord, FixRecord, RenderRecord
 from .video import keyframes, probe
 from .workspace import Workspace
@@ -239,23 +237,6 @@ def cached_result(ws: Workspace, section_id: str, code: str, quality: str) -> Se
     if not video.is_file():
         return None
     return SectionResult(section_id, True, video, record.duration, 0.0, cached=True)
-
-
-# Read without importing manim or the scene module: the engine's process never imports manim.
-_MANIM_VERSION = importlib.metadata.version("manim")
-_TEACHING_SCENE_SOURCE = (Path(__file__).parent / "teaching_scene.py").read_text(encoding="utf-8")
-
-
-# Environment variables that change the picture: a render made with another value is another render.
-PICTURE_ENV = ("CODE2VIDEO_DEBUG_GRID",)
-
-
-def content_hash(code: str, quality: str) -> str:
-    """What a render depends on: the code, the quality, the versions that draw it, and the
-    settings that change the picture (the debug grid)."""
-    parts = [code, quality, _MANIM_VERSION, _TEACHING_SCENE_SOURCE,
-             *(f"{name}={os.environ.get(name, '')}" for name in PICTURE_ENV)]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def _first_starts(block_starts: list[tuple[int, float]]) -> list[float]:

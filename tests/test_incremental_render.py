@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import av
+import numpy as np
 import pytest
 
 from code2video_nb.render import render_file
@@ -24,6 +26,7 @@ PLAYS = 9
 
 
 def render(folder: Path, code: str, **options):
+    folder.mkdir(exist_ok=True)
     scene = folder / "section.py"
     scene.write_text(code, encoding="utf-8")
     outcome = render_file(scene, media_dir=folder / "media", timeout=240, **options)
@@ -44,11 +47,26 @@ def test_an_edit_in_the_last_block_reuses_every_earlier_play(tmp_path):
     edited = SECTION_3.replace("self.play(Indicate(power), run_time=0.8)", "self.play(Indicate(power), run_time=0.6)")
     assert edited != SECTION_3
     again = render(tmp_path, edited)
-    # The seven plays before the Indicate are manim's cache hits; the closing wait shows the same
-    # picture as before, so it is one too. Only the Indicate is new.
-    assert again.reused_plays == PLAYS - 1
-    assert len(partial_movies(tmp_path) - before) == 1
+    # The seven plays made before the Indicate's statement are taken as they were (render_prefix);
+    # the Indicate and the closing wait after it render again.
+    assert again.reused_plays == PLAYS - 2
+    assert len(partial_movies(tmp_path) - before) == 2
     assert probe(again.video).duration == pytest.approx(first.duration - 0.2, abs=0.1)
+    # The keyframes came from the render itself (no check pass), one per block, as before.
+    assert [p.name for p in again.keyframes] == ["1.png", "2.png", "3.png"]
+
+    # What the viewer sees is what a render from scratch of the edited code shows.
+    fresh = render(tmp_path / "fresh", edited)
+    assert fresh.reused_plays == 0
+    ours, theirs = frames(again.video), frames(fresh.video)
+    assert len(ours) == len(theirs)
+    worst = max(np.abs(a - b).mean() for a, b in zip(ours, theirs))
+    assert worst < 2.0, worst  # video compression only
+
+
+def frames(video: Path) -> list:
+    with av.open(str(video)) as container:
+        return [f.to_ndarray(format="rgb24").astype(float) for f in container.decode(video=0)]
 
 
 def test_an_edit_in_block_1_renders_every_play_after_it_again(tmp_path):
@@ -71,7 +89,7 @@ def test_the_media_folder_keeps_at_most_its_bound_of_partial_movies(tmp_path):
     # The last render's movies are the ones kept (least recently used go first).
     last = render(tmp_path, SECTION_3.replace('Text("λ=3", font_size=24', 'Text("λ=3", font_size=28'),
                   max_cached_plays=12)
-    assert last.reused_plays == PLAYS
+    assert last.reused_plays == PLAYS - 1  # all but the closing wait, made by the last statement
 
 
 UPDATER_SCENE = '''from manim import *

@@ -19,6 +19,7 @@ from section ids (checked to be plain names) and content hashes.
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 import re
@@ -73,6 +74,13 @@ def _copy_pngs(source: Path | list[Path], dest: Path) -> None:
         atomic_copy(png, dest / png.name)
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return filecmp.cmp(a, b, shallow=False)
+    except OSError:
+        return False
+
+
 def safe_id(section_id) -> str:
     """A section id as a file name part; anything else (a path, '..') never reaches the disk."""
     text = str(section_id)
@@ -121,9 +129,14 @@ class Workspace:
         return self.dir / "keyframes" / safe_id(section_id)
 
     def put_keyframes(self, section_id: str, pngs: list[Path]) -> list[Path]:
-        """The section's keyframes are now these (`<k>.png` for block k); returns their paths here."""
-        _copy_pngs(pngs, self.keyframes_dir(section_id))
-        return [self.keyframes_dir(section_id) / png.name for png in pngs]
+        """The section's keyframes are now these (`<k>.png` for block k); returns their paths here.
+        Already there (shown while the video rendered): left as they are, so what displayed them
+        does not encode them again."""
+        folder = self.keyframes_dir(section_id)
+        here = [folder / png.name for png in pngs]
+        if sorted(folder.glob("*.png")) != sorted(here) or not all(map(_same_file, pngs, here)):
+            _copy_pngs(pngs, folder)
+        return here
 
     def media_dir(self, section_id: str) -> Path:
         """manim's own media folder per section: its partial-movie cache speeds re-renders of edits."""

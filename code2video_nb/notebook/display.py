@@ -113,7 +113,8 @@ def _encode(path: Path, width: int) -> tuple[str, str]:
             im = im.convert("RGBA" if "A" in im.getbands() else "RGB")
             im.thumbnail((width, width * 4), Image.Resampling.LANCZOS)
             buf = io.BytesIO()
-            im.quantize(256, method=Image.Quantize.FASTOCTREE).save(buf, format="PNG", optimize=True)
+            # Not optimize=True: 3% smaller, but three times slower, and the cell waits for it.
+            im.quantize(256, method=Image.Quantize.FASTOCTREE).save(buf, format="PNG")
             data = buf.getvalue()
     except (ImportError, OSError, ValueError):
         data = path.read_bytes()  # the browser scales it via the width attribute instead

@@ -61,8 +61,10 @@ def _signature(path: Path) -> tuple:
             raise ValueError(f"video part has no video stream: {path}")
         s = c.streams.video[0]
         cc = s.codec_context
+        # The nominal frame rate: the average is computed from each file's length, so it differs
+        # in the last digits between two parts from the same encoder, which is no reason to re-encode.
         return (cc.name, s.width, s.height, cc.format and cc.format.name,
-                s.average_rate, s.time_base, bytes(cc.extradata or b""))
+                s.base_rate or s.guessed_rate, s.time_base, bytes(cc.extradata or b""))
 
 
 def concat_videos(parts: list[Path], out: Path) -> Path:

@@ -157,3 +157,24 @@ def test_lecture_cues_use_block_starts():
 
 def test_lecture_cues_skip_sections_without_lines():
     assert lecture_cues([(3.0, [], None), (1.0, ["only"], [0.0])]) == [Cue(3.0, 4.0, "only")]
+
+
+@pytest.mark.render
+def test_rendered_sections_of_different_lengths_are_remuxed(tmp_path, monkeypatch):
+    """Real manim sections: their average frame rates differ in the last digits (computed from
+    each file's length); that alone must not cost a re-encode of the whole lecture."""
+    from code2video_nb.render import render_file
+
+    parts = []
+    for k, seconds in enumerate((0.4, 0.7), 1):
+        scene = tmp_path / f"s{k}.py"
+        scene.write_text(f"from manim import *\n\nclass S{k}(Scene):\n    def construct(self):\n"
+                         f"        self.play(FadeIn(Square()), run_time={seconds})\n        self.wait(0.3)\n")
+        outcome = render_file(scene, media_dir=tmp_path / f"media{k}", timeout=120)
+        assert outcome.ok, outcome.log[-1000:]
+        parts.append(outcome.video)
+    with av.open(str(parts[0])) as a, av.open(str(parts[1])) as b:
+        assert a.streams.video[0].average_rate != b.streams.video[0].average_rate
+    monkeypatch.setattr(video, "_reencode", lambda *a: pytest.fail("manim's sections must be remuxed"))
+    out = concat_videos(parts, tmp_path / "lecture.mp4")
+    assert packets(out) == [b for p in parts for b in packets(p)]

@@ -13,28 +13,15 @@ Figures, not a test.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import tempfile
 import time
-from importlib import resources
 from pathlib import Path
 
 from code2video_nb.render import render_file, warm_up
-from code2video_nb.replies import extract_code
 
-
-def demo_sections(folder: Path) -> list[Path]:
-    cassette = json.loads(resources.files("code2video_nb").joinpath("demo", "eigenvectors.json").read_text())
-    replies = {i["stage"]: i["reply"] for i in cassette["interactions"]}
-    paths = []
-    for section in "123":
-        code = extract_code(replies[f"code:{section}"]).replace("colour=", "color=")  # section 2's seeded bug
-        path = folder / f"{section}.py"
-        path.write_text(code)
-        paths.append(path)
-    return paths
+from demo_sections import demo_sections  # benchmarks/ is on the path when run as a script
 
 
 def timed(path: Path, media: Path, cache: Path, *, dry_run_only: bool) -> float:

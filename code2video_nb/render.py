@@ -3,7 +3,8 @@
 Generated code is untrusted and may hang or crash, so it runs in a child process
 (`render_worker`) in its own process group: on time-out the whole group (manim,
 latex, dvisvgm) is killed and the caller carries on. The result says where the
-code failed: the innermost traceback frame that belongs to the section's own file.
+code failed: the innermost traceback frame in the scene's own code (a frame inside a base
+class the section file defines inline is the caller's fault, like one inside manim).
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
                              message=f"the scene ran longer than {timeout:.0f} s and was stopped")
     if result is None and (why := describe_exit(exitcode, confinement)):
         return RenderOutcome(False, elapsed, error_type="ResourceLimit", message=why, log=log)
-    outcome = _outcome(result, path, media_dir, log, elapsed)
+    outcome = _outcome(result, path, code, media_dir, log, elapsed)
     if outcome.ok and job["keyframes"]:  # a full render: what it played, for the next one's prefix
         render_prefix.write_log(media_dir, quality, code, salt, result.get("keys"), result.get("lines"))
     return outcome
@@ -363,7 +364,8 @@ def _read_result(path: Path) -> dict | None:
         return None
 
 
-def _outcome(result: dict | None, path: Path, media_dir: Path, log: str, elapsed: float) -> RenderOutcome:
+def _outcome(result: dict | None, path: Path, code: str, media_dir: Path, log: str,
+             elapsed: float) -> RenderOutcome:
     if result is None:  # the worker died without a word: a segfault, out of memory, os._exit
         return RenderOutcome(False, elapsed, error_type="Crash", log=log,
                              message="the render process died without reporting an error; see the log")
@@ -378,7 +380,7 @@ def _outcome(result: dict | None, path: Path, media_dir: Path, log: str, elapsed
                              shots=result.get("shots") or [], stage=result.get("stage"), keyframes=frames,
                              plays=_count(result.get("plays")), reused_plays=_count(result.get("reused_plays")))
     return RenderOutcome(False, elapsed, error_type=result["error_type"], message=_explain(result),
-                         line=section_line(result["frames"], path), log=result.get("traceback", "") or log)
+                         line=section_line(result["frames"], path, code), log=result.get("traceback", "") or log)
 
 
 def _count(value) -> int:
@@ -398,10 +400,31 @@ def _explain(result: dict) -> str:
     return message
 
 
-def section_line(frames: list[dict], path: Path) -> int | None:
-    """The innermost frame in the section's own file: errors raised deep inside
-    manim, numpy or LaTeX still point at the user's line."""
-    for frame in reversed(frames):
-        if frame.get("file") and Path(frame["file"]).resolve() == path:
+def section_line(frames: list[dict], path: Path, source: str | None = None) -> int | None:
+    """The innermost frame in the scene's own code: errors raised deep inside manim, numpy,
+    LaTeX, our teaching_scene.py or a base class the file defines inline (`source` names them)
+    point at the scene's line that called them, since that call is what a fix must change."""
+    own = [f for f in frames if f.get("file") and Path(f["file"]).resolve() == path]
+    helpers = helper_lines(source) if source else []
+    for frame in reversed(own):
+        if not any(start <= frame["line"] <= end for start, end in helpers):
             return frame["line"]
-    return None
+    return own[-1]["line"] if own else None  # only a helper's own code ran (manim called it)
+
+
+def helper_lines(source: str) -> list[tuple[int, int]]:
+    """Line ranges of the classes the scene class extends inside the file (a paper-style inline
+    TeachingScene): their methods are trusted helpers, not the scene's code. A method the scene
+    class defines itself, or a module-level function, is the scene's own and stays the fault's home."""
+    try:
+        tree, scene = ast.parse(source), find_scene_class(source)
+    except (SyntaxError, RenderError):
+        return []
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    bases, todo = set(), [scene]
+    while todo:  # the scene's ancestors defined in this file, transitively
+        for base in classes[todo.pop()].bases:
+            if isinstance(base, ast.Name) and base.id in classes and base.id not in bases | {scene}:
+                bases.add(base.id)
+                todo.append(base.id)
+    return [(classes[name].lineno, classes[name].end_lineno) for name in bases]

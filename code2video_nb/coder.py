@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import threading
 from collections import deque
 from concurrent.futures import Future, as_completed
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 from typing import Callable
 
 from . import prompts
@@ -15,6 +19,7 @@ from .plan import StoryboardSection
 from .replies import code_in_reply
 
 MAX_PARALLEL_REQUESTS = 8
+TEACHING_SCENE_SOURCE = Path(__file__).with_name("teaching_scene.py")
 
 
 def scene_class_name(section_id: str) -> str:
@@ -40,10 +45,64 @@ def code_request(section: StoryboardSection, topic: str, *, regenerate_error: st
     request = prompts.messages(
         "code", topic=topic, section_id=section.id, title=section.title, steps=steps,
         class_name=scene_class_name(section.id), title_literal=json.dumps(section.title, ensure_ascii=False),
+        manim_version=manim_version(), scene_api=scene_api(),
     )
     if regenerate_error:
         request[-1]["content"] += "\n\n" + prompts.render("regenerate", error=regenerate_error).strip()
     return request
+
+
+@lru_cache(maxsize=1)
+def manim_version() -> str:
+    """The installed manim's version: the one the render runs, so names the model remembers from
+    another release show up as the errors they will be."""
+    return metadata.version("manim")
+
+
+@lru_cache(maxsize=1)
+def scene_api() -> str:
+    """TeachingScene's public methods, one a line: `name(parameters) -> return  # docstring headline`.
+    Read from the source with ast, not inspect: importing teaching_scene imports manim (about a
+    second), which the engine's process never does for a request; and the prompt then states the
+    signatures the render will accept, whatever the class grows."""
+    tree = ast.parse(TEACHING_SCENE_SOURCE.read_text(encoding="utf-8"))
+    scene = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "TeachingScene")
+    return "\n".join(f"- {_method_line(f)}" for f in scene.body
+                     if isinstance(f, ast.FunctionDef) and not f.name.startswith("_"))
+
+
+def _method_line(func: ast.FunctionDef) -> str:
+    returns = ast.unparse(func.returns) if func.returns else "None"
+    line = f"{func.name}({', '.join(_parameters(func.args)[1:])})"  # [1:]: self
+    line += "" if returns == "None" else f" -> {returns}"
+    doc = (ast.get_docstring(func) or "").split("\n")[0]
+    # The headline before the colon is the docstring's own summary ("Debug overlay: ..."): enough
+    # to tell the model what a method is for, at a few tokens.
+    return line + (f"  # {doc.split(':')[0].rstrip('.')}" if doc else "")
+
+
+def _parameters(args: ast.arguments) -> list[str]:
+    """Each parameter as inspect.signature prints it (`name: type = default`), with its `/`, `*`."""
+    positional = args.posonlyargs + args.args
+    defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    shown = [_parameter(a, d) for a, d in zip(positional, defaults)]
+    if args.posonlyargs:
+        shown.insert(len(args.posonlyargs), "/")
+    if args.vararg:
+        shown.append("*" + _parameter(args.vararg, None))
+    elif args.kwonlyargs:
+        shown.append("*")
+    shown += [_parameter(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults)]
+    if args.kwarg:
+        shown.append("**" + _parameter(args.kwarg, None))
+    return shown
+
+
+def _parameter(arg: ast.arg, default: ast.expr | None) -> str:
+    text = arg.arg + (f": {ast.unparse(arg.annotation)}" if arg.annotation else "")
+    if default is not None:
+        text += f" = {ast.unparse(default)}" if arg.annotation else f"={ast.unparse(default)}"
+    return text
 
 
 def write_section_code(client: ModelClient, section: StoryboardSection, topic: str, *,

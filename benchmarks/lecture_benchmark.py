@@ -8,7 +8,8 @@ seconds per request + seconds per 1000 completion tokens; default none), and run
 twice into temporary folders: once as `generate` does, each section built as soon as
 its code arrives, and once stage after stage (plan, all code, all builds, export), each
 stage timed. It prints the pipelined wall time against that sum, each section's
-schedule, render time per section, model calls and tokens, and, per section, the ratio
+schedule, render time per section, model calls and tokens, per run the cost of repairs
+(fix requests and their tokens, renders that failed), and, per section, the ratio
 of our preview render (dry run + frames, out of process) to `manim -ql` on the same
 file, each from a cold media folder. The critic is off in both runs: it runs after all
 builds either way. Figures, not a test.
@@ -58,7 +59,7 @@ def run_pipelined(out: Path, latency: Latency):
     return result, client
 
 
-def run_staged(out: Path, latency: Latency) -> dict[str, float]:
+def run_staged(out: Path, latency: Latency) -> tuple[dict[str, float], ModelClient, Workspace]:
     """The same lecture stage after stage, as before pipelining: each stage waits for the last."""
     server, settings, client = _served(latency)
     ws = Workspace.create(out, slugify(META["topic"]), META["topic"])
@@ -74,7 +75,7 @@ def run_staged(out: Path, latency: Latency) -> dict[str, float]:
             engine.export(ws, results)
     finally:
         server.stop()
-    return timings
+    return timings, client, ws
 
 
 @contextmanager
@@ -94,13 +95,15 @@ def compare(out: Path, latency: Latency, runs: int):
     walls, sums = [], []
     for k in range(runs):
         if k % 2:
-            staged = run_staged(out / f"staged-{k}", latency)
+            staged, staged_client, staged_ws = run_staged(out / f"staged-{k}", latency)
         result, client = run_pipelined(out / f"pipelined-{k}", latency)
         if not k % 2:
-            staged = run_staged(out / f"staged-{k}", latency)
+            staged, staged_client, staged_ws = run_staged(out / f"staged-{k}", latency)
         walls.append(result.timings["wall"])
         sums.append(sum(staged.values()))
         _print_pair(result, staged)
+        print(f"  pipelined: {repairs(client, result.workspace)}")
+        print(f"  staged:    {repairs(staged_client, staged_ws)}")
     saved = statistics.median(sums) - statistics.median(walls)
     print(f"  median of {runs}: pipelined wall {statistics.median(walls):.2f} s, staged sum "
           f"{statistics.median(sums):.2f} s; overlapping saved {saved:.2f} s ({saved / statistics.median(sums):.0%})")
@@ -115,6 +118,29 @@ def _print_pair(result, staged: dict[str, float]) -> None:
     print(f"  pipelined: wall {result.timings['wall']:6.2f} s   (its stage spans overlap: {spans})")
     print(f"  staged:    sum of stages {sum(staged.values()):6.2f} s   "
           f"(" + " + ".join(f"{stage} {staged[stage]:.2f}" for stage in STAGES) + ")")
+
+
+def repairs(client: ModelClient, ws: Workspace) -> str:
+    """What repairs cost one run: the model calls and tokens of the fix stages ("fix:<id>"; a
+    regeneration is asked as "code:<id>" and counts as code), and the renders that failed. These
+    are what a better code prompt should lower, so a change can state them before and after."""
+    fixes = [u for stage, u in client.usage_by_stage().items() if stage.startswith("fix")]
+    calls = sum(u["calls"] for u in fixes)
+    tokens = sum(u["prompt_tokens"] + u["completion_tokens"] for u in fixes)
+    failed = sum(failed_renders(ws, s.id) for s in ws.storyboard.sections)
+    return f"fix requests {calls}, fix tokens {tokens}, failed renders {failed}"
+
+
+def failed_renders(ws: Workspace, section_id: str) -> int:
+    """The section's first render if it failed (auto-fix ran, or the section still fails), and
+    each fix candidate whose check failed (a reply without code was never rendered)."""
+    state = ws.section_state(section_id)
+    attempts = state.fix.attempts if state.fix else []
+    first = int(bool(attempts) or state.error is not None)
+    checked = [a for a in attempts if a.get("result") != "ok" and not str(a.get("result", "")).startswith("NoCode")]
+    # a fix whose check passed but whose full render then failed
+    after = int(bool(state.fix and state.fix.ok) and state.error is not None)
+    return first + len(checked) + after
 
 
 def report(result, client) -> Workspace:

@@ -15,6 +15,7 @@ import functools
 import inspect
 import re
 import sys
+import warnings
 from pathlib import Path
 
 _VAR = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
@@ -30,6 +31,14 @@ _ATTR = re.compile(r"'?(\w+)'? object has no attribute '(\w+)'"
 _MODULE_ATTR = re.compile(r"module '([\w.]+)' has no attribute '(\w+)'")
 _IMPORT = re.compile(r"cannot import name '(\w+)' from '([\w.]+)'")
 _LATEX = re.compile(r"error converting to (?:dvi|xdv|pdf)")
+_SHAPES = re.compile(r"operands could not be broadcast together with shapes (.+?)\s*$"
+                     r"|could not broadcast input array from shape (\S+) into shape (\S+)", re.M)
+_PLAY_METHOD = re.compile(r"Passing Mobject methods to Scene\.play")
+_PLAY_OTHER = re.compile(r"Unexpected argument (\w+) passed to Scene\.play")
+# Mobject.__getattr__ answers get_x()/set_x() for any x, so an old method name fails late
+_GETTER = re.compile(r"__getattr__\.<locals>\.(?:getter|setter)\(\)")
+_NOT_MOBJECT = re.compile(r"'(str|list|tuple|dict|int|float|NoneType)' object has no attribute")
+_VALUE_OR_TYPE = re.compile(r"^(?:ValueError|TypeError)\b", re.M)
 _LOG_PATH = re.compile(r"log file: (.+?\.log)")
 # manim wraps each TeX string in dvisvgm markers; they are noise to the model
 _MARKER = re.compile(r"\\special ?\{dvisvgm:raw [^}]*\}|\.\.\.[^\\]*?'>\}")
@@ -44,11 +53,19 @@ def facts_for_error(error: str, code: str, line: int | None = None, *,
         facts = _latex_facts(error, code, line, latex_log)
     elif m := _KWARG.search(error):
         facts = _kwarg_facts(m[1], m[2], code, line)
+    elif _GETTER.search(error):
+        facts = _getter_facts(code, line)
     elif m := _ARGS.search(error):
         facts = [sig] if (sig := _signature_and_chain(m[1], code)[0]) else []
+        facts += _landing_facts(code, line, always=True)
+    elif m := _SHAPES.search(error):
+        facts = _shape_facts(m, code, line)
+    elif _PLAY_METHOD.search(error) or _PLAY_OTHER.search(error):
+        facts = _play_facts(code, line)
     elif m := _NAME.search(error):
-        facts = _suggest(m[1], dir(_manim()) + dir(builtins) + _bound_names(code),
-                         f"'{m[1]}' is not defined")
+        facts = _name_facts(m[1], code)
+    elif (m := _NOT_MOBJECT.search(error)) and (found := _transform_facts(m[1], code, line)):
+        facts = found
     elif m := _MODULE_ATTR.search(error) or _IMPORT.search(error):
         name, module = (m[2], m[1]) if m.re is _MODULE_ATTR else (m[1], m[2])
         mod = sys.modules.get(module)
@@ -56,6 +73,8 @@ def facts_for_error(error: str, code: str, line: int | None = None, *,
     elif m := _ATTR.search(error):
         cls_name, attr = (m[1], m[2]) if m[1] else (m[3], m[4])
         facts = _attr_facts(cls_name, attr, code, line)
+    elif _VALUE_OR_TYPE.search(error):  # e.g. Text('hi', RED): numpy fails on RED as fill_opacity
+        facts = _landing_facts(code, line, always=False)
     else:
         facts = []
     return [f if len(f) <= _MAX_CHARS else f[: _MAX_CHARS - 3] + "..." for f in facts][:_MAX_FACTS]
@@ -312,3 +331,333 @@ def _bound_names(code: str) -> list[str]:
     return [getattr(n, "id", None) or getattr(n, "name", None) or n.arg for n in ast.walk(_parse(code))
             if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.arg))
             or isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
+
+
+# --- unknown names: colours, and names from older manim / manimgl ----------------------------
+
+def _name_facts(name: str, code: str) -> list[str]:
+    if colour := _colour_facts(name):
+        return colour  # a colour typo: close non-colour names (LIGHT_BROWN vs LIGHT_BLEU) only mislead
+    manim = _manim()
+    # manim's submodules (mobject, utils) are no names a scene means
+    names = [n for n in dir(manim) if not inspect.ismodule(getattr(manim, n))]
+    facts = _suggest(name, names + dir(builtins) + _bound_names(code), f"'{name}' is not defined")
+    if len(_words(name)) > 1 and name[0].isupper():  # ShowCreation, TextMobject: a class of older manim
+        exported = {n: getattr(manim, n) for n in names if inspect.isclass(getattr(manim, n))}
+        facts = _renamed_fact(name, exported, f"'{name}' is not in manim {manim.__version__}") + facts
+    return facts
+
+
+@functools.cache
+def _colours() -> dict[str, object]:
+    """manim's colour constants, name -> ManimColor (RED, BLUE_E, DARK_BLUE...)."""
+    manim = _manim()
+    return {n: v for n in dir(manim) if n.isupper() and isinstance(v := getattr(manim, n), manim.ManimColor)}
+
+
+def _colour_facts(name: str) -> list[str]:
+    """For a name spelled like a colour (LIGHT_BLEU, DARKGREEN): manim's shades of its hue."""
+    if not name.isupper():
+        return []
+    vocab = {w for c in _colours() for w in c.split("_") if len(w) > 1}
+    words = [w for part in name.split("_") for w in _split_words(part, vocab)]
+    hues = [w for w in words if w in _colours()]  # a word that is itself a colour: BLUE, GREEN
+    if not hues:
+        return []
+    hue = hues[-1]
+    shades = sorted((n for n in _colours() if hue in n.split("_")), key=lambda n: -_luminance(_colours()[n]))
+    facts = [f"'{name}' is not a manim colour constant; manim's {hue} colours from light to dark: "
+             + ", ".join(shades)]
+    if x11 := _x11_colour(name, shades):
+        facts.append(x11)
+    return facts
+
+
+def _split_words(part: str, vocab: set[str]) -> list[str]:
+    """'DARKGREEN' -> ['DARK', 'GREEN'], 'BLEU' -> ['BLUE'] (typos corrected to manim's colour words)."""
+    if part in vocab:
+        return [part]
+    for i in range(len(part) - 2, 1, -1):  # the longest known head first: DARKER before DARK
+        if part[:i] in vocab and (rest := _split_words(part[i:], vocab)):
+            return [part[:i]] + rest
+    return difflib.get_close_matches(part, vocab, n=1, cutoff=0.7)
+
+
+def _luminance(colour) -> float:
+    r, g, b = colour.to_rgb()[:3]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b  # Rec. 709 weights: how light it looks
+
+
+def _x11_colour(name: str, shades: list[str]) -> str | None:
+    """manim also ships the X11 colours (DARKGREEN is one), which `from manim import *` does not export."""
+    from manim.utils.color import X11
+
+    value = getattr(X11, name.replace("_", ""), None)
+    if value is None:
+        return None
+    # the nearest of the hue's shades: by RGB alone a dark green is nearest to DARKER_GRAY
+    nearest = min(shades, key=lambda n: _distance(_colours()[n], value))
+    return (f"{name.replace('_', '')} is manim.utils.color.X11.{name.replace('_', '')} ({value.to_hex()}); "
+            f"the nearest manim constant is {nearest} ({_colours()[nearest].to_hex()})")
+
+
+def _distance(a, b) -> float:
+    return sum((x - y) ** 2 for x, y in zip(a.to_rgb(), b.to_rgb()))
+
+
+def _words(name: str) -> list[str]:
+    """'ShowCreation' -> ['show', 'creation'], 'get_graph' -> ['get', 'graph']."""
+    return [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)]
+
+
+def _renamed_fact(old: str, pool: dict[str, object], what: str) -> list[str]:
+    """The names in `pool` that share the most informative words with `old`, by name and docstring.
+
+    Neither manim 0.22 nor its changelog in the package records what ShowCreation or TextMobject
+    became, so the signal is the words themselves: a word stem (its first 5 letters, so creation
+    and Create meet) counts 1/(how many names in the pool contain it), so rare words (creat, tex)
+    outweigh common ones (mobject, get); a stem found in the first docstring line counts half."""
+    stems = {w[:5] for w in _words(old)}
+    named = {n: {w[:5] for w in _words(n)} for n in pool if not n.startswith("_")}
+    weight = {s: 1 / max(1, sum(s in ws for ws in named.values())) for s in stems}
+    scores = {}
+    for n, ws in named.items():
+        doc = {w[:5] for w in _words(_first_line(pool[n]))}
+        score = sum(weight[s] for s in stems & ws) + sum(weight[s] / 2 for s in stems & doc - ws)
+        if stems & ws and n != old:  # a docstring alone matches too much (Axes: "Creates a set of axes")
+            scores[n] = (score, -len(ws))  # ties: the name with fewer extra words
+    best = sorted(scores, key=scores.get, reverse=True)[:3]
+    if not best:
+        return []
+    return [what + "; by name and docstring the closest now: "
+            + "; ".join(f"{n} ({_first_line(pool[n])})" if _first_line(pool[n]) else n for n in best)]
+
+
+def _first_line(obj) -> str:
+    doc = inspect.getdoc(obj) if callable(obj) or isinstance(obj, property) else None
+    return _plain(doc.strip().splitlines()[0].rstrip(".")) if doc and doc.strip() else ""
+
+
+def _plain(rst: str) -> str:
+    """Docstring markup as text: `Pango <https://...>`_ -> Pango, :class:`~.Brace` -> Brace."""
+    rst = re.sub(r"`([^`<]*?)\s*<[^>]*>`_", r"\1", rst)
+    return re.sub(r":\w+:`~?\.?([^`]*)`", r"\1", rst).replace("``", "").replace("`", "")
+
+
+def _getter_facts(code: str, line: int | None) -> list[str]:
+    """ax.get_graph(f): Mobject's __getattr__ made a getter of it, so no AttributeError says so."""
+    for call in _calls(code, line):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr.startswith(("get_", "set_")):
+            cls = _receiver_class(func.value, code)
+            if cls and not hasattr(cls, func.attr):
+                what = f"{cls.__name__} has no method '{func.attr}'"
+                return _makers_fact(cls, func.attr[4:], what) or _renamed_fact(func.attr, _methods(cls), what)
+    return []
+
+
+def _methods(cls) -> dict[str, object]:
+    return {n: m for n in dir(cls) if not n.startswith("_") and callable(m := getattr(cls, n, None))}
+
+
+def _makers_fact(cls, noun: str, what: str) -> list[str]:
+    """get_graph -> plot: the type cls's parameters named 'graph' take, and the methods returning it.
+
+    An old getter's noun still names its product in the new API's parameters (Axes.get_area(graph:
+    ParametricFunction)), and the new maker is annotated to return that type (Axes.plot)."""
+    methods = _methods(cls)
+    kinds = {str(p.annotation).split(" |")[0] for m in methods.values() for p in _visible(m) or []
+             if p.name == noun and p.annotation is not p.empty}
+    if len(kinds) != 1:
+        return []
+    kind = kinds.pop()
+    makers = sorted((n for n, m in methods.items() if _returns(m) == kind), key=len)[:4]
+    return [f"{what}; {cls.__name__}'s parameters named '{noun}' take a {kind}, which "
+            f"{', '.join(makers)} return"] if makers else []
+
+
+def _returns(func) -> str | None:
+    with contextlib.suppress(TypeError, ValueError):
+        return str(inspect.signature(func).return_annotation)
+    return None
+
+
+def _receiver_class(node: ast.expr, code: str):
+    """The manim class of `Axes()` or of `ax` where the code says `ax = Axes(...)`, else None."""
+    if isinstance(node, ast.Name):
+        calls = [n.value for n in ast.walk(_parse(code)) if isinstance(n, ast.Assign)
+                 and any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets)
+                 and isinstance(n.value, ast.Call)]
+        node = calls[-1] if calls else node
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        cls = getattr(_manim(), node.func.id, None)
+        return cls if inspect.isclass(cls) else None
+    return None
+
+
+# --- points of the wrong shape ----------------------------------------------------------------
+
+def _shape_facts(m: re.Match, code: str, line: int | None) -> list[str]:
+    shapes = m[1] or f"{m[2]} into {m[3]}"
+    facts = [f"numpy could not combine arrays of shapes {shapes}: manim points are 3-D (x, y, z); "
+             f"manim.typing.Point3D is {_point_doc()}"]
+    for node in _short_points(code, line):
+        coords = [ast.unparse(e) for e in node.elts]
+        facts.append(f"{ast.unparse(node)} has {len(coords)} coordinates; write "
+                     f"np.array([{', '.join(coords + ['0'] * (3 - len(coords)))}])")
+    return facts
+
+
+@functools.cache
+def _point_doc() -> str:
+    """What manim's own typing module says a point is (a docstring after the alias, so read from source)."""
+    import manim.typing
+
+    with contextlib.suppress(OSError, TypeError):
+        if m := re.search(r'^Point3D: TypeAlias[^\n]*\n"""(.*?)"""', inspect.getsource(manim.typing), re.S | re.M):
+            return " ".join(_plain(m[1]).split())
+    return f"shape {_manim().ORIGIN.shape}"
+
+
+def _short_points(code: str, line: int | None) -> list[ast.List | ast.Tuple]:
+    """List/tuple literals of 1-2 numbers among the failing line's call arguments ([1, 2], (x, y))."""
+    found = []
+    for call in _calls(code, line):
+        for arg in call.args + [k.value for k in call.keywords]:
+            if isinstance(arg, (ast.List, ast.Tuple)) and 0 < len(arg.elts) < 3 and not any(
+                    isinstance(e, (ast.List, ast.Tuple, ast.Starred, ast.Constant)) and not _number(e)
+                    for e in arg.elts) and arg not in found:
+                found.append(arg)
+    return found[:2]
+
+
+def _number(node: ast.expr) -> bool:
+    return not isinstance(node, ast.Constant) or isinstance(node.value, (int, float))
+
+
+# --- Scene.play given a method or a mobject -----------------------------------------------------
+
+def _play_facts(code: str, line: int | None) -> list[str]:
+    facts = []
+    for call in _calls(code, line):
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "play":
+            facts += _method_to_animate(call) or _mobject_to_animation(call, code)
+    return facts[:3]
+
+
+def _method_to_animate(call: ast.Call) -> list[str]:
+    """self.play(c.shift, UP) -> self.play(c.animate.shift(UP)): manim's error says only 'use .animate'."""
+    mobject = _manim().Mobject
+    for i, arg in enumerate(call.args):
+        if isinstance(arg, ast.Attribute) and callable(getattr(mobject, arg.attr, None)):
+            rest = ", ".join(ast.unparse(a) for a in call.args[i + 1:])
+            new = ast.Call(call.func, [ast.parse(f"{ast.unparse(arg.value)}.animate.{arg.attr}({rest})").body[0].value],
+                           call.keywords)
+            return [f"passing the method {ast.unparse(arg)} and its arguments is the old form; write "
+                    f"{ast.unparse(new)} (Mobject.animate: {_first_line(mobject.animate)})"]
+    return []
+
+
+def _mobject_to_animation(call: ast.Call, code: str) -> list[str]:
+    manim = _manim()
+    shown = [ast.unparse(a) for a in call.args if _is_mobject(a, code)]
+    if not shown:
+        return []
+    m = shown[0]
+    return [f"Scene.play takes animations, not the mobject {m}: change it with {m}.animate.<method>(...), "
+            f"or show it with an introducer animation: " + ", ".join(f"{name}({m})" for name in _introducers())]
+
+
+def _is_mobject(node: ast.expr, code: str) -> bool:
+    cls = _receiver_class(node, code)
+    return bool(cls) and issubclass(cls, _manim().Mobject)
+
+
+@functools.cache
+def _introducers() -> list[str]:
+    """Animations that bring a mobject onto the scene, as X(mobject).
+
+    Asked of manim itself: each Animation class is built on a Square and answers is_introducer()
+    (the flag the Scene uses to add the mobject). Reading `introducer=True` in the source missed
+    Write (it inherits it) and took Unwrite (a Write with reverse=True, a remover). Building an
+    animation draws nothing; all of them take 0.02 s."""
+    manim, found = _manim(), []
+    for name in dir(manim):
+        cls = getattr(manim, name)
+        if inspect.isclass(cls) and issubclass(cls, manim.Animation):
+            with warnings.catch_warnings(), contextlib.suppress(Exception):
+                warnings.simplefilter("ignore")
+                animation = cls(manim.Square())
+                if animation.is_introducer() and not animation.is_remover():
+                    found.append(name)
+    return sorted(found, key=len)[:6]
+
+
+def _param(func, name: str) -> inspect.Parameter | None:
+    return next((p for p in _visible(func) or [] if p.name == name), None)
+
+
+# --- Transform to something that is not a mobject ----------------------------------------------
+
+def _transform_facts(type_name: str, code: str, line: int | None) -> list[str]:
+    """Transform(c, 'x') fails only in play(), as "'str' object has no attribute 'copy'"."""
+    manim = _manim()
+    calls = _calls(code, line) + [c for c in _calls(code, None) if c not in _calls(code, line)]
+    for call in calls:
+        cls = getattr(manim, _call_name(call), None)
+        if inspect.isclass(cls) and issubclass(cls, manim.Transform):
+            target = call.args[1] if len(call.args) > 1 else next(
+                (k.value for k in call.keywords if k.arg == "target_mobject"), None)
+            param = _param(cls, "target_mobject")
+            if target is None or param is None or _is_mobject(target, code):
+                continue
+            return [_signature(cls, cls.__name__),
+                    f"target_mobject must be a {str(param.annotation).removesuffix(' | None')}; here it is a {type_name}: "
+                    f"{ast.unparse(target)} (a string becomes a mobject as Text(...)/MathTex(...), "
+                    f"a list as VGroup(*...))"]
+    return []
+
+
+# --- positional arguments that land in another parameter ------------------------------------
+
+def _landing_facts(code: str, line: int | None, *, always: bool) -> list[str]:
+    """Circle(1, RED), Arrow(LEFT, RIGHT, RED): which parameter each positional argument fills."""
+    if line is None:
+        return []
+    facts = []
+    for call in _calls(code, line):
+        cls = getattr(_manim(), _call_name(call), None)
+        if not inspect.isclass(cls) or not call.args or any(isinstance(a, ast.Starred) for a in call.args):
+            continue
+        landed = _land(cls, [ast.unparse(a) for a in call.args])
+        wrong = [(a, p) for a, p, _ in landed if a in _colours() and "color" not in (p or "")]
+        if always or wrong:
+            facts.append(_landing_text(call, cls, landed, wrong))
+    return facts[:2]
+
+
+def _land(cls, args: list[str]) -> list[tuple[str, str | None, str | None]]:
+    """(argument, parameter, class) for each positional argument, following *args up the MRO
+    the way Arrow(*args) hands them to Line(start, end, buff, ...)."""
+    landed = []
+    for klass in cls.__mro__[:-1]:
+        if "__init__" not in klass.__dict__ or not args:
+            continue
+        params = [p for p in _visible(klass.__dict__["__init__"]) or []]
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        landed += [(a, p.name, klass.__name__) for a, p in zip(args, positional)]
+        args = args[len(positional):]
+        if not any(p.kind is p.VAR_POSITIONAL for p in params):
+            break
+    return landed + [(a, None, None) for a in args]
+
+
+def _landing_text(call: ast.Call, cls, landed, wrong) -> str:
+    owners = dict.fromkeys(k for _, _, k in landed if k and k != cls.__name__)
+    text = (f"{ast.unparse(call)}: positional arguments land as "
+            + ", ".join(f"{a} → {p or 'no parameter'}" for a, p, _ in landed)
+            + (f" (its *args reach {', '.join(owners)}.__init__)" if owners else ""))
+    accepted = [p for _, params in _kwargs_chain(cls) for p in params]
+    if wrong and "color" in accepted:
+        text += f"; {wrong[0][0]} is a colour: pass color={wrong[0][0]}"
+    return text

@@ -207,3 +207,116 @@ def test_real_latex_failure(tmp_path):
         r"(TeX stopped after: x = \alpha + \lamda)",
         r"offending TeX string: x = \alpha + \lamda",
     ]
+
+
+# --- issue 11 part 2: more error families, each from the real error of the installed manim ---
+
+SCENE = "from manim import *\nimport numpy as np\nconfig.dry_run = True\nself = Scene(skip_animations=True)\n"
+
+
+def in_scene(body: str) -> tuple[str, str, int]:
+    """Run `body` (lines using `self` as a Scene) without writing a frame."""
+    from manim import tempconfig
+
+    with tempconfig({"dry_run": True}):
+        return fail(SCENE + body)
+
+
+def test_unknown_colour_names_list_the_hues_shades():
+    error, code, line = fail("from manim import *\nc = Circle(color=LIGHT_BLEU)\n")
+    assert error == "NameError: name 'LIGHT_BLEU' is not defined"
+    found = facts_for_error(error, code, line)
+    assert found[0].startswith("'LIGHT_BLEU' is not a manim colour constant; manim's BLUE colours "
+                               "from light to dark: BLUE_A, BLUE_B, BLUE")
+    assert found[0].index("BLUE_A") < found[0].index("BLUE_E")  # lightest first, by the real values
+    found = facts("from manim import *\nc = Circle(color=DARKGREEN)\n")
+    assert "manim's GREEN colours from light to dark" in found[0]
+    # DARKGREEN is an X11 colour manim ships but does not export
+    assert found[1] == ("DARKGREEN is manim.utils.color.X11.DARKGREEN (#006400); "
+                        "the nearest manim constant is GREEN_E (#699C52)")
+    # an upper-case name that is no colour keeps the usual suggestion
+    assert facts("from manim import *\nx = ORIGN\n") == ["'ORIGN' is not defined — did you mean 'ORIGIN'?"]
+
+
+def test_points_of_the_wrong_shape():
+    error, code, line = fail("from manim import *\nd = Dot([1, 2])\n")
+    assert error.startswith("ValueError: operands could not be broadcast together with shapes")
+    found = facts_for_error(error, code, line)
+    assert "manim points are 3-D (x, y, z)" in found[0]
+    assert "A NumPy array representing a 3-dimensional point" in found[0]  # manim.typing's own words
+    assert found[1] == "[1, 2] has 2 coordinates; write np.array([1, 2, 0])"
+    found = facts("from manim import *\nimport numpy as np\nc = Circle()\nc.move_to(np.array([1, 2]))\n")
+    assert found[1] == "[1, 2] has 2 coordinates; write np.array([1, 2, 0])"
+    error, code, line = fail("from manim import *\nl = Line([0, 0], [1, 1])\n")
+    assert error.startswith("ValueError: could not broadcast input array from shape")
+    assert facts_for_error(error, code, line)[1:] == [
+        "[0, 0] has 2 coordinates; write np.array([0, 0, 0])",
+        "[1, 1] has 2 coordinates; write np.array([1, 1, 0])"]
+
+
+def test_play_given_a_method_or_a_mobject():
+    error, code, line = in_scene("c = Circle()\nself.play(c.shift, UP, run_time=2)\n")
+    assert error.startswith("TypeError: Passing Mobject methods to Scene.play is no longer supported")
+    assert facts_for_error(error, code, line) == [
+        "passing the method c.shift and its arguments is the old form; write "
+        "self.play(c.animate.shift(UP), run_time=2) "
+        "(Mobject.animate: Used to animate the application of any method of self)"]
+    error, code, line = in_scene("circle = Circle()\nself.play(circle)\n")
+    assert error == "TypeError: Unexpected argument Circle passed to Scene.play()."
+    found = facts_for_error(error, code, line)
+    assert found[0].startswith("Scene.play takes animations, not the mobject circle: change it with "
+                               "circle.animate.<method>(...), or show it with an introducer animation: ")
+    # asked of manim: these animations answer is_introducer()
+    assert "Create(circle)" in found[0] and "FadeIn(circle)" in found[0] and "Unwrite" not in found[0]
+
+
+def test_transform_to_a_string_or_a_list():
+    error, code, line = in_scene("c = Circle()\nt = Transform(c, 'x')\nself.play(t)\n")
+    assert error == "AttributeError: 'str' object has no attribute 'copy'"
+    found = facts_for_error(error, code, line)
+    assert found[0].startswith("Transform(mobject, target_mobject=None, path_func=None")
+    assert found[1].startswith("target_mobject must be a Mobject; here it is a str: 'x'")
+    error, code, line = in_scene("c = Circle()\nself.play(ReplacementTransform(c, [Square()]))\n")
+    assert error.startswith("AttributeError: 'list' object has no attribute")
+    found = facts_for_error(error, code, line)
+    assert found[0] == "ReplacementTransform(mobject, target_mobject, **kwargs)"
+    assert found[1].startswith("target_mobject must be a Mobject; here it is a list: [Square()]")
+    # an ordinary attribute error on a str is not a Transform's
+    assert facts("s = 'abc'\ns.shft()\n") == []
+
+
+def test_positional_arguments_that_land_in_another_parameter():
+    error, code, line = fail("from manim import *\na = Arrow(LEFT, RIGHT, RED)\n")
+    assert error == "TypeError: Line.__init__() got multiple values for argument 'buff'"
+    assert facts_for_error(error, code, line)[-1] == (
+        "Arrow(LEFT, RIGHT, RED): positional arguments land as LEFT → start, RIGHT → end, RED → buff "
+        "(its *args reach Line.__init__); RED is a colour: pass color=RED")
+    error, code, line = fail("from manim import *\nt = Text('hi', RED)\n")
+    assert error == "ValueError: setting an array element with a sequence."
+    assert facts_for_error(error, code, line) == [
+        "Text('hi', RED): positional arguments land as 'hi' → text, RED → fill_opacity; "
+        "RED is a colour: pass color=RED"]
+    found = facts("from manim import *\ns = Square(2, RED)\n")
+    assert found == ["Square(side_length=2.0, **kwargs)",
+                     "Square(2, RED): positional arguments land as 2 → side_length, RED → no parameter; "
+                     "RED is a colour: pass color=RED"]
+
+
+def test_names_from_older_manim_and_manimgl():
+    found = facts("from manim import *\na = ShowCreation(Circle())\n")
+    assert found[0].startswith("'ShowCreation' is not in manim 0.")
+    assert "the closest now: Create (Incrementally show a VMobject)" in found[0]
+    found = facts("from manim import *\nt = TextMobject('hi')\n")
+    assert "the closest now: Text (Display (non-LaTeX) text rendered using Pango)" in found[0]
+    found = facts("from manim import *\nt = TexMobject('x^2')\n")
+    assert "the closest now: Tex (A string compiled with LaTeX in normal mode); MathTex (" in found[0]
+
+
+def test_renamed_method_hidden_by_mobjects_getattr():
+    # Mobject.__getattr__ answers any get_x(), so the old get_graph fails as a call with too many arguments
+    error, code, line = fail("from manim import *\nax = Axes()\ng = ax.get_graph(lambda x: x ** 2)\n")
+    assert error.startswith("TypeError: Mobject.__getattr__.<locals>.getter() takes 1 positional argument")
+    found = facts_for_error(error, code, line)
+    assert found == ["Axes has no method 'get_graph'; Axes's parameters named 'graph' take a "
+                     "ParametricFunction, which plot, plot_polar_graph, plot_derivative_graph, "
+                     "plot_parametric_curve return"]

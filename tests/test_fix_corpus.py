@@ -9,7 +9,7 @@ import re
 import pytest
 
 from code2video_nb.render import render_file
-from code2video_nb.scopes import blocks
+from code2video_nb.scopes import apply_fix, blocks, scope_for_line
 
 from fix_corpus import cases, load, CORPUS
 
@@ -30,6 +30,15 @@ def test_the_corpus_is_large_enough_and_every_header_matches_its_code():
         if case.block:
             assert marks[case.block].contains(case.start) and marks[case.block].contains(case.end), case.name
         assert case.fix and case.fixed() != case.code, case.name
+
+
+def test_the_reference_reply_for_the_bugs_block_splices_to_the_fixed_file():
+    # what the benchmark's scripted model answers; a scope that misses the bug gets it unchanged
+    for case in CASES:
+        block = scope_for_line(case.code, case.start)
+        assert apply_fix(case.code, block, case.reference_reply(block)) == case.fixed(), case.name
+        elsewhere = next(b for b in blocks(case.code) if not b.contains(case.start))
+        assert apply_fix(case.code, elsewhere, case.reference_reply(elsewhere)) == case.code, case.name
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)

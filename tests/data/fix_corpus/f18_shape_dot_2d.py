@@ -1,7 +1,7 @@
 # fix corpus: 2-D point
 # bug: lines 21-21, block 2
 # fix:         dot = Dot([1, 2, 0], color=YELLOW)
-# fact: point
+# fact: [1, 2]
 from manim import *
 from code2video_nb.teaching_scene import TeachingScene
 

@@ -1,7 +1,7 @@
 # fix corpus: 2-D point
 # bug: lines 28-28, block 3
 # fix:         label.move_to([3, -2, 0])
-# fact: move_to
+# fact: [3, -2]
 from manim import *
 from code2video_nb.teaching_scene import TeachingScene
 

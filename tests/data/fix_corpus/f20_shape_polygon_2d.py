@@ -1,7 +1,7 @@
 # fix corpus: 2-D points
 # bug: lines 21-21, block 2
 # fix:         triangle = Polygon([0, 0, 0], [2, 0, 0], [1, 1, 0], color=ORANGE)
-# fact: Polygon
+# fact: [0, 0]
 from manim import *
 from code2video_nb.teaching_scene import TeachingScene
 

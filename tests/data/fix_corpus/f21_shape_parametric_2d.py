@@ -1,7 +1,7 @@
 # fix corpus: 2-D points
 # bug: lines 27-27, block 3
 # fix:         curve = ParametricFunction(lambda t: [t, t * t, 0], t_range=[0, 1])
-# fact: ParametricFunction
+# fact: [t, t * t]
 from manim import *
 from code2video_nb.teaching_scene import TeachingScene
 

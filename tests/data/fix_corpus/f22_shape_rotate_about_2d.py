@@ -1,7 +1,7 @@
 # fix corpus: 2-D point
 # bug: lines 21-21, block 2
 # fix:         self.play(Rotate(circle, angle=PI / 2, about_point=ORIGIN), run_time=0.5)
-# fact: about_point
+# fact: [0, 0]
 from manim import *
 from code2video_nb.teaching_scene import TeachingScene
 

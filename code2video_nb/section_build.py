@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from . import autofix
+from . import autofix, static_fix
 from .config import Settings
 from .errors import ConfigError, NotRecorded
 from .files import atomic_copy
@@ -114,6 +114,9 @@ class SectionBuilder:
                 ws.record_error(section.id, None)
             self.progress("cached", f"section {section.id} unchanged, using its {quality}")
             return cached
+        code, static = self._static_fix(ws, section.id, code)
+        if static is not None and (cached := self.cached(ws, section.id, code, quality)):
+            return cached  # the repaired code rendered before
         self.progress("render", f"section {section.id}: rendering ({quality})")
         started = time.monotonic()
         outcome = self._render(ws, section.id, code, quality)
@@ -123,7 +126,7 @@ class SectionBuilder:
         elif not outcome.ok and self.client is None:
             fix = _FixSummary(blocked=self.no_model_reason, needs_model=True)
         elif not outcome.ok:
-            code, outcome, fix = self._fix(ws, section, code, outcome, quality)
+            code, outcome, fix = self._fix(ws, section, code, outcome, quality, static)
         result = self._finish(ws, section.id, code, quality, outcome, fix, time.monotonic() - started)
         state = "done" if result.ok else f"failed: {result.error}"
         if result.ok and outcome.reused_plays:
@@ -143,7 +146,19 @@ class SectionBuilder:
                                  dry_run_only=False, on_progress=progress,
                                  on_keyframes=keyframes if quality == "preview" else None)
 
-    def _fix(self, ws, section, code, failure, quality):
+    def _static_fix(self, ws, section_id, code) -> tuple[str, FixRecord | None]:
+        """Repair what surely fails and has one repair (static_fix.py), before any render: no request,
+        no failed render. Recorded like a fix, and written as a version of its own ("static fix")."""
+        result = static_fix.repair(code, _learned_renames(ws, section_id))
+        if not result.fixes:
+            return code, None
+        self.progress("fix", f"section {section_id}: {len(result.fixes)} static fix(es) before rendering")
+        record = result.record(code)
+        ws.write_code(section_id, result.code, "static fix")
+        ws.record_fix(section_id, record)
+        return result.code, record
+
+    def _fix(self, ws, section, code, failure, quality, static: FixRecord | None = None):
         self.progress("fix", f"section {section.id}: {failure.error} (line {failure.line}); repairing")
         check_path = ws.code_path(section.id).with_suffix(".check.py")
 
@@ -158,8 +173,13 @@ class SectionBuilder:
         report = autofix.refine(code, failure, section=section, topic=ws.state["topic"], client=self.client,
                                 check=check, limits=self.settings.fix_attempts, cancelled=self.cancelled)
         record = FixRecord.from_dict(report.to_dict())
+        if static is not None:  # this build's static fix stays in the record, before auto-fix's attempts
+            record = replace(record, attempts=static.attempts + record.attempts)
+            code_before = static.before
+        else:
+            code_before = code
         if report.ok:  # what it changed, so the section's view can show the diff on later (cached) runs
-            record = replace(record, before=code, after=report.code)
+            record = replace(record, before=code_before, after=report.code)
         ws.record_fix(section.id, record)
         fix = _FixSummary(len(report.attempts), str(report.model_error or ""),
                           isinstance(report.model_error, NotRecorded))
@@ -237,6 +257,18 @@ def cached_result(ws: Workspace, section_id: str, code: str, quality: str) -> Se
     if not video.is_file():
         return None
     return SectionResult(section_id, True, video, record.duration, 0.0, cached=True)
+
+
+def _learned_renames(ws: Workspace, section_id: str) -> dict[str, str]:
+    """Renames (old -> new manim name) that auto-fix made in the lecture's other sections; the
+    static pass's own are taken out (its `before` is re-repaired), so only the model's are left."""
+    renames: dict[str, str] = {}
+    for other in ws.storyboard.sections if ws.storyboard else []:
+        fix = ws.section_state(other.id).fix if other.id != section_id else None
+        if fix and fix.ok and fix.before is not None and fix.after is not None and \
+                any(a.get("level") != static_fix.LEVEL for a in fix.attempts):
+            renames.update(static_fix.learned_renames(static_fix.repair(fix.before).code, fix.after))
+    return renames
 
 
 def _first_starts(block_starts: list[tuple[int, float]]) -> list[float]:

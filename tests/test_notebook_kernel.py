@@ -133,11 +133,13 @@ def test_going_back_to_earlier_code_shows_its_preview_at_once(lab):
 
 @pytest.mark.render
 def test_auto_fix_reaches_the_cell_as_a_guarded_replace(lab):
-    buggy = insert_request(lab)["data"]["cells"][1]["source"].replace("color=GREEN)", "colour=GREEN)", 1)
+    # a keyword on a method of an object: the static pass cannot tell its type, so auto-fix asks the model
+    buggy = insert_request(lab)["data"]["cells"][1]["source"].replace(
+        "buff=0, color=GREEN)", "buff=0).set_color(colour=GREEN)", 1)
     messages = lab.run(buggy, "cell-2")
     shown = outputs(messages)
     # What auto-fix did, by the cell's line, with the diff behind a click.
-    assert "Auto-fix: fixed line 28: TypeError: Mobject.__init__() got an unexpected keyword argument" in shown
+    assert "Auto-fix: fixed line 28: TypeError: VMobject.set_color() got an unexpected keyword argument" in shown
     assert re.search(r"<details[^>]*><summary[^>]*>Auto-fix: fixed line 28.*?</summary><pre.*colour=GREEN", shown, re.S)
     assert re.search(r"video \d+\.\d s · rendered in \d+\.\d s · 1 fix attempt · 1,450 tokens", shown)
     replace = [m["content"] for m in of_type(messages, "comm_open") if m["content"]["data"]["op"] == "replace_source"]

@@ -224,20 +224,41 @@ def _same_letters(name: str, candidates) -> str | None:
 
 
 def _one_spelling(name: str, candidates) -> str | None:
-    """The one candidate `name` is a misspelling of: the same letters in another case, or one clearly
-    closest above the cutoff, of the same kind (CONSTANT, Class, function)."""
+    """The one candidate `name` is a misspelling of: the same letters in another case, two adjacent
+    letters swapped (BLEU -> BLUE), or one clearly closest above the cutoff, of the same kind
+    (CONSTANT, Class, function); names of one manim object count as one (LIGHT_GRAY, LIGHT_GREY)."""
     if len(name) < _MIN_LENGTH:
         return None
     if any(c.lower() == name.lower() for c in candidates):
         return _same_letters(name, candidates)
+    swapped = {name[:i] + name[i + 1] + name[i] + name[i + 2:] for i in range(len(name) - 1)}
+    if len(found := _distinct(sorted(swapped & set(candidates)))) == 1:
+        return found[0]
     same_kind = [c for c in candidates if _kind(c) == _kind(name)]
     scored = sorted(((difflib.SequenceMatcher(None, name.lower(), c.lower()).ratio(), c) for c in same_kind),
                     reverse=True)
     if not scored or scored[0][0] < _CUTOFF:
         return None
-    if len(scored) > 1 and scored[1][0] > scored[0][0] - _MARGIN:
-        return None
-    return scored[0][1]
+    best = scored[0]
+    rivals = _distinct([best[1]] + [c for ratio, c in scored[1:] if ratio > best[0] - _MARGIN])
+    return best[1] if len(rivals) == 1 else None
+
+
+def _distinct(names: list[str]) -> list[str]:
+    """`names` less those that are another name of an earlier one's manim object (GRAY and GREY)."""
+    manim, kept = grounding._manim(), []
+    for name in names:
+        value = getattr(manim, name, None)
+        if value is None or not any(_same(value, getattr(manim, k, None)) for k in kept):
+            kept.append(name)
+    return kept
+
+
+def _same(a, b) -> bool:
+    try:
+        return a is b or bool(a == b) if type(a) is type(b) else False
+    except (TypeError, ValueError):  # arrays and the like: not aliases we can tell
+        return False
 
 
 def _kind(name: str) -> str:
@@ -296,6 +317,8 @@ def _swallows(obj, last_class: str) -> bool:
 # grid cells outside A1-F6 ----------------------------------------------------------------------------
 def _grid_fixes(tree, code: str) -> list[tuple[_Edit, StaticFix]]:
     found, lines = [], code.splitlines()
+    if not _grid_is_known(tree):
+        return []
     for call in ast.walk(tree):
         if not isinstance(call, ast.Call):
             continue
@@ -309,6 +332,13 @@ def _grid_fixes(tree, code: str) -> list[tuple[_Edit, StaticFix]]:
             if fix is not None:
                 found.append(fix)
     return found
+
+
+def _grid_is_known(tree) -> bool:
+    """A1-F6 is the grid: TeachingScene's, unless the file defines its own placing helper — then
+    only when that is the paper's grid (its rows spelt "ABCDEF"); another grid may have a row G."""
+    own = any(isinstance(n, ast.FunctionDef) and n.name in _GRID_CALLS for n in ast.walk(tree))
+    return not own or any(isinstance(n, ast.Constant) and n.value == _ROWS for n in ast.walk(tree))
 
 
 def _clamped(node, method: str, lines: list[str]) -> tuple[_Edit, StaticFix] | None:

@@ -7,6 +7,7 @@ import pytest
 
 from code2video_nb.config import Settings
 from code2video_nb.engine import Engine
+from code2video_nb.notebook.commands import _fix_summary
 from code2video_nb.notebook.section_view import _fix_view
 from code2video_nb.plan import Storyboard
 from code2video_nb.section_build import _learned_renames
@@ -171,6 +172,7 @@ def test_a_section_full_of_old_names_and_typos_renders_without_a_model(tmp_path)
     assert state.fix.ok and state.fix.before == BROKEN and state.fix.after == REPAIRED
     assert {a["level"] for a in state.fix.attempts} == {"static"} and len(state.fix.attempts) == 8
     assert state.fix.attempts[3]["line"] == 13 and state.fix.attempts[3]["tokens"] == 0
+    assert _fix_summary(state) == "fixed without a model (8 static fixes)"  # %c2v status
 
     # The notebook's fix note shows it, on this build and on a cached rerun of the fixed code.
     note = _fix_view(ws, "1", REPAIRED, REPAIRED)

@@ -74,9 +74,11 @@ def _status_row(ws, section) -> list:
 def _fix_summary(state: SectionState) -> str:
     if state.error is not None and state.error.needs_model:
         return "needs a model (no key set)"
-    attempts = len(state.fix.attempts) if state.fix is not None else 0
+    recorded = state.fix.attempts if state.fix is not None else []
+    static = sum(a.get("level") == "static" for a in recorded)  # static_fix.py's: no model asked
+    attempts = len(recorded) - static
     if not attempts:
-        return "—"
+        return f"fixed without a model ({static} static fix{'es' if static != 1 else ''})" if static else "—"
     tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
     if state.fix.ok:
         return f"fixed ({tries})"

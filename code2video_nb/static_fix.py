@@ -115,6 +115,8 @@ class _Namespace:
             if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
                 if node.module == "manim":
                     manim_names |= _manim_names()
+                elif node.module == _TEACHING:  # ours: its names are known without guessing
+                    bound |= _teaching_names()
                 else:
                     unknown = True
             elif isinstance(node, ast.ImportFrom) and node.module == "manim":
@@ -133,6 +135,7 @@ class _Namespace:
 
 
 _BUILTINS = set(dir(builtins)) | {"__file__", "__builtins__"}
+_TEACHING = "code2video_nb.teaching_scene"
 
 
 def _binds(node: ast.AST) -> set[str]:
@@ -161,6 +164,15 @@ def _manim_names() -> frozenset[str]:
     manim = grounding._manim()
     names = getattr(manim, "__all__", None) or [n for n in dir(manim) if not n.startswith("_")]
     return frozenset(names)
+
+
+@functools.cache
+def _teaching_names() -> frozenset[str]:
+    """What `from code2video_nb.teaching_scene import *` binds (no __all__: its public names)."""
+    from . import teaching_scene
+
+    return frozenset(getattr(teaching_scene, "__all__", None) or
+                     [n for n in dir(teaching_scene) if not n.startswith("_")])
 
 
 @functools.cache

@@ -90,7 +90,8 @@ def test_every_unambiguous_repair_is_made_and_said():
     "from manim import Create as ShowCreation\nanim = ShowCreation\n",
     "from manim import *\ndef grow(TextMobject, obj):\n    return TextMobject(obj.ShowCreation)\n",
     "from manim import *\nlabel = Text('ShowCreation LIGHT_BLEU', color=RED)\nobj = lambda o: o.TexMobject\n",
-    # a star import of something else may define anything
+    # a star import of something else may define anything; ours binds what it defines
+    "from manim import *\nfrom code2video_nb.teaching_scene import *\nx = AnchorGrid()\n",
     "from manim import *\nfrom numpy import *\nx = ShowCreation\n",
     # manim 0.22 has no LIGHT_BLUE: no convincing colour (LIGHT_GREY 0.7, LIGHT_BROWN 0.67)
     "from manim import *\nc = Circle(color=LIGHT_BLEU)\n",
@@ -107,6 +108,11 @@ def test_every_unambiguous_repair_is_made_and_said():
 ])
 def test_what_only_looks_wrong_is_left_alone(code):
     assert repair(code).code == code
+
+
+def test_our_own_star_import_does_not_stop_the_pass():
+    code = "from manim import *\nfrom code2video_nb.teaching_scene import *\nx = ShowCreation(Dot())\n"
+    assert repair(code).code == code.replace("ShowCreation", "Create")
 
 
 def test_a_constant_swapped_letters_or_one_colour_by_two_names_is_one_spelling():

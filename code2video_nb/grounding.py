@@ -37,8 +37,7 @@ _PLAY_METHOD = re.compile(r"Passing Mobject methods to Scene\.play")
 _PLAY_OTHER = re.compile(r"Unexpected argument (\w+) passed to Scene\.play")
 # Mobject.__getattr__ answers get_x()/set_x() for any x, so an old method name fails late
 _GETTER = re.compile(r"__getattr__\.<locals>\.(?:getter|setter)\(\)")
-_NOT_MOBJECT = re.compile(r"'(str|list|tuple|dict|int|float|NoneType)' object has no attribute")
-_VALUE_OR_TYPE = re.compile(r"^(?:ValueError|TypeError)\b", re.M)
+_NOT_MOBJECT = re.compile(r"'(str|list|tuple|dict|int|float|NoneType|numpy\.ndarray)' object has no attribute")
 _LOG_PATH = re.compile(r"log file: (.+?\.log)")
 # manim wraps each TeX string in dvisvgm markers; they are noise to the model
 _MARKER = re.compile(r"\\special ?\{dvisvgm:raw [^}]*\}|\.\.\.[^\\]*?'>\}")
@@ -73,10 +72,10 @@ def facts_for_error(error: str, code: str, line: int | None = None, *,
     elif m := _ATTR.search(error):
         cls_name, attr = (m[1], m[2]) if m[1] else (m[3], m[4])
         facts = _attr_facts(cls_name, attr, code, line)
-    elif _VALUE_OR_TYPE.search(error):  # e.g. Text('hi', RED): numpy fails on RED as fill_opacity
-        facts = _landing_facts(code, line, always=False)
     else:
         facts = []
+    if not facts:  # Text('hi', RED), Circle(BLUE): the error is numpy's, far from the call
+        facts = _landing_facts(code, line, always=False)
     return [f if len(f) <= _MAX_CHARS else f[: _MAX_CHARS - 3] + "..." for f in facts][:_MAX_FACTS]
 
 
@@ -492,6 +491,10 @@ def _receiver_class(node: ast.expr, code: str):
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         cls = getattr(_manim(), node.func.id, None)
         return cls if inspect.isclass(cls) else None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        # Circle().scale(2) is still the Circle: manim annotates such methods as returning Self
+        cls = _receiver_class(node.func.value, code)
+        return cls if cls and _returns(getattr(cls, node.func.attr, None)) == "Self" else None
     return None
 
 
@@ -520,15 +523,51 @@ def _point_doc() -> str:
 
 
 def _short_points(code: str, line: int | None) -> list[ast.List | ast.Tuple]:
-    """List/tuple literals of 1-2 numbers among the failing line's call arguments ([1, 2], (x, y))."""
+    """List/tuple literals of 1-2 coordinates on the failing line passed where manim wants a point
+    (a parameter annotated Point...; anywhere when the callee is unknown, e.g. np.array), and such
+    lists a lambda there returns (ParametricFunction(lambda t: [t, t * t]))."""
     found = []
     for call in _calls(code, line):
-        for arg in call.args + [k.value for k in call.keywords]:
-            if isinstance(arg, (ast.List, ast.Tuple)) and 0 < len(arg.elts) < 3 and not any(
-                    isinstance(e, (ast.List, ast.Tuple, ast.Starred, ast.Constant)) and not _number(e)
-                    for e in arg.elts) and arg not in found:
-                found.append(arg)
+        for node, annotation in _annotated_args(call, code):
+            if annotation and "Point" not in annotation:
+                continue  # t_range=[0, 1] is a range, not a point
+            node = node.body if isinstance(node, ast.Lambda) else node
+            if isinstance(node, (ast.List, ast.Tuple)) and 0 < len(node.elts) < 3 and all(
+                    _number(e) for e in node.elts) and node not in found:
+                found.append(node)
     return found[:2]
+
+
+def _annotated_args(call: ast.Call, code: str) -> list[tuple[ast.expr, str | None]]:
+    """(argument, the annotation of the parameter it fills, or None if unknown) for a call."""
+    func = _callable_of(call, code)
+    if func is None:
+        return [(a, None) for a in call.args] + [(k.value, None) for k in call.keywords]
+    annotations = {}
+    for klass in func.__mro__[:-1] if inspect.isclass(func) else [None]:
+        init = klass.__dict__.get("__init__") if klass else func
+        for p in _visible(init) or [] if init else []:
+            annotations.setdefault(p.name, None if p.annotation is p.empty else str(p.annotation))
+    if inspect.isclass(func):
+        names = [name for _, name, _ in _land(func, ["_"] * len(call.args))]
+    else:
+        params = _visible(func) or []
+        names = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        names += [f"*{p.name}" for p in params if p.kind is p.VAR_POSITIONAL] * len(call.args)
+    landed = [(a, annotations.get((n or "").lstrip("*"))) for a, n in zip(call.args, names)]
+    return landed + [(k.value, annotations.get(k.arg)) for k in call.keywords]
+
+
+def _callable_of(call: ast.Call, code: str):
+    """The manim class or method a call names: Dot(...), label.move_to(...) where label = Text(...)."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        found = getattr(_manim(), func.id, None)
+    elif isinstance(func, ast.Attribute) and (cls := _receiver_class(func.value, code)):
+        found = getattr(cls, func.attr, None)
+    else:
+        found = None
+    return found if callable(found) else None
 
 
 def _number(node: ast.expr) -> bool:
@@ -559,11 +598,18 @@ def _method_to_animate(call: ast.Call) -> list[str]:
 
 
 def _mobject_to_animation(call: ast.Call, code: str) -> list[str]:
-    manim = _manim()
-    shown = [ast.unparse(a) for a in call.args if _is_mobject(a, code)]
-    if not shown:
+    mobjects = [a for a in call.args if _is_mobject(a, code)]
+    if not mobjects:
         return []
-    m = shown[0]
+    arg = mobjects[0]
+    if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute):
+        # play(square.shift(UP)): the method ran at once and returned the mobject (annotated Self)
+        animated = ast.parse(f"{ast.unparse(arg.func.value)}.animate.{arg.func.attr}()").body[0].value
+        animated.args, animated.keywords = arg.args, arg.keywords
+        new = ast.Call(call.func, [animated if a is arg else a for a in call.args], call.keywords)
+        return [f"{ast.unparse(arg)} changes the mobject at once and returns it (manim annotates "
+                f"{arg.func.attr} as returning Self), not an animation; write {ast.unparse(new)}"]
+    m = ast.unparse(arg)
     return [f"Scene.play takes animations, not the mobject {m}: change it with {m}.animate.<method>(...), "
             f"or show it with an introducer animation: " + ", ".join(f"{name}({m})" for name in _introducers())]
 
@@ -647,7 +693,10 @@ def _land(cls, args: list[str]) -> list[tuple[str, str | None, str | None]]:
         positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         landed += [(a, p.name, klass.__name__) for a, p in zip(args, positional)]
         args = args[len(positional):]
-        if not any(p.kind is p.VAR_POSITIONAL for p in params):
+        var = next((p.name for p in params if p.kind is p.VAR_POSITIONAL), None)
+        if var != "args":  # Polygon(*vertices) keeps them; only a bare *args is handed up (Arrow -> Line)
+            landed += [(a, f"*{var}", klass.__name__) for a in args] if var else []
+            args = [] if var else args
             break
     return landed + [(a, None, None) for a in args]
 

@@ -320,3 +320,35 @@ def test_renamed_method_hidden_by_mobjects_getattr():
     assert found == ["Axes has no method 'get_graph'; Axes's parameters named 'graph' take a "
                      "ParametricFunction, which plot, plot_polar_graph, plot_derivative_graph, "
                      "plot_parametric_curve return"]
+
+
+def test_play_given_the_result_of_a_method_and_a_chained_mobject():
+    error, code, line = in_scene("square = Square().scale(0.5)\nself.play(square.shift(UP), run_time=0.5)\n")
+    assert error == "TypeError: Unexpected argument Square passed to Scene.play()."
+    assert facts_for_error(error, code, line) == [
+        "square.shift(UP) changes the mobject at once and returns it (manim annotates shift as "
+        "returning Self), not an animation; write self.play(square.animate.shift(UP), run_time=0.5)"]
+    # Circle(...).scale(0.8) is still a Circle: manim annotates scale as returning Self
+    found = facts_for_error(*in_scene("circle = Circle(color=BLUE).scale(0.8)\nself.play(circle)\n"))
+    assert found[0].startswith("Scene.play takes animations, not the mobject circle")
+
+
+def test_points_only_where_manim_wants_a_point():
+    # t_range=[0, 1] is a range (annotated so), the lambda's [t, t * t] is the 2-D point
+    error, code, line = fail("from manim import *\ncurve = ParametricFunction(lambda t: [t, t * t], "
+                             "t_range=[0, 1])\n")
+    assert error.startswith("ValueError: could not broadcast input array from shape")
+    assert facts_for_error(error, code, line)[1:] == ["[t, t * t] has 2 coordinates; write np.array([t, t * t, 0])"]
+    found = facts("from manim import *\np = Polygon([0, 0], [2, 0], [1, 1])\n")  # *vertices: Point3DLike
+    assert found[1:] == ["[0, 0] has 2 coordinates; write np.array([0, 0, 0])",
+                         "[2, 0] has 2 coordinates; write np.array([2, 0, 0])"]
+
+
+def test_transform_to_a_point_and_a_colour_given_as_radius():
+    error, code, line = in_scene("c = Circle()\nsq = Square()\nself.play(ReplacementTransform(c, sq.get_center()))\n")
+    assert error.startswith("AttributeError: 'numpy.ndarray' object has no attribute")
+    assert facts_for_error(error, code, line)[1].startswith(
+        "target_mobject must be a Mobject; here it is a numpy.ndarray: sq.get_center()")
+    error, code, line = in_scene("circle = Circle(BLUE).scale(0.8)\nself.add(circle)\n")
+    assert facts_for_error(error, code, line) == [
+        "Circle(BLUE): positional arguments land as BLUE → radius; BLUE is a colour: pass color=BLUE"]

@@ -123,7 +123,8 @@ def test_a_constant_swapped_letters_or_one_colour_by_two_names_is_one_spelling()
 
 
 def test_the_papers_own_grid_helper_is_clamped_like_teaching_scenes():
-    code = ('class S:\n    def setup(self):\n        self.grid = {f"{r}{c}": 0 for r in "ABCDEF" for c in range(1, 7)}\n'
+    code = ('class S:\n    def setup(self):\n'
+            '        self.grid = {f"{r}{c}": 0 for r in "ABCDEF" for c in range(1, 7)}\n'
             '    def place_at_grid(self, m, cell): return self.grid[cell]\n'
             '    def construct(self):\n        self.place_at_grid(None, "B7")\n')
     assert repair(code).code == code.replace('"B7"', '"B6"')
@@ -160,7 +161,8 @@ def test_a_rename_auto_fix_made_is_learned_when_manim_has_the_new_name():
 def test_another_sections_auto_fix_is_applied_before_this_one_renders(tmp_path):
     ws = lecture(tmp_path, FINE)
     before = FINE.replace("Create(circle)", "Creat(circle)").replace("YELLOW", "YELOW")
-    ws.record_fix("1", FixRecord(True, [{"level": "scope", "line": 13, "error": "NameError"}], before=before, after=FINE))
+    model_fix = [{"level": "scope", "line": 13, "error": "NameError"}]
+    ws.record_fix("1", FixRecord(True, model_fix, before=before, after=FINE))
     assert _learned_renames(ws, "2") == {"Creat": "Create"}  # YELOW -> YELLOW was the static pass's own
     assert _learned_renames(ws, "1") == {}  # a section does not learn from itself
 
@@ -182,7 +184,8 @@ def test_a_section_full_of_old_names_and_typos_renders_without_a_model(tmp_path)
 
     # The notebook's fix note shows it, on this build and on a cached rerun of the fixed code.
     note = _fix_view(ws, "1", REPAIRED, REPAIRED)
-    assert "ShowCreation is not in manim 0.22; Create is" in note.text and "+        self.play(Create(circle)" in note.text
+    assert "ShowCreation is not in manim 0.22; Create is" in note.text
+    assert "+        self.play(Create(circle)" in note.text
     again = Engine(Settings.from_env(), no_model).build_section(ws, ws.storyboard.section("1"))
     assert again.cached
 

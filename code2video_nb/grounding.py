@@ -37,6 +37,8 @@ _PLAY_METHOD = re.compile(r"Passing Mobject methods to Scene\.play")
 _PLAY_OTHER = re.compile(r"Unexpected argument (\w+) passed to Scene\.play")
 # Mobject.__getattr__ answers get_x()/set_x() for any x, so an old method name fails late
 _GETTER = re.compile(r"__getattr__\.<locals>\.(?:getter|setter)\(\)")
+_METHOD_VALUE = re.compile(r"'method'")  # tracker.get_value used as a number: "... 'method' and 'float'"
+_DEEP = re.compile(r"^(?:TypeError|ValueError|IndexError)\b")
 _NOT_MOBJECT = re.compile(r"'(str|list|tuple|dict|int|float|NoneType|numpy\.ndarray)' object has no attribute")
 _LOG_PATH = re.compile(r"log file: (.+?\.log)")
 # manim wraps each TeX string in dvisvgm markers; they are noise to the model
@@ -76,6 +78,10 @@ def facts_for_error(error: str, code: str, line: int | None = None, *,
         facts = []
     if not facts:  # Text('hi', RED), Circle(BLUE): the error is numpy's, far from the call
         facts = _landing_facts(code, line, always=False)
+    if not facts and _METHOD_VALUE.search(error):
+        facts = _uncalled_facts(code, line)
+    if not facts and _DEEP.search(error):  # raised deep in manim or numpy: the call as manim declares it
+        facts = _call_facts(code, line)
     return [f if len(f) <= _MAX_CHARS else f[: _MAX_CHARS - 3] + "..." for f in facts][:_MAX_FACTS]
 
 
@@ -528,7 +534,7 @@ def _short_points(code: str, line: int | None) -> list[ast.List | ast.Tuple]:
     lists a lambda there returns (ParametricFunction(lambda t: [t, t * t]))."""
     found = []
     for call in _calls(code, line):
-        for node, annotation in _annotated_args(call, code):
+        for node, _, annotation in _annotated_args(call, code):
             if annotation and "Point" not in annotation:
                 continue  # t_range=[0, 1] is a range, not a point
             node = node.body if isinstance(node, ast.Lambda) else node
@@ -538,11 +544,11 @@ def _short_points(code: str, line: int | None) -> list[ast.List | ast.Tuple]:
     return found[:2]
 
 
-def _annotated_args(call: ast.Call, code: str) -> list[tuple[ast.expr, str | None]]:
-    """(argument, the annotation of the parameter it fills, or None if unknown) for a call."""
+def _annotated_args(call: ast.Call, code: str) -> list[tuple[ast.expr, str | None, str | None]]:
+    """(argument, the parameter it fills, that parameter's annotation) for a call; None if unknown."""
     func = _callable_of(call, code)
     if func is None:
-        return [(a, None) for a in call.args] + [(k.value, None) for k in call.keywords]
+        return [(a, None, None) for a in call.args] + [(k.value, k.arg, None) for k in call.keywords]
     annotations = {}
     for klass in func.__mro__[:-1] if inspect.isclass(func) else [None]:
         init = klass.__dict__.get("__init__") if klass else func
@@ -554,8 +560,8 @@ def _annotated_args(call: ast.Call, code: str) -> list[tuple[ast.expr, str | Non
         params = _visible(func) or []
         names = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         names += [f"*{p.name}" for p in params if p.kind is p.VAR_POSITIONAL] * len(call.args)
-    landed = [(a, annotations.get((n or "").lstrip("*"))) for a, n in zip(call.args, names)]
-    return landed + [(k.value, annotations.get(k.arg)) for k in call.keywords]
+    landed = [(a, n, annotations.get((n or "").lstrip("*"))) for a, n in zip(call.args, names)]
+    return landed + [(k.value, k.arg, annotations.get(k.arg)) for k in call.keywords]
 
 
 def _callable_of(call: ast.Call, code: str):
@@ -710,3 +716,47 @@ def _landing_text(call: ast.Call, cls, landed, wrong) -> str:
     if wrong and "color" in accepted:
         text += f"; {wrong[0][0]} is a colour: pass color={wrong[0][0]}"
     return text
+
+
+# --- errors deep in manim: the call as manim declares it ---------------------------------------
+
+def _call_facts(code: str, line: int | None) -> list[str]:
+    """The signature of each manim call on the failing line, and any literal argument whose type
+    its parameter's annotation does not name (VGroup(square, "label"), Brace(s, direction="down"))."""
+    if line is None:
+        return []
+    facts = []
+    for call in _calls(code, line):
+        func = _callable_of(call, code)
+        label = func.__name__ if inspect.isclass(func) else getattr(func, "__qualname__", "")
+        if func is not None and (signature := _signature(func, label)):
+            facts += [signature] + _type_mismatches(call, code, label)
+    return facts[:3]
+
+
+def _type_mismatches(call: ast.Call, code: str, label: str) -> list[str]:
+    found = []
+    for node, name, annotation in _annotated_args(call, code):
+        if not (annotation and name and isinstance(node, ast.Constant)) or isinstance(node.value, bool):
+            continue
+        kind = type(node.value).__name__
+        # an int is a fine float; otherwise the annotation must name the type (str, float...)
+        accepted = {"int": ("int", "float", "complex"), "float": ("float", "complex")}.get(kind, (kind,))
+        if kind in ("str", "int", "float") and not any(re.search(rf"\b{a}\b", annotation) for a in accepted):
+            found.append(f"{ast.unparse(node)} is a {kind}, where {label}'s {name} takes {annotation}")
+    return found
+
+
+def _uncalled_facts(code: str, line: int | None) -> list[str]:
+    """tracker.get_value - 1: a method used as its value; manim's class says it is a method."""
+    tree = _parse(code)
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    facts = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and id(node) not in called and line is not None
+                and node.lineno <= line <= (node.end_lineno or node.lineno)):
+            cls = _receiver_class(node.value, code)
+            if cls and inspect.isfunction(getattr(cls, node.attr, None)):
+                facts.append(f"{ast.unparse(node)} is the method {cls.__name__}.{node.attr} "
+                             f"({_first_line(getattr(cls, node.attr))}); call it: {ast.unparse(node)}()")
+    return facts[:2]

@@ -352,3 +352,27 @@ def test_transform_to_a_point_and_a_colour_given_as_radius():
     error, code, line = in_scene("circle = Circle(BLUE).scale(0.8)\nself.add(circle)\n")
     assert facts_for_error(error, code, line) == [
         "Circle(BLUE): positional arguments land as BLUE → radius; BLUE is a colour: pass color=BLUE"]
+
+
+def test_errors_deep_in_manim_give_the_call_as_manim_declares_it():
+    error, code, line = fail('from manim import *\nsquare = Square()\ngroup = VGroup(square, "label")\n')
+    assert error.startswith("TypeError: Only values of type VMobject can be added as submobjects of VGroup")
+    assert facts_for_error(error, code, line) == [
+        "VGroup(*vmobjects, **kwargs)",
+        "'label' is a str, where VGroup's *vmobjects takes VMobject | Iterable[VMobject]"]
+    found = facts('from manim import *\nbrace = Brace(Square(), direction="down")\n')
+    assert found[0].startswith("Brace(mobject, direction=DOWN, buff=0.2")
+    assert found[1].startswith("'down' is a str, where Brace's direction takes ")  # manim's annotation
+    found = facts('from manim import *\nvalue = DecimalNumber("3.14", num_decimal_places=2)\n')
+    assert found[1] == "'3.14' is a str, where DecimalNumber's number takes float"
+    # errors of the code's own arithmetic stay without facts
+    assert facts("from manim import *\nx = [1, 2][5]\n") == []
+
+
+def test_a_method_used_as_its_value():
+    error, code, line = in_scene("tracker = ValueTracker(1)\ndot = Dot()\n"
+                                 "dot.add_updater(lambda m: m.set_x(tracker.get_value - 1), call_updater=True)\n")
+    assert error == "TypeError: unsupported operand type(s) for -: 'method' and 'int'"
+    assert facts_for_error(error, code, line) == [
+        "tracker.get_value is the method ValueTracker.get_value (Get the current value of this "
+        "ValueTracker); call it: tracker.get_value()"]

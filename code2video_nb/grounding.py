@@ -487,19 +487,21 @@ def _returns(func) -> str | None:
     return None
 
 
-def _receiver_class(node: ast.expr, code: str):
+def _receiver_class(node: ast.expr, code: str, seen: frozenset[str] = frozenset()):
     """The manim class of `Axes()` or of `ax` where the code says `ax = Axes(...)`, else None."""
     if isinstance(node, ast.Name):
         calls = [n.value for n in ast.walk(_parse(code)) if isinstance(n, ast.Assign)
                  and any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets)
                  and isinstance(n.value, ast.Call)]
-        node = calls[-1] if calls else node
+        # the latest assignment that tells; `seen` stops x = x.scale(2) from asking itself forever
+        found = (_receiver_class(v, code, seen | {node.id}) for v in reversed(calls) if node.id not in seen)
+        return next((cls for cls in found if cls), None)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         cls = getattr(_manim(), node.func.id, None)
         return cls if inspect.isclass(cls) else None
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         # Circle().scale(2) is still the Circle: manim annotates such methods as returning Self
-        cls = _receiver_class(node.func.value, code)
+        cls = _receiver_class(node.func.value, code, seen)
         return cls if cls and _returns(getattr(cls, node.func.attr, None)) == "Self" else None
     return None
 

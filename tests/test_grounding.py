@@ -376,3 +376,8 @@ def test_a_method_used_as_its_value():
     assert facts_for_error(error, code, line) == [
         "tracker.get_value is the method ValueTracker.get_value (Get the current value of this "
         "ValueTracker); call it: tracker.get_value()"]
+
+
+def test_a_name_reassigned_from_itself_is_followed_to_its_class():
+    found = facts_for_error(*in_scene("c = Circle()\nc = c.scale(2)\nself.play(c)\n"))
+    assert found[0].startswith("Scene.play takes animations, not the mobject c:")

@@ -37,6 +37,7 @@ _PLAY_METHOD = re.compile(r"Passing Mobject methods to Scene\.play")
 _PLAY_OTHER = re.compile(r"Unexpected argument (\w+) passed to Scene\.play")
 # Mobject.__getattr__ answers get_x()/set_x() for any x, so an old method name fails late
 _GETTER = re.compile(r"__getattr__\.<locals>\.(?:getter|setter)\(\)")
+_GRID_CELL = re.compile(r"invalid grid cell '(\w+)'|KeyError: '([A-Za-z]\d+)'")
 _METHOD_VALUE = re.compile(r"'method'")  # tracker.get_value used as a number: "... 'method' and 'float'"
 _DEEP = re.compile(r"^(?:TypeError|ValueError|IndexError)\b")
 _NOT_MOBJECT = re.compile(r"'(str|list|tuple|dict|int|float|NoneType|numpy\.ndarray)' object has no attribute")
@@ -80,6 +81,8 @@ def facts_for_error(error: str, code: str, line: int | None = None, *,
         facts = _landing_facts(code, line, always=False)
     if not facts and _METHOD_VALUE.search(error):
         facts = _uncalled_facts(code, line)
+    if not facts and (m := _GRID_CELL.search(error)):
+        facts = _grid_facts(m[1] or m[2], code, line)
     if not facts and _DEEP.search(error):  # raised deep in manim or numpy: the call as manim declares it
         facts = _call_facts(code, line)
     return [f if len(f) <= _MAX_CHARS else f[: _MAX_CHARS - 3] + "..." for f in facts][:_MAX_FACTS]
@@ -762,3 +765,31 @@ def _uncalled_facts(code: str, line: int | None) -> list[str]:
                 facts.append(f"{ast.unparse(node)} is the method {cls.__name__}.{node.attr} "
                              f"({_first_line(getattr(cls, node.attr))}); call it: {ast.unparse(node)}()")
     return facts[:2]
+
+
+# --- anchor-grid cells outside the grid ------------------------------------------------------
+
+def _grid_facts(cell: str, code: str, line: int | None) -> list[str]:
+    """place_at_grid(m, "G1"): the grid's cells and the nearest one. A paper-style file's inline base
+    builds its own self.grid at run time, with the same A1-F6 cells as TeachingScene's (the original
+    base class's layout), so TeachingScene's grid answers for both."""
+    from .teaching_scene import GRID
+
+    if cell in GRID.cells() or not any("grid" in _call_name(c) or "area" in _call_name(c)
+                                       for c in _calls(code, line)) and "grid" not in _line(code, line):
+        return []
+    return [f"grid cells are {GRID.cells()[0]} (top-left) to {GRID.cells()[-1]} (bottom-right): rows "
+            f"{GRID.rows[0]}-{GRID.rows[-1]}, columns 1-{GRID.n_cols}; the nearest to {cell!r} is {_nearest_cell(cell)!r}"]
+
+
+def _nearest_cell(cell: str) -> str:
+    from .teaching_scene import GRID
+
+    row = max(0, min(len(GRID.rows) - 1, ord(cell[0].upper()) - ord(GRID.rows[0])))
+    col = max(1, min(GRID.n_cols, int(cell[1:]) if cell[1:].isdigit() else 1))
+    return f"{GRID.rows[row]}{col}"
+
+
+def _line(code: str, line: int | None) -> str:
+    lines = code.splitlines()
+    return lines[line - 1] if line and 0 < line <= len(lines) else ""

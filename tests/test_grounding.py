@@ -381,3 +381,18 @@ def test_a_method_used_as_its_value():
 def test_a_name_reassigned_from_itself_is_followed_to_its_class():
     found = facts_for_error(*in_scene("c = Circle()\nc = c.scale(2)\nself.play(c)\n"))
     assert found[0].startswith("Scene.play takes animations, not the mobject c:")
+
+
+def test_grid_cells_outside_the_grid():
+    error, code, line = fail("from manim import *\nfrom code2video_nb.teaching_scene import TeachingScene\n"
+                             "TeachingScene.place_at_grid(TeachingScene(), Dot(), 'G1')\n")
+    assert error.startswith("ValueError: invalid grid cell 'G1': rows A-F, columns 1-6")
+    assert facts_for_error(error, code, line) == [
+        "grid cells are A1 (top-left) to F6 (bottom-right): rows A-F, columns 1-6; the nearest to 'G1' is 'F1'"]
+    # a paper-style inline base keeps its cells in a dict: a KeyError
+    inline = (DATA / "paper_style_section.py").read_text().split("class Section2Scene")[0]
+    error, code, line = fail(inline + "scene = TeachingScene()\nscene.setup_layout('T', ['1. a'])\n"
+                                      "scene.place_at_grid(Dot(), 'B7')\n")
+    assert error == "KeyError: 'B7'"
+    assert facts_for_error(error, code, line)[0].endswith("the nearest to 'B7' is 'B6'")
+    assert facts("d = {}\nd['B7']\n") == []  # a KeyError of the code's own dict

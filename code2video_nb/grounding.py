@@ -601,8 +601,8 @@ def _method_to_animate(call: ast.Call) -> list[str]:
     for i, arg in enumerate(call.args):
         if isinstance(arg, ast.Attribute) and callable(getattr(mobject, arg.attr, None)):
             rest = ", ".join(ast.unparse(a) for a in call.args[i + 1:])
-            new = ast.Call(call.func, [ast.parse(f"{ast.unparse(arg.value)}.animate.{arg.attr}({rest})").body[0].value],
-                           call.keywords)
+            animated = ast.parse(f"{ast.unparse(arg.value)}.animate.{arg.attr}({rest})").body[0].value
+            new = ast.Call(call.func, [animated], call.keywords)
             return [f"passing the method {ast.unparse(arg)} and its arguments is the old form; write "
                     f"{ast.unparse(new)} (Mobject.animate: {_first_line(mobject.animate)})"]
     return []
@@ -669,7 +669,8 @@ def _transform_facts(type_name: str, code: str, line: int | None) -> list[str]:
             if target is None or param is None or _is_mobject(target, code):
                 continue
             return [_signature(cls, cls.__name__),
-                    f"target_mobject must be a {str(param.annotation).removesuffix(' | None')}; here it is a {type_name}: "
+                    f"target_mobject must be a {str(param.annotation).removesuffix(' | None')}; "
+                    f"here it is a {type_name}: "
                     f"{ast.unparse(target)} (a string becomes a mobject as Text(...)/MathTex(...), "
                     f"a list as VGroup(*...))"]
     return []
@@ -779,7 +780,8 @@ def _grid_facts(cell: str, code: str, line: int | None) -> list[str]:
                                        for c in _calls(code, line)) and "grid" not in _line(code, line):
         return []
     return [f"grid cells are {GRID.cells()[0]} (top-left) to {GRID.cells()[-1]} (bottom-right): rows "
-            f"{GRID.rows[0]}-{GRID.rows[-1]}, columns 1-{GRID.n_cols}; the nearest to {cell!r} is {_nearest_cell(cell)!r}"]
+            f"{GRID.rows[0]}-{GRID.rows[-1]}, columns 1-{GRID.n_cols}; "
+            f"the nearest to {cell!r} is {_nearest_cell(cell)!r}"]
 
 
 def _nearest_cell(cell: str) -> str:

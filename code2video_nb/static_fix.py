@@ -8,11 +8,11 @@ so no request and no failed render is spent on it:
   `Create`), a rename the model made in another section's auto-fix, the same letters in another
   case (`Mathtex` -> `MathTex`), or a constant's one close spelling (`YELOW` -> `YELLOW`);
 - a keyword a manim callee surely refuses (its `**kwargs` chain ends in a signature without
-  `**kwargs`, as `grounding._kwargs_chain` reads it), when one parameter is a close spelling;
+  `**kwargs`, as `grounding.manim_api.kwargs_chain` reads it), when one parameter is a close spelling;
 - a grid cell outside A1-F6 in a `place_at_grid` / `place_in_area` string: clamped to the nearest.
 
 Anything ambiguous is left for auto-fix. Names are read from the installed manim in this process
-(imported lazily, as grounding.py does); the scene code itself is never run here.
+(imported lazily, as for grounding); the scene code itself is never run here.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import inspect
 import re
 from dataclasses import asdict, dataclass, field
 
-from . import grounding
+from .grounding import manim_api
 from .autofix import FixAttempt
 from .section_state import FixRecord
 
@@ -161,7 +161,7 @@ def _binds(node: ast.AST) -> set[str]:
 @functools.cache
 def _manim_names() -> frozenset[str]:
     """What `from manim import *` binds: manim's public names (it defines no __all__)."""
-    manim = grounding._manim()
+    manim = manim_api.manim()
     names = getattr(manim, "__all__", None) or [n for n in dir(manim) if not n.startswith("_")]
     return frozenset(names)
 
@@ -177,14 +177,14 @@ def _teaching_names() -> frozenset[str]:
 
 @functools.cache
 def _manim_version() -> str:
-    return ".".join(grounding._manim().__version__.split(".")[:2])
+    return ".".join(manim_api.manim().__version__.split(".")[:2])
 
 
 @functools.cache
 def _spellable() -> frozenset[str]:
     """manim's names a misspelling may mean: classes, functions, constants — not its submodules
     ('TexMobject' is close to the module 'mobject')."""
-    manim = grounding._manim()
+    manim = manim_api.manim()
     return frozenset(n for n in _manim_names() if not inspect.ismodule(getattr(manim, n, None)))
 
 
@@ -258,7 +258,7 @@ def _one_spelling(name: str, candidates) -> str | None:
 
 def _distinct(names: list[str]) -> list[str]:
     """`names` less those that are another name of an earlier one's manim object (GRAY and GREY)."""
-    manim, kept = grounding._manim(), []
+    manim, kept = manim_api.manim(), []
     for name in names:
         value = getattr(manim, name, None)
         if value is None or not any(_same(value, getattr(manim, k, None)) for k in kept):
@@ -303,10 +303,10 @@ def _kwarg_fixes(tree, scope: _Namespace) -> list[tuple[_Edit, StaticFix]]:
 @functools.cache
 def _accepted_keywords(name: str) -> frozenset[str] | None:
     """Every keyword manim's `name` accepts, or None if unknown (its **kwargs chain never ends)."""
-    obj = getattr(grounding._manim(), name, None)
+    obj = getattr(manim_api.manim(), name, None)
     if not callable(obj) or not (inspect.isclass(obj) or inspect.isfunction(obj)):
         return None
-    chain = grounding._kwargs_chain(obj)
+    chain = manim_api.kwargs_chain(obj)
     if not chain or _swallows(obj, chain[-1][0]):
         return None
     return frozenset(p for _, params in chain for p in params)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import code2video_nb
 from code2video_nb.render import helper_lines, render_file, section_line
 
 SECTION = '''\
@@ -38,7 +39,7 @@ class Section1Scene(TeachingScene):
 '''
 PATH = Path("/lectures/demo/sections/1.py")
 MANIM = "/usr/lib/python3/dist-packages/manim/mobject/mobject.py"
-TEACHING = "/work/main/code2video_nb/teaching_scene.py"
+TEACHING = str(Path(code2video_nb.__file__).parent / "teaching_scene.py")  # our own, wherever installed
 
 
 def frame(line: int, function: str, file: str = str(PATH)) -> dict:

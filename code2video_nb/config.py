@@ -21,6 +21,7 @@ def _default_cache_dir() -> Path:
 class Settings:
     model: str = DEFAULT_MODEL
     vlm_model: str | None = None  # a model that reads images; unset: the VLM review is off
+    tts_model: str | None = None  # an /audio/speech model for narration; unset: the offline espeak-ng voice
     base_url: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
     request_timeout: float = 120.0  # seconds per model request
@@ -44,6 +45,7 @@ class Settings:
         values = {
             "model": env.get("CODE2VIDEO_MODEL"),
             "vlm_model": env.get("CODE2VIDEO_VLM_MODEL"),
+            "tts_model": env.get("CODE2VIDEO_TTS_MODEL"),
             "base_url": env.get("OPENAI_BASE_URL"),
             "cache_dir": Path(env["CODE2VIDEO_CACHE_DIR"]) if env.get("CODE2VIDEO_CACHE_DIR") else None,
         }

@@ -8,6 +8,7 @@ Code2VideoError
  │    └── NotRecorded       a replayed recording holds no reply for this request
  ├── PlanError              an outline or storyboard that breaks the paper's format
  ├── RenderError            the lecture's videos could not be made or joined
+ ├── NarrationError         a voice could not speak a line (time-out, the program failed)
  ├── SuggestionError        a critic suggestion that cannot be applied, undone or found
  │    └── StalePatch        the code no longer holds what the suggestion would change
  └── WorkspaceError         a lecture folder or file that cannot be read or written
@@ -57,6 +58,10 @@ class RenderError(Code2VideoError):
         self.log = log
         self.line = line
         super().__init__(message)
+
+
+class NarrationError(Code2VideoError):
+    """espeak-ng timed out or failed on a line (a missing voice program is a ConfigError)."""
 
 
 class SuggestionError(Code2VideoError):

@@ -3,6 +3,8 @@
 No real model endpoint is reachable where the tests run, so the engine's real `openai`
 client talks HTTP to this server instead. Replies are queued per stage key, taken from the
 `X-Code2Video-Stage` header every engine request carries ("code" or "code:2").
+POST /v1/audio/speech answers with a real WAV (a quiet tone, `speech_seconds` long) and records
+the request in `speech_requests`; a `Status` scripted for its stage ("narration") answers instead.
 """
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ import struct
 import threading
 import time
 import uuid
+import wave
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +81,41 @@ class RecordedRequest:
     headers: dict
 
 
+@dataclass
+class SpeechRequest:
+    """One POST /v1/audio/speech: its JSON fields and headers (lower-cased)."""
+    stage: str
+    model: str
+    voice: str
+    input: str
+    speed: float | None
+    response_format: str | None
+    headers: dict
+
+
+SPEECH_RATE = 24000  # Hz, as OpenAI's wav output
+
+
+def speech_seconds(text: str, speed: float | None = None) -> float:
+    """How long the scripted server "speaks" `text`: 0.4 s a word (at least one word's worth), / speed."""
+    return max(1, len(text.split())) * 0.4 / (speed or 1.0)
+
+
+def speech_wav(text: str, speed: float | None = None) -> bytes:
+    """A real mono 16-bit WAV: a quiet 220 Hz tone, `speech_seconds(text, speed)` long."""
+    frames = round(speech_seconds(text, speed) * SPEECH_RATE)
+    tone = [round(3000 * math.sin(2 * math.pi * 220 * i / SPEECH_RATE)) for i in range(SPEECH_RATE // 220)]
+    samples = struct.pack(f"<{len(tone)}h", *tone)
+    body = (samples * (frames // len(tone) + 1))[:frames * 2]
+    out = BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(SPEECH_RATE)
+        wav.writeframes(body)
+    return out.getvalue()
+
+
 def _error_body(message: str, code: int, err_code: str | None = None) -> dict:
     kind = "server_error" if code >= 500 else "invalid_request_error"
     return {"error": {"message": message, "type": kind, "param": None, "code": err_code}}
@@ -120,6 +159,7 @@ class ScriptedServer:
         self.api_key = api_key
         self.latency = latency  # applied to every completion (not to scripted errors)
         self.requests: list[RecordedRequest] = []
+        self.speech_requests: list[SpeechRequest] = []
         self._queues: dict[str, deque] = defaultdict(deque)
         self._lock = threading.Lock()
         self._port = port
@@ -228,6 +268,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _chat(self) -> None:
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path.rstrip("/") == "/v1/audio/speech":
+            return self._speech(raw)
         if self.path.rstrip("/") != "/v1/chat/completions":
             return self._json(404, _error_body(f"Unknown path {self.path}", 404))
         req = json.loads(raw or b"{}")
@@ -245,6 +287,28 @@ class _Handler(BaseHTTPRequestHandler):
         if not stage:
             return self._json(400, _error_body(f"missing {STAGE_HEADER} header", 400))
         self._answer(stage, req, self.owner._next_reply(stage))
+
+    def _speech(self, raw: bytes) -> None:
+        req = json.loads(raw or b"{}")
+        stage, model = self.headers.get(STAGE_HEADER, ""), req.get("model", "")
+        with self.owner._lock:
+            self.owner.speech_requests.append(SpeechRequest(
+                stage, model, req.get("voice", ""), req.get("input", ""), req.get("speed"),
+                req.get("response_format"), {k.lower(): v for k, v in self.headers.items()}))
+        if not self._authorized():
+            return
+        if self.owner.models is not None and model not in self.owner.models:
+            return self._json(404, _error_body(f"The model `{model}` does not exist", 404, "model_not_found"))
+        if not stage:
+            return self._json(400, _error_body(f"missing {STAGE_HEADER} header", 400))
+        if req.get("response_format") != "wav":
+            msg = f"the scripted server speaks wav only, not {req.get('response_format')!r}"
+            return self._json(400, _error_body(msg, 400))
+        scripted = self.owner._next_reply(stage)
+        if isinstance(scripted, Status):
+            msg = scripted.message or http.HTTPStatus(scripted.code).phrase
+            return self._json(scripted.code, _error_body(msg, scripted.code), scripted.headers)
+        self._send(200, speech_wav(req.get("input", ""), req.get("speed")), "audio/wav")
 
     def _answer(self, stage: str, req: dict, reply: Any) -> None:
         if reply is None:

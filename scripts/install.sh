@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything code2video_nb needs on Debian/Ubuntu: the system libraries that
-# manimpango and pycairo build against, a LaTeX subset for MathTex, and the package
+# manimpango and pycairo build against, a LaTeX subset for MathTex, espeak-ng for narration, and the package
 # itself with its test extras, with the JupyterLab extension (labextension/) built from source
 # (needs Node >= 20.19; SKIP_JUPYTER_BUILDER=1 installs the Python package alone). Used by the
 # README's first command and by CI.
@@ -11,6 +11,7 @@ SYSTEM_PACKAGES=(
   build-essential pkg-config libcairo2-dev libpango1.0-dev   # manimpango, pycairo
   texlive-latex-base texlive-latex-extra texlive-fonts-recommended texlive-science dvisvgm  # MathTex
   chromium fonts-dejavu-core   # the browser check (tests/test_browser.py): JupyterLab in headless Chromium
+  espeak-ng   # the offline narration voice (code2video_nb/voices.py)
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

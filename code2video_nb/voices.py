@@ -1,0 +1,278 @@
+"""Voices for narration: text in, a WAV file and its real length out.
+
+One small interface, `Voice.synthesize(text, voice=, speed=) -> Speech`, with these voices:
+
+- `EspeakVoice`: the offline default, Debian's `espeak-ng` run as a program (its binary is called,
+  never linked: espeak-ng is GPL-3.0). `scripts/install.sh` installs it.
+- `RemoteVoice`: any OpenAI-compatible `/audio/speech` endpoint through the `openai` client,
+  model from `CODE2VIDEO_TTS_MODEL`, every request tagged with the stage header `narration`.
+- `SilentVoice`: silence as long as the text would take to say; for tests, no audio software needed.
+
+`CachedVoice` wraps any of them and keys each line by its content (voice, voice name, speed, text),
+so an unchanged line is never synthesized twice. `voice_from_settings` picks the default.
+Not wired into rendering yet: nothing else in the engine imports this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import subprocess
+import tempfile
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from .config import Settings
+from .errors import ConfigError, EndpointError, NarrationError
+from .files import atomic_path, disk_errors
+
+NARRATION_STAGE = "narration"
+ESPEAK = "espeak-ng"
+ESPEAK_WPM = 175  # espeak-ng's own default rate: speed 1.0
+ESPEAK_WPM_RANGE = (80, 800)  # what espeak-ng accepts and still speaks intelligibly
+INSTALL_ESPEAK = (f"{ESPEAK} is not installed: run `sudo apt-get install {ESPEAK}` (or scripts/install.sh), "
+                  "or set CODE2VIDEO_TTS_MODEL to use an OpenAI-compatible /audio/speech endpoint")
+
+
+@dataclass(frozen=True)
+class Speech:
+    """A synthesized line: the WAV file and how long it plays, read from the file itself."""
+    path: Path
+    seconds: float
+
+
+class Voice(Protocol):
+    name: str  # the backend, as the cache keys it (e.g. "espeak-ng", "remote:tts-1")
+
+    def synthesize(self, text: str, *, voice: str | None = None, speed: float = 1.0) -> Speech:
+        """`text` spoken by `voice` (None: the backend's default) at `speed` (1.0: normal)."""
+
+
+def wav_seconds(path: Path) -> float:
+    """How long a WAV plays. Frames are counted as read, not taken from the header: a streamed
+    WAV (as some endpoints send) declares an unknown, huge length. Raises wave.Error / EOFError
+    when the file is not a WAV."""
+    with wave.open(str(path), "rb") as wav:
+        rate, frame_bytes = wav.getframerate(), wav.getnchannels() * wav.getsampwidth()
+        frames = 0
+        while chunk := wav.readframes(1 << 16):
+            frames += len(chunk) // frame_bytes
+    return frames / rate if rate else 0.0
+
+
+def write_silence(path: Path, seconds: float, rate: int = 16000) -> None:
+    """A mono 16-bit WAV of `seconds` of silence."""
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(b"\0\0" * round(seconds * rate))
+
+
+def speech_key(backend: str, voice: str, speed: float, text: str) -> str:
+    """The cache key of one line: sha256 over the backend, the voice name, the speed and the text."""
+    blob = json.dumps([backend, voice, round(float(speed), 4), text], ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class _FileVoice:
+    """A backend: `write` puts the WAV at a given path; `synthesize` writes it (atomically) into
+    `out_dir` (default: a fresh temporary folder) under its content key."""
+
+    name = "voice"
+    default_voice = ""
+
+    def __init__(self, out_dir: Path | None = None):
+        self._out_dir = Path(out_dir) if out_dir else None
+
+    def write(self, text: str, dest: Path, *, voice: str, speed: float) -> None:
+        raise NotImplementedError
+
+    def voice_name(self, voice: str | None) -> str:
+        return voice or self.default_voice
+
+    def synthesize(self, text: str, *, voice: str | None = None, speed: float = 1.0) -> Speech:
+        speed = _checked_speed(speed)
+        voice = self.voice_name(voice)
+        if self._out_dir is None:
+            self._out_dir = Path(tempfile.mkdtemp(prefix="code2video-voice-"))
+        path = self._out_dir / f"{speech_key(self.name, voice, speed, text)}.wav"
+        with atomic_path(path) as tmp:
+            self.write(text, tmp, voice=voice, speed=speed)
+        return Speech(path, wav_seconds(path))
+
+
+def _checked_speed(speed: float) -> float:
+    speed = float(speed)
+    if not speed > 0:
+        raise ValueError(f"speed must be above 0, got {speed}")
+    return speed
+
+
+class EspeakVoice(_FileVoice):
+    """Debian's espeak-ng, run as a program: the text goes in on stdin (never as an argument),
+    the WAV comes out at `dest`; `speed` 1.0 is 175 words per minute."""
+
+    name = ESPEAK
+    default_voice = "en-us"
+
+    def __init__(self, out_dir: Path | None = None, *, timeout: float = 60.0):
+        super().__init__(out_dir)
+        self.timeout = timeout
+        if not shutil.which(ESPEAK):
+            raise ConfigError(INSTALL_ESPEAK)
+
+    @staticmethod
+    def words_per_minute(speed: float) -> int:
+        low, high = ESPEAK_WPM_RANGE
+        return max(low, min(high, round(ESPEAK_WPM * speed)))
+
+    def write(self, text, dest, *, voice, speed):
+        program = shutil.which(ESPEAK)
+        if not program:
+            raise ConfigError(INSTALL_ESPEAK)
+        # -b 1: the input is UTF-8; --stdin: all of it, as one text, from standard input.
+        args = [program, "-b", "1", "-v", voice, "-s", str(self.words_per_minute(speed)), "-w", str(dest), "--stdin"]
+        try:
+            done = subprocess.run(args, input=text.encode("utf-8"), capture_output=True, timeout=self.timeout,
+                                  check=False)
+        except FileNotFoundError as exc:
+            raise ConfigError(INSTALL_ESPEAK) from exc
+        except subprocess.TimeoutExpired as exc:
+            raise NarrationError(f"{ESPEAK} took more than {self.timeout:.0f} s for a line of {len(text)} characters; "
+                                 "split the narration into shorter lines") from exc
+        said = " ".join(done.stderr.decode("utf-8", "replace").split())
+        if done.returncode != 0 and "voice does not exist" in said:
+            raise ConfigError(f"{ESPEAK} has no voice '{voice}': pick one that `{ESPEAK} --voices` lists")
+        if done.returncode != 0 or not Path(dest).stat().st_size:
+            raise NarrationError(f"{ESPEAK} failed (exit status {done.returncode}): {said or 'no output'}")
+
+
+class RemoteVoice(_FileVoice):
+    """Any OpenAI-compatible `/audio/speech` endpoint, through the `openai` client built as the
+    model client builds it (key, base URL, time-out, retries from Settings); each request carries
+    the stage header `narration`. `voice` defaults to "alloy", an OpenAI voice name."""
+
+    default_voice = "alloy"
+
+    def __init__(self, settings: Settings, model: str | None = None, out_dir: Path | None = None,
+                 api_key: str | None = None):
+        import openai
+
+        super().__init__(out_dir)
+        self.model = model or settings.tts_model
+        if not self.model:
+            raise ConfigError("no speech model: set CODE2VIDEO_TTS_MODEL to a model your endpoint serves "
+                              "at /audio/speech (e.g. tts-1), or install espeak-ng for the offline voice")
+        self.name = f"remote:{self.model}"
+        key = api_key or settings.api_key()
+        if not key:
+            raise ConfigError(
+                f"{settings.api_key_env} is not set: export {settings.api_key_env}=<your key> "
+                "(and OPENAI_BASE_URL for another OpenAI-compatible endpoint), "
+                "or unset CODE2VIDEO_TTS_MODEL to narrate with the offline espeak-ng voice"
+            )
+        self.settings = settings
+        for name in ("httpx", "httpx2"):  # as model_client.py: no request log lines in the output
+            logging.getLogger(name).setLevel(logging.WARNING)
+        self._client = openai.OpenAI(api_key=key, base_url=settings.base_url, timeout=settings.request_timeout,
+                                     max_retries=settings.max_retries)
+
+    def write(self, text, dest, *, voice, speed):
+        body = self._call(text, voice=voice, speed=speed)
+        if body[:4] != b"RIFF" or body[8:12] != b"WAVE":
+            raise EndpointError(f"[{NARRATION_STAGE}] {self._client.base_url} sent {len(body)} bytes that are "
+                                "not a WAV file for a wav request; check OPENAI_BASE_URL points at an "
+                                "OpenAI-compatible API")
+        with disk_errors(dest):
+            Path(dest).write_bytes(body)
+        try:
+            wav_seconds(Path(dest))
+        except (wave.Error, EOFError) as exc:
+            raise EndpointError(f"[{NARRATION_STAGE}] {self._client.base_url} sent a broken WAV file: {exc}") from exc
+
+    def _call(self, text: str, *, voice: str, speed: float) -> bytes:
+        import openai
+
+        from .model_client import STAGE_HEADER, _say
+
+        stage, where, model = NARRATION_STAGE, self._client.base_url, self.model
+        key_env, retries = self.settings.api_key_env, self.settings.max_retries
+        try:
+            response = self._client.audio.speech.create(
+                model=model, voice=voice, input=text, response_format="wav", speed=speed,
+                extra_headers={STAGE_HEADER: stage})
+            return response.read()
+        except openai.AuthenticationError as exc:
+            raise EndpointError(f"[{stage}] {where} refused the key in {key_env}: {_say(exc)}") from exc
+        except openai.NotFoundError as exc:
+            raise EndpointError(
+                f"[{stage}] model '{model}' is unknown at {where} ({_say(exc)}); "
+                "pick one it serves at /audio/speech with CODE2VIDEO_TTS_MODEL"
+            ) from exc
+        except openai.APITimeoutError as exc:
+            raise EndpointError(
+                f"[{stage}] {where} did not answer within {self.settings.request_timeout:.0f} s "
+                f"after {retries} retries; try again or raise request_timeout"
+            ) from exc
+        except openai.APIConnectionError as exc:
+            raise EndpointError(f"[{stage}] cannot reach {where}: check OPENAI_BASE_URL and your network") from exc
+        except openai.RateLimitError as exc:
+            raise EndpointError(f"[{stage}] still rate-limited after {retries} retries: {_say(exc)}") from exc
+        except openai.APIStatusError as exc:
+            raise EndpointError(f"[{stage}] {where} answered HTTP {exc.status_code}: {_say(exc)}") from exc
+        except openai.APIError as exc:
+            raise EndpointError(f"[{stage}] {where} sent a reply that is not an OpenAI response: {exc}") from exc
+
+
+class SilentVoice(_FileVoice):
+    """Tests only: silence as long as the text would take at `words_per_minute` × speed."""
+
+    name = "silent"
+    default_voice = "silent"
+
+    def __init__(self, out_dir: Path | None = None, *, words_per_minute: float = 150.0):
+        super().__init__(out_dir)
+        self.words_per_minute = words_per_minute
+
+    def estimate(self, text: str, speed: float = 1.0) -> float:
+        return len(text.split()) * 60.0 / (self.words_per_minute * speed)
+
+    def write(self, text, dest, *, voice, speed):
+        write_silence(Path(dest), self.estimate(text, speed))
+
+
+class CachedVoice:
+    """A voice whose lines are kept in `cache_dir` as `<sha256>.wav` (see `speech_key`), written
+    atomically; a line found there is returned with its length read from the file, and the voice
+    is not asked."""
+
+    def __init__(self, voice: _FileVoice, cache_dir: Path):
+        self.voice = voice
+        self.cache_dir = Path(cache_dir)
+        self.name = voice.name
+
+    def path_for(self, text: str, *, voice: str | None = None, speed: float = 1.0) -> Path:
+        key = speech_key(self.voice.name, self.voice.voice_name(voice), _checked_speed(speed), text)
+        return self.cache_dir / f"{key}.wav"
+
+    def synthesize(self, text: str, *, voice: str | None = None, speed: float = 1.0) -> Speech:
+        path = self.path_for(text, voice=voice, speed=speed)
+        try:
+            return Speech(path, wav_seconds(path))
+        except (OSError, wave.Error, EOFError):
+            pass  # not cached yet (or a damaged file): synthesize it over
+        with atomic_path(path) as tmp:
+            self.voice.write(text, tmp, voice=self.voice.voice_name(voice), speed=_checked_speed(speed))
+        return Speech(path, wav_seconds(path))
+
+
+def voice_from_settings(settings: Settings, *, cache_dir: Path | None = None) -> Voice:
+    """The default voice: the remote one when `tts_model` (CODE2VIDEO_TTS_MODEL) is set, else
+    espeak-ng when installed, else a ConfigError saying what to install. With `cache_dir`, cached."""
+    voice = RemoteVoice(settings) if settings.tts_model else EspeakVoice()
+    return CachedVoice(voice, cache_dir) if cache_dir else voice

@@ -95,5 +95,11 @@ def test_the_strip_reaches_the_cell_before_the_video(tmp_path):
     final = [m for m in messages if _kind(m) == "strip"]
     assert final[-1]["msg_type"] == "update_display_data"
     assert final[-1]["content"]["transient"]["display_id"] == early["content"]["transient"]["display_id"]
+    # The video fills a slot kept above the strip: the cell reads as a cached one does.
+    video = next(m for m in messages if _kind(m) == "video")
+    assert video["msg_type"] == "update_display_data"
+    slot = video["content"]["transient"]["display_id"]
+    created = [m["content"].get("transient", {}).get("display_id") for m in messages if m["msg_type"] == "display_data"]
+    assert created.index(slot) < created.index(early["content"]["transient"]["display_id"])
     # The workspace's keyframes are the ones shown, for the edited code.
     assert sorted(p.name for p in (ws / "keyframes" / "3").glob("*.png")) == ["1.png", "2.png", "3.png"]

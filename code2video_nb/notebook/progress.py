@@ -91,24 +91,34 @@ class LazyProgress:
 
 class EarlyKeyframes:
     """The keyframe strip of a section being rendered, shown as soon as the check pass has
-    drawn it (the engine's `on_keyframes`), before the video exists; `settle` puts the build's
-    own strip in its place (or nothing, if the build failed), so the cell shows one strip."""
+    drawn it (the engine's `on_keyframes`), before the video exists. A slot for the video is kept
+    above it, so the finished cell reads as a cached one does (video, where it is, strip, …);
+    `settle` fills the slot and puts the build's own strip in place (or empties both, if the
+    build failed), so the cell shows one strip."""
 
     def __init__(self, lecture_lines: list[str]):
         self.lines = lecture_lines
-        self._handle = None
+        self._slot = self._strip = None
 
     def __call__(self, section_id: str, paths) -> None:
         view = keyframe_strip(paths, self.lines, note="rendering the video…")
-        if self._handle is None:
-            self._handle = display(view, display_id=True)
+        if self._strip is None:
+            self._slot = display(View("", ""), display_id=True)
+            self._strip = display(view, display_id=True)
         else:
-            self._handle.update(view)
+            self._strip.update(view)
 
     def settle(self, views: list) -> list:
-        """The views left to show after the strip shown early took the build's own."""
-        if self._handle is None:
+        """The views left to show after the slot and the strip shown early took theirs."""
+        if self._strip is None:
             return views
-        strip = next((v for v in views if getattr(v, "kind", "") == "keyframes"), None)
-        self._handle.update(strip if strip is not None else View("", ""))
-        return [v for v in views if v is not strip]
+        at = next((i for i, v in enumerate(views) if getattr(v, "kind", "") == "keyframes"), None)
+        above, strip, rest = (views[:at], views[at], views[at + 1:]) if at is not None else ([], None, views)
+        self._slot.update(stacked(above))
+        self._strip.update(strip if strip is not None else View("", ""))
+        return rest
+
+
+def stacked(views: list) -> View:
+    """Several views as one output (a display slot holds one)."""
+    return View("".join(v.html for v in views), "\n".join(v.text for v in views))

@@ -21,7 +21,7 @@ DATA = Path(__file__).parent / "data"
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path, monkeypatch):
     """No test sees the developer's keys, endpoint or reply cache."""
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CODE2VIDEO_MODEL", "CODE2VIDEO_VLM_MODEL"):
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CODE2VIDEO_MODEL", "CODE2VIDEO_VLM_MODEL", "CODE2VIDEO_TTS_MODEL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CODE2VIDEO_CACHE_DIR", str(tmp_path / "reply-cache"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))

@@ -200,8 +200,7 @@ class NotebookSession:
             raise
         progress.close(_summary(result), result.ok)
         views = self._views(ws, result, code, new_code, tokens)
-        views = strip.settle(views)  # the strip shown while the video rendered stays where it is
-        for view in views:
+        for view in strip.settle(views):  # the strip shown while the video rendered took its own place
             display(view)
         reviews.cell_cards(self, ws, section_id, new_code if result.ok else None)
         if taking:

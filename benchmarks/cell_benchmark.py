@@ -55,7 +55,8 @@ def time_to_video(fe, source: str) -> tuple[float, float | None, str, float]:
             continue
         seen.append(reply)
         html = reply["content"].get("data", {}).get("text/html", "") if "data" in reply["content"] else ""
-        if reply["msg_type"] == "display_data" and "<video" in html:
+        # The video may fill a slot kept above the strip shown while it rendered (an update).
+        if reply["msg_type"] in ("display_data", "update_display_data") and "<video" in html:
             shown_at = time.perf_counter()
         elif reply["msg_type"] == "display_data" and "Keyframes:" in html and strip_at is None:
             strip_at = time.perf_counter()

@@ -10,6 +10,7 @@ OpenAI-compatible endpoint) and `ReplayBackend` (a cassette).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -136,33 +137,39 @@ class OpenAIBackend:
         )
 
     def _call(self, messages, *, model, stage):
-        import openai
-
-        where = self._client.base_url
-        try:
+        with endpoint_errors(self.settings, stage, self._client.base_url, model, "with --model or CODE2VIDEO_MODEL"):
             return self._client.chat.completions.create(
                 model=model, messages=messages, extra_headers={STAGE_HEADER: stage}
             )
-        except openai.AuthenticationError as exc:
-            raise EndpointError(f"[{stage}] {where} refused the key in {self.settings.api_key_env}: {_say(exc)}") from exc
-        except openai.NotFoundError as exc:
-            raise EndpointError(
-                f"[{stage}] model '{model}' is unknown at {where} ({_say(exc)}); "
-                "pick one it serves with --model or CODE2VIDEO_MODEL"
-            ) from exc
-        except openai.APITimeoutError as exc:
-            raise EndpointError(
-                f"[{stage}] {where} did not answer within {self.settings.request_timeout:.0f} s "
-                f"after {self.settings.max_retries} retries; try again or raise request_timeout"
-            ) from exc
-        except openai.APIConnectionError as exc:
-            raise EndpointError(f"[{stage}] cannot reach {where}: check OPENAI_BASE_URL and your network") from exc
-        except openai.RateLimitError as exc:
-            raise EndpointError(f"[{stage}] still rate-limited after {self.settings.max_retries} retries: {_say(exc)}") from exc
-        except openai.APIStatusError as exc:
-            raise EndpointError(f"[{stage}] {where} answered HTTP {exc.status_code}: {_say(exc)}") from exc
-        except openai.APIError as exc:  # e.g. a 200 whose body is not JSON
-            raise EndpointError(f"[{stage}] {where} sent a reply that is not an OpenAI response: {exc}") from exc
+
+
+@contextlib.contextmanager
+def endpoint_errors(settings: Settings, stage: str, where, model: str, pick: str):
+    """The `openai` client's errors as one line each saying what to do (`pick`: where the model
+    is chosen, for an unknown one). Shared by every kind of request (chat, speech)."""
+    import openai
+
+    retries = settings.max_retries
+    try:
+        yield
+    except openai.AuthenticationError as exc:
+        raise EndpointError(f"[{stage}] {where} refused the key in {settings.api_key_env}: {_say(exc)}") from exc
+    except openai.NotFoundError as exc:
+        raise EndpointError(f"[{stage}] model '{model}' is unknown at {where} ({_say(exc)}); pick one it serves {pick}"
+                            ) from exc
+    except openai.APITimeoutError as exc:
+        raise EndpointError(
+            f"[{stage}] {where} did not answer within {settings.request_timeout:.0f} s "
+            f"after {retries} retries; try again or raise request_timeout"
+        ) from exc
+    except openai.APIConnectionError as exc:
+        raise EndpointError(f"[{stage}] cannot reach {where}: check OPENAI_BASE_URL and your network") from exc
+    except openai.RateLimitError as exc:
+        raise EndpointError(f"[{stage}] still rate-limited after {retries} retries: {_say(exc)}") from exc
+    except openai.APIStatusError as exc:
+        raise EndpointError(f"[{stage}] {where} answered HTTP {exc.status_code}: {_say(exc)}") from exc
+    except openai.APIError as exc:  # e.g. a 200 whose body is not JSON
+        raise EndpointError(f"[{stage}] {where} sent a reply that is not an OpenAI response: {exc}") from exc
 
 
 def _say(exc) -> str:

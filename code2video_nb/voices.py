@@ -196,37 +196,14 @@ class RemoteVoice(_FileVoice):
             raise EndpointError(f"[{NARRATION_STAGE}] {self._client.base_url} sent a broken WAV file: {exc}") from exc
 
     def _call(self, text: str, *, voice: str, speed: float) -> bytes:
-        import openai
+        from .model_client import STAGE_HEADER, endpoint_errors
 
-        from .model_client import STAGE_HEADER, _say
-
-        stage, where, model = NARRATION_STAGE, self._client.base_url, self.model
-        key_env, retries = self.settings.api_key_env, self.settings.max_retries
-        try:
+        with endpoint_errors(self.settings, NARRATION_STAGE, self._client.base_url, self.model,
+                             "at /audio/speech with CODE2VIDEO_TTS_MODEL"):
             response = self._client.audio.speech.create(
-                model=model, voice=voice, input=text, response_format="wav", speed=speed,
-                extra_headers={STAGE_HEADER: stage})
+                model=self.model, voice=voice, input=text, response_format="wav", speed=speed,
+                extra_headers={STAGE_HEADER: NARRATION_STAGE})
             return response.read()
-        except openai.AuthenticationError as exc:
-            raise EndpointError(f"[{stage}] {where} refused the key in {key_env}: {_say(exc)}") from exc
-        except openai.NotFoundError as exc:
-            raise EndpointError(
-                f"[{stage}] model '{model}' is unknown at {where} ({_say(exc)}); "
-                "pick one it serves at /audio/speech with CODE2VIDEO_TTS_MODEL"
-            ) from exc
-        except openai.APITimeoutError as exc:
-            raise EndpointError(
-                f"[{stage}] {where} did not answer within {self.settings.request_timeout:.0f} s "
-                f"after {retries} retries; try again or raise request_timeout"
-            ) from exc
-        except openai.APIConnectionError as exc:
-            raise EndpointError(f"[{stage}] cannot reach {where}: check OPENAI_BASE_URL and your network") from exc
-        except openai.RateLimitError as exc:
-            raise EndpointError(f"[{stage}] still rate-limited after {retries} retries: {_say(exc)}") from exc
-        except openai.APIStatusError as exc:
-            raise EndpointError(f"[{stage}] {where} answered HTTP {exc.status_code}: {_say(exc)}") from exc
-        except openai.APIError as exc:
-            raise EndpointError(f"[{stage}] {where} sent a reply that is not an OpenAI response: {exc}") from exc
 
 
 class SilentVoice(_FileVoice):

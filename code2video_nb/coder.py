@@ -26,12 +26,30 @@ def scene_class_name(section_id: str) -> str:
     return "Section" + re.sub(r"\W", "_", str(section_id)).title().replace("_", "") + "Scene"
 
 
+SAY = "#      say: "  # a header line with what the narrator says for the lecture line above it
+
+
 def section_header(section: StoryboardSection) -> str:
-    """A comment header with the storyboard, so the code (and its notebook cell) says what it shows."""
+    """A comment header with the storyboard, so the code (and its notebook cell) says what it shows
+    and, on `say:` lines the user may edit, what the narrator says (`header_narration`)."""
     lines = [f"# Section {section.id}: {section.title}"]
+    said = section.narration if len(section.narration) == len(section.lecture_lines) else []
     for k, (line, animation) in enumerate(zip(section.lecture_lines, section.animations), 1):
         lines += [f"#   {k}. {line}", f"#      -> {animation}"]
+        if said:
+            lines.append(SAY + " ".join(said[k - 1].split()))
     return "\n".join(lines) + "\n\n"
+
+
+def header_narration(code: str) -> list[str]:
+    """The `say:` lines of a section file's leading comment header, in order ([] without any)."""
+    said = []
+    for line in code.splitlines():
+        if not line.startswith("#"):
+            break  # the header is the file's first comment block
+        if line.startswith(SAY.rstrip()):
+            said.append(line[len(SAY.rstrip()):].strip())
+    return said
 
 
 def with_header(section: StoryboardSection, code: str) -> str:

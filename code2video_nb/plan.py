@@ -1,8 +1,9 @@
 """The lecture plan in the paper's formats: outline and storyboard.
 
 Outline:    {"topic", "target_audience", "sections": [{"id", "title", "content", "example"}]}
-Storyboard: {"sections": [{"id", "title", "lecture_lines": [...], "animations": [...]}]}
-Extra fields are kept on a round trip so Code2Video cases import and export unchanged.
+Storyboard: {"sections": [{"id", "title", "lecture_lines": [...], "animations": [...], "narration": [...]}]}
+`narration` (ours: what the voice says for each lecture line) is optional, so the paper's cases
+import as they are; extra fields are kept on a round trip so they export unchanged too.
 """
 
 from __future__ import annotations
@@ -56,7 +57,14 @@ class StoryboardSection:
     title: str
     lecture_lines: list[str]
     animations: list[str]
+    narration: list[str] = field(default_factory=list)  # one spoken text per lecture line; [] = none written
     extra: dict = field(default_factory=dict)
+
+    def spoken(self) -> list[str]:
+        """What the voice says for each lecture line: its narration, else the line itself."""
+        if len(self.narration) == len(self.lecture_lines):
+            return [said.strip() or line for said, line in zip(self.narration, self.lecture_lines)]
+        return list(self.lecture_lines)
 
 
 @dataclass
@@ -72,8 +80,8 @@ class Storyboard:
         return cls(sections, {k: v for k, v in data.items() if k != "sections"})
 
     def to_dict(self) -> dict:
-        sections = [{"id": s.id, "title": s.title, "lecture_lines": s.lecture_lines,
-                     "animations": s.animations, **s.extra} for s in self.sections]
+        sections = [{"id": s.id, "title": s.title, "lecture_lines": s.lecture_lines, "animations": s.animations,
+                     **({"narration": s.narration} if s.narration else {}), **s.extra} for s in self.sections]
         return {"sections": sections, **self.extra}
 
     def section(self, section_id: str) -> StoryboardSection:
@@ -93,6 +101,9 @@ def check_lecture_lines(storyboard: Storyboard) -> Storyboard:
         if len(s.animations) != len(s.lecture_lines):
             raise PlanError(f"section {s.id} has {len(s.lecture_lines)} lecture lines but "
                             f"{len(s.animations)} animations; pair each line with one animation step")
+        if s.narration and len(s.narration) != len(s.lecture_lines):
+            raise PlanError(f"section {s.id} has {len(s.lecture_lines)} lecture lines but {len(s.narration)} "
+                            "narration entries; give one spoken text per lecture line")
         for line in s.lecture_lines:
             if len(line.split()) > MAX_LINE_WORDS:
                 raise PlanError(f"section {s.id}: lecture line '{line}' has {len(line.split())} words; "
@@ -122,11 +133,12 @@ def _storyboard_section(index: int, raw) -> StoryboardSection:
     if not isinstance(raw, dict):
         raise PlanError(f"storyboard section {index} is not an object")
     _require(raw, ("lecture_lines", "animations"), f"storyboard section {index}")
-    known = ("id", "title", "lecture_lines", "animations")
+    known = ("id", "title", "lecture_lines", "animations", "narration")
     lines = [str(x) for x in _list(raw["lecture_lines"], f"section {index}.lecture_lines")]
     animations = [a if isinstance(a, str) else str(a) for a in _list(raw["animations"], f"section {index}.animations")]
+    narration = [str(x) for x in _list(raw.get("narration") or [], f"section {index}.narration")]
     return StoryboardSection(_section_id(raw, index), str(raw.get("title", f"Section {index}")), lines, animations,
-                             {k: v for k, v in raw.items() if k not in known})
+                             narration, {k: v for k, v in raw.items() if k not in known})
 
 
 def _section_id(raw: dict, index: int) -> str:

@@ -20,11 +20,12 @@ from .cassette import Cassette
 from .config import Settings
 from .critic import critique, report
 from .engine import Engine, LectureResult, generate
-from .errors import Code2VideoError
+from .errors import Code2VideoError, ConfigError
 from .files import disk_error
 from .model_client import ModelClient, build_client
 from .plan import slugify
 from .render import warm_up
+from .video import probe
 from .workspace import Workspace
 
 DEMO_CASSETTE = "eigenvectors.json"
@@ -107,7 +108,17 @@ def _run_options(p, out=True):
     p.add_argument("--quality", choices=["preview", "final"], default="preview",
                    help="preview = 480p15 (fast), final = 1080p60")
     _sandbox_options(p)
+    _narration_options(p)
     p.add_argument("--quiet", action="store_true", help="print only the result")
+
+
+def _narration_options(p):
+    p.add_argument("--narrate", action=argparse.BooleanOptionalAction, default=None,
+                   help="speak each lecture line (default: on where a voice is available: espeak-ng, "
+                        "or $CODE2VIDEO_TTS_MODEL at an OpenAI-compatible /audio/speech endpoint)")
+    p.add_argument("--voice", help="the voice's name, e.g. en-gb for espeak-ng (`espeak-ng --voices`), "
+                                   "alloy for a remote endpoint (default: $CODE2VIDEO_VOICE or the voice's own)")
+    p.add_argument("--speed", type=float, help="narration speed, 1.0 normal (e.g. 0.9 slower, 1.2 faster)")
 
 
 def _sandbox_options(p):
@@ -127,7 +138,11 @@ def _settings(args) -> Settings:
                  "confine": False if args.unconfined else None,
                  "allow_imports": tuple(args.allow_import) or None,
                  "critic_rounds": 0 if getattr(args, "no_critic", False) else getattr(args, "critic_rounds", None),
-                 "vlm": getattr(args, "vlm", False) or None}
+                 "vlm": getattr(args, "vlm", False) or None,
+                 "narrate": getattr(args, "narrate", None), "voice": getattr(args, "voice", None),
+                 "speech_speed": getattr(args, "speed", None)}
+    if overrides["speech_speed"] is not None and not overrides["speech_speed"] > 0:
+        raise ConfigError(f"--speed must be above 0 (1.0 is normal), not {overrides['speech_speed']}")
     if args.unconfined:
         print("code2video: warning: --unconfined renders generated code with your environment, network and "
               "file system; use it only for code you have read", file=sys.stderr)
@@ -274,7 +289,8 @@ def _report(result: LectureResult, client: ModelClient | None) -> int:
               f"`code2video render {result.workspace.dir}`", file=sys.stderr)
         return 1
     if result.video:
-        print(f"lecture video: {result.video}\nsubtitles:     {result.subtitles}")
+        spoken = "with narration" if probe(result.video).has_audio else "silent"
+        print(f"lecture video: {result.video} ({spoken})\nsubtitles:     {result.subtitles}")
     else:
         print(f"lecture workspace: {result.workspace.dir}")
     return 0

@@ -17,6 +17,13 @@ def _default_cache_dir() -> Path:
     return Path(base) / "code2video" / "replies"
 
 
+def _switch(value: str | None) -> bool | None:
+    """An on/off environment variable: unset or empty is None (the default applies)."""
+    if not value:
+        return None
+    return value.strip().lower() not in ("0", "false", "no", "off")
+
+
 @dataclass(frozen=True)
 class Settings:
     model: str = DEFAULT_MODEL
@@ -38,6 +45,9 @@ class Settings:
     allow_imports: tuple[str, ...] = ()  # modules allowed beyond safety.ALLOWED_MODULES
     critic_rounds: int = 2  # headless runs: kept critic versions per section (0: no critic)
     vlm: bool = False  # headless runs: the VLM review joins the layout critic (needs vlm_model)
+    narrate: bool | None = None  # None: narrate where a voice is available; True: insist; False: silent
+    voice: str | None = None  # the voice's name (espeak-ng: e.g. "en-gb"; remote: e.g. "alloy"); None: its default
+    speech_speed: float = 1.0  # narration speed, 1.0 normal
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -46,6 +56,8 @@ class Settings:
             "model": env.get("CODE2VIDEO_MODEL"),
             "vlm_model": env.get("CODE2VIDEO_VLM_MODEL"),
             "tts_model": env.get("CODE2VIDEO_TTS_MODEL"),
+            "narrate": _switch(env.get("CODE2VIDEO_NARRATE")),
+            "voice": env.get("CODE2VIDEO_VOICE"),
             "base_url": env.get("OPENAI_BASE_URL"),
             "cache_dir": Path(env["CODE2VIDEO_CACHE_DIR"]) if env.get("CODE2VIDEO_CACHE_DIR") else None,
         }

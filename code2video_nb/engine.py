@@ -26,7 +26,8 @@ from .render import warm_up as _warm_render_server
 from .section_build import (  # noqa: F401 - SectionResult, content_hash: callers import them from here
     KeyframesListener, LazyModel, Progress, SectionBuilder, SectionResult, content_hash,
 )
-from .video import concat_videos, lecture_cues, write_srt
+from .narration import SectionNarration, mux_narration
+from .video import concat_videos, lecture_cues, stream_seconds, write_srt
 from .workspace import Workspace
 
 
@@ -158,13 +159,34 @@ class Engine:
         except ValueError as exc:  # a preview deleted by hand, an unreadable part
             raise RenderError(f"could not join the sections: {exc}; delete a damaged preview, "
                               "then render again") from exc
-        cue_input = []
+        cue_input, spoken, offset = [], [], 0.0
         for section, result in zip(ws.storyboard.sections, results):
             record = ws.section_state(section.id).render(quality)
             starts = record.block_starts if record is not None else None
-            cue_input.append((result.duration, section.lecture_lines, starts))
+            narration = self._narration_of(ws, section, record)
+            if narration is None:
+                cue_input.append((result.duration, section.lecture_lines, starts))
+            else:  # subtitles say what is spoken, while it is spoken
+                cue_input.append((result.duration, [c.text for c in narration.clips], starts,
+                                  [c.seconds for c in narration.clips]))
+                spoken += [(offset + at, clip) for at, clip in narration.placed(starts, result.duration)]
+            offset += stream_seconds(result.video)  # where the next part starts in the joined video
+        if spoken:  # one track for the whole lecture: no gap or drift at the joins
+            mux_narration(video_path, spoken)
         write_srt(lecture_cues(cue_input), srt_path)
         return video_path, srt_path
+
+    def _narration_of(self, ws: Workspace, section: StoryboardSection, record) -> SectionNarration | None:
+        """The narration a section's render was paced to (from the cache: nothing is spoken again)."""
+        if record is None or not record.narration:
+            return None
+        narrator = self.sections.narrator
+        if narrator is None:
+            self.progress("export", f"section {section.id} is exported without its narration: "
+                                    f"{self.sections.silent_reason}")
+            return None
+        narration = narrator.narrate(ws, section, ws.read_code(section.id))
+        return narration if narration.key == record.narration else None
 
 
 def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, audience: str = "university students",

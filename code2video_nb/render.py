@@ -100,13 +100,16 @@ def sandbox_for(settings: Settings) -> SandboxSettings:
 def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeout: float,
                 dry_run_only: bool = False, on_progress: Progress | None = None,
                 on_keyframes: Keyframes | None = None, max_cached_plays: int = 100,
-                sandbox: SandboxSettings = SandboxSettings(), critique: bool = False) -> RenderOutcome:
+                sandbox: SandboxSettings = SandboxSettings(), critique: bool = False,
+                pacing: tuple[float, ...] = ()) -> RenderOutcome:
     """Dry-run, then (unless dry_run_only) render frames; never raises for the scene's own errors.
     The child runs confined (`confine.py`) unless `sandbox.enabled` is off. `critique`: the dry run
     only, instrumented for the critic (the outcome's `shots` and `stage`). A full render draws each
     lecture-line block's keyframe in the dry run (`media_dir/keyframes/<k>.png`) and hands them to
     `on_keyframes` while the frames are still rendering. Partial movies of plays that did not change
-    are reused from `media_dir` (`movie_cache.py`), at most `max_cached_plays` kept."""
+    are reused from `media_dir` (`movie_cache.py`), at most `max_cached_plays` kept. `pacing`: each
+    lecture-line block's minimum length in seconds (its narration's), padded in the child
+    (`block_pacing.py`)."""
     path = Path(path).resolve()
     started = time.monotonic()
     try:
@@ -125,11 +128,11 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
         (Path(tmp) / "tmp").mkdir()
         confinement = confinement_for([media_dir, tmp], environ=environ, sandbox=sandbox,
                                       cpu_seconds=timeout + 30) if sandbox.enabled else None
-        last, salt = render_prefix.read_log(media_dir, quality), picture_salt(quality)  # the last full render's plays
+        last, salt = render_prefix.read_log(media_dir, quality), picture_salt(quality, pacing)  # the last full render's plays
         job = {"file": str(path), "scene": scene, "quality": quality, "media_dir": str(media_dir),
                "dry_run_only": dry_run_only or critique, "critique": critique,
                "keyframes": None if dry_run_only or critique else str(media_dir / KEYFRAMES),
-               "max_cached_plays": max_cached_plays,
+               "max_cached_plays": max_cached_plays, "block_minimums": [float(m) for m in pacing],
                "reuse_keys": [] if dry_run_only or critique else render_prefix.reusable(last, code, salt),
                "plays_hint": len(last.keys) if last else 0,
                "result": str(Path(tmp) / "result.json"),

@@ -18,14 +18,18 @@ _TEACHING_SCENE_SOURCE = (Path(__file__).parent / "teaching_scene.py").read_text
 PICTURE_ENV = ("CODE2VIDEO_DEBUG_GRID",)
 
 
-def content_hash(code: str, quality: str) -> str:
-    """What a render depends on: the code, the quality, the versions that draw it, and the
-    settings that change the picture (the debug grid)."""
+def content_hash(code: str, quality: str, narration: str = "") -> str:
+    """What a render depends on: the code, the quality, the versions that draw it, the settings
+    that change the picture (the debug grid), and what paces its blocks: `narration`, the key of
+    the spoken lines (`narration.py`), or the blocks' minimum lengths themselves."""
     parts = [code, quality, _MANIM_VERSION, _TEACHING_SCENE_SOURCE,
              *(f"{name}={os.environ.get(name, '')}" for name in PICTURE_ENV)]
+    if narration:  # an unnarrated section keeps the key it always had
+        parts.append(f"narration={narration}")
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def picture_salt(quality: str) -> str:
-    """Everything content_hash covers except the code: what a render's pieces are keyed with too."""
-    return content_hash("", quality)
+def picture_salt(quality: str, pacing: tuple[float, ...] = ()) -> str:
+    """Everything content_hash covers except the code (with the blocks' minimum lengths): what a
+    render's pieces are keyed with too."""
+    return content_hash("", quality, ",".join(f"{m:.3f}" for m in pacing))

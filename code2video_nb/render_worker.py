@@ -27,6 +27,7 @@ from manim import tempconfig  # at import: the forkserver preloads this module, 
 from . import audit_hook, movie_cache, tex_cache
 from .confine import Confinement, apply as apply_confinement
 from .block_frames import BlockFrames
+from .block_pacing import BlockPacing
 from .critic import instrument
 from .dry_run import draw_nothing, untweened
 
@@ -75,6 +76,7 @@ def _check(job: dict, scene_class, base: dict) -> tuple[list[Path], int]:
         draw_nothing(check)
         check.play = untweened(check.play)
         frames = BlockFrames(check, Path(job["keyframes"])) if job.get("keyframes") else None
+        BlockPacing(check, job.get("block_minimums") or [])  # after BlockFrames: a keyframe shows the padded end
         check.render()
         written = frames.finish() if frames else []
     if written and not job.get("dry_run_only"):  # the strip can be shown before any frame is drawn
@@ -92,6 +94,7 @@ def _render(job: dict, scene_class, base: dict, known: list[str], *, written=(),
     with tempconfig(base):
         scene = scene_class()
         frames = BlockFrames(scene, Path(job["keyframes"])) if keyframes and job.get("keyframes") else None
+        BlockPacing(scene, job.get("block_minimums") or [])
         reused = movie_cache.reuse(scene, len(known))
         lines = movie_cache.construct_lines(scene, job["file"])
         _count_plays(scene, progress)

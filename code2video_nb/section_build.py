@@ -16,9 +16,10 @@ from typing import Callable
 
 from . import autofix, static_fix
 from .config import Settings
-from .errors import ConfigError, NotRecorded
+from .errors import ConfigError, EndpointError, NarrationError, NotRecorded
 from .files import atomic_copy
 from .model_client import ModelClient
+from .narration import SectionNarration, mux_narration, narrator_for
 from .plan import StoryboardSection
 from .render import Renderer, RenderOutcome, render_file, sandbox_for, unsafe_outcome
 from .render_key import content_hash
@@ -96,6 +97,8 @@ class SectionBuilder:
         # Renders (CPU) are bounded, not builds: a build waiting for its fix reply holds no slot,
         # so other sections render meanwhile.
         self.render_slots = threading.BoundedSemaphore(max(1, settings.workers))
+        # Narration (narration.py): None, and why, when off or no voice is installed.
+        self.narrator, self.silent_reason = narrator_for(settings)
 
     @property
     def client(self) -> ModelClient | None:
@@ -117,24 +120,46 @@ class SectionBuilder:
         code, static = self._static_fix(ws, section.id, code)
         if static is not None and (cached := self.cached(ws, section.id, code, quality)):
             return cached  # the repaired code rendered before
-        self.progress("render", f"section {section.id}: rendering ({quality})")
         started = time.monotonic()
-        outcome = self._render(ws, section.id, code, quality)
+        narration = self._narrate(ws, section, code)  # audio first: the blocks are paced to it
+        self.progress("render", f"section {section.id}: rendering ({quality})")
+        outcome = self._render(ws, section.id, code, quality, narration)
         fix = _FixSummary()
         if self.cancelled.is_set():  # killed by an interrupt: not the code's fault, do not fix it
             pass
         elif not outcome.ok and self.client is None:
             fix = _FixSummary(blocked=self.no_model_reason, needs_model=True)
         elif not outcome.ok:
-            code, outcome, fix = self._fix(ws, section, code, outcome, quality, static)
-        result = self._finish(ws, section.id, code, quality, outcome, fix, time.monotonic() - started)
+            code, outcome, fix = self._fix(ws, section, code, outcome, quality, static, narration)
+        result = self._finish(ws, section.id, code, quality, outcome, fix, time.monotonic() - started, narration)
         state = "done" if result.ok else f"failed: {result.error}"
         if result.ok and outcome.reused_plays:
             state += f", {outcome.reused_plays} of {outcome.plays} animations unchanged"
         self.progress("render", f"section {section.id} {state} ({result.seconds:.1f} s)")
         return result
 
-    def _render(self, ws, section_id, code, quality) -> RenderOutcome:
+    def _narrate(self, ws, section, code) -> SectionNarration | None:
+        """The section's lines spoken (cached lines are not synthesized again); a voice that fails
+        is said, and the section renders without sound rather than not at all."""
+        if self.narrator is None:
+            return None
+        try:
+            narration = self.narrator.narrate(ws, section, code)
+        except (NarrationError, EndpointError, ConfigError) as exc:
+            self.progress("narration", f"section {section.id}: no narration ({exc}); rendering without sound")
+            return None
+        if narration.synthesized:
+            self.progress("narration", f"section {section.id}: {narration.synthesized} line(s) spoken by "
+                                       f"{narration.voice} in {narration.seconds:.1f} s")
+        return narration
+
+    def narration_key(self, ws, section_id, code) -> str:
+        """What the section's narration would be, as a key, without synthesizing it ("" if silent)."""
+        if self.narrator is None or ws.storyboard is None:
+            return ""
+        return self.narrator.key_for(ws.storyboard.section(section_id), code)
+
+    def _render(self, ws, section_id, code, quality, narration: SectionNarration | None = None) -> RenderOutcome:
         def progress(done: int, total: int) -> None:
             self.progress("render", f"section {section_id}: animation {done}/{total}")
 
@@ -144,7 +169,8 @@ class SectionBuilder:
 
         return self._render_path(ws.code_path(section_id), code, ws.media_dir(section_id), quality,
                                  dry_run_only=False, on_progress=progress,
-                                 on_keyframes=keyframes if quality == "preview" else None)
+                                 on_keyframes=keyframes if quality == "preview" else None,
+                                 pacing=narration.pacing() if narration else ())
 
     def _static_fix(self, ws, section_id, code) -> tuple[str, FixRecord | None]:
         """Repair what surely fails and has one repair (static_fix.py), before any render: no request,
@@ -158,7 +184,7 @@ class SectionBuilder:
         ws.record_fix(section_id, record)
         return result.code, record
 
-    def _fix(self, ws, section, code, failure, quality, static: FixRecord | None = None):
+    def _fix(self, ws, section, code, failure, quality, static: FixRecord | None = None, narration=None):
         self.progress("fix", f"section {section.id}: {failure.error} (line {failure.line}); repairing")
         check_path = ws.code_path(section.id).with_suffix(".check.py")
 
@@ -186,10 +212,10 @@ class SectionBuilder:
         if not report.ok:  # the file keeps the code as it was, so the error is that code's own
             return code, failure, fix
         ws.write_code(section.id, report.code, "auto-fix")
-        return report.code, self._render(ws, section.id, report.code, quality), fix
+        return report.code, self._render(ws, section.id, report.code, quality, narration), fix
 
     def _render_path(self, path, code, media_dir, quality, *, dry_run_only, on_progress=None,
-                     on_keyframes=None) -> RenderOutcome:
+                     on_keyframes=None, pacing: tuple[float, ...] = ()) -> RenderOutcome:
         refused = unsafe_outcome(code, self.settings)
         if refused is not None:  # treated like any other error: the fix loop may remove it
             return refused
@@ -199,14 +225,15 @@ class SectionBuilder:
             outcome = self.renderer(path, quality=quality, media_dir=media_dir, timeout=self.settings.render_timeout,
                                     sandbox=sandbox_for(self.settings), dry_run_only=dry_run_only,
                                     on_progress=on_progress, on_keyframes=on_keyframes,
-                                    max_cached_plays=self.settings.cached_plays)
+                                    max_cached_plays=self.settings.cached_plays,
+                                    **({"pacing": pacing} if pacing else {}))  # a test's renderer may not pace
         if outcome.ok and not dry_run_only and (outcome.video is None or not Path(outcome.video).exists()):
             # manim writes a PNG instead when nothing moves; a lecture section needs a video (fixable).
             return RenderOutcome(False, outcome.seconds, error_type="NoVideo", log=outcome.log,
                                  message="the scene rendered no video: construct() has no play() or wait()")
         return outcome
 
-    def _finish(self, ws, section_id, code, quality, outcome, fix, seconds) -> SectionResult:
+    def _finish(self, ws, section_id, code, quality, outcome, fix, seconds, narration=None) -> SectionResult:
         if self.cancelled.is_set():  # killed by an interrupt: not the code's fault, record nothing
             return SectionResult(section_id, False, seconds=seconds, error="interrupted")
         if not outcome.ok:
@@ -225,8 +252,11 @@ class SectionBuilder:
         starts = _first_starts(outcome.block_starts)
         if quality == "preview":  # the notebook's strip: the last frame of each lecture-line block
             self._keep_keyframes(ws, section_id, outcome, video, starts, duration)
-        record = RenderRecord(content_hash(code, quality), str(video.relative_to(ws.dir)), duration, starts,
-                              seconds=round(seconds, 3), fix_attempts=fix.attempts)
+        if narration is not None:  # each line at its block's real start, as long as the picture
+            mux_narration(video, narration.placed(starts, duration))
+        key = narration.key if narration is not None else ""
+        record = RenderRecord(content_hash(code, quality, key), str(video.relative_to(ws.dir)), duration, starts,
+                              seconds=round(seconds, 3), fix_attempts=fix.attempts, narration=key)
         ws.record_render(section_id, quality, record)
         if quality == "preview":
             ws.archive_preview(section_id, record)
@@ -241,14 +271,18 @@ class SectionBuilder:
         keyframes(video, starts or None, duration, n_blocks, ws.keyframes_dir(section_id))
 
     def cached(self, ws, section_id, code, quality) -> SectionResult | None:
-        return cached_result(ws, section_id, code, quality)
+        return cached_result(ws, section_id, code, quality, self.narration_key(ws, section_id, code))
 
 
-def cached_result(ws: Workspace, section_id: str, code: str, quality: str) -> SectionResult | None:
+def cached_result(ws: Workspace, section_id: str, code: str, quality: str,
+                  narration: str | None = None) -> SectionResult | None:
     """The recorded render of exactly this code at this quality, if its video is still there
-    (for previews, also one rendered earlier: going back to old code is instant). Reads the
+    (for previews, also one rendered earlier: going back to old code is instant). `narration`:
+    the key of the narration it must carry ("" none); None: any render of this code. Reads the
     workspace only: no render, no model."""
-    record, wanted = ws.section_state(section_id).render(quality), content_hash(code, quality)
+    record = ws.section_state(section_id).render(quality)
+    wanted = content_hash(code, quality, narration if narration is not None else
+                          (record.narration if record is not None else ""))
     if (record is None or record.hash != wanted) and quality == "preview":
         record = ws.restore_preview(section_id, wanted)
     if record is None or record.hash != wanted:

@@ -65,6 +65,7 @@ class RenderRecord:
     block_starts: list[float] = field(default_factory=list)  # seconds at which each lecture-line block starts
     seconds: float = 0.0  # how long the build took
     fix_attempts: int = 0
+    narration: str = ""  # the key of the narration it was paced to and carries (narration.py); "" silent
 
     @classmethod
     def from_dict(cls, data) -> "RenderRecord | None":
@@ -74,11 +75,14 @@ class RenderRecord:
         starts = data.get("block_starts")
         starts = [float(s) for s in starts if _number(s, None) is not None] if isinstance(starts, list) else []
         return cls(data["hash"], _text(data.get("video")), _number(data.get("duration")), starts,
-                   _number(data.get("seconds")), int(_number(data.get("fix_attempts"))))
+                   _number(data.get("seconds")), int(_number(data.get("fix_attempts"))), _text(data.get("narration")))
 
     def to_dict(self) -> dict:
-        return {"hash": self.hash, "video": self.video, "duration": self.duration,
+        data = {"hash": self.hash, "video": self.video, "duration": self.duration,
                 "block_starts": list(self.block_starts), "seconds": self.seconds, "fix_attempts": self.fix_attempts}
+        if self.narration:
+            data["narration"] = self.narration
+        return data
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
-"""Join per-section Manim videos into one lecture MP4 and write its SRT subtitles.
+"""Join per-section Manim videos into one lecture MP4, put a narration track in, and write SRT.
 
-Only video is joined: Manim previews carry no audio, so audio streams in the
-parts are ignored (dropped) rather than half-supported.  Everything goes
-through PyAV, because an ffmpeg binary is not guaranteed to be installed.
+`concat_videos` joins the picture only (audio streams in the parts are dropped): a narrated
+lecture's sound is laid out once for the whole joined video (`narration.write_track`) and muxed
+in by `mux_audio`, so there are no encoder gaps or drift at the joins. Everything goes through
+PyAV, because an ffmpeg binary is not guaranteed to be installed.
 """
 
 from __future__ import annotations
@@ -103,6 +104,43 @@ def _remux(parts: list[Path], tmp: Path) -> None:
                 offset += end - start
 
 
+def stream_seconds(path: Path) -> float:
+    """How long the video stream plays, from its packets: what `_remux` advances by per part, so
+    the parts' offsets in the joined video are sums of these, exactly."""
+    with av.open(str(path)) as src:
+        s = src.streams.video[0]
+        packets = [p for p in src.demux(s) if p.dts is not None]
+        if not packets:
+            return 0.0
+        start = min(p.pts for p in packets)
+        end = max(p.pts + (p.duration or 0) for p in packets)
+        return float((end - start) * s.time_base)
+
+
+def mux_audio(video: Path, audio: Path, out: Path) -> Path:
+    """`video`'s picture (packets copied, not re-encoded) with `audio` (a WAV as long as the
+    picture, `narration.write_track`) encoded as AAC. `out` may be `video` itself."""
+    video, out = Path(video), Path(out)
+    with _atomic(out) as tmp, av.open(str(video)) as src, av.open(str(audio)) as sound:
+        rate = sound.streams.audio[0].rate
+        with av.open(str(tmp), "w", format="mp4") as dst:
+            vin = src.streams.video[0]
+            vout = dst.add_stream_from_template(vin)
+            aout = dst.add_stream("aac", rate=rate, layout="mono")
+            for packet in src.demux(vin):
+                if packet.dts is not None:
+                    packet.stream = vout
+                    dst.mux(packet)
+            resampler = av.AudioResampler(format="fltp", layout="mono", rate=rate)
+            for frame in sound.decode(audio=0):
+                for f in resampler.resample(frame):
+                    dst.mux(aout.encode(f))
+            for f in resampler.resample(None):
+                dst.mux(aout.encode(f))
+            dst.mux(aout.encode(None))
+    return out
+
+
 def _reencode(parts: list[Path], tmp: Path) -> None:
     first = probe(parts[0])
     rate = Fraction(first.fps).limit_denominator(1001)
@@ -160,11 +198,13 @@ def write_srt(cues, out: Path) -> Path:
 def lecture_cues(sections) -> list[Cue]:
     """One cue per lecture line across all sections of the joined video.
 
-    `sections` holds (duration, lecture_lines, block_starts) per section; block
-    starts are section-relative and fall back to an even split when missing.
+    `sections` holds (duration, texts, block_starts) or (duration, texts, block_starts, lengths)
+    per section; block starts are section-relative and fall back to an even split when missing.
+    A cue lasts until the next block starts, or `lengths[k]` (a narrated line: while it is spoken).
     """
     cues, offset = [], 0.0
-    for duration, lines, starts in sections:
+    for duration, lines, starts, *rest in sections:
+        lengths = rest[0] if rest and rest[0] is not None and len(rest[0]) == len(lines) else None
         if lines:
             if starts is None or len(starts) != len(lines):
                 starts = [duration * k / len(lines) for k in range(len(lines))]
@@ -173,7 +213,10 @@ def lecture_cues(sections) -> list[Cue]:
             for s in starts:
                 last = min(max(float(s), last), duration)
                 clamped.append(last)
-            for text, a, b in zip(lines, clamped, clamped[1:] + [duration]):
+            ends = clamped[1:] + [duration]
+            if lengths is not None:
+                ends = [min(end, start + length) for start, end, length in zip(clamped, ends, lengths)]
+            for text, a, b in zip(lines, clamped, ends):
                 if b > a:  # a zero-length cue would never be shown
                     cues.append(Cue(offset + a, offset + b, text))
         offset += duration

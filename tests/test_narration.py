@@ -212,3 +212,28 @@ def test_narration_insisted_on_without_a_voice_is_one_line_saying_what_to_instal
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1 and len(err) == 1
     assert "espeak-ng is not installed" in err[0] and "apt-get install espeak-ng" in err[0]
+
+
+def test_the_notebook_picks_the_voice_and_status_says_what_each_section_speaks(narrated_demo, monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    monkeypatch.chdir(narrated_demo.dir.parent)
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "code2video_nb")
+    try:
+        shell.run_line_magic("config", "Code2Video.voice = 'en-gb'")
+        shell.run_line_magic("config", "Code2Video.speech_speed = 1.2")
+        shell.run_line_magic("config", "Code2Video.root = '.'")
+        settings = shell.magics_manager.registry["Code2Video"].run_config().settings
+        assert (settings.voice, settings.speech_speed) == ("en-gb", 1.2)
+        shell.run_line_magic("config", "Code2Video.narrate = False")
+        assert shell.magics_manager.registry["Code2Video"].run_config().settings.narrate is False
+        with capture_output() as shown:
+            shell.run_line_magic("c2v", f"status {SLUG}")
+        table = shown.outputs[0].data["text/html"]
+    finally:
+        shell.run_line_magic("unload_ext", "code2video_nb")
+    for section in narrated_demo.storyboard.sections:
+        seconds = sum(narration_record(narrated_demo, section.id).seconds)
+        assert f"espeak-ng en-us x1: 3 line(s), {seconds:.1f} s" in table

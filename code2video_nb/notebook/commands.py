@@ -15,6 +15,7 @@ from IPython.display import HTML, FileLink, display
 from .. import suggestions
 from ..engine import Engine, content_hash
 from ..files import disk_errors
+from ..narration import narration_record
 from ..section_state import SectionState
 from . import cells
 from .display import View, error_view, video_view
@@ -45,7 +46,8 @@ def _args(argv: list[str], *spec) -> argparse.Namespace:
 def status(magics, argv):
     ws = magics.session.workspace(_args(argv).lecture)
     rows = [_status_row(ws, s) for s in ws.storyboard.sections]
-    display(_table(["section", "title", "preview", "error", "auto-fix", "pending suggestions", "tokens"], rows,
+    display(_table(["section", "title", "preview", "narration", "error", "auto-fix", "pending suggestions", "tokens"],
+                   rows,
                    f"Lecture {ws.slug} — folder {_shown_path(ws.dir)}"))
 
 
@@ -53,8 +55,8 @@ def _status_row(ws, section) -> list:
     """What lecture.json says of one section, checked against the code in its file now."""
     state = ws.section_state(section.id)
     code = ws.read_code(section.id)
-    current = content_hash(code, "preview") if code is not None else None
     render, error = state.render("preview"), state.error
+    current = content_hash(code, "preview", render.narration if render else "") if code is not None else None
     if render and render.hash == current:
         preview = f"✓ video {render.duration:.1f} s"
     elif render:
@@ -64,11 +66,22 @@ def _status_row(ws, section) -> list:
     problem = ""
     if error:
         line = f"line {cell_line(error.line)} of the cell: " if error.line else ""
-        earlier = " (earlier code; run the cell again)" if error.hash not in (None, current) else ""
+        earlier = " (earlier code; run the cell again)" if error.hash not in (None, content_hash(code or "", "preview")) else ""
         problem = f"{line}{in_cell_terms(error.message)}{earlier}"
     waiting = len(suggestions.pending(ws, section.id, code)) if code is not None else 0  # for the code now
-    return [section.id, section.title, preview, problem, _fix_summary(state), waiting,
+    return [section.id, section.title, preview, _narration_summary(ws, section.id, render), problem,
+            _fix_summary(state), waiting,
             f"{ws.section_tokens(section.id):,}"]
+
+
+def _narration_summary(ws, section_id, render) -> str:
+    """Whether the preview speaks, in which voice, and how long its lines are."""
+    spoken = narration_record(ws, section_id)
+    if render is None or not render.narration:
+        return "silent"
+    if spoken is None or spoken.key != render.narration:
+        return "narrated"
+    return f"{spoken.voice}: {len(spoken.seconds)} line(s), {sum(spoken.seconds):.1f} s"
 
 
 def _fix_summary(state: SectionState) -> str:

@@ -44,6 +44,11 @@ class Code2Video(Magics):
                                   "only for code you wrote").tag(config=True)
     critic = Bool(True, help="check each rendered section's layout and show suggestions as cards under its "
                              "preview").tag(config=True)
+    narrate = Bool(True, help="speak each lecture line where a voice is available: espeak-ng offline, or "
+                              "$CODE2VIDEO_TTS_MODEL at an OpenAI-compatible /audio/speech endpoint").tag(config=True)
+    voice = Unicode("", help="the narrator's voice, e.g. 'en-gb' (espeak-ng --voices) or 'alloy' (remote); "
+                             "empty: the voice's default").tag(config=True)
+    speech_speed = Float(1.0, help="narration speed, 1.0 normal").tag(config=True)
     prompt_price = Float(2.0, help="USD per million prompt tokens, for %c2v usage").tag(config=True)
     completion_price = Float(8.0, help="USD per million completion tokens, for %c2v usage").tag(config=True)
 
@@ -55,7 +60,10 @@ class Code2Video(Magics):
         overrides = {"model": flags.get("model") or self.model or None,
                      "base_url": self.base_url or None, "api_key_env": self.api_key_env,
                      "render_timeout": self.render_timeout, "allow_imports": tuple(self.allow_imports),
-                     "confine": not self.unconfined}
+                     "confine": not self.unconfined,
+                     # on: narrate where a voice is available ($CODE2VIDEO_NARRATE may still say 0)
+                     "narrate": None if self.narrate else False, "voice": self.voice or None,
+                     "speech_speed": self.speech_speed}
         settings = Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
         return RunConfig(settings, Path(self.root), flags.get("replay") or self.replay,
                          int(self.embed_limit_mb * 1_000_000), critic=self.critic)

@@ -1,6 +1,7 @@
 """`code2video`: the engine from the command line.
 
     code2video generate "Eigenvectors, eigenvalues, and eigenbasis" --out lectures/
+    code2video generate --from notes.md --out lectures/   # a lecture that follows a teacher's notes
     code2video demo --out lectures/          # a bundled recorded lecture, no key needed
     code2video render lectures/<slug>        # re-render after editing sections/<id>.py
     code2video export lectures/<slug> --quality final
@@ -25,10 +26,12 @@ from .files import disk_error
 from .model_client import ModelClient, build_client
 from .plan import slugify
 from .render import warm_up
+from .sources import read_source
 from .video import probe
 from .workspace import Workspace
 
 DEMO_CASSETTE = "eigenvectors.json"
+DEMO_NOTES_CASSETTE = "eigenvectors_notes.json"  # its "lecture" names the bundled note it was planned from
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,8 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="code2video", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    gen = sub.add_parser("generate", help="plan, code, fix and render a lecture from a topic")
-    gen.add_argument("topic")
+    gen = sub.add_parser("generate", help="plan, code, fix and render a lecture from a topic or notes")
+    gen.add_argument("topic", nargs="?", default="", help="the lecture's subject (with --from: its title)")
+    gen.add_argument("--from", dest="source", type=Path, metavar="NOTES",
+                     help="plan the lecture from a teacher's notes (.md, .txt, .ipynb, .html): their headings "
+                          "become the sections, in order, and their formulas are kept verbatim")
     _plan_options(gen)
     _run_options(gen)
     _critic_options(gen)
@@ -60,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     gen.set_defaults(run=_generate)
 
     demo = sub.add_parser("demo", help="replay a bundled recorded lecture (no API key needed)")
+    demo.add_argument("--from-notes", action="store_true",
+                      help="the lecture planned from a bundled teacher's note (demo/notes/eigenvectors.md)")
     _run_options(demo)
     _critic_options(demo)
     demo.set_defaults(run=_demo)
@@ -85,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _plan_options(p):
-    p.add_argument("--sections", type=int, default=4, help="number of sections (default 4)")
+    p.add_argument("--sections", type=int, help="number of sections (default 4; with --from, one per part)")
     p.add_argument("--audience", default="university students", help="who the lecture is for")
     p.add_argument("--goals", default="", help="learning goals to steer the outline")
     p.add_argument("--model", help="model name (default: $CODE2VIDEO_MODEL or gpt-4.1)")
@@ -160,13 +168,15 @@ def _client(settings: Settings, log_path: Path, *, replay: Path | None = None, r
 
 
 def _generate(args) -> int:
+    source = read_source(args.source) if args.source else None
+    topic = args.topic or (source.title if source else "")  # empty: generate says what to give
     settings = _settings(args)
     recorder = Cassette() if args.record else None
-    client = _client(settings, args.out / slugify(args.topic) / "log.jsonl", replay=args.replay, record=recorder)
+    client = _client(settings, args.out / slugify(topic) / "log.jsonl", replay=args.replay, record=recorder)
     try:
-        result = generate(args.topic, out=args.out, settings=settings, client=client, audience=args.audience,
+        result = generate(topic, out=args.out, settings=settings, client=client, audience=args.audience,
                           sections=args.sections, goals=args.goals, quality=args.quality,
-                          render=not args.no_render, progress=_progress(args))
+                          render=not args.no_render, progress=_progress(args), source=source)
     finally:
         if recorder is not None:
             recorder.save(args.record)
@@ -174,14 +184,17 @@ def _generate(args) -> int:
 
 
 def _demo(args) -> int:
-    source = resources.files("code2video_nb").joinpath("demo", DEMO_CASSETTE)
-    meta = json.loads(source.read_text(encoding="utf-8"))["lecture"]
-    with resources.as_file(source) as cassette:
+    demo = resources.files("code2video_nb").joinpath("demo")
+    recording = demo.joinpath(DEMO_NOTES_CASSETTE if args.from_notes else DEMO_CASSETTE)
+    meta = json.loads(recording.read_text(encoding="utf-8"))["lecture"]
+    with resources.as_file(recording) as cassette, resources.as_file(demo.joinpath(meta.get("notes", ""))) as notes:
+        source = read_source(notes) if args.from_notes else None
+        topic = source.title if source else meta["topic"]
         settings = _settings(args)
-        client = _client(settings, args.out / slugify(meta["topic"]) / "log.jsonl", replay=cassette)
-        result = generate(meta["topic"], out=args.out, settings=settings, client=client,
-                          audience=meta["audience"], sections=meta["sections"], quality=args.quality,
-                          progress=_progress(args))
+        client = _client(settings, args.out / slugify(topic) / "log.jsonl", replay=cassette)
+        result = generate(topic, out=args.out, settings=settings, client=client, audience=meta["audience"],
+                          sections=meta.get("sections"), quality=args.quality, progress=_progress(args),
+                          source=source)
     return _report(result, client)
 
 

@@ -34,6 +34,10 @@ def section_header(section: StoryboardSection) -> str:
     and, on `say:` lines the user may edit, what the narrator says (`header_narration`)."""
     lines = [f"# Section {section.id}: {section.title}"]
     said = section.narration if len(section.narration) == len(section.lecture_lines) else []
+    cited = cited_part(section)
+    if cited.get("part"):  # which part of the teacher's notes it covers
+        part, excerpt = _one_line(cited["part"], 60), _one_line(cited.get("excerpt", ""), 90)
+        lines.append(f'#   from the notes: {part} — "{excerpt}"')
     for k, (line, animation) in enumerate(zip(section.lecture_lines, section.animations), 1):
         lines += [f"#   {k}. {line}", f"#      -> {animation}"]
         if said:
@@ -52,6 +56,17 @@ def header_narration(code: str) -> list[str]:
     return said
 
 
+def cited_part(section: StoryboardSection) -> dict:
+    """The part of the teacher's notes a section covers (`source_plan.cite`), or {} for a topic's lecture."""
+    cited = section.extra.get("source")
+    return cited if isinstance(cited, dict) else {}
+
+
+def _one_line(text: str, limit: int) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[:limit].rstrip() + "…"
+
+
 def with_header(section: StoryboardSection, code: str) -> str:
     header = section_header(section)
     return code if code.startswith(header) else header + code
@@ -65,6 +80,10 @@ def code_request(section: StoryboardSection, topic: str, *, regenerate_error: st
         class_name=scene_class_name(section.id), title_literal=json.dumps(section.title, ensure_ascii=False),
         manim_version=manim_version(), scene_api=scene_api(),
     )
+    formulas = cited_part(section).get("formulas")
+    if formulas:  # the teacher's own TeX, to reach MathTex unchanged
+        request[-1]["content"] += "\n\n" + prompts.render(
+            "code_source", formulas="\n".join(f"- {f}" for f in formulas)).strip()
     if regenerate_error:
         request[-1]["content"] += "\n\n" + prompts.render("regenerate", error=regenerate_error).strip()
     return request

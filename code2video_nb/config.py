@@ -48,6 +48,7 @@ class Settings:
     narrate: bool | None = None  # None: narrate where a voice is available; True: insist; False: silent
     voice: str | None = None  # the voice's name (espeak-ng: e.g. "en-gb"; remote: e.g. "alloy"); None: its default
     speech_speed: float = 1.0  # narration speed, 1.0 normal
+    source_tokens: int = 6000  # a teacher's notes in the outline request; longer ones are summarised first
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":

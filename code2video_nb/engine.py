@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import coder, planner
+from . import coder, planner, source_plan
 from .config import Settings
 from .errors import RenderError
 from .model_client import ModelClient
 from .pipeline import BuildPipeline, Pipelined, SectionTimes
 from .plan import Storyboard, StoryboardSection, slugify
 from .render import Renderer, render_file
+from .sources import Source
 from .render import warm_up as _warm_render_server
 from .section_build import (  # noqa: F401 - SectionResult, content_hash: callers import them from here
     KeyframesListener, LazyModel, Progress, SectionBuilder, SectionResult, content_hash,
@@ -85,7 +86,11 @@ class Engine:
         return self.sections.cached(ws, section_id, code, quality)
 
     # planning and code -------------------------------------------------
-    def plan(self, ws: Workspace, *, audience: str, sections: int, goals: str = "") -> Storyboard:
+    def plan(self, ws: Workspace, *, audience: str, sections: int | None, goals: str = "",
+             source: Source | None = None) -> Storyboard:
+        """`source`: a teacher's notes the plan follows (`source_plan`); `sections` None: one per part."""
+        if sections is None:
+            sections = source_plan.default_sections(source) if source else 4
         wanted = {"audience": audience, "sections": sections, "goals": goals}
         planned = ws.state.get("plan_options")
         if ws.outline is not None and planned and planned != wanted:  # resuming: the plan is kept, say so
@@ -93,14 +98,21 @@ class Engine:
             self.progress("plan", f"kept the existing plan (made with {changed}); to plan again with the new "
                                   f"options, delete {ws.dir}")
         if ws.outline is None:
-            self.progress("plan", "writing the outline")
-            ws.set_plan("outline", planner.make_outline(self.client, ws.state["topic"], audience=audience,
-                                                        sections=sections, goals=goals))
+            self.progress("plan", "writing the outline" + (f" from {source.name or 'the notes'}" if source else ""))
+            ws.set_plan("outline", self._outline(ws, audience=audience, sections=sections, goals=goals, source=source))
             ws.set(plan_options=wanted)
         if ws.storyboard is None:
             self.progress("plan", "writing the storyboard")
-            ws.set_plan("storyboard", planner.make_storyboard(self.client, ws.outline))
+            storyboard = planner.make_storyboard(self.client, ws.outline)
+            ws.set_plan("storyboard", source_plan.carry_citations(storyboard, ws.outline))
         return ws.storyboard
+
+    def _outline(self, ws: Workspace, *, audience: str, sections: int, goals: str, source: Source | None):
+        if source is None:
+            return planner.make_outline(self.client, ws.state["topic"], audience=audience, sections=sections,
+                                        goals=goals)
+        return source_plan.make_outline(self.client, source, audience=audience, sections=sections, goals=goals,
+                                        budget=self.settings.source_tokens, progress=self.progress)
 
     def write_code(self, ws: Workspace, on_written: Callable[[StoryboardSection], None] = lambda section: None) -> None:
         """Every section missing code, in parallel; `on_written(section)` as each one's is written."""
@@ -190,10 +202,14 @@ class Engine:
 
 
 def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, audience: str = "university students",
-             sections: int = 4, goals: str = "", quality: str = "preview", render: bool = True,
-             progress: Progress | None = None) -> LectureResult:
-    """The whole flow for one topic; rerunning it resumes from the workspace."""
+             sections: int | None = 4, goals: str = "", quality: str = "preview", render: bool = True,
+             progress: Progress | None = None, source: Source | None = None) -> LectureResult:
+    """The whole flow for one topic, or for a teacher's notes (`source`; its title is the topic
+    unless `topic` is given); rerunning it resumes from the workspace."""
+    topic = topic or (source.title if source else "")
     planner.check_topic(topic)
+    if source is not None:
+        source_plan.check_length(source)  # too long is one line before the workspace or any request
     ws = Workspace.create(out, slugify(topic), topic)
     engine = Engine(settings, client, progress)
     if render:
@@ -201,7 +217,7 @@ def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, 
     result, started = LectureResult(ws), time.monotonic()
     clock = started
     try:
-        engine.plan(ws, audience=audience, sections=sections, goals=goals)
+        engine.plan(ws, audience=audience, sections=sections, goals=goals, source=source)
         result.timings["plan"] = time.monotonic() - clock
         clock = time.monotonic()
         if not render:

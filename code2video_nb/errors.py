@@ -9,6 +9,7 @@ Code2VideoError
  ├── PlanError              an outline or storyboard that breaks the paper's format
  ├── RenderError            the lecture's videos could not be made or joined
  ├── NarrationError         a voice could not speak a line (time-out, the program failed)
+ ├── SourceError            a teacher's notes too large, of an unknown kind, or unreadable
  ├── SuggestionError        a critic suggestion that cannot be applied, undone or found
  │    └── StalePatch        the code no longer holds what the suggestion would change
  └── WorkspaceError         a lecture folder or file that cannot be read or written
@@ -62,6 +63,10 @@ class RenderError(Code2VideoError):
 
 class NarrationError(Code2VideoError):
     """espeak-ng timed out or failed on a line (a missing voice program is a ConfigError)."""
+
+
+class SourceError(Code2VideoError):
+    """Notes given with --from (or a cell body) that cannot make a lecture: one line naming the file."""
 
 
 class SuggestionError(Code2VideoError):

@@ -1,0 +1,207 @@
+"""The planner's source path: a teacher's notes -> an outline that follows them.
+
+The notes' parts are the candidate sections, in order; each outline section cites the
+part(s) it covers, and the citation (heading, excerpt, the part's formulas verbatim) is
+kept in the section's `source` field of lecture.json, then carried to the storyboard,
+where the coder's request and the section cell's header read it.
+
+Notes longer than the outline request's share of the context (`Settings.source_tokens`)
+are summarised first, in chunks of at most `CHUNK_TOKENS` (one request each, stage
+`outline:digest-k`), each part to its share of the budget, so the outline request stays
+within it whatever the notes' length. At most `MAX_CHUNKS` chunks: longer notes are
+refused before any request, in one line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from . import prompts
+from .errors import PlanError, SourceError
+from .model_client import ModelClient
+from .plan import Outline, Storyboard
+from .planner import MAX_SECTIONS
+from .sources import Source, SourcePart, estimate_tokens, find_formulas
+
+CHUNK_TOKENS = 8000  # of the notes per summarising request: fits any current chat model with room to answer
+MAX_CHUNKS = 16  # notes up to about 128,000 tokens (~500 kB of text) make one lecture
+MIN_SUMMARY_WORDS = 40
+PREAMBLE_CHARS = 1500  # of the text before the first heading, given as context
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """The notes as the outline request reads them, and how they were made to fit."""
+    parts: tuple[SourcePart, ...]  # the notes' parts, their text summarised when the notes were too long
+    chunks: int = 0  # summarising requests made (0: the notes went in as they are)
+    tokens: int = 0  # the notes' estimated tokens before fitting
+    budget: int = 0
+
+    def note(self) -> str:
+        if not self.chunks:
+            return ""
+        return (f"the notes are about {self.tokens:,} tokens, more than the {self.budget:,} the outline request "
+                f"holds: summarised in {self.chunks} request(s) of at most {CHUNK_TOKENS:,} tokens first, "
+                "formulas kept verbatim")
+
+
+def default_sections(source: Source) -> int:
+    """One section per part of the notes, within the planner's bound."""
+    return max(1, min(len(source.parts), MAX_SECTIONS))
+
+
+def check_length(source: Source) -> None:
+    """Refuse, before any request, notes too long to summarise within MAX_CHUNKS requests."""
+    limit = CHUNK_TOKENS * MAX_CHUNKS
+    if source.tokens > limit:
+        raise SourceError(f"{source.name or 'the notes'} is about {source.tokens:,} tokens; one lecture reads at most "
+                          f"{limit:,}: split the notes (e.g. one file per chapter) and make a lecture of each")
+
+
+def make_outline(client: ModelClient, source: Source, *, audience: str, sections: int, goals: str = "",
+                 budget: int = 6000, progress: Callable[[str, str], None] = lambda stage, message: None) -> Outline:
+    """An outline following the notes, each section citing its part(s) (`source` field)."""
+    check_length(source)
+    if not 1 <= sections <= MAX_SECTIONS:
+        raise PlanError(f"sections must be between 1 and {MAX_SECTIONS}, not {sections}")
+    fitted = fit(client, source, budget)
+    if fitted.chunks:
+        progress("plan", fitted.note())
+    request = prompts.messages(
+        "outline_from_source", title=source.title, audience=audience, sections=sections,
+        goals=f"Learning goals: {goals.strip()}\n" if goals.strip() else "",
+        preamble=f"Introduction of the notes: {source.preamble[:PREAMBLE_CHARS]}\n" if source.preamble else "",
+        parts="\n\n".join(f"Part {k}: {p.heading}\n{p.text}" for k, p in enumerate(fitted.parts, 1)),
+    )
+
+    def validate(data):
+        outline = Outline.from_dict(data)
+        if len(outline.sections) != sections:
+            raise PlanError(f"the outline has {len(outline.sections)} sections; exactly {sections} were asked for")
+        return cite(outline, source)
+
+    outline = client.ask_json(request, stage="outline", validate=validate)
+    outline.topic = outline.topic or source.title
+    outline.target_audience = outline.target_audience or audience
+    outline.extra["source"] = {**source.record(), **({"note": fitted.note()} if fitted.chunks else {})}
+    return outline
+
+
+def cite(outline: Outline, source: Source) -> Outline:
+    """Each section's "parts" checked (known, in the notes' order) and turned into its citation."""
+    last = 1
+    for section in outline.sections:
+        numbers = _part_numbers(section.extra.pop("parts", None), section.id, len(source.parts))
+        if numbers[0] < last:
+            raise PlanError(f"section {section.id} covers part {numbers[0]} after an earlier section covered part "
+                            f"{last}; keep the notes' order")
+        last = numbers[-1]
+        cited = [source.parts[n - 1] for n in numbers]
+        # The introduction's formulas (a matrix used throughout) go with the section that opens the notes.
+        opening = find_formulas(source.preamble) if numbers[0] == 1 else ()
+        section.extra["source"] = {
+            "part": " + ".join(p.heading for p in cited), "parts": numbers, "excerpt": cited[0].excerpt(),
+            "formulas": list(dict.fromkeys([*opening, *(f for p in cited for f in p.formulas)])),
+        }
+    return outline
+
+
+def carry_citations(storyboard: Storyboard, outline: Outline) -> Storyboard:
+    """The outline's citations onto the storyboard sections (same ids): the coder and the cells read them."""
+    cited = {s.id: s.extra["source"] for s in outline.sections if "source" in s.extra}
+    for section in storyboard.sections:
+        if section.id in cited:
+            section.extra["source"] = cited[section.id]
+    return storyboard
+
+
+def _part_numbers(raw, section_id: str, count: int) -> list[int]:
+    problem = (f"section {section_id} needs \"parts\": the numbers (1 to {count}) of the notes' parts it covers, "
+               "e.g. [2]")
+    values = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    try:
+        numbers = sorted({int(v) for v in values})
+    except (TypeError, ValueError):
+        raise PlanError(problem) from None
+    if not numbers or numbers[0] < 1 or numbers[-1] > count:
+        raise PlanError(problem)
+    return numbers
+
+
+# fitting long notes --------------------------------------------------------------------
+def fit(client: ModelClient, source: Source, budget: int) -> Fitted:
+    """The parts as they are if they fit in `budget` tokens; otherwise summarised chunk by chunk."""
+    if source.tokens <= budget:
+        return Fitted(source.parts, tokens=source.tokens, budget=budget)
+    chunks = _chunks(source.parts)
+    words = max(MIN_SUMMARY_WORDS, budget * 3 // 4 // len(source.parts))  # ~0.75 words a token
+    summaries: dict[int, list[str]] = {}
+    for k, chunk in enumerate(chunks, 1):
+        for number, text in _digest(client, source, chunk, words, stage=f"outline:digest-{k}").items():
+            summaries.setdefault(number, []).append(text)
+    parts = tuple(replace(p, text=_with_formulas(" ".join(summaries.get(n, [])), p.formulas))
+                  for n, p in enumerate(source.parts, 1))
+    return Fitted(parts, chunks=len(chunks), tokens=source.tokens, budget=budget)
+
+
+def _chunks(parts: tuple[SourcePart, ...]) -> list[list[tuple[int, str, str]]]:
+    """(part number, heading, text) pieces, packed into chunks of at most CHUNK_TOKENS;
+    a part longer than a chunk is cut at paragraphs into pieces of its own."""
+    pieces = [(n, p.heading, piece) for n, p in enumerate(parts, 1) for piece in _pieces(p.text)]
+    chunks, current, size = [], [], 0
+    for piece in pieces:
+        tokens = estimate_tokens(piece[2])
+        if current and size + tokens > CHUNK_TOKENS:
+            chunks.append(current)
+            current, size = [], 0
+        current.append(piece)
+        size += tokens
+    return chunks + ([current] if current else [])
+
+
+def _pieces(text: str) -> list[str]:
+    if estimate_tokens(text) <= CHUNK_TOKENS:
+        return [text]
+    pieces, current = [], ""
+    for paragraph in text.split("\n\n"):
+        while estimate_tokens(paragraph) > CHUNK_TOKENS:  # one enormous paragraph: cut it
+            cut = CHUNK_TOKENS * 4
+            pieces += [current] if current else []
+            current, pieces = "", pieces + [paragraph[:cut]]
+            paragraph = paragraph[cut:]
+        if current and estimate_tokens(current + paragraph) > CHUNK_TOKENS:
+            pieces.append(current)
+            current = ""
+        current = f"{current}\n\n{paragraph}" if current else paragraph
+    return pieces + ([current] if current else [])
+
+
+def _digest(client: ModelClient, source: Source, chunk, words: int, stage: str) -> dict[int, str]:
+    numbers = list(dict.fromkeys(n for n, _h, _t in chunk))
+    request = prompts.messages(
+        "digest_source", title=source.title, words=words, tokens=sum(estimate_tokens(t) for _n, _h, t in chunk),
+        parts="\n\n".join(f"Part {n}: {heading}\n{text}" for n, heading, text in chunk),
+        keys=", ".join(f'"{n}": "<summary of part {n}>"' for n in numbers),
+    )
+
+    def validate(data) -> dict[int, str]:
+        if not isinstance(data, dict):
+            raise PlanError("answer with one JSON object mapping each part number to its summary")
+        got = {str(k).strip(): v for k, v in data.items()}
+        missing = [n for n in numbers if not isinstance(got.get(str(n)), str) or not got[str(n)].strip()]
+        if missing:
+            raise PlanError(f"give a summary for part(s) {', '.join(map(str, missing))}")
+        too_long = [n for n in numbers if len(got[str(n)].split()) > 2 * words]
+        if too_long:
+            raise PlanError(f"the summary of part(s) {', '.join(map(str, too_long))} is longer than {words} words; "
+                            "shorten it")
+        return {n: got[str(n)].strip() for n in numbers}
+
+    return client.ask_json(request, stage=stage, validate=validate)
+
+
+def _with_formulas(summary: str, formulas: tuple[str, ...]) -> str:
+    """A summary that dropped or retyped a formula gets it back verbatim: the notes' TeX is what the lecture shows."""
+    missing = [f for f in formulas if f not in summary]
+    return summary + ("\nFormulas: " + "; ".join(f"${f}$" for f in missing) if missing else "")

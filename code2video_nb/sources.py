@@ -78,6 +78,12 @@ class Source:
                 "tokens": self.tokens}
 
 
+def is_notes(text: str, topic_chars: int = 2000) -> bool:
+    """A notebook cell's body is notes, not a topic, when it has a Markdown heading or is longer
+    than a topic may be (`planner.MAX_TOPIC_CHARS`)."""
+    return len(text) > topic_chars or any(_ATX.match(line) for line in text.splitlines())
+
+
 def estimate_tokens(text: str) -> int:
     """About how many tokens a model reads for `text` (no tokenizer dependency: a bound, not a bill)."""
     return -(-len(text) // CHARS_PER_TOKEN)

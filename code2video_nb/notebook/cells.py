@@ -6,6 +6,9 @@ included, so line numbers in errors, fixes and the editor all agree.
 
 from __future__ import annotations
 
+from ..coder import cited_part
+from ..plan import StoryboardSection
+
 MAGIC = "%%c2v_section"
 
 
@@ -29,3 +32,12 @@ def parse_target(line: str) -> tuple[str, str]:
     if not lecture or not section:
         raise ValueError(f"expected `{MAGIC} <lecture>/<section>`, e.g. `{MAGIC} eigenvectors/2`; got {line.strip()!r}")
     return lecture, section
+
+
+def cited_markdown(section: StoryboardSection, lead: str = "\n\n") -> str:
+    """Which part of the teacher's notes a section covers, as Markdown ("" for a topic's lecture).
+    The cell's own header says it in a comment line (`coder.section_header`)."""
+    cited = cited_part(section)
+    if not cited.get("part"):
+        return ""
+    return f"{lead}*From the notes, {cited['part']}:* {cited.get('excerpt', '')}"

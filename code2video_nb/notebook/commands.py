@@ -136,12 +136,14 @@ def notebook(magics, argv):
     args = _args(argv, (("path",), {}))
     ws = magics.session.workspace(args.lecture)
     nb = nbformat.v4.new_notebook()
-    nb.cells.append(nbformat.v4.new_markdown_cell(f"# {ws.state['topic']}\n\nLecture `{ws.slug}`, made with "
+    notes = (ws.state.get("outline") or {}).get("source", {}).get("name")
+    planned = f" from the notes `{notes}`" if notes else ""
+    nb.cells.append(nbformat.v4.new_markdown_cell(f"# {ws.state['topic']}\n\nLecture `{ws.slug}`{planned}, made with "
                                                   "code2video_nb. Run the first cell, then any section cell."))
     nb.cells.append(nbformat.v4.new_code_cell("%load_ext code2video_nb"))
     for s in ws.storyboard.sections:
         lines = "\n".join(f"{k}. {line}" for k, line in enumerate(s.lecture_lines, 1))
-        nb.cells.append(nbformat.v4.new_markdown_cell(f"## {s.id}. {s.title}\n\n{lines}"))
+        nb.cells.append(nbformat.v4.new_markdown_cell(f"## {s.id}. {s.title}\n\n{lines}" + cells.cited_markdown(s)))
         nb.cells.append(nbformat.v4.new_code_cell(cells.cell_source(ws.slug, s.id, ws.read_code(s.id)),
                                                   metadata=cells.cell_metadata(ws.slug, s.id)))
     path = Path(args.path)

@@ -1,6 +1,7 @@
 """The magics: parse arguments, then hand off to `NotebookSession`.
 
-    %%code2video [--sections N] [--audience A] [--model M] [--no-render] [--replay demo|PATH]
+    %%code2video [--sections N] [--audience A] [--model M] [--no-render] [--replay demo|PATH] [--from NOTES]
+    %code2video --from NOTES [...]        (a lecture that follows a teacher's notes; no body needed)
     %%c2v_section <lecture>/<section>
     %c2v status | export [--quality final] | notebook PATH | usage | config
 
@@ -13,13 +14,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from traitlets import Bool, Float, Int, List, Unicode
 
 from ..config import Settings
 from ..errors import Code2VideoError, NotRecorded
+from ..planner import MAX_TOPIC_CHARS
 from ..render import warm_up
+from ..sources import is_notes
 from . import commands
 from .session import LectureRequest, RunConfig
 
@@ -74,19 +77,28 @@ class Code2Video(Magics):
     @argument("--model", "-m", help="model name")
     @argument("--no-render", action="store_true", help="plan and write code; render when each cell runs")
     @argument("--replay", help="'demo' or a cassette path: answer from a recording, no key needed")
+    @argument("--from", dest="notes", help="a teacher's notes (.md, .txt, .ipynb, .html) the lecture follows")
     @argument("--critic", dest="critic", action="store_true", default=None,
               help="layout suggestions as cards under each section's preview (the default)")
     @argument("--no-critic", dest="critic", action="store_false", default=None,
               help="no layout critic for this lecture's cells")
-    @cell_magic
-    def code2video(self, line, cell):
-        """Plan a lecture from the topic in the cell body (first line; further lines: learning goals)."""
+    @line_cell_magic
+    def code2video(self, line, cell=None):
+        """Plan a lecture from the topic in the cell body (first line; further lines: learning goals),
+        or from notes: `%code2video --from notes.md` (a body: learning goals), or the body itself when
+        it has headings or is longer than a topic."""
         args = parse_argstring(self.code2video, line)
-        topic, _, goals = self.shell.var_expand(cell).strip().partition("\n")
+        body = self.shell.var_expand(cell or "").strip()
+        cell_notes = body if not args.notes and is_notes(body, MAX_TOPIC_CHARS) else ""
+        if args.notes or cell_notes:  # the notes' title is the topic; a body beside --from: learning goals
+            topic, goals = "", body if args.notes else ""
+        else:
+            topic, _, goals = body.partition("\n")
         # IPython's argument splitter keeps quotes: --audience "first-year undergraduates".
         audience = " ".join(args.audience).strip("\"'") if args.audience else self.audience
         request = LectureRequest(topic.strip(), goals.strip(), args.sections, audience, not args.no_render,
-                                 default_sections=self.sections, critic=args.critic)
+                                 default_sections=self.sections, critic=args.critic,
+                                 notes=(args.notes or "").strip("\"'"), cell_notes=cell_notes)
         with _one_line_errors(self.api_key_env):
             if request.render:  # manim loads in the render server while the model plans
                 warm_up(self.api_key_env)

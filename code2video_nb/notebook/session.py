@@ -22,6 +22,7 @@ from ..files import disk_errors
 from ..model_client import ModelClient, build_client
 from ..plan import slugify
 from ..planner import check_topic
+from ..sources import Source, read_source, source_from_markdown
 from ..workspace import Workspace, lecture_dir
 from . import cells, reviews  # reviews: the critic's cards after each render
 from . import sync  # panel ⇄ section cells: they never disagree silently
@@ -42,6 +43,15 @@ class LectureRequest:
     render: bool = True
     default_sections: int = 4
     critic: bool | None = None  # --critic / --no-critic: kept for the lecture's cells (None: as it was)
+    notes: str = ""  # --from: a teacher's notes (a path) the lecture follows
+    cell_notes: str = ""  # the cell body itself, when it is notes rather than a topic (`sources.is_notes`)
+
+    def source(self) -> Source | None:
+        if self.notes:
+            return read_source(Path(self.notes))
+        if self.cell_notes:
+            return source_from_markdown(self.cell_notes, name="the cell's notes")
+        return None
 
 
 @dataclass
@@ -104,7 +114,8 @@ class NotebookSession:
             return self._plan_lecture(request, config or self.configure())
 
     def _plan_lecture(self, request: LectureRequest, config: RunConfig) -> Workspace:
-        topic = check_topic(request.topic)
+        source = request.source()
+        topic = check_topic(request.topic or (source.title if source else ""))
         ws = self._open(Path(config.root) / slugify(topic), topic)
         self.current = ws.slug
         if config.replay:  # its section cells keep answering from the same recording
@@ -115,9 +126,10 @@ class NotebookSession:
         progress = ProgressView(f"code2video: {topic}")
         engine = Engine(config.settings, client, progress)
         started = time.monotonic()
-        sections = request.sections or _recorded(config.replay).get("sections") or request.default_sections
+        sections = (request.sections or _recorded(config.replay).get("sections")
+                    or (None if source else request.default_sections))  # notes: one section per part
         try:
-            engine.plan(ws, audience=request.audience, sections=sections, goals=request.goals)
+            engine.plan(ws, audience=request.audience, sections=sections, goals=request.goals, source=source)
             if request.render:  # each section renders as soon as its code arrives
                 results = engine.write_and_build(ws).results
             else:
@@ -284,7 +296,7 @@ def _plan_markdown(ws: Workspace) -> str:
     parts = [f"**{ws.state['topic']}** — lecture `{ws.slug}`"]
     for s in ws.storyboard.sections:
         lines = "; ".join(s.lecture_lines)
-        parts.append(f"- **{s.id}. {s.title}** — {lines}")
+        parts.append(f"- **{s.id}. {s.title}** — {lines}" + cells.cited_markdown(s, "\n  "))
     return "\n".join(parts)
 
 

@@ -65,6 +65,23 @@ def test_paper_storyboard_round_trips_unchanged():
     assert Storyboard.from_dict(board.to_dict()).to_dict() == original
 
 
+def test_narration_is_kept_on_import_and_a_paper_plan_speaks_its_lines():
+    narrated = copy.deepcopy(PAPER_STORYBOARD)
+    narrated["sections"][1]["narration"] = ["Multiply by i, and the arrow turns a quarter turn to the left."]
+    board = Storyboard.from_dict(narrated)
+    assert board.to_dict() == narrated  # an extra field in the paper's format: exported as it came
+    assert board.section("section_2").spoken() == narrated["sections"][1]["narration"]
+    assert board.section("section_1").spoken() == PAPER_STORYBOARD["sections"][0]["lecture_lines"]
+    assert "narration" not in Storyboard.from_dict(PAPER_STORYBOARD).to_dict()["sections"][0]
+
+
+def test_narration_must_give_one_text_per_lecture_line():
+    with pytest.raises(PlanError, match="2 lecture lines but 1 narration entries; give one spoken text per lecture line"):
+        check_lecture_lines(storyboard(lecture_lines=["One.", "Two."], animations=["a", "b"], narration=["Only one."]))
+    with pytest.raises(PlanError, match="narration is not a list"):
+        storyboard(narration="Say this.")
+
+
 def test_storyboard_section_lookup_names_the_known_sections():
     board = Storyboard.from_dict(PAPER_STORYBOARD)
     with pytest.raises(KeyError, match="section_1, section_2"):

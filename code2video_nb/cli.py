@@ -99,6 +99,8 @@ def _plan_options(p):
     p.add_argument("--model", help="model name (default: $CODE2VIDEO_MODEL or gpt-4.1)")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
     p.add_argument("--no-render", action="store_true", help="stop after writing the code")
+    p.add_argument("--assets", type=Path, metavar="DIR",
+                   help="your pictures (SVG, PNG, JPEG; described in DIR/assets.json), used before the icon set")
 
 
 def _critic_options(p):
@@ -148,7 +150,7 @@ def _settings(args) -> Settings:
                  "critic_rounds": 0 if getattr(args, "no_critic", False) else getattr(args, "critic_rounds", None),
                  "vlm": getattr(args, "vlm", False) or None,
                  "narrate": getattr(args, "narrate", None), "voice": getattr(args, "voice", None),
-                 "speech_speed": getattr(args, "speed", None)}
+                 "speech_speed": getattr(args, "speed", None), "assets_dir": getattr(args, "assets", None)}
     if overrides["speech_speed"] is not None and not overrides["speech_speed"] > 0:
         raise ConfigError(f"--speed must be above 0 (1.0 is normal), not {overrides['speech_speed']}")
     if args.unconfined:

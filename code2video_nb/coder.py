@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
-from . import prompts
+from . import assets, prompts
 from .model_client import ModelClient
 from .plan import StoryboardSection
 from .replies import code_in_reply
@@ -77,7 +77,7 @@ def code_request(section: StoryboardSection, topic: str, *, regenerate_error: st
                       for k, (line, anim) in enumerate(zip(section.lecture_lines, section.animations), 1))
     request = prompts.messages(
         "code", topic=topic, section_id=section.id, title=section.title, steps=steps,
-        class_name=scene_class_name(section.id), title_literal=json.dumps(section.title, ensure_ascii=False),
+        assets=assets.prompt_note(section), class_name=scene_class_name(section.id), title_literal=json.dumps(section.title, ensure_ascii=False),
         manim_version=manim_version(), scene_api=scene_api(),
     )
     formulas = cited_part(section).get("formulas")

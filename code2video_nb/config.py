@@ -49,6 +49,7 @@ class Settings:
     voice: str | None = None  # the voice's name (espeak-ng: e.g. "en-gb"; remote: e.g. "alloy"); None: its default
     speech_speed: float = 1.0  # narration speed, 1.0 normal
     source_tokens: int = 6000  # a teacher's notes in the outline request; longer ones are summarised first
+    assets_dir: Path | None = None  # the teacher's pictures (assets.py); the notebook's default: ./assets
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import coder, planner, source_plan
+from . import assets, coder, planner, source_plan
 from .config import Settings
 from .errors import RenderError
 from .model_client import ModelClient
@@ -105,6 +105,7 @@ class Engine:
             self.progress("plan", "writing the storyboard")
             storyboard = planner.make_storyboard(self.client, ws.outline)
             ws.set_plan("storyboard", source_plan.carry_citations(storyboard, ws.outline))
+        self.place_assets(ws)
         return ws.storyboard
 
     def _outline(self, ws: Workspace, *, audience: str, sections: int, goals: str, source: Source | None):
@@ -113,6 +114,13 @@ class Engine:
                                         goals=goals)
         return source_plan.make_outline(self.client, source, audience=audience, sections=sections, goals=goals,
                                         budget=self.settings.source_tokens, progress=self.progress)
+
+    def place_assets(self, ws: Workspace) -> None:
+        """The pictures the storyboard asks for, found offline and copied in (`assets.py`), before
+        any code is asked for: the coder's request names the files."""
+        for done in assets.place_all(ws, ws.storyboard, self.settings.assets_dir):
+            what = f"{done.file} ({done.source})" if done.file else done.note
+            self.progress("plan", f"picture {done.request.name}: {what}")
 
     def write_code(self, ws: Workspace, on_written: Callable[[StoryboardSection], None] = lambda section: None) -> None:
         """Every section missing code, in parallel; `on_written(section)` as each one's is written."""

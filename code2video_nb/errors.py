@@ -10,6 +10,7 @@ Code2VideoError
  ├── RenderError            the lecture's videos could not be made or joined
  ├── NarrationError         a voice could not speak a line (time-out, the program failed)
  ├── SourceError            a teacher's notes too large, of an unknown kind, or unreadable
+ ├── AssetError             a picture that cannot be used (not a picture, too large, outside its folder)
  ├── SuggestionError        a critic suggestion that cannot be applied, undone or found
  │    └── StalePatch        the code no longer holds what the suggestion would change
  └── WorkspaceError         a lecture folder or file that cannot be read or written
@@ -67,6 +68,10 @@ class NarrationError(Code2VideoError):
 
 class SourceError(Code2VideoError):
     """Notes given with --from (or a cell body) that cannot make a lecture: one line naming the file."""
+
+
+class AssetError(Code2VideoError):
+    pass
 
 
 class SuggestionError(Code2VideoError):

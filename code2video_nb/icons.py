@@ -98,9 +98,9 @@ def _score(icon: Icon, words: list[str], slug: str) -> float:
     return score - 0.5 * len(name_parts) - (3 if icon.style == "brands" else 0)
 
 
-def white_svg(icon: Icon) -> bytes:
-    """The icon's SVG with a white fill on its root, so it shows on the video's black background."""
-    text = icon.path.read_text(encoding="utf-8")
+def white_svg(path: Path) -> bytes:
+    """An icon's SVG with a white fill on its root, so it shows on the video's black background."""
+    text = Path(path).read_text(encoding="utf-8")
     return re.sub(r"<svg\b", '<svg fill="#ffffff"', text, count=1).encode("utf-8")
 
 

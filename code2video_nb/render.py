@@ -135,6 +135,7 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
                "max_cached_plays": max_cached_plays, "block_minimums": [float(m) for m in pacing],
                "reuse_keys": [] if dry_run_only or critique else render_prefix.reusable(last, code, salt),
                "plays_hint": len(last.keys) if last else 0,
+               "assets_dir": str(lecture_folder(path)),  # where `assets/<file>` is read from
                "result": str(Path(tmp) / "result.json"),
                "progress": str(Path(tmp) / "progress.txt"), "temp_dir": str(Path(tmp) / "tmp"),
                "confine": confinement.to_dict() if confinement else None}
@@ -157,6 +158,13 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
     if outcome.ok and job["keyframes"]:  # a full render: what it played, for the next one's prefix
         render_prefix.write_log(media_dir, quality, code, salt, result.get("keys"), result.get("lines"))
     return outcome
+
+
+def lecture_folder(section_file: Path) -> Path:
+    """The folder a section's `assets/<file>` paths are relative to: the lecture's, for a file in
+    its sections/ folder; else the file's own folder (a section file critiqued on its own)."""
+    folder = Path(section_file).parent
+    return folder.parent if folder.name == "sections" else folder
 
 
 class Renderer(Protocol):

@@ -48,6 +48,7 @@ def run(job: dict) -> dict:
         "progress_bar": "none",
         "disable_caching": False,
         "max_files_cached": int(job.get("max_cached_plays", 100)),  # partial movies per section and quality
+        "assets_dir": job.get("assets_dir") or ".",  # `assets/<file>` is the lecture's (TeachingScene.asset)
     }
     if job.get("critique"):  # the check pass, recording what is on screen after each play/wait
         with tempconfig({**base, "dry_run": True}):

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from manim import (
-    DOWN, GREY_B, LEFT, UL, WHITE, YELLOW, Animation, FadeIn, ManimColor, Mobject, Rectangle,
-    Scene, Text, VGroup, Write, interpolate_color,
+    DOWN, GREY_B, LEFT, UL, WHITE, YELLOW, Animation, FadeIn, ImageMobject, ManimColor, Mobject, Rectangle,
+    RoundedRectangle, Scene, SVGMobject, Text, VGroup, Write, config, interpolate_color,
 )
 
 # --- Frame layout (manim's default frame: 8 units high, 16:9) -------------
@@ -49,6 +51,8 @@ DIM_COLOR = GREY_B
 HIGHLIGHT_COLOR = YELLOW
 LECTURE_FONT_SIZE = 24
 DEBUG_GRID_ENV = "CODE2VIDEO_DEBUG_GRID"
+ASSETS_FOLDER = "assets"  # in the lecture's folder, which the render sets as manim's assets_dir
+PICTURE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,33 @@ class AnchorGrid:
 
 
 GRID = AnchorGrid()
+
+
+def _asset_file(path: str) -> Path | None:
+    """`assets/<file>` (or a bare name: `assets/<name>.svg|png|jpg|jpeg`) inside the lecture's assets
+    folder, as a regular file; None for anything else, a path leading out of it included."""
+    root = Path(config.assets_dir).resolve() / ASSETS_FOLDER
+    parts = str(path).replace("\\", "/").split("/")
+    if len(parts) == 2 and parts[0] == ASSETS_FOLDER:
+        found = [root / parts[1]]
+    elif len(parts) == 1:
+        found = [root / (parts[0] + suffix) for suffix in PICTURE_SUFFIXES]
+    else:
+        return None
+    for file in found:
+        real = file.resolve()
+        if real.parent == root and real.suffix.lower() in PICTURE_SUFFIXES and real.is_file():
+            return real
+    return None
+
+
+def _placeholder(label: str, width: float, height: float) -> VGroup:
+    """What stands for a missing picture: a box with its name, so the lecture still shows something."""
+    box = RoundedRectangle(width=width, height=height, corner_radius=0.12, color=GREY_B, stroke_width=2)
+    text = Text(label, font_size=24, color=GREY_B)
+    if text.width > 0.9 * width:
+        text.scale_to_fit_width(0.9 * width)
+    return VGroup(box, text.move_to(box))
 
 
 def _fit_text(line: str, max_width: float, color) -> Text:
@@ -238,6 +269,24 @@ class TeachingScene(Scene):
                         ((right - left, mobject.width), (top - bottom, mobject.height)) if size > 0]
         mobject.scale(min(fits) * scale_factor)
         return mobject.move_to([(left + right) / 2, (top + bottom) / 2, 0])
+
+    def asset(self, path: str, label: str = "") -> Mobject:
+        """A picture from the lecture's assets folder (`assets/<file>`: SVG, PNG or JPEG), fitted to a
+        2x2 block of grid cells: place it like any visual. A missing or unreadable file gives a
+        labelled box instead (and a note in the render's log), never an error."""
+        width, height = 2 * self.anchor_grid.cell_width, 2 * self.anchor_grid.cell_height
+        file = _asset_file(path)
+        picture = None
+        if file is not None:
+            try:
+                picture = SVGMobject(str(file)) if file.suffix.lower() == ".svg" else ImageMobject(str(file))
+            except Exception as exc:  # noqa: BLE001 - a broken picture must not fail the lecture
+                sys.stderr.write(f"code2video: picture {path!r} could not be read ({exc}); a box stands in\n")
+        else:
+            sys.stderr.write(f"code2video: picture {path!r} is not in the lecture's assets folder; a box stands in\n")
+        if picture is None or picture.width == 0 or picture.height == 0:
+            return _placeholder(label or Path(str(path)).stem.replace("-", " "), width, height)
+        return picture.scale(min(width / picture.width, height / picture.height))
 
     def show_grid(self) -> VGroup:
         """Debug overlay: thin cell outlines labelled A1..F6, added on top of the scene."""

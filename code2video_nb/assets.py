@@ -1,0 +1,351 @@
+"""Pictures and icons a lecture shows: asked for by the storyboard, found offline, kept in the workspace.
+
+A storyboard section may ask for pictures: `"assets": [{"name": "planet", "kind": "icon",
+"description": "the Earth seen from space"}]`. Each request is resolved in this order:
+
+1. the teacher's own folder (`assets/` beside the notebook, or `--assets DIR`): a file whose name
+   is the request's name, else the best match of words against file names and the short
+   descriptions the teacher gave in `assets.json` / `assets.yaml` (`{"prism.png": "a glass prism"}`);
+2. the offline icon set (`icons.py`: Font Awesome Free, searched by name, label and tags).
+
+An online provider is not built (see README). A request nothing matches keeps its entry with a
+note: the section draws a labelled box in its place (`TeachingScene.asset`), never a failed render.
+
+The chosen file is copied into the workspace's `assets/` under a name built here (`<name>.svg`,
+or `<name>-<hash>.svg` when that name holds other content), so a file there never changes once a
+render used it: the section's code names it, and the render's content hash (of the code) stays
+true. Its entry in the storyboard section (lecture.json) gains `file`, `source` and `licence`.
+A swap copies the new picture under its own name and rewrites the section's code to use it.
+
+Path safety: names come from a model, so they are reduced to plain slugs; files come only from
+the teacher's folder itself (no `..`, no absolute names in the descriptions, no symlink leading
+out of it), must be regular picture files of bounded size, and are copied as bytes, never linked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import icons, prompts
+from .errors import AssetError
+from .files import atomic_write_bytes
+from .plan import Storyboard, StoryboardSection, slugify
+
+KINDS = ("icon", "photo", "diagram")
+SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")  # what SVGMobject / ImageMobject read
+DESCRIPTION_FILES = ("assets.json", "assets.yaml", "assets.yml")
+MAX_PER_SECTION = 4
+MAX_BYTES = 20 * 1024 * 1024
+MAX_FILES = 500  # a folder scanned for pictures: more than any lecture's
+USER_LICENCE = "the teacher's own (not checked)"
+FOLDER = "assets"  # in the workspace, and the default beside a notebook
+_MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",)}
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class AssetRequest:
+    """What the storyboard asks for; `name` is a plain slug whatever the model wrote."""
+
+    name: str
+    kind: str = "icon"
+    description: str = ""
+
+    @property
+    def words(self) -> str:
+        return f"{self.name.replace('-', ' ')} {self.description}"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A picture that could stand for a request: where it is, where it came from, its licence."""
+
+    path: Path
+    source: str
+    licence: str
+    origin: str  # "folder", "icons", "file" (a path the user gave)
+    svg_fill: bool = False  # an icon: copied with a white fill (icons.white_svg)
+
+    @property
+    def label(self) -> str:
+        return self.source
+
+
+@dataclass(frozen=True)
+class PlacedAsset:
+    """A request and what stands for it in the workspace (`file` "" when nothing was found)."""
+
+    request: AssetRequest
+    file: str = ""  # workspace-relative: assets/<name>.<ext>
+    source: str = ""
+    licence: str = ""
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        data = {"name": self.request.name, "kind": self.request.kind, "description": self.request.description,
+                "file": self.file, "source": self.source, "licence": self.licence}
+        return {**data, "note": self.note} if self.note else data
+
+
+def asset_name(raw) -> str:
+    """A request's name as a file name part: no separators, no '..', bounded."""
+    return slugify(str(raw or ""), max_length=40) or "picture"
+
+
+def requests(section: StoryboardSection) -> list[AssetRequest]:
+    """The section's picture requests; malformed entries are skipped, at most MAX_PER_SECTION."""
+    raw = section.extra.get("assets")
+    found: dict[str, AssetRequest] = {}
+    for entry in raw if isinstance(raw, list) else []:
+        if isinstance(entry, str):
+            entry = {"name": entry}
+        if not isinstance(entry, dict) or not entry.get("name"):
+            continue
+        kind = str(entry.get("kind", "icon")).lower()
+        request = AssetRequest(asset_name(entry["name"]), kind if kind in KINDS else "icon",
+                               " ".join(str(entry.get("description", "")).split())[:200])
+        found.setdefault(request.name, request)
+    return list(found.values())[:MAX_PER_SECTION]
+
+
+def placed(section: StoryboardSection) -> list[PlacedAsset]:
+    """The section's requests with what stands for each, as recorded in the storyboard."""
+    entries = {asset_name(e.get("name")): e for e in section.extra.get("assets") or [] if isinstance(e, dict)}
+    result = []
+    for request in requests(section):
+        entry = entries.get(request.name, {})
+        file = str(entry.get("file") or "")
+        result.append(PlacedAsset(request, file if _workspace_file(file) else "", str(entry.get("source", "")),
+                                  str(entry.get("licence", "")), str(entry.get("note", ""))))
+    return result
+
+
+# the teacher's folder ----------------------------------------------------------------------------
+@dataclass
+class UserFolder:
+    """Pictures in the teacher's folder and the descriptions they gave them."""
+
+    root: Path
+    files: list[Path] = field(default_factory=list)
+    descriptions: dict[str, str] = field(default_factory=dict)  # file name -> description
+    notes: list[str] = field(default_factory=list)  # entries of the descriptions file that were ignored
+
+    @classmethod
+    def read(cls, root: Path | None) -> "UserFolder | None":
+        if root is None or not Path(root).is_dir():
+            return None
+        folder = cls(Path(root).resolve())
+        folder.files = sorted(p for p in folder.root.iterdir() if folder._usable(p))[:MAX_FILES]
+        folder.descriptions = folder._descriptions()
+        return folder
+
+    def _usable(self, path: Path) -> bool:
+        """A regular picture file inside the folder (a symlink may point only within it)."""
+        if path.suffix.lower() not in SUFFIXES:
+            return False
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return False
+        return real.parent == self.root and real.is_file() and real.stat().st_size <= MAX_BYTES
+
+    def _descriptions(self) -> dict[str, str]:
+        raw = _read_descriptions(self.root)
+        result = {}
+        for key, value in raw.items():
+            name = str(key)
+            text = value.get("description", "") if isinstance(value, dict) else value
+            if Path(name).name != name or name in (".", "..") or "\\" in name:
+                self.notes.append(f"{name!r} in the descriptions is not a file name in {self.root}: ignored")
+            elif not any(f.name == name for f in self.files):
+                self.notes.append(f"{name!r} in the descriptions is not a picture in {self.root}: ignored")
+            else:
+                result[name] = " ".join(str(text or "").split())[:300]
+        return result
+
+    def candidates(self, request: AssetRequest) -> list[Candidate]:
+        """Files named as the request first, then by words shared with its name and description."""
+        wanted = set(_words(request.words))
+        scored = []
+        for path in self.files:
+            if asset_name(path.stem) == request.name:
+                score = 1000
+            else:
+                have = set(_words(f"{path.stem} {self.descriptions.get(path.name, '')}"))
+                score = len(wanted & have)
+            if score:
+                scored.append((-score, path.name, path))
+        return [Candidate(path, f"your folder: {path.name}", USER_LICENCE, "folder") for *_, path in sorted(scored)]
+
+
+def _read_descriptions(root: Path) -> dict:
+    for name in DESCRIPTION_FILES:
+        path = root / name
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        try:
+            data = json.loads(text) if name.endswith(".json") else _yaml(text)
+        except ValueError as exc:
+            raise AssetError(f"{path}: not valid {'JSON' if name.endswith('.json') else 'YAML'} ({exc}); "
+                             "write it as {\"file name\": \"short description\"}") from None
+        if isinstance(data, list):  # [{"file": ..., "description": ...}]
+            data = {e.get("file"): e for e in data if isinstance(e, dict) and e.get("file")}
+        if not isinstance(data, dict):
+            raise AssetError(f"{path}: expected {{\"file name\": \"short description\"}}")
+        return data
+    return {}
+
+
+def _yaml(text: str):
+    import yaml  # only for a teacher's assets.yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(str(exc).split("\n")[0]) from None
+
+
+# resolution ----------------------------------------------------------------------------------------
+def candidates(request: AssetRequest, folder: UserFolder | None, limit: int = 6) -> list[Candidate]:
+    """Every picture that could stand for the request, in the order of preference."""
+    found = folder.candidates(request) if folder else []
+    if icons.installed():
+        query = request.words if request.kind == "icon" or not found else request.name
+        found += [Candidate(icon.path, icon.source, icons.LICENCE, "icons", svg_fill=True)
+                  for icon in icons.search(query, limit)]
+    return found[:limit]
+
+
+def place_all(ws, storyboard: Storyboard, folder_path: Path | None) -> list[PlacedAsset]:
+    """Resolve every section's requests not placed yet, copy the pictures into the workspace and
+    record them in the storyboard; returns what was placed now (a rerun places nothing again)."""
+    if folder_path is not None and not Path(folder_path).is_dir():
+        raise AssetError(f"{folder_path}: no such folder; give a folder of pictures (SVG, PNG, JPEG)")
+    folder = UserFolder.read(folder_path)
+    done: dict[str, list[PlacedAsset]] = {}
+    for section in storyboard.sections:
+        todo = [p for p in placed(section) if not p.file and not p.note]
+        if todo:
+            done[section.id] = [_place(ws, p.request, folder) for p in todo]
+    if done:
+        ws.update(lambda state: _record(state, done))
+    return [p for items in done.values() for p in items]
+
+
+def _place(ws, request: AssetRequest, folder: UserFolder | None) -> PlacedAsset:
+    for candidate in candidates(request, folder, limit=1):
+        try:
+            return copy_in(ws.dir, request, candidate)
+        except AssetError as exc:  # an unreadable or odd file: say so, let the section draw a box
+            return PlacedAsset(request, note=str(exc))
+    where = f"in {folder.root} or " if folder else ""
+    return PlacedAsset(request, note=f"no picture found {where}in the icon set for {request.name!r}; "
+                                     "a labelled box stands in")
+
+
+def copy_in(workspace: Path, request: AssetRequest, candidate: Candidate) -> PlacedAsset:
+    """Copy the candidate into the workspace's assets/ under a name built here; never overwrite."""
+    data = picture_bytes(candidate.path)
+    if candidate.svg_fill:
+        data = icons.white_svg(candidate.path)
+    suffix = candidate.path.suffix.lower()
+    folder = Path(workspace) / FOLDER
+    target = folder / f"{request.name}{suffix}"
+    if target.exists() and target.read_bytes() != data:
+        target = folder / f"{request.name}-{hashlib.sha256(data).hexdigest()[:8]}{suffix}"
+    if not target.exists():
+        atomic_write_bytes(target, data)
+    return PlacedAsset(request, f"{FOLDER}/{target.name}", candidate.source, candidate.licence)
+
+
+def picture_bytes(path: Path) -> bytes:
+    """The bytes of a regular picture file of bounded size, or one AssetError saying why not."""
+    path = Path(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise AssetError(f"{path}: not a picture manim reads ({', '.join(SUFFIXES)})")
+    if not path.is_file():
+        raise AssetError(f"{path}: no such file")
+    if path.stat().st_size > MAX_BYTES:
+        raise AssetError(f"{path}: larger than {MAX_BYTES // 2**20} MB; use a smaller picture")
+    data = path.read_bytes()
+    magic = _MAGIC.get(path.suffix.lower())
+    looks_right = data.startswith(magic) if magic else b"<svg" in data[:4096]
+    if not looks_right:
+        raise AssetError(f"{path}: its content is not a {path.suffix.lstrip('.').upper()} picture")
+    return data
+
+
+def _record(state: dict, done: dict[str, list[PlacedAsset]]) -> None:
+    for section in state.get("storyboard", {}).get("sections", []):
+        new = {p.request.name: p.to_dict() for p in done.get(str(section.get("id")), [])}
+        if new and isinstance(section.get("assets"), list):
+            section["assets"] = [new.get(asset_name(e.get("name")), e) if isinstance(e, dict) else e
+                                 for e in section["assets"]]
+
+
+# swapping ------------------------------------------------------------------------------------------
+def swap(ws, section_id: str, name: str, candidate: Candidate) -> str:
+    """Use `candidate` for the section's picture `name`: copied in, recorded, and the section's code
+    rewritten to load it. Returns the new code ('' when the code did not name the old file)."""
+    section = ws.storyboard.section(section_id)
+    old = next((p for p in placed(section) if p.request.name == asset_name(name)), None)
+    if old is None:
+        raise AssetError(f"section {section_id} has no picture {name!r} "
+                         f"(it has: {', '.join(p.request.name for p in placed(section)) or 'none'})")
+    new = copy_in(ws.dir, old.request, candidate)
+    ws.update(lambda state: _record_one(state, section_id, new))
+    code = ws.read_code(section_id) or ""
+    changed = _rename_in_code(code, old, new.file)
+    if changed != code:
+        ws.write_code(section_id, changed, f"asset swap: {old.request.name}")
+    return changed if changed != code else ""
+
+
+def user_file(path: str | Path) -> Candidate:
+    """A picture the user names by path (a swap): a regular picture file they can read."""
+    real = Path(path).expanduser().resolve()
+    picture_bytes(real)  # checked now, so a wrong path is one line before anything changes
+    return Candidate(real, f"file: {real.name}", USER_LICENCE, "file")
+
+
+def _record_one(state: dict, section_id: str, new: PlacedAsset) -> None:
+    _record(state, {str(section_id): [new]})
+
+
+def _rename_in_code(code: str, old: PlacedAsset, new_file: str) -> str:
+    """The section's references to the old picture, now to the new file: its path, or its bare name
+    (`self.asset("planet")`, which the missing-picture prompt asks for)."""
+    if old.file and old.file in code:
+        return code.replace(old.file, new_file)
+    return re.sub(rf"""(\.asset\(\s*)(["']){re.escape(old.request.name)}\2""", rf"\g<1>\g<2>{new_file}\g<2>", code)
+
+
+# the coder's request -------------------------------------------------------------------------------
+def prompt_note(section: StoryboardSection) -> str:
+    """What the coder is told about the section's pictures ('' without any)."""
+    items = placed(section)
+    if not items:
+        return ""
+    lines = []
+    for p in items:
+        what = f"{p.request.name} ({p.request.kind}{': ' + p.request.description if p.request.description else ''})"
+        lines.append(f'- {what}: self.asset("{p.file}")' if p.file else
+                     f'- {what}: no file; self.asset("{p.request.name}") draws a labelled box in its place')
+    return "\n\n" + prompts.render("assets", pictures="\n".join(lines)).strip()
+
+
+def _workspace_file(file: str) -> bool:
+    """`assets/<plain file name>` with a picture suffix: what lecture.json may name."""
+    parts = file.split("/")
+    return (len(parts) == 2 and parts[0] == FOLDER and parts[1] not in ("", ".", "..") and "\\" not in file
+            and os.path.splitext(parts[1])[1].lower() in SUFFIXES)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if len(w) > 2]

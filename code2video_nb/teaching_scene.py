@@ -270,10 +270,11 @@ class TeachingScene(Scene):
         mobject.scale(min(fits) * scale_factor)
         return mobject.move_to([(left + right) / 2, (top + bottom) / 2, 0])
 
-    def asset(self, path: str, label: str = "") -> Mobject:
-        """A picture from the lecture's assets folder (`assets/<file>`: SVG, PNG or JPEG), fitted to a
-        2x2 block of grid cells: place it like any visual. A missing or unreadable file gives a
-        labelled box instead (and a note in the render's log), never an error."""
+    def asset(self, path: str, label: str | None = None) -> Mobject:
+        """A picture `assets/<file>` (SVG, PNG, JPEG) fitted to 2x2 grid cells, or a labelled box if missing.
+
+        Place it like any visual. A missing or unreadable file gives the box (and a note in the
+        render's log), never an error: a lecture renders without its picture rather than not at all."""
         width, height = 2 * self.anchor_grid.cell_width, 2 * self.anchor_grid.cell_height
         file = _asset_file(path)
         picture = None

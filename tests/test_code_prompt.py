@@ -37,7 +37,7 @@ def test_it_states_each_teaching_scene_method_with_its_real_signature():
     from code2video_nb.teaching_scene import TeachingScene  # imports manim: only here, not in the engine
 
     public = {name: f for name, f in vars(TeachingScene).items() if inspect.isfunction(f) and not name.startswith("_")}
-    assert set(public) == {"setup_lecture", "highlight_line", "place_at_grid", "place_in_area", "show_grid"}
+    assert set(public) == {"setup_lecture", "highlight_line", "place_at_grid", "place_in_area", "show_grid", "asset"}
     for name, method in public.items():
         assert f"- {_real_signature(name, method)}" in prompt(), name
     assert "place_in_area(mobject: Mobject, top_left: str, bottom_right: str, scale_factor: float = 1.0) -> Mobject" \

@@ -66,7 +66,7 @@ class Code2Video(Magics):
                      "confine": not self.unconfined,
                      # on: narrate where a voice is available ($CODE2VIDEO_NARRATE may still say 0)
                      "narrate": None if self.narrate else False, "voice": self.voice or None,
-                     "speech_speed": self.speech_speed}
+                     "speech_speed": self.speech_speed, "assets_dir": _assets_folder(flags.get("assets"))}
         settings = Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
         return RunConfig(settings, Path(self.root), flags.get("replay") or self.replay,
                          int(self.embed_limit_mb * 1_000_000), critic=self.critic)
@@ -78,6 +78,7 @@ class Code2Video(Magics):
     @argument("--no-render", action="store_true", help="plan and write code; render when each cell runs")
     @argument("--replay", help="'demo' or a cassette path: answer from a recording, no key needed")
     @argument("--from", dest="notes", help="a teacher's notes (.md, .txt, .ipynb, .html) the lecture follows")
+    @argument("--assets", help="a folder of your pictures (default: assets/ beside the notebook, if there)")
     @argument("--critic", dest="critic", action="store_true", default=None,
               help="layout suggestions as cards under each section's preview (the default)")
     @argument("--no-critic", dest="critic", action="store_false", default=None,
@@ -102,7 +103,8 @@ class Code2Video(Magics):
         with _one_line_errors(self.api_key_env):
             if request.render:  # manim loads in the render server while the model plans
                 warm_up(self.api_key_env)
-            self.session.plan_lecture(request, self.run_config(model=args.model, replay=args.replay))
+            self.session.plan_lecture(request, self.run_config(model=args.model, replay=args.replay,
+                                                               assets=args.assets))
 
     @cell_magic
     def c2v_section(self, line, cell):
@@ -118,6 +120,14 @@ class Code2Video(Magics):
         """`%c2v status|export [--quality final]|notebook PATH|usage|config [LECTURE]`"""
         with _one_line_errors(self.api_key_env):
             return commands.run(self, line)
+
+
+def _assets_folder(flag: str | None) -> Path | None:
+    """The teacher's pictures: the flag's folder (quotes as IPython keeps them), else `assets/`
+    beside the notebook when there is one."""
+    if flag:
+        return Path(flag.strip("\"'")).expanduser()
+    return Path("assets") if Path("assets").is_dir() else None
 
 
 class _one_line_errors:

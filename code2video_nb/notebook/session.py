@@ -24,7 +24,7 @@ from ..plan import slugify
 from ..planner import check_topic
 from ..sources import Source, read_source, source_from_markdown
 from ..workspace import Workspace, lecture_dir
-from . import cells, reviews  # reviews: the critic's cards after each render
+from . import cells, pictures, reviews  # reviews: the critic's cards after each render
 from . import sync  # panel ⇄ section cells: they never disagree silently
 from .bridge import FrontendBridge, status_display
 from .failures import cell_line, exception_line
@@ -75,6 +75,7 @@ class NotebookSession:
     current: str | None = None  # the last lecture used, for `%c2v` commands without one
     opened: dict = field(default_factory=dict)  # folder -> Workspace: one object per lecture, so no lost updates
     critic: Callable | None = None  # section file -> findings; None: the layout critic (tests pass their own)
+    pictures: dict = field(default_factory=dict)  # lecture -> PictureBoard under its plan, kept for its buttons
 
     # plumbing -----------------------------------------------------------------
     def client(self, config: RunConfig, ws: Workspace) -> ModelClient:
@@ -147,6 +148,7 @@ class NotebookSession:
                       + (f", {len(failed)} failed ({_failed_list(failed)}: run its cell to see why)" if failed else "")
                       + f" in {time.monotonic() - started:.0f} s", ok=not failed)
         display(Markdown(_plan_markdown(ws)))
+        pictures.show(self, ws, config.settings.assets_dir)  # each section's pictures, to swap
         self.deliver_cells(ws)
         return ws
 

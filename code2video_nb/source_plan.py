@@ -22,11 +22,13 @@ from .errors import PlanError, SourceError
 from .model_client import ModelClient
 from .plan import Outline, Storyboard
 from .planner import MAX_SECTIONS
-from .sources import Source, SourcePart, estimate_tokens, find_formulas
+from .sources import CHARS_PER_TOKEN, Source, SourcePart, estimate_tokens, find_formulas
 
 CHUNK_TOKENS = 8000  # of the notes per summarising request: fits any current chat model with room to answer
 MAX_CHUNKS = 16  # notes up to about 128,000 tokens (~500 kB of text) make one lecture
-MIN_SUMMARY_WORDS = 40
+MIN_SUMMARY_WORDS = 20  # of any part's summary, however short its share
+WORDS_PER_BUDGET_TOKEN = 0.5  # English is ~1.5 estimated tokens a word; the rest is room for a long reply
+SUMMARY_SLACK = 1.25  # a summary this much over its words is accepted; longer ones are asked again
 PREAMBLE_CHARS = 1500  # of the text before the first heading, given as context
 
 
@@ -54,7 +56,7 @@ def default_sections(source: Source) -> int:
 def check_length(source: Source) -> None:
     """Refuse, before any request, notes too long to summarise within MAX_CHUNKS requests."""
     limit = CHUNK_TOKENS * MAX_CHUNKS
-    if source.tokens > limit:
+    if source.tokens > limit or len(_chunks(source.parts)) > MAX_CHUNKS:
         raise SourceError(f"{source.name or 'the notes'} is about {source.tokens:,} tokens; one lecture reads at most "
                           f"{limit:,}: split the notes (e.g. one file per chapter) and make a lecture of each")
 
@@ -130,73 +132,74 @@ def _part_numbers(raw, section_id: str, count: int) -> list[int]:
 
 
 # fitting long notes --------------------------------------------------------------------
+Piece = tuple[int, str, str]  # (part number, heading, text): one part's paragraphs within one chunk
+
+
 def fit(client: ModelClient, source: Source, budget: int) -> Fitted:
-    """The parts as they are if they fit in `budget` tokens; otherwise summarised chunk by chunk."""
+    """The parts as they are if they fit in `budget` tokens; otherwise summarised chunk by chunk,
+    each part's summary its share of the budget by its length."""
     if source.tokens <= budget:
         return Fitted(source.parts, tokens=source.tokens, budget=budget)
     chunks = _chunks(source.parts)
-    words = max(MIN_SUMMARY_WORDS, budget * 3 // 4 // len(source.parts))  # ~0.75 words a token
+    words = budget * WORDS_PER_BUDGET_TOKEN
     summaries: dict[int, list[str]] = {}
     for k, chunk in enumerate(chunks, 1):
-        for number, text in _digest(client, source, chunk, words, stage=f"outline:digest-{k}").items():
+        allowed = {n: max(MIN_SUMMARY_WORDS, int(words * estimate_tokens(text) / source.tokens))
+                   for n, _h, text in chunk}
+        for number, text in _digest(client, source, chunk, allowed, stage=f"outline:digest-{k}").items():
             summaries.setdefault(number, []).append(text)
     parts = tuple(replace(p, text=_with_formulas(" ".join(summaries.get(n, [])), p.formulas))
                   for n, p in enumerate(source.parts, 1))
     return Fitted(parts, chunks=len(chunks), tokens=source.tokens, budget=budget)
 
 
-def _chunks(parts: tuple[SourcePart, ...]) -> list[list[tuple[int, str, str]]]:
-    """(part number, heading, text) pieces, packed into chunks of at most CHUNK_TOKENS;
-    a part longer than a chunk is cut at paragraphs into pieces of its own."""
-    pieces = [(n, p.heading, piece) for n, p in enumerate(parts, 1) for piece in _pieces(p.text)]
-    chunks, current, size = [], [], 0
-    for piece in pieces:
-        tokens = estimate_tokens(piece[2])
-        if current and size + tokens > CHUNK_TOKENS:
-            chunks.append(current)
-            current, size = [], 0
-        current.append(piece)
-        size += tokens
-    return chunks + ([current] if current else [])
+def _chunks(parts: tuple[SourcePart, ...]) -> list[list[Piece]]:
+    """The notes' paragraphs in order, packed into chunks of at most CHUNK_TOKENS (a part may
+    run on into the next chunk), each chunk's paragraphs of one part joined into one piece."""
+    chunks: list[list[Piece]] = [[]]
+    size = 0
+    for n, part in enumerate(parts, 1):
+        for paragraph in _paragraphs(part.text or part.heading):
+            tokens = estimate_tokens(paragraph)
+            if size and size + tokens > CHUNK_TOKENS:
+                chunks.append([])
+                size = 0
+            chunk = chunks[-1]
+            if chunk and chunk[-1][0] == n:
+                chunk[-1] = (n, part.heading, f"{chunk[-1][2]}\n\n{paragraph}")
+            else:
+                chunk.append((n, part.heading, paragraph))
+            size += tokens
+    return [c for c in chunks if c]
 
 
-def _pieces(text: str) -> list[str]:
-    if estimate_tokens(text) <= CHUNK_TOKENS:
-        return [text]
-    pieces, current = [], ""
-    for paragraph in text.split("\n\n"):
-        while estimate_tokens(paragraph) > CHUNK_TOKENS:  # one enormous paragraph: cut it
-            cut = CHUNK_TOKENS * 4
-            pieces += [current] if current else []
-            current, pieces = "", pieces + [paragraph[:cut]]
-            paragraph = paragraph[cut:]
-        if current and estimate_tokens(current + paragraph) > CHUNK_TOKENS:
-            pieces.append(current)
-            current = ""
-        current = f"{current}\n\n{paragraph}" if current else paragraph
-    return pieces + ([current] if current else [])
+def _paragraphs(text: str) -> list[str]:
+    """Paragraphs, an enormous one cut to chunk size (a pasted table, a text without blank lines)."""
+    cut = CHUNK_TOKENS * CHARS_PER_TOKEN
+    return [p[i:i + cut] for p in text.split("\n\n") if p.strip() for i in range(0, len(p), cut)]
 
 
-def _digest(client: ModelClient, source: Source, chunk, words: int, stage: str) -> dict[int, str]:
-    numbers = list(dict.fromkeys(n for n, _h, _t in chunk))
+def _digest(client: ModelClient, source: Source, chunk: list[Piece], allowed: dict[int, int],
+            stage: str) -> dict[int, str]:
     request = prompts.messages(
-        "digest_source", title=source.title, words=words, tokens=sum(estimate_tokens(t) for _n, _h, t in chunk),
-        parts="\n\n".join(f"Part {n}: {heading}\n{text}" for n, heading, text in chunk),
-        keys=", ".join(f'"{n}": "<summary of part {n}>"' for n in numbers),
+        "digest_source", title=source.title, tokens=sum(estimate_tokens(t) for _n, _h, t in chunk),
+        parts="\n\n".join(f"Part {n}: {heading} (summary: at most {allowed[n]} words)\n{text}"
+                           for n, heading, text in chunk),
+        keys=", ".join(f'"{n}": "<summary of part {n}>"' for n in allowed),
     )
 
     def validate(data) -> dict[int, str]:
         if not isinstance(data, dict):
             raise PlanError("answer with one JSON object mapping each part number to its summary")
         got = {str(k).strip(): v for k, v in data.items()}
-        missing = [n for n in numbers if not isinstance(got.get(str(n)), str) or not got[str(n)].strip()]
+        missing = [n for n in allowed if not isinstance(got.get(str(n)), str) or not got[str(n)].strip()]
         if missing:
             raise PlanError(f"give a summary for part(s) {', '.join(map(str, missing))}")
-        too_long = [n for n in numbers if len(got[str(n)].split()) > 2 * words]
-        if too_long:
-            raise PlanError(f"the summary of part(s) {', '.join(map(str, too_long))} is longer than {words} words; "
-                            "shorten it")
-        return {n: got[str(n)].strip() for n in numbers}
+        long = [f"part {n} has {len(got[str(n)].split())} words, at most {w} were asked for"
+                for n, w in allowed.items() if len(got[str(n)].split()) > SUMMARY_SLACK * w]
+        if long:
+            raise PlanError(f"summaries too long ({'; '.join(long)}); shorten them")
+        return {n: got[str(n)].strip() for n in allowed}
 
     return client.ask_json(request, stage=stage, validate=validate)
 

@@ -88,6 +88,11 @@ def test_five_megabyte_notes_are_refused_in_one_line_before_any_request(live_env
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"code2video: error: {notes} is 5.") and "split them" in err and "\n" not in err
     assert live_env.requests == [] and not (tmp_path / "out").exists()
+    notes.write_text(("## Chapter\n" + "Words of a long book. " * 40 + "\n\n") * 750, encoding="utf-8")  # 670 kB
+    assert main(["generate", "--from", str(notes), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "tokens; one lecture reads at most 128,000: split the notes" in err and "\n" not in err
+    assert live_env.requests == []
 
 
 @pytest.mark.render
@@ -123,7 +128,7 @@ def test_notes_longer_than_the_budget_are_summarised_in_bounded_chunks(server, t
     source = source_from_markdown(_long_notes(3, 6000), name="long.md")
     assert source.tokens > 17_000
     for k in (1, 2, 3):  # summaries that drop the formula: it is put back verbatim
-        server.script(f"outline:digest-{k}", json.dumps({str(k): f"Step {k} lowers the loss a little."}))
+        server.script(f"outline:digest-{k}", json.dumps({str(n): f"Step {n} lowers the loss." for n in (1, 2, 3)}))
     server.script("outline", json.dumps({"topic": "Optimisation", "sections": [
         {"id": str(k), "title": f"Step {k}", "content": "", "parts": [k]} for k in (1, 2, 3)]}))
     client = make_client(server, tmp_path)

@@ -14,17 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import tempfile
 from importlib import resources
-from pathlib import Path
 
 from code2video_nb.config import Settings
-from code2video_nb.engine import Engine
 from code2video_nb.model_client import ModelClient, OpenAIBackend
 from code2video_nb.scripted_server import ScriptedServer
-from code2video_nb.source_plan import CHUNK_TOKENS, MIN_SUMMARY_WORDS, WORDS_PER_BUDGET_TOKEN, _chunks
+from code2video_nb.source_plan import CHUNK_TOKENS, MIN_SUMMARY_WORDS, WORDS_PER_BUDGET_TOKEN, _chunks, make_outline
 from code2video_nb.sources import estimate_tokens, source_from_markdown
-from code2video_nb.workspace import Workspace
 
 NOTE = resources.files("code2video_nb").joinpath("demo", "notes", "eigenvectors.md").read_text(encoding="utf-8")
 
@@ -40,15 +36,14 @@ def long_note(parts: int, tokens_each: int) -> str:
 
 def measure(parts: int, tokens_each: int, budget: int) -> dict:
     source = source_from_markdown(long_note(parts, tokens_each), name="long.md")
-    with ScriptedServer() as server, tempfile.TemporaryDirectory() as tmp:
+    with ScriptedServer() as server:
         for k, chunk in enumerate(_chunks(source.parts), 1):  # each summary as long as asked: the worst case
             server.script(f"outline:digest-{k}", _summaries(chunk, source, budget))
         server.script("outline", json.dumps({"topic": source.title, "sections": [
             {"id": str(k), "title": f"Topic {k}", "parts": [k]} for k in range(1, min(parts, 12) + 1)]}))
-        settings = Settings.from_env(base_url=server.base_url, cache_dir=None, source_tokens=budget)
+        settings = Settings.from_env(base_url=server.base_url, cache_dir=None)
         client = ModelClient(OpenAIBackend(settings, api_key="sk-bench"), model=settings.model)
-        ws = Workspace.create(Path(tmp), "long", source.title)
-        Engine(settings, client)._outline(ws, audience="students", sections=min(parts, 12), goals="", source=source)
+        make_outline(client, source, audience="students", sections=min(parts, 12), budget=budget)
         sizes = {r.stage: sum(estimate_tokens(m["content"]) for m in r.messages) for r in server.requests}
     digests = [v for k, v in sizes.items() if k.startswith("outline:digest")]
     return {"notes": source.tokens, "parts": parts, "summarising requests": len(digests),

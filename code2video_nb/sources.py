@@ -79,9 +79,9 @@ class Source:
 
 
 def is_notes(text: str, topic_chars: int = 2000) -> bool:
-    """A notebook cell's body is notes, not a topic, when it has a Markdown heading or is longer
-    than a topic may be (`planner.MAX_TOPIC_CHARS`)."""
-    return len(text) > topic_chars or any(_ATX.match(line) for line in text.splitlines())
+    """A notebook cell's body is notes, not a topic, when it has two Markdown headings or more (one
+    may be a topic written as a title) or is longer than a topic may be (`planner.MAX_TOPIC_CHARS`)."""
+    return len(text) > topic_chars or sum(bool(_ATX.match(line)) for line in text.splitlines()) >= 2
 
 
 def estimate_tokens(text: str) -> int:

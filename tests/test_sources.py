@@ -11,14 +11,11 @@ import nbformat
 import pytest
 
 from code2video_nb.cli import main
-from code2video_nb.config import Settings
-from code2video_nb.engine import Engine
+from code2video_nb import source_plan
 from code2video_nb.errors import SourceError
 from code2video_nb.plan import slugify
-from code2video_nb.source_plan import CHUNK_TOKENS
-from code2video_nb.sources import estimate_tokens, read_source, source_from_markdown
+from code2video_nb.sources import estimate_tokens, is_notes, read_source, source_from_markdown
 from code2video_nb.video import probe
-from code2video_nb.workspace import Workspace
 
 from conftest import make_client
 
@@ -37,6 +34,11 @@ def test_markdown_headings_become_parts_in_order_with_their_formulas_verbatim():
     assert source.parts[2].formulas == (r"A^{n} = P\,D^{n}P^{-1}",)
     assert "$(1, 0)$" in source.parts[0].text and source.parts[0].formulas == ()  # a point is no formula
     assert source.parts[0].excerpt().startswith("A linear map moves most vectors off the line")
+
+
+def test_a_cell_body_is_notes_with_two_headings_or_more_than_a_topic():
+    assert is_notes(NOTES.read_text(encoding="utf-8")) and is_notes("word " * 500)
+    assert not is_notes("# Fourier series\nLearning goal: see the coefficients")
 
 
 def test_code_blocks_deeper_headings_and_prices_are_not_parts_or_formulas():
@@ -131,13 +133,11 @@ def test_notes_longer_than_the_budget_are_summarised_in_bounded_chunks(server, t
         server.script(f"outline:digest-{k}", json.dumps({str(n): f"Step {n} lowers the loss." for n in (1, 2, 3)}))
     server.script("outline", json.dumps({"topic": "Optimisation", "sections": [
         {"id": str(k), "title": f"Step {k}", "content": "", "parts": [k]} for k in (1, 2, 3)]}))
-    client = make_client(server, tmp_path)
-    notes, ws = [], Workspace.create(tmp_path / "out", "optimisation", "Optimisation")
-    engine = Engine(Settings.from_env(source_tokens=1000), client,
-                    lambda stage, message: notes.append(message))
-    outline = engine._outline(ws, audience="students", sections=3, goals="", source=source)
+    notes = []
+    outline = source_plan.make_outline(make_client(server, tmp_path), source, audience="students", sections=3,
+                                       budget=1000, progress=lambda stage, message: notes.append(message))
     digests = [r for r in server.requests if r.stage.startswith("outline:digest")]
-    assert len(digests) == 3 and all(estimate_tokens(r.messages[-1]["content"]) < CHUNK_TOKENS + 300
+    assert len(digests) == 3 and all(estimate_tokens(r.messages[-1]["content"]) < source_plan.CHUNK_TOKENS + 300
                                      for r in digests)
     outline_prompt = server.requests[-1].messages[-1]["content"]
     assert estimate_tokens(outline_prompt) < 1000 and "$x_{k+1} = x_k - \\eta_{2} g$" in outline_prompt
@@ -152,8 +152,7 @@ def test_an_outline_out_of_the_notes_order_is_asked_again(server, tmp_path):
             {"id": str(i), "title": f"S{i}", "parts": [k]} for i, k in enumerate(order, 1)]})
 
     server.script("outline", outline([2, 1, 3]), outline([1, 2, 3]))
-    ws = Workspace.create(tmp_path / "out", "eigen", "Eigen")
-    engine = Engine(Settings.from_env(), make_client(server, tmp_path))
-    made = engine._outline(ws, audience="students", sections=3, goals="", source=read_source(NOTES))
+    made = source_plan.make_outline(make_client(server, tmp_path), read_source(NOTES), audience="students",
+                                    sections=3)
     assert "keep the notes' order" in server.requests[1].messages[-1]["content"]
     assert [s.extra["source"]["parts"] for s in made.sections] == [[1], [2], [3]]

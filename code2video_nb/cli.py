@@ -6,6 +6,7 @@
     code2video render lectures/<slug>        # re-render after editing sections/<id>.py
     code2video export lectures/<slug> --quality final
     code2video critique lectures/<slug>/sections/2.py --json   # layout findings with patches
+    code2video eval aes lectures/<slug> --json                 # the paper's AES, TeachQuiz, efficiency
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from .config import Settings
 from .critic import critique, report
 from .engine import Engine, LectureResult, generate
 from .errors import Code2VideoError, ConfigError
+from .evaluation import aes, efficiency, frames, quiz
+from .evaluation import report as eval_report
 from .files import disk_error
 from .model_client import ModelClient, build_client
 from .plan import slugify
@@ -89,7 +92,34 @@ def _parser() -> argparse.ArgumentParser:
     critique.add_argument("--json", action="store_true", help="print one JSON object: findings and seconds")
     _sandbox_options(critique)
     critique.set_defaults(run=_critique)
+    _eval_parser(sub)
     return parser
+
+
+def _eval_parser(sub):
+    evaluate = sub.add_parser("eval", help="evaluate a lecture as the paper's MMMC does: aes, quiz, efficiency")
+    kinds = evaluate.add_subparsers(required=True, metavar="MEASURE")
+    aes_ = kinds.add_parser("aes", help="a VLM judge's aesthetics score: five dimensions, 0-20 each, total /100")
+    quiz_ = kinds.add_parser("quiz", help="TeachQuiz: what a model told to unlearn the topic recovers from the video")
+    for p in (aes_, quiz_):
+        p.add_argument("video", type=Path, help="a video file, or a lecture folder (its exported video)")
+        p.add_argument("--topic", help="the lecture's topic (default: the lecture folder's)")
+        p.add_argument("--frames", type=int, help="frames shown to the model (default 8; keyframes of the "
+                                                  "lecture-line blocks when the lecture folder is known)")
+        p.add_argument("--send", choices=["frames", "video"], default="frames",
+                       help="video: attach the whole file as a data URL, for endpoints that take video")
+        p.add_argument("--model", help="a model that reads images (default: $CODE2VIDEO_VLM_MODEL)")
+        p.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
+        p.add_argument("--json", action="store_true", help="print one JSON object")
+    quiz_.add_argument("--questions", type=Path, help="questions in the MMMC bank's shape (default: the bank's)")
+    aes_.set_defaults(run=_eval_aes)
+    quiz_.set_defaults(run=_eval_quiz)
+    eff = kinds.add_parser("efficiency", help="time, model calls, tokens and cost of a lecture, from its folder")
+    eff.add_argument("lecture", type=Path, help="the lecture folder, e.g. lectures/<slug>")
+    eff.add_argument("--prompt-price", type=float, help="USD per 1M prompt tokens (default 2.0)")
+    eff.add_argument("--completion-price", type=float, help="USD per 1M completion tokens (default 8.0)")
+    eff.add_argument("--json", action="store_true", help="print one JSON object")
+    eff.set_defaults(run=_eval_efficiency)
 
 
 def _plan_options(p):
@@ -269,6 +299,50 @@ def _section_files(lecture: Path, only: list[str] | None) -> dict[str, Path]:
         raise Code2VideoError(f"section {', '.join(missing)} of {lecture} has no code yet: "
                               f"run `code2video render {lecture}` first")
     return files
+
+
+def _eval_aes(args) -> int:
+    result = _evaluating(args, lambda lecture, settings, client: aes.judge(
+        lecture.video, args.topic, settings=settings, client=client, workspace=lecture.workspace, send=args.send))
+    print(json.dumps(result.to_json()) if args.json else eval_report.aes_text(result))
+    return 0
+
+
+def _eval_quiz(args) -> int:
+    def run(lecture, settings, client):
+        topic = args.topic or lecture.topic
+        questions = quiz.questions_for(topic, args.questions) if topic else None
+        return quiz.teach_quiz(lecture.video, topic, settings=settings, client=client, questions=questions,
+                               workspace=lecture.workspace, send=args.send)
+
+    result = _evaluating(args, run)
+    print(json.dumps(result.to_json()) if args.json else eval_report.quiz_text(result))
+    return 0
+
+
+def _evaluating(args, run):
+    """Run one evaluation with a client logging to the lecture's folder when the video has one;
+    what it paid for is added to that lecture's usage (so `eval efficiency` counts it)."""
+    settings = Settings.from_env(**{k: v for k, v in {"vlm_model": args.model, "base_url": args.base_url,
+                                                       "eval_frames": args.frames}.items() if v is not None})
+    if not settings.vlm_model:  # said before the key is asked for: it is the first thing to set
+        raise Code2VideoError(aes.NO_MODEL.replace("the judge needs", "evaluation needs") + ", or pass --model")
+    lecture = frames.locate(args.video)
+    client = build_client(settings, log_path=lecture.workspace.log_path if lecture.workspace else None)
+    try:
+        return run(lecture, settings, client)
+    finally:
+        if lecture.workspace is not None:
+            lecture.workspace.add_usage(client.usage_by_stage())
+
+
+def _eval_efficiency(args) -> int:
+    prices = {"prompt_price": args.prompt_price, "completion_price": args.completion_price}
+    settings = Settings.from_env(**{k: v for k, v in prices.items() if v is not None})
+    result = efficiency.measure(args.lecture, prompt_price=settings.prompt_price,
+                                completion_price=settings.completion_price)
+    print(json.dumps(result.to_json()) if args.json else eval_report.efficiency_text(result))
+    return 0
 
 
 class _recording_usage:

@@ -50,6 +50,10 @@ class Settings:
     speech_speed: float = 1.0  # narration speed, 1.0 normal
     source_tokens: int = 6000  # a teacher's notes in the outline request; longer ones are summarised first
     assets_dir: Path | None = None  # the teacher's pictures (assets.py); the notebook's default: ./assets
+    eval_frames: int = 8  # frames the judge and the quiz's video pass see
+    eval_sampling: str = "keyframes"  # "keyframes" of the lecture-line blocks when known, else "uniform" in time
+    prompt_price: float = 2.0  # USD per 1M prompt tokens (GPT-4.1's list price), for efficiency's cost
+    completion_price: float = 8.0  # USD per 1M completion tokens
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":

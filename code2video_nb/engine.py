@@ -250,4 +250,5 @@ def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, 
         result.timings["wall"] = time.monotonic() - started
     finally:  # what was paid for is recorded, even when the run stops half-way
         ws.add_usage(client.usage_by_stage())
+        ws.set(timings={k: round(v, 3) for k, v in result.timings.items()})  # the last run's, for eval efficiency
     return result

@@ -345,12 +345,13 @@ def _loggable(messages: list[dict]) -> list[dict]:
     """The messages with each inline image (a base64 data URI, often 100 kB) replaced by its size and
     hash, so the log stays readable; the image itself is in the lecture folder (keyframes/)."""
     def part(p):
-        url = (p.get("image_url") or {}).get("url", "") if isinstance(p, dict) else ""
+        kind = p.get("type") if isinstance(p, dict) else None  # image_url, or video_url (the judge's --send video)
+        url = (p.get(kind) or {}).get("url", "") if kind in ("image_url", "video_url") else ""
         if not url.startswith("data:"):
             return p
         head, _, data = url.partition(",")
         digest = hashlib.sha256(data.encode()).hexdigest()[:12]
-        return {**p, "image_url": {**p["image_url"], "url": f"{head},<{len(data)} characters elided, sha256 {digest}>"}}
+        return {**p, kind: {**p[kind], "url": f"{head},<{len(data)} characters elided, sha256 {digest}>"}}
 
     return [{**m, "content": [part(p) for p in m["content"]]} if isinstance(m.get("content"), list) else m
             for m in messages]

@@ -2,7 +2,8 @@
 
 No real model endpoint is reachable where the tests run, so the engine's real `openai`
 client talks HTTP to this server instead. Replies are queued per stage key, taken from the
-`X-Code2Video-Stage` header every engine request carries ("code" or "code:2").
+`X-Code2Video-Stage` header every engine request carries ("code" or "code:2"); `script_by_text`
+queues them per stage and text the request contains (a quiz question), for requests sent in parallel.
 POST /v1/audio/speech answers with a real WAV (a quiet tone, `speech_seconds` long) and records
 the request in `speech_requests`; a `Status` scripted for its stage ("narration") answers instead.
 """
@@ -133,6 +134,16 @@ def _words(messages: list) -> int:
     return total
 
 
+def _text_of(messages: list) -> str:
+    """All the text of a request's messages (string contents and text parts)."""
+    texts = []
+    for msg in messages:
+        content = msg.get("content") or "" if isinstance(msg, dict) else ""
+        parts = content if isinstance(content, list) else [{"text": content}]
+        texts += [str(p.get("text", "")) for p in parts if isinstance(p, dict)]
+    return "\n".join(texts)
+
+
 def _image_tokens(part: dict) -> int:
     """OpenAI's published cost of an image part (GPT-4o, detail high/auto): scaled down to fit 2048 px,
     then until its short side is at most 768 px; 170 tokens per 512-px tile plus 85 ("low": 85).
@@ -161,6 +172,7 @@ class ScriptedServer:
         self.requests: list[RecordedRequest] = []
         self.speech_requests: list[SpeechRequest] = []
         self._queues: dict[str, deque] = defaultdict(deque)
+        self._by_text: dict[tuple[str, str], deque] = defaultdict(deque)  # (stage key, text) -> replies
         self._lock = threading.Lock()
         self._port = port
         self._httpd: ThreadingHTTPServer | None = None
@@ -169,6 +181,13 @@ class ScriptedServer:
     def script(self, stage_key: str, *replies: Any) -> ScriptedServer:
         with self._lock:
             self._queues[stage_key].extend(replies)
+        return self
+
+    def script_by_text(self, stage_key: str, text: str, *replies: Any) -> ScriptedServer:
+        """Queue replies for requests on `stage_key` whose messages contain `text` (e.g. a quiz
+        question: passes asked in parallel arrive in any order). Tried before the stage's own queue."""
+        with self._lock:
+            self._by_text[(stage_key, text)].extend(replies)
         return self
 
     def set_latency(self, per_request: float = 0.0, per_1k_tokens: float = 0.0) -> ScriptedServer:
@@ -190,9 +209,13 @@ class ScriptedServer:
     def count(self, stage_key: str) -> int:
         return self.stages().count(stage_key)
 
-    def _next_reply(self, stage: str) -> Any:
+    def _next_reply(self, stage: str, messages: list | None = None) -> Any:
         # Exact "code:2" first, so a test can single out one section; then bare "code".
+        text = _text_of(messages or [])
         with self._lock:
+            for (key, needle), queue in self._by_text.items():
+                if key == stage and queue and needle in text:
+                    return queue.popleft()
             for key in (stage, stage.split(":", 1)[0]):
                 if self._queues.get(key):
                     return self._queues[key].popleft()
@@ -286,7 +309,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(404, _error_body(msg, 404, "model_not_found"))
         if not stage:
             return self._json(400, _error_body(f"missing {STAGE_HEADER} header", 400))
-        self._answer(stage, req, self.owner._next_reply(stage))
+        self._answer(stage, req, self.owner._next_reply(stage, req.get("messages", [])))
 
     def _speech(self, raw: bytes) -> None:
         req = json.loads(raw or b"{}")

@@ -55,3 +55,26 @@ def make_client(server, tmp_path, **settings) -> ModelClient:
 def demo_cassette() -> dict:
     source = resources.files("code2video_nb").joinpath("demo", "eigenvectors.json")
     return json.loads(source.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def demo_lecture(tmp_path_factory) -> Path:
+    """The demo lecture, rendered for real once per session (`code2video demo`, ~30 s): its folder.
+    Tests that write to it (usage, logs) copy it first (`copy_lecture`)."""
+    from code2video_nb import cli
+
+    out = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CODE2VIDEO_MODEL", "CODE2VIDEO_VLM_MODEL"):
+            mp.delenv(name, raising=False)
+        mp.setenv("XDG_CACHE_HOME", str(out / "xdg-cache"))
+        mp.setenv("CODE2VIDEO_CACHE_DIR", str(out / "reply-cache"))
+        assert cli.main(["demo", "--out", str(out), "--quiet"]) == 0
+    (lecture,) = [p for p in out.iterdir() if (p / "lecture.json").is_file()]
+    return lecture
+
+
+def copy_lecture(lecture: Path, into: Path) -> Path:
+    import shutil
+
+    return Path(shutil.copytree(lecture, into / lecture.name, ignore=shutil.ignore_patterns(".media", ".renders")))

@@ -1,0 +1,104 @@
+"""The paper's aesthetics score (AES): a model that reads images judges a lecture video on five
+dimensions, 0–20 each; the total (out of 100) is always the sum of the five, computed here.
+
+Unlike the original's script, there is one scale only (no fallback that averages instead), the
+judge's reply is checked and re-asked with the exact problem (at most `json_reasks` times, then a
+ReplyFormatError), and its tokens are counted on stage `judge` like every request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import prompts
+from ..errors import ConfigError
+from ..workspace import Workspace
+from .frames import Visual, locate, visual
+
+DIMENSIONS = ("element_layout", "attractiveness", "logic_flow", "accuracy_depth", "visual_consistency")
+MAX_SCORE = 20.0
+STAGE = "judge"
+NO_MODEL = ("the judge needs a model that reads images: set CODE2VIDEO_VLM_MODEL "
+            "(e.g. export CODE2VIDEO_VLM_MODEL=gpt-4.1)")
+
+
+@dataclass
+class AesResult:
+    dimensions: dict[str, float]  # name -> 0..20, in DIMENSIONS order
+    feedback: dict[str, str]
+    tokens: int = 0  # what the judge's requests cost (0 when answered from the reply cache)
+    frames: str = ""  # how the video was shown: "keyframes", "uniform" or "video"
+
+    @property
+    def total(self) -> float:
+        return round(sum(self.dimensions.values()), 2)
+
+    def to_json(self) -> dict:
+        """`code2video eval aes --json`: {"dimensions", "total", "feedback", "tokens"}."""
+        return {"dimensions": dict(self.dimensions), "total": self.total, "feedback": dict(self.feedback),
+                "tokens": self.tokens}
+
+
+def judge(video: Path, topic: str | None = None, *, settings, client, frames: int | None = None,
+          workspace: Workspace | None = None, send: str = "frames") -> AesResult:
+    """Judge `video` (a file, or a lecture folder) on the five dimensions.
+    `topic`: defaults to the workspace's. `frames`: how many (default `settings.eval_frames`).
+    Raises ConfigError without a VLM model, ReplyFormatError when the judge's answer stayed malformed."""
+    model = settings.vlm_model
+    if not model:
+        raise ConfigError(NO_MODEL)
+    lecture = locate(Path(video), workspace)
+    topic = _topic(topic, lecture)
+    shown = visual(lecture, count=frames or settings.eval_frames, send=send, sampling=settings.eval_sampling)
+    before = _stage_tokens(client, STAGE)
+    answer = client.ask_json(build_messages(shown, topic), stage=STAGE, model=model, validate=check_answer)
+    return AesResult({name: float(answer[name]["score"]) for name in DIMENSIONS},
+                     {name: str(answer[name]["feedback"]).strip() for name in DIMENSIONS},
+                     _stage_tokens(client, STAGE) - before, shown.source)
+
+
+def _topic(topic: str | None, lecture) -> str:
+    topic = topic or lecture.topic
+    if not topic:
+        raise ConfigError(f"{lecture.video} belongs to no lecture folder: name its topic with --topic")
+    return topic
+
+
+def _stage_tokens(client, stage: str) -> int:
+    """Tokens billed on `stage` so far (a per-call figure is the difference around the call)."""
+    usage = client.usage_by_stage().get(stage)
+    return usage["prompt_tokens"] + usage["completion_tokens"] if usage else 0
+
+
+def describe(shown: Visual) -> str:
+    """How the video is shown, in the prompts' words."""
+    n = len(shown.parts)
+    return {"keyframes": f"{n} keyframes, in order (the last frame of each lecture line's animation)",
+            "uniform": f"{n} frames, in order, evenly spaced in time",
+            "video": "the whole video"}[shown.source]
+
+
+def build_messages(shown: Visual, topic: str) -> list[dict]:
+    text = prompts.render("judge", what=describe(shown), topic=topic, audience="").strip()
+    return [{"role": "user", "content": [{"type": "text", "text": text}, *shown.parts]}]
+
+
+def check_answer(value) -> dict:
+    """The five dimensions, each {"score": 0..20, "feedback": text}; anything else is re-asked
+    with what was wrong."""
+    if not isinstance(value, dict):
+        raise ValueError(f"the answer must be one JSON object with the keys {', '.join(DIMENSIONS)}")
+    missing = [name for name in DIMENSIONS if name not in value]
+    if missing:
+        raise ValueError(f"the answer lacks {', '.join(missing)}: give all five of {', '.join(DIMENSIONS)}")
+    for name in DIMENSIONS:
+        entry = value[name]
+        if not isinstance(entry, dict) or "score" not in entry:
+            raise ValueError(f'{name} must be an object {{"score": 0-20, "feedback": "..."}}, not {entry!r:.60}')
+        score = entry["score"]
+        if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= MAX_SCORE:
+            raise ValueError(f"{name}.score must be a number from 0 to 20, not {score!r:.30}")
+        if not isinstance(entry.get("feedback", ""), str):
+            raise ValueError(f"{name}.feedback must be text")
+    return value

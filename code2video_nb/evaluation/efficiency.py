@@ -1,0 +1,115 @@
+"""Efficiency (the paper's third measure): what a lecture cost in time and tokens, read from its
+workspace — wall time per stage of the last `generate` run, each section's build and fix
+attempts, model calls and tokens per stage (the judge's and the critic's included, which the
+original never counted), and an estimated cost at configurable prices (USD per 1M tokens).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..errors import WorkspaceError
+from ..workspace import Workspace
+
+
+@dataclass
+class StageCost:
+    stage: str  # "code", "fix", "judge", "quiz", … (a section's or a pass's share summed in)
+    calls: int = 0
+    cached: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0  # time waiting for the model
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass
+class SectionCost:
+    id: str
+    build_seconds: float  # check, fixes and render of the current preview
+    video_seconds: float
+    fix_attempts: int  # model attempts (the static pass's repairs are free and not counted)
+
+
+@dataclass
+class Efficiency:
+    lecture: str
+    stages: list[StageCost]
+    sections: list[SectionCost]
+    wall: dict[str, float] = field(default_factory=dict)  # the last generate run: plan, code, render, …, wall
+    prompt_price: float = 2.0
+    completion_price: float = 8.0
+
+    @property
+    def tokens(self) -> int:
+        return sum(s.tokens for s in self.stages)
+
+    @property
+    def calls(self) -> int:
+        return sum(s.calls for s in self.stages)
+
+    @property
+    def render_seconds(self) -> float:
+        return round(sum(s.build_seconds for s in self.sections), 3)
+
+    @property
+    def fix_attempts(self) -> int:
+        return sum(s.fix_attempts for s in self.sections)
+
+    @property
+    def cost(self) -> float:
+        """USD, at the prices given (tokens answered from the reply cache cost nothing)."""
+        spent = sum(s.prompt_tokens * self.prompt_price + s.completion_tokens * self.completion_price
+                    for s in self.stages)
+        return round(spent / 1e6, 6)
+
+    def to_json(self) -> dict:
+        return {"lecture": self.lecture, "wall": dict(self.wall), "render_seconds": self.render_seconds,
+                "fix_attempts": self.fix_attempts, "calls": self.calls, "tokens": self.tokens,
+                "cost_usd": self.cost, "prices": {"prompt": self.prompt_price, "completion": self.completion_price},
+                "stages": [{**asdict(s), "tokens": s.tokens} for s in self.stages],
+                "sections": [asdict(s) for s in self.sections]}
+
+
+def measure(workspace: Workspace | Path, *, prompt_price: float = 2.0, completion_price: float = 8.0) -> Efficiency:
+    """What the lecture in `workspace` (a Workspace or its folder) cost so far."""
+    ws = workspace if isinstance(workspace, Workspace) else _open(Path(workspace))
+    state = ws.state
+    return Efficiency(ws.slug, stage_costs(state.get("usage") or {}), section_costs(ws),
+                      {k: float(v) for k, v in (state.get("timings") or {}).items()
+                       if isinstance(v, (int, float))}, prompt_price, completion_price)
+
+
+def _open(folder: Path) -> Workspace:
+    if not (folder / "lecture.json").is_file():
+        raise WorkspaceError(f"{folder} is not a lecture folder (no lecture.json): pass lectures/<slug>")
+    return Workspace(folder)
+
+
+def stage_costs(usage: dict) -> list[StageCost]:
+    """lecture.json's usage per stage key ("code:2", "quiz:video") summed by stage ("code", "quiz")."""
+    by_stage: dict[str, StageCost] = {}
+    for key, u in sorted(usage.items()):
+        if not isinstance(u, dict):
+            continue
+        cost = by_stage.setdefault(key.split(":", 1)[0], StageCost(key.split(":", 1)[0]))
+        for name in ("calls", "cached", "prompt_tokens", "completion_tokens"):
+            setattr(cost, name, getattr(cost, name) + int(u.get(name, 0) or 0))
+        cost.seconds = round(cost.seconds + float(u.get("seconds", 0) or 0), 3)
+    return list(by_stage.values())
+
+
+def section_costs(ws: Workspace) -> list[SectionCost]:
+    ids = [s.id for s in ws.storyboard.sections] if ws.storyboard else []
+    out = []
+    for sid in ids:
+        state = ws.section_state(sid)
+        render = state.render("preview")
+        attempts = [a for a in (state.fix.attempts if state.fix else []) if a.get("level") != "static"]
+        out.append(SectionCost(sid, render.seconds if render else 0.0, render.duration if render else 0.0,
+                               len(attempts)))
+    return out

@@ -1,0 +1,158 @@
+"""What an evaluating model sees of a video: frames as image parts, or the whole video.
+
+Which frames: when the video belongs to a lecture workspace we know (its exported `<slug>.mp4`,
+a `previews/<id>.mp4`, or the folder itself), the keyframes of its lecture-line blocks — the
+last frame of each block, the moment that shows everything the block built up; otherwise, or
+when those are missing, frames evenly spaced in time. At most `Settings.eval_frames` either way
+(spread evenly over the keyframes when there are more). `send="video"` attaches the file itself
+as a data URL, for endpoints that take video.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+
+from ..errors import ConfigError, WorkspaceError
+from ..workspace import Workspace
+
+SENDS = ("frames", "video")
+SAMPLINGS = ("keyframes", "uniform")
+MAX_VIDEO_MB = 20  # a data URL larger than this is refused by the endpoints that take video at all
+
+
+@dataclass(frozen=True)
+class Lecture:
+    """A video and, when it has one, the workspace it came from (and which of its sections it shows)."""
+    video: Path
+    workspace: Workspace | None = None
+    sections: tuple[str, ...] = ()
+
+    @property
+    def topic(self) -> str | None:
+        return self.workspace.state.get("topic") if self.workspace else None
+
+
+@dataclass(frozen=True)
+class Visual:
+    """What goes into a request: the content parts and how they were chosen (for reports)."""
+    parts: tuple[dict, ...]
+    source: str  # "keyframes", "uniform" or "video"
+
+
+def locate(target: Path, workspace: Workspace | None = None) -> Lecture:
+    """The lecture `target` belongs to: a lecture folder (its exported video), a lecture's
+    `<slug>.mp4`, a `previews/<id>.mp4`, or any video file (no workspace)."""
+    target = Path(target)
+    if target.is_dir():
+        ws = workspace or _workspace(target)
+        if ws is None:
+            raise WorkspaceError(f"{target} is not a lecture folder (no lecture.json)")
+        video = ws.export_paths()[0]
+        if not video.is_file():
+            raise WorkspaceError(f"{target} has no exported video {video.name}: run `code2video export {target}`")
+        return Lecture(video, ws, _section_ids(ws))
+    if not target.is_file():
+        raise WorkspaceError(f"no video at {target}")
+    if workspace is not None:
+        return Lecture(target, workspace, _sections_of(workspace, target))
+    if target.parent.name in ("previews", "final") and (ws := _workspace(target.parent.parent)):
+        return Lecture(target, ws, (target.stem,))
+    if (ws := _workspace(target.parent)) and target.stem == ws.slug:
+        return Lecture(target, ws, _section_ids(ws))
+    return Lecture(target)
+
+
+def _workspace(folder: Path) -> Workspace | None:
+    return Workspace(folder) if (folder / "lecture.json").is_file() else None
+
+
+def _section_ids(ws: Workspace) -> tuple[str, ...]:
+    return tuple(s.id for s in ws.storyboard.sections) if ws.storyboard else ()
+
+
+def _sections_of(ws: Workspace, video: Path) -> tuple[str, ...]:
+    return (video.stem,) if video.parent.name in ("previews", "final") else _section_ids(ws)
+
+
+def visual(lecture: Lecture, *, count: int, send: str = "frames", sampling: str = "keyframes") -> Visual:
+    """The content parts showing `lecture`: `count` frames, or the video itself."""
+    if send not in SENDS:
+        raise ConfigError(f"--send must be one of {', '.join(SENDS)}, not {send!r}")
+    if sampling not in SAMPLINGS:
+        raise ConfigError(f"eval_sampling must be one of {', '.join(SAMPLINGS)}, not {sampling!r}")
+    if send == "video":
+        return Visual((video_part(lecture.video),), "video")
+    if count < 1:
+        raise ConfigError(f"the number of frames must be at least 1, not {count}")
+    keys = block_keyframes(lecture) if sampling == "keyframes" else []
+    if keys:
+        return Visual(tuple(image_part(p.read_bytes()) for p in spread(keys, count)), "keyframes")
+    return Visual(tuple(image_part(png) for png in uniform_frames(lecture.video, count)), "uniform")
+
+
+def block_keyframes(lecture: Lecture) -> list[Path]:
+    """Every lecture-line block's keyframe of the lecture's sections, in order; [] if any is missing
+    (frames of another render would show the model something the video does not)."""
+    ws = lecture.workspace
+    if ws is None or ws.storyboard is None:
+        return []
+    paths = []
+    for section in ws.storyboard.sections:
+        if section.id not in lecture.sections:
+            continue
+        paths += [ws.keyframes_dir(section.id) / f"{k}.png" for k in range(1, len(section.lecture_lines) + 1)]
+    return paths if paths and all(p.is_file() for p in paths) else []
+
+
+def spread(items: list, count: int) -> list:
+    """At most `count` of `items`, evenly spread, keeping the first and the last."""
+    if len(items) <= count:
+        return list(items)
+    if count == 1:
+        return [items[-1]]
+    return [items[round(i * (len(items) - 1) / (count - 1))] for i in range(count)]
+
+
+def uniform_frames(video: Path, count: int) -> list[bytes]:
+    """`count` frames as PNG, at the middles of `count` equal spans of the video (one decoding pass)."""
+    with av.open(str(video)) as container:
+        if not container.streams.video:
+            raise WorkspaceError(f"{video} has no video stream")
+        stream = container.streams.video[0]
+        duration = container.duration / av.time_base if container.duration else float(
+            (stream.duration or 0) * stream.time_base)
+        targets = [duration * (i + 0.5) / count for i in range(count)]
+        picked, last = [], None
+        for frame in container.decode(video=0):
+            last = frame
+            while len(picked) < count and (frame.time or 0.0) >= targets[len(picked)]:
+                picked.append(_png(frame))
+    if last is None:
+        raise WorkspaceError(f"{video} has no frames")
+    return picked + [_png(last)] * (count - len(picked))
+
+
+def _png(frame) -> bytes:
+    out = io.BytesIO()
+    frame.to_image().save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def image_part(png: bytes) -> dict:
+    return {"type": "image_url", "image_url": {"url": "data:image/png;base64," + base64.b64encode(png).decode()}}
+
+
+def video_part(video: Path) -> dict:
+    """The whole file as a data URL, in the `video_url` part that video-reading endpoints
+    (vLLM, Qwen-VL, Gemini's OpenAI-compatible API) accept."""
+    size = Path(video).stat().st_size
+    if size > MAX_VIDEO_MB * 1024 * 1024:
+        raise ConfigError(f"{video} is {size / 1e6:.0f} MB, too large to send inline (at most {MAX_VIDEO_MB} MB); "
+                          "use --send frames")
+    data = base64.b64encode(Path(video).read_bytes()).decode()
+    return {"type": "video_url", "video_url": {"url": "data:video/mp4;base64," + data}}

@@ -1,0 +1,210 @@
+"""TeachQuiz (the paper's measure of whether a video teaches): a model answers the topic's
+multiple-choice questions three times — `quiz:plain` (the question alone), `quiz:unlearned`
+(told to unlearn the topic and answer only from evidence, with none given: it may answer
+INSUFFICIENT) and `quiz:video` (the same instruction, with the video shown). The gain is
+video − unlearned accuracy: what watching the video gave back.
+
+The answer is the JSON field `answer` the prompt asks for; failing that, a lone letter on a line of
+its own. Never the first capital letter in the prose (the original's flaw: "A good reason…" read
+as answer A). A reply giving neither is re-asked with the problem; one still unusable after the
+re-asks is scored wrong and kept in the answers with its problem, so one bad reply does not void
+the other questions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .. import prompts
+from ..errors import ConfigError, ReplyFormatError
+from ..replies import parse_json
+from ..workspace import Workspace
+from .aes import describe
+from .frames import Visual, locate, visual
+
+PASSES = ("plain", "unlearned", "video")
+INSUFFICIENT = "INSUFFICIENT"
+LONE_LETTER = re.compile(r"^\W{0,3}([A-Z])\W{0,3}$")  # "C", "(C)", "**C**", "C." alone on a line
+PARALLEL = 4  # questions asked at once per pass
+
+
+@dataclass(frozen=True)
+class Question:
+    question: str
+    options: dict[str, str]  # letter -> text
+    answer: str  # the right letter
+
+    def text(self) -> str:
+        return "\n".join([self.question] + [f"{k}. {v}" for k, v in sorted(self.options.items())])
+
+
+@dataclass
+class Answer:
+    """One question's three answers (a letter, INSUFFICIENT, or None with `problems` saying why)."""
+    question: str
+    correct: str
+    plain: str | None = None
+    unlearned: str | None = None
+    video: str | None = None
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class QuizResult:
+    answers: list[Answer]
+    tokens: int = 0
+
+    @property
+    def questions(self) -> int:
+        return len(self.answers)
+
+    def accuracy(self, which: str) -> float:
+        if not self.answers:
+            return 0.0
+        return sum(getattr(a, which) == a.correct for a in self.answers) / len(self.answers)
+
+    @property
+    def gain(self) -> float:
+        return self.accuracy("video") - self.accuracy("unlearned")
+
+    def to_json(self) -> dict:
+        """`code2video eval quiz --json`: accuracies in 0–1, gain = video − unlearned."""
+        return {"questions": self.questions, **{p: round(self.accuracy(p), 4) for p in PASSES},
+                "gain": round(self.gain, 4), "answers": [asdict(a) for a in self.answers], "tokens": self.tokens}
+
+
+# -- the question bank ----------------------------------------------------------------------------
+
+def bank() -> dict[str, list[Question]]:
+    """The MMMC TeachQuiz bank bundled with the package (code2video_nb/data/mmmc, MIT, see NOTICE)."""
+    source = resources.files("code2video_nb.data.mmmc").joinpath("teachquiz_questions.json")
+    return parse_bank(json.loads(source.read_text(encoding="utf-8")), "the bundled MMMC bank")
+
+
+def topics() -> list[str]:
+    """The 117 MMMC topics, in the benchmark's order."""
+    source = resources.files("code2video_nb.data.mmmc").joinpath("topics.json")
+    return list(json.loads(source.read_text(encoding="utf-8")))
+
+
+def questions_for(topic: str, file: Path | None = None) -> list[Question]:
+    """The topic's questions: from `file` (the bank's shape, or a plain list of questions) or the bank."""
+    if file is not None:
+        try:
+            data = json.loads(Path(file).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"cannot read questions from {file}: {exc}") from None
+        if isinstance(data, list):
+            return parse_questions(data, str(file))
+        found = parse_bank(data, str(file))
+    else:
+        found, file = bank(), "the MMMC bank"
+    if topic not in found:
+        close = [t for t in found if topic.lower() in t.lower() or t.lower() in topic.lower()]
+        hint = f" (did you mean {close[0]!r}?)" if close else "; pass --questions FILE for another topic"
+        raise ConfigError(f"no questions for {topic!r} in {file}{hint}")
+    return found[topic]
+
+
+def parse_bank(data, where: str) -> dict[str, list[Question]]:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be an object {{topic: [questions]}} or a list of questions")
+    return {topic: parse_questions(items, f"{where}, topic {topic!r}") for topic, items in data.items()}
+
+
+def parse_questions(items, where: str) -> list[Question]:
+    out = []
+    for i, item in enumerate(items if isinstance(items, list) else [None]):
+        options = item.get("options") if isinstance(item, dict) else None
+        if not (isinstance(options, dict) and isinstance(item.get("question"), str) and item.get("answer") in options):
+            raise ConfigError(f'{where}: question {i + 1} must be {{"question", "options": {{"A": ...}}, "answer"}} '
+                              "with the answer one of its options")
+        out.append(Question(item["question"], {str(k): str(v) for k, v in options.items()}, item["answer"]))
+    return out
+
+
+# -- reading an answer ------------------------------------------------------------------------------
+
+def read_answer(text: str, letters: str, *, insufficient: bool) -> str:
+    """The letter (or INSUFFICIENT) a reply gives: its JSON `answer`, else a lone letter on its own
+    line. Raises ValueError naming the problem (the re-ask says it)."""
+    allowed = set(letters) | ({INSUFFICIENT} if insufficient else set())
+    choices = f"one of {', '.join(letters)}" + (f" or {INSUFFICIENT}" if insufficient else "")
+    try:
+        value = parse_json(text)
+    except ValueError:
+        value = None
+    if isinstance(value, dict) and "answer" in value:
+        answer = str(value["answer"]).strip().strip(".()").upper()
+        if answer in allowed:
+            return answer
+        raise ValueError(f'"answer" must be {choices}, not {value["answer"]!r:.40}')
+    lone = {m.group(1) for line in text.splitlines() if (m := LONE_LETTER.match(line.strip()))}
+    lone |= {INSUFFICIENT} if insufficient and any(line.strip().upper() == INSUFFICIENT for line in text.splitlines()) \
+        else set()
+    if len(lone) == 1 and lone <= allowed:
+        return lone.pop()
+    raise ValueError(f'answer with a JSON object {{"answer": ...}} whose answer is {choices}')
+
+
+# -- the three passes -------------------------------------------------------------------------------
+
+def teach_quiz(video: Path, topic: str | None = None, *, settings, client, questions: list[Question] | None = None,
+               workspace: Workspace | None = None, frames: int | None = None, send: str = "frames") -> QuizResult:
+    """TeachQuiz of `video` (a file, or a lecture folder) over `questions` (default: the topic's in
+    the MMMC bank). The model is `settings.vlm_model` (it must read images for the video pass)."""
+    model = settings.vlm_model
+    if not model:
+        raise ConfigError("TeachQuiz needs a model that reads images: set CODE2VIDEO_VLM_MODEL "
+                          "(e.g. export CODE2VIDEO_VLM_MODEL=gpt-4.1)")
+    lecture = locate(Path(video), workspace)
+    topic = topic or lecture.topic
+    if not topic:
+        raise ConfigError(f"{lecture.video} belongs to no lecture folder: name its topic with --topic")
+    questions = questions if questions is not None else questions_for(topic)
+    shown = visual(lecture, count=frames or settings.eval_frames, send=send, sampling=settings.eval_sampling)
+    before = _quiz_tokens(client)
+    answers = [Answer(q.question, q.answer) for q in questions]
+    for which in PASSES:
+        ask = _asker(which, topic, shown, client, model)
+        with ThreadPoolExecutor(PARALLEL) as pool:
+            for answer, (given, problem) in zip(answers, pool.map(ask, questions)):
+                setattr(answer, which, given)
+                if problem:
+                    answer.problems[which] = problem
+    return QuizResult(answers, _quiz_tokens(client) - before)
+
+
+def _asker(which: str, topic: str, shown: Visual, client, model: str):
+    def ask(question: Question) -> tuple[str | None, str]:
+        letters = "".join(sorted(question.options))
+        messages = build_messages(which, topic, question, shown)
+        try:
+            return client.ask_until(messages, stage=f"quiz:{which}", model=model, reask="reask_json",
+                                    use=lambda text: read_answer(text, letters, insufficient=which != "plain")), ""
+        except ReplyFormatError as exc:
+            return None, str(exc)
+
+    return ask
+
+
+def build_messages(which: str, topic: str, question: Question, shown: Visual) -> list[dict]:
+    letters = ", ".join(sorted(question.options))
+    if which == "plain":
+        text = prompts.render("quiz_plain", topic=topic, question=question.text(), letters=letters)
+        return [{"role": "user", "content": text.strip()}]
+    evidence = prompts.render("quiz_video_evidence", what=describe(shown)).strip() if which == "video" else ""
+    text = prompts.render("quiz_unlearned", topic=topic, question=question.text(), letters=letters, evidence=evidence)
+    if which == "unlearned":
+        return [{"role": "user", "content": text.strip()}]
+    return [{"role": "user", "content": [*shown.parts, {"type": "text", "text": text.strip()}]}]
+
+
+def _quiz_tokens(client) -> int:
+    return sum(u["prompt_tokens"] + u["completion_tokens"]
+               for stage, u in client.usage_by_stage().items() if stage.startswith("quiz:"))

@@ -78,3 +78,24 @@ def copy_lecture(lecture: Path, into: Path) -> Path:
     import shutil
 
     return Path(shutil.copytree(lecture, into / lecture.name, ignore=shutil.ignore_patterns(".media", ".renders")))
+
+
+@pytest.fixture
+def video(tmp_path) -> Path:
+    """A real 3 s MP4 (160x90, 10 fps) whose colour changes each second; no lecture folder around it."""
+    from fractions import Fraction
+
+    import av
+    import numpy as np
+
+    path = tmp_path / "clip.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 160, 90, "yuv420p"
+        for i in range(30):
+            frame = np.full((90, 160, 3), (80 * (i // 10), 40, 200 - 60 * (i // 10)), dtype=np.uint8)
+            picture = av.VideoFrame.from_ndarray(frame, format="rgb24")
+            picture.pts, picture.time_base = i, Fraction(1, 10)
+            out.mux(stream.encode(picture))
+        out.mux(stream.encode())
+    return path

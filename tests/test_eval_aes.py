@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-from fractions import Fraction
 
-import av
-import numpy as np
 import pytest
 
 from code2video_nb import cli
@@ -27,22 +24,6 @@ def judge_reply(scores=SCORES, **changes) -> str:
     answer = {name: {"score": score, "feedback": f"{name} seen"} for name, score in scores.items()}
     answer.update(changes)
     return json.dumps(answer)
-
-
-@pytest.fixture
-def video(tmp_path):
-    """A real 3 s MP4 whose frames change colour each second (no workspace around it)."""
-    path = tmp_path / "clip.mp4"
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=10)
-        stream.width, stream.height, stream.pix_fmt = 160, 90, "yuv420p"
-        for i in range(30):
-            frame = np.full((90, 160, 3), (80 * (i // 10), 40, 200 - 60 * (i // 10)), dtype=np.uint8)
-            picture = av.VideoFrame.from_ndarray(frame, format="rgb24")
-            picture.pts, picture.time_base = i, Fraction(1, 10)
-            out.mux(stream.encode(picture))
-        out.mux(stream.encode())
-    return path
 
 
 def images(request) -> list[dict]:

@@ -1,0 +1,125 @@
+"""TeachQuiz (`code2video eval quiz`) against the scripted server, replies keyed by pass (stage
+`quiz:plain` / `quiz:unlearned` / `quiz:video`) and by question text (the questions of a pass
+are asked in parallel, so they arrive in any order)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from code2video_nb import cli
+from code2video_nb.config import Settings
+from code2video_nb.errors import ConfigError
+from code2video_nb.evaluation import quiz
+
+from conftest import copy_lecture, make_client
+
+VLM = Settings(vlm_model="vlm-1", eval_frames=3)
+QUESTIONS = [
+    {"question": "What does an eigenvector keep under the map?", "answer": "C",
+     "options": {"A": "Its length", "B": "Its colour", "C": "Its line through the origin", "D": "Nothing"}},
+    {"question": "What is the eigenvalue of a vector stretched threefold?", "answer": "B",
+     "options": {"A": "1", "B": "3", "C": "9", "D": "1/3"}},
+]
+
+
+def script(server, stage, replies):
+    for item, reply in zip(QUESTIONS, replies):
+        server.script_by_text(stage, item["question"], *([reply] if isinstance(reply, str) else reply))
+
+
+@pytest.fixture
+def questions_file(tmp_path):
+    path = tmp_path / "questions.json"
+    path.write_text(json.dumps({"Eigenvectors": QUESTIONS}))
+    return path
+
+
+def run(server, tmp_path, video_path, questions_file):
+    client = make_client(server, tmp_path)
+    return quiz.teach_quiz(video_path, "Eigenvectors", settings=VLM, client=client,
+                           questions=quiz.questions_for("Eigenvectors", questions_file)), client
+
+
+def test_prose_starting_with_a_letter_is_not_the_answer(server, tmp_path, video, questions_file):
+    script(server, "quiz:plain", ['A good reason: the line is kept.\n{"answer": "C", "reason": "its line"}',
+                                  'Answer:\nB\n'])  # the strict fallback: a lone letter on its own line
+    script(server, "quiz:unlearned", ['{"answer": "INSUFFICIENT"}', '{"answer": "A"}'])
+    script(server, "quiz:video", ['{"answer": "C"}', '{"answer": "B", "reason": "A frame shows 3v"}'])
+    result, client = run(server, tmp_path, video, questions_file)
+    first, second = result.answers
+    assert (first.plain, second.plain) == ("C", "B")
+    assert (first.unlearned, second.unlearned) == ("INSUFFICIENT", "A")
+    out = result.to_json()
+    assert (out["questions"], out["plain"], out["unlearned"], out["video"], out["gain"]) == (2, 1.0, 0.0, 1.0, 1.0)
+
+
+def test_the_three_passes_are_tagged_and_only_the_video_pass_sees_frames(server, tmp_path, video, questions_file):
+    for stage in ("quiz:plain", "quiz:unlearned", "quiz:video"):
+        script(server, stage, ['{"answer": "C"}', '{"answer": "B"}'])
+    result, client = run(server, tmp_path, video, questions_file)
+    assert sorted(server.stages()) == ["quiz:plain"] * 2 + ["quiz:unlearned"] * 2 + ["quiz:video"] * 2
+    for request in server.requests:
+        content = request.messages[-1]["content"]
+        pictures = [p for p in content if p.get("type") == "image_url"] if isinstance(content, list) else []
+        text = content if isinstance(content, str) else " ".join(p.get("text", "") for p in content)
+        assert len(pictures) == (3 if request.stage == "quiz:video" else 0)
+        assert ("unlearn" in text) == (request.stage != "quiz:plain")
+        assert request.model == "vlm-1"
+    usage = client.usage_by_stage()
+    assert result.tokens == sum(u["prompt_tokens"] + u["completion_tokens"] for u in usage.values()) > 0
+
+
+def test_an_answer_without_json_or_lone_letter_is_re_asked(server, tmp_path, video, questions_file):
+    script(server, "quiz:plain", [["I think it is C, since A is wrong.", '{"answer": "C"}'], '{"answer": "D"}'])
+    # still unusable after the two re-asks: scored wrong, kept with its problem, the other question counts
+    script(server, "quiz:unlearned", [['{"answer": "E"}'] * 3, '{"answer": "B"}'])
+    script(server, "quiz:video", ['{"answer": "C"}', '{"answer": "B"}'])
+    result, _ = run(server, tmp_path, video, questions_file)
+    first, second = result.answers
+    assert first.plain == "C" and server.count("quiz:plain") == 3
+    assert first.unlearned is None and "must be one of A, B, C, D or INSUFFICIENT" in first.problems["unlearned"]
+    assert result.accuracy("plain") == 0.5 and result.accuracy("unlearned") == 0.5
+    reask = [r for r in server.requests if r.stage == "quiz:plain" and len(r.messages) > 1][0]
+    assert 'JSON object {"answer": ...}' in reask.messages[-1]["content"]
+
+
+def test_the_bank_and_question_files():
+    assert len(quiz.topics()) == 117
+    bank = quiz.bank()
+    assert set(bank) == set(quiz.topics()) and all(len(qs) == 5 for qs in bank.values())
+    first = quiz.questions_for("Eigenvectors, eigenvalues, and eigenbasis")[0]
+    assert first.answer in first.options and set(first.options) == set("ABCD")
+    with pytest.raises(ConfigError, match="did you mean 'Eigenvectors, eigenvalues, and eigenbasis'"):
+        quiz.questions_for("eigenbasis")
+
+
+def test_read_answer_is_strict():
+    assert quiz.read_answer('{"answer": "(b)"}', "ABCD", insufficient=False) == "B"
+    assert quiz.read_answer("**D**", "ABCD", insufficient=False) == "D"
+    assert quiz.read_answer("Not enough evidence.\nINSUFFICIENT", "ABCD", insufficient=True) == "INSUFFICIENT"
+    for prose in ("A good question. The answer is C.", "C\nor maybe\nD", "INSUFFICIENT"):
+        with pytest.raises(ValueError):
+            quiz.read_answer(prose, "ABCD", insufficient=False)
+
+
+@pytest.mark.render
+def test_cli_on_the_demo_lecture_uses_the_mmmc_questions(demo_lecture, server, tmp_path, capsys, monkeypatch):
+    lecture = copy_lecture(demo_lecture, tmp_path)
+    for name, value in (("OPENAI_API_KEY", "sk-test"), ("OPENAI_BASE_URL", server.base_url),
+                        ("CODE2VIDEO_VLM_MODEL", "vlm-1")):
+        monkeypatch.setenv(name, value)
+    bank = quiz.questions_for("Eigenvectors, eigenvalues, and eigenbasis")
+    for q in bank:
+        wrong = next(letter for letter in "ABCD" if letter != q.answer)
+        server.script_by_text("quiz:plain", q.question, json.dumps({"answer": q.answer}))
+        server.script_by_text("quiz:unlearned", q.question, json.dumps({"answer": "INSUFFICIENT"}))
+        server.script_by_text("quiz:video", q.question, json.dumps({"answer": q.answer if q is not bank[0] else wrong}))
+    assert cli.main(["eval", "quiz", str(lecture), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {k: out[k] for k in ("questions", "plain", "unlearned", "video", "gain")} == {
+        "questions": 5, "plain": 1.0, "unlearned": 0.0, "video": 0.8, "gain": 0.8}
+    assert len(out["answers"]) == 5 and out["answers"][0]["video"] != out["answers"][0]["correct"]
+    usage = json.loads((lecture / "lecture.json").read_text())["usage"]
+    assert {"quiz:plain", "quiz:unlearned", "quiz:video"} <= set(usage)  # counted in the lecture's usage

@@ -303,17 +303,16 @@ def _section_files(lecture: Path, only: list[str] | None) -> dict[str, Path]:
 
 def _eval_aes(args) -> int:
     result = _evaluating(args, lambda lecture, settings, client: aes.judge(
-        lecture.video, args.topic, settings=settings, client=client, workspace=lecture.workspace, send=args.send))
+        args.video, args.topic, settings=settings, client=client, workspace=lecture.workspace, send=args.send))
     print(json.dumps(result.to_json()) if args.json else eval_report.aes_text(result))
     return 0
 
 
 def _eval_quiz(args) -> int:
     def run(lecture, settings, client):
-        topic = args.topic or lecture.topic
-        questions = quiz.questions_for(topic, args.questions) if topic else None
-        return quiz.teach_quiz(lecture.video, topic, settings=settings, client=client, questions=questions,
-                               workspace=lecture.workspace, send=args.send)
+        topic = lecture.topic_or(args.topic)
+        return quiz.teach_quiz(args.video, topic, settings=settings, client=client, send=args.send,
+                               questions=quiz.questions_for(topic, args.questions), workspace=lecture.workspace)
 
     result = _evaluating(args, run)
     print(json.dumps(result.to_json()) if args.json else eval_report.quiz_text(result))

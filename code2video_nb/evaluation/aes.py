@@ -49,20 +49,13 @@ def judge(video: Path, topic: str | None = None, *, settings, client, frames: in
     if not model:
         raise ConfigError(NO_MODEL)
     lecture = locate(Path(video), workspace)
-    topic = _topic(topic, lecture)
+    topic = lecture.topic_or(topic)
     shown = visual(lecture, count=frames or settings.eval_frames, send=send, sampling=settings.eval_sampling)
     before = _stage_tokens(client, STAGE)
     answer = client.ask_json(build_messages(shown, topic), stage=STAGE, model=model, validate=check_answer)
     return AesResult({name: float(answer[name]["score"]) for name in DIMENSIONS},
                      {name: str(answer[name]["feedback"]).strip() for name in DIMENSIONS},
                      _stage_tokens(client, STAGE) - before, shown.source)
-
-
-def _topic(topic: str | None, lecture) -> str:
-    topic = topic or lecture.topic
-    if not topic:
-        raise ConfigError(f"{lecture.video} belongs to no lecture folder: name its topic with --topic")
-    return topic
 
 
 def _stage_tokens(client, stage: str) -> int:

@@ -28,13 +28,19 @@ MAX_VIDEO_MB = 20  # a data URL larger than this is refused by the endpoints tha
 @dataclass(frozen=True)
 class Lecture:
     """A video and, when it has one, the workspace it came from (and which of its sections it shows)."""
-    video: Path
+    video: Path | None  # None: a lecture folder not exported yet (its keyframes can still be shown)
     workspace: Workspace | None = None
     sections: tuple[str, ...] = ()
 
     @property
     def topic(self) -> str | None:
         return self.workspace.state.get("topic") if self.workspace else None
+
+    def topic_or(self, topic: str | None) -> str:
+        """`topic` if given, else the lecture folder's; ConfigError when there is neither."""
+        if topic or self.topic:
+            return topic or self.topic
+        raise ConfigError(f"{self.video} belongs to no lecture folder: name its topic with --topic")
 
 
 @dataclass(frozen=True)
@@ -53,9 +59,7 @@ def locate(target: Path, workspace: Workspace | None = None) -> Lecture:
         if ws is None:
             raise WorkspaceError(f"{target} is not a lecture folder (no lecture.json)")
         video = ws.export_paths()[0]
-        if not video.is_file():
-            raise WorkspaceError(f"{target} has no exported video {video.name}: run `code2video export {target}`")
-        return Lecture(video, ws, _section_ids(ws))
+        return Lecture(video if video.is_file() else None, ws, _section_ids(ws))
     if not target.is_file():
         raise WorkspaceError(f"no video at {target}")
     if workspace is not None:
@@ -85,13 +89,17 @@ def visual(lecture: Lecture, *, count: int, send: str = "frames", sampling: str 
         raise ConfigError(f"--send must be one of {', '.join(SENDS)}, not {send!r}")
     if sampling not in SAMPLINGS:
         raise ConfigError(f"eval_sampling must be one of {', '.join(SAMPLINGS)}, not {sampling!r}")
-    if send == "video":
-        return Visual((video_part(lecture.video),), "video")
     if count < 1:
         raise ConfigError(f"the number of frames must be at least 1, not {count}")
-    keys = block_keyframes(lecture) if sampling == "keyframes" else []
+    keys = block_keyframes(lecture) if sampling == "keyframes" and send == "frames" else []
     if keys:
         return Visual(tuple(image_part(p.read_bytes()) for p in spread(keys, count)), "keyframes")
+    if lecture.video is None:
+        folder = lecture.workspace.dir
+        raise WorkspaceError(f"{folder} has no exported video ({folder.name}.mp4) and not every section has its "
+                             f"keyframes: run `code2video export {folder}` (in a notebook: %c2v export) first")
+    if send == "video":
+        return Visual((video_part(lecture.video),), "video")
     return Visual(tuple(image_part(png) for png in uniform_frames(lecture.video, count)), "uniform")
 
 

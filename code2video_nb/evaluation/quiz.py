@@ -163,9 +163,7 @@ def teach_quiz(video: Path, topic: str | None = None, *, settings, client, quest
         raise ConfigError("TeachQuiz needs a model that reads images: set CODE2VIDEO_VLM_MODEL "
                           "(e.g. export CODE2VIDEO_VLM_MODEL=gpt-4.1)")
     lecture = locate(Path(video), workspace)
-    topic = topic or lecture.topic
-    if not topic:
-        raise ConfigError(f"{lecture.video} belongs to no lecture folder: name its topic with --topic")
+    topic = lecture.topic_or(topic)
     questions = questions if questions is not None else questions_for(topic)
     shown = visual(lecture, count=frames or settings.eval_frames, send=send, sampling=settings.eval_sampling)
     before = _quiz_tokens(client)

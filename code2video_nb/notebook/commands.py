@@ -1,4 +1,4 @@
-"""`%c2v <command>`: status, export, notebook, usage, config — one small function each."""
+"""`%c2v <command>`: status, export, notebook, usage, config, eval — one small function each."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from IPython.display import HTML, FileLink, display
 
 from .. import suggestions
 from ..engine import Engine, content_hash
+from ..evaluation import aes, quiz
 from ..files import disk_errors
+from ..model_client import build_client
 from ..narration import narration_record
 from ..section_state import SectionState
 from . import cells
@@ -184,11 +186,41 @@ def help(magics, argv):  # noqa: A001 - the command's name
         "%c2v export [--quality final]         all sections -> one MP4 + SRT\n"
         "%c2v notebook PATH                    the lecture as a standalone .ipynb\n"
         "%c2v usage                            tokens and cost per stage\n"
+        "%c2v eval [aes|quiz]                  the VLM judge's scores and feedback, TeachQuiz\n"
         "%c2v config                           effective settings (%config Code2Video.<name> = ...)") + "</pre>"))
 
 
+def evaluate(magics, argv):
+    """`%c2v eval [aes|quiz] [LECTURE]`: the judge's scores with its feedback, and/or TeachQuiz, as tables."""
+    args = _args(argv, (("measure",), {"nargs": "?", "choices": ["aes", "quiz", "both"], "default": "both"}))
+    ws = magics.session.workspace(args.lecture)
+    settings = magics.run_config().settings
+    client = build_client(settings, log_path=ws.log_path)  # live: a recording holds no judge
+    try:
+        if args.measure in ("aes", "both"):
+            display(_aes_table(ws, aes.judge(ws.dir, settings=settings, client=client, workspace=ws)))
+        if args.measure in ("quiz", "both"):
+            display(_quiz_table(ws, quiz.teach_quiz(ws.dir, settings=settings, client=client, workspace=ws)))
+    finally:  # what the judge and the quiz cost shows in %c2v usage
+        ws.add_usage(client.usage_by_stage())
+
+
+def _aes_table(ws, result):
+    rows = [[name.replace("_", " "), f"{result.dimensions[name]:g} / 20", result.feedback[name]]
+            for name in aes.DIMENSIONS]
+    rows.append(["total", f"{result.total:g} / 100", f"{result.tokens:,} tokens"])
+    return _table(["dimension", "score", "the judge's feedback"], rows, f"AES of {ws.slug} (judged on {result.frames})")
+
+
+def _quiz_table(ws, result):
+    rows = [[which, f"{result.accuracy(which):.0%}"] for which in quiz.PASSES]
+    rows.append(["gain (video − unlearned)", f"{result.gain:+.0%}"])
+    return _table(["pass", "accuracy"], rows,
+                  f"TeachQuiz of {ws.slug}: {result.questions} questions, {result.tokens:,} tokens")
+
+
 COMMANDS = {"status": status, "export": export, "notebook": notebook, "usage": usage, "config": config,
-            "help": help}
+            "eval": evaluate, "help": help}
 
 
 def _table(header: list[str], rows: list[list], caption: str) -> HTML:

@@ -52,6 +52,10 @@ class Code2Video(Magics):
     voice = Unicode("", help="the narrator's voice, e.g. 'en-gb' (espeak-ng --voices) or 'alloy' (remote); "
                              "empty: the voice's default").tag(config=True)
     speech_speed = Float(1.0, help="narration speed, 1.0 normal").tag(config=True)
+    vlm_model = Unicode("", help="a model that reads images, for %c2v eval (default: $CODE2VIDEO_VLM_MODEL)").tag(
+        config=True)
+    eval_frames = Int(8, help="frames %c2v eval shows the judge and the quiz (keyframes of the lecture lines)").tag(
+        config=True)
     prompt_price = Float(2.0, help="USD per million prompt tokens, for %c2v usage").tag(config=True)
     completion_price = Float(8.0, help="USD per million completion tokens, for %c2v usage").tag(config=True)
 
@@ -66,7 +70,8 @@ class Code2Video(Magics):
                      "confine": not self.unconfined,
                      # on: narrate where a voice is available ($CODE2VIDEO_NARRATE may still say 0)
                      "narrate": None if self.narrate else False, "voice": self.voice or None,
-                     "speech_speed": self.speech_speed, "assets_dir": _assets_folder(flags.get("assets"))}
+                     "speech_speed": self.speech_speed, "assets_dir": _assets_folder(flags.get("assets")),
+                     "vlm_model": self.vlm_model or None, "eval_frames": self.eval_frames}
         settings = Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
         return RunConfig(settings, Path(self.root), flags.get("replay") or self.replay,
                          int(self.embed_limit_mb * 1_000_000), critic=self.critic)
@@ -117,7 +122,7 @@ class Code2Video(Magics):
 
     @line_magic
     def c2v(self, line):
-        """`%c2v status|export [--quality final]|notebook PATH|usage|config [LECTURE]`"""
+        """`%c2v status|export [--quality final]|notebook PATH|usage|config|eval [aes|quiz] [LECTURE]`"""
         with _one_line_errors(self.api_key_env):
             return commands.run(self, line)
 

@@ -1,0 +1,57 @@
+"""`%c2v eval` in a real (in-process) IPython shell, on the demo lecture, against the scripted server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+
+from code2video_nb.evaluation import quiz
+
+from conftest import copy_lecture
+from test_eval_aes import judge_reply
+
+pytestmark = pytest.mark.render  # the demo lecture is rendered once per session
+
+
+@pytest.fixture
+def ip(tmp_path, monkeypatch, demo_lecture, live_env):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "code2video").mkdir()
+    copy_lecture(demo_lecture, tmp_path / "code2video")
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "code2video_nb")
+    shell.run_line_magic("config", "Code2Video.vlm_model = 'vlm-1'")
+    yield shell
+    shell.run_line_magic("unload_ext", "code2video_nb")
+
+
+def test_eval_shows_the_scores_with_the_judges_feedback_and_the_quiz(ip, live_env, demo_lecture):
+    live_env.script("judge", judge_reply())
+    for q in quiz.questions_for("Eigenvectors, eigenvalues, and eigenbasis"):
+        live_env.script_by_text("quiz:plain", q.question, json.dumps({"answer": q.answer}))
+        live_env.script_by_text("quiz:unlearned", q.question, '{"answer": "INSUFFICIENT"}')
+        live_env.script_by_text("quiz:video", q.question, json.dumps({"answer": q.answer}))
+    with capture_output() as shown:
+        ip.run_line_magic("c2v", f"eval both {demo_lecture.name}")
+    aes_table, quiz_table = shown.outputs
+    html = aes_table.data["text/html"]
+    assert "AES of eigenvectors-eigenvalues-and-eigenbasis (judged on keyframes)" in html
+    assert "logic flow" in html and "17 / 20" in html and "logic_flow seen" in html and "80.5 / 100" in html
+    text = quiz_table.data["text/plain"]
+    assert "TeachQuiz of eigenvectors-eigenvalues-and-eigenbasis: 5 questions" in text
+    assert "unlearned | 0%" in text and "video | 100%" in text and "+100%" in text
+    with capture_output() as shown:  # what they cost is in the lecture's usage
+        ip.run_line_magic("c2v", "usage")
+    usage = shown.outputs[0].data["text/plain"]
+    assert "judge | 1 |" in usage and "quiz:video | 5 |" in usage
+
+
+def test_eval_without_a_vlm_model_is_one_line(ip, demo_lecture):
+    from IPython.core.error import UsageError
+
+    ip.run_line_magic("config", "Code2Video.vlm_model = ''")
+    with pytest.raises(UsageError, match="CODE2VIDEO_VLM_MODEL"):
+        ip.run_line_magic("c2v", f"eval aes {demo_lecture.name}")

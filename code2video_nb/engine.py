@@ -92,6 +92,8 @@ class Engine:
         if sections is None:
             sections = source_plan.default_sections(source) if source else 4
         wanted = {"audience": audience, "sections": sections, "goals": goals}
+        if source is not None:  # edited notes keep the plan too, and the run says so
+            wanted["notes"] = source.fingerprint
         planned = ws.state.get("plan_options")
         if ws.outline is not None and planned and planned != wanted:  # resuming: the plan is kept, say so
             changed = ", ".join(f"{k} {planned.get(k)!r}" for k in wanted if planned.get(k) != wanted[k])

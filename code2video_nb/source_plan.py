@@ -19,6 +19,7 @@ from typing import Callable
 
 from . import prompts
 from .errors import PlanError, SourceError
+from .coder import _in_background as in_background  # daemon threads: Ctrl-C never waits for a request
 from .model_client import ModelClient
 from .plan import Outline, Storyboard
 from .planner import MAX_SECTIONS
@@ -67,9 +68,7 @@ def make_outline(client: ModelClient, source: Source, *, audience: str, sections
     check_length(source)
     if not 1 <= sections <= MAX_SECTIONS:
         raise PlanError(f"sections must be between 1 and {MAX_SECTIONS}, not {sections}")
-    fitted = fit(client, source, budget)
-    if fitted.chunks:
-        progress("plan", fitted.note())
+    fitted = fit(client, source, budget, progress)
     request = prompts.messages(
         "outline_from_source", title=source.title, audience=audience, sections=sections,
         goals=f"Learning goals: {goals.strip()}\n" if goals.strip() else "",
@@ -135,22 +134,35 @@ def _part_numbers(raw, section_id: str, count: int) -> list[int]:
 Piece = tuple[int, str, str]  # (part number, heading, text): one part's paragraphs within one chunk
 
 
-def fit(client: ModelClient, source: Source, budget: int) -> Fitted:
-    """The parts as they are if they fit in `budget` tokens; otherwise summarised chunk by chunk,
-    each part's summary its share of the budget by its length."""
+def fit(client: ModelClient, source: Source, budget: int,
+        progress: Callable[[str, str], None] = lambda stage, message: None) -> Fitted:
+    """The parts as they are if they fit in `budget` tokens; otherwise summarised chunk by chunk
+    (the requests in parallel, like the coder's), each part's summary its share of the budget by length."""
     if source.tokens <= budget:
         return Fitted(source.parts, tokens=source.tokens, budget=budget)
     chunks = _chunks(source.parts)
+    fitted = Fitted((), chunks=len(chunks), tokens=source.tokens, budget=budget)
+    progress("plan", fitted.note())
     words = budget * WORDS_PER_BUDGET_TOKEN
-    summaries: dict[int, list[str]] = {}
-    for k, chunk in enumerate(chunks, 1):
+
+    def digest(k: int) -> dict[int, str]:
         allowed = {n: max(MIN_SUMMARY_WORDS, int(words * estimate_tokens(text) / source.tokens))
-                   for n, _h, text in chunk}
-        for number, text in _digest(client, source, chunk, allowed, stage=f"outline:digest-{k}").items():
-            summaries.setdefault(number, []).append(text)
+                   for n, _h, text in chunks[k - 1]}
+        return _digest(client, source, chunks[k - 1], allowed, stage=f"outline:digest-{k}")
+
+    futures = in_background(digest, list(range(1, len(chunks) + 1)))
+    try:
+        digests = [future.result() for future in futures]  # in the notes' order
+    except BaseException:  # a failed request or Ctrl-C: those not started never start
+        for future in futures:
+            future.cancel()
+        raise
+    summaries: dict[int, list[str]] = {}
+    for number, text in (item for done in digests for item in done.items()):
+        summaries.setdefault(number, []).append(text)
     parts = tuple(replace(p, text=_with_formulas(" ".join(summaries.get(n, [])), p.formulas))
                   for n, p in enumerate(source.parts, 1))
-    return Fitted(parts, chunks=len(chunks), tokens=source.tokens, budget=budget)
+    return replace(fitted, parts=parts)
 
 
 def _chunks(parts: tuple[SourcePart, ...]) -> list[list[Piece]]:

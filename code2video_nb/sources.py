@@ -12,6 +12,7 @@ without headings are cut at paragraphs into parts of a readable size.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -71,6 +72,11 @@ class Source:
     @property
     def tokens(self) -> int:
         return estimate_tokens(self.text)
+
+    @property
+    def fingerprint(self) -> str:
+        """The notes' name and a hash of their text: which version of the notes a plan was made from."""
+        return f"{self.name} {hashlib.sha256(self.text.encode()).hexdigest()[:10]}".strip()
 
     def record(self) -> dict:
         """What lecture.json keeps about the notes (the parts' text is in the sections' citations)."""

@@ -46,12 +46,16 @@ def test_from_notes_plans_one_cited_section_per_heading_and_the_notebook_keeps_t
     assert r'MathTex(r"\det(A - \lambda I) = 0")' in code[1]
 
 
-def test_a_cell_body_with_headings_is_the_notes(ip):
-    ip.run_cell_magic("code2video", f"--no-render --replay {CASSETTE}", NOTES.read_text(encoding="utf-8"))
+def test_a_cell_body_with_headings_is_the_notes_and_editing_them_keeps_the_plan_with_a_note(ip, capsys):
+    notes = NOTES.read_text(encoding="utf-8")
+    ip.run_cell_magic("code2video", f"--no-render --replay {CASSETTE}", notes)
     ws = _session(ip).workspace(None)
     assert ws.state["topic"] == "Eigenvectors and eigenvalues"
     assert ws.state["outline"]["source"]["name"] == "the cell's notes"
     assert [s.extra["source"]["part"] for s in ws.storyboard.sections] == HEADINGS
+    capsys.readouterr()
+    ip.run_cell_magic("code2video", f"--no-render --replay {CASSETTE}", notes + "\nOne more sentence.")
+    assert "kept the existing plan (made with notes \"the cell's notes " in capsys.readouterr().out
 
 
 def test_missing_notes_are_one_line(ip):

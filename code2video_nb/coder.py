@@ -156,7 +156,7 @@ def write_all(client: ModelClient, sections: list[StoryboardSection], topic: str
               on_done=lambda section, code: None) -> dict[str, str]:
     """Sections in parallel: requests are I/O-bound, so a thread each (bounded). Each section's
     code goes to `on_done` as it arrives, so a failure or Ctrl-C loses nothing already paid for."""
-    futures = _in_background(lambda s: write_section_code(client, s, topic), sections)
+    futures = in_background(lambda s: write_section_code(client, s, topic), sections)
     section_of = {future: section for section, future in zip(sections, futures)}
     results, errors = {}, {}
     try:
@@ -178,7 +178,7 @@ def write_all(client: ModelClient, sections: list[StoryboardSection], topic: str
     return results
 
 
-def _in_background(task: Callable, items: list, workers: int = MAX_PARALLEL_REQUESTS) -> list[Future]:
+def in_background(task: Callable, items: list, workers: int = MAX_PARALLEL_REQUESTS) -> list[Future]:
     """`task` over `items` on at most `workers` daemon threads. Not a ThreadPoolExecutor: its threads
     are joined when the process exits, so an interrupted CLI would still wait for every request in
     flight. A request that finishes after an interrupt still lands in the reply cache for the rerun."""

@@ -19,7 +19,7 @@ from typing import Callable
 
 from . import prompts
 from .errors import PlanError, SourceError
-from .coder import _in_background as in_background  # daemon threads: Ctrl-C never waits for a request
+from .coder import in_background  # daemon threads: Ctrl-C never waits for a request in flight
 from .model_client import ModelClient
 from .plan import Outline, Storyboard
 from .planner import MAX_SECTIONS

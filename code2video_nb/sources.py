@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import SourceError
 
@@ -120,20 +121,20 @@ def read_source(path: Path | str) -> Source:
 def source_from_markdown(text: str, *, name: str = "", fallback_title: str = "") -> Source:
     """Markdown (or plain text) notes as a Source; a cell body typed in a notebook comes here too."""
     headings = _headings(text)
-    titles = [h for h in headings if h[2] == 1]
+    titles = [h for h in headings if h.level == 1]
     title_line = titles[0] if len(titles) == 1 and titles[0] == headings[0] else None
     rest = [h for h in headings if h is not title_line]
     lines = text.splitlines()
-    title = title_line[3] if title_line else fallback_title or (rest[0][3] if rest else _first_words(text))
-    start = title_line[1] if title_line else 0
+    title = title_line.text if title_line else fallback_title or (rest[0].text if rest else _first_words(text))
+    start = title_line.body if title_line else 0
     if not rest:
         parts = _paragraph_parts("\n".join(lines[start:]))
         return _source(title, parts, "", name)
-    level = min(h[2] for h in rest)
-    cuts = [h for h in rest if h[2] == level]
-    preamble = "\n".join(lines[start:cuts[0][0]]).strip()
-    ends = [h[0] for h in cuts[1:]] + [len(lines)]
-    parts = [(h[3], "\n".join(lines[h[1]:end]).strip()) for h, end in zip(cuts, ends)]
+    level = min(h.level for h in rest)
+    cuts = [h for h in rest if h.level == level]
+    preamble = "\n".join(lines[start:cuts[0].start]).strip()
+    ends = [h.start for h in cuts[1:]] + [len(lines)]
+    parts = [(h.text, "\n".join(lines[h.body:end]).strip()) for h, end in zip(cuts, ends)]
     if len(preamble) > LONG_PREAMBLE_CHARS:  # an introduction the lecture should cover too
         parts, preamble = [("Introduction", preamble)] + parts, ""
     return _source(title, parts, preamble, name)
@@ -158,8 +159,15 @@ def _source(title: str, parts: list[tuple[str, str]], preamble: str, name: str) 
     return Source(title.strip(), made, preamble, name, every)
 
 
-def _headings(text: str) -> list[tuple[int, int, int, str]]:
-    """(first line, first line of its text, level, heading) of each ATX or setext heading outside code."""
+class _Heading(NamedTuple):
+    start: int  # its first line
+    body: int  # the first line of the text under it
+    level: int
+    text: str
+
+
+def _headings(text: str) -> list[_Heading]:
+    """Each ATX (`## x`) or setext (x underlined) heading outside code, in order."""
     found, fenced = [], False
     lines = text.splitlines()
     for i, line in enumerate(lines):
@@ -168,9 +176,9 @@ def _headings(text: str) -> list[tuple[int, int, int, str]]:
         elif fenced:
             continue
         elif m := _ATX.match(line):
-            found.append((i, i + 1, len(m.group(1)), m.group(2).strip()))
+            found.append(_Heading(i, i + 1, len(m.group(1)), m.group(2).strip()))
         elif i > 0 and _SETEXT.fullmatch(line) and _setext_title(lines[i - 1]):
-            found.append((i - 1, i + 1, 1 if line.lstrip().startswith("=") else 2, lines[i - 1].strip()))
+            found.append(_Heading(i - 1, i + 1, 1 if line.lstrip().startswith("=") else 2, lines[i - 1].strip()))
     return found
 
 

@@ -50,7 +50,13 @@ def test_code_blocks_deeper_headings_and_prices_are_not_parts_or_formulas():
     assert plain.title == "Notes" and len(plain.parts) == 1
 
 
-def test_notebook_and_html_notes_are_read(tmp_path):
+def test_text_notebook_and_html_notes_are_read(tmp_path):
+    (tmp_path / "week_3.txt").write_text("Intro to the week.\n\nNewton's law\n------------\nF = ma, or $F = m a$.\n\n"
+                                         "Energy\n------\n$E = \\frac{1}{2} m v^2$\n", encoding="utf-8")
+    week = read_source(tmp_path / "week_3.txt")
+    assert week.title == "Week 3" and [p.heading for p in week.parts] == ["Newton's law", "Energy"]
+    assert week.formulas == ("F = m a", "E = \\frac{1}{2} m v^2") and week.preamble == "Intro to the week."
+
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Optimisation\n\n## Gradient descent\nStep: $x_{k+1} = x_k - \\eta g$"),
                 nbformat.v4.new_code_cell("# a comment, not a heading\nx = 1"),

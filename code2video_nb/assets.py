@@ -211,6 +211,12 @@ def _yaml(text: str):
         raise ValueError(str(exc).split("\n")[0]) from None
 
 
+def folder_beside(notes: Path | str | None) -> Path | None:
+    """The teacher's `assets/` folder beside their notes (`--from notes.md`), when there is one."""
+    folder = Path(notes).expanduser().parent / FOLDER if notes else None
+    return folder if folder is not None and folder.is_dir() else None
+
+
 # resolution ----------------------------------------------------------------------------------------
 def candidates(request: AssetRequest, folder: UserFolder | None, limit: int = 6) -> list[Candidate]:
     """Every picture that could stand for the request, in the order of preference."""
@@ -324,6 +330,23 @@ def _rename_in_code(code: str, old: PlacedAsset, new_file: str) -> str:
     if old.file and old.file in code:
         return code.replace(old.file, new_file)
     return re.sub(rf"""(\.asset\(\s*)(["']){re.escape(old.request.name)}\2""", rf"\g<1>\g<2>{new_file}\g<2>", code)
+
+
+# the render ------------------------------------------------------------------------------------
+def stage(code: str, lecture: Path, job_dir: Path) -> Path:
+    """The lecture's pictures this code names, copied to `job_dir/assets/`; returns `job_dir`, the
+    render's folder for `assets/<file>`. A copy, because manim's SVGMobject writes a modified file
+    beside the one it reads, and the render may write only in its own folders: so the lecture's
+    assets/ stays read-only to renders, and no new write is allowed for pictures."""
+    target = Path(job_dir) / FOLDER
+    target.mkdir(parents=True, exist_ok=True)
+    source = Path(lecture) / FOLDER
+    for file in sorted(source.iterdir()) if source.is_dir() else []:
+        named = file.name in code or file.stem in code
+        if named and file.suffix.lower() in SUFFIXES and file.is_file() and not file.is_symlink() \
+                and file.stat().st_size <= MAX_BYTES:
+            (target / file.name).write_bytes(file.read_bytes())
+    return Path(job_dir)
 
 
 # the coder's request -------------------------------------------------------------------------------

@@ -15,9 +15,11 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
+from . import assets
 from .cassette import Cassette
 from .config import Settings
 from .critic import critique, report
@@ -202,7 +204,7 @@ def _client(settings: Settings, log_path: Path, *, replay: Path | None = None, r
 def _generate(args) -> int:
     source = read_source(args.source) if args.source else None
     topic = args.topic or (source.title if source else "")  # empty: generate says what to give
-    settings = _settings(args)
+    settings = _with_pictures(_settings(args), args.source)
     recorder = Cassette() if args.record else None
     client = _client(settings, args.out / slugify(topic) / "log.jsonl", replay=args.replay, record=recorder)
     try:
@@ -222,12 +224,18 @@ def _demo(args) -> int:
     with resources.as_file(recording) as cassette, resources.as_file(demo.joinpath(meta.get("notes", ""))) as notes:
         source = read_source(notes) if args.from_notes else None
         topic = source.title if source else meta["topic"]
-        settings = _settings(args)
+        settings = _with_pictures(_settings(args), notes if args.from_notes else None)
         client = _client(settings, args.out / slugify(topic) / "log.jsonl", replay=cassette)
         result = generate(topic, out=args.out, settings=settings, client=client, audience=meta["audience"],
                           sections=meta.get("sections"), quality=args.quality, progress=_progress(args),
                           source=source)
     return _report(result, client)
+
+
+def _with_pictures(settings: Settings, notes) -> Settings:
+    """Without --assets, the teacher's pictures are the `assets/` folder beside their notes, if any."""
+    beside = assets.folder_beside(notes) if settings.assets_dir is None else None
+    return replace(settings, assets_dir=beside) if beside else settings
 
 
 def _open(args) -> tuple[Workspace, Engine]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from . import render_prefix, safety
+from . import assets, render_prefix, safety
 from .config import Settings
 from .confine import SandboxSettings, confinement_for, describe_exit, scrubbed_environ
 from .errors import RenderError
@@ -135,7 +135,7 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
                "max_cached_plays": max_cached_plays, "block_minimums": [float(m) for m in pacing],
                "reuse_keys": [] if dry_run_only or critique else render_prefix.reusable(last, code, salt),
                "plays_hint": len(last.keys) if last else 0,
-               "assets_dir": str(lecture_folder(path)),  # where `assets/<file>` is read from
+               "assets_dir": str(assets.stage(code, lecture_folder(path), Path(tmp))),  # `assets/<file>`
                "result": str(Path(tmp) / "result.json"),
                "progress": str(Path(tmp) / "progress.txt"), "temp_dir": str(Path(tmp) / "tmp"),
                "confine": confinement.to_dict() if confinement else None}

@@ -167,3 +167,29 @@ def test_icon_search_ranks_exact_names_and_tags():
     assert icons.search("eye")[0].name == "eye"
     assert icons.search("planet")[0].name in ("globe", "earth-americas", "earth-africa", "earth-asia")
     assert icons.search("a picture of the") == []
+
+
+def test_a_render_gets_copies_of_the_pictures_its_code_names_and_no_symlink(tmp_path):
+    lecture = tmp_path / "lecture"
+    picture(lecture / "assets" / "prism.png")
+    picture(lecture / "assets" / "unused.png")
+    secret = picture(tmp_path / "private" / "secret.png")
+    os.symlink(secret, lecture / "assets" / "secret.png")
+    job = assets.stage('a = self.asset("assets/prism.png")\nb = self.asset("secret")\n', lecture, tmp_path / "job")
+    assert sorted(p.name for p in (job / "assets").iterdir()) == ["prism.png"]
+
+
+def test_the_scene_reads_only_regular_files_inside_the_assets_folder(tmp_path):
+    from manim import tempconfig
+
+    from code2video_nb.teaching_scene import _asset_file
+
+    inside = picture(tmp_path / "assets" / "prism.png")
+    secret = picture(tmp_path / "secret.png")
+    os.symlink(secret, tmp_path / "assets" / "link.png")
+    with tempconfig({"assets_dir": str(tmp_path)}):
+        assert _asset_file("assets/prism.png") == inside.resolve()
+        assert _asset_file("prism") == inside.resolve()  # a bare name: its file in assets/
+        for refused in ("assets/../secret.png", "../secret.png", str(secret), "/etc/hosts", "assets/link.png",
+                        "assets/sub/prism.png", "secret"):
+            assert _asset_file(refused) is None, refused

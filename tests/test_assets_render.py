@@ -108,3 +108,29 @@ def test_a_teachers_picture_renders_where_placed_a_missing_one_is_a_box_and_a_sw
     assert ws.section_state("2").render("preview") == section_2 and len(server.requests) == requests
     blue = pixel(ws.keyframes_dir("1") / "1.png", "B2")
     assert blue[2] > 180 and blue[0] < 80, blue
+
+
+def _brightest(png: Path, cell: str, half: float = 0.5) -> int:
+    """The brightest value within `half` a cell around a cell's centre of a 480p keyframe."""
+    x, y, _ = GRID.cell_center(cell)
+    image = np.asarray(Image.open(png).convert("L"))
+    height, width = image.shape
+    col = lambda u: int((u + FRAME_WIDTH / 2) / FRAME_WIDTH * width)  # noqa: E731
+    row = lambda v: int((FRAME_HEIGHT / 2 - v) / FRAME_HEIGHT * height)  # noqa: E731
+    dx, dy = half * GRID.cell_width, half * GRID.cell_height
+    return int(image[row(y + dy):row(y - dy), col(x - dx):col(x + dx)].max())
+
+
+def test_the_notes_demo_shows_the_notes_own_figure_and_an_offline_icon(tmp_path, capsys):
+    from code2video_nb.cli import main
+
+    assert main(["demo", "--from-notes", "--out", str(tmp_path), "--no-critic", "--no-narrate", "--quiet"]) == 0
+    lecture = tmp_path / "eigenvectors-and-eigenvalues"
+    state = json.loads((lecture / "lecture.json").read_text())
+    [figure], [icon] = (s["assets"] for s in state["storyboard"]["sections"][1:])
+    assert (figure["file"], figure["source"]) == ("assets/stretch.svg", "your folder: stretch.svg")
+    assert icon["file"] == "assets/lightbulb.svg" and icon["source"].endswith("solid/lightbulb.svg")
+    assert icon["licence"].startswith("CC BY 4.0")
+    assert _brightest(lecture / "keyframes" / "2" / "1.png", "F4") > 150  # the figure, where section 2 puts it
+    assert _brightest(lecture / "keyframes" / "3" / "3.png", "E2") > 200  # the white icon
+    assert _brightest(lecture / "keyframes" / "3" / "2.png", "E2") < 60  # not there before its block

@@ -18,6 +18,7 @@ from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, 
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from traitlets import Bool, Float, Int, List, Unicode
 
+from .. import assets
 from ..config import Settings
 from ..errors import Code2VideoError, NotRecorded
 from ..planner import MAX_TOPIC_CHARS
@@ -70,7 +71,7 @@ class Code2Video(Magics):
                      "confine": not self.unconfined,
                      # on: narrate where a voice is available ($CODE2VIDEO_NARRATE may still say 0)
                      "narrate": None if self.narrate else False, "voice": self.voice or None,
-                     "speech_speed": self.speech_speed, "assets_dir": _assets_folder(flags.get("assets")),
+                     "speech_speed": self.speech_speed, "assets_dir": _assets_folder(flags.get("assets"), flags.get("notes")),
                      "vlm_model": self.vlm_model or None, "eval_frames": self.eval_frames}
         settings = Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
         return RunConfig(settings, Path(self.root), flags.get("replay") or self.replay,
@@ -109,7 +110,7 @@ class Code2Video(Magics):
             if request.render:  # manim loads in the render server while the model plans
                 warm_up(self.api_key_env)
             self.session.plan_lecture(request, self.run_config(model=args.model, replay=args.replay,
-                                                               assets=args.assets))
+                                                               assets=args.assets, notes=args.notes))
 
     @cell_magic
     def c2v_section(self, line, cell):
@@ -127,12 +128,13 @@ class Code2Video(Magics):
             return commands.run(self, line)
 
 
-def _assets_folder(flag: str | None) -> Path | None:
+def _assets_folder(flag: str | None, notes: str | None = None) -> Path | None:
     """The teacher's pictures: the flag's folder (quotes as IPython keeps them), else `assets/`
-    beside the notebook when there is one."""
+    beside their notes, else beside the notebook, when there is one."""
     if flag:
         return Path(flag.strip("\"'")).expanduser()
-    return Path("assets") if Path("assets").is_dir() else None
+    beside = assets.folder_beside(notes.strip("\"'")) if notes else None
+    return beside or (Path(assets.FOLDER) if Path(assets.FOLDER).is_dir() else None)
 
 
 class _one_line_errors:

@@ -71,7 +71,8 @@ class Code2Video(Magics):
                      "confine": not self.unconfined,
                      # on: narrate where a voice is available ($CODE2VIDEO_NARRATE may still say 0)
                      "narrate": None if self.narrate else False, "voice": self.voice or None,
-                     "speech_speed": self.speech_speed, "assets_dir": _assets_folder(flags.get("assets"), flags.get("notes")),
+                     "speech_speed": self.speech_speed,
+                     "assets_dir": _assets_folder(flags.get("assets"), flags.get("notes")),
                      "vlm_model": self.vlm_model or None, "eval_frames": self.eval_frames}
         settings = Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
         return RunConfig(settings, Path(self.root), flags.get("replay") or self.replay,

@@ -30,6 +30,7 @@ from .evaluation import report as eval_report
 from .files import disk_error
 from .model_client import ModelClient, build_client
 from .plan import slugify
+from .planner import check_topic
 from .render import warm_up
 from .sources import read_source
 from .video import probe
@@ -203,7 +204,7 @@ def _client(settings: Settings, log_path: Path, *, replay: Path | None = None, r
 
 def _generate(args) -> int:
     source = read_source(args.source) if args.source else None
-    topic = args.topic or (source.title if source else "")  # empty: generate says what to give
+    topic = check_topic(args.topic or (source.title if source else ""))  # before a key is needed
     settings = _with_pictures(_settings(args), args.source)
     recorder = Cassette() if args.record else None
     client = _client(settings, args.out / slugify(topic) / "log.jsonl", replay=args.replay, record=recorder)

@@ -6,8 +6,8 @@ kept in the section's `source` field of lecture.json, then carried to the storyb
 where the coder's request and the section cell's header read it.
 
 Notes longer than the outline request's share of the context (`Settings.source_tokens`)
-are summarised first, in chunks of at most `CHUNK_TOKENS` (one request each, stage
-`outline:digest-k`), each part to its share of the budget, so the outline request stays
+are summarised first, in chunks of at most `CHUNK_TOKENS` (one request each, in parallel,
+stage `outline:digest-k`), each part to its share of the budget, so the outline request stays
 within it whatever the notes' length. At most `MAX_CHUNKS` chunks: longer notes are
 refused before any request, in one line.
 """
@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from . import prompts
-from .errors import PlanError, SourceError
 from .coder import in_background  # daemon threads: Ctrl-C never waits for a request in flight
+from .errors import PlanError, SourceError
 from .model_client import ModelClient
 from .plan import Outline, Storyboard
 from .planner import MAX_SECTIONS

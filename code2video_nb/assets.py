@@ -217,6 +217,17 @@ def folder_beside(notes: Path | str | None) -> Path | None:
     return folder if folder is not None and folder.is_dir() else None
 
 
+def folder_note(folder_path: Path | None, limit: int = 30) -> str:
+    """The teacher's pictures for the storyboard request, so the plan can ask for them by name
+    ('' without any: the request is then exactly as before)."""
+    folder = UserFolder.read(folder_path) if folder_path is not None and Path(folder_path).is_dir() else None
+    if folder is None or not folder.files:
+        return ""
+    files = "\n".join(f"  - {f.name}" + (f": {folder.descriptions[f.name]}" if f.name in folder.descriptions else "")
+                      for f in folder.files[:limit])
+    return "\n" + prompts.render("assets_folder", files=files).rstrip()
+
+
 # resolution ----------------------------------------------------------------------------------------
 def candidates(request: AssetRequest, folder: UserFolder | None, limit: int = 6) -> list[Candidate]:
     """Every picture that could stand for the request, in the order of preference."""

@@ -105,7 +105,8 @@ class Engine:
             ws.set(plan_options=wanted)
         if ws.storyboard is None:
             self.progress("plan", "writing the storyboard")
-            storyboard = planner.make_storyboard(self.client, ws.outline)
+            storyboard = planner.make_storyboard(self.client, ws.outline,
+                                                 pictures=assets.folder_note(self.settings.assets_dir))
             ws.set_plan("storyboard", source_plan.carry_citations(storyboard, ws.outline))
         self.place_assets(ws)
         return ws.storyboard

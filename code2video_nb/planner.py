@@ -45,10 +45,11 @@ def make_outline(client: ModelClient, topic: str, *, audience: str = "university
     return outline
 
 
-def make_storyboard(client: ModelClient, outline: Outline) -> Storyboard:
+def make_storyboard(client: ModelClient, outline: Outline, pictures: str = "") -> Storyboard:
+    """`pictures`: the teacher's own, as `assets.folder_note` lists them ('' for none)."""
     request = prompts.messages(
         "storyboard", outline=json.dumps(outline.to_dict(), indent=1, ensure_ascii=False),
-        max_words=MAX_LINE_WORDS, max_lines=MAX_LINES,
+        max_words=MAX_LINE_WORDS, max_lines=MAX_LINES, pictures=pictures,
     )
     return client.ask_json(request, stage="storyboard",
                            validate=lambda data: check_lecture_lines(matches_outline(Storyboard.from_dict(data),

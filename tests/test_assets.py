@@ -193,3 +193,16 @@ def test_the_scene_reads_only_regular_files_inside_the_assets_folder(tmp_path):
         for refused in ("assets/../secret.png", "../secret.png", str(secret), "/etc/hosts", "assets/link.png",
                         "assets/sub/prism.png", "secret"):
             assert _asset_file(refused) is None, refused
+
+
+def test_the_storyboard_request_lists_the_teachers_pictures_and_is_unchanged_without(tmp_path):
+    from code2video_nb import prompts
+
+    folder = tmp_path / "pictures"
+    picture(folder / "prism.png")
+    picture(folder / "img_7.png")
+    (folder / "assets.json").write_text(json.dumps({"img_7.png": "a rainbow on a wall"}))
+    note = assets.folder_note(folder)
+    assert note.endswith("\n  - img_7.png: a rainbow on a wall\n  - prism.png")
+    plain = prompts.render("storyboard", outline="{}", max_words=10, max_lines=5, pictures="")
+    assert "enough.\n\nAnswer" in plain and assets.folder_note(None) == assets.folder_note(tmp_path / "no") == ""

@@ -86,6 +86,8 @@ def test_a_teachers_picture_renders_where_placed_a_missing_one_is_a_box_and_a_sw
     prism, unicorn = ws.storyboard.section("1").extra["assets"]
     assert (prism["file"], prism["source"]) == ("assets/prism.png", "your folder: prism.png")
     assert unicorn["file"] == "" and "labelled box" in unicorn["note"]
+    plan_prompt = next(r for r in server.requests if r.stage == "storyboard").messages[-1]["content"]
+    assert "The teacher's own pictures" in plan_prompt and "  - prism.png\n" in plan_prompt
     code_prompt = next(r for r in server.requests if r.stage == "code:1").messages[-1]["content"]
     assert 'self.asset("assets/prism.png")' in code_prompt
     red = pixel(ws.keyframes_dir("1") / "1.png", "B2")

@@ -2,6 +2,10 @@
 
 __version__ = "0.1.0"
 
+from . import ast_guard  # noqa: E402 - before any engine thread parses code
+
+ast_guard.install()
+
 
 def _jupyter_labextension_paths():
     """Where JupyterLab finds the front-end extension (built from labextension/ into the package)."""

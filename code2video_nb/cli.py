@@ -7,6 +7,7 @@
     code2video export lectures/<slug> --quality final
     code2video critique lectures/<slug>/sections/2.py --json   # layout findings with patches
     code2video eval aes lectures/<slug> --json                 # the paper's AES, TeachQuiz, efficiency
+    code2video batch topics.txt --out course/ --executor dask   # many lectures, one job each
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import assets
+from . import batch_cli
 from .cassette import Cassette
 from .config import Settings
 from .critic import critique, report
@@ -96,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     _sandbox_options(critique)
     critique.set_defaults(run=_critique)
     _eval_parser(sub)
+    batch_cli.add_parser(sub)
     return parser
 
 

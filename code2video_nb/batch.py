@@ -1,0 +1,260 @@
+"""Many lectures at once: one independent job per topic, run through any executor.
+
+    topics = load_topics("topics.txt")                       # or "mmmc", the paper's 117
+    plan = BatchPlan(out=Path("course"), settings=Settings.from_env(), replay="demo")
+    with open_executor("dask") as pool:
+        results = run_batch(topics, plan, pool)
+
+A job (`run_lecture`) generates one topic into `out/<slug>/` exactly as `code2video generate`
+does (resuming what the folder holds), optionally evaluates it, and returns a `TopicResult`;
+it never raises, so one failed topic never stops the others. The caller's process writes each
+result to `out/<slug>/result.json` (atomically) as it arrives: a rerun skips the topics whose
+result says they finished, which makes an interrupted batch resumable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from concurrent.futures import Executor, FIRST_COMPLETED, Future, wait
+from dataclasses import asdict, dataclass, field, fields, replace
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+from .config import Settings
+from .errors import Code2VideoError, ConfigError
+from .files import atomic_write_text, disk_errors
+from .plan import slugify
+
+DEMO_REPLAY = "demo"
+MMMC = "mmmc"
+EVALS = ("aes", "quiz")
+RESULT_FILE = "result.json"
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """What every lecture of a batch shares. Sent to each job, so it holds no secret: a job reads
+    its key from its own environment (`settings.api_key_env`)."""
+    out: Path
+    settings: Settings
+    replay: str | None = None  # "demo" or a cassette path: answer every lecture from the recording
+    quality: str = "preview"
+    sections: int = 4
+    audience: str = "university students"
+    evals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LectureJob:
+    topic: str
+    plan: BatchPlan
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.topic)
+
+
+@dataclass
+class TopicResult:
+    """One row of the batch's table. Scores are None when not measured (no --eval, or it failed)."""
+    topic: str
+    slug: str
+    ok: bool
+    error: str = ""  # one line: why the lecture (or its evaluation) failed
+    seconds: float = 0.0  # wall time of the job that finished it
+    sections: int = 0
+    failed_sections: int = 0
+    fix_attempts: int = 0
+    video_seconds: float = 0.0
+    calls: int = 0  # model requests the lecture cost, over all runs (lecture.json's usage)
+    tokens: int = 0
+    evals: tuple[str, ...] = ()  # the evaluations that ran
+    aes: float | None = None  # 0-100
+    quiz_plain: float | None = None  # accuracies, 0-1
+    quiz_unlearned: float | None = None
+    quiz_video: float | None = None
+    quiz_gain: float | None = None
+    feedback: dict = field(default_factory=dict)  # the judge's feedback per dimension
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["evals"] = list(self.evals)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TopicResult":
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["evals"] = tuple(values.get("evals") or ())
+        return cls(**values)
+
+    def finished(self, evals: tuple[str, ...]) -> bool:
+        """Nothing left to do for a batch asking for `evals`."""
+        return self.ok and set(evals) <= set(self.evals)
+
+
+# topics ---------------------------------------------------------------------------------
+def load_topics(source: str | Path, limit: int | None = None) -> list[str]:
+    """The topics of `source`: "mmmc" (the paper's 117) or a text file, one topic a line
+    (blank lines and lines starting with # are skipped). Two topics with one folder name are an error."""
+    topics = _mmmc_topics() if str(source) == MMMC else _file_topics(Path(source))
+    if limit is not None:
+        topics = topics[:max(0, limit)]
+    seen: dict[str, str] = {}
+    for topic in topics:
+        slug = slugify(topic)
+        if slug in seen and seen[slug] != topic:
+            raise ConfigError(f"topics {seen[slug]!r} and {topic!r} share the folder name {slug!r}; reword one")
+        seen[slug] = topic
+    if not seen:
+        raise ConfigError(f"{source}: no topics (one a line)")
+    return list(dict.fromkeys(topics))  # a topic listed twice runs once
+
+
+def _file_topics(path: Path) -> list[str]:
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such topics file; give a text file with one topic a line, or 'mmmc'")
+    with disk_errors(path):
+        lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _mmmc_topics() -> list[str]:
+    try:
+        from .evaluation import quiz  # the bundled MMMC data (code2video_nb/data/mmmc, with its licence)
+    except ImportError:
+        raise ConfigError("'mmmc' needs the evaluation package (code2video_nb/evaluation), "
+                          "not in this version; pass a topics file") from None
+    return list(quiz.topics())
+
+
+# resuming -------------------------------------------------------------------------------
+def result_path(out: Path, slug: str) -> Path:
+    return Path(out) / slug / RESULT_FILE
+
+
+def read_result(out: Path, slug: str) -> TopicResult | None:
+    path = result_path(out, slug)
+    try:
+        return TopicResult.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None
+    except (ValueError, TypeError):  # a damaged file: the topic runs again and overwrites it
+        return None
+
+
+def write_result(out: Path, result: TopicResult) -> None:
+    atomic_write_text(result_path(out, result.slug), json.dumps(result.to_dict(), indent=1, ensure_ascii=False))
+
+
+# running --------------------------------------------------------------------------------
+def run_batch(topics: list[str], plan: BatchPlan, executor: Executor,
+              on_result: Callable[[TopicResult], None] = lambda result: None) -> list[TopicResult]:
+    """Every topic's result, in the order of `topics`: finished ones read back, the others run
+    through `executor` (each written to its result file as it arrives, then passed to `on_result`).
+    Ctrl-C cancels the jobs not yet started and leaves the finished results in place."""
+    plan = replace(plan, out=Path(plan.out).resolve())  # the same folder from a worker's own cwd
+    done = {t: r for t in topics if (r := read_result(plan.out, slugify(t))) and r.finished(plan.evals)}
+    futures: dict[Future, str] = {executor.submit(run_lecture, LectureJob(t, plan)): t
+                                  for t in topics if t not in done}
+    try:
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                result = _outcome(future, futures[future])
+                write_result(plan.out, result)
+                done[result.topic] = result
+                on_result(result)
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+    return [done[t] for t in topics]
+
+
+def _outcome(future: Future, topic: str) -> TopicResult:
+    """The job's result; a job the executor lost (a worker killed, a cluster gone) is a failed topic."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - whatever the engine raised, it is this topic's row
+        return TopicResult(topic, slugify(topic), ok=False, error=f"the executor lost this job: {one_line(exc)}")
+
+
+def run_lecture(job: LectureJob) -> TopicResult:
+    """One topic, start to end, in whatever process the executor chose. Never raises."""
+    from .executors import allow_children
+
+    allow_children()
+    started = time.monotonic()
+    result = TopicResult(job.topic, job.slug, ok=False)
+    try:
+        _generate(job, result)
+        if result.ok and job.plan.evals:
+            _evaluate(job, result)
+    except Exception as exc:  # noqa: BLE001 - one topic's failure of any kind is its row, not the batch's end
+        result.ok, result.error = False, one_line(exc)
+    finally:
+        result.seconds = round(time.monotonic() - started, 2)
+    # Paths in the batch's folder as the report there reads them: relative (the same on any worker).
+    result.error = result.error.replace(f"{job.plan.out}{os.sep}", "")
+    return result
+
+
+def _generate(job: LectureJob, result: TopicResult) -> None:
+    from .engine import generate
+    from .model_client import build_client
+    from .workspace import Workspace
+
+    plan = job.plan
+    cassette = replay_path(plan.replay)
+    recorded = _recorded_options(cassette)
+    client = build_client(plan.settings, log_path=plan.out / job.slug / "log.jsonl", replay=cassette)
+    lecture = generate(job.topic, out=plan.out, settings=plan.settings, client=client,
+                       audience=recorded.get("audience", plan.audience),
+                       sections=recorded.get("sections", plan.sections), quality=plan.quality)
+    result.sections = len(lecture.sections)
+    result.failed_sections = len(lecture.failed)
+    result.fix_attempts = sum(s.fix_attempts for s in lecture.sections)
+    result.video_seconds = round(sum(s.duration for s in lecture.sections), 2)
+    usage = Workspace(plan.out / job.slug).state.get("usage", {})
+    result.calls = sum(int(u.get("calls", 0)) for u in usage.values())
+    result.tokens = sum(int(u.get("prompt_tokens", 0) + u.get("completion_tokens", 0)) for u in usage.values())
+    if lecture.failed:
+        first = lecture.failed[0]
+        line = f" (line {first.line})" if first.line else ""
+        result.error = f"section {first.id} failed{line}: {one_line(first.error)}"
+    elif lecture.video is None:
+        result.error = "no lecture video was made"
+    result.ok = not result.error
+
+
+def _evaluate(job: LectureJob, result: TopicResult) -> None:
+    """The evaluations asked for, on the finished lecture."""
+    raise ConfigError("--eval needs the evaluation package (code2video_nb/evaluation), not in this version")
+
+
+def replay_path(replay: str | None) -> Path | None:
+    if not replay:
+        return None
+    if replay == DEMO_REPLAY:
+        return Path(str(resources.files("code2video_nb").joinpath("demo", "eigenvectors.json")))
+    return Path(replay)
+
+
+def _recorded_options(cassette: Path | None) -> dict:
+    """A recording's own plan options (its "lecture" entry), as `code2video demo` uses them."""
+    if cassette is None or not cassette.is_file():
+        return {}
+    lecture = json.loads(cassette.read_text(encoding="utf-8")).get("lecture") or {}
+    return {k: lecture[k] for k in ("audience", "sections") if k in lecture}
+
+
+def one_line(error) -> str:
+    """An error as one line: a Code2VideoError's own message, anything else with its type."""
+    text = str(error) if isinstance(error, (Code2VideoError, str)) else f"{type(error).__name__}: {error}"
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__

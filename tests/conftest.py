@@ -21,13 +21,18 @@ DATA = Path(__file__).parent / "data"
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path, monkeypatch):
     """No test sees the developer's keys, endpoint or reply cache."""
+    isolate(monkeypatch, tmp_path)
+
+
+def isolate(monkeypatch, folder: Path) -> None:
+    """The isolated environment, for a fixture of a wider scope too (it runs before `isolated_env`)."""
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CODE2VIDEO_MODEL", "CODE2VIDEO_VLM_MODEL", "CODE2VIDEO_TTS_MODEL"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CODE2VIDEO_CACHE_DIR", str(tmp_path / "reply-cache"))
+    monkeypatch.setenv("CODE2VIDEO_CACHE_DIR", str(folder / "reply-cache"))
     # Silent unless a test asks for narration (tests/test_narration.py): a narrated section renders
     # as long as its voice speaks, which would slow every other rendering test for nothing.
     monkeypatch.setenv("CODE2VIDEO_NARRATE", "0")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder / "xdg-cache"))
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from code2video_nb.batch_report import TIME_COLUMNS
 from code2video_nb.cli import main
 from code2video_nb.plan import slugify
 
-from conftest import demo_cassette
+from conftest import demo_cassette, isolate
 
 TOPICS = ["Fourier series: a square wave from sines", "Bayes' rule with a medical test"]
 BROKEN = "Why the sky is blue"  # its folder holds a lecture.json broken by hand
@@ -82,9 +82,8 @@ def batch(tmp_path: Path, out: str, executor: str) -> int:
 def local_run(tmp_path_factory):
     """One batch on the local executor, the table the cluster engines must reproduce."""
     tmp_path = tmp_path_factory.mktemp("local")
-    with pytest.MonkeyPatch.context() as mp:  # conftest's isolation is per test: this runs before it
-        mp.setenv("CODE2VIDEO_CACHE_DIR", str(tmp_path / "reply-cache"))
-        mp.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    with pytest.MonkeyPatch.context() as mp:
+        isolate(mp, tmp_path)
         return tmp_path / "out", batch(tmp_path, "out", "local")
 
 

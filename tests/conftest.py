@@ -5,6 +5,8 @@ Tests never mock the openai client: they point the real one at `ScriptedServer` 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from importlib import resources
 from pathlib import Path
@@ -74,7 +76,10 @@ def demo_lecture(tmp_path_factory) -> Path:
             mp.delenv(name, raising=False)
         mp.setenv("XDG_CACHE_HOME", str(out / "xdg-cache"))
         mp.setenv("CODE2VIDEO_CACHE_DIR", str(out / "reply-cache"))
-        assert cli.main(["demo", "--out", str(out), "--quiet"]) == 0
+        said = io.StringIO()
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+            code = cli.main(["demo", "--out", str(out), "--quiet"])
+        assert code == 0, f"code2video demo failed:\n{said.getvalue()}"
     (lecture,) = [p for p in out.iterdir() if (p / "lecture.json").is_file()]
     return lecture
 

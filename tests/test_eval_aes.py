@@ -100,6 +100,7 @@ def test_cli_on_the_demo_lecture_judges_its_keyframes(demo_lecture, server, tmp_
     (request,) = server.requests
     text = request.messages[0]["content"][0]["text"]
     assert "Eigenvectors, eigenvalues, and eigenbasis" in text and "4 keyframes" in text  # topic from lecture.json
+    assert ", made for " in text  # and the outline's audience
     assert len(images(request)) == 4  # 9 block keyframes, spread over 4
     state = json.loads((lecture / "lecture.json").read_text())
     assert state["usage"]["judge"]["completion_tokens"] > 0  # counted in the lecture's usage

@@ -98,8 +98,11 @@ def test_the_bank_and_question_files():
 def test_read_answer_is_strict():
     assert quiz.read_answer('{"answer": "(b)"}', "ABCD", insufficient=False) == "B"
     assert quiz.read_answer("**D**", "ABCD", insufficient=False) == "D"
+    assert quiz.read_answer('{"answer": "C. Its line through the origin"}', "ABCD", insufficient=False) == "C"
+    assert quiz.read_answer('{"answer": "insufficient"}', "ABCD", insufficient=True) == "INSUFFICIENT"
     assert quiz.read_answer("Not enough evidence.\nINSUFFICIENT", "ABCD", insufficient=True) == "INSUFFICIENT"
-    for prose in ("A good question. The answer is C.", "C\nor maybe\nD", "INSUFFICIENT"):
+    for prose in ("A good question. The answer is C.", "C\nor maybe\nD", "INSUFFICIENT", '{"answer": "An eigenvector"}',
+                  '{"answer": "E"}'):
         with pytest.raises(ValueError):
             quiz.read_answer(prose, "ABCD", insufficient=False)
 

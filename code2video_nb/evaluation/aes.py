@@ -27,7 +27,9 @@ NO_MODEL = ("the judge needs a model that reads images: set CODE2VIDEO_VLM_MODEL
 class AesResult:
     dimensions: dict[str, float]  # name -> 0..20, in DIMENSIONS order
     feedback: dict[str, str]
-    tokens: int = 0  # what the judge's requests cost (0 when answered from the reply cache)
+    # What the judge's requests cost (0 when answered from the reply cache): the growth of the client's
+    # `judge` usage around the call, so concurrent evaluations should each have their own client.
+    tokens: int = 0
     frames: str = ""  # how the video was shown: "keyframes", "uniform" or "video"
 
     @property
@@ -52,7 +54,8 @@ def judge(video: Path, topic: str | None = None, *, settings, client, frames: in
     topic = lecture.topic_or(topic)
     shown = visual(lecture, count=frames or settings.eval_frames, send=send, sampling=settings.eval_sampling)
     before = _stage_tokens(client, STAGE)
-    answer = client.ask_json(build_messages(shown, topic), stage=STAGE, model=model, validate=check_answer)
+    messages = build_messages(shown, topic, lecture.audience)
+    answer = client.ask_json(messages, stage=STAGE, model=model, validate=check_answer)
     return AesResult({name: float(answer[name]["score"]) for name in DIMENSIONS},
                      {name: str(answer[name]["feedback"]).strip() for name in DIMENSIONS},
                      _stage_tokens(client, STAGE) - before, shown.source)
@@ -72,8 +75,9 @@ def describe(shown: Visual) -> str:
             "video": "the whole video"}[shown.source]
 
 
-def build_messages(shown: Visual, topic: str) -> list[dict]:
-    text = prompts.render("judge", what=describe(shown), topic=topic, audience="").strip()
+def build_messages(shown: Visual, topic: str, audience: str | None = None) -> list[dict]:
+    text = prompts.render("judge", what=describe(shown), topic=topic,
+                          audience=f", made for {audience}" if audience else "").strip()
     return [{"role": "user", "content": [{"type": "text", "text": text}, *shown.parts]}]
 
 

@@ -36,6 +36,11 @@ class Lecture:
     def topic(self) -> str | None:
         return self.workspace.state.get("topic") if self.workspace else None
 
+    @property
+    def audience(self) -> str | None:
+        outline = self.workspace.outline if self.workspace else None
+        return outline.target_audience if outline else None
+
     def topic_or(self, topic: str | None) -> str:
         """`topic` if given, else the lecture folder's; ConfigError when there is neither."""
         if topic or self.topic:

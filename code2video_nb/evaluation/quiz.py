@@ -30,6 +30,7 @@ from .frames import Visual, locate, visual
 PASSES = ("plain", "unlearned", "video")
 INSUFFICIENT = "INSUFFICIENT"
 LONE_LETTER = re.compile(r"^\W{0,3}([A-Z])\W{0,3}$")  # "C", "(C)", "**C**", "C." alone on a line
+FIELD_LETTER = re.compile(r"^\(?([A-Z])(?:[.):]|\s|$)")  # the answer field as "C", "C. Its line…", "(C) …"
 PARALLEL = 4  # questions asked at once per pass
 
 
@@ -57,7 +58,7 @@ class Answer:
 @dataclass
 class QuizResult:
     answers: list[Answer]
-    tokens: int = 0
+    tokens: int = 0  # the growth of the client's quiz:* usage around the call (as AesResult.tokens)
 
     @property
     def questions(self) -> int:
@@ -140,7 +141,9 @@ def read_answer(text: str, letters: str, *, insufficient: bool) -> str:
     except ValueError:
         value = None
     if isinstance(value, dict) and "answer" in value:
-        answer = str(value["answer"]).strip().strip(".()").upper()
+        answer = str(value["answer"]).strip()
+        letter = FIELD_LETTER.match(answer.upper() if len(answer) <= 3 else answer)
+        answer = answer.upper() if answer.upper() == INSUFFICIENT else letter.group(1) if letter else answer
         if answer in allowed:
             return answer
         raise ValueError(f'"answer" must be {choices}, not {value["answer"]!r:.40}')

@@ -343,6 +343,27 @@ def _rename_in_code(code: str, old: PlacedAsset, new_file: str) -> str:
     return re.sub(rf"""(\.asset\(\s*)(["']){re.escape(old.request.name)}\2""", rf"\g<1>\g<2>{new_file}\g<2>", code)
 
 
+# credits -----------------------------------------------------------------------------------------
+def credit(p: PlacedAsset) -> str:
+    """`assets/x.svg: <source> (licence: ...)`: the attribution CC BY asks for, for a placed picture."""
+    return f"{p.file}: {p.source} (licence: {p.licence})"
+
+
+def credits(storyboard: Storyboard) -> list[str]:
+    """One line per picture the lecture shows, in the order they appear."""
+    lines = [credit(p) for section in storyboard.sections for p in placed(section) if p.file]
+    return list(dict.fromkeys(lines))
+
+
+def write_credits(storyboard: Storyboard, path: Path) -> Path | None:
+    """The exported lecture's picture credits beside its video (None, and no file, without pictures)."""
+    lines = credits(storyboard)
+    if not lines:
+        Path(path).unlink(missing_ok=True)
+        return None
+    return atomic_write_bytes(path, ("Pictures in this lecture\n\n" + "\n".join(lines) + "\n").encode("utf-8"))
+
+
 # the render ------------------------------------------------------------------------------------
 def stage(code: str, lecture: Path, job_dir: Path) -> Path:
     """The lecture's pictures this code names, copied to `job_dir/assets/`; returns `job_dir`, the

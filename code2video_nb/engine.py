@@ -197,6 +197,7 @@ class Engine:
         if spoken:  # one track for the whole lecture: no gap or drift at the joins
             mux_narration(video_path, spoken)
         write_srt(lecture_cues(cue_input), srt_path)
+        assets.write_credits(ws.storyboard, video_path.with_suffix(".credits.txt"))  # CC BY icons need credit
         return video_path, srt_path
 
     def _narration_of(self, ws: Workspace, section: StoryboardSection, record) -> SectionNarration | None:

@@ -133,6 +133,9 @@ def test_the_notes_demo_shows_the_notes_own_figure_and_an_offline_icon(tmp_path,
     assert (figure["file"], figure["source"]) == ("assets/stretch.svg", "your folder: stretch.svg")
     assert icon["file"] == "assets/lightbulb.svg" and icon["source"].endswith("solid/lightbulb.svg")
     assert icon["licence"].startswith("CC BY 4.0")
+    credits = (lecture / f"{lecture.name}.credits.txt").read_text()
+    assert "assets/stretch.svg: your folder: stretch.svg" in credits
+    assert "assets/lightbulb.svg: Font Awesome Free" in credits and "CC BY 4.0" in credits
     assert _brightest(lecture / "keyframes" / "2" / "1.png", "F4") > 150  # the figure, where section 2 puts it
     assert _brightest(lecture / "keyframes" / "3" / "3.png", "E2") > 200  # the white icon
     assert _brightest(lecture / "keyframes" / "3" / "2.png", "E2") < 60  # not there before its block

@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import json
 
+import nbformat
+
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from PIL import Image
@@ -61,7 +63,7 @@ def test_the_plan_shows_each_sections_pictures_and_a_swap_renders_that_section_o
     assert 'self.asset("assets/prism-' in ws.read_code("1")
 
 
-def test_a_wrong_path_is_one_line_and_changes_nothing(ip, live_env, tmp_path):
+def test_a_wrong_path_is_one_line_and_changes_nothing_and_the_notebook_keeps_the_credits(ip, live_env, tmp_path):
     live_env.script("outline", json.dumps(OUTLINE)).script("storyboard", json.dumps(STORYBOARD))
     live_env.script("code:1", f"```python\n{SECTION_1}```").script("code:2", f"```python\n{SECTION_2}```")
     ip.run_cell_magic("code2video", "--sections 2 --no-render --no-critic", "Light")
@@ -72,3 +74,9 @@ def test_a_wrong_path_is_one_line_and_changes_nothing(ip, live_env, tmp_path):
     row.path.value = str(tmp_path / "nowhere.png")
     row.button.click()
     assert "no such file" in row.status.value and ws.read_code("1") == code
+
+    ip.run_line_magic("c2v", f"notebook {tmp_path / 'lecture.ipynb'}")
+    markdown = [c.source for c in nbformat.read(str(tmp_path / "lecture.ipynb"), as_version=4).cells
+                if c.cell_type == "markdown"]
+    assert "*Pictures:* `assets/prism.svg`: Font Awesome Free" in markdown[1] and "CC BY 4.0" in markdown[1]
+    assert "Pictures" not in markdown[2]

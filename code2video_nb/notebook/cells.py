@@ -6,6 +6,7 @@ included, so line numbers in errors, fixes and the editor all agree.
 
 from __future__ import annotations
 
+from .. import assets
 from ..coder import cited_part
 from ..plan import StoryboardSection
 
@@ -41,3 +42,10 @@ def cited_markdown(section: StoryboardSection, lead: str = "\n\n") -> str:
     if not cited.get("part"):
         return ""
     return f"{lead}*From the notes, {cited['part']}:* {cited.get('excerpt', '')}"
+
+
+def pictures_markdown(section: StoryboardSection, lead: str = "\n\n") -> str:
+    """The section's pictures with their source and licence, as Markdown ("" without any)."""
+    shown = [assets.credit(p) for p in assets.placed(section) if p.file]
+    return f"{lead}*Pictures:* " + "; ".join(f"`{line.split(': ', 1)[0]}`: {line.split(': ', 1)[1]}"
+                                               for line in shown) if shown else ""

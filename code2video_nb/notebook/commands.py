@@ -145,7 +145,8 @@ def notebook(magics, argv):
     nb.cells.append(nbformat.v4.new_code_cell("%load_ext code2video_nb"))
     for s in ws.storyboard.sections:
         lines = "\n".join(f"{k}. {line}" for k, line in enumerate(s.lecture_lines, 1))
-        nb.cells.append(nbformat.v4.new_markdown_cell(f"## {s.id}. {s.title}\n\n{lines}" + cells.cited_markdown(s)))
+        nb.cells.append(nbformat.v4.new_markdown_cell(f"## {s.id}. {s.title}\n\n{lines}" + cells.cited_markdown(s)
+                                                      + cells.pictures_markdown(s)))
         nb.cells.append(nbformat.v4.new_code_cell(cells.cell_source(ws.slug, s.id, ws.read_code(s.id)),
                                                   metadata=cells.cell_metadata(ws.slug, s.id)))
     path = Path(args.path)

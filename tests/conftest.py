@@ -72,10 +72,7 @@ def demo_lecture(tmp_path_factory) -> Path:
 
     out = tmp_path_factory.mktemp("demo")
     with pytest.MonkeyPatch.context() as mp:
-        for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CODE2VIDEO_MODEL", "CODE2VIDEO_VLM_MODEL"):
-            mp.delenv(name, raising=False)
-        mp.setenv("XDG_CACHE_HOME", str(out / "xdg-cache"))
-        mp.setenv("CODE2VIDEO_CACHE_DIR", str(out / "reply-cache"))
+        isolate(mp, out)
         said = io.StringIO()
         with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
             code = cli.main(["demo", "--out", str(out), "--quiet"])

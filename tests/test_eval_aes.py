@@ -10,7 +10,7 @@ import pytest
 
 from code2video_nb import cli
 from code2video_nb.config import Settings
-from code2video_nb.errors import ConfigError
+from code2video_nb.errors import ConfigError, WorkspaceError
 from code2video_nb.evaluation import aes
 
 from conftest import copy_lecture, make_client
@@ -105,3 +105,25 @@ def test_cli_on_the_demo_lecture_judges_its_keyframes(demo_lecture, server, tmp_
     state = json.loads((lecture / "lecture.json").read_text())
     assert state["usage"]["judge"]["completion_tokens"] > 0  # counted in the lecture's usage
     assert '"stage": "judge"' in (lecture / "log.jsonl").read_text()
+
+
+@pytest.mark.render
+def test_which_frames_the_model_sees(demo_lecture, tmp_path):
+    from code2video_nb.evaluation import frames
+
+    lecture = copy_lecture(demo_lecture, tmp_path)
+    key = (lecture / "keyframes" / "2" / "3.png").read_bytes()
+    section = frames.locate(lecture / "previews" / "2.mp4")  # a section's preview: that section's blocks
+    assert section.sections == ("2",) and section.topic == "Eigenvectors, eigenvalues, and eigenbasis"
+    shown = frames.visual(section, count=8)
+    assert shown.source == "keyframes" and len(shown.parts) == 3
+    assert shown.parts[-1]["image_url"]["url"].endswith(base64.b64encode(key).decode()[-40:])
+    whole = frames.visual(frames.locate(lecture), count=4)  # 9 blocks spread over 4, first and last kept
+    first = (lecture / "keyframes" / "1" / "1.png").read_bytes()
+    assert len(whole.parts) == 4 and base64.b64encode(first).decode() in whole.parts[0]["image_url"]["url"]
+    assert frames.visual(section, count=2, sampling="uniform").source == "uniform"
+    (lecture / "keyframes" / "3" / "2.png").unlink()  # a missing keyframe: frames of the video instead
+    assert frames.visual(frames.locate(lecture), count=4).source == "uniform"
+    (lecture / f"{lecture.name}.mp4").unlink()  # and with no exported video, one line saying what to do
+    with pytest.raises(WorkspaceError, match="run `code2video export"):
+        frames.visual(frames.locate(lecture), count=4)

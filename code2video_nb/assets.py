@@ -42,6 +42,7 @@ DESCRIPTION_FILES = ("assets.json", "assets.yaml", "assets.yml")
 MAX_PER_SECTION = 4
 MAX_BYTES = 20 * 1024 * 1024
 MAX_FILES = 500  # a folder scanned for pictures: more than any lecture's
+MAX_DESCRIPTIONS_BYTES = 200_000
 USER_LICENCE = "the teacher's own (not checked)"
 FOLDER = "assets"  # in the workspace, and the default beside a notebook
 _MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",)}
@@ -188,10 +189,14 @@ def _read_descriptions(root: Path) -> dict:
         path = root / name
         if not path.is_file():
             continue
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()[:MAX_DESCRIPTIONS_BYTES + 1]
+        if len(raw) > MAX_DESCRIPTIONS_BYTES:
+            raise AssetError(f"{path}: larger than {MAX_DESCRIPTIONS_BYTES // 1000} kB; give a short description "
+                             "per picture")
         try:
+            text = raw.decode("utf-8")
             data = json.loads(text) if name.endswith(".json") else _yaml(text)
-        except ValueError as exc:
+        except ValueError as exc:  # UnicodeDecodeError too
             raise AssetError(f"{path}: not valid {'JSON' if name.endswith('.json') else 'YAML'} ({exc}); "
                              "write it as {\"file name\": \"short description\"}") from None
         if isinstance(data, list):  # [{"file": ..., "description": ...}]

@@ -206,3 +206,15 @@ def test_the_storyboard_request_lists_the_teachers_pictures_and_is_unchanged_wit
     assert note.endswith("\n  - img_7.png: a rainbow on a wall\n  - prism.png")
     plain = prompts.render("storyboard", outline="{}", max_words=10, max_lines=5, pictures="")
     assert "enough.\n\nAnswer" in plain and assets.folder_note(None) == assets.folder_note(tmp_path / "no") == ""
+
+
+def test_descriptions_may_be_yaml(tmp_path):
+    folder = tmp_path / "pictures"
+    picture(folder / "fig1.png")
+    (folder / "assets.yaml").write_text("fig1.png:\n  description: the refraction of light in a glass prism\n")
+    ws = workspace(tmp_path, storyboard([{"name": "prism", "kind": "photo", "description": "refraction"}]))
+    assets.place_all(ws, ws.storyboard, folder)
+    assert recorded(ws)[0]["source"] == "your folder: fig1.png"
+    (folder / "assets.yaml").write_bytes(b"\xff\xfe not text")
+    with pytest.raises(AssetError, match="assets.yaml: not valid YAML"):
+        assets.UserFolder.read(folder)

@@ -132,8 +132,8 @@ def parse_questions(items, where: str) -> list[Question]:
 # -- reading an answer ------------------------------------------------------------------------------
 
 def read_answer(text: str, letters: str, *, insufficient: bool) -> str:
-    """The letter (or INSUFFICIENT) a reply gives: its JSON `answer`, else a lone letter on its own
-    line. Raises ValueError naming the problem (the re-ask says it)."""
+    """The letter (or INSUFFICIENT) a reply gives: its JSON `answer`, else a lone letter (or a lone
+    INSUFFICIENT) on its own line. Raises ValueError naming the problem (the re-ask says it)."""
     allowed = set(letters) | ({INSUFFICIENT} if insufficient else set())
     choices = f"one of {', '.join(letters)}" + (f" or {INSUFFICIENT}" if insufficient else "")
     try:
@@ -141,18 +141,29 @@ def read_answer(text: str, letters: str, *, insufficient: bool) -> str:
     except ValueError:
         value = None
     if isinstance(value, dict) and "answer" in value:
-        answer = str(value["answer"]).strip()
-        letter = FIELD_LETTER.match(answer.upper() if len(answer) <= 3 else answer)
-        answer = answer.upper() if answer.upper() == INSUFFICIENT else letter.group(1) if letter else answer
+        answer = _field_answer(str(value["answer"]).strip())
         if answer in allowed:
             return answer
         raise ValueError(f'"answer" must be {choices}, not {value["answer"]!r:.40}')
-    lone = {m.group(1) for line in text.splitlines() if (m := LONE_LETTER.match(line.strip()))}
-    lone |= {INSUFFICIENT} if insufficient and any(line.strip().upper() == INSUFFICIENT for line in text.splitlines()) \
-        else set()
+    lone = {_lone_answer(line.strip()) for line in text.splitlines()} - {None}
     if len(lone) == 1 and lone <= allowed:
         return lone.pop()
     raise ValueError(f'answer with a JSON object {{"answer": ...}} whose answer is {choices}')
+
+
+def _field_answer(answer: str) -> str:
+    """"C", "c", "(C)", "C. Its line…" -> "C"; "insufficient" -> INSUFFICIENT; else as given."""
+    if answer.upper() == INSUFFICIENT:
+        return INSUFFICIENT
+    letter = FIELD_LETTER.match(answer.upper() if len(answer) <= 3 else answer)  # "c." yes, "an …" no
+    return letter.group(1) if letter else answer
+
+
+def _lone_answer(line: str) -> str | None:
+    if line.upper() == INSUFFICIENT:
+        return INSUFFICIENT
+    match = LONE_LETTER.match(line)
+    return match.group(1) if match else None
 
 
 # -- the three passes -------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from .plan import slugify
 DEMO_REPLAY = "demo"
 MMMC = "mmmc"
 EVALS = ("aes", "quiz")
+EVAL_STAGES = ("judge", "quiz")
 RESULT_FILE = "result.json"
 
 
@@ -45,6 +46,7 @@ class BatchPlan:
     sections: int = 4
     audience: str = "university students"
     evals: tuple[str, ...] = ()
+    questions: Path | None = None  # TeachQuiz questions in the MMMC bank's shape; None: the bundled bank
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class TopicResult:
     calls: int = 0  # model requests the lecture cost, over all runs (lecture.json's usage)
     tokens: int = 0
     evals: tuple[str, ...] = ()  # the evaluations that ran
+    eval_tokens: int = 0  # what they cost (the judge's and the quiz's requests)
     aes: float | None = None  # 0-100
     quiz_plain: float | None = None  # accuracies, 0-1
     quiz_unlearned: float | None = None
@@ -123,12 +126,9 @@ def _file_topics(path: Path) -> list[str]:
 
 
 def _mmmc_topics() -> list[str]:
-    try:
-        from .evaluation import quiz  # the bundled MMMC data (code2video_nb/data/mmmc, with its licence)
-    except ImportError:
-        raise ConfigError("'mmmc' needs the evaluation package (code2video_nb/evaluation), "
-                          "not in this version; pass a topics file") from None
-    return list(quiz.topics())
+    from .evaluation import quiz  # the bundled MMMC data (code2video_nb/data/mmmc, with its licence)
+
+    return quiz.topics()
 
 
 # resuming -------------------------------------------------------------------------------
@@ -157,6 +157,7 @@ def run_batch(topics: list[str], plan: BatchPlan, executor: Executor,
     through `executor` (each written to its result file as it arrives, then passed to `on_result`).
     Ctrl-C cancels the jobs not yet started and leaves the finished results in place."""
     plan = replace(plan, out=Path(plan.out).resolve())  # the same folder from a worker's own cwd
+    check_evals(topics, plan)
     done = {t: r for t in topics if (r := read_result(plan.out, slugify(t))) and r.finished(plan.evals)}
     futures: dict[Future, str] = {executor.submit(run_lecture, LectureJob(t, plan)): t
                                   for t in topics if t not in done}
@@ -174,6 +175,24 @@ def run_batch(topics: list[str], plan: BatchPlan, executor: Executor,
             future.cancel()
         raise
     return [done[t] for t in topics]
+
+
+def check_evals(topics: list[str], plan: BatchPlan) -> None:
+    """What the evaluations need, checked before any lecture is made: a model that reads images,
+    a key, and TeachQuiz questions for every topic."""
+    if not plan.evals:
+        return
+    from .evaluation import aes, quiz
+
+    settings = plan.settings
+    if not settings.vlm_model:
+        raise ConfigError(aes.NO_MODEL.replace("the judge needs", "--eval needs") + ", or pass --vlm-model")
+    if not settings.api_key():
+        raise ConfigError(f"--eval asks the model at {settings.base_url or 'the OpenAI API'}: "
+                          f"{settings.api_key_env} is not set (a replay answers the lectures only)")
+    if "quiz" in plan.evals:
+        for topic in topics:
+            quiz.questions_for(topic, plan.questions)  # a ConfigError naming the topic and the fix
 
 
 def _outcome(future: Future, topic: str) -> TopicResult:
@@ -220,7 +239,8 @@ def _generate(job: LectureJob, result: TopicResult) -> None:
     result.failed_sections = len(lecture.failed)
     result.fix_attempts = sum(s.fix_attempts for s in lecture.sections)
     result.video_seconds = round(sum(s.duration for s in lecture.sections), 2)
-    usage = Workspace(plan.out / job.slug).state.get("usage", {})
+    usage = {stage: u for stage, u in Workspace(plan.out / job.slug).state.get("usage", {}).items()
+             if stage.split(":")[0] not in EVAL_STAGES}  # the lecture's own cost, as the paper counts it
     result.calls = sum(int(u.get("calls", 0)) for u in usage.values())
     result.tokens = sum(int(u.get("prompt_tokens", 0) + u.get("completion_tokens", 0)) for u in usage.values())
     if lecture.failed:
@@ -233,8 +253,31 @@ def _generate(job: LectureJob, result: TopicResult) -> None:
 
 
 def _evaluate(job: LectureJob, result: TopicResult) -> None:
-    """The evaluations asked for, on the finished lecture."""
-    raise ConfigError("--eval needs the evaluation package (code2video_nb/evaluation), not in this version")
+    """The evaluations asked for, on the finished lecture, by the live VLM endpoint (a replayed
+    batch replays only the lecture). What they cost is added to the lecture's usage, as
+    `code2video eval` does; `result.tokens` stays the lecture's own, as the paper counts it."""
+    from .evaluation import aes, quiz
+    from .model_client import build_client
+    from .workspace import Workspace
+
+    ws = Workspace(job.plan.out / job.slug)
+    settings = job.plan.settings
+    client = build_client(settings, log_path=ws.log_path)
+    try:
+        if "aes" in job.plan.evals:
+            judged = aes.judge(ws.dir, job.topic, settings=settings, client=client, workspace=ws)
+            result.aes, result.feedback = judged.total, dict(judged.feedback)
+        if "quiz" in job.plan.evals:
+            questions = quiz.questions_for(job.topic, job.plan.questions)
+            taught = quiz.teach_quiz(ws.dir, job.topic, settings=settings, client=client, questions=questions,
+                                     workspace=ws)
+            result.quiz_plain, result.quiz_unlearned, result.quiz_video = (
+                round(taught.accuracy(p), 4) for p in ("plain", "unlearned", "video"))
+            result.quiz_gain = round(taught.gain, 4)
+    finally:
+        ws.add_usage(client.usage_by_stage())
+        result.eval_tokens = client.total().tokens
+    result.evals = job.plan.evals
 
 
 def replay_path(replay: str | None) -> Path | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .batch import EVALS, BatchPlan, TopicResult, load_topics, read_result, run_batch
+from .batch import EVALS, BatchPlan, TopicResult, check_evals, load_topics, read_result, run_batch
 from .batch_report import write_report
 from .config import Settings
 from .errors import ConfigError
@@ -25,6 +25,9 @@ def add_parser(sub) -> None:
     p.add_argument("--eval", default="", metavar="aes,quiz",
                    help="evaluate each finished lecture: aes (VLM judge), quiz (TeachQuiz); "
                         "needs $CODE2VIDEO_VLM_MODEL")
+    p.add_argument("--vlm-model", help="the model that judges and takes the quiz (default: $CODE2VIDEO_VLM_MODEL)")
+    p.add_argument("--questions", type=Path,
+                   help="TeachQuiz questions in the MMMC bank's shape {topic: [...]} (default: the bundled bank)")
     p.add_argument("--executor", choices=EXECUTORS, default="local",
                    help="local: processes here; dask / ray: a cluster (pip install 'code2video_nb[dask]' or [ray])")
     p.add_argument("--address", help="the cluster's scheduler (dask: tcp://host:8786, ray: host:6379); "
@@ -45,7 +48,9 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     topics = load_topics(args.topics, args.limit)
     plan = BatchPlan(out=args.out, settings=_settings(args), replay=args.replay, quality=args.quality,
-                     sections=args.sections, audience=args.audience, evals=_evals(args.eval))
+                     sections=args.sections, audience=args.audience, evals=_evals(args.eval),
+                     questions=args.questions)
+    check_evals(topics, plan)  # before the bar: a missing model or question is the only line printed
     finished = sum(1 for t in topics if (r := read_result(args.out, slugify(t))) and r.finished(plan.evals))
     bar = _Bar(len(topics), finished, quiet=args.quiet)
     try:
@@ -68,7 +73,8 @@ def run(args) -> int:
 
 
 def _settings(args) -> Settings:
-    overrides = {"model": args.model, "base_url": args.base_url, "critic_rounds": 0 if args.no_critic else None}
+    overrides = {"model": args.model, "vlm_model": args.vlm_model, "base_url": args.base_url,
+                 "critic_rounds": 0 if args.no_critic else None}
     return Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
 
 

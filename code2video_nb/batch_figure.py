@@ -69,7 +69,7 @@ def _panel(panel: Panel, results: list[TopicResult], x: float) -> list[str]:
     # the paper's quarter-hour scale would leave no bar to see (the title gives the figure).
     paper = panel.paper if panel.paper and (panel.top or panel.paper <= 3 * max(known + [0])) else None
     top = panel.top or max(known + ([paper] if paper else []) + [1e-9])
-    scale = PANEL_WIDTH / top
+    scale = (PANEL_WIDTH - 40) / top  # room for the value after the longest bar
     bottom = TOP + ROW * len(results)
     title = panel.title + (f" (paper {_number(panel.paper)})" if panel.paper else "")
     parts = [f'<text x="{x}" y="{TOP - 10}" font-weight="bold">{escape(title)}</text>',

@@ -16,7 +16,8 @@ from .files import atomic_write_text
 
 # The columns of results.csv, in order: (header, how to read it from a TopicResult).
 COLUMNS = ("topic", "slug", "status", "error", "minutes", "tokens", "calls", "sections", "failed_sections",
-           "fix_attempts", "video_seconds", "aes", "quiz_plain", "quiz_unlearned", "quiz_video", "quiz_gain")
+           "fix_attempts", "video_seconds", "aes", "quiz_plain", "quiz_unlearned", "quiz_video", "quiz_gain",
+           "eval_tokens")
 TIME_COLUMNS = ("minutes",)  # differ from run to run, whatever ran the jobs
 
 
@@ -62,6 +63,7 @@ def row(result: TopicResult) -> dict[str, str]:
         "calls": str(result.calls), "sections": str(result.sections),
         "failed_sections": str(result.failed_sections), "fix_attempts": str(result.fix_attempts),
         "video_seconds": f"{result.video_seconds:.1f}", "aes": _score(result.aes),
+        "eval_tokens": str(result.eval_tokens) if result.evals else "",
     }
     for name in ("quiz_plain", "quiz_unlearned", "quiz_video", "quiz_gain"):
         values[name] = _score(getattr(result, name), digits=3)
@@ -81,7 +83,7 @@ def report_markdown(results: list[TopicResult], *, how: str = "", figure: str = 
     parts = [f"# Batch report: {len(results)} topic(s), {len(ok)} finished, {len(results) - len(ok)} failed", ""]
     if how:
         parts += [how, ""]
-    parts += _averages(ok) + _quiz_significance(ok) + _table(results) + _failures(results)
+    parts += _averages(ok) + _quiz_significance(ok) + _table(results) + _feedback(ok) + _failures(results)
     parts += [f"![Per-topic time, tokens and scores]({figure})", ""]
     return "\n".join(parts)
 
@@ -109,10 +111,11 @@ def _quiz_significance(ok: list[TopicResult]) -> list[str]:
     gains = [r.quiz_gain for r in ok if r.quiz_gain is not None]
     if not gains:
         return []
-    from .evaluation.stats import gain_interval
+    from .evaluation.significance import gain_summary
 
-    interval = gain_interval(gains)
-    return ["## TeachQuiz gain across topics", "", interval.describe(), ""]
+    return ["## TeachQuiz gain across topics", "",
+            f"Video minus unlearned accuracy per topic: {gain_summary(gains).text()} "
+            "(Student's t over topics; p: one-sided, the video helps).", ""]
 
 
 def _table(results: list[TopicResult]) -> list[str]:
@@ -122,6 +125,17 @@ def _table(results: list[TopicResult]) -> list[str]:
     for r in results:
         values = row(r)
         lines.append("| " + " | ".join(values[c].replace("|", "\\|") or "–" for c in shown) + " |")
+    return lines + [""]
+
+
+def _feedback(ok: list[TopicResult]) -> list[str]:
+    judged = [r for r in ok if r.feedback]
+    if not judged:
+        return []
+    lines = ["## The judge's feedback", ""]
+    for r in judged:
+        lines.append(f"- **{r.topic}** (AES {_fmt(r.aes)}): " +
+                     "; ".join(f"{name.replace('_', ' ')}: {text}" for name, text in r.feedback.items()))
     return lines + [""]
 
 

@@ -1,7 +1,10 @@
-"""`code2video batch`: replayed lectures through the local executor, a real Dask LocalCluster and
-Ray (when installed), a topic that fails, and a batch interrupted with Ctrl-C that resumes.
+"""`code2video batch`: replayed lectures evaluated (AES judge, TeachQuiz) by the scripted server,
+through the local executor, a real Dask LocalCluster and Ray (when installed); a topic that fails;
+a batch interrupted with Ctrl-C that resumes.
 
-Lectures replay a one-section cut of the demo recording, so each renders one short scene.
+Lectures replay a one-section cut of the demo recording, so each renders one short scene; the
+evaluations are live requests of the real openai client to the scripted server, replies keyed by
+stage and by the topic (judge) or the question (quiz).
 """
 
 from __future__ import annotations
@@ -22,12 +25,39 @@ import pytest
 
 from code2video_nb.batch_report import TIME_COLUMNS
 from code2video_nb.cli import main
+from code2video_nb.evaluation import quiz
 from code2video_nb.plan import slugify
+from code2video_nb.scripted_server import ScriptedServer
 
 from conftest import demo_cassette, isolate
 
-TOPICS = ["Fourier series: a square wave from sines", "Bayes' rule with a medical test"]
-BROKEN = "Why the sky is blue"  # its folder holds a lecture.json broken by hand
+# MMMC topics, so TeachQuiz takes their questions from the bundled bank.
+TOPICS = ["Proof of Snell's law", "Fractal dimension"]
+BROKEN = "Linear transformations and matrices"  # its folder holds a lecture.json broken by hand
+SCORES = {TOPICS[0]: [16, 15, 17, 14, 18], TOPICS[1]: [12, 13, 14, 15, 16]}  # AES 80 and 70
+RIGHT_ON_VIDEO = {TOPICS[0]: 5, TOPICS[1]: 3}  # of the 5 questions, answered right with the video
+
+
+def script_evaluations(server: ScriptedServer) -> None:
+    """The judge's answer per topic; per question: right without the instruction, INSUFFICIENT
+    when told to unlearn, and right with the video for the first RIGHT_ON_VIDEO[topic] questions."""
+    for topic in TOPICS:
+        names = ("element_layout", "attractiveness", "logic_flow", "accuracy_depth", "visual_consistency")
+        server.script_by_text("judge", topic, json.dumps(
+            {n: {"score": s, "feedback": f"{n} of {topic}"} for n, s in zip(names, SCORES[topic])}))
+        for k, question in enumerate(quiz.questions_for(topic)):
+            wrong = next(letter for letter in "ABCD" if letter != question.answer)
+            server.script_by_text("quiz:plain", question.question, json.dumps({"answer": question.answer}))
+            server.script_by_text("quiz:unlearned", question.question, '{"answer": "INSUFFICIENT"}')
+            video = question.answer if k < RIGHT_ON_VIDEO[topic] else wrong
+            server.script_by_text("quiz:video", question.question, json.dumps({"answer": video}))
+
+
+def endpoint(mp: pytest.MonkeyPatch, server: ScriptedServer) -> None:
+    """What a user sets for a real VLM endpoint, pointed at the scripted server (workers inherit it)."""
+    mp.setenv("OPENAI_API_KEY", "sk-test")
+    mp.setenv("OPENAI_BASE_URL", server.base_url)
+    mp.setenv("CODE2VIDEO_VLM_MODEL", "vlm-1")
 
 
 def one_section_cassette(path: Path) -> Path:
@@ -73,47 +103,65 @@ def batch(tmp_path: Path, out: str, executor: str) -> int:
     topics = topics_file(tmp_path, [*TOPICS, BROKEN])
     broken = tmp_path / out / slugify(BROKEN) / "lecture.json"
     broken.parent.mkdir(parents=True)
-    broken.write_text('{"topic": "Why the sky is blue",,}', encoding="utf-8")
+    broken.write_text('{"topic": "Linear transformations and matrices",,}', encoding="utf-8")
     return main(["batch", str(topics), "--out", str(tmp_path / out), "--executor", executor,
-                 "--replay", str(cassette), "--parallel", "2", "--no-critic"])
+                 "--replay", str(cassette), "--parallel", "2", "--no-critic", "--eval", "aes,quiz"])
+
+
+def evaluated_batch(tmp_path: Path, out: str, executor: str, server: ScriptedServer, mp) -> int:
+    script_evaluations(server)
+    endpoint(mp, server)
+    return batch(tmp_path, out, executor)
 
 
 @pytest.fixture(scope="module")
 def local_run(tmp_path_factory):
     """One batch on the local executor, the table the cluster engines must reproduce."""
     tmp_path = tmp_path_factory.mktemp("local")
-    with pytest.MonkeyPatch.context() as mp:
+    with pytest.MonkeyPatch.context() as mp, ScriptedServer() as server:
         isolate(mp, tmp_path)
-        return tmp_path / "out", batch(tmp_path, "out", "local")
+        return tmp_path / "out", evaluated_batch(tmp_path, "out", "local", server, mp), server.stages()
 
 
 @pytest.mark.render
 def test_local_batch_reports_each_topic_and_a_failed_one_does_not_stop_the_others(local_run):
-    out, code = local_run
+    out, code, stages = local_run
     assert code == 1  # one topic failed
     rows = {r["topic"]: r for r in table(out, times=True)}
     assert list(rows) == [*TOPICS, BROKEN]  # the topics file's order, comments and blank lines skipped
     for topic in TOPICS:
-        assert rows[topic]["status"] == "ok" and rows[topic]["error"] == ""
-        assert rows[topic]["sections"] == "1" and float(rows[topic]["video_seconds"]) > 2
-        assert int(rows[topic]["tokens"]) == RECORDED_TOKENS and rows[topic]["calls"] == "3"
+        row = rows[topic]
+        assert row["status"] == "ok" and row["error"] == ""
+        assert row["sections"] == "1" and float(row["video_seconds"]) > 2
+        assert int(row["tokens"]) == RECORDED_TOKENS and row["calls"] == "3"  # the recording's, eval apart
         assert (out / slugify(topic) / f"{slugify(topic)}.mp4").stat().st_size > 10_000
-        assert float(rows[topic]["minutes"]) > 0
+        assert float(row["minutes"]) > 0 and int(row["eval_tokens"]) > 0
+    assert [rows[t]["aes"] for t in TOPICS] == ["80.0", "70.0"]
+    assert [rows[t]["quiz_plain"] for t in TOPICS] == ["1.000", "1.000"]
+    assert [rows[t]["quiz_unlearned"] for t in TOPICS] == ["0.000", "0.000"]
+    assert [rows[t]["quiz_video"] for t in TOPICS] == ["1.000", "0.600"]
+    assert [rows[t]["quiz_gain"] for t in TOPICS] == ["1.000", "0.600"]
+    assert stages.count("judge") == 2 and stages.count("quiz:video") == 10  # the broken topic never asked
     failed = rows[BROKEN]
-    assert failed["status"] == "failed" and "lecture.json: line 1" in failed["error"]
-    assert "\n" not in failed["error"]
+    assert failed["status"] == "failed" and failed["aes"] == ""
+    assert failed["error"].startswith(f"{slugify(BROKEN)}/lecture.json: line 1") and "\n" not in failed["error"]
 
     report = (out / "report.md").read_text()
     assert "1 failed" in report and f"**{BROKEN}**" in report and "lecture.json: line 1" in report
     assert "| paper: Code2Video, GPT-4.1 | 15.4 | 30.8 | 79.0 | 82.0 |" in report
+    ktokens = f"{RECORDED_TOKENS / 1000:.1f}".replace(".", r"\.")
+    assert re.search(rf"\| this batch \(2 topic\(s\)\) \| [\d.]+ \| {ktokens} \| 75\.0 \| 80\.0 \|", report)
+    assert "mean gain 0.80 (95% CI" in report and "n = 2" in report
+    assert f"**{TOPICS[0]}** (AES 80.0): element layout: element_layout of {TOPICS[0]};" in report
     figure = (out / "figure.svg").read_text()
     assert figure.startswith("<svg") and all(escape(t) in figure for t in TOPICS) and "failed" in figure
+    assert "AES (0-100)" in figure and "TeachQuiz gain" in figure
 
 
 @pytest.mark.render
-def test_a_dask_local_cluster_gives_the_same_table(local_run, tmp_path, capsys):
+def test_a_dask_local_cluster_gives_the_same_table(local_run, server, tmp_path, monkeypatch, capsys):
     pytest.importorskip("distributed", reason="Dask is the [dask] extra; scripts/install.sh installs it")
-    assert batch(tmp_path, "dask-out", "dask") == 1
+    assert evaluated_batch(tmp_path, "dask-out", "dask", server, monkeypatch) == 1
     assert "2 of 3 lecture(s) finished" in capsys.readouterr().out
     assert table(tmp_path / "dask-out") == table(local_run[0])
 
@@ -121,8 +169,8 @@ def test_a_dask_local_cluster_gives_the_same_table(local_run, tmp_path, capsys):
 @pytest.mark.render
 @pytest.mark.skipif(importlib.util.find_spec("ray") is None,
                     reason="Ray is the optional [ray] extra and is not installed here")
-def test_ray_gives_the_same_table(local_run, tmp_path, capsys):
-    assert batch(tmp_path, "ray-out", "ray") == 1
+def test_ray_gives_the_same_table(local_run, server, tmp_path, monkeypatch, capsys):
+    assert evaluated_batch(tmp_path, "ray-out", "ray", server, monkeypatch) == 1
     assert "2 of 3 lecture(s) finished" in capsys.readouterr().out
     assert table(tmp_path / "ray-out") == table(local_run[0])
 
@@ -159,3 +207,18 @@ def test_a_batch_interrupted_with_ctrl_c_resumes_where_it_stopped(tmp_path):
     assert "2 of 2 lecture(s) finished (1 already before this run)" in rerun.stdout
     assert first.stat().st_mtime_ns == finished_at  # the finished topic was not run again
     assert [r["status"] for r in table(out)] == ["ok", "ok"]
+
+
+def test_what_the_evaluations_need_is_checked_before_any_lecture_is_made(tmp_path, monkeypatch, capsys):
+    topics = topics_file(tmp_path, ["Why the sky is blue"])
+    command = ["batch", str(topics), "--out", str(tmp_path / "out"), "--replay", "demo", "--eval", "aes,quiz"]
+    assert main(command) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("code2video: error: --eval needs a model that reads images") and "\n" not in err
+
+    monkeypatch.setenv("CODE2VIDEO_VLM_MODEL", "vlm-1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    assert main(command) == 1
+    err = capsys.readouterr().err.strip()
+    assert "no questions for 'Why the sky is blue' in the MMMC bank" in err and "\n" not in err
+    assert not (tmp_path / "out").exists()  # nothing was made, nothing asked

@@ -141,9 +141,10 @@ def _ray(address: str | None, parallel: int) -> Iterator[Executor]:
 
 def allow_children() -> None:
     """Let this process start child processes even if it is a daemonic worker (a Dask worker on a
-    cluster we did not start): a lecture renders each section in its own process, and
-    multiprocessing refuses children to daemonic processes only so that they are not orphaned at
-    exit; the render module kills its own children on every exit path."""
+    cluster we did not start): a lecture renders each section in its own process, which
+    multiprocessing refuses a daemonic process only so that no child outlives it. Ours do not: a
+    render ends with its scene (or is killed at its time limit, or when the job is interrupted),
+    and the warm render server exits when its parent does."""
     process = multiprocessing.current_process()
     if process.daemon:
         process._config["daemon"] = False  # noqa: SLF001 - the only switch multiprocessing offers

@@ -23,8 +23,10 @@ from pathlib import Path
 
 import pytest
 
+from code2video_nb.batch import load_topics
 from code2video_nb.batch_report import TIME_COLUMNS
 from code2video_nb.cli import main
+from code2video_nb.errors import ConfigError
 from code2video_nb.evaluation import quiz
 from code2video_nb.plan import slugify
 from code2video_nb.scripted_server import ScriptedServer
@@ -222,3 +224,13 @@ def test_what_the_evaluations_need_is_checked_before_any_lecture_is_made(tmp_pat
     err = capsys.readouterr().err.strip()
     assert "no questions for 'Why the sky is blue' in the MMMC bank" in err and "\n" not in err
     assert not (tmp_path / "out").exists()  # nothing was made, nothing asked
+
+
+def test_topics_come_from_a_file_or_the_mmmc_list(tmp_path):
+    mmmc = load_topics("mmmc")
+    assert len(mmmc) == 117 and len({slugify(t) for t in mmmc}) == 117  # one folder each
+    assert load_topics("mmmc", limit=2) == mmmc[:2] == ["Euler's Formula and e^(πi) = -1",
+                                                        "Limits, L'Hôpital's rule, and epsilon-delta definitions"]
+    clash = topics_file(tmp_path, ["Bayes' rule", "Bayes rule"])
+    with pytest.raises(ConfigError, match="share the folder name 'bayes-rule'"):
+        load_topics(clash)

@@ -3,9 +3,9 @@
 A storyboard section may ask for pictures: `"assets": [{"name": "planet", "kind": "icon",
 "description": "the Earth seen from space"}]`. Each request is resolved in this order:
 
-1. the teacher's own folder (`assets/` beside the notebook, or `--assets DIR`): a file whose name
-   is the request's name, else the best match of words against file names and the short
-   descriptions the teacher gave in `assets.json` / `assets.yaml` (`{"prism.png": "a glass prism"}`);
+1. the teacher's own folder (`picture_folder.py`: `--assets DIR`, or `assets/` beside the notes or
+   the notebook): a file whose name is the request's name, else the best match of words against
+   file names and the short descriptions the teacher gave in `assets.json` / `assets.yaml`;
 2. the offline icon set (`icons.py`: Font Awesome Free, searched by name, label and tags).
 
 An online provider is not built (see README). A request nothing matches keeps its entry with a
@@ -25,28 +25,21 @@ out of it), must be regular picture files of bounded size, and are copied as byt
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import icons, prompts
 from .errors import AssetError
 from .files import atomic_write_bytes
+from .picture_folder import FOLDER, MAX_BYTES, SUFFIXES, UserFolder
 from .plan import Storyboard, StoryboardSection, slugify
 
 KINDS = ("icon", "photo", "diagram")
-SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")  # what SVGMobject / ImageMobject read
-DESCRIPTION_FILES = ("assets.json", "assets.yaml", "assets.yml")
 MAX_PER_SECTION = 4
-MAX_BYTES = 20 * 1024 * 1024
-MAX_FILES = 500  # a folder scanned for pictures: more than any lecture's
-MAX_DESCRIPTIONS_BYTES = 200_000
 USER_LICENCE = "the teacher's own (not checked)"
-FOLDER = "assets"  # in the workspace, and the default beside a notebook
 _MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",)}
-_WORD = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -126,117 +119,11 @@ def placed(section: StoryboardSection) -> list[PlacedAsset]:
     return result
 
 
-# the teacher's folder ----------------------------------------------------------------------------
-@dataclass
-class UserFolder:
-    """Pictures in the teacher's folder and the descriptions they gave them."""
-
-    root: Path
-    files: list[Path] = field(default_factory=list)
-    descriptions: dict[str, str] = field(default_factory=dict)  # file name -> description
-    notes: list[str] = field(default_factory=list)  # entries of the descriptions file that were ignored
-
-    @classmethod
-    def read(cls, root: Path | None) -> "UserFolder | None":
-        if root is None or not Path(root).is_dir():
-            return None
-        folder = cls(Path(root).resolve())
-        folder.files = sorted(p for p in folder.root.iterdir() if folder._usable(p))[:MAX_FILES]
-        folder.descriptions = folder._descriptions()
-        return folder
-
-    def _usable(self, path: Path) -> bool:
-        """A regular picture file inside the folder (a symlink may point only within it)."""
-        if path.suffix.lower() not in SUFFIXES:
-            return False
-        try:
-            real = path.resolve(strict=True)
-        except (OSError, RuntimeError):
-            return False
-        return real.parent == self.root and real.is_file() and real.stat().st_size <= MAX_BYTES
-
-    def _descriptions(self) -> dict[str, str]:
-        raw = _read_descriptions(self.root)
-        result = {}
-        for key, value in raw.items():
-            name = str(key)
-            text = value.get("description", "") if isinstance(value, dict) else value
-            if Path(name).name != name or name in (".", "..") or "\\" in name:
-                self.notes.append(f"{name!r} in the descriptions is not a file name in {self.root}: ignored")
-            elif not any(f.name == name for f in self.files):
-                self.notes.append(f"{name!r} in the descriptions is not a picture in {self.root}: ignored")
-            else:
-                result[name] = " ".join(str(text or "").split())[:300]
-        return result
-
-    def candidates(self, request: AssetRequest) -> list[Candidate]:
-        """Files named as the request first, then by words shared with its name and description."""
-        wanted = set(_words(request.words))
-        scored = []
-        for path in self.files:
-            if asset_name(path.stem) == request.name:
-                score = 1000
-            else:
-                have = set(_words(f"{path.stem} {self.descriptions.get(path.name, '')}"))
-                score = len(wanted & have)
-            if score:
-                scored.append((-score, path.name, path))
-        return [Candidate(path, f"your folder: {path.name}", USER_LICENCE, "folder") for *_, path in sorted(scored)]
-
-
-def _read_descriptions(root: Path) -> dict:
-    for name in DESCRIPTION_FILES:
-        path = root / name
-        if not path.is_file():
-            continue
-        raw = path.read_bytes()[:MAX_DESCRIPTIONS_BYTES + 1]
-        if len(raw) > MAX_DESCRIPTIONS_BYTES:
-            raise AssetError(f"{path}: larger than {MAX_DESCRIPTIONS_BYTES // 1000} kB; give a short description "
-                             "per picture")
-        try:
-            text = raw.decode("utf-8")
-            data = json.loads(text) if name.endswith(".json") else _yaml(text)
-        except ValueError as exc:  # UnicodeDecodeError too
-            raise AssetError(f"{path}: not valid {'JSON' if name.endswith('.json') else 'YAML'} ({exc}); "
-                             "write it as {\"file name\": \"short description\"}") from None
-        if isinstance(data, list):  # [{"file": ..., "description": ...}]
-            data = {e.get("file"): e for e in data if isinstance(e, dict) and e.get("file")}
-        if not isinstance(data, dict):
-            raise AssetError(f"{path}: expected {{\"file name\": \"short description\"}}")
-        return data
-    return {}
-
-
-def _yaml(text: str):
-    import yaml  # only for a teacher's assets.yaml
-
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValueError(str(exc).split("\n")[0]) from None
-
-
-def folder_beside(notes: Path | str | None) -> Path | None:
-    """The teacher's `assets/` folder beside their notes (`--from notes.md`), when there is one."""
-    folder = Path(notes).expanduser().parent / FOLDER if notes else None
-    return folder if folder is not None and folder.is_dir() else None
-
-
-def folder_note(folder_path: Path | None, limit: int = 30) -> str:
-    """The teacher's pictures for the storyboard request, so the plan can ask for them by name
-    ('' without any: the request is then exactly as before)."""
-    folder = UserFolder.read(folder_path) if folder_path is not None and Path(folder_path).is_dir() else None
-    if folder is None or not folder.files:
-        return ""
-    files = "\n".join(f"  - {f.name}" + (f": {folder.descriptions[f.name]}" if f.name in folder.descriptions else "")
-                      for f in folder.files[:limit])
-    return "\n" + prompts.render("assets_folder", files=files).rstrip()
-
-
 # resolution ----------------------------------------------------------------------------------------
 def candidates(request: AssetRequest, folder: UserFolder | None, limit: int = 6) -> list[Candidate]:
     """Every picture that could stand for the request, in the order of preference."""
-    found = folder.candidates(request) if folder else []
+    found = [Candidate(path, f"your folder: {path.name}", USER_LICENCE, "folder")
+             for path in (folder.matches(request.name, request.words) if folder else [])]
     if icons.installed():
         query = request.words if request.kind == "icon" or not found else request.name
         found += [Candidate(icon.path, icon.source, icons.LICENCE, "icons", svg_fill=True)
@@ -405,7 +292,3 @@ def _workspace_file(file: str) -> bool:
     parts = file.split("/")
     return (len(parts) == 2 and parts[0] == FOLDER and parts[1] not in ("", ".", "..") and "\\" not in file
             and os.path.splitext(parts[1])[1].lower() in SUFFIXES)
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower()) if len(w) > 2]

@@ -20,7 +20,7 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from . import assets
+from . import picture_folder
 from . import batch_cli
 from .cassette import Cassette
 from .config import Settings
@@ -238,7 +238,7 @@ def _demo(args) -> int:
 
 def _with_pictures(settings: Settings, notes) -> Settings:
     """Without --assets, the teacher's pictures are the `assets/` folder beside their notes, if any."""
-    beside = assets.folder_beside(notes) if settings.assets_dir is None else None
+    beside = picture_folder.folder_beside(notes) if settings.assets_dir is None else None
     return replace(settings, assets_dir=beside) if beside else settings
 
 

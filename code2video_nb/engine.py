@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import assets, coder, planner, source_plan
+from . import assets, coder, picture_folder, planner, source_plan
 from .config import Settings
 from .errors import RenderError
 from .model_client import ModelClient
@@ -106,7 +106,7 @@ class Engine:
         if ws.storyboard is None:
             self.progress("plan", "writing the storyboard")
             storyboard = planner.make_storyboard(self.client, ws.outline,
-                                                 pictures=assets.folder_note(self.settings.assets_dir))
+                                                 pictures=picture_folder.folder_note(self.settings.assets_dir))
             ws.set_plan("storyboard", source_plan.carry_citations(storyboard, ws.outline))
         self.place_assets(ws)
         return ws.storyboard

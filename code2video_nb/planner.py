@@ -46,7 +46,7 @@ def make_outline(client: ModelClient, topic: str, *, audience: str = "university
 
 
 def make_storyboard(client: ModelClient, outline: Outline, pictures: str = "") -> Storyboard:
-    """`pictures`: the teacher's own, as `assets.folder_note` lists them ('' for none)."""
+    """`pictures`: the teacher's own, as `picture_folder.folder_note` lists them ('' for none)."""
     request = prompts.messages(
         "storyboard", outline=json.dumps(outline.to_dict(), indent=1, ensure_ascii=False),
         max_words=MAX_LINE_WORDS, max_lines=MAX_LINES, pictures=pictures,

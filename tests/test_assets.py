@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from code2video_nb import assets, icons
+from code2video_nb.picture_folder import UserFolder, folder_note
 from code2video_nb.coder import code_request
 from code2video_nb.errors import AssetError
 from code2video_nb.plan import Storyboard
@@ -119,7 +120,7 @@ def test_the_teachers_folder_refuses_traversal_absolute_names_and_symlinks_out(t
     (folder / "notes.png").write_text("not a picture at all")
     (folder / "assets.json").write_text(json.dumps({"../private/secret.png": "planet", "/etc/hosts": "planet",
                                                     "inside.png": "a drawing"}))
-    found = assets.UserFolder.read(folder)
+    found = UserFolder.read(folder)
     assert [p.name for p in found.files] == ["again.png", "inside.png", "notes.png"]
     assert found.descriptions == {"inside.png": "a drawing"}
     assert len(found.notes) == 2 and all("ignored" in n for n in found.notes)
@@ -202,10 +203,10 @@ def test_the_storyboard_request_lists_the_teachers_pictures_and_is_unchanged_wit
     picture(folder / "prism.png")
     picture(folder / "img_7.png")
     (folder / "assets.json").write_text(json.dumps({"img_7.png": "a rainbow on a wall"}))
-    note = assets.folder_note(folder)
+    note = folder_note(folder)
     assert note.endswith("\n  - img_7.png: a rainbow on a wall\n  - prism.png")
     plain = prompts.render("storyboard", outline="{}", max_words=10, max_lines=5, pictures="")
-    assert "enough.\n\nAnswer" in plain and assets.folder_note(None) == assets.folder_note(tmp_path / "no") == ""
+    assert "enough.\n\nAnswer" in plain and folder_note(None) == folder_note(tmp_path / "no") == ""
 
 
 def test_descriptions_may_be_yaml(tmp_path):
@@ -217,4 +218,4 @@ def test_descriptions_may_be_yaml(tmp_path):
     assert recorded(ws)[0]["source"] == "your folder: fig1.png"
     (folder / "assets.yaml").write_bytes(b"\xff\xfe not text")
     with pytest.raises(AssetError, match="assets.yaml: not valid YAML"):
-        assets.UserFolder.read(folder)
+        UserFolder.read(folder)

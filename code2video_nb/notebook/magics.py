@@ -18,7 +18,7 @@ from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, 
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from traitlets import Bool, Float, Int, List, Unicode
 
-from .. import assets
+from .. import picture_folder
 from ..config import Settings
 from ..errors import Code2VideoError, NotRecorded
 from ..planner import MAX_TOPIC_CHARS
@@ -134,8 +134,9 @@ def _assets_folder(flag: str | None, notes: str | None = None) -> Path | None:
     beside their notes, else beside the notebook, when there is one."""
     if flag:
         return Path(flag.strip("\"'")).expanduser()
-    beside = assets.folder_beside(notes.strip("\"'")) if notes else None
-    return beside or (Path(assets.FOLDER) if Path(assets.FOLDER).is_dir() else None)
+    beside = picture_folder.folder_beside(notes.strip("\"'")) if notes else None
+    here = Path(picture_folder.FOLDER)
+    return beside or (here if here.is_dir() else None)
 
 
 class _one_line_errors:

@@ -18,6 +18,7 @@ from IPython.display import display
 
 from .. import assets
 from ..errors import Code2VideoError
+from ..picture_folder import UserFolder
 from ..workspace import Workspace
 from . import sync
 from .display import View
@@ -101,7 +102,7 @@ class PictureBoard:
     """Every section's pictures, under the plan; nothing when no section asked for one."""
 
     def __init__(self, ws: Workspace, folder: Path | None, swap: Swap):
-        user = assets.UserFolder.read(folder)
+        user = UserFolder.read(folder)
         self.rows: list[PictureRow] = []
         parts = []
         for section in ws.storyboard.sections:

@@ -1,6 +1,7 @@
 """The magics: parse arguments, then hand off to `NotebookSession`.
 
     %%code2video [--sections N] [--audience A] [--model M] [--no-render] [--replay demo|PATH] [--from NOTES]
+                 [--assets DIR]      (your pictures; default: assets/ beside the notes, else the notebook)
     %code2video --from NOTES [...]        (a lecture that follows a teacher's notes; no body needed)
     %%c2v_section <lecture>/<section>
     %c2v status | export [--quality final] | notebook PATH | usage | config

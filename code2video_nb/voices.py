@@ -16,6 +16,7 @@ Not wired into rendering yet: nothing else in the engine imports this module.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import shutil
@@ -135,8 +136,9 @@ class EspeakVoice(_FileVoice):
         program = shutil.which(ESPEAK)
         if not program:
             raise ConfigError(INSTALL_ESPEAK)
-        # -b 1: the input is UTF-8; --stdin: all of it, as one text, from standard input.
-        args = [program, "-b", "1", "-v", voice, "-s", str(self.words_per_minute(speed)), "-w", str(dest), "--stdin"]
+        # -b 1: the input is UTF-8; --stdin: all of it, as one text, from standard input. The WAV comes
+        # on stdout: espeak-ng cuts a -w path at 200 bytes without a word and writes somewhere else.
+        args = [program, "-b", "1", "-v", voice, "-s", str(self.words_per_minute(speed)), "--stdout", "--stdin"]
         try:
             done = subprocess.run(args, input=text.encode("utf-8"), capture_output=True, timeout=self.timeout,
                                   check=False)
@@ -148,8 +150,25 @@ class EspeakVoice(_FileVoice):
         said = " ".join(done.stderr.decode("utf-8", "replace").split())
         if done.returncode != 0 and "voice does not exist" in said:
             raise ConfigError(f"{ESPEAK} has no voice '{voice}': pick one that `{ESPEAK} --voices` lists")
-        if done.returncode != 0 or not Path(dest).stat().st_size:
+        if done.returncode != 0 or not done.stdout:
             raise NarrationError(f"{ESPEAK} failed (exit status {done.returncode}): {said or 'no output'}")
+        _rewrite_wav(done.stdout, Path(dest))
+
+
+def _rewrite_wav(streamed: bytes, dest: Path) -> None:
+    """A WAV written to a pipe declares no real length in its header; write it out with the true one."""
+    try:
+        with wave.open(io.BytesIO(streamed), "rb") as source:
+            params, chunks = source.getparams(), []
+            while chunk := source.readframes(1 << 16):
+                chunks.append(chunk)
+    except (wave.Error, EOFError) as exc:
+        raise NarrationError(f"{ESPEAK} wrote no WAV ({exc})") from exc
+    with disk_errors(dest), wave.open(str(dest), "wb") as out:
+        out.setnchannels(params.nchannels)
+        out.setsampwidth(params.sampwidth)
+        out.setframerate(params.framerate)
+        out.writeframes(b"".join(chunks))
 
 
 class RemoteVoice(_FileVoice):

@@ -77,6 +77,16 @@ def test_espeak_reads_text_that_looks_like_options_as_text(espeak, tmp_path):
     assert speech.seconds > 1.0 and not (tmp_path / "evil.wav").exists()
 
 
+def test_espeak_writes_into_a_folder_with_a_long_path(espeak, tmp_path):
+    # espeak-ng's own -w cuts its path at 200 bytes (and writes elsewhere): a notebook's lecture
+    # folder under a long home directory is longer than that.
+    deep = tmp_path / ("lecture-" * 20) / ("audio-" * 20)
+    deep.mkdir(parents=True)
+    speech = EspeakVoice(deep).synthesize(ONE)
+    assert speech.path.parent == deep and len(str(speech.path)) > 200
+    assert 2.0 < speech.seconds < 8.0 and header(speech.path)[3] > 0
+
+
 def test_espeak_unknown_voice_is_a_config_error(espeak):
     with pytest.raises(ConfigError, match="no voice 'xx-nosuch'.*espeak-ng --voices"):
         espeak.synthesize(ONE, voice="xx-nosuch", speed=1.0)

@@ -156,7 +156,7 @@ def run_batch(topics: list[str], plan: BatchPlan, executor: Executor,
     """Every topic's result, in the order of `topics`: finished ones read back, the others run
     through `executor` (each written to its result file as it arrives, then passed to `on_result`).
     Ctrl-C cancels the jobs not yet started and leaves the finished results in place."""
-    plan = replace(plan, out=Path(plan.out).resolve())  # the same folder from a worker's own cwd
+    plan = resolved(plan)
     check_evals(topics, plan)
     done = {t: r for t in topics if (r := read_result(plan.out, slugify(t))) and r.finished(plan.evals)}
     futures: dict[Future, str] = {executor.submit(run_lecture, LectureJob(t, plan)): t
@@ -175,6 +175,18 @@ def run_batch(topics: list[str], plan: BatchPlan, executor: Executor,
             future.cancel()
         raise
     return [done[t] for t in topics]
+
+
+def resolved(plan: BatchPlan) -> BatchPlan:
+    """The plan with absolute paths, the same from a worker's own working folder; a recording
+    that is not there is said once, before any job."""
+    cassette = replay_path(plan.replay)
+    if cassette is not None and not cassette.is_file():
+        raise ConfigError(f"no recorded run at {plan.replay}; pass a cassette written by --record, or 'demo'")
+    # "demo" stays a name: each worker finds the recording in its own installed package.
+    replay = plan.replay if plan.replay in (None, DEMO_REPLAY) else str(cassette.resolve())
+    return replace(plan, out=Path(plan.out).resolve(), replay=replay,
+                   questions=Path(plan.questions).resolve() if plan.questions else None)
 
 
 def check_evals(topics: list[str], plan: BatchPlan) -> None:

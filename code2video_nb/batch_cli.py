@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .batch import EVALS, BatchPlan, TopicResult, check_evals, load_topics, read_result, run_batch
+from .batch import (EVALS, BatchPlan, TopicResult, check_evals, load_topics, read_result, resolved,
+                    run_batch)
 from .batch_report import write_report
 from .config import Settings
 from .errors import ConfigError
@@ -50,7 +51,7 @@ def run(args) -> int:
     plan = BatchPlan(out=args.out, settings=_settings(args), replay=args.replay, quality=args.quality,
                      sections=args.sections, audience=args.audience, evals=_evals(args.eval),
                      questions=args.questions)
-    check_evals(topics, plan)  # before the bar: a missing model or question is the only line printed
+    check_evals(topics, resolved(plan))  # before the bar: a missing model, question or recording is the only line
     finished = sum(1 for t in topics if (r := read_result(args.out, slugify(t))) and r.finished(plan.evals))
     bar = _Bar(len(topics), finished, quiet=args.quiet)
     try:

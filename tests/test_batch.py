@@ -213,6 +213,9 @@ def test_a_batch_interrupted_with_ctrl_c_resumes_where_it_stopped(tmp_path):
 
 def test_what_the_evaluations_need_is_checked_before_any_lecture_is_made(tmp_path, monkeypatch, capsys):
     topics = topics_file(tmp_path, ["Why the sky is blue"])
+    assert main(["batch", str(topics), "--out", str(tmp_path / "out"), "--replay", "missing.json"]) == 1
+    assert capsys.readouterr().err.strip() == ("code2video: error: no recorded run at missing.json; "
+                                               "pass a cassette written by --record, or 'demo'")
     command = ["batch", str(topics), "--out", str(tmp_path / "out"), "--replay", "demo", "--eval", "aes,quiz"]
     assert main(command) == 1
     err = capsys.readouterr().err.strip()

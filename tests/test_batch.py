@@ -169,6 +169,21 @@ def test_a_dask_local_cluster_gives_the_same_table(local_run, server, tmp_path, 
 
 
 @pytest.mark.render
+def test_address_points_the_batch_at_a_running_dask_cluster_with_daemonic_workers(tmp_path, capsys):
+    """A cluster we did not start, as a course team's is: its workers are daemonic (Dask's default),
+    and a lecture still starts its render processes there."""
+    distributed = pytest.importorskip("distributed", reason="Dask is the [dask] extra; scripts/install.sh installs it")
+    cassette = one_section_cassette(tmp_path / "cassette.json")
+    topics = topics_file(tmp_path, TOPICS[:1])
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0") as cluster:
+        code = main(["batch", str(topics), "--out", str(tmp_path / "out"), "--executor", "dask",
+                     "--address", cluster.scheduler_address, "--replay", str(cassette), "--no-critic"])
+    assert code == 0 and "1 of 1 lecture(s) finished" in capsys.readouterr().out
+    slug = slugify(TOPICS[0])
+    assert (tmp_path / "out" / slug / f"{slug}.mp4").stat().st_size > 10_000
+
+
+@pytest.mark.render
 @pytest.mark.skipif(importlib.util.find_spec("ray") is None,
                     reason="Ray is the optional [ray] extra and is not installed here")
 def test_ray_gives_the_same_table(local_run, server, tmp_path, monkeypatch, capsys):

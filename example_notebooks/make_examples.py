@@ -75,6 +75,10 @@ def quickstart(code: dict[str, str]) -> nbformat.NotebookNode:
             "so this notebook is complete anywhere (Colab, VS Code, classic Notebook); where cells are "
             "inserted or offered, running step 2 by hand adds copies of them, and either set can be deleted.\n"
             "4. `%c2v status`, then `%c2v export` joins the sections into one video with subtitles.\n\n"
+            "The lecture speaks: each lecture line's narration (the `say:` lines in a section cell's header) "
+            "is synthesized offline by `espeak-ng` before the section renders, and each block lasts as long "
+            "as its line. `%config Code2Video.voice = 'en-gb'` picks another voice, "
+            "`%config Code2Video.narrate = False` renders silent lectures.\n\n"
             "Workspaces are written to `code2video/<lecture>/` beside this notebook. Renders need Manim "
             "and LaTeX (`bash scripts/install.sh`)."),
         new_code_cell("%load_ext code2video_nb"),
@@ -90,7 +94,8 @@ def quickstart(code: dict[str, str]) -> nbformat.NotebookNode:
         *[section_cell(i, code[i]) for i in sorted(code, key=int)],
         new_markdown_cell("## Status and export\n\nRendered sections, errors, fix attempts and tokens per section:"),
         new_code_cell("%c2v status"),
-        new_markdown_cell("Join the preview-quality sections into one MP4 with an SRT timed to the lecture lines "
+        new_markdown_cell("Join the preview-quality sections into one MP4 (with its narration) and an SRT of what "
+                          "is said, timed to the voice "
                           "(`%c2v export --quality final` renders 1080p60 first, which takes a few minutes):"),
         new_code_cell("%c2v export"),
     ])

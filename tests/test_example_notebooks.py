@@ -23,6 +23,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
 from code2video_nb.plan import slugify
+from code2video_nb.video import probe
 
 from conftest import demo_cassette
 
@@ -91,7 +92,8 @@ def run_copy(tmp_path_factory, name: str, extra_env: dict | None = None) -> tupl
 
 @pytest.fixture(scope="module")
 def quickstart(tmp_path_factory):
-    return run_copy(tmp_path_factory, "01_quickstart_offline.ipynb")
+    # As a user runs it: narrated (the other tests run silent, see conftest.py).
+    return run_copy(tmp_path_factory, "01_quickstart_offline.ipynb", {"CODE2VIDEO_NARRATE": ""})
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +157,7 @@ def test_quickstart_section_cells_show_preview_video_and_keyframes(quickstart):
         assert (folder / "code2video" / lecture / "sections" / f"{section}.py").read_text() == \
             cell.source.split("\n", 1)[1], REGENERATE
     # Section 2 holds the code auto-fix repaired during the magic's run: its cached rerun still says so.
-    assert "Auto-fix: fixed line 28: TypeError" in shown(sections[1])
+    assert "Auto-fix: fixed line 31: TypeError" in shown(sections[1])
     assert "Auto-fix" not in shown(sections[0]) + shown(sections[2])
 
 
@@ -170,6 +172,9 @@ def test_quickstart_status_and_export_show_the_joined_lecture(quickstart):
     video = folder / "code2video" / SLUG / f"{SLUG}.mp4"
     assert video.stat().st_size > 10_000
     assert (folder / "code2video" / SLUG / f"{SLUG}.srt").read_text().count("-->") >= 9  # 3 lines × 3 sections
+    if shutil.which("espeak-ng") or os.environ.get("CI"):  # the offline voice: the lecture speaks
+        assert probe(video).has_audio
+        assert "espeak-ng en-us x1: 3 line(s)" in status
 
 
 # --- 03: edit and re-render, executed -----------------------------------------------------------

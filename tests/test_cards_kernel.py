@@ -104,12 +104,14 @@ def planted(nb, extra: str = "") -> str:
     return code.replace(PLANT_FROM, PLANT_TO + extra)
 
 
-def status_row(nb, section: str) -> list[str]:
+def status_row(nb, section: str) -> dict[str, str]:
+    """The section's row of `%c2v status`, by column name."""
     text = "\n".join(m["content"]["data"].get("text/plain", "") for m in nb.run("%c2v status", cell_id=None)
                      if m["msg_type"] == "display_data")
+    header = next(line.split(" | ") for line in text.splitlines() if line.startswith("section | "))
     rows = [line.split(" | ") for line in text.splitlines() if line.startswith(f"{section} | ")]
     assert rows, text
-    return rows[0]
+    return dict(zip(header, rows[0]))
 
 
 def suggestion_for(nb, code: str) -> dict:
@@ -128,7 +130,7 @@ def power_card(deck: Deck) -> dict:
 
 
 def test_a_planted_layout_defect_shows_a_card_and_status_counts_it(nb):
-    assert status_row(nb, "3")[5] == "0"  # the demo's own section 3: nothing to suggest
+    assert status_row(nb, "3")["pending suggestions"] == "0"  # the demo's own section 3: nothing to suggest
     code = planted(nb)
     ran = nb.run(cells.cell_source(SLUG, "3", code), cell_id=None)
     deck = deck_in(ran, nb.widgets)
@@ -142,7 +144,7 @@ def test_a_planted_layout_defect_shows_a_card_and_status_counts_it(nb):
     assert set(card) >= {"accept", "override", "dismiss"}
     cards = [c for c in deck.cards() if "problem" in c]
     assert f"{len(cards)} suggestion" in deck.value("header")
-    assert status_row(nb, "3")[5] == str(len(cards))
+    assert status_row(nb, "3")["pending suggestions"] == str(len(cards))
     nb.deck, nb.card, nb.planted = deck, card, code
 
 
@@ -163,7 +165,7 @@ def test_dismiss_persists_across_a_rerun_of_the_same_code(nb):
         rerun = deck_in(again, nb.widgets)
         assert len(rerun.cards()) == shown - 1
         assert all("power" not in rerun.text(c["problem"]) for c in rerun.cards())
-    assert status_row(nb, "3")[5] == str(shown - 1)
+    assert status_row(nb, "3")["pending suggestions"] == str(shown - 1)
 
 
 def test_accept_changes_the_code_its_history_and_the_preview(nb):

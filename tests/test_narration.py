@@ -234,6 +234,7 @@ def test_the_notebook_picks_the_voice_and_status_says_what_each_section_speaks(n
         table = shown.outputs[0].data["text/html"]
     finally:
         shell.run_line_magic("unload_ext", "code2video_nb")
+        shell.config.pop("Code2Video", None)  # the shell is one instance for every later test
     for section in narrated_demo.storyboard.sections:
         seconds = sum(narration_record(narrated_demo, section.id).seconds)
         assert f"espeak-ng en-us x1: 3 line(s), {seconds:.1f} s" in table

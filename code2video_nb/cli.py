@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import picture_folder
-from . import batch_cli
+from .batch.cli import add_parser as add_batch_parser
 from .cassette import Cassette
 from .config import Settings
 from .critic import critique, report
@@ -98,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     _sandbox_options(critique)
     critique.set_defaults(run=_critique)
     _eval_parser(sub)
-    batch_cli.add_parser(sub)
+    add_batch_parser(sub)
     return parser
 
 

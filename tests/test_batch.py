@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from code2video_nb.batch import load_topics
-from code2video_nb.batch_report import TIME_COLUMNS
+from code2video_nb.batch.report import TIME_COLUMNS
 from code2video_nb.cli import main
 from code2video_nb.errors import ConfigError
 from code2video_nb.evaluation import quiz

@@ -18,8 +18,8 @@ import os
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Callable, Iterator
 
-from .errors import ConfigError
-from .render import _main_module_hidden as main_module_hidden  # the render processes' own guard
+from ..errors import ConfigError
+from ..render import _main_module_hidden as main_module_hidden  # the render processes' own guard
 
 EXECUTORS = ("local", "dask", "ray")
 

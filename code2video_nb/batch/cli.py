@@ -9,13 +9,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .batch import (EVALS, BatchPlan, TopicResult, check_evals, load_topics, read_result, resolved,
-                    run_batch)
-from .batch_report import write_report
-from .config import Settings
-from .errors import ConfigError
-from .executors import EXECUTORS, default_parallel, open_executor
-from .plan import slugify
+from ..config import Settings
+from ..errors import ConfigError
+from ..plan import slugify
+from . import executors
+from .jobs import (EVALS, BatchPlan, TopicResult, check_evals, load_topics, read_result, resolved,
+                   run_batch)
+from .report import write_report
 
 
 def add_parser(sub) -> None:
@@ -29,12 +29,12 @@ def add_parser(sub) -> None:
     p.add_argument("--vlm-model", help="the model that judges and takes the quiz (default: $CODE2VIDEO_VLM_MODEL)")
     p.add_argument("--questions", type=Path,
                    help="TeachQuiz questions in the MMMC bank's shape {topic: [...]} (default: the bundled bank)")
-    p.add_argument("--executor", choices=EXECUTORS, default="local",
+    p.add_argument("--executor", choices=executors.EXECUTORS, default="local",
                    help="local: processes here; dask / ray: a cluster (pip install 'code2video_nb[dask]' or [ray])")
     p.add_argument("--address", help="the cluster's scheduler (dask: tcp://host:8786, ray: host:6379); "
                                      "default: start one on this machine")
     p.add_argument("--parallel", type=int, help=f"lectures at once where we start the workers "
-                                                f"(default {default_parallel()} here)")
+                                                f"(default {executors.default_parallel()} here)")
     p.add_argument("--replay", help="'demo' or a cassette: answer every lecture from a recording (no key needed)")
     p.add_argument("--sections", type=int, default=4, help="sections per lecture (default 4)")
     p.add_argument("--audience", default="university students")
@@ -55,7 +55,7 @@ def run(args) -> int:
     finished = sum(1 for t in topics if (r := read_result(args.out, slugify(t))) and r.finished(plan.evals))
     bar = _Bar(len(topics), finished, quiet=args.quiet)
     try:
-        with open_executor(args.executor, address=args.address, parallel=args.parallel) as executor:
+        with executors.open_executor(args.executor, address=args.address, parallel=args.parallel) as executor:
             results = run_batch(topics, plan, executor, on_result=bar.update_with)
     finally:
         bar.close()

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Callable
 
-from .batch import TopicResult
+from .jobs import TopicResult
 
 if TYPE_CHECKING:
-    from .batch_report import PaperRow
+    from .report import PaperRow
 
 LABEL_WIDTH, PANEL_WIDTH, GAP = 300, 170, 24
 ROW, TOP, BOTTOM = 18, 46, 16

@@ -23,10 +23,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from .config import Settings
-from .errors import Code2VideoError, ConfigError
-from .files import atomic_write_text, disk_errors
-from .plan import slugify
+from ..config import Settings
+from ..errors import Code2VideoError, ConfigError
+from ..files import atomic_write_text, disk_errors
+from ..plan import slugify
 
 DEMO_REPLAY = "demo"
 MMMC = "mmmc"
@@ -126,7 +126,7 @@ def _file_topics(path: Path) -> list[str]:
 
 
 def _mmmc_topics() -> list[str]:
-    from .evaluation import quiz  # the bundled MMMC data (code2video_nb/data/mmmc, with its licence)
+    from ..evaluation import quiz  # the bundled MMMC data (code2video_nb/data/mmmc, with its licence)
 
     return quiz.topics()
 
@@ -194,7 +194,7 @@ def check_evals(topics: list[str], plan: BatchPlan) -> None:
     a key, and TeachQuiz questions for every topic."""
     if not plan.evals:
         return
-    from .evaluation import aes, quiz
+    from ..evaluation import aes, quiz
 
     settings = plan.settings
     if not settings.vlm_model:
@@ -217,9 +217,9 @@ def _outcome(future: Future, topic: str) -> TopicResult:
 
 def run_lecture(job: LectureJob) -> TopicResult:
     """One topic, start to end, in whatever process the executor chose. Never raises."""
-    from .executors import allow_children
+    from . import executors
 
-    allow_children()
+    executors.allow_children()
     started = time.monotonic()
     result = TopicResult(job.topic, job.slug, ok=False)
     try:
@@ -236,9 +236,9 @@ def run_lecture(job: LectureJob) -> TopicResult:
 
 
 def _generate(job: LectureJob, result: TopicResult) -> None:
-    from .engine import generate
-    from .model_client import build_client
-    from .workspace import Workspace
+    from ..engine import generate
+    from ..model_client import build_client
+    from ..workspace import Workspace
 
     plan = job.plan
     cassette = replay_path(plan.replay)
@@ -268,9 +268,9 @@ def _evaluate(job: LectureJob, result: TopicResult) -> None:
     """The evaluations asked for, on the finished lecture, by the live VLM endpoint (a replayed
     batch replays only the lecture). What they cost is added to the lecture's usage, as
     `code2video eval` does; `result.tokens` stays the lecture's own, as the paper counts it."""
-    from .evaluation import aes, quiz
-    from .model_client import build_client
-    from .workspace import Workspace
+    from ..evaluation import aes, quiz
+    from ..model_client import build_client
+    from ..workspace import Workspace
 
     ws = Workspace(job.plan.out / job.slug)
     settings = job.plan.settings

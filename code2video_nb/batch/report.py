@@ -1,6 +1,6 @@
 """A batch's results as files: `results.csv` (one row a topic), `report.md` (the table, the
 averages beside the paper's published figures, the failures with their errors) and
-`figure.svg` (per-topic time, tokens and scores; `batch_figure`)."""
+`figure.svg` (per-topic time, tokens and scores; `figure.py`)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from .batch import TopicResult
-from .batch_figure import figure_svg
-from .files import atomic_write_text
+from ..files import atomic_write_text
+from .figure import figure_svg
+from .jobs import TopicResult
 
 # The columns of results.csv, in order: (header, how to read it from a TopicResult).
 COLUMNS = ("topic", "slug", "status", "error", "minutes", "tokens", "calls", "sections", "failed_sections",
@@ -111,7 +111,7 @@ def _quiz_significance(ok: list[TopicResult]) -> list[str]:
     gains = [r.quiz_gain for r in ok if r.quiz_gain is not None]
     if not gains:
         return []
-    from .evaluation.significance import gain_summary
+    from ..evaluation.significance import gain_summary
 
     return ["## TeachQuiz gain across topics", "",
             f"Video minus unlearned accuracy per topic: {gain_summary(gains).text()} "

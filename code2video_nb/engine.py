@@ -195,7 +195,7 @@ class Engine:
                 spoken += [(offset + at, clip) for at, clip in narration.placed(starts, result.duration)]
             offset += stream_seconds(result.video)  # where the next part starts in the joined video
         if spoken:  # one track for the whole lecture: no gap or drift at the joins
-            mux_narration(video_path, spoken)
+            mux_narration(video_path, spoken, ws.dir / "audio" / f"lecture-{quality}")
         write_srt(lecture_cues(cue_input), srt_path)
         assets.write_credits(ws.storyboard, video_path.with_suffix(".credits.txt"))  # CC BY icons need credit
         return video_path, srt_path

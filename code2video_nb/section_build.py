@@ -253,7 +253,7 @@ class SectionBuilder:
         if quality == "preview":  # the notebook's strip: the last frame of each lecture-line block
             self._keep_keyframes(ws, section_id, outcome, video, starts, duration)
         if narration is not None:  # each line at its block's real start, as long as the picture
-            mux_narration(video, narration.placed(starts, duration))
+            mux_narration(video, narration.placed(starts, duration), ws.media_dir(section_id) / f"narration-{quality}")
         key = narration.key if narration is not None else ""
         record = RenderRecord(content_hash(code, quality, key), str(video.relative_to(ws.dir)), duration, starts,
                               seconds=round(seconds, 3), fix_attempts=fix.attempts, narration=key)

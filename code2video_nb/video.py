@@ -1,8 +1,8 @@
 """Join per-section Manim videos into one lecture MP4, put a narration track in, and write SRT.
 
 `concat_videos` joins the picture only (audio streams in the parts are dropped): a narrated
-lecture's sound is laid out once for the whole joined video (`narration.write_track`) and muxed
-in by `mux_audio`, so there are no encoder gaps or drift at the joins. Everything goes through
+lecture's sound is laid out once for the whole joined video (`narration.write_track`), encoded
+(`encode_aac`) and muxed in by `mux_audio`, so there are no encoder gaps or drift at the joins. Everything goes through
 PyAV, because an ffmpeg binary is not guaranteed to be installed.
 """
 
@@ -118,19 +118,28 @@ def stream_seconds(path: Path) -> float:
 
 
 def mux_audio(video: Path, audio: Path, out: Path) -> Path:
-    """`video`'s picture (packets copied, not re-encoded) with `audio` (a WAV as long as the
-    picture, `narration.write_track`) encoded as AAC. `out` may be `video` itself."""
+    """`video`'s picture and `audio`'s sound (an AAC file from `encode_aac`, as long as the
+    picture), both copied as packets, nothing re-encoded. `out` may be `video` itself."""
     video, out = Path(video), Path(out)
     with _atomic(out) as tmp, av.open(str(video)) as src, av.open(str(audio)) as sound:
+        with av.open(str(tmp), "w", format="mp4") as dst:
+            copies = [(src, src.streams.video[0]), (sound, sound.streams.audio[0])]
+            outputs = [dst.add_stream_from_template(stream) for _, stream in copies]
+            for (container, stream), output in zip(copies, outputs):
+                for packet in container.demux(stream):
+                    if packet.dts is not None:
+                        packet.stream = output
+                        dst.mux(packet)
+    return out
+
+
+def encode_aac(wav: Path, out: Path) -> Path:
+    """A WAV encoded as AAC (mono, its own rate) in an .m4a file, written atomically."""
+    out = Path(out)
+    with _atomic(out) as tmp, av.open(str(wav)) as sound:
         rate = sound.streams.audio[0].rate
         with av.open(str(tmp), "w", format="mp4") as dst:
-            vin = src.streams.video[0]
-            vout = dst.add_stream_from_template(vin)
             aout = dst.add_stream("aac", rate=rate, layout="mono")
-            for packet in src.demux(vin):
-                if packet.dts is not None:
-                    packet.stream = vout
-                    dst.mux(packet)
             resampler = av.AudioResampler(format="fltp", layout="mono", rate=rate)
             for frame in sound.decode(audio=0):
                 for f in resampler.resample(frame):

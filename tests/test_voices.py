@@ -27,12 +27,12 @@ def no_tts_model(monkeypatch):
 
 
 @pytest.fixture
-def espeak():
+def espeak(tmp_path):
     if not shutil.which("espeak-ng"):
         if os.environ.get("CI"):
             pytest.fail("espeak-ng is not installed: CI runs scripts/install.sh, which installs it")
         pytest.skip("espeak-ng is not installed (sudo apt-get install espeak-ng, or scripts/install.sh)")
-    return EspeakVoice()
+    return EspeakVoice(tmp_path / "voice")  # its WAVs in the test's folder, not a new one under /tmp
 
 
 def header(path):

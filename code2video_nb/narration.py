@@ -36,7 +36,7 @@ from .errors import ConfigError
 from .files import atomic_path
 from .plan import Storyboard, StoryboardSection
 from .video import encode_aac, mux_audio, stream_seconds
-from .voices import CachedVoice, EspeakVoice, RemoteVoice
+from .voices import CachedVoice, voice_from_settings
 from .workspace import Workspace, safe_id
 
 PAUSE = 0.4  # seconds of quiet after a line before the next block may begin
@@ -147,7 +147,7 @@ def narrator_for(settings: Settings) -> tuple[Narrator | None, str]:
     if settings.narrate is False:
         return None, "narration is off"
     try:
-        voice = RemoteVoice(settings) if settings.tts_model else EspeakVoice()
+        voice = voice_from_settings(settings)  # the remote voice if one is set, else espeak-ng
     except ConfigError as exc:
         if settings.narrate:
             raise

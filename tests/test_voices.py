@@ -135,13 +135,13 @@ def test_silent_voice_length_is_estimated_from_words_and_speed(tmp_path):
         silent.synthesize("one", speed=0)
 
 
-def remote(server, **settings) -> RemoteVoice:
+def remote(server, folder, **settings) -> RemoteVoice:
     config = Settings.from_env(base_url=server.base_url, request_timeout=5.0, max_retries=0, **settings)
-    return RemoteVoice(config, api_key="sk-test")
+    return RemoteVoice(config, api_key="sk-test", out_dir=folder)
 
 
 def test_remote_voice_through_the_openai_client(server, tmp_path):
-    voice = remote(server, tts_model="tts-test")
+    voice = remote(server, tmp_path, tts_model="tts-test")
     speech = voice.synthesize(TWO, voice="nova", speed=1.25)
     assert isinstance(speech, Speech) and speech.seconds == pytest.approx(speech_seconds(TWO, 1.25))
     channels, width, rate, _ = header(speech.path)
@@ -164,10 +164,10 @@ def test_remote_voice_errors_are_worded_like_the_model_clients(tmp_path):
     with ScriptedServer(models={"tts-test"}) as server:
         unknown = r"\[narration\] model 'tts-other' is unknown at .*CODE2VIDEO_TTS_MODEL"
         with pytest.raises(EndpointError, match=unknown):
-            remote(server, tts_model="tts-other").synthesize(ONE, speed=1.0)
+            remote(server, tmp_path, tts_model="tts-other").synthesize(ONE, speed=1.0)
         server.script("narration", Status(503, "overloaded"))
         with pytest.raises(EndpointError, match=r"\[narration\] .* answered HTTP 503: overloaded"):
-            remote(server, tts_model="tts-test").synthesize(ONE, speed=1.0)
+            remote(server, tmp_path, tts_model="tts-test").synthesize(ONE, speed=1.0)
     with pytest.raises(ConfigError, match="OPENAI_API_KEY is not set"):
         RemoteVoice(Settings.from_env(tts_model="tts-test"))
 

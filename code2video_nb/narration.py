@@ -56,7 +56,7 @@ class Clip:
 class SectionNarration:
     clips: tuple[Clip, ...]
     key: str  # what the render's cache key holds (voice, speed, texts): known before any synthesis
-    voice: str  # e.g. "espeak-ng en-us x1.0"
+    voice: str  # e.g. "espeak-ng en-us" (`Narrator.label`)
     synthesized: int = 0  # lines that were not in the cache
     seconds: float = 0.0  # wall time spent synthesizing them
 
@@ -106,7 +106,9 @@ class Narrator:
 
     @property
     def label(self) -> str:
-        return f"{self.voice.name} {self.voice_name} x{self.speed:g}"
+        """How status tables name it: "espeak-ng en-us", "remote:tts-1 nova at 1.25x"."""
+        speed = f" at {self.speed:g}x" if self.speed != 1 else ""
+        return f"{self.voice.name} {self.voice_name}{speed}"
 
     def key(self, texts: list[str]) -> str:
         blob = json.dumps([self.voice.name, self.voice_name, round(self.speed, 4), texts], ensure_ascii=False)

@@ -174,7 +174,7 @@ def test_quickstart_status_and_export_show_the_joined_lecture(quickstart):
     assert (folder / "code2video" / SLUG / f"{SLUG}.srt").read_text().count("-->") >= 9  # 3 lines × 3 sections
     if shutil.which("espeak-ng") or os.environ.get("CI"):  # the offline voice: the lecture speaks
         assert probe(video).has_audio
-        assert "espeak-ng en-us x1: 3 line(s)" in status
+        assert "espeak-ng en-us: 3 line(s)" in status
 
 
 # --- 03: edit and re-render, executed -----------------------------------------------------------

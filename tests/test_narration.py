@@ -202,7 +202,7 @@ def test_the_remote_voice_narrates_through_the_openai_client(live_env, tmp_path,
     requests = live_env.speech_requests
     assert [r.input for r in requests] == ["A dot appears in the middle.", "It moves to the right."]
     assert {(r.model, r.voice, r.speed, r.stage) for r in requests} == {("tts-1", "nova", 1.25, "narration")}
-    assert narration_record(ws, "1").voice == "remote:tts-1 nova x1.25"
+    assert narration_record(ws, "1").voice == "remote:tts-1 nova at 1.25x"
     assert probe(result.video).has_audio
 
 
@@ -237,4 +237,4 @@ def test_the_notebook_picks_the_voice_and_status_says_what_each_section_speaks(n
         shell.config.pop("Code2Video", None)  # the shell is one instance for every later test
     for section in narrated_demo.storyboard.sections:
         seconds = sum(narration_record(narrated_demo, section.id).seconds)
-        assert f"espeak-ng en-us x1: 3 line(s), {seconds:.1f} s" in table
+        assert f"espeak-ng en-us: 3 line(s), {seconds:.1f} s" in table

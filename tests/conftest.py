@@ -37,6 +37,30 @@ def isolate(monkeypatch, folder: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(folder / "xdg-cache"))
 
 
+@contextlib.contextmanager
+def loaded_shell():
+    """The in-process IPython shell with the extension loaded. The shell is one instance for the
+    whole run, so what a test sets with %config is dropped afterwards: a later test must not plan
+    into another root, or judge with another model, because of it."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "code2video_nb")
+    try:
+        yield shell
+    finally:
+        shell.run_line_magic("unload_ext", "code2video_nb")
+        shell.config.pop("Code2Video", None)
+
+
+@pytest.fixture
+def ip(tmp_path, monkeypatch):
+    """The shell with the extension loaded, in a fresh folder (the notebook's)."""
+    monkeypatch.chdir(tmp_path)
+    with loaded_shell() as shell:
+        yield shell
+
+
 @pytest.fixture
 def server():
     with ScriptedServer() as srv:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
 from code2video_nb.evaluation import quiz
 
-from conftest import copy_lecture
+from conftest import copy_lecture, loaded_shell
 from test_eval_aes import judge_reply
 
 pytestmark = pytest.mark.render  # the demo lecture is rendered once per session
@@ -21,11 +20,9 @@ def ip(tmp_path, monkeypatch, demo_lecture, live_env):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "code2video").mkdir()
     copy_lecture(demo_lecture, tmp_path / "code2video")
-    shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "code2video_nb")
-    shell.run_line_magic("config", "Code2Video.vlm_model = 'vlm-1'")
-    yield shell
-    shell.run_line_magic("unload_ext", "code2video_nb")
+    with loaded_shell() as shell:
+        shell.run_line_magic("config", "Code2Video.vlm_model = 'vlm-1'")
+        yield shell
 
 
 def test_eval_shows_the_scores_with_the_judges_feedback_and_the_quiz(ip, live_env, demo_lecture):

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import pytest
 from IPython.core.error import UsageError
-from IPython.core.interactiveshell import InteractiveShell
 
 from conftest import demo_cassette
-
-
-@pytest.fixture
-def ip(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "code2video_nb")
-    yield shell
-    shell.run_line_magic("unload_ext", "code2video_nb")
 
 
 def test_quoted_audience_reaches_the_prompt_without_quotes(ip, live_env):

@@ -25,6 +25,8 @@ from code2video_nb.plan import Storyboard
 from code2video_nb.video import probe
 from code2video_nb.workspace import Workspace
 
+from conftest import loaded_shell
+
 pytestmark = pytest.mark.skipif(
     not shutil.which("espeak-ng") and not os.environ.get("CI"),
     reason="espeak-ng is not installed here (scripts/install.sh installs it; under CI this test runs)")
@@ -60,12 +62,7 @@ def _cues(srt: Path) -> list[tuple[float, float, str]]:
 
 def _audio(video: Path) -> np.ndarray:
     """The video's sound as mono samples at AUDIO_RATE."""
-    resampler = av.AudioResampler(format="s16", layout="mono", rate=AUDIO_RATE)
-    chunks = []
-    with av.open(str(video)) as c:
-        for frame in c.decode(audio=0):
-            chunks += [f.to_ndarray().reshape(-1) for f in resampler.resample(frame)]
-    return np.concatenate(chunks).astype(np.float32)
+    return _samples(video).astype(np.float32)
 
 
 def _onset(samples: np.ndarray, threshold: float = 800.0) -> float:
@@ -215,13 +212,10 @@ def test_narration_insisted_on_without_a_voice_is_one_line_saying_what_to_instal
 
 
 def test_the_notebook_picks_the_voice_and_status_says_what_each_section_speaks(narrated_demo, monkeypatch):
-    from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
 
     monkeypatch.chdir(narrated_demo.dir.parent)
-    shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "code2video_nb")
-    try:
+    with loaded_shell() as shell:
         shell.run_line_magic("config", "Code2Video.voice = 'en-gb'")
         shell.run_line_magic("config", "Code2Video.speech_speed = 1.2")
         shell.run_line_magic("config", "Code2Video.root = '.'")
@@ -232,9 +226,6 @@ def test_the_notebook_picks_the_voice_and_status_says_what_each_section_speaks(n
         with capture_output() as shown:
             shell.run_line_magic("c2v", f"status {SLUG}")
         table = shown.outputs[0].data["text/html"]
-    finally:
-        shell.run_line_magic("unload_ext", "code2video_nb")
-        shell.config.pop("Code2Video", None)  # the shell is one instance for every later test
     for section in narrated_demo.storyboard.sections:
         seconds = sum(narration_record(narrated_demo, section.id).seconds)
         assert f"espeak-ng en-us: 3 line(s), {seconds:.1f} s" in table

@@ -10,7 +10,6 @@ import json
 import nbformat
 
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
 from PIL import Image
 
 from test_assets_render import OUTLINE, SECTION_1, SECTION_2, STORYBOARD, pixel
@@ -18,15 +17,6 @@ from test_assets_render import OUTLINE, SECTION_1, SECTION_2, STORYBOARD, pixel
 
 def encoded(path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
-
-
-@pytest.fixture
-def ip(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # the notebook's folder: its assets/ is the teacher's
-    shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "code2video_nb")
-    yield shell
-    shell.run_line_magic("unload_ext", "code2video_nb")
 
 
 @pytest.mark.render

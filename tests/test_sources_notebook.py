@@ -8,21 +8,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
 
 DEMO = resources.files("code2video_nb").joinpath("demo")
 NOTES = Path(str(DEMO.joinpath("notes", "eigenvectors.md")))
 CASSETTE = str(DEMO.joinpath("eigenvectors_notes.json"))
 HEADINGS = ["What is an eigenvector?", "Eigenvalues: the stretch factor", "Eigenbasis: a basis of eigenvectors"]
-
-
-@pytest.fixture
-def ip(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "code2video_nb")
-    yield shell
-    shell.run_line_magic("unload_ext", "code2video_nb")
 
 
 def _session(ip):

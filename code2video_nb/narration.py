@@ -134,7 +134,11 @@ class Narrator:
                 old.unlink(missing_ok=True)
         narration = SectionNarration(tuple(clips), self.key(texts), self.label, new, time.monotonic() - started)
         record = NarrationRecord(narration.voice, narration.key, tuple(round(c.seconds, 3) for c in clips))
-        ws.update_section(section.id, lambda s: s.__setitem__(RECORD, record.to_dict()))
+
+        def put(section_record: dict) -> None:
+            section_record[RECORD] = record.to_dict()
+
+        ws.update_section(section.id, put)
         return narration
 
 

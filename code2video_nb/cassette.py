@@ -11,12 +11,34 @@ import hashlib
 import json
 import threading
 from collections import defaultdict, deque
+from importlib import resources
 from pathlib import Path
 
 from .errors import ModelError, NotRecorded
 from .files import atomic_write_text
 
 CASSETTE_FORMAT = "code2video-cassette"
+DEMO = "demo"  # `--replay demo`: the bundled recording, wherever the package is installed
+DEMO_RECORDING = "eigenvectors.json"
+
+
+def recording_path(replay: str | Path | None) -> Path | None:
+    """The cassette a `--replay` value names: the bundled demo recording for `demo`, else the path."""
+    if replay is None or str(replay) == "":
+        return None
+    if str(replay) == DEMO:
+        return Path(str(resources.files("code2video_nb").joinpath("demo", DEMO_RECORDING)))
+    return Path(replay)
+
+
+def recorded_options(replay: str | Path | None) -> dict:
+    """The plan options a recording was made with (its "lecture" entry: audience, sections), so a
+    replay asks the same plan without flags. Empty for no recording or one that is not there."""
+    path = recording_path(replay)
+    if path is None or not path.is_file():
+        return {}
+    lecture = json.loads(path.read_text(encoding="utf-8")).get("lecture") or {}
+    return {key: lecture[key] for key in ("audience", "sections") if key in lecture}
 
 
 def request_key(model: str, messages: list[dict]) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import picture_folder
 from .batch.cli import add_parser as add_batch_parser
-from .cassette import Cassette
+from .cassette import Cassette, recorded_options
 from .config import Settings
 from .critic import critique, report
 from .engine import Engine, LectureResult, generate
@@ -70,7 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     _run_options(gen)
     _critic_options(gen)
     gen.add_argument("--record", type=Path, help="save every model reply to this cassette file")
-    gen.add_argument("--replay", type=Path, help="answer from a recorded cassette instead of a model")
+    gen.add_argument("--replay", help="answer from a recorded cassette instead of a model: a file written by "
+                                      "--record, or 'demo' for the bundled recording (its own plan options)")
     gen.set_defaults(run=_generate)
 
     demo = sub.add_parser("demo", help="replay a bundled recorded lecture (no API key needed)")
@@ -201,7 +202,8 @@ def _progress(args):
     return lambda stage, message: print(f"[{stage}] {message}", file=sys.stderr, flush=True)
 
 
-def _client(settings: Settings, log_path: Path, *, replay: Path | None = None, record: Cassette | None = None):
+def _client(settings: Settings, log_path: Path, *, replay: str | Path | None = None,
+            record: Cassette | None = None):
     return build_client(settings, log_path=log_path, replay=replay, recorder=record)
 
 
@@ -211,9 +213,11 @@ def _generate(args) -> int:
     settings = _with_pictures(_settings(args), args.source)
     recorder = Cassette() if args.record else None
     client = _client(settings, args.out / slugify(topic) / "log.jsonl", replay=args.replay, record=recorder)
+    recorded = recorded_options(args.replay)  # a recording answers the plan it was made with
     try:
-        result = generate(topic, out=args.out, settings=settings, client=client, audience=args.audience,
-                          sections=args.sections, goals=args.goals, quality=args.quality,
+        result = generate(topic, out=args.out, settings=settings, client=client,
+                          audience=recorded.get("audience", args.audience),
+                          sections=recorded.get("sections", args.sections), goals=args.goals, quality=args.quality,
                           render=not args.no_render, progress=_progress(args), source=source)
     finally:
         if recorder is not None:

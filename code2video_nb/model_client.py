@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from . import prompts
-from .cassette import Cassette, ReplyCache, request_key
+from .cassette import Cassette, ReplyCache, recording_path, request_key
 from .config import Settings
 from .errors import ConfigError, EndpointError, ModelError, NotRecorded, PlanError, ReplyFormatError
 from .replies import CutOffError, parse_json
@@ -200,17 +200,19 @@ class ReplayBackend:
         return Completion(item["reply"], dict(item.get("usage") or {}), item.get("finish_reason", "stop"))
 
 
-def build_client(settings: Settings, *, log_path: Path | None = None, replay: Path | None = None,
+def build_client(settings: Settings, *, log_path: Path | None = None, replay: str | Path | None = None,
                  recorder: Cassette | None = None, live_after_replay: bool = False) -> ModelClient:
-    """A live client for `settings`, or one answering from the cassette at `replay`.
+    """A live client for `settings`, or one answering from the cassette at `replay` (a path, or
+    `demo` for the bundled recording).
     With `live_after_replay`, what the cassette lacks goes to the live model if a key is set.
     Raises ConfigError when the key is missing or the cassette does not exist."""
-    if replay is not None:
-        if not Path(replay).is_file():
+    cassette = recording_path(replay)
+    if cassette is not None:
+        if not cassette.is_file():
             raise ConfigError(f"no recorded run at {replay}; pass a cassette written by --record, or 'demo'")
         live = OpenAIBackend(settings) if live_after_replay and settings.api_key() else None
         # A replay must consume its own replies in order, so it bypasses the reply cache.
-        backend, cache = ReplayBackend(Cassette.load(replay), then=live), None
+        backend, cache = ReplayBackend(Cassette.load(cassette), then=live), None
     else:
         backend, cache = OpenAIBackend(settings), settings.cache_dir
     return ModelClient(backend, model=settings.model, cache_dir=cache, log_path=log_path, recorder=recorder,

@@ -219,6 +219,9 @@ def _rename_for(name: str, scope: _Namespace, learned: dict[str, str]) -> tuple[
     new = learned.get(name)
     if new and scope.knows(new):
         return new, f"{name} is not in manim {version}; {new} is (auto-fix's rename in another section)"
+    colour = _colour_named(name)
+    if colour and scope.knows(colour):
+        return colour, f"{name} is not a colour in manim {version}; {colour} is its one colour of that name"
     candidates = (scope.bound | (scope.manim_names & _spellable())) - {name}
     # A misspelt constant (YELOW) has one meaning; a misspelt class or function (Creat) is left to
     # auto-fix, whose rename is then learned for the other sections (`learned`).
@@ -227,6 +230,18 @@ def _rename_for(name: str, scope: _Namespace, learned: dict[str, str]) -> tuple[
         return None
     where = "the section's own" if new in scope.bound else f"manim {version}'s"
     return new, f"{name} is not defined; {new} is {where} only close name"
+
+
+def _colour_named(name: str) -> str | None:
+    """The one colour of the installed manim whose name holds every word of `name`: other manim
+    versions and manimgl spell some colours bare (CYAN, MAGENTA) where 0.22 has PURE_CYAN. None
+    when no colour, or several (BROWN: DARK_BROWN, LIGHT_BROWN...), hold them."""
+    if not name.isupper():
+        return None
+    words = set(name.split("_"))
+    holding = sorted(c for c in manim_api.colours() if c != name and words < set(c.split("_")))
+    found = _distinct(holding)
+    return found[0] if len(found) == 1 else None
 
 
 def _same_letters(name: str, candidates) -> str | None:

@@ -137,6 +137,23 @@ def test_demo_needs_no_key_and_writes_video_and_subtitles(tmp_path, capsys):
     assert all(state["sections"][s]["critiques"] for s in ("1", "2", "3"))
 
 
+def test_generate_replays_the_bundled_recording_by_the_name_the_error_offers(tmp_path, monkeypatch):
+    """`--replay demo` works wherever it is run (the name, not a file in the current folder) and
+    asks the recording's own plan (its three sections), with no key and no flags."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    assert main(["generate", TOPIC, "--replay", "demo", "--out", "lectures", "--no-render", "--quiet"]) == 0
+    sections = tmp_path / "lectures" / slugify(TOPIC) / "sections"
+    assert sorted(p.name for p in sections.glob("*.py")) == ["1.py", "2.py", "3.py"]
+    assert "class " in (sections / "2.py").read_text()
+
+
+def test_a_missing_recording_is_one_line_naming_it(tmp_path, capsys):
+    assert main(["generate", TOPIC, "--replay", str(tmp_path / "run.json"), "--out", str(tmp_path)]) == 1
+    assert f"no recorded run at {tmp_path / 'run.json'}; pass a cassette written by --record, or 'demo'" \
+        in capsys.readouterr().err
+
+
 def test_a_scene_without_animations_is_a_clear_error_not_a_crash(tmp_path):
     from code2video_nb.config import Settings
     from code2video_nb.engine import Engine

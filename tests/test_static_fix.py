@@ -122,6 +122,17 @@ def test_a_constant_swapped_letters_or_one_colour_by_two_names_is_one_spelling()
     assert repair("from manim import *\nc = LIGHT_GRAYY\n").fixes == []
 
 
+def test_a_colour_another_manim_spells_bare_is_its_one_colour_in_this_one():
+    """manimgl and older manim have CYAN and MAGENTA; manim 0.22 has only PURE_CYAN, PURE_MAGENTA."""
+    code = "from manim import *\na = Circle(color=CYAN)\nb = Dot(color=MAGENTA)\n"
+    result = repair(code)
+    assert result.code == "from manim import *\na = Circle(color=PURE_CYAN)\nb = Dot(color=PURE_MAGENTA)\n"
+    assert [f.message for f in result.fixes][0] == \
+        "CYAN is not a colour in manim 0.22; PURE_CYAN is its one colour of that name"
+    # BROWN: DARK_BROWN, LIGHT_BROWN and GREY_BROWN all hold it, so none is sure
+    assert repair("from manim import *\nc = Circle(color=BROWN)\n").fixes == []
+
+
 def test_the_papers_own_grid_helper_is_clamped_like_teaching_scenes():
     code = ('class S:\n    def setup(self):\n'
             '        self.grid = {f"{r}{c}": 0 for r in "ABCDEF" for c in range(1, 7)}\n'

@@ -19,16 +19,15 @@ import os
 import time
 from concurrent.futures import Executor, FIRST_COMPLETED, Future, wait
 from dataclasses import asdict, dataclass, field, fields, replace
-from importlib import resources
 from pathlib import Path
 from typing import Callable
 
+from ..cassette import DEMO, recorded_options, recording_path
 from ..config import Settings
 from ..errors import Code2VideoError, ConfigError
 from ..files import atomic_write_text, disk_errors
 from ..plan import slugify
 
-DEMO_REPLAY = "demo"
 MMMC = "mmmc"
 EVALS = ("aes", "quiz")
 EVAL_STAGES = ("judge", "quiz")
@@ -180,11 +179,11 @@ def run_batch(topics: list[str], plan: BatchPlan, executor: Executor,
 def resolved(plan: BatchPlan) -> BatchPlan:
     """The plan with absolute paths, the same from a worker's own working folder; a recording
     that is not there is said once, before any job."""
-    cassette = replay_path(plan.replay)
+    cassette = recording_path(plan.replay)
     if cassette is not None and not cassette.is_file():
         raise ConfigError(f"no recorded run at {plan.replay}; pass a cassette written by --record, or 'demo'")
     # "demo" stays a name: each worker finds the recording in its own installed package.
-    replay = plan.replay if plan.replay in (None, DEMO_REPLAY) else str(cassette.resolve())
+    replay = plan.replay if plan.replay in (None, DEMO) else str(cassette.resolve())
     return replace(plan, out=Path(plan.out).resolve(), replay=replay,
                    questions=Path(plan.questions).resolve() if plan.questions else None)
 
@@ -241,9 +240,8 @@ def _generate(job: LectureJob, result: TopicResult) -> None:
     from ..workspace import Workspace
 
     plan = job.plan
-    cassette = replay_path(plan.replay)
-    recorded = _recorded_options(cassette)
-    client = build_client(plan.settings, log_path=plan.out / job.slug / "log.jsonl", replay=cassette)
+    recorded = recorded_options(plan.replay)
+    client = build_client(plan.settings, log_path=plan.out / job.slug / "log.jsonl", replay=plan.replay)
     lecture = generate(job.topic, out=plan.out, settings=plan.settings, client=client,
                        audience=recorded.get("audience", plan.audience),
                        sections=recorded.get("sections", plan.sections), quality=plan.quality)
@@ -290,22 +288,6 @@ def _evaluate(job: LectureJob, result: TopicResult) -> None:
         ws.add_usage(client.usage_by_stage())
         result.eval_tokens = client.total().tokens
     result.evals = job.plan.evals
-
-
-def replay_path(replay: str | None) -> Path | None:
-    if not replay:
-        return None
-    if replay == DEMO_REPLAY:
-        return Path(str(resources.files("code2video_nb").joinpath("demo", "eigenvectors.json")))
-    return Path(replay)
-
-
-def _recorded_options(cassette: Path | None) -> dict:
-    """A recording's own plan options (its "lecture" entry), as `code2video demo` uses them."""
-    if cassette is None or not cassette.is_file():
-        return {}
-    lecture = json.loads(cassette.read_text(encoding="utf-8")).get("lecture") or {}
-    return {k: lecture[k] for k in ("audience", "sections") if k in lecture}
 
 
 def one_line(error) -> str:

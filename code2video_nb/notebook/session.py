@@ -6,10 +6,8 @@ cells, run one section cell, report status and usage, export.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Callable
 
@@ -19,6 +17,7 @@ from ..config import Settings
 from ..engine import Engine, SectionResult
 from ..errors import ConfigError
 from ..files import disk_errors
+from ..cassette import recorded_options
 from ..model_client import ModelClient, build_client
 from ..plan import slugify
 from ..planner import check_topic
@@ -31,7 +30,6 @@ from .failures import cell_line, exception_line
 from .progress import EarlyKeyframes, LazyProgress, ProgressView
 from .section_view import section_views
 
-DEMO_REPLAY = "demo"
 
 
 @dataclass
@@ -85,7 +83,7 @@ class NotebookSession:
             # A replayed lecture answers from its recording; what the recording lacks (a fix for
             # the user's own edit) goes to the live model when a key is set.
             return build_client(config.settings, log_path=ws.log_path,
-                                replay=_cassette_path(replay) if replay else None, live_after_replay=True)
+                                replay=replay or None, live_after_replay=True)
         except ConfigError as exc:
             env = config.settings.api_key_env
             if f"{env} is not set" not in str(exc):
@@ -127,7 +125,7 @@ class NotebookSession:
         progress = ProgressView(f"code2video: {topic}")
         engine = Engine(config.settings, client, progress)
         started = time.monotonic()
-        sections = (request.sections or _recorded(config.replay).get("sections")
+        sections = (request.sections or recorded_options(config.replay).get("sections")
                     or (None if source else request.default_sections))  # notes: one section per part
         try:
             engine.plan(ws, audience=request.audience, sections=sections, goals=request.goals, source=source)
@@ -279,19 +277,6 @@ def _summary(result: SectionResult) -> str:
 
 def _failed_list(failed: list[SectionResult]) -> str:
     return ", ".join(f"section {r.id}" + (f" at line {cell_line(r.line)}" if r.line else "") for r in failed)
-
-
-def _recorded(replay: str) -> dict:
-    """The options a recording was made with (its "lecture" entry), so `--replay demo` needs no flags."""
-    if not replay:
-        return {}
-    return json.loads(_cassette_path(replay).read_text(encoding="utf-8")).get("lecture", {})
-
-
-def _cassette_path(replay: str) -> Path:
-    if replay == DEMO_REPLAY:
-        return Path(str(resources.files("code2video_nb").joinpath("demo", "eigenvectors.json")))
-    return Path(replay)
 
 
 def _plan_markdown(ws: Workspace) -> str:

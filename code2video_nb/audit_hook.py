@@ -52,6 +52,15 @@ _ALWAYS_REFUSED = {
 }
 
 
+def _hint(path) -> str:
+    """What to do, when the write refused is manim's modified copy beside an SVG it reads."""
+    name = os.path.basename(os.fsdecode(path))
+    if not name.endswith("_.svg"):
+        return ""
+    return (f"; manim writes this copy beside an SVG it reads: copy {name[:-5]}.svg into the lecture's assets/ "
+            f"folder and load it as SVGMobject(\"assets/{name[:-5]}.svg\")")
+
+
 @dataclass(frozen=True)
 class Refusal:
     what: str
@@ -80,7 +89,7 @@ def install(writable: tuple[str, ...], tools: tuple[str, ...]) -> Callable[[], l
         if isinstance(path, int) or path is None:  # an open descriptor: it was checked when opened
             return
         if not inside(path):
-            refuse(f"{action} {os.fsdecode(path)} (only the render's own folders are writable)")
+            refuse(f"{action} {os.fsdecode(path)} (only the render's own folders are writable{_hint(path)})")
 
     def check_open(path, mode, flags) -> None:
         if isinstance(path, int) or path is None:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from manim import tempconfig  # at import: the forkserver preloads this module, so renders start warm
 
-from . import audit_hook, movie_cache, tex_cache
+from . import audit_hook, movie_cache, svg_scratch, tex_cache
 from .confine import Confinement, apply as apply_confinement
 from .block_frames import BlockFrames
 from .block_pacing import BlockPacing
@@ -195,7 +195,9 @@ def _confine(job: dict):
     applied = apply_confinement(conf)
     for note in applied.notes:  # a layer the OS does not offer: said in the log, not silently skipped
         sys.stderr.write(f"code2video sandbox: {note}\n")
-    return audit_hook.install(conf.writable, conf.tools)
+    refusals = audit_hook.install(conf.writable, conf.tools)
+    svg_scratch.install(conf.writable, job["temp_dir"])  # manim's x_.svg beside any SVG: in our own folder
+    return refusals
 
 
 def _finish(job: dict, refusals) -> int:

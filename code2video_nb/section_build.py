@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from . import autofix, static_fix
+from . import autofix, picture_paths, static_fix
 from .config import Settings
 from .errors import ConfigError, EndpointError, NarrationError, NotRecorded
 from .files import atomic_copy
@@ -111,6 +111,7 @@ class SectionBuilder:
     def build(self, ws: Workspace, section: StoryboardSection, quality: str = "preview") -> SectionResult:
         """Check, fix if needed, and render one section; unchanged code is not rendered again."""
         code = ws.read_code(section.id)
+        code = picture_paths.bring_in(ws, section.id, code, self.progress)  # pictures from outside: copied in
         cached = self.cached(ws, section.id, code, quality)
         if cached:
             if ws.section_state(section.id).error:  # reverted to code that rendered: not failing now

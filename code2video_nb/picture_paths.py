@@ -13,7 +13,9 @@ keyword) is looked at:
   there never changes; another picture under the same name gets `<name>-<hash>.<ext>`), the literal
   rewritten to `assets/<file>`, the code kept as a version `picture copied in`, and the copy's
   source recorded in the storyboard section's `assets` (as for the plan's pictures);
-- no such file (or not a picture): `SVGMobject`/`ImageMobject` becomes a labelled box built from
+- a file we do not copy (not SVG, PNG or JPEG, larger than 20 MB, or not what its name says) is
+  left where it is, with a note: manim may still read it (a GIF), and svg_scratch lets it;
+- no such file (or an unreadable one): `SVGMobject`/`ImageMobject` becomes a labelled box built from
   manim's own shapes, so any scene draws it, base class or not (version `missing picture: box`);
   `self.asset` draws that box itself and is left. Either way a one-line note is said and recorded.
 
@@ -87,12 +89,14 @@ class Brought:
     code: str
     copied: list[Copied] = field(default_factory=list)
     missing: list[Missing] = field(default_factory=list)
+    left: list[Missing] = field(default_factory=list)  # a file manim may read that we do not copy (a GIF)
 
     @property
     def notes(self) -> list[str]:
         copied = [f"picture {c.load.path!r} (line {c.load.line}) {'is' if c.own else 'copied in as'} {c.file}"
                   for c in self.copied]
-        return copied + [m.note for m in self.missing]
+        left = [f"picture {m.load.path!r} (line {m.load.line}) is read where it is: {m.why}" for m in self.left]
+        return copied + [m.note for m in self.missing] + left
 
 
 # finding ---------------------------------------------------------------------------------------------
@@ -284,8 +288,11 @@ def _bring(lecture: Path, load: Load, where: list[Path], brought: Brought) -> No
     request = assets.AssetRequest(assets.asset_name(found.stem), "icon" if found.suffix.lower() == ".svg" else "photo")
     try:
         placed = assets.copy_in(lecture, request, assets.Candidate(found, f"file: {found}", LICENCE, "code"))
-    except (AssetError, OSError) as exc:  # not a picture, too large, unreadable: a box, and why
-        brought.missing.append(Missing(load, _why(exc, found)))
+    except AssetError as exc:  # another kind of picture, a large one: manim may still read it, so left
+        brought.left.append(Missing(load, _why(exc, found)))
+        return
+    except OSError as exc:  # unreadable: manim could not read it either
+        brought.missing.append(Missing(load, exc.strerror or str(exc)))
         return
     brought.copied.append(Copied(load, found, placed.file))
 

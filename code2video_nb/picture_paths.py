@@ -14,14 +14,16 @@ keyword) is looked at:
   rewritten to `assets/<file>`, the code kept as a version `picture copied in`, and the copy's
   source recorded in the storyboard section's `assets` (as for the plan's pictures);
 - a file we do not copy (not SVG, PNG or JPEG, larger than 20 MB, or not what its name says) is
-  left where it is, with a note: manim may still read it (a GIF), and svg_scratch lets it;
+  read where it is, with a note: manim may still read it (a GIF); a relative path is made absolute
+  so that the render finds it (version `picture path made absolute`);
 - no such file (or an unreadable one): `SVGMobject`/`ImageMobject` becomes a labelled box built from
   manim's own shapes, so any scene draws it, base class or not (version `missing picture: box`);
   `self.asset` draws that box itself and is left. Either way a one-line note is said and recorded.
 
-A relative path is looked for where `manim FILE.py` would have read it, the current folder, then
-in the folders the caller adds (an imported file's own folder), the section file's folder, the
-lecture's folder and its `assets/`. Only regular picture files of bounded size whose content is
+A relative path is looked for first beside the file it was written in (an imported section: the
+folder of the file it came from, as `scene_import` records it), then where `manim FILE.py` would
+have read it (the current folder), then in the folders the caller adds, the section file's folder,
+the lecture's folder and its `assets/`. Only regular picture files of bounded size whose content is
 the picture they claim to be are copied (`assets.picture_bytes`): untrusted code can make us copy a
 picture, nothing else, and the render could read it anyway.
 
@@ -42,6 +44,8 @@ from .picture_folder import FOLDER, SUFFIXES
 
 COPIED = "picture copied in"
 BOXED = "missing picture: box"
+PINNED = "picture path made absolute"  # a file we leave where it is, named so that the render finds it
+IMPORTED_FROM = "imported_from"  # scene_import's record, in a storyboard section, of the file it came from
 LICENCE = "unknown: a file the section's code named (check it before publishing)"
 # Each loader and the keyword its path may be given by.
 LOADERS = {"SVGMobject": "file_name", "ImageMobject": "filename_or_array", "asset": "path"}
@@ -82,6 +86,15 @@ class Missing:
         return f"picture {self.load.path!r} (line {self.load.line}): {self.why}; a labelled box stands in"
 
 
+@dataclass(frozen=True)
+class Left:
+    """A file manim may read that we do not copy (a GIF, a large picture): named by its absolute path."""
+
+    load: Load
+    path: str
+    why: str
+
+
 @dataclass
 class Brought:
     """What `bring_in` did to one section's code."""
@@ -89,13 +102,14 @@ class Brought:
     code: str
     copied: list[Copied] = field(default_factory=list)
     missing: list[Missing] = field(default_factory=list)
-    left: list[Missing] = field(default_factory=list)  # a file manim may read that we do not copy (a GIF)
+    left: list[Left] = field(default_factory=list)
 
     @property
     def notes(self) -> list[str]:
         copied = [f"picture {c.load.path!r} (line {c.load.line}) {'is' if c.own else 'copied in as'} {c.file}"
                   for c in self.copied]
-        left = [f"picture {m.load.path!r} (line {m.load.line}) is read where it is: {m.why}" for m in self.left]
+        left = [f"picture {m.load.path!r} (line {m.load.line}) is read where it is"
+                f"{'' if m.path == m.load.path else f' ({m.path})'}: {m.why}" for m in self.left]
         return copied + [m.note for m in self.missing] + left
 
 
@@ -181,19 +195,24 @@ def locate(load: Load, folders: Iterable[Path]) -> Path | None:
     return None
 
 
-def search_folders(lecture: Path, section_file: Path, extra: Iterable[Path] = ()) -> list[Path]:
+def search_folders(lecture: Path, section_file: Path, extra: Iterable[Path] = (),
+                   written_in: Iterable[Path] = ()) -> list[Path]:
     """Where a relative path is looked for, in order (see the module's docstring)."""
     lecture = Path(lecture)
-    found = [Path.cwd(), *map(Path, extra), Path(section_file).parent, lecture, lecture / FOLDER]
+    found = [*map(Path, written_in), Path.cwd(), *map(Path, extra), Path(section_file).parent, lecture,
+             lecture / FOLDER]
     return list(dict.fromkeys(p.resolve() for p in found))
 
 
+def _written_in(ws, section_id: str) -> list[Path]:
+    """The folder of the file an imported section came from (none for a generated section)."""
+    board = ws.storyboard
+    section = next((s for s in board.sections if s.id == str(section_id)), None) if board else None
+    origin = section.extra.get(IMPORTED_FROM) if section is not None else None
+    return [Path(origin).parent] if isinstance(origin, str) and Path(origin).is_absolute() else []
+
+
 # rewriting (pure) ---------------------------------------------------------------------------------
-def with_paths(code: str, copied: list[Copied]) -> str:
-    """The code with each copied load's literal now naming its file in assets/."""
-    return _replace(code, [(c.load.literal, f'"{c.file}"') for c in copied])
-
-
 def with_boxes(code: str, missing: list[Missing]) -> str:
     """The code with each missing SVGMobject/ImageMobject load replaced by a labelled box, and the
     manim names the box needs imported when the file neither star-imports manim nor has them."""
@@ -256,14 +275,19 @@ def bring_in(ws, section_id: str, code: str | None, say: Callable[[str, str], No
     loads = [load for load in find_loads(code or "") if not in_lecture(load, ws.dir)]
     if not loads:
         return code
-    where = search_folders(ws.dir, ws.code_path(section_id), folders)
+    where = search_folders(ws.dir, ws.code_path(section_id), folders, _written_in(ws, section_id))
     brought = Brought(code)
     for load in loads:
         _bring(ws.dir, load, where, brought)
-    if brought.copied:
-        brought.code = with_paths(brought.code, brought.copied)
-        ws.write_code(section_id, brought.code, COPIED)
-    if brought.missing:  # found again in the code as it is now: a copy's literal moved what follows it
+    pinned = {(m.load.line, m.load.path): f'"{m.path}"' for m in brought.left if m.path != m.load.path}
+    for changes, reason in (({(c.load.line, c.load.path): f'"{c.file}"' for c in brought.copied}, COPIED),
+                            (pinned, PINNED)):
+        if changes:  # each found again in the code as it is now: an earlier change moved what follows it
+            brought.code = _replace(brought.code, [(load.literal, changes[load.line, load.path])
+                                                   for load in find_loads(brought.code)
+                                                   if (load.line, load.path) in changes])
+            ws.write_code(section_id, brought.code, reason)
+    if brought.missing:
         gone = {(m.load.line, m.load.path): m.why for m in brought.missing}
         boxed = with_boxes(brought.code, [Missing(load, gone[load.line, load.path]) for load in
                                           find_loads(brought.code) if (load.line, load.path) in gone])
@@ -289,7 +313,7 @@ def _bring(lecture: Path, load: Load, where: list[Path], brought: Brought) -> No
     try:
         placed = assets.copy_in(lecture, request, assets.Candidate(found, f"file: {found}", LICENCE, "code"))
     except AssetError as exc:  # another kind of picture, a large one: manim may still read it, so left
-        brought.left.append(Missing(load, _why(exc, found)))
+        brought.left.append(Left(load, str(found), _why(exc, found)))
         return
     except OSError as exc:  # unreadable: manim could not read it either
         brought.missing.append(Missing(load, exc.strerror or str(exc)))

@@ -211,3 +211,32 @@ def test_an_svg_outside_every_writable_folder_renders_and_a_refused_write_says_w
     assert "copy star.svg into the lecture's assets/ folder and load it as SVGMobject(\"assets/star.svg\")" \
         in refused.message
     assert [p.name for p in pictures.iterdir()] == ["star.svg"]
+
+
+def test_an_imported_sections_relative_paths_start_beside_the_file_it_came_from(tmp_path, monkeypatch):
+    """Relative paths of an imported file start where it was written (scene_import's record), not
+    where the command runs; a picture we do not copy (a GIF) is left with a note; `self.asset` of a
+    path outside the lecture is brought in too."""
+    written = tmp_path / "paper" / "run1"
+    (written / "figs").mkdir(parents=True)
+    Image.new("RGB", (20, 20), (0, 0, 255)).save(written / "figs" / "wave.png")
+    Image.new("RGB", (20, 20), (0, 0, 255)).save(written / "figs" / "spin.gif")
+    (written / "figs" / "atom.svg").write_text(RED_SVG)
+    monkeypatch.chdir(tmp_path)  # the command runs elsewhere: figs/ is not here
+    ws = Workspace.create(tmp_path / "lectures", "l", "L")
+    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
+        {"id": "1", "title": "t", "lecture_lines": ["a"], "animations": ["a"],
+         picture_paths.IMPORTED_FROM: str(written / "scene.py")}]}))
+    code = ('from manim import *\n\n\nclass S(TeachingScene):\n    def construct(self):\n'
+            '        a = ImageMobject("figs/wave.png")\n        b = ImageMobject("figs/spin.gif")\n'
+            f'        c = self.asset("{written / "figs" / "atom.svg"}")\n')
+    ws.write_code("1", code, "imported from scene.py")
+    said: list[str] = []
+    new = picture_paths.bring_in(ws, "1", code, lambda stage, message: said.append(message))
+    assert 'ImageMobject("assets/wave.png")' in new and 'self.asset("assets/atom.svg")' in new
+    gif = written / "figs" / "spin.gif"
+    assert f'ImageMobject("{gif}")' in new  # read where it is, named so that the render finds it
+    assert said[-1] == (f"section 1: picture 'figs/spin.gif' (line 7) is read where it is ({gif}): "
+                        "not a picture manim reads (.svg, .png, .jpg, .jpeg)")
+    assert [v.reason for v in Workspace(ws.dir).section_state("1").history] == [
+        "imported from scene.py", "picture copied in", "picture path made absolute"]

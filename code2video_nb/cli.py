@@ -4,6 +4,8 @@
     code2video generate --from notes.md --out lectures/   # a lecture that follows a teacher's notes
     code2video demo --out lectures/          # a bundled recorded lecture, no key needed
     code2video render lectures/<slug>        # re-render after editing sections/<id>.py
+    code2video render scene.py               # a scene file written elsewhere: its own small lecture
+    code2video import a.py b.py --into lectures/<slug>   # scene files as sections, kept as written
     code2video export lectures/<slug> --quality final
     code2video critique lectures/<slug>/sections/2.py --json   # layout findings with patches
     code2video eval aes lectures/<slug> --json                 # the paper's AES, TeachQuiz, efficiency
@@ -20,7 +22,7 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from . import picture_folder
+from . import picture_folder, scene_import, suggestions
 from .batch.cli import add_parser as add_batch_parser
 from .cassette import Cassette, recorded_options
 from .config import Settings
@@ -81,11 +83,26 @@ def _parser() -> argparse.ArgumentParser:
     _critic_options(demo)
     demo.set_defaults(run=_demo)
 
-    render = sub.add_parser("render", help="re-render a lecture's sections after editing their code")
-    render.add_argument("lecture", type=Path, help="the lecture folder, e.g. lectures/<slug>")
+    render = sub.add_parser("render", help="re-render a lecture's sections after editing their code, or "
+                                           "render a scene file")
+    render.add_argument("lecture", type=Path, help="the lecture folder, e.g. lectures/<slug>; or a scene file "
+                                                   "FILE.py, rendered as a lecture of its own")
     render.add_argument("--section", action="append", help="only this section id (repeatable)")
+    render.add_argument("--out", type=Path, help="with FILE.py: where its lecture folder goes (default: "
+                                                 "code2video/ beside the file), as <out>/<file name>")
+    render.add_argument("--no-critic", action="store_true",
+                        help="with FILE.py: skip the layout critic's suggestions")
     _run_options(render, out=False)
     render.set_defaults(run=_render)
+
+    imp = sub.add_parser("import", help="make scene files sections of a lecture, each kept as written")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE.py", help="scene files, one section each")
+    imp.add_argument("--into", type=Path, metavar="LECTURE",
+                     help="the lecture folder to add them to (made if it is not there)")
+    imp.add_argument("--topic", default="", help="a new lecture's topic (default: the first file's title)")
+    imp.add_argument("--out", type=Path, default=Path("lectures"),
+                     help="without --into: the workspace root of the new lecture (default ./lectures)")
+    imp.set_defaults(run=_import)
 
     export = sub.add_parser("export", help="render every section and join them into one MP4 + SRT")
     export.add_argument("lecture", type=Path)
@@ -256,6 +273,10 @@ def _open(args) -> tuple[Workspace, Engine]:
 
 
 def _render(args) -> int:
+    if args.lecture.suffix == ".py" or args.lecture.is_file():
+        return _render_file(args)
+    if args.out is not None:
+        raise Code2VideoError("--out goes with a scene file (FILE.py); a lecture folder renders in place")
     ws, engine = _open(args)
     known = [s.id for s in ws.storyboard.sections]
     unknown = sorted(set(args.section or []) - set(known))
@@ -264,6 +285,65 @@ def _render(args) -> int:
     with _recording_usage(ws, engine):
         result = LectureResult(ws, engine.render_all(ws, args.quality, only=args.section))
     return _report(result, engine.used_client)
+
+
+def _render_file(args) -> int:
+    """A scene file through a section's whole path, in a small lecture of its own (scene_import)."""
+    if args.section:
+        raise Code2VideoError("--section needs a lecture folder, not a file")
+    settings = _settings(args)
+    imported = scene_import.import_files([args.lecture], scene_import.own_lecture(args.lecture, args.out),
+                                         only_own=True)
+    ws, section_id = imported.workspace, imported.ids[0]
+    engine = Engine(settings, lambda: _client(settings, ws.log_path), _progress(args))
+    with _recording_usage(ws, engine):
+        result = engine.render_all(ws, args.quality, only=[section_id])[0]
+    if not result.ok:
+        at = f" line {result.line}" if result.line else ""
+        blocked = f" (auto-fix could not run: {result.fix_blocked})" if result.fix_blocked and not \
+            result.needs_model else ""  # without a model the error itself is what to act on
+        print(f"code2video: error: {args.lecture}{at}: {result.error}{blocked}; edit the file and run the "
+              f"same command again (the record is in {ws.state_path})", file=sys.stderr)
+        return 1
+    state = "unchanged, cached" if result.cached else f"rendered in {result.seconds:.1f} s"
+    print(f"  section {section_id}: {state}" + (f", {result.fix_attempts} fix attempt(s)" if result.fix_attempts else ""))
+    if _differs(ws, section_id, args.lecture):
+        print(f"  the lecture's code differs from {args.lecture.name} (auto-fix, the static pass or an edit): "
+              f"{ws.code_path(section_id)}; the file itself is left as written")
+    if not args.no_critic:
+        print(_review(ws, section_id, str(args.lecture), settings))
+    print(f"preview: {result.video} ({result.duration:.1f} s)\nlecture workspace: {ws.dir}")
+    return 0
+
+
+def _differs(ws: Workspace, section_id: str, path: Path) -> bool:
+    return ws.read_code(section_id) != path.read_bytes().decode("utf-8")
+
+
+def _review(ws: Workspace, section_id: str, where: str, settings: Settings) -> str:
+    """The critic's findings for the rendered code, kept as the section's suggestions (a notebook
+    shows them as cards); once per version of the code."""
+    code, version = ws.read_code(section_id), suggestions.critic_version()
+    cached = suggestions.cached_findings(ws, section_id, code, version)
+    if cached is not None:
+        return report.text(where, critique.Critique(cached))
+    found = critique.critique_file(ws.code_path(section_id), settings=settings, media_dir=ws.media_dir(section_id))
+    if not found.ok:
+        return f"  the critic could not check the layout: {found.error.error}"
+    suggestions.record_findings(ws, section_id, code, found.findings, seconds=found.seconds, version=version)
+    return report.text(where, found)
+
+
+def _import(args) -> int:
+    imported = scene_import.import_files(args.files, args.into, topic=args.topic, root=args.out)
+    ws = imported.workspace
+    for path, section in zip(args.files, imported.sections):
+        lines = len(section.lecture_lines)
+        print(f"  section {section.id}: {section.title} ({lines} lecture line{'s' if lines != 1 else ''}) "
+              f"<- {path}")
+    made = "new lecture" if imported.created else "lecture"
+    print(f"{made}: {ws.dir}\nrender it: code2video render {ws.dir}")
+    return 0
 
 
 def _export(args) -> int:

@@ -10,6 +10,7 @@ Code2VideoError
  ├── RenderError            the lecture's videos could not be made or joined
  ├── NarrationError         a voice could not speak a line (time-out, the program failed)
  ├── SourceError            a teacher's notes too large, of an unknown kind, or unreadable
+ ├── SceneFileError         a scene file that cannot be a section (not Python, no scene class, a syntax error)
  ├── AssetError             a picture that cannot be used (not a picture, too large, outside its folder)
  ├── SuggestionError        a critic suggestion that cannot be applied, undone or found
  │    └── StalePatch        the code no longer holds what the suggestion would change
@@ -68,6 +69,11 @@ class NarrationError(Code2VideoError):
 
 class SourceError(Code2VideoError):
     """Notes given with --from (or a cell body) that cannot make a lecture: one line naming the file."""
+
+
+class SceneFileError(Code2VideoError):
+    """A scene file given to `render FILE.py`, `import` or `%c2v open` that cannot be a section:
+    one line naming the file (and its line, for a syntax error)."""
 
 
 class AssetError(Code2VideoError):

@@ -98,20 +98,25 @@ def read_scene(path: Path) -> SceneFile:
     except RenderError:
         raise SceneFileError(f"{path}: defines no Scene subclass with a construct() method, so there is "
                              "nothing to render") from None
-    title, lines = _storyboard_of(tree, scene, code)
-    return SceneFile(path.resolve(), code, scene, title or _title_from_name(path), lines)
+    title, lines = _storyboard_of(tree, scene, code, _title_from_name(path))
+    return SceneFile(path.resolve(), code, scene, title, lines)
 
 
-def _storyboard_of(tree: ast.Module, scene: str, code: str) -> tuple[str, list[str]]:
-    """(title, lecture lines) the file gives; ("", lines from its blocks) when it names none."""
+def _storyboard_of(tree: ast.Module, scene: str, code: str, named: str) -> tuple[str, list[str]]:
+    """(title, lecture lines) the file gives; else the title from its docstring or its name
+    (`named`), and a line per block it marks, or the title as its one line."""
     scene_class = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == scene)
     values = _Literals(tree, scene_class)
     title, lines = _from_setup_call(scene_class, values)
-    title = title or values.attribute("title") or _docstring_title(tree)
+    title = " ".join((title or _text(values.attribute("title")) or _docstring_title(tree) or named).split())
     if not lines:
-        lines = [line for line in values.attribute("lecture_lines") or [] if isinstance(line, str)]
+        lines = values.attribute("lecture_lines") if isinstance(values.attribute("lecture_lines"), list) else []
     lines = [_plain(line) for line in lines if _plain(line)]
-    return title.strip(), lines or _block_lines(code) or [title.strip() or "The scene"]
+    return title, lines or _block_lines(code) or [title]
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
 
 
 class _Literals:

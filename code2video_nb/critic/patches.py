@@ -32,15 +32,27 @@ def move_patch(code: str, line: int, name: str, where: str | Sequence[str],
     if statement is None:
         return None
     call = _placer_call(statement, name)
-    if call is not None and _literal_cells(call) is not None:
+    area = first == last or _offers_area(code)
+    if call is not None and _literal_cells(call) is not None and area:
         return _rewrite(code, statement, _moved_call(code, call, first, last, scale))
     if not _reachable(code, statement, [name]):
         return None
     indent = _indent(code, statement)
     lines = [f"{indent}{name}.scale({_number(scale)})"] if scale and abs(scale - 1) > 1e-3 else []
-    lines.append(f'{indent}self.place_at_grid({name}, "{first}")' if first == last
-                 else f'{indent}self.place_in_area({name}, "{first}", "{last}")')
+    if first == last:
+        lines.append(f'{indent}self.place_at_grid({name}, "{first}")')
+    elif area:
+        lines.append(f'{indent}self.place_in_area({name}, "{first}", "{last}")')
+    else:  # the file's own grid (a dict of points, where the cells came from) has no area placer
+        lines.append(f'{indent}{name}.move_to((self.grid["{first}"] + self.grid["{last}"]) / 2)')
     return _insert(code, statement.end_lineno + 1, lines)
+
+
+def _offers_area(code: str) -> bool:
+    """`place_in_area` exists: TeachingScene's, or an inline base class's own. A base class in the
+    file that defines `place_at_grid` alone (a paper-style variant) has none to call."""
+    own = {n.name for n in ast.walk(ast.parse(code)) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return "place_in_area" in own or "place_at_grid" not in own
 
 
 def scale_patch(code: str, line: int, name: str, factor: float) -> Patch | None:

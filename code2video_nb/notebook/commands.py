@@ -1,4 +1,4 @@
-"""`%c2v <command>`: status, export, notebook, usage, config, eval — one small function each."""
+"""`%c2v <command>`: status, export, notebook, open, usage, config, eval — one small function each."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ import nbformat
 from IPython.core.error import UsageError
 from IPython.display import HTML, FileLink, display
 
-from .. import suggestions
+from .. import scene_import, suggestions
 from ..engine import Engine, content_hash
 from ..evaluation import aes, quiz
 from ..files import disk_errors
 from ..model_client import build_client
 from ..narration import narration_record
 from ..section_state import SectionState
+from ..workspace import lecture_dir
 from . import cells
 from .display import View, error_view, video_view
 from .failures import cell_line, failure_message, in_cell_terms
@@ -155,6 +156,34 @@ def notebook(magics, argv):
     display(View(html.escape(message), message), FileLink(os.path.relpath(path)))
 
 
+def open_files(magics, argv):
+    """`%c2v open FILE.py… [--into LECTURE] [--topic T]`: each file a section (scene_import.py), kept as
+    written, delivered as section cells the way a planned lecture's are. One file without --into
+    gets a lecture of its own, named after the file, as `code2video render FILE.py` does."""
+    parser = argparse.ArgumentParser(prog="%c2v open", add_help=False, exit_on_error=False)
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--into", help="a lecture (its slug) to add the sections to; made if not there")
+    parser.add_argument("--topic", default="", help="a new lecture's topic (default: the first file's title)")
+    try:
+        args = parser.parse_args(argv)
+    except (argparse.ArgumentError, SystemExit) as exc:
+        raise UsageError(f"%c2v open FILE.py… [--into LECTURE]: {exc}") from None
+    session = magics.session
+    root = Path(session.configure().root)
+    if args.into:
+        into = lecture_dir(root, args.into)
+    elif len(args.files) == 1:
+        into = scene_import.own_lecture(args.files[0], root)
+    else:
+        into = None
+    imported = scene_import.import_files(args.files, into, topic=args.topic, root=root)
+    ws = session.workspace(imported.workspace.slug)
+    names = ", ".join(f"{p.name} as section {sid}" for p, sid in zip(args.files, imported.ids))
+    message = f"Opened {names} of lecture {ws.slug} ({_shown_path(ws.dir)}/)"
+    display(View(html.escape(message), message))
+    session.deliver_cells(ws, only=imported.ids)
+
+
 def usage(magics, argv):
     ws = magics.session.workspace(_args(argv).lecture)
     rows, total_cost = [], 0.0
@@ -186,6 +215,7 @@ def help(magics, argv):  # noqa: A001 - the command's name
         "%c2v status [LECTURE]                 sections: rendered, errors, fixes, suggestions, tokens\n"
         "%c2v export [--quality final]         all sections -> one MP4 + SRT\n"
         "%c2v notebook PATH                    the lecture as a standalone .ipynb\n"
+        "%c2v open FILE.py… [--into LECTURE]   scene files written elsewhere as section cells\n"
         "%c2v usage                            tokens and cost per stage\n"
         "%c2v eval [aes|quiz]                  the VLM judge's scores and feedback, TeachQuiz\n"
         "%c2v config                           effective settings (%config Code2Video.<name> = ...)") + "</pre>"))
@@ -221,7 +251,7 @@ def _quiz_table(ws, result):
 
 
 COMMANDS = {"status": status, "export": export, "notebook": notebook, "usage": usage, "config": config,
-            "eval": evaluate, "help": help}
+            "eval": evaluate, "open": open_files, "help": help}
 
 
 def _table(header: list[str], rows: list[list], caption: str) -> HTML:

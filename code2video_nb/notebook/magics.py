@@ -4,7 +4,7 @@
                  [--assets DIR]      (your pictures; default: assets/ beside the notes, else the notebook)
     %code2video --from NOTES [...]        (a lecture that follows a teacher's notes; no body needed)
     %%c2v_section <lecture>/<section>
-    %c2v status | export [--quality final] | notebook PATH | usage | config
+    %c2v status | export [--quality final] | notebook PATH | open FILE.py… [--into LECTURE] | usage | config
 
 Settings: flag > `%config Code2Video.<name> = …` > environment (OPENAI_API_KEY,
 OPENAI_BASE_URL, CODE2VIDEO_MODEL).
@@ -125,7 +125,7 @@ class Code2Video(Magics):
 
     @line_magic
     def c2v(self, line):
-        """`%c2v status|export [--quality final]|notebook PATH|usage|config|eval [aes|quiz] [LECTURE]`"""
+        """`%c2v status|export [--quality final]|notebook PATH|open FILE.py…|usage|config|eval [aes|quiz] [LECTURE]`"""
         with _one_line_errors(self.api_key_env):
             return commands.run(self, line)
 

@@ -150,17 +150,19 @@ class NotebookSession:
         self.deliver_cells(ws)
         return ws
 
-    def deliver_cells(self, ws: Workspace) -> None:
+    def deliver_cells(self, ws: Workspace, only: list[str] | None = None) -> None:
         """Real cells through the extension when it answered; otherwise the panel and a
-        set_next_input chain. While the state is unknown, never both comm and set_next_input."""
-        specs = [cells.cell_spec(ws.slug, s.id, ws.read_code(s.id)) for s in ws.storyboard.sections]
+        set_next_input chain. While the state is unknown, never both comm and set_next_input.
+        `only`: these sections' cells (files opened into a lecture), else every section's."""
+        chosen = [s for s in ws.storyboard.sections if only is None or s.id in only]
+        specs = [cells.cell_spec(ws.slug, s.id, ws.read_code(s.id)) for s in chosen]
         if self.bridge.state != "absent":
             status = status_display(f"Inserting {len(specs)} section cells below…")
             self.bridge.insert_cells(specs, on_reply=lambda reply: _report_insert(status, reply, len(specs)))
         if self.bridge.state != "ready":
             self.show_panel(ws)
-        if self.bridge.state == "absent":
-            self.offer(ws, 0)
+        if self.bridge.state == "absent" and chosen:
+            self.offer(ws, ws.storyboard.sections.index(chosen[0]))
 
     def offer(self, ws: Workspace, index: int) -> None:
         """Chain real cells where front ends apply one set_next_input per execution."""

@@ -1,0 +1,195 @@
+"""Scene files written elsewhere: read into a storyboard entry, imported as sections kept as written,
+rendered with `code2video render FILE.py` through a section's whole path, and critiqued on the
+file's own grid (paper-style base classes with 6x6, 5x5 and 8x8 grids).
+
+The files under tests/data/imported/ were written for these tests in the shapes real pipelines
+produce (the original Code2Video's inline TeachingScene and variants of it).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from code2video_nb import scene_import
+from code2video_nb.critic.critique import critique_file
+from code2video_nb.errors import SceneFileError, WorkspaceError
+from code2video_nb.suggestions import patch_code
+from code2video_nb.video import probe
+from code2video_nb.workspace import Workspace
+
+from conftest import isolate
+
+DATA = Path(__file__).parent / "data"
+IMPORTED = DATA / "imported"
+CLI = "import sys; from code2video_nb.cli import main; sys.exit(main())"
+
+
+def code2video(*args, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", CLI, *map(str, args)], capture_output=True, text=True,
+                          timeout=300, cwd=cwd)
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+# --- what a file says about itself -----------------------------------------------------------
+@pytest.mark.parametrize("path, scene, title, lines", [
+    (IMPORTED / "primes_6x6.py", "PrimesScene", "Prime numbers",  # literal list, "- " bullets dropped
+     ["What makes a number prime", "Crossing out multiples"]),
+    (IMPORTED / "fractions_5x5.py", "FractionsScene", "Adding fractions",  # a module constant, "1. " dropped
+     ["Same denominators", "Different denominators"]),
+    (IMPORTED / "chessboard_8x8.py", "KnightScene", "How a knight moves",  # keywords
+     ["The knight jumps in an L"]),
+    (DATA / "paper_style_section.py", "Section2Scene", "Section 2: The Pythagorean Theorem",
+     ["A right triangle", "The squares relation", "An example: 3, 4, 5"]),
+    (DATA / "critic_corpus" / "t08_stale_formula.py", "SumsScene", "Sums of powers",  # our TeachingScene
+     ["The sum of the first n integers", "The sum of the first n squares"]),
+])
+def test_the_storyboard_entry_is_read_from_the_file(path, scene, title, lines):
+    found = scene_import.read_scene(path)
+    assert (found.scene, found.title, found.lecture_lines) == (scene, title, lines)
+    assert found.code == path.read_text()
+
+
+def test_a_file_that_names_no_lines_gets_its_title_and_blocks_from_what_it_has(tmp_path):
+    marked = tmp_path / "wave_speed.py"
+    marked.write_text('"""Waves on a string\n\nMore words."""\nfrom manim import *\n\n\nclass W(Scene):\n'
+                      "    def construct(self):\n        # === Animation for Lecture Line 1 ===\n"
+                      "        self.wait(1)\n        # === Animation for Lecture Line 2 ===\n        self.wait(1)\n")
+    assert (scene_import.read_scene(marked).title, scene_import.read_scene(marked).lecture_lines) == \
+        ("Waves on a string", ["Part 1", "Part 2"])
+    plain = tmp_path / "bouncing_ball.py"
+    plain.write_text("from manim import *\n\n\nclass Ball(Scene):\n    def construct(self):\n        self.wait(1)\n")
+    assert (scene_import.read_scene(plain).title, scene_import.read_scene(plain).lecture_lines) == \
+        ("Bouncing ball", ["Bouncing ball"])
+
+
+def test_a_file_that_cannot_be_a_section_is_one_line_naming_it(tmp_path):
+    broken = tmp_path / "broken.py"
+    broken.write_text("from manim import *\n\nclass S(Scene):\n    def construct(self)\n        pass\n")
+    cases = {broken: f"{broken} line 4: SyntaxError: expected ':'; fix it, then run again",
+             tmp_path / "none.py": f"{tmp_path / 'none.py'}: no such file",
+             tmp_path / "notes.md": f"{tmp_path / 'notes.md'}: not a Python file; give a scene file (.py) "
+                                    "or a lecture folder"}
+    (tmp_path / "helpers.py").write_text("def f():\n    return 1\n")
+    cases[tmp_path / "helpers.py"] = f"{tmp_path / 'helpers.py'}: defines no Scene subclass with a construct() " \
+                                     "method, so there is nothing to render"
+    for path, message in cases.items():
+        with pytest.raises(SceneFileError) as caught:
+            scene_import.read_scene(path)
+        assert str(caught.value) == message
+
+
+# --- into a lecture ----------------------------------------------------------------------------
+def test_import_makes_one_section_per_file_each_kept_as_written(tmp_path):
+    files = [shutil.copy(IMPORTED / n, tmp_path / n) for n in ("primes_6x6.py", "fractions_5x5.py")]
+    done = code2video("import", *files, "--into", tmp_path / "lectures" / "numbers", "--topic", "Numbers")
+    assert done.returncode == 0, done.stderr
+    assert "  section 2: Adding fractions (2 lecture lines) <- " in done.stdout
+    ws = Workspace(tmp_path / "lectures" / "numbers")
+    assert ws.state["topic"] == "Numbers"
+    assert [s.id for s in ws.storyboard.sections] == ["1", "2"]
+    for sid, path in zip(("1", "2"), files):
+        (first,) = ws.section_state(sid).history
+        assert (first.code, first.reason) == (Path(path).read_text(), f"imported from {Path(path).name}")
+        assert ws.read_code(sid) == Path(path).read_text()
+    assert ws.storyboard.section("2").extra["imported_from"] == str(Path(files[1]).resolve())
+    assert [s.title for s in ws.outline.sections] == ["Prime numbers", "Adding fractions"]
+
+
+def test_importing_again_updates_the_files_section_and_adds_others_after_it(tmp_path):
+    primes = Path(shutil.copy(IMPORTED / "primes_6x6.py", tmp_path / "primes.py"))
+    lecture = tmp_path / "lecture"
+    scene_import.import_files([primes], lecture)
+    again = scene_import.import_files([primes], lecture)  # unchanged: no new version
+    assert again.ids == ["1"] and len(again.workspace.section_state("1").history) == 1
+    primes.write_text(primes.read_text().replace("Prime numbers", "Primes"))
+    knight = shutil.copy(IMPORTED / "chessboard_8x8.py", tmp_path / "knight.py")
+    added = scene_import.import_files([knight, primes], lecture)
+    ws = added.workspace
+    assert added.ids == ["2", "1"] and not added.created
+    assert [s.title for s in ws.storyboard.sections] == ["Primes", "How a knight moves"]
+    assert [v.reason for v in ws.section_state("1").history] == ["imported from primes.py"] * 2
+    assert ws.read_code("1") == primes.read_text()
+    with pytest.raises(WorkspaceError, match="pass --out DIR"):  # render FILE.py never adds to another lecture
+        scene_import.import_files([shutil.copy(IMPORTED / "fractions_5x5.py", tmp_path / "f.py")], lecture,
+                                  only_own=True)
+
+
+# --- render FILE.py ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("render-file")
+    scene = Path(shutil.copy(IMPORTED / "primes_6x6.py", folder / "primes.py"))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, folder)  # as every test's own: silent, no key
+        yield folder, scene, code2video("render", scene, "--out", folder / "lectures")
+
+
+@pytest.mark.render
+def test_render_file_makes_a_preview_of_the_scenes_length_in_a_lecture_of_its_own(rendered):
+    folder, scene, done = rendered
+    assert done.returncode == 0, done.stderr
+    lecture = folder / "lectures" / "primes"
+    preview = lecture / "previews" / "1.mp4"
+    assert f"preview: {preview} (" in done.stdout and f"lecture workspace: {lecture}" in done.stdout
+    assert "primes.py: no layout findings" in done.stdout  # the critic ran on it
+    assert 2.9 <= probe(preview).duration <= 3.6  # its plays and waits: 3.0 s
+    state = json.loads((lecture / "lecture.json").read_text())
+    assert state["sections"]["1"]["history"][0]["code"] == scene.read_text()
+    assert (lecture / "keyframes" / "1").is_dir()
+
+
+@pytest.mark.render
+def test_a_lecture_folder_still_renders_and_the_file_again_is_cached(rendered):
+    folder, scene, _ = rendered
+    again = code2video("render", folder / "lectures" / "primes", "--quiet")
+    assert again.returncode == 0, again.stderr
+    assert "section 1: cached" in again.stdout
+    file_again = code2video("render", scene, "--out", folder / "lectures", "--quiet")
+    assert file_again.returncode == 0 and "section 1: unchanged, cached" in file_again.stdout
+
+
+@pytest.mark.render
+def test_a_file_that_fails_names_its_line_in_one_line(tmp_path):
+    broken = Path(shutil.copy(IMPORTED / "broken_cell.py", tmp_path / "broken_cell.py"))
+    done = code2video("render", broken, "--quiet", cwd=tmp_path)  # default folder: code2video/ beside it
+    assert done.returncode == 1
+    (line,) = done.stderr.strip().splitlines()
+    at = line_of(broken, 'circle, "D4"')
+    assert line.startswith(f"code2video: error: {broken} line {at}: KeyError: 'D4'; "
+                           "edit the file and run the same command again")
+    assert (tmp_path / "code2video" / "broken-cell" / "lecture.json").is_file()
+
+
+# --- the critic on the file's own grid ---------------------------------------------------------
+@pytest.mark.render
+def test_a_5x5_grid_is_the_critics_stage_and_its_finding_names_the_line(tmp_path):
+    path = Path(shutil.copy(IMPORTED / "fractions_5x5.py", tmp_path / "fractions.py"))
+    found = critique_file(path, media_dir=tmp_path / "media")
+    assert found.ok, found.error
+    assert sorted(found.stage.grid) == sorted(f"{r}{c}" for r in "ABCDE" for c in range(1, 6))
+    assert found.stage.cell_size == pytest.approx((1.5, 1.2))
+    assert [(f.kind, f.line, f.block) for f in found.findings] == [
+        ("stale_overlap", line_of(path, "place_at_grid(other"), 2)]  # where it is put
+
+
+@pytest.mark.render
+def test_an_8x8_grids_move_uses_its_own_cells_and_what_its_base_class_offers(tmp_path):
+    path = Path(shutil.copy(IMPORTED / "chessboard_8x8.py", tmp_path / "knight.py"))
+    found = critique_file(path, media_dir=tmp_path / "media")
+    assert len(found.stage.grid) == 64 and found.stage.cell_size == pytest.approx((0.8, 0.7))
+    (offscreen,) = found.findings
+    assert offscreen.kind == "offscreen" and offscreen.objects == ["note"]
+    # The base class has no place_in_area: the move is made with the file's own grid of points.
+    assert "place_in_area" not in offscreen.patch.new and 'self.grid["H' in offscreen.patch.new
+    path.write_text(patch_code(path.read_text(), offscreen.patch))
+    after = critique_file(path, media_dir=tmp_path / "media")
+    assert after.ok and after.findings == []

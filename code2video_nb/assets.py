@@ -27,12 +27,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import icons, prompts
 from .errors import AssetError
-from .files import atomic_write_bytes
+from .files import FILE_MODE, atomic_write_bytes, disk_errors
 from .picture_folder import FOLDER, MAX_BYTES, SUFFIXES, UserFolder
 from .plan import Storyboard, StoryboardSection, slugify
 
@@ -166,11 +167,30 @@ def copy_in(workspace: Path, request: AssetRequest, candidate: Candidate) -> Pla
     suffix = candidate.path.suffix.lower()
     folder = Path(workspace) / FOLDER
     target = folder / f"{request.name}{suffix}"
-    if target.exists() and target.read_bytes() != data:
+    if not _claim(target, data) and target.read_bytes() != data:
         target = folder / f"{request.name}-{hashlib.sha256(data).hexdigest()[:8]}{suffix}"
-    if not target.exists():
-        atomic_write_bytes(target, data)
+        _claim(target, data)  # taken: by these very bytes (the name is their hash)
     return PlacedAsset(request, f"{FOLDER}/{target.name}", candidate.source, candidate.licence)
+
+
+def _claim(target: Path, data: bytes) -> bool:
+    """Write `data` as `target` unless a file already has that name; False if one has. Written
+    aside and linked in, so two builds copying pictures at once never write over each other's."""
+    if target.exists():
+        return False
+    with disk_errors(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, aside = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.chmod(aside, FILE_MODE)
+            os.link(aside, target)
+        except FileExistsError:
+            return False
+        finally:
+            os.unlink(aside)
+    return True
 
 
 def picture_bytes(path: Path) -> bytes:

@@ -240,3 +240,22 @@ def test_an_imported_sections_relative_paths_start_beside_the_file_it_came_from(
                         "not a picture manim reads (.svg, .png, .jpg, .jpeg)")
     assert [v.reason for v in Workspace(ws.dir).section_state("1").history] == [
         "imported from scene.py", "picture copied in", "picture path made absolute"]
+
+
+def test_pictures_copied_in_at_once_under_one_name_never_overwrite_each_other(tmp_path):
+    """Sections build in parallel: each different picture named `icon` keeps its own file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from code2video_nb import assets
+
+    sources = []
+    for k in range(8):
+        (tmp_path / f"run{k}").mkdir()
+        sources.append(tmp_path / f"run{k}" / "icon.svg")
+        sources[-1].write_text(RED_SVG.replace("ff2020", f"ff20{k:02d}"))
+    request = assets.AssetRequest("icon")
+    with ThreadPoolExecutor(8) as pool:
+        placed = list(pool.map(lambda s: assets.copy_in(tmp_path / "l", request, assets.user_file(s)), sources * 2))
+    for source, p in zip(sources * 2, placed):
+        assert (tmp_path / "l" / p.file).read_text() == source.read_text()
+    assert len({p.file for p in placed}) == 8 and len(list((tmp_path / "l" / "assets").iterdir())) == 8

@@ -24,9 +24,11 @@ out of it), must be regular picture files of bounded size, and are copied as byt
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,7 +187,7 @@ def _claim(target: Path, data: bytes) -> bool:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
             os.chmod(aside, FILE_MODE)
-            os.link(aside, target)
+            _link(aside, target)
         except FileExistsError:
             return False
         finally:
@@ -216,6 +218,21 @@ def _record(state: dict, done: dict[str, list[PlacedAsset]]) -> None:
         if new and isinstance(section.get("assets"), list):
             section["assets"] = [new.get(asset_name(e.get("name")), e) if isinstance(e, dict) else e
                                  for e in section["assets"]]
+
+
+def _link(aside: str, target: Path) -> None:
+    """A hard link, which fails if the name is taken; a file system without hard links gets a rename
+    (two copies at once could then race, as on any such system)."""
+    try:
+        os.link(aside, target)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        if target.exists():
+            raise FileExistsError(errno.EEXIST, "taken", str(target)) from exc
+        shutil.copyfile(aside, target)
 
 
 # swapping ------------------------------------------------------------------------------------------

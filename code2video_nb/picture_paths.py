@@ -41,11 +41,12 @@ from typing import Callable, Iterable
 from . import assets
 from .errors import AssetError
 from .picture_folder import FOLDER, SUFFIXES
+from .scene_import import IMPORTED_FROM
 
 COPIED = "picture copied in"
 BOXED = "missing picture: box"
 PINNED = "picture path made absolute"  # a file we leave where it is, named so that the render finds it
-IMPORTED_FROM = "imported_from"  # scene_import's record, in a storyboard section, of the file it came from
+
 LICENCE = "unknown: a file the section's code named (check it before publishing)"
 # Each loader and the keyword its path may be given by.
 LOADERS = {"SVGMobject": "file_name", "ImageMobject": "filename_or_array", "asset": "path"}

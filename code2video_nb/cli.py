@@ -298,26 +298,26 @@ def _render_file(args) -> int:
     engine = Engine(settings, lambda: _client(settings, ws.log_path), _progress(args))
     with _recording_usage(ws, engine):
         result = engine.render_all(ws, args.quality, only=[section_id])[0]
+    # Line numbers are the rendered code's: the file's own unless the build changed it (a picture
+    # copied in, a static fix), then the lecture's copy is the file they are true of.
+    changed = ws.read_code(section_id) != args.lecture.read_bytes().decode("utf-8")
+    shown = ws.code_path(section_id) if changed else args.lecture
     if not result.ok:
         at = f" line {result.line}" if result.line else ""
         blocked = f" (auto-fix could not run: {result.fix_blocked})" if result.fix_blocked and not \
             result.needs_model else ""  # without a model the error itself is what to act on
-        print(f"code2video: error: {args.lecture}{at}: {result.error}{blocked}; edit the file and run the "
+        print(f"code2video: error: {shown}{at}: {result.error}{blocked}; edit {args.lecture.name} and run the "
               f"same command again (the record is in {ws.state_path})", file=sys.stderr)
         return 1
     state = "unchanged, cached" if result.cached else f"rendered in {result.seconds:.1f} s"
     print(f"  section {section_id}: {state}" + (f", {result.fix_attempts} fix attempt(s)" if result.fix_attempts else ""))
-    if _differs(ws, section_id, args.lecture):
-        print(f"  the lecture's code differs from {args.lecture.name} (auto-fix, the static pass or an edit): "
-              f"{ws.code_path(section_id)}; the file itself is left as written")
+    if changed:
+        print(f"  rendered as changed by the build (auto-fix, a static fix, a picture copied in) or an edit: "
+              f"{shown}; {args.lecture.name} is left as written")
     if not args.no_critic:
-        print(_review(ws, section_id, str(args.lecture), settings))
+        print(_review(ws, section_id, str(shown), settings))
     print(f"preview: {result.video} ({result.duration:.1f} s)\nlecture workspace: {ws.dir}")
     return 0
-
-
-def _differs(ws: Workspace, section_id: str, path: Path) -> bool:
-    return ws.read_code(section_id) != path.read_bytes().decode("utf-8")
 
 
 def _review(ws: Workspace, section_id: str, where: str, settings: Settings) -> str:

@@ -165,7 +165,7 @@ def test_a_file_that_fails_names_its_line_in_one_line(tmp_path):
     (line,) = done.stderr.strip().splitlines()
     at = line_of(broken, 'circle, "D4"')
     assert line.startswith(f"code2video: error: {broken} line {at}: KeyError: 'D4'; "
-                           "edit the file and run the same command again")
+                           "edit broken_cell.py and run the same command again")
     assert (tmp_path / "code2video" / "broken-cell" / "lecture.json").is_file()
 
 

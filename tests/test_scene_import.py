@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from code2video_nb import scene_import
+from code2video_nb.critic import vlm
 from code2video_nb.critic.critique import critique_file
 from code2video_nb.errors import SceneFileError, WorkspaceError
 from code2video_nb.suggestions import patch_code
@@ -186,6 +187,9 @@ def test_an_8x8_grids_move_uses_its_own_cells_and_what_its_base_class_offers(tmp
     path = Path(shutil.copy(IMPORTED / "chessboard_8x8.py", tmp_path / "knight.py"))
     found = critique_file(path, media_dir=tmp_path / "media")
     assert len(found.stage.grid) == 64 and found.stage.cell_size == pytest.approx((0.8, 0.7))
+    asked = vlm.build_messages([], "How a knight moves", grid=vlm.grid_of(found.stage))[1]["content"][0]["text"]
+    assert "in a 8×8 visual-anchor grid: cells A1–H8, rows A–H from top to bottom, columns 1–8" in asked
+    assert "6×6 visual-anchor grid: cells A1–F6, rows A–F" in vlm.build_messages([], "t")[1]["content"][0]["text"]
     (offscreen,) = found.findings
     assert offscreen.kind == "offscreen" and offscreen.objects == ["note"]
     # The base class has no place_in_area: the move is made with the file's own grid of points.

@@ -1,9 +1,10 @@
 """The paper's visual-anchor review, optional: a model that reads images looks at the last frame of
-each lecture-line block with the A1–F6 grid drawn over it, next to a table of where the code puts
-each object then, and answers in JSON. Each issue it names becomes a `Finding` (source "vlm") whose
-patch is made by layout.py's helpers in the anchor-grid language; an issue no patch can express
-(an unknown object, one with no placing line, a free remark) becomes a "note" with the model's
-words. Nothing it says is dropped.
+each lecture-line block with the anchor grid (A1–F6, or the scene's own: a paper-style base class
+may lay out another) drawn over it, next to a table of where the code puts each object then, and
+answers in JSON. Each issue it names becomes a `Finding` (source "vlm") whose patch is made by
+layout.py's helpers in the anchor-grid language; an issue no patch can express (an unknown object,
+one with no placing line, a free remark) becomes a "note" with the model's words. Nothing it says
+is dropped.
 
 One call is one round (`review_section`); the engine loops, applying patches and rendering again
 between rounds, and `reviewer` bounds the VLM's share of that loop (`MAX_ROUNDS`). The images
@@ -104,7 +105,7 @@ def _still_open(finding: Finding, code: str) -> bool:
 def review(keys: list[Keyframe], title: str, code: str, client, model: str, *, stage_name: str,
            stage: Stage | None, shots: list[Shot], previous: list[Finding] = ()) -> list[Finding]:
     """Ask `model` about these keyframes and turn its answer into findings against `code`."""
-    messages = build_messages(keys, title, previous)
+    messages = build_messages(keys, title, previous, grid_of(stage))
     answer = client.ask_json(messages, stage=stage_name, model=model, validate=check_answer)
     return [to_finding(issue, keys, code, stage, shots) for issue in answer["issues"]]
 
@@ -215,11 +216,13 @@ def table_text(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def build_messages(keys: list[Keyframe], title: str, previous: list[Finding] = ()) -> list[dict]:
-    """System prompt, then one user message: the instructions, and per block its table and image."""
+def build_messages(keys: list[Keyframe], title: str, previous: list[Finding] = (),
+                   grid: room.Grid | None = None) -> list[dict]:
+    """System prompt, then one user message: the instructions, and per block its table and image.
+    `grid`: the scene's own (a paper-style base class may lay out another), else ours."""
     changes = "\n".join(f"- keyframe {f.block}: {f.message}"
                         + (f" (now: {' '.join(f.patch.new.split())})" if f.patch else "") for f in previous)
-    intro = prompts.render("critic_vlm", title=title,
+    intro = prompts.render("critic_vlm", title=title, grid=grid_words(grid or grid_of(None)),
                            previous=prompts.render("critic_vlm_previous", changes=changes) if previous else "")
     content = [{"type": "text", "text": intro.strip()}]
     for key in keys:
@@ -228,6 +231,13 @@ def build_messages(keys: list[Keyframe], title: str, previous: list[Finding] = (
         content += [{"type": "text", "text": text.strip()}, image_part(key.png)]
     return [{"role": "system", "content": prompts.render("system").strip()},
             {"role": "user", "content": content}]
+
+
+def grid_words(grid: room.Grid) -> str:
+    """'6×6 visual-anchor grid: cells A1–F6, rows A–F from top to bottom, columns 1–6 from left to right'."""
+    rows, cols = grid.rows, grid.columns
+    return (f"{len(cols)}×{len(rows)} visual-anchor grid: cells {rows[0]}{cols[0]}–{rows[-1]}{cols[-1]}, rows "
+            f"{rows[0]}–{rows[-1]} from top to bottom, columns {cols[0]}–{cols[-1]} from left to right")
 
 
 def image_part(png: bytes) -> dict:

@@ -274,7 +274,10 @@ def _open(args) -> tuple[Workspace, Engine]:
 
 def _render(args) -> int:
     if args.lecture.suffix == ".py" or args.lecture.is_file():
-        return _render_file(args)
+        home = scene_import.section_of(args.lecture)
+        if home is None:
+            return _render_file(args)
+        args.lecture, args.section = home[0], [home[1]]  # lectures/<slug>/sections/2.py: that section
     if args.out is not None:
         raise Code2VideoError("--out goes with a scene file (FILE.py); a lecture folder renders in place")
     ws, engine = _open(args)

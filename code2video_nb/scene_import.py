@@ -3,6 +3,7 @@
     read_scene(path) -> SceneFile          the file as written, its scene class, title and lecture lines
     import_files(paths, into=...) -> Imported   each file a section of a lecture (new or existing)
     own_lecture(path, out) -> Path         the small lecture folder `code2video render FILE.py` uses
+    section_of(path) -> (lecture, id)      a file that already is a lecture's section
 
 Nothing here renders: the CLI (`render FILE.py`, `import`) and the notebook (`%c2v open`) hand the
 sections to the engine, so an imported file goes through exactly what a planned section does (static
@@ -228,6 +229,17 @@ def _plain(line: str) -> str:
 
 
 # --- into a lecture ---------------------------------------------------------------------------
+def section_of(path: Path) -> tuple[Path, str] | None:
+    """(lecture folder, section id) when the file already is a lecture's section (`sections/<id>.py`
+    of a planned lecture): it renders in its lecture, not as a file from elsewhere."""
+    path = Path(path).expanduser().resolve()
+    lecture = path.parent.parent
+    if path.parent.name != "sections" or not (lecture / "lecture.json").is_file():
+        return None
+    board = Workspace(lecture).storyboard
+    return (lecture, path.stem) if board and path.stem in {s.id for s in board.sections} else None
+
+
 def own_lecture(path: Path, out: Path | None = None) -> Path:
     """The lecture folder of a file rendered on its own: `<out>/<stem>`, by default beside the
     file (`<its folder>/code2video/<stem>`), as a notebook's lectures are beside the notebook."""

@@ -20,6 +20,7 @@ from code2video_nb import scene_import
 from code2video_nb.critic import vlm
 from code2video_nb.critic.critique import critique_file
 from code2video_nb.errors import SceneFileError, WorkspaceError
+from code2video_nb.grounding.grid import grid_facts
 from code2video_nb.suggestions import patch_code
 from code2video_nb.video import probe
 from code2video_nb.workspace import Workspace
@@ -154,6 +155,9 @@ def test_a_lecture_folder_still_renders_and_the_file_again_is_cached(rendered):
     again = code2video("render", folder / "lectures" / "primes", "--quiet")
     assert again.returncode == 0, again.stderr
     assert "section 1: cached" in again.stdout
+    section = code2video("render", folder / "lectures" / "primes" / "sections" / "1.py", "--quiet")
+    assert section.returncode == 0 and "section 1: cached" in section.stdout  # a lecture's own section file
+    assert not (folder / "lectures" / "primes" / "sections" / "code2video").exists()
     file_again = code2video("render", scene, "--out", folder / "lectures", "--quiet")
     assert file_again.returncode == 0 and "section 1: unchanged, cached" in file_again.stdout
 
@@ -170,7 +174,19 @@ def test_a_file_that_fails_names_its_line_in_one_line(tmp_path):
     assert (tmp_path / "code2video" / "broken-cell" / "lecture.json").is_file()
 
 
-# --- the critic on the file's own grid ---------------------------------------------------------
+# --- the file's own grid: auto-fix's facts and the critic ------------------------------------------
+@pytest.mark.parametrize("name, placed, wrong, facts", [
+    ("primes_6x6.py", '"B3")', "G2", ["grid cells are A1 (top-left) to F6 (bottom-right): rows A-F, columns 1-6; "
+                                      "the nearest to 'G2' is 'F2'"]),
+    ("fractions_5x5.py", '"B2")', "F2", []),  # rows A-E: A1-F6 would be a wrong fact
+    ("chessboard_8x8.py", '"H8")', "J9", []),
+])
+def test_auto_fix_is_told_the_a1_f6_grid_only_where_the_file_has_it(name, placed, wrong, facts):
+    code = (IMPORTED / name).read_text().replace(placed, f'"{wrong}")', 1)
+    line = next(i for i, text in enumerate(code.splitlines(), 1) if f'"{wrong}"' in text)
+    assert grid_facts(wrong, code, line) == facts
+
+
 @pytest.mark.render
 def test_a_5x5_grid_is_the_critics_stage_and_its_finding_names_the_line(tmp_path):
     path = Path(shutil.copy(IMPORTED / "fractions_5x5.py", tmp_path / "fractions.py"))

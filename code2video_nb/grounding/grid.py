@@ -3,16 +3,21 @@ nearest one."""
 
 from __future__ import annotations
 
+import ast
+
 from . import source
+
+_PLACERS = ("place_at_grid", "place_in_area")
 
 
 def grid_facts(cell: str, code: str, line: int | None) -> list[str]:
     """place_at_grid(m, "G1"): the grid's cells and the nearest one. A paper-style file's inline base
-    builds its own self.grid at run time, with the same A1-F6 cells as TeachingScene's (the original
-    base class's layout), so TeachingScene's grid answers for both."""
+    builds its own self.grid at run time, usually with the same A1-F6 cells as TeachingScene's (the
+    original base class's layout), so TeachingScene's grid answers for both; a base class laying out
+    other rows (a 5x5 or 8x8 grid) gets no facts rather than wrong ones."""
     from ..teaching_scene import GRID
 
-    if cell in GRID.cells() or not any("grid" in source.call_name(c) or "area" in source.call_name(c)
+    if not _six_rows(code) or cell in GRID.cells() or not any("grid" in source.call_name(c) or "area" in source.call_name(c)
                                        for c in source.calls(code, line)) and "grid" not in _line(code, line):
         return []
     return [f"grid cells are {GRID.cells()[0]} (top-left) to {GRID.cells()[-1]} (bottom-right): rows "
@@ -31,3 +36,20 @@ def _nearest_cell(cell: str) -> str:
 def _line(code: str, line: int | None) -> str:
     lines = code.splitlines()
     return lines[line - 1] if line and 0 < line <= len(lines) else ""
+
+
+def _six_rows(code: str) -> bool:
+    """The grid has rows A-F: TeachingScene's (the file defines no placing helper of its own), or an
+    inline base class that names the rows A-F (as "ABCDEF" or a list of the letters)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return True  # not ours to judge: the facts stand as they did
+    if not any(isinstance(n, ast.FunctionDef) and n.name in _PLACERS for n in ast.walk(tree)):
+        return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and node.value == "ABCDEF":
+            return True
+        if isinstance(node, (ast.List, ast.Tuple)) and [getattr(e, "value", None) for e in node.elts] == list("ABCDEF"):
+            return True
+    return False

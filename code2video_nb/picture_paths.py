@@ -20,7 +20,9 @@ keyword) is looked at:
   manim's own shapes, so any scene draws it, base class or not (version `missing picture: box`);
   `self.asset` draws that box itself and is left. Either way a one-line note is said and recorded.
 
-A relative path is looked for first beside the file it was written in (an imported section: the
+An absolute path that is not here (a file written on another machine, or on Windows) is looked
+for by its last parts (`assets/icon/cat.svg`, `icon/cat.svg`, `cat.svg`) in the folders below. A
+relative path is looked for first beside the file it was written in (an imported section: the
 folder of the file it came from, as `scene_import` records it), then where `manim FILE.py` would
 have read it (the current folder), then in the folders the caller adds, the section file's folder,
 the lecture's folder and its `assets/`. Only regular picture files of bounded size whose content is
@@ -35,7 +37,7 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Callable, Iterable
 
 from . import assets
@@ -108,7 +110,7 @@ class Brought:
     @property
     def notes(self) -> list[str]:
         copied = [f"picture {c.load.path!r} (line {c.load.line}) {'is' if c.own else 'copied in as'} {c.file}"
-                  for c in self.copied]
+                  f"{'' if c.load.path == str(c.source) else f' (found at {c.source})'}" for c in self.copied]
         left = [f"picture {m.load.path!r} (line {m.load.line}) is read where it is"
                 f"{'' if m.path == m.load.path else f' ({m.path})'}: {m.why}" for m in self.left]
         return copied + [m.note for m in self.missing] + left
@@ -184,9 +186,18 @@ def in_lecture(load: Load, lecture: Path) -> bool:
 
 def locate(load: Load, folders: Iterable[Path]) -> Path | None:
     """The file a load's path names: itself if absolute, else the first of `folders` holding it
-    (with the suffix manim would add when it has none); None if nowhere."""
-    written = Path(os.path.expanduser(load.path))
-    tries = [written] if written.is_absolute() else [Path(folder) / written for folder in folders]
+    (with the suffix manim would add when it has none); an absolute path that is not here (written
+    on another machine, or on Windows) by its last parts in `folders` (`assets/icon/cat.svg`, then
+    `icon/cat.svg`, then `cat.svg`); None if nowhere."""
+    expanded = os.path.expanduser(load.path)
+    written = _written(expanded)
+    parts = written.parts[1:] if written.anchor else written.parts
+    folders = list(folders)
+    if written.anchor:  # absolute (POSIX or Windows)
+        tries = [Path(expanded)] + [Path(folder, *parts[-n:]) for n in range(min(3, len(parts)), 0, -1)
+                                    for folder in folders]
+    else:
+        tries = [Path(folder, *parts) for folder in folders]
     suffixes = ("",) if written.suffix else ("", *_DEFAULT_SUFFIXES.get(load.loader, ()))
     for path in tries:
         for suffix in suffixes:
@@ -229,13 +240,19 @@ def with_boxes(code: str, missing: list[Missing]) -> str:
 def box(load: Load) -> str:
     """A labelled box in manim's shapes, sized as the load asked (`height=`/`width=`), else 2x2."""
     m = load.module
-    label = assets.asset_name(Path(load.path).stem).replace("-", " ")[:24]
+    label = assets.asset_name(_written(load.path).stem).replace("-", " ")[:24]
     font = min(24, max(8, int(24 * 1.8 / (0.25 * max(1, len(label))))))
     expression = (f"{m}VGroup({m}RoundedRectangle(width=2, height=2, corner_radius=0.12, color={m}GREY_B, "
                   f"stroke_width=2), {m}Text({label!r}, font_size={font}, color={m}GREY_B))")
     if load.height:
         return f"{expression}.scale_to_fit_height({load.height})"
     return f"{expression}.scale_to_fit_width({load.width})" if load.width else expression
+
+
+def _written(path: str) -> PureWindowsPath:
+    """The path as written, split at either separator: a Windows path (`r"D:\\icons\\sign.svg"`, from
+    a file written there) names its picture `sign` here too."""
+    return PureWindowsPath(path)
 
 
 def _replace(code: str, edits: list[tuple[tuple[int, int], str]]) -> str:
@@ -349,8 +366,8 @@ def _record(state: dict, section_id: str, brought: Brought) -> None:
 
 def _entry(item: Copied | Missing) -> dict | None:
     """The storyboard entry for a copy or a missing picture (None: the lecture's own, already known)."""
-    name = assets.asset_name(Path(item.load.path).stem)
-    kind = "icon" if Path(item.load.path).suffix.lower() in ("", ".svg") else "photo"
+    name = assets.asset_name(_written(item.load.path).stem)
+    kind = "icon" if _written(item.load.path).suffix.lower() in ("", ".svg") else "photo"
     if isinstance(item, Missing):
         return {"name": name, "kind": kind, "description": "", "file": "", "source": f"file: {item.load.path}",
                 "licence": "", "note": item.note}

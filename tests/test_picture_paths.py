@@ -222,6 +222,8 @@ def test_an_imported_sections_relative_paths_start_beside_the_file_it_came_from(
     Image.new("RGB", (20, 20), (0, 0, 255)).save(written / "figs" / "wave.png")
     Image.new("RGB", (20, 20), (0, 0, 255)).save(written / "figs" / "spin.gif")
     (written / "figs" / "atom.svg").write_text(RED_SVG)
+    (written / "assets" / "icon").mkdir(parents=True)
+    (written / "assets" / "icon" / "rocket.svg").write_text(RED_SVG.replace("ff2020", "ffff00"))
     monkeypatch.chdir(tmp_path)  # the command runs elsewhere: figs/ is not here
     ws = Workspace.create(tmp_path / "lectures", "l", "L")
     ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
@@ -229,17 +231,24 @@ def test_an_imported_sections_relative_paths_start_beside_the_file_it_came_from(
          picture_paths.IMPORTED_FROM: str(written / "scene.py")}]}))
     code = ('from manim import *\n\n\nclass S(TeachingScene):\n    def construct(self):\n'
             '        a = ImageMobject("figs/wave.png")\n        b = ImageMobject("figs/spin.gif")\n'
-            f'        c = self.asset("{written / "figs" / "atom.svg"}")\n')
+            f'        c = self.asset("{written / "figs" / "atom.svg"}")\n'
+            # written on other machines: found by their last parts beside the file
+            '        d = SVGMobject("/home/someone/Code2Video/assets/icon/rocket.svg")\n'
+            '        e = ImageMobject(r"C:\\Users\\me\\figs\\wave.png")\n')
     ws.write_code("1", code, "imported from scene.py")
     said: list[str] = []
     new = picture_paths.bring_in(ws, "1", code, lambda stage, message: said.append(message))
     assert 'ImageMobject("assets/wave.png")' in new and 'self.asset("assets/atom.svg")' in new
+    assert 'SVGMobject("assets/rocket.svg")' in new and new.count('ImageMobject("assets/wave.png")') == 2
+    assert (f"section 1: picture '/home/someone/Code2Video/assets/icon/rocket.svg' (line 9) copied in as "
+            f"assets/rocket.svg (found at {written / 'assets' / 'icon' / 'rocket.svg'})") in said
     gif = written / "figs" / "spin.gif"
     assert f'ImageMobject("{gif}")' in new  # read where it is, named so that the render finds it
     assert said[-1] == (f"section 1: picture 'figs/spin.gif' (line 7) is read where it is ({gif}): "
                         "not a picture manim reads (.svg, .png, .jpg, .jpeg)")
     assert [v.reason for v in Workspace(ws.dir).section_state("1").history] == [
         "imported from scene.py", "picture copied in", "picture path made absolute"]
+    assert [e["name"] for e in ws.state["storyboard"]["sections"][0]["assets"]] == ["wave", "atom", "rocket"]
 
 
 def test_pictures_copied_in_at_once_under_one_name_never_overwrite_each_other(tmp_path):

@@ -106,6 +106,8 @@ def test_a_picture_loaded_by_absolute_path_is_copied_in_and_drawn(folder, render
     x, y = SCENES[name][1]
     drawn = pixel(ws.preview_path("1"), x, y)
     assert drawn.max() > 120, f"nothing bright where the picture should be: {drawn}"
+    if name == "cell_photo.py":  # the photo itself, green, not a white box standing in for it
+        assert drawn[1] > drawn[0] + 60 and drawn[1] > drawn[2] + 40, drawn
 
 
 def test_a_missing_picture_is_a_labelled_box_and_a_note_not_a_failed_render(folder, rendered):

@@ -111,7 +111,8 @@ def _storyboard_of(tree: ast.Module, scene: str, code: str, named: str) -> tuple
     title, lines = _from_setup_call(scene_class, values)
     title = " ".join((title or _text(values.attribute("title")) or _docstring_title(tree) or named).split())
     if not lines:
-        lines = values.attribute("lecture_lines") if isinstance(values.attribute("lecture_lines"), list) else []
+        found = values.attribute("lecture_lines", "lines", "lecture")
+        lines = found if isinstance(found, list) else []
     lines = [_plain(line) for line in lines if _plain(line)]
     return title, lines or _block_lines(code) or [title]
 
@@ -142,11 +143,12 @@ class _Literals:
             return self.method.get(f"self.{node.attr}", self.cls.get(node.attr))
         return _literal(node)
 
-    def attribute(self, name: str):
-        """A class attribute or module constant named like `title` / `TITLE` / `LECTURE_LINES`."""
+    def attribute(self, *names: str):
+        """A class attribute or module constant with one of these names in any case (`TITLE`,
+        `LECTURE_LINES`, `lines`), the scene class's first."""
         for scope in (self.cls, self.module):
             for key, value in scope.items():
-                if key.lower() == name:
+                if key.lower() in names:
                     return value
         return None
 

@@ -67,6 +67,13 @@ def test_a_file_that_names_no_lines_gets_its_title_and_blocks_from_what_it_has(t
                       "        self.wait(1)\n        # === Animation for Lecture Line 2 ===\n        self.wait(1)\n")
     assert (scene_import.read_scene(marked).title, scene_import.read_scene(marked).lecture_lines) == \
         ("Waves on a string", ["Part 1", "Part 2"])
+    attributes = tmp_path / "vectors.py"  # the base class sets up from the scene's class attributes
+    attributes.write_text("from manim import *\n\n\nclass Base(Scene):\n    def construct(self):\n"
+                          "        self.setup_layout(self.TITLE, self.LINES)\n\n\nclass Lesson(Base):\n"
+                          '    TITLE = "Vectors"\n    LINES = ["1) Arrows", "2) Adding them"]\n\n'
+                          "    def construct(self):\n        super().construct()\n")
+    assert (scene_import.read_scene(attributes).title, scene_import.read_scene(attributes).lecture_lines) == \
+        ("Vectors", ["Arrows", "Adding them"])
     plain = tmp_path / "bouncing_ball.py"
     plain.write_text("from manim import *\n\n\nclass Ball(Scene):\n    def construct(self):\n        self.wait(1)\n")
     assert (scene_import.read_scene(plain).title, scene_import.read_scene(plain).lecture_lines) == \

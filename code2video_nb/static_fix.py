@@ -26,6 +26,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from .grounding import manim_api
+from .grounding.grid import a1_to_f6
 from .autofix import FixAttempt
 from .section_state import FixRecord
 
@@ -363,9 +364,8 @@ def _grid_fixes(tree, code: str) -> list[tuple[_Edit, StaticFix]]:
 
 def _grid_is_known(tree) -> bool:
     """A1-F6 is the grid: TeachingScene's, unless the file defines its own placing helper — then
-    only when that is the paper's grid (its rows spelt "ABCDEF"); another grid may have a row G."""
-    own = any(isinstance(n, ast.FunctionDef) and n.name in _GRID_CALLS for n in ast.walk(tree))
-    return not own or any(isinstance(n, ast.Constant) and n.value == _ROWS for n in ast.walk(tree))
+    only when that is the paper's grid (rows A-F); another grid may have a row G (`grounding.grid`)."""
+    return a1_to_f6(tree)
 
 
 def _clamped(node, method: str, lines: list[str]) -> tuple[_Edit, StaticFix] | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from code2video_nb import scene_import
+from code2video_nb import scene_import, static_fix
 from code2video_nb.critic import vlm
 from code2video_nb.critic.critique import critique_file
 from code2video_nb.errors import SceneFileError, WorkspaceError
@@ -181,7 +181,16 @@ def test_a_file_that_fails_names_its_line_in_one_line(tmp_path):
     assert (tmp_path / "code2video" / "broken-cell" / "lecture.json").is_file()
 
 
-# --- the file's own grid: auto-fix's facts and the critic ------------------------------------------
+# --- the file's own grid: the static pass, auto-fix's facts and the critic -------------------------
+def test_the_static_pass_clamps_a_cell_only_on_an_a1_f6_grid():
+    original = (IMPORTED / "primes_6x6.py").read_text()  # rows A-F as a list, as the original's base has
+    repaired = static_fix.repair(original.replace('"B3")', '"G3")', 1))
+    assert repaired.code == original.replace('"B3")', '"F3")', 1) and len(repaired.fixes) == 1
+    for name, cell in (("fractions_5x5.py", '"B2")'), ("chessboard_8x8.py", '"H8")')):  # no row G there either
+        outside = (IMPORTED / name).read_text().replace(cell, '"K2")', 1)
+        assert static_fix.repair(outside).code == outside
+
+
 @pytest.mark.parametrize("name, placed, wrong, facts", [
     ("primes_6x6.py", '"B3")', "G2", ["grid cells are A1 (top-left) to F6 (bottom-right): rows A-F, columns 1-6; "
                                       "the nearest to 'G2' is 'F2'"]),

@@ -17,7 +17,7 @@ def grid_facts(cell: str, code: str, line: int | None) -> list[str]:
     other rows (a 5x5 or 8x8 grid) gets no facts rather than wrong ones."""
     from ..teaching_scene import GRID
 
-    if not _six_rows(code) or cell in GRID.cells() or not any("grid" in source.call_name(c) or "area" in source.call_name(c)
+    if not a1_to_f6(code) or cell in GRID.cells() or not any("grid" in source.call_name(c) or "area" in source.call_name(c)
                                        for c in source.calls(code, line)) and "grid" not in _line(code, line):
         return []
     return [f"grid cells are {GRID.cells()[0]} (top-left) to {GRID.cells()[-1]} (bottom-right): rows "
@@ -38,11 +38,12 @@ def _line(code: str, line: int | None) -> str:
     return lines[line - 1] if line and 0 < line <= len(lines) else ""
 
 
-def _six_rows(code: str) -> bool:
-    """The grid has rows A-F: TeachingScene's (the file defines no placing helper of its own), or an
-    inline base class that names the rows A-F (as "ABCDEF" or a list of the letters)."""
+def a1_to_f6(code: str | ast.AST) -> bool:
+    """The grid is A1-F6: TeachingScene's (the file defines no placing helper of its own), or an
+    inline base class that names the rows A-F (as "ABCDEF" or a list of the letters, as the
+    original's does). Used by the static pass too, which clamps a cell only on this grid."""
     try:
-        tree = ast.parse(code)
+        tree = ast.parse(code) if isinstance(code, str) else code
     except SyntaxError:
         return True  # not ours to judge: the facts stand as they did
     if not any(isinstance(n, ast.FunctionDef) and n.name in _PLACERS for n in ast.walk(tree)):

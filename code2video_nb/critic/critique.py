@@ -21,6 +21,7 @@ from pathlib import Path
 from ..config import Settings
 from ..render import RenderOutcome, render_file, sandbox_for, stop_all_renders, unsafe_outcome
 from .findings import ROLES, Box, Finding, Placed, Shot, Stage
+from .patch_check import checked
 
 _NAME = re.compile(r"^(self\.)?[A-Za-z_][A-Za-z0-9_]*(\[\d{1,4}\])*$")
 _KINDS = {"text", "formula", "shape", "image", "group"}
@@ -43,10 +44,13 @@ class Critique:
         return {"findings": [f.to_dict() for f in self.findings], "seconds": round(self.seconds, 3)}
 
 
-def critique_file(path: Path, *, settings: Settings | None = None, media_dir: Path | None = None) -> Critique:
+def critique_file(path: Path, *, settings: Settings | None = None, media_dir: Path | None = None,
+                  check_patches: bool = True) -> Critique:
     """Critique a section file. Never raises for the scene's own errors: they are `error`.
     `media_dir` is manim's folder for this section (its TeX and text caches); by default one per
-    file under the user's cache folder, so formulas are not typeset again on every run."""
+    file under the user's cache folder, so formulas are not typeset again on every run. Every
+    patch is checked before it is offered (`patch_check.py`: a failing one becomes a note);
+    `check_patches` False skips that (the critique of a patched candidate inside the check)."""
     settings = settings or Settings.from_env()
     started, path = time.monotonic(), Path(path).resolve()
     code = path.read_text(encoding="utf-8")
@@ -66,17 +70,28 @@ def critique_file(path: Path, *, settings: Settings | None = None, media_dir: Pa
     from .layout import analyse  # the rules: pure geometry, imported when first needed
 
     findings = analyse(shots, stage, code)
+    if check_patches:
+        media_dir = media_dir or default_media_dir(path)
+        findings = checked(findings, code, shots, lambda codes: critique_versions(
+            path, codes, settings=settings, media_dir=media_dir))
     return Critique(findings, shots, stage, time.monotonic() - started)
 
 
-def default_media_dir(path: Path) -> Path:
-    """A lecture's section file uses the lecture's media folder (`.media/<id>`, shared with its
-    renders); any other file one of its own in the user's cache."""
-    lecture = path.parent.parent
-    if path.parent.name == "sections" and (lecture / "lecture.json").exists():
-        return lecture / ".media" / path.stem
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "code2video" / "critic" / sha256(str(path).encode()).hexdigest()[:16]
+def critique_versions(path: Path, codes: list[str], *, settings: Settings, media_dir: Path) -> list[Critique]:
+    """Critiques of other versions of a section file (its patched candidates), one after the
+    other: each written beside it (so `assets/<file>` are the same) and run with its media folder
+    (its formulas and texts are typeset already), without checking its own patches, then removed.
+    Not side by side: manim rewrites a text's SVG beside it while reading it, so two runs in one
+    media folder can take each other's file away."""
+    found = []
+    for n, code in enumerate(codes):
+        version = path.with_name(f".{path.stem}.check{n}.py")
+        version.write_text(code, encoding="utf-8")
+        try:
+            found.append(critique_file(version, settings=settings, media_dir=media_dir, check_patches=False))
+        finally:
+            version.unlink(missing_ok=True)
+    return found
 
 
 # --- the record, checked ------------------------------------------------------------------------

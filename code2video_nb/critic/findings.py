@@ -101,12 +101,18 @@ class Finding:
     patch: Patch | None = None
     source: str = "layout"  # "layout" | "vlm"
     boxes: list[Box] = field(default_factory=list)  # the offending objects on screen then, to outline them
+    # Why the patch the critic worked out is not offered (it would break the picture: patch_check.py);
+    # the finding is then a note, `patch` None.
+    patch_note: str = ""
 
     def to_dict(self, full: bool = False) -> dict:
-        """The shape `code2video critique --json` promises; `full` adds source and boxes (for storage)."""
+        """The shape `code2video critique --json` promises (`patch_note` only when there is one);
+        `full` adds source and boxes (for storage)."""
         data = asdict(self)
         if not full:
             del data["source"], data["boxes"]
+        if not self.patch_note:
+            del data["patch_note"]
         return data
 
     @classmethod
@@ -115,7 +121,8 @@ class Finding:
         boxes = [Box(**b) if isinstance(b, dict) else Box(*b) for b in data.get("boxes", [])]
         return cls(data["kind"], list(data.get("objects", [])), data.get("line"), data.get("block"),
                    float(data.get("time", 0.0)), data.get("message", ""),
-                   Patch(**patch) if patch else None, data.get("source", "layout"), boxes)
+                   Patch(**patch) if patch else None, data.get("source", "layout"), boxes,
+                   str(data.get("patch_note") or ""))
 
 
 def shot_from_dict(data: dict) -> Shot:

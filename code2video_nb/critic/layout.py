@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from . import room
 from .findings import Box, Finding, Patch, Placed, Shot, Stage
-from .patches import fade_out_patch, move_patch, scale_patch
+from .patches import SIDES, anchor_of, beside_patch, fade_out_patch, move_patch, scale_patch
 
 __all__ = ["analyse", "move_patch", "scale_patch", "fade_out_patch", "label", "place_line"]
 
@@ -226,12 +226,22 @@ class _Run:
                        round(shot.time, 2), message, patch, "layout", [o.box for o in objects])
 
     def relocation(self, i: int, o: Placed) -> tuple[str, Patch | None]:
-        """(words, patch) that move `o` somewhere free, or scale it to fit there."""
+        """(words, patch) that move `o` somewhere free, or scale it to fit there; a label placed
+        against another object goes beside that object instead, if it fits there."""
+        if (beside := self.beside(i, o)) is not None:
+            return beside
         spot = room.find(self.stage, self.blockers(i, o), o.box, o.text_height, MIN_TEXT_HEIGHT)
         if spot is None or o.name is None or place_line(o) is None:
             return ("", None) if spot is None else (f"; move it to {spot.words()}", None)
         patch = move_patch(self.code, place_line(o), o.name, spot.cells, spot.scale)
         return f"; move it to {spot.words()}", patch
+
+    def beside(self, i: int, o: Placed) -> tuple[str, Patch] | None:
+        anchor = anchor_of(self.code, place_line(o), o.name) if o.name and place_line(o) else None
+        box = next((x.box for x in self.shots[i].objects if anchor and x.name == anchor), None)
+        side = box and room.beside(self.stage, self.blockers(i, o), box, o.box)
+        patch = side and beside_patch(self.code, place_line(o), o.name, side)
+        return (f"; put it {SIDES[side]} {anchor}", patch) if patch else None
 
     # - rules -
 

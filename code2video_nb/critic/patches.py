@@ -5,6 +5,8 @@
     move_patch(code, line, "eq", "C4", scale=0.6)      … scaled by 0.6 first
     scale_patch(code, line, "eq", 1.5)                 eq 1.5 times as large
     fade_out_patch(code, line, ["eq1", "eq2"])         fade them out before the statement at line
+    anchor_of(code, line, "label")                     "arrow", when line places label against arrow
+    beside_patch(code, line, "label", "DOWN")          that placement becomes label.next_to(arrow, DOWN)
 
 `line` is any line of the statement that places (or creates) the object. A `place_at_grid` /
 `place_in_area` call on that object there is rewritten in place; otherwise a statement is inserted
@@ -77,6 +79,55 @@ def fade_out_patch(code: str, line: int, names: Iterable[str], run_time: float =
     fades = ", ".join(f"FadeOut({n})" for n in names)
     return _insert(code, statement.lineno,
                    [f"{_indent(code, statement)}self.play({fades}, run_time={_number(run_time)})"])
+
+
+# A label placed against another object (`label.move_to(box.get_right())`, `next_to(box, DOWN,
+# buff=-0.4)`) that covers something is kept with it: moved beside it, not to a far cell.
+RELATIVE = ("next_to", "move_to", "align_to")
+SIDES = {"UP": "above", "DOWN": "below", "LEFT": "left of", "RIGHT": "right of"}
+
+
+def anchor_of(code: str, line: int, name: str) -> str | None:
+    """The object the statement at `line` places `name` against (`box` in `name.move_to(box.get_top())`,
+    `name = Text(…).next_to(box, DOWN)`), or None."""
+    found = _relative_call(code, line, name)
+    return found[1] if found else None
+
+
+def beside_patch(code: str, line: int, name: str, side: str) -> Patch | None:
+    """That placement, rewritten as `….next_to(anchor, SIDE)` (side one of SIDES): beside it, with
+    manim's usual gap, instead of on it."""
+    statement = _statement(code, line)
+    found = _relative_call(code, line, name)
+    if statement is None or found is None or side not in SIDES:
+        return None
+    call, anchor = found
+    start = (call.func.end_lineno, call.func.end_col_offset - len(call.func.attr.encode()))
+    return _rewrite(code, statement, [((start, _span(call)[1]), f"next_to({anchor}, {side})")])
+
+
+def _relative_call(code: str, line: int, name: str) -> tuple[ast.Call, str] | None:
+    statement = _statement(code, line)
+    if statement is None:
+        return None
+    target = _normal(name)
+    for node in ast.walk(statement):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in RELATIVE
+                and node.args):
+            continue
+        receiver = node.func.value
+        while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
+            receiver = receiver.func.value
+        placed = ast.unparse(receiver) if not isinstance(receiver, ast.Call) else (
+            ast.unparse(statement.targets[0]) if isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            else None)
+        anchor = node.args[0]
+        while isinstance(anchor, ast.Call) and isinstance(anchor.func, ast.Attribute) and not anchor.args:
+            anchor = anchor.func.value  # box.get_right() -> box
+        if placed == target and isinstance(anchor, (ast.Name, ast.Attribute, ast.Subscript)) \
+                and ast.unparse(anchor) != target and not ast.unparse(anchor).startswith("self.grid"):
+            return node, ast.unparse(anchor)
+    return None
 
 
 # --- statements and calls --------------------------------------------------------------------

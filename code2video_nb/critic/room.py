@@ -109,6 +109,35 @@ def find(stage: Stage, blockers: list[Box], box: Box, text_height: float | None 
     return best[1] if best else None
 
 
+NEXT_TO_BUFF = 0.25  # manim's next_to gap (MED_SMALL_BUFF)
+
+
+def beside(stage: Stage, blockers: list[Box], anchor: Box, box: Box) -> str | None:
+    """The side of `anchor` ("UP", "DOWN", "LEFT", "RIGHT") where `box`, put there as `next_to`
+    does, stays in the frame and covers nothing: the side it leans to now first."""
+    (ax, ay), (bx, by) = _centre(anchor), _centre(box)
+    w, h = box.width, box.height
+    spots = {"UP": Box(ax - w / 2, anchor.top + NEXT_TO_BUFF, ax + w / 2, anchor.top + NEXT_TO_BUFF + h),
+             "DOWN": Box(ax - w / 2, anchor.bottom - NEXT_TO_BUFF - h, ax + w / 2, anchor.bottom - NEXT_TO_BUFF),
+             "RIGHT": Box(anchor.right + NEXT_TO_BUFF, ay - h / 2, anchor.right + NEXT_TO_BUFF + w, ay + h / 2),
+             "LEFT": Box(anchor.left - NEXT_TO_BUFF - w, ay - h / 2, anchor.left - NEXT_TO_BUFF, ay + h / 2)}
+    leaning = ("RIGHT" if bx > ax else "LEFT") if abs(bx - ax) > abs(by - ay) else ("UP" if by > ay else "DOWN")
+    inside = _inflate(stage.frame, -MARGIN)
+    for side in dict.fromkeys([leaning, "DOWN", "UP", "RIGHT", "LEFT"]):
+        spot = spots[side]
+        if inside.contains(spot) and not any(_touches(_inflate(b, MARGIN / 2), spot) for b in blockers):
+            return side
+    return None
+
+
+def _centre(box: Box) -> tuple[float, float]:
+    return (box.left + box.right) / 2, (box.bottom + box.top) / 2
+
+
+def _touches(a: Box, b: Box) -> bool:
+    return a.intersection(b) is not None
+
+
 def _try(grid: Grid, inside: Box, walls: list[tuple], box: Box, first: str, last: str,
          least: float) -> Spot | None:
     area = grid.bounds(first, last)

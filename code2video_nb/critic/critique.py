@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -84,14 +85,29 @@ def critique_versions(path: Path, codes: list[str], *, settings: Settings, media
     Not side by side: manim rewrites a text's SVG beside it while reading it, so two runs in one
     media folder can take each other's file away."""
     found = []
-    for n, code in enumerate(codes):
-        version = path.with_name(f".{path.stem}.check{n}.py")
-        version.write_text(code, encoding="utf-8")
-        try:
-            found.append(critique_file(version, settings=settings, media_dir=media_dir, check_patches=False))
-        finally:
-            version.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="c2v-patch-") as spare:
+        for n, code in enumerate(codes):
+            version = path.with_name(f".{path.stem}.check{n}.py")
+            try:
+                version.write_text(code, encoding="utf-8")
+            except OSError:  # a folder we may not write to: beside nothing, its assets/ aside
+                version = Path(spare) / f"{path.stem}.check{n}.py"
+                version.write_text(code, encoding="utf-8")
+            try:
+                found.append(critique_file(version, settings=settings, media_dir=media_dir, check_patches=False))
+            finally:
+                version.unlink(missing_ok=True)
     return found
+
+
+def default_media_dir(path: Path) -> Path:
+    """A lecture's section file uses the lecture's media folder (`.media/<id>`, shared with its
+    renders); any other file one of its own in the user's cache."""
+    lecture = path.parent.parent
+    if path.parent.name == "sections" and (lecture / "lecture.json").exists():
+        return lecture / ".media" / path.stem
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "code2video" / "critic" / sha256(str(path).encode()).hexdigest()[:16]
 
 
 # --- the record, checked ------------------------------------------------------------------------

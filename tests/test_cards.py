@@ -134,6 +134,15 @@ def test_a_note_has_only_dismiss(ws):
     assert "Remark</b>: the colours clash" in card.problem.value and "VLM review" in card.problem.value
 
 
+def test_a_withheld_patch_is_a_note_with_its_reason_and_no_accept(ws):
+    withheld = fade_out()
+    withheld.patch, withheld.patch_note = None, "no change offered: box is still used at line 9 (`self.play(box…`)"
+    (card,) = deck_for(ws, [withheld]).cards
+    assert [b.description for b in card.buttons.children] == ["Dismiss"]
+    assert "Left on screen</b>: box is left on screen" in card.problem.value
+    assert "no change offered: box is still used at line 9" in card.change.value
+
+
 def test_a_critic_error_is_one_line(ws):
     def broken(code):
         raise RuntimeError("the scene did not run:\nNameError")

@@ -101,18 +101,15 @@ def test_an_object_leaving_the_frame_after_being_seen_is_an_exit():
     assert analyse(shots((14, 1, [eq]), (19, 2, [gone])), STAGE, CODE) == []
 
 
-def test_overlap_moves_the_later_object_to_a_free_cell_nearby():
+def test_overlap_puts_a_label_placed_on_another_object_beside_it_not_in_a_far_cell():
     eq = obj(1, "MathTex", at(*B4, 2.0, 0.5), name="eq", placed=11)
     label = obj(2, "Text", at(B4[0] + 0.3, B4[1], 1.0, 0.4), name="label", line=12, placed=13)
     shot = Shot(1.0, 14, 1, [eq, label], [1, 2])
     [f] = analyse([shot], STAGE, CODE)
     assert (f.kind, f.objects, f.line, f.block) == ("overlap", ["label", "eq"], 13, 1)
-    assert f.patch.start == 14 and f.patch.end == 13  # inserted after label.move_to(eq)
-    cell = f.patch.new.split('"')[1]
-    x, y = STAGE.grid[cell]
-    moved = Box(x - 0.5, y - 0.2, x + 0.5, y + 0.2)
-    assert moved.intersection(eq.box) is None
-    assert abs(x - B4[0]) + abs(y - B4[1]) < 3 * CW  # near, not anywhere
+    # label.move_to(eq) becomes next_to on the side it leans to, where nothing is: it stays eq's label
+    assert (f.patch.start, f.patch.end, f.patch.new) == (13, 13, "        label.next_to(eq, RIGHT)")
+    assert f.message.endswith("; put it right of eq")
     applied(f.patch)
 
 

@@ -3,7 +3,9 @@
 One file, `--json` (`Critique.to_dict`, the shape outside tests rely on):
 
     {"findings": [{"kind", "objects", "line", "block", "time", "message",
-                   "patch": {"start", "end", "old", "new"} | null}], "seconds": s}
+                   "patch": {"start", "end", "old", "new"} | null, "patch_note"?}], "seconds": s}
+
+`patch_note` is there only when a patch was worked out but withheld (patch_check.py): why.
 
 A lecture, `--json`: the same object over all its sections, each finding with its `section`, and
 per section its own time and, for one that did not run, its error and line:
@@ -43,6 +45,8 @@ def text(where: str, critique: Critique) -> str:
         lines.append("  " + finding_line(finding))
         if finding.patch:
             lines += ["      " + row for row in diff(finding.patch)]
+        elif finding.patch_note:
+            lines.append(f"      ({finding.patch_note})")
     return "\n".join(lines)
 
 

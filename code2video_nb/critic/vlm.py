@@ -27,6 +27,7 @@ from .. import prompts
 from ..errors import ConfigError, WorkspaceError
 from ..teaching_scene import FRAME_HEIGHT, FRAME_WIDTH, GRID
 from . import layout, room
+from .patch_check import checked
 from .findings import KINDS, Box, Finding, Patch, Placed, Shot, Stage
 
 OFF = ("VLM review off: set CODE2VIDEO_VLM_MODEL to a model that reads images "
@@ -68,8 +69,9 @@ def review_section(ws, section_id: str, shots: list[Shot], stage: Stage | None, 
     code = ws.code_path(section_id).read_text(encoding="utf-8")
     keys = [make_keyframe(k, path, line, shots, stage)
             for k, (path, line) in enumerate(zip(frames, section.lecture_lines), 1)]
-    return review(keys, section.title, code, client, model, stage_name=f"critic:{section_id}",
-                  stage=stage, shots=shots, previous=previous)
+    found = review(keys, section.title, code, client, model, stage_name=f"critic:{section_id}",
+                   stage=stage, shots=shots, previous=previous)
+    return checked(found, code, shots, None)  # what the code and shots say; its findings are not the layout rules'
 
 
 def reviewer(ws, section_id: str, client, model: str, max_rounds: int = MAX_ROUNDS) -> Callable:

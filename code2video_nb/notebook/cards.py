@@ -12,7 +12,8 @@ offending objects outlined, and three buttons that hand off to `suggestions.py` 
 - **Override** opens the proposed new text to edit; applying it is an Accept with the user's text.
 - **Dismiss**: not shown again for this code.
 
-A note (a remark without a patch) has only Dismiss; a suggestion whose patch no longer fits the
+A note (a remark without a patch, or one whose patch was withheld because it would break the
+picture: the reason in its place) has only Dismiss; a suggestion whose patch no longer fits the
 code says so in one line. After an Accept the deck offers **Undo** (back to the code before it).
 
 Only ipywidgets APIs present in both 7.7 (Colab) and 8 (see panel.py's notes).
@@ -290,6 +291,8 @@ class SuggestionCard:
             border="1px solid rgba(128, 128, 128, 0.45)", padding="6px", margin="4px 0", flex_flow="row wrap"))
         if finding.patch is not None:
             self._show_change()
+        elif finding.patch_note:  # a change was worked out but would break the picture: why, no Accept
+            self.change.value = f'<div style="{_MUTED}">{html.escape(finding.patch_note)}</div>'
 
     def _problem_html(self) -> str:
         f, offset = self.suggestion.finding, self.deck.place.line_offset

@@ -104,6 +104,9 @@ def _change(patch: Patch) -> _Change:
         moved = next((n for n, c in placed.items() if n in before and _cells(c) != _cells(before[n])), None)
     elif placed:
         moved = next(iter(placed))
+    else:  # a grid of the file's own without an area placer: `x.move_to((self.grid["B4"] + …) / 2)`
+        moved = next((ast.unparse(c.func.value) for c in new if _called(c) == "move_to" and c.args
+                      and isinstance(c.func, ast.Attribute) and "self.grid[" in ast.unparse(c.args[0])), None)
     return _Change(fades, moved, patch.start)
 
 

@@ -6,5 +6,7 @@
     critique.py   critique_file: the static check, the instrumented run (render.py), the record checked, the rules
     report.py     `code2video critique` output: one JSON object, or lines with the patch as a diff
     layout.py     pure rules over the shots: offscreen, overlap, occludes_lecture, too_small, stale_overlap
+    patches.py    the patches, exact line edits in the grid language
+    patch_check.py  every patch checked before it is offered: one that would break the picture is a note
     vlm.py        the paper's VLM review of keyframes with the A1–F6 grid drawn over them (optional)
 """

@@ -68,12 +68,44 @@ def checked(findings: list[Finding], code: str, shots: list[Shot], rerun: Rerun 
             _withhold(finding, problem)
         elif rerun is not None:
             waiting.append((finding, patched))
+    if len(waiting) > 1 and _all_pass_together(findings, [f for f, _ in waiting], code, rerun):
+        return findings  # one run showed every one of them doing its job, nothing more
     if waiting:
         for (finding, patched), after in zip(waiting, rerun([p for _, p in waiting])):
             problem = _rerun_problem(finding, findings, after, source)
             if problem:
                 _withhold(finding, problem)
     return findings
+
+
+def _all_pass_together(findings: list[Finding], fixing: list[Finding], code: str, rerun: Rerun) -> bool:
+    """The cheap case first: all these patches applied at once (when their lines are apart), one
+    critique. True when it runs, each of their findings is gone, no other appeared and nothing a
+    fade removed comes back; else each is judged on its own run."""
+    patches = sorted((f.patch for f in fixing), key=lambda p: p.start)
+    if any(b.start <= max(a.end, a.start) for a, b in zip(patches, patches[1:])):
+        return False  # two patches on the same lines: judged one by one
+    combined = code
+    for patch in reversed(patches):  # from the bottom: earlier line numbers stay true
+        combined = _patched(combined, patch)
+    [after] = rerun([combined])
+    if after is None or not after.ok:
+        return False
+    before, now = Counter(_key(f) for f in findings), Counter(_key(f) for f in after.findings)
+    fixed = Counter(_key(f) for f in fixing)
+    if any(now[k] > before[k] - fixed[k] for k in now | fixed):
+        return False
+    for patch in patches:  # where each fade ended up once the patches above it are in
+        change = _change(patch)
+        shift = sum(_grown(p) for p in patches if p.start < patch.start)
+        if change.fades and _comes_back(after.shots, _Change(change.fades, None, change.at + shift)):
+            return False
+    return True
+
+
+def _grown(patch: Patch) -> int:
+    """Lines a patch adds (an insertion) or removes."""
+    return len(patch.new.rstrip("\n").splitlines()) - (patch.end - patch.start + 1)
 
 
 def _withhold(finding: Finding, problem: str) -> None:

@@ -445,14 +445,15 @@ class _Source:
                 if not (isinstance(node, ast.Call) and _called(node) in RELATIVE and isinstance(node.func, ast.Attribute)
                         and node.args):
                     continue
-                follower, anchor = _follower(statement, node), self.anchor(node.args[0], members)
-                if follower is None or anchor is None:
+                follower = _follower(statement, node)
+                if follower is None:
                     continue
-                if follower in members and anchor not in members:
-                    return f"{moved} is placed by {anchor} at line {statement.lineno} " \
-                           f"(`{self.text(statement.lineno)}`): moving it alone separates them"
-                if follower not in members and _mentions_any(node.args[0], members) and \
-                        self.shown_from(i, follower) and follower not in finding.objects[1:]:
+                if follower in members:
+                    if anchor := self.anchor(node.args[0], members):
+                        return f"{moved} is placed by {anchor} at line {statement.lineno} " \
+                               f"(`{self.text(statement.lineno)}`): moving it alone separates them"
+                elif _mentions_any(node.args[0], members) and self.shown_from(i, follower) and \
+                        follower not in finding.objects[1:]:
                     return f"{follower} is placed by {moved} at line {statement.lineno} and would stay behind"
         for node in ast.walk(self.tree):
             if isinstance(node, ast.Call):

@@ -63,7 +63,10 @@ def checked(findings: list[Finding], code: str, shots: list[Shot], rerun: Rerun 
         except StalePatch as exc:
             _withhold(finding, f"it does not fit the code ({exc})")
             continue
-        problem = source.problem(finding)
+        try:
+            problem = source.problem(finding)
+        except (RecursionError, ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
+            problem = f"it could not be checked ({type(exc).__name__})"  # never offered unchecked
         if problem:
             _withhold(finding, problem)
         elif rerun is not None:

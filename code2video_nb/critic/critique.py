@@ -13,6 +13,7 @@ import math
 import os
 import re
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,6 +27,14 @@ from .patch_check import checked
 
 _NAME = re.compile(r"^(self\.)?[A-Za-z_][A-Za-z0-9_]*(\[\d{1,4}\])*$")
 _KINDS = {"text", "formula", "shape", "image", "group"}
+
+
+# The last few recorded runs, by code (and where it runs): a patched version the patch check ran
+# is the very code `generate`'s round critiques next (all patches applied), so that costs no run.
+# Shots are never changed after they are checked, so they are shared, not copied.
+KEEP_RECORDS = 16
+_RECORDS: dict[tuple, tuple[list[Shot], Stage]] = {}
+_RECORDS_LOCK = threading.Lock()
 
 
 @dataclass
@@ -58,21 +67,31 @@ def critique_file(path: Path, *, settings: Settings | None = None, media_dir: Pa
     refused = unsafe_outcome(code, settings)
     if refused is not None:
         return Critique(seconds=time.monotonic() - started, error=refused)
-    outcome = render_file(path, media_dir=media_dir or default_media_dir(path), timeout=settings.render_timeout,
-                          sandbox=sandbox_for(settings), critique=True)
-    if not outcome.ok:
-        return Critique(seconds=time.monotonic() - started, error=outcome)
-    try:
-        shots, stage = checked_shots(outcome.shots), checked_stage(outcome.stage)
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
-        return Critique(seconds=time.monotonic() - started, error=RenderOutcome(
-            False, outcome.seconds, error_type="CriticError", log=outcome.log,
-            message=f"the render process reported a record the critic cannot read ({exc})"))
+    media_dir = media_dir or default_media_dir(path)
+    key = (sha256(code.encode()).hexdigest(), str(path.parent), str(media_dir), repr(sandbox_for(settings)),
+           settings.render_timeout)
+    with _RECORDS_LOCK:
+        record = _RECORDS.get(key)
+    if record is None:
+        outcome = render_file(path, media_dir=media_dir, timeout=settings.render_timeout,
+                              sandbox=sandbox_for(settings), critique=True)
+        if not outcome.ok:
+            return Critique(seconds=time.monotonic() - started, error=outcome)
+        try:
+            record = checked_shots(outcome.shots), checked_stage(outcome.stage)
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            return Critique(seconds=time.monotonic() - started, error=RenderOutcome(
+                False, outcome.seconds, error_type="CriticError", log=outcome.log,
+                message=f"the render process reported a record the critic cannot read ({exc})"))
+        with _RECORDS_LOCK:
+            _RECORDS[key] = record
+            while len(_RECORDS) > KEEP_RECORDS:
+                _RECORDS.pop(next(iter(_RECORDS)))
+    shots, stage = record
     from .layout import analyse  # the rules: pure geometry, imported when first needed
 
     findings = analyse(shots, stage, code)
     if check_patches:
-        media_dir = media_dir or default_media_dir(path)
         findings = checked(findings, code, shots, lambda codes: critique_versions(
             path, codes, settings=settings, media_dir=media_dir))
     return Critique(findings, shots, stage, time.monotonic() - started)

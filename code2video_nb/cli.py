@@ -303,7 +303,7 @@ def _render_file(args) -> int:
         result = engine.render_all(ws, args.quality, only=[section_id])[0]
     # Line numbers are the rendered code's: the file's own unless the build changed it (a picture
     # copied in, a static fix), then the lecture's copy is the file they are true of.
-    changed = ws.read_code(section_id) != args.lecture.read_bytes().decode("utf-8")
+    changed = ws.read_code(section_id) != scene_import.read_scene(args.lecture).code
     shown = ws.code_path(section_id) if changed else args.lecture
     if not result.ok:
         at = f" line {result.line}" if result.line else ""

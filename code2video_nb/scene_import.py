@@ -48,7 +48,7 @@ _BULLET = re.compile(r"^\s*(?:[-*•]\s+|\d{1,2}[.)]\s+)")  # "- ", "1. ", "2) "
 @dataclass(frozen=True)
 class SceneFile:
     path: Path  # absolute
-    code: str  # exactly as written
+    code: str  # as written (Windows line ends read as Python reads them)
     scene: str  # the class that renders
     title: str
     lecture_lines: list[str]
@@ -88,7 +88,7 @@ def read_scene(path: Path) -> SceneFile:
     if len(raw) > MAX_BYTES:
         raise SceneFileError(f"{path}: {len(raw) / 1e6:.1f} MB is not a scene file (at most 1 MB)")
     try:
-        code = raw.decode("utf-8")
+        code = re.sub(r"\r\n?", "\n", raw.decode("utf-8"))  # the text as Python and the workspace read it
     except UnicodeDecodeError as exc:
         raise SceneFileError(f"{path}: byte {exc.start + 1}: not UTF-8 text; save it as UTF-8") from None
     try:

@@ -127,6 +127,11 @@ def test_importing_again_updates_the_files_section_and_adds_others_after_it(tmp_
     assert [s.title for s in ws.storyboard.sections] == ["Primes", "How a knight moves"]
     assert [v.reason for v in ws.section_state("1").history] == ["imported from primes.py"] * 2
     assert ws.read_code("1") == primes.read_text()
+    windows = tmp_path / "windows.py"  # Windows line ends: the text as Python reads it, no spurious version
+    windows.write_bytes((IMPORTED / "fractions_5x5.py").read_bytes().replace(b"\n", b"\r\n"))
+    for _ in range(2):
+        crlf = scene_import.import_files([windows], lecture)
+    assert crlf.ids == ["3"] and [v.code for v in ws.section_state("3").history] == [windows.read_text()]
     with pytest.raises(WorkspaceError, match="pass --out DIR"):  # render FILE.py never adds to another lecture
         scene_import.import_files([shutil.copy(IMPORTED / "fractions_5x5.py", tmp_path / "f.py")], lecture,
                                   only_own=True)

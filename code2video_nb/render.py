@@ -102,11 +102,13 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
                 on_keyframes: Keyframes | None = None, max_cached_plays: int = 100,
                 sandbox: SandboxSettings = SandboxSettings(), critique: bool = False,
                 pacing: tuple[float, ...] = ()) -> RenderOutcome:
-    """Dry-run, then (unless dry_run_only) render frames; never raises for the scene's own errors.
-    The child runs confined (`confine.py`) unless `sandbox.enabled` is off. `critique`: the dry run
-    only, instrumented for the critic (the outcome's `shots` and `stage`). A full render draws each
-    lecture-line block's keyframe in the dry run (`media_dir/keyframes/<k>.png`) and hands them to
-    `on_keyframes` while the frames are still rendering. Partial movies of plays that did not change
+    """Render frames, or (`dry_run_only`) only run the scene as the check pass does; never raises
+    for the scene's own errors. The child runs confined (`confine.py`) unless `sandbox.enabled` is
+    off. `critique`: the dry run only, instrumented for the critic (the outcome's `shots` and
+    `stage`). A full render draws each lecture-line block's keyframe (`media_dir/keyframes/<k>.png`):
+    given `on_keyframes`, in a check pass first, handed over while the frames are still rendering;
+    without, on the render's way (a separate check pass would only repeat the scene: the render
+    names a failing line as well). Partial movies of plays that did not change
     are reused from `media_dir` (`movie_cache.py`), at most `max_cached_plays` kept. `pacing`: each
     lecture-line block's minimum length in seconds (its narration's), padded in the child
     (`block_pacing.py`)."""
@@ -131,6 +133,7 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
         last, salt = render_prefix.read_log(media_dir, quality), picture_salt(quality, pacing)  # the last full render's plays
         job = {"file": str(path), "scene": scene, "quality": quality, "media_dir": str(media_dir),
                "dry_run_only": dry_run_only or critique, "critique": critique,
+               "check_first": on_keyframes is not None,  # the keyframes are wanted before the video
                "keyframes": None if dry_run_only or critique else str(media_dir / KEYFRAMES),
                "max_cached_plays": max_cached_plays, "block_minimums": [float(m) for m in pacing],
                "reuse_keys": [] if dry_run_only or critique else render_prefix.reusable(last, code, salt),

@@ -1,10 +1,10 @@
 """Runs one section's scene in its own process (forked by `render.py`; never imported by the kernel).
 
 Entry point: `run_job` in the child (also `python -m code2video_nb.render_worker JOB.json` by hand).
-The job names the file, the scene class, the quality and where to write. The worker
-first runs a check pass (manim's `dry_run` with animations skipped: the whole construct,
-no frames), then, if asked, renders frames in the same process, which saves a second
-manim import. It writes a result JSON with the video path, the duration, the lecture-line
+The job names the file, the scene class, the quality and where to write. A check pass (manim's
+`dry_run` with animations skipped: the whole construct, no frames) runs alone for a fix's check,
+and before the frames only when the job wants keyframes first (`check_first`; then in the same
+process, which saves a second manim import); otherwise the render is the only pass. It writes a result JSON with the video path, the duration, the lecture-line
 block start times, or the error with every traceback frame, so the parent can tell which line of
 the section failed without parsing text. A critic job (`"critique": true`) runs the check pass
 instrumented (`critic/instrument.py`) and adds what was on screen after each play/wait
@@ -55,11 +55,12 @@ def run(job: dict) -> dict:
             return {"ok": True, **instrument.observe(scene_class, job["file"])}
     known = [] if job.get("dry_run_only") else job.get("reuse_keys") or []
     expected = int(job.get("plays_hint") or 0)  # plays in the last render
-    if known and 2 * len(known) >= expected:
-        # Most plays are unchanged since the last render (render_prefix.py): the render runs through
-        # them as cheaply as a check pass would and renders only the rest, so it is the only pass;
-        # it draws the keyframes on its way, and they arrive with the video about as soon as a
-        # check pass would have sent them. (With a short unchanged prefix, the check pass first.)
+    if not job.get("dry_run_only") and (not job.get("check_first") or (known and 2 * len(known) >= expected)):
+        # The render is the only pass: it reports a failing line as well as a check pass would (the
+        # same traceback frames) and draws the keyframes on its way. A check pass first pays only
+        # when someone shows the keyframes before the video (`check_first`), and not even then when
+        # most plays are unchanged since the last render (render_prefix.py): the render runs
+        # through those as cheaply as a check pass would, and its keyframes arrive about as soon.
         return _render(job, scene_class, base, known, keyframes=True, total=expected)
     written, plays = _check(job, scene_class, base)
     if job.get("dry_run_only"):

@@ -93,7 +93,7 @@ class SectionBuilder:
         self.progress = progress or (lambda stage, message: None)
         self.cancelled = cancelled or threading.Event()  # set by an interrupt: start nothing new
         self.renderer = renderer or render_file  # the out-of-process manim render; tests pass their own
-        self.on_keyframes = on_keyframes or (lambda section_id, paths: None)
+        self.on_keyframes = on_keyframes  # None: no one shows keyframes early, so no check pass first
         # Renders (CPU) are bounded, not builds: a build waiting for its fix reply holds no slot,
         # so other sections render meanwhile.
         self.render_slots = threading.BoundedSemaphore(max(1, settings.workers))
@@ -170,7 +170,7 @@ class SectionBuilder:
 
         return self._render_path(ws.code_path(section_id), code, ws.media_dir(section_id), quality,
                                  dry_run_only=False, on_progress=progress,
-                                 on_keyframes=keyframes if quality == "preview" else None,
+                                 on_keyframes=keyframes if quality == "preview" and self.on_keyframes else None,
                                  pacing=narration.pacing() if narration else ())
 
     def _static_fix(self, ws, section_id, code) -> tuple[str, FixRecord | None]:

@@ -168,9 +168,22 @@ class Engine:
             vlm_client = self.client
         done = improve_lecture(self.sections, ws, [r.id for r in results if r.ok], quality=quality,
                                vlm_client=vlm_client)
+        self.report_critic(done)
+        return done
+
+    def critic_before_render(self):
+        """The critic's rounds inside each build, before its one render (`critic.improve.BeforeRender`);
+        None when the VLM reviews too (it needs rendered keyframes: `improve_layout` after the builds)."""
+        if self.settings.vlm:
+            return None
+        from .critic.improve import BeforeRender  # the critic imports the engine's pieces
+
+        self.sections.before_render = BeforeRender(self.settings, self.settings.critic_rounds)
+        return self.sections.before_render
+
+    def report_critic(self, done: list) -> None:
         for d in done:
             self.progress("critic", f"section {d.section_id}: {d.before} finding(s) → {d.after} in {d.rounds} round(s)")
-        return done
 
     # export --------------------------------------------------------------
     def export(self, ws: Workspace, results: list[SectionResult], quality: str = "preview") -> tuple[Path, Path]:
@@ -236,10 +249,15 @@ def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, 
             engine.write_code(ws)
             result.timings["code"] = time.monotonic() - clock
         else:
+            early = engine.critic_before_render() if settings.critic_rounds > 0 else None
             built = engine.write_and_build(ws, quality)
             result.sections, result.schedule = built.results, built.times
             result.timings.update(code=built.code_span, render=built.build_span)
-            if settings.critic_rounds > 0:
+            if early is not None:  # the rounds ran inside each build, before its one render
+                result.critic = [early.done[r.id] for r in result.sections if r.id in early.done]
+                engine.report_critic(result.critic)
+                result.timings["critic"] = sum(d.seconds for d in result.critic)  # CPU, within "render"
+            elif settings.critic_rounds > 0:  # with the VLM: rounds after the render (it needs keyframes)
                 clock = time.monotonic()
                 result.critic = engine.improve_layout(ws, result.sections, quality)
                 changed = [d.section_id for d in result.critic if d.rounds]

@@ -28,6 +28,9 @@ from .video import keyframes, probe
 from .workspace import Workspace
 
 Progress = Callable[[str, str], None]
+# Runs before a section's render (`generate`'s layout critic, `critic/improve.BeforeRender`):
+# (workspace, section, code) -> (the code to render, a failure its check pass found, or None).
+BeforeRender = Callable[[Workspace, StoryboardSection, str], tuple[str, RenderOutcome | None]]
 # (section id, its keyframes in the workspace): shown before the video exists (`block_frames.py`).
 KeyframesListener = Callable[[str, list[Path]], None]
 
@@ -99,6 +102,7 @@ class SectionBuilder:
         self.render_slots = threading.BoundedSemaphore(max(1, settings.workers))
         # Narration (narration.py): None, and why, when off or no voice is installed.
         self.narrator, self.silent_reason = narrator_for(settings)
+        self.before_render: BeforeRender | None = None  # its check pass stands in for the render's
 
     @property
     def client(self) -> ModelClient | None:
@@ -122,9 +126,10 @@ class SectionBuilder:
         if static is not None and (cached := self.cached(ws, section.id, code, quality)):
             return cached  # the repaired code rendered before
         started = time.monotonic()
+        code, failure = self._before_render(ws, section, code)
         narration = self._narrate(ws, section, code)  # audio first: the blocks are paced to it
         self.progress("render", f"section {section.id}: rendering ({quality})")
-        outcome = self._render(ws, section.id, code, quality, narration)
+        outcome = failure or self._render(ws, section.id, code, quality, narration)
         fix = _FixSummary()
         if self.cancelled.is_set():  # killed by an interrupt: not the code's fault, do not fix it
             pass
@@ -138,6 +143,15 @@ class SectionBuilder:
             state += f", {outcome.reused_plays} of {outcome.plays} animations unchanged"
         self.progress("render", f"section {section.id} {state} ({result.seconds:.1f} s)")
         return result
+
+    def _before_render(self, ws, section, code) -> tuple[str, RenderOutcome | None]:
+        """`before_render` (if any), in a render slot: it runs the scene too."""
+        if self.before_render is None:
+            return code, None
+        with self.render_slots:
+            if self.cancelled.is_set():
+                raise KeyboardInterrupt
+            return self.before_render(ws, section, code)
 
     def _narrate(self, ws, section, code) -> SectionNarration | None:
         """The section's lines spoken (cached lines are not synthesized again); a voice that fails
@@ -213,7 +227,8 @@ class SectionBuilder:
         if not report.ok:  # the file keeps the code as it was, so the error is that code's own
             return code, failure, fix
         ws.write_code(section.id, report.code, "auto-fix")
-        return report.code, self._render(ws, section.id, report.code, quality, narration), fix
+        code, failure = self._before_render(ws, section, report.code)  # the fixed code is critiqued too
+        return code, failure or self._render(ws, section.id, code, quality, narration), fix
 
     def _render_path(self, path, code, media_dir, quality, *, dry_run_only, on_progress=None,
                      on_keyframes=None, pacing: tuple[float, ...] = ()) -> RenderOutcome:

@@ -14,6 +14,7 @@ from code2video_nb.critic.findings import Patch
 from code2video_nb.critic.improve import apply_all, improve_section
 from code2video_nb.engine import Engine
 from code2video_nb.plan import Storyboard
+from code2video_nb.render import render_file
 from code2video_nb.workspace import Workspace
 
 CORPUS = Path(__file__).parent / "data" / "critic_corpus"
@@ -41,6 +42,27 @@ def test_a_section_with_three_defects_keeps_a_version_with_fewer_and_leaves_the_
     assert engine.cached(ws, "1", ws.read_code("1"), "preview") is not None  # the kept version rendered
     left = suggestions.pending(ws, "1", ws.read_code("1"))
     assert len(left) == done.after  # what is left is shown as cards in the notebook
+
+
+@pytest.mark.render
+def test_generate_s_critic_patches_before_the_one_real_render_of_the_final_version(tmp_path):
+    ws, _ = lecture_with(tmp_path, "t14_three_defects.py")
+    rendered: list[str] = []
+
+    def renderer(path, **options):  # the real render, noting which code it was given
+        rendered.append(Path(path).read_text())
+        return render_file(path, **options)
+
+    engine = Engine(Settings.from_env(), None, renderer=renderer)
+    early = engine.critic_before_render()  # as `generate` does with the critic on and no VLM
+    result = engine.build_section(ws, ws.storyboard.section("1"))
+
+    done = early.done["1"]
+    assert result.ok and done.before == 3 and done.rounds >= 1 and done.after < done.before, done
+    assert rendered == [ws.read_code("1")]  # one render, of the version the rounds kept
+    assert "critic: round 1" in [h.reason for h in ws.section_state("1").history]
+    assert engine.cached(ws, "1", ws.read_code("1"), "preview") is not None
+    assert len(suggestions.pending(ws, "1", ws.read_code("1"))) == done.after
 
 
 def test_patches_apply_bottom_up_and_overlapping_or_stale_ones_wait():

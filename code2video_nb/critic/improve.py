@@ -1,14 +1,21 @@
-"""The critic's headless loop (`code2video generate`): critique a rendered section, apply every
-patch it proposes, and keep the new version only if it has fewer findings and still renders.
+"""The critic's headless loop (`code2video generate`): critique a section, apply every patch it
+proposes, and keep the new version only if it has fewer findings.
 
-The candidate is critiqued before it is rendered (the layout critique costs a fraction of a
-render), so a round that would not help costs no render. With a VLM, its findings count too:
-they need the rendered keyframes, so they are asked of the kept version only. What the last
-round still finds becomes the section's pending suggestions, as in the notebook.
+Without a VLM the rounds run before the section's one real render (`BeforeRender`, called by the
+builder): the first critique is the section's check pass (an instrumented dry run: an error in it
+goes to auto-fix like any check's), a patched candidate is judged by a dry run only, and the
+render happens once, on the final version. With a VLM the rounds run after the render
+(`improve_section`): its findings need the rendered keyframes, so a kept version is rendered
+before the next round. What the last round still finds becomes the section's pending
+suggestions, as in the notebook.
+
+The loop itself (`improve_code`) takes the critique of a candidate as a function (`judge`), so a
+caller may judge candidates any way it likes.
 """
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
@@ -16,6 +23,7 @@ from typing import Callable
 from .. import suggestions
 from ..errors import Code2VideoError, StalePatch
 from ..plan import StoryboardSection
+from ..render import RenderOutcome
 from ..section_build import SectionBuilder
 from ..suggestions import patch_code
 from ..workspace import Workspace
@@ -31,24 +39,25 @@ class Improvement:
     """What the loop did to one section."""
     section_id: str
     rounds: int = 0  # versions kept
-    before: int = 0  # findings in the rendered code it started from
+    before: int = 0  # findings in the code it started from
     after: int = 0  # findings left
     notes: list[str] = field(default_factory=list)  # why it stopped, in one line each
+    seconds: float = 0.0  # critiques and rules, candidates included
 
 
-def improve_section(builder: SectionBuilder, ws: Workspace, section: StoryboardSection, *, rounds: int,
-                    quality: str = "preview", vlm: Callable[[Critique], list[Finding]] | None = None) -> Improvement:
-    """Up to `rounds` kept versions of a section whose render succeeded. `vlm`, given the
-    current critique (its shots), returns the VLM's findings for the rendered code."""
-    settings = builder.settings
-    code = ws.read_code(section.id)
-    current = critique_file(ws.code_path(section.id), settings=settings, media_dir=ws.media_dir(section.id))
-    layout_count = len(current.findings)  # candidates are judged on these before they are rendered
+Judge = Callable[[str], Critique]  # the layout critique of a candidate's code
+Keep = Callable[[str, int], bool]  # (candidate, round): write it as the section's; False: it was not kept
+
+
+def improve_code(code: str, current: Critique, *, rounds: int, judge: Judge, keep: Keep,
+                 vlm: Callable[[Critique], list[Finding]] | None = None,
+                 done: Improvement) -> tuple[str, Critique]:
+    """Up to `rounds` kept versions of `code`, whose critique is `current` (ok). A candidate is every
+    patch applied (`apply_all`), judged by `judge`, kept by `keep` if it has fewer layout findings.
+    Returns the final code and its critique (the VLM's findings included)."""
+    layout_count = len(current.findings)  # candidates are judged on these
     current = _with_vlm(current, vlm)
-    done = Improvement(section.id, before=len(current.findings))
-    if not current.ok:
-        done.notes.append(f"the critic could not run the code: {current.error.error}")
-        return done
+    done.before = len(current.findings)
     for _ in range(rounds):
         if not current.findings:
             break
@@ -56,21 +65,80 @@ def improve_section(builder: SectionBuilder, ws: Workspace, section: StoryboardS
         if candidate == code:
             done.notes.append("nothing left that a patch can change")
             break
-        checked = _critique_candidate(ws, section.id, candidate, settings)
+        checked = judge(candidate)
+        done.seconds += checked.seconds
         if not checked.ok or len(checked.findings) >= layout_count:
             done.notes.append("the patched code would not have fewer findings; kept the code as it was")
             break
-        ws.write_code(section.id, candidate, f"{REASON} {done.rounds + 1}")
-        if not builder.build(ws, section, quality).ok:  # keep only what renders
-            ws.write_code(section.id, code, "critic: went back (the patched code did not render)")
-            builder.build(ws, section, quality)  # the earlier render, from the archive
+        if not keep(candidate, done.rounds + 1):
             done.notes.append("the patched code did not render; kept the code as it was")
             break
         code, layout_count, done.rounds = candidate, len(checked.findings), done.rounds + 1
         current = _with_vlm(checked, vlm)
-    suggestions.record_findings(ws, section.id, code, current.findings, seconds=current.seconds,
-                                version=suggestions.critic_version())  # the notebook shows them as cards
     done.after = len(current.findings)
+    return code, current
+
+
+class BeforeRender:
+    """`generate`'s critic without a VLM, run by `SectionBuilder.build` before the real render:
+    (code) -> (the code to render, the check's failure or None). Each section's `Improvement` is
+    kept in `done`, by section id."""
+
+    def __init__(self, settings, rounds: int):
+        self.settings, self.rounds = settings, rounds
+        self.done: dict[str, Improvement] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, ws: Workspace, section: StoryboardSection, code: str) -> tuple[str, RenderOutcome | None]:
+        done, media = Improvement(section.id), ws.media_dir(section.id)
+        first = critique_file(ws.code_path(section.id), settings=self.settings, media_dir=media)
+        done.seconds = first.seconds
+        if first.ok:
+            def keep(candidate: str, n: int) -> bool:
+                ws.write_code(section.id, candidate, f"{REASON} {n}")
+                return True
+
+            code, last = improve_code(code, first, rounds=self.rounds, done=done, keep=keep,
+                                      judge=lambda c: critique_candidate(ws, section.id, c, self.settings))
+            suggestions.record_findings(ws, section.id, code, last.findings, seconds=last.seconds,
+                                        version=suggestions.critic_version())  # the notebook shows them as cards
+        else:
+            done.notes.append(f"the code did not run: {first.error.error}")
+        with self._lock:
+            self.done[section.id] = done
+        return code, first.error  # an error is the check's: auto-fix repairs it, the render follows
+
+
+def improve_section(builder: SectionBuilder, ws: Workspace, section: StoryboardSection, *, rounds: int,
+                    quality: str = "preview", vlm: Callable[[Critique], list[Finding]] | None = None) -> Improvement:
+    """Up to `rounds` kept versions of a section whose render succeeded, each rendered before the
+    next round (a VLM sees its keyframes). `vlm`, given the current critique (its shots), returns
+    the VLM's findings for the rendered code."""
+    settings, media = builder.settings, ws.media_dir(section.id)
+    code = ws.read_code(section.id)
+    current = critique_file(ws.code_path(section.id), settings=settings, media_dir=media)
+    done = Improvement(section.id, seconds=current.seconds)
+    if not current.ok:
+        done.notes.append(f"the critic could not run the code: {current.error.error}")
+        return done
+
+    kept = [code]  # the last version that rendered
+
+    def keep(candidate: str, n: int) -> bool:
+        ws.write_code(section.id, candidate, f"{REASON} {n}")
+        if builder.build(ws, section, quality).ok:  # keep only what renders
+            kept[0] = candidate
+            return True
+        ws.write_code(section.id, kept[0], "critic: went back (the patched code did not render)")
+        builder.build(ws, section, quality)  # the earlier render, from the archive
+        return False
+
+    def judge(candidate: str) -> Critique:
+        return critique_candidate(ws, section.id, candidate, settings)
+
+    code, last = improve_code(code, current, rounds=rounds, judge=judge, keep=keep, vlm=vlm, done=done)
+    suggestions.record_findings(ws, section.id, code, last.findings, seconds=last.seconds,
+                                version=suggestions.critic_version())  # the notebook shows them as cards
     return done
 
 
@@ -90,8 +158,10 @@ def apply_all(code: str, patches: list[Patch]) -> str:
     return code
 
 
-def _critique_candidate(ws: Workspace, section_id: str, candidate: str, settings) -> Critique:
-    """The layout critique of code not yet written as the section's (beside it, then removed)."""
+def critique_candidate(ws: Workspace, section_id: str, candidate: str, settings) -> Critique:
+    """The layout critique of code not yet written as the section's (beside it, then removed): a
+    dry run, never a render; the very code the first critique's patch check ran costs no run
+    (`critique.py` keeps the last records by code)."""
     path = ws.code_path(section_id).with_suffix(".critic.py")
     path.write_text(candidate, encoding="utf-8")
     try:

@@ -101,11 +101,12 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
                 dry_run_only: bool = False, on_progress: Progress | None = None,
                 on_keyframes: Keyframes | None = None, max_cached_plays: int = 100,
                 sandbox: SandboxSettings = SandboxSettings(), critique: bool = False,
-                pacing: tuple[float, ...] = ()) -> RenderOutcome:
+                record_layout: bool = False, pacing: tuple[float, ...] = ()) -> RenderOutcome:
     """Render frames, or (`dry_run_only`) only run the scene as the check pass does; never raises
     for the scene's own errors. The child runs confined (`confine.py`) unless `sandbox.enabled` is
     off. `critique`: the dry run only, instrumented for the critic (the outcome's `shots` and
-    `stage`). A full render draws each lecture-line block's keyframe (`media_dir/keyframes/<k>.png`):
+    `stage`); `record_layout`: a full render records the same on its way (no run of its own). A
+    full render draws each lecture-line block's keyframe (`media_dir/keyframes/<k>.png`):
     given `on_keyframes`, in a check pass first, handed over while the frames are still rendering;
     without, on the render's way (a separate check pass would only repeat the scene: the render
     names a failing line as well). Partial movies of plays that did not change
@@ -134,6 +135,7 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
         job = {"file": str(path), "scene": scene, "quality": quality, "media_dir": str(media_dir),
                "dry_run_only": dry_run_only or critique, "critique": critique,
                "check_first": on_keyframes is not None,  # the keyframes are wanted before the video
+               "record_layout": record_layout and not (dry_run_only or critique),
                "keyframes": None if dry_run_only or critique else str(media_dir / KEYFRAMES),
                "max_cached_plays": max_cached_plays, "block_minimums": [float(m) for m in pacing],
                "reuse_keys": [] if dry_run_only or critique else render_prefix.reusable(last, code, salt),

@@ -100,7 +100,13 @@ def _render(job: dict, scene_class, base: dict, known: list[str], *, written=(),
         reused = movie_cache.reuse(scene, len(known))
         lines = movie_cache.construct_lines(scene, job["file"])
         _count_plays(scene, progress)
-        scene.render()
+        # The critic's record, taken on the render's way rather than in a run of its own.
+        recorder = instrument.Recorder(scene, job["file"], drawing=True) if job.get("record_layout") else None
+        try:
+            scene.render()
+        finally:
+            if recorder is not None:
+                recorder.detach()
         video = scene.renderer.file_writer.movie_file_path
     if frames is not None:
         written = frames.finish()
@@ -115,6 +121,7 @@ def _render(job: dict, scene_class, base: dict, known: list[str], *, written=(),
         "reused_plays": len(reused),
         "keys": [str(k) for k in scene.renderer.animations_hashes],  # each play's movie, for render_prefix
         "lines": lines,
+        **(recorder.record() if recorder is not None else {}),
     }
 
 

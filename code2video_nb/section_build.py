@@ -122,14 +122,17 @@ class SectionBuilder:
                 ws.record_error(section.id, None)
             self.progress("cached", f"section {section.id} unchanged, using its {quality}")
             return cached
-        code, static = self._static_fix(ws, section.id, code)
-        if static is not None and (cached := self.cached(ws, section.id, code, quality)):
-            return cached  # the repaired code rendered before
         started = time.monotonic()
-        code, failure = self._before_render(ws, section, code)
-        narration = self._narrate(ws, section, code)  # audio first: the blocks are paced to it
-        self.progress("render", f"section {section.id}: rendering ({quality})")
-        outcome = failure or self._render(ws, section.id, code, quality, narration)
+        code, outcome, narration = self._attempt(ws, section, code, quality)
+        static = None
+        if not outcome.ok and not self.cancelled.is_set():
+            # The static pass (static_fix.py) reads the installed manim in this process, which costs
+            # about what a short render does, so it waits for a failure: code that renders needs none.
+            code, static = self._static_fix(ws, section.id, code)
+            if static is not None and (cached := self.cached(ws, section.id, code, quality)):
+                return cached  # the repaired code rendered before
+            if static is not None:
+                code, outcome, narration = self._attempt(ws, section, code, quality)
         fix = _FixSummary()
         if self.cancelled.is_set():  # killed by an interrupt: not the code's fault, do not fix it
             pass
@@ -143,6 +146,13 @@ class SectionBuilder:
             state += f", {outcome.reused_plays} of {outcome.plays} animations unchanged"
         self.progress("render", f"section {section.id} {state} ({result.seconds:.1f} s)")
         return result
+
+    def _attempt(self, ws, section, code, quality) -> tuple[str, RenderOutcome, SectionNarration | None]:
+        """`before_render` (its check may fail, or its critic change the code), then the render."""
+        code, failure = self._before_render(ws, section, code)
+        narration = self._narrate(ws, section, code)  # audio first: the blocks are paced to it
+        self.progress("render", f"section {section.id}: rendering ({quality})")
+        return code, failure or self._render(ws, section.id, code, quality, narration), narration
 
     def _before_render(self, ws, section, code) -> tuple[str, RenderOutcome | None]:
         """`before_render` (if any), in a render slot: it runs the scene too."""
@@ -183,13 +193,13 @@ class SectionBuilder:
             self.on_keyframes(section_id, ws.put_keyframes(section_id, paths))
 
         return self._render_path(ws.code_path(section_id), code, ws.media_dir(section_id), quality,
-                                 dry_run_only=False, on_progress=progress,
+                                 dry_run_only=False, on_progress=progress, record_layout=self._records_layout(quality),
                                  on_keyframes=keyframes if quality == "preview" and self.on_keyframes else None,
                                  pacing=narration.pacing() if narration else ())
 
     def _static_fix(self, ws, section_id, code) -> tuple[str, FixRecord | None]:
-        """Repair what surely fails and has one repair (static_fix.py), before any render: no request,
-        no failed render. Recorded like a fix, and written as a version of its own ("static fix")."""
+        """Repair what surely fails and has one repair (static_fix.py), once a render failed and before
+        any request. Recorded like a fix, and written as a version of its own ("static fix")."""
         result = static_fix.repair(code, _learned_renames(ws, section_id))
         if not result.fixes:
             return code, None
@@ -231,7 +241,7 @@ class SectionBuilder:
         return code, failure or self._render(ws, section.id, code, quality, narration), fix
 
     def _render_path(self, path, code, media_dir, quality, *, dry_run_only, on_progress=None,
-                     on_keyframes=None, pacing: tuple[float, ...] = ()) -> RenderOutcome:
+                     on_keyframes=None, pacing: tuple[float, ...] = (), record_layout=False) -> RenderOutcome:
         refused = unsafe_outcome(code, self.settings)
         if refused is not None:  # treated like any other error: the fix loop may remove it
             return refused
@@ -242,7 +252,8 @@ class SectionBuilder:
                                     sandbox=sandbox_for(self.settings), dry_run_only=dry_run_only,
                                     on_progress=on_progress, on_keyframes=on_keyframes,
                                     max_cached_plays=self.settings.cached_plays,
-                                    **({"pacing": pacing} if pacing else {}))  # a test's renderer may not pace
+                                    **({"pacing": pacing} if pacing else {}),  # a test's renderer may not pace
+                                    **({"record_layout": True} if record_layout else {}))
         if outcome.ok and not dry_run_only and (outcome.video is None or not Path(outcome.video).exists()):
             # manim writes a PNG instead when nothing moves; a lecture section needs a video (fixable).
             return RenderOutcome(False, outcome.seconds, error_type="NoVideo", log=outcome.log,
@@ -276,7 +287,26 @@ class SectionBuilder:
         ws.record_render(section_id, quality, record)
         if quality == "preview":
             ws.archive_preview(section_id, record)
+        if outcome.stage is not None:  # the layout, recorded on the render's way
+            self._keep_findings(ws, section_id, code, outcome)
         return SectionResult(section_id, True, video, duration, seconds, fix_attempts=fix.attempts)
+
+    def _records_layout(self, quality: str) -> bool:
+        """A preview records the critic's facts on its way (for the price of a few hooks, not a run
+        of its own) unless the critic is off or has critiqued this build already (`before_render`)."""
+        return quality == "preview" and self.settings.critic_rounds > 0 and self.before_render is None
+
+    def _keep_findings(self, ws, section_id, code, outcome) -> None:
+        """The critic's rules over the render's record: the section's suggestions for this code
+        (what `code2video render FILE.py` reports and a notebook shows as cards), no critique run."""
+        from . import suggestions
+        from .critic.critique import critique_of  # the critic imports the builder's pieces
+
+        found = critique_of(outcome, ws.code_path(section_id), settings=self.settings,
+                            media_dir=ws.media_dir(section_id))
+        if found.ok:
+            suggestions.record_findings(ws, section_id, code, found.findings, seconds=found.seconds,
+                                        version=suggestions.critic_version())
 
     def _keep_keyframes(self, ws, section_id, outcome, video, starts, duration) -> None:
         """The check pass's keyframes; for a scene without lecture-line blocks, cut from the video."""

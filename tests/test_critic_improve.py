@@ -11,6 +11,7 @@ import pytest
 from code2video_nb import suggestions
 from code2video_nb.config import Settings
 from code2video_nb.critic.findings import Patch
+from code2video_nb.critic.critique import critique_file
 from code2video_nb.critic.improve import apply_all, improve_section
 from code2video_nb.engine import Engine
 from code2video_nb.plan import Storyboard
@@ -63,6 +64,17 @@ def test_generate_s_critic_patches_before_the_one_real_render_of_the_final_versi
     assert "critic: round 1" in [h.reason for h in ws.section_state("1").history]
     assert engine.cached(ws, "1", ws.read_code("1"), "preview") is not None
     assert len(suggestions.pending(ws, "1", ws.read_code("1"))) == done.after
+
+
+@pytest.mark.render
+def test_a_render_records_the_critic_s_findings_on_its_way_the_same_as_a_critique_run(tmp_path):
+    ws, engine = lecture_with(tmp_path, "t14_three_defects.py")  # the critic on, no rounds before (not generate)
+    assert engine.build_section(ws, ws.storyboard.section("1")).ok
+    code = ws.read_code("1")
+    kept = suggestions.pending(ws, "1", code)  # from the render's own record: no critique was run
+    alone = critique_file(ws.code_path("1"), media_dir=ws.media_dir("1"))
+    assert sorted((s.finding.kind, s.finding.line) for s in kept) == \
+        sorted((f.kind, f.line) for f in alone.findings) == [("overlap", 30), ("stale_overlap", 37), ("too_small", 20)]
 
 
 def test_patches_apply_bottom_up_and_overlapping_or_stale_ones_wait():

@@ -68,25 +68,56 @@ def critique_file(path: Path, *, settings: Settings | None = None, media_dir: Pa
     if refused is not None:
         return Critique(seconds=time.monotonic() - started, error=refused)
     media_dir = media_dir or default_media_dir(path)
-    key = (sha256(code.encode()).hexdigest(), str(path.parent), str(media_dir), repr(sandbox_for(settings)),
-           settings.render_timeout)
+    key = _record_key(code, path, media_dir, settings)
     with _RECORDS_LOCK:
         record = _RECORDS.get(key)
     if record is None:
         outcome = render_file(path, media_dir=media_dir, timeout=settings.render_timeout,
                               sandbox=sandbox_for(settings), critique=True)
-        if not outcome.ok:
-            return Critique(seconds=time.monotonic() - started, error=outcome)
-        try:
-            record = checked_shots(outcome.shots), checked_stage(outcome.stage)
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
-            return Critique(seconds=time.monotonic() - started, error=RenderOutcome(
-                False, outcome.seconds, error_type="CriticError", log=outcome.log,
-                message=f"the render process reported a record the critic cannot read ({exc})"))
-        with _RECORDS_LOCK:
-            _RECORDS[key] = record
-            while len(_RECORDS) > KEEP_RECORDS:
-                _RECORDS.pop(next(iter(_RECORDS)))
+        record = _kept_record(outcome, key)
+        if isinstance(record, RenderOutcome):
+            return Critique(seconds=time.monotonic() - started, error=record)
+    return _analysed(record, path, code, settings, media_dir, started, check_patches)
+
+
+def critique_of(outcome: RenderOutcome, path: Path, *, settings: Settings | None = None,
+                media_dir: Path | None = None) -> Critique:
+    """The same critique from a render that recorded the layout on its way (`render_file(
+    record_layout=True)`): no run of its own (a patch check may still run its versions). The record
+    is kept like a run's, so a later `critique_file` of this code costs no run either."""
+    settings = settings or Settings.from_env()
+    started, path = time.monotonic(), Path(path).resolve()
+    code = path.read_text(encoding="utf-8")
+    media_dir = media_dir or default_media_dir(path)
+    record = _kept_record(outcome, _record_key(code, path, media_dir, settings))
+    if isinstance(record, RenderOutcome):
+        return Critique(seconds=time.monotonic() - started, error=record)
+    return _analysed(record, path, code, settings, media_dir, started, True)
+
+
+def _record_key(code: str, path: Path, media_dir: Path, settings: Settings) -> tuple:
+    return (sha256(code.encode()).hexdigest(), str(path.parent), str(media_dir), repr(sandbox_for(settings)),
+            settings.render_timeout)
+
+
+def _kept_record(outcome: RenderOutcome, key: tuple) -> tuple[list[Shot], Stage] | RenderOutcome:
+    """The run's record, checked and kept by `key`; or what went wrong, as a failed outcome."""
+    if not outcome.ok:
+        return outcome
+    try:
+        record = checked_shots(outcome.shots), checked_stage(outcome.stage)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        return RenderOutcome(False, outcome.seconds, error_type="CriticError", log=outcome.log,
+                             message=f"the render process reported a record the critic cannot read ({exc})")
+    with _RECORDS_LOCK:
+        _RECORDS[key] = record
+        while len(_RECORDS) > KEEP_RECORDS:
+            _RECORDS.pop(next(iter(_RECORDS)))
+    return record
+
+
+def _analysed(record, path: Path, code: str, settings: Settings, media_dir: Path, started: float,
+              check_patches: bool) -> Critique:
     shots, stage = record
     from .layout import analyse  # the rules: pure geometry, imported when first needed
 

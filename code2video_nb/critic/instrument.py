@@ -95,14 +95,17 @@ def observe(scene_class, path: str) -> dict:
         scene.render()
     finally:
         recorder.detach()
-    return {"shots": [asdict(s) for s in recorder.shots], "stage": asdict(stage_of(scene)),
-            "duration": float(scene.renderer.time),
+    return {**recorder.record(), "duration": float(scene.renderer.time),
             "block_starts": [[k, t] for k, t in getattr(scene, "block_start_times", [])]}
 
 
 class Recorder:
-    def __init__(self, scene, path: str):
-        self.scene, self.shots = scene, []
+    """`drawing`: the scene is being rendered for real (`render_worker`: the layout recorded on a
+    render's way, no run of its own), so its frames are drawn and its tweens run; the shots are
+    the same, taken at the end of each play."""
+
+    def __init__(self, scene, path: str, *, drawing: bool = False):
+        self.scene, self.shots, self.drawing = scene, [], drawing
         # Frames running the section's code are those with its module's globals (no file-name compare).
         self.globals = type(scene).construct.__globals__
         self.blocks = _block_lines(Path(path).read_text(encoding="utf-8", errors="replace"))
@@ -118,6 +121,10 @@ class Recorder:
         self._hook_movers()
         self._hook_scene()
         self._hook_renderer()
+
+    def record(self) -> dict:
+        """What the run recorded, JSON-ready: the shots and the frame's layout."""
+        return {"shots": [asdict(s) for s in self.shots], "stage": asdict(stage_of(self.scene))}
 
     # --- hooks ------------------------------------------------------------------------------
     def _patch(self, owner, name: str, replacement) -> None:
@@ -207,7 +214,8 @@ class Recorder:
 
     def _hook_renderer(self) -> None:
         """No drawing: the critic reads geometry, never pixels (instance attributes, so only this scene)."""
-        draw_nothing(self.scene)
+        if not self.drawing:
+            draw_nothing(self.scene)
 
     def _player(self, play):
         recorder = self
@@ -218,7 +226,8 @@ class Recorder:
             frames = recorder.section_frames(sys._getframe(1))
             line = frames[0].f_lineno if frames else None
             recorder.credit_builders(args, line)
-            untween(args)
+            if not recorder.drawing:
+                untween(args)
             recorder.playing += 1
             try:
                 result = play(*args, **kwargs)

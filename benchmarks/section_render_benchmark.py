@@ -8,9 +8,11 @@ Makes the bundled demo lecture once (replayed offline, no critic, no narration),
      code exists: `--edit first` (default) the number line's length in the first lecture line,
      so every animation renders again; `--edit second` the formula's scale in the second
      lecture line, so the first one's animations are reused; then the `code2video render` command;
-  B  `manim -ql --disable_caching --progress_bar none` of the same file, as a user would run it.
-One untimed pair first (manim's own TeX folder, fonts), then --runs timed pairs. Prints each pair,
-the medians and the median of the pair-by-pair ratio A / B (the issue's target: at most 1.2).
+  B  `manim -ql --disable_caching --progress_bar none` of the same file, as a user would run it;
+  C  `code2video render FILE.py --out DIR` of a scene file outside the lecture holding the same
+     edited code (its own small lecture, the critic's findings printed: the defaults), ratio C / B.
+One untimed round first (manim's own TeX folder, fonts), then --runs timed rounds. Prints each round,
+the medians and the median of the pair-by-pair ratios A / B and C / B (the issue's target: at most 1.2).
 `--entry cli` runs the CLI module directly (how `code2video` started before `launch.py`), for a
 before/after figure. Figures, not a test: on a shared machine, quote medians and ratios.
 """
@@ -52,6 +54,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="timed pairs (default 5)")
     parser.add_argument("--edit", choices=sorted(EDITS), default="first", help="which block's line (default first)")
     parser.add_argument("--entry", choices=sorted(ENTRIES), default="launch")
+    parser.add_argument("--no-file", dest="file", action="store_false", help="skip C (render FILE.py)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="c2v-section-") as tmp:
         tmp = Path(tmp)
@@ -64,19 +67,29 @@ def main() -> None:
         scene = re.search(r"^class (\w+)\(TeachingScene\)", code, re.M).group(1)
         ours = command(args.entry, "render", str(lecture), "--section", "2", "--no-narrate", "--quiet")
         manim = ["manim", "-ql", "--disable_caching", "--progress_bar", "none", str(section), scene]
-        ratios, a_times, b_times = [], [], []
+        scene_file = tmp / "scenes" / "eigenvalues.py"
+        scene_file.parent.mkdir()
+        own = command(args.entry, "render", str(scene_file), "--out", str(tmp / "own"), "--no-narrate", "--quiet")
+        times: dict[str, list[float]] = {"A": [], "B": [], "C": []}
         for n in range(args.runs + 1):
             section.write_text(edited.sub(new.format(n=n + 1), section.read_text(), count=1))
+            scene_file.write_text(section.read_text())
             a, b = timed(ours, tmp), timed(manim, tmp)
+            c = timed(own, tmp) if args.file else None
             if n == 0:
-                continue  # the untimed pair
-            a_times.append(a)
-            b_times.append(b)
-            ratios.append(a / b)
-            print(f"pair {n}: code2video render --section 2 {a:6.2f} s   manim -ql {b:6.2f} s   "
-                  f"ratio {a / b:.3f}", flush=True)
-    print(f"median ({args.entry}, edit in the {args.edit} block): code2video {statistics.median(a_times):.2f} s, manim {statistics.median(b_times):.2f} s,"
-          f" ratio (pair by pair) {statistics.median(ratios):.3f}  [target <= 1.2]")
+                continue  # the untimed round
+            for key, value in zip("ABC", (a, b, c)):
+                if value is not None:
+                    times[key].append(value)
+            print(f"round {n}: render --section 2 {a:6.2f} s   manim -ql {b:6.2f} s   ratio {a / b:.3f}"
+                  + (f"   render FILE.py {c:6.2f} s   ratio {c / b:.3f}" if c else ""), flush=True)
+    ratio = statistics.median(a / b for a, b in zip(times["A"], times["B"]))
+    print(f"median ({args.entry}, edit in the {args.edit} block): render --section 2 {statistics.median(times['A']):.2f} s, "
+          f"manim {statistics.median(times['B']):.2f} s, ratio (pair by pair) {ratio:.3f}  [target <= 1.2]")
+    if times["C"]:
+        ratio = statistics.median(c / b for c, b in zip(times["C"], times["B"]))
+        print(f"median: render FILE.py {statistics.median(times['C']):.2f} s, ratio to manim (pair by pair) "
+              f"{ratio:.3f}  [target <= 1.2]")
 
 
 if __name__ == "__main__":

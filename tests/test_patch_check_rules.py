@@ -25,8 +25,9 @@ def line_of(code: str, text: str) -> int:
     return next(n for n, row in enumerate(code.splitlines(), 1) if row.strip() == text)
 
 
-def placed(uid, name, x=0.0, parent=None) -> Placed:
-    return Placed(uid, "shape", "Square", name, 7, None, Box(x, 0, x + 1, 1), parent=parent)
+def placed(uid, name, x=0.0, parent=None, kind="shape") -> Placed:
+    return Placed(uid, kind, "Square" if kind == "shape" else "MathTex", name, 7, None, Box(x, 0, x + 1, 1),
+                  parent=parent)
 
 
 def shots_of(code: str, *objects: Placed, later: list[Placed] | None = None) -> list[Shot]:
@@ -149,3 +150,18 @@ self.play(Create(arrow), Write(label), Write(free), Write(tag), Write(digits))
     assert move(code, "free", 'self.place_at_grid(free, "B3")', shots).patch is not None
     part = move(code, "digits[1]", "digits = VGroup(Text(\"1\"), Text(\"2\"))", shots).patch_note
     assert "digits[1] is one part of digits" in part and "move digits whole" in part
+
+
+def test_a_formula_replaced_in_place_may_go_a_frame_a_label_was_put_into_may_not():
+    code = scene("""
+old = MathTex("x + 1 = 5")
+self.play(Write(old))
+new = MathTex("x = 4").move_to(old)
+self.play(Write(new))
+""")
+    formula = shots_of(code, placed(1, "old", kind="formula"), placed(2, "new", kind="formula"))
+    assert fade(code, "old", "self.play(Write(new))", formula).patch is not None
+    frame = shots_of(code, placed(1, "old"), placed(2, "new", kind="formula"))
+    assert "new is built or placed from old" in fade(code, "old", "self.play(Write(new))", frame).patch_note
+    built = code.replace("MathTex(\"x = 4\").move_to(old)", "SurroundingRectangle(old)")
+    assert "new is built or placed from old" in fade(built, "old", "self.play(Write(new))", formula).patch_note

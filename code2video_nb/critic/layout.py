@@ -239,6 +239,9 @@ class _Run:
     def beside(self, i: int, o: Placed) -> tuple[str, Patch] | None:
         anchor = anchor_of(self.code, place_line(o), o.name) if o.name and place_line(o) else None
         box = next((x.box for x in self.shots[i].objects if anchor and x.name == anchor), None)
+        if box is None and anchor and anchor.endswith(")"):  # a point it was centred on (move_to)
+            x, y = (o.box.left + o.box.right) / 2, (o.box.bottom + o.box.top) / 2
+            box = Box(x, y, x, y)
         side = box and room.beside(self.stage, self.blockers(i, o), box, o.box)
         patch = side and beside_patch(self.code, place_line(o), o.name, side)
         return (f"; put it {SIDES[side]} {anchor}", patch) if patch else None

@@ -356,12 +356,25 @@ class _Source:
             if new and new not in family:
                 for statement in self.statements(scope):
                     if statement.lineno < change.at and (_mentions(statement, new) or _binds(statement, new)) and \
-                            (used := _mentions_any(statement, family)):
+                            (used := _mentions_any(statement, family)) and not self.replaces(statement, family, i):
                         return f"{new} is built or placed from {name} at line {statement.lineno} " \
                                f"(`{self.text(statement.lineno)}`)"
             if moving := self.moves_later(family, i):
                 return f"{name} still changes after the fade, at {moving[0]:.1f} s (line {moving[1]})"
         return ""
+
+    def replaces(self, statement: ast.stmt, family: set[str], i: int | None) -> bool:
+        """The new object only put where an old text or formula stands (`step2.move_to(step1)`):
+        it takes that one's place, so fading the old one first is the point, not a break."""
+        shot = self.shots[max(i - 1, 0)].objects if i is not None else []
+        if not any(o.name in family and o.kind in ("text", "formula") for o in shot):
+            return False
+        placing = [n for n in ast.walk(statement) if isinstance(n, ast.Call) and _called(n) in RELATIVE]
+        anchors = [a for call in placing for a in call.args + [k.value for k in call.keywords]]
+        in_anchor = {id(n) for a in anchors for n in ast.walk(a)}
+        return all(id(n) in in_anchor for n in ast.walk(statement)
+                   if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(n.ctx, ast.Load)
+                   and any(_mentions(n, f) for f in family))
 
     def calls_using(self, statement: ast.stmt, family: set[str], depth: int = 0, seen=None) -> str | None:
         """A method of the file, called as `self.m(…)` here, that uses one of `self.<attr>` names."""

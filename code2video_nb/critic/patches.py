@@ -89,7 +89,8 @@ SIDES = {"UP": "above", "DOWN": "below", "LEFT": "left of", "RIGHT": "right of"}
 
 def anchor_of(code: str, line: int, name: str) -> str | None:
     """The object the statement at `line` places `name` against (`box` in `name.move_to(box.get_top())`,
-    `name = Text(…).next_to(box, DOWN)`), or None."""
+    `name = Text(…).next_to(box, DOWN)`), or the point of one it is moved onto (`axes.c2p(4.7, 0)`
+    in `name.move_to(axes.c2p(4.7, 0))`: a call), or None."""
     found = _relative_call(code, line, name)
     return found[1] if found else None
 
@@ -121,11 +122,18 @@ def _relative_call(code: str, line: int, name: str) -> tuple[ast.Call, str] | No
         placed = ast.unparse(receiver) if not isinstance(receiver, ast.Call) else (
             ast.unparse(statement.targets[0]) if isinstance(statement, ast.Assign) and len(statement.targets) == 1
             else None)
+        if placed != target:
+            continue
         anchor = node.args[0]
         while isinstance(anchor, ast.Call) and isinstance(anchor.func, ast.Attribute) and not anchor.args:
             anchor = anchor.func.value  # box.get_right() -> box
-        if placed == target and isinstance(anchor, (ast.Name, ast.Attribute, ast.Subscript)) \
-                and ast.unparse(anchor) != target and not ast.unparse(anchor).startswith("self.grid"):
+        if isinstance(anchor, ast.Call) and node.func.attr == "move_to" and isinstance(anchor.func, ast.Attribute) \
+                and isinstance(anchor.func.value, (ast.Name, ast.Attribute)):
+            owner = ast.unparse(anchor.func.value)  # a point of an object: axes.c2p(4.7, 0), box.get_corner(UR)
+            if owner != target and not owner.startswith("self.grid"):
+                return node, ast.unparse(anchor)
+        if isinstance(anchor, (ast.Name, ast.Attribute, ast.Subscript)) and ast.unparse(anchor) != target \
+                and not ast.unparse(anchor).startswith("self.grid"):
             return node, ast.unparse(anchor)
     return None
 

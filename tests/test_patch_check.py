@@ -4,8 +4,9 @@ Every scene of every critic corpus (tests/data/*corpus*/, the fix corpus aside: 
 on purpose) is critiqued as a user would get it, and EVERY patch it offers is applied and the
 patched file critiqued again: it runs, that finding is gone, no other appeared, and the picture
 is otherwise the same — what a fade removes does not come back and did not move after the fade,
-every other object stands where it stood (or moved whole with the moved one), and what stood
-against the moved object (a label's arrow, the rest of its number) is still beside it.
+every other object stands where it stood (unless moved whole with the moved one, or placed by
+code that runs after the move), and what stood against the moved object (a label's arrow, the
+rest of its number) is still beside it.
 
 The patch corpus (tests/data/patch_corpus) holds scenes where a naive patch breaks the picture,
 declared in each header and built with the critic's own patch helpers:
@@ -158,7 +159,9 @@ def _picture_kept(before: list[Shot], after: list[Shot], finding: Finding) -> st
         was, now = _by_uid(old), _by_uid(new)
         carriers = [(was[m], now[m]) for m in mine & was.keys() & now.keys()]
         for uid in (was.keys() & now.keys()) - mine - faded:
-            if _shift(was[uid], now[uid]) and not any(_carried(a, b, was[uid], now[uid]) for a, b in carriers):
+            follows = (was[uid].placed_line or was[uid].line or 0) >= finding.patch.start  # placed after the move
+            if _shift(was[uid], now[uid]) and not follows and not any(
+                    _carried(a, b, was[uid], now[uid]) for a, b in carriers):
                 return f"{named[uid].name or named[uid].cls} changed though the patch is about {finding.objects[0]}"
     return _left_behind(before, after, mine, finding)
 

@@ -71,8 +71,9 @@ def checked(findings: list[Finding], code: str, shots: list[Shot], rerun: Rerun 
             _withhold(finding, problem)
         elif rerun is not None:
             waiting.append((finding, patched))
-    if len(waiting) > 1 and _all_pass_together(findings, [f for f, _ in waiting], code, rerun):
-        return findings  # one run showed every one of them doing its job, nothing more
+    apart = source.apart([f for f, _ in waiting])
+    if len(apart) > 1 and _all_pass_together(findings, apart, code, rerun):
+        waiting = [(f, p) for f, p in waiting if f not in apart]  # one run showed each doing its job alone
     if waiting:
         for (finding, patched), after in zip(waiting, rerun([p for _, p in waiting])):
             problem = _rerun_problem(finding, findings, after, source)
@@ -82,9 +83,10 @@ def checked(findings: list[Finding], code: str, shots: list[Shot], rerun: Rerun 
 
 
 def _all_pass_together(findings: list[Finding], fixing: list[Finding], code: str, rerun: Rerun) -> bool:
-    """The cheap case first: all these patches applied at once (when their lines are apart), one
-    critique. True when it runs, each of their findings is gone, no other appeared and nothing a
-    fade removed comes back; else each is judged on its own run."""
+    """The cheap case first: patches about objects apart from each other's (`_Source.apart`)
+    applied at once, one critique. True when it runs, each of their findings is gone, no other
+    appeared and nothing a fade removed comes back; else each is judged on its own run. (Apart,
+    one cannot be what makes another work: a label's patch naming the arrow another patch moves.)"""
     patches = sorted((f.patch for f in fixing), key=lambda p: p.start)
     if any(b.start <= max(a.end, a.start) for a, b in zip(patches, patches[1:])):
         return False  # two patches on the same lines: judged one by one
@@ -243,6 +245,20 @@ class _Source:
         self.known_roots = {_root(n) for n in self.known}
 
     # - reading -
+
+    def touched(self, finding: Finding) -> set[str]:
+        """The objects a finding and its patch are about: its objects, and those its patch names."""
+        names = {_root(o) for o in finding.objects}
+        for text in (finding.patch.old, finding.patch.new):
+            names |= {_root(ast.unparse(n)) for c in _calls(text) for n in ast.walk(c)
+                      if isinstance(n, (ast.Name, ast.Attribute))}
+        return names & (self.known_roots | {_root(o) for o in finding.objects})
+
+    def apart(self, findings: list[Finding]) -> list[Finding]:
+        """Those whose objects no other one's patch touches: they can be judged in one run."""
+        touched = [self.touched(f) for f in findings]
+        return [f for n, f in enumerate(findings)
+                if not any(touched[n] & t for m, t in enumerate(touched) if m != n)]
 
     def function_at(self, line: int) -> ast.AST:
         around = [f for f in self.functions if f.lineno <= line <= f.end_lineno]

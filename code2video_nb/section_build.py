@@ -288,7 +288,7 @@ class SectionBuilder:
         if quality == "preview":
             ws.archive_preview(section_id, record)
         if outcome.stage is not None:  # the layout, recorded on the render's way
-            self._keep_findings(ws, section_id, code, outcome)
+            self._keep_layout(ws, section_id, outcome)
         return SectionResult(section_id, True, video, duration, seconds, fix_attempts=fix.attempts)
 
     def _records_layout(self, quality: str) -> bool:
@@ -296,17 +296,12 @@ class SectionBuilder:
         of its own) unless the critic is off or has critiqued this build already (`before_render`)."""
         return quality == "preview" and self.settings.critic_rounds > 0 and self.before_render is None
 
-    def _keep_findings(self, ws, section_id, code, outcome) -> None:
-        """The critic's rules over the render's record: the section's suggestions for this code
-        (what `code2video render FILE.py` reports and a notebook shows as cards), no critique run."""
-        from . import suggestions
-        from .critic.critique import critique_of  # the critic imports the builder's pieces
+    def _keep_layout(self, ws, section_id, outcome) -> None:
+        """The render's record, kept for the critic in this process: whoever critiques this code next
+        (`render FILE.py`'s findings, a notebook's cards) runs the rules without a run of its own."""
+        from .critic.critique import keep_render_record  # the critic imports the builder's pieces
 
-        found = critique_of(outcome, ws.code_path(section_id), settings=self.settings,
-                            media_dir=ws.media_dir(section_id))
-        if found.ok:
-            suggestions.record_findings(ws, section_id, code, found.findings, seconds=found.seconds,
-                                        version=suggestions.critic_version())
+        keep_render_record(outcome, ws.code_path(section_id), settings=self.settings, media_dir=ws.media_dir(section_id))
 
     def _keep_keyframes(self, ws, section_id, outcome, video, starts, duration) -> None:
         """The check pass's keyframes; for a scene without lecture-line blocks, cut from the video."""

@@ -80,19 +80,17 @@ def critique_file(path: Path, *, settings: Settings | None = None, media_dir: Pa
     return _analysed(record, path, code, settings, media_dir, started, check_patches)
 
 
-def critique_of(outcome: RenderOutcome, path: Path, *, settings: Settings | None = None,
-                media_dir: Path | None = None) -> Critique:
-    """The same critique from a render that recorded the layout on its way (`render_file(
-    record_layout=True)`): no run of its own (a patch check may still run its versions). The record
-    is kept like a run's, so a later `critique_file` of this code costs no run either."""
+def keep_render_record(outcome: RenderOutcome, path: Path, *, settings: Settings | None = None,
+                       media_dir: Path | None = None) -> bool:
+    """Keep the layout a render recorded on its way (`render_file(record_layout=True)`) as if a
+    critique run of this code had recorded it: a later `critique_file` of the same code (`render
+    FILE.py`'s findings, a notebook's cards) runs the rules without a run of its own. False if the
+    record is missing or unreadable (the critique then runs as usual)."""
     settings = settings or Settings.from_env()
-    started, path = time.monotonic(), Path(path).resolve()
+    path = Path(path).resolve()
     code = path.read_text(encoding="utf-8")
-    media_dir = media_dir or default_media_dir(path)
-    record = _kept_record(outcome, _record_key(code, path, media_dir, settings))
-    if isinstance(record, RenderOutcome):
-        return Critique(seconds=time.monotonic() - started, error=record)
-    return _analysed(record, path, code, settings, media_dir, started, True)
+    key = _record_key(code, path, media_dir or default_media_dir(path), settings)
+    return outcome.stage is not None and not isinstance(_kept_record(outcome, key), RenderOutcome)
 
 
 def _record_key(code: str, path: Path, media_dir: Path, settings: Settings) -> tuple:

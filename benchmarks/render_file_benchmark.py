@@ -64,7 +64,7 @@ def main() -> None:
     print(f"median of {args.runs} run(s), each command a new process\n")
     print(f"{'file':<20}" + "".join(f"{c:>13}" for c in columns) + f"{'no critic/manim':>17}")
     with tempfile.TemporaryDirectory() as tmp:
-        for path in args.files:
+        for path in (p.resolve() for p in args.files):
             runs = [one_run(path, Path(tmp), k) for k in range(args.runs)]
             median = {c: statistics.median(r[c] for r in runs) for c in columns}
             print(f"{path.name:<20}" + "".join(f"{median[c]:>12.2f}s" for c in columns)

@@ -26,6 +26,7 @@ from .findings import ROLES, Box, Finding, Placed, Shot, Stage
 from .patch_check import checked
 
 _NAME = re.compile(r"^(self\.)?[A-Za-z_][A-Za-z0-9_]*(\[\d{1,4}\])*$")
+MAX_INK = 4096  # points of one object's strokes (the render process keeps about a hundred)
 _KINDS = {"text", "formula", "shape", "image", "group"}
 
 
@@ -163,7 +164,8 @@ def checked_shots(raw) -> list[Shot]:
     if not isinstance(raw, list):
         raise ValueError("shots is not a list")
     return [Shot(_number(s["time"]), _line(s.get("line")), _line(s.get("block")),
-                 [_placed(o) for o in s.get("objects", [])], [int(u) for u in s.get("added", [])]) for s in raw]
+                 [_placed(o) for o in s.get("objects", [])], [int(u) for u in s.get("added", [])],
+                 [int(u) for u in s.get("animated", [])]) for s in raw]
 
 
 def checked_stage(raw) -> Stage:
@@ -186,7 +188,16 @@ def _placed(o: dict) -> Placed:
                   name if isinstance(name, str) and _NAME.match(name) else None,
                   _line(o.get("line")), _line(o.get("placed_line")), _box(o["box"]), role,
                   None if height is None else _number(height), _number(o.get("opacity", 1.0)),
-                  None if o.get("parent") is None else int(o["parent"]), _number(o.get("z", 0.0)))
+                  None if o.get("parent") is None else int(o["parent"]), _number(o.get("z", 0.0)),
+                  _ink(o.get("ink") or []))
+
+
+def _ink(raw) -> list[list[list[float]]]:
+    """Polylines of [x, y]: at most MAX_INK points in all, each a finite number."""
+    strokes = [[[_number(p[0]), _number(p[1])] for p in stroke] for stroke in raw]
+    if sum(len(s) for s in strokes) > MAX_INK:
+        raise ValueError("an object's strokes have too many points")
+    return strokes
 
 
 def _box(raw) -> Box | None:

@@ -58,6 +58,8 @@ class Placed:
     opacity: float = 1.0  # the largest fill or stroke opacity: 0 is invisible
     parent: int | None = None  # uid of the group it belongs to, if it was reported as a part
     z: float = 0.0  # z_index, then order on screen: later is drawn on top
+    ink: list[list[list[float]]] = field(default_factory=list)  # shapes: where their strokes run, as
+    # polylines of [x, y] (a coordinate system: its axis lines); empty for text, pictures, groups
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Shot:
     block: int | None  # the lecture-line block running then (1-based), if any
     objects: list[Placed] = field(default_factory=list)
     added: list[int] = field(default_factory=list)  # uids that first appeared in this shot
+    animated: list[int] = field(default_factory=list)  # uids this play animated (created, moved, indicated…)
 
 
 @dataclass
@@ -128,7 +131,8 @@ class Finding:
 def shot_from_dict(data: dict) -> Shot:
     objects = [Placed(**{**o, "box": Box(*o["box"]) if isinstance(o["box"], list) else Box(**o["box"])})
                for o in data.get("objects", [])]
-    return Shot(data["time"], data.get("line"), data.get("block"), objects, list(data.get("added", [])))
+    return Shot(data["time"], data.get("line"), data.get("block"), objects, list(data.get("added", [])),
+                list(data.get("animated", [])))
 
 
 def stage_from_dict(data: dict) -> Stage:

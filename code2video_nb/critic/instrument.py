@@ -56,7 +56,8 @@ from pathlib import Path
 
 import numpy as np
 from manim import (
-    DecimalNumber, Group, MarkupText, Mobject, Paragraph, PMobject, SingleStringMathTex, Text, VGroup, VMobject,
+    CoordinateSystem, DecimalNumber, Group, MarkupText, Mobject, NumberLine, Paragraph, PMobject, SingleStringMathTex,
+    SVGMobject, Text, VGroup, VMobject,
 )
 from manim.animation.transform import (
     ApplyMethod, ClockwiseTransform, CounterclockwiseTransform, MoveToTarget, Transform,
@@ -84,6 +85,7 @@ MAX_SHOTS = 2000  # a scene playing more (a loop of tiny steps) is judged on its
 TEXT_CAP_PER_POINT = 0.010124  # Text, MarkupText, Paragraph (Pango)
 TEX_CAP_PER_POINT = 0.007088  # MathTex, Tex, DecimalNumber (LaTeX)
 _NAME_LIST_LIMIT = 64
+INK_POINTS = 96  # an outline is kept as at most this many points (a circle needs 17)
 
 
 def observe(scene_class, path: str) -> dict:
@@ -114,6 +116,7 @@ class Recorder:
         self.kept: list = []  # every object ever shown stays alive, so its id (and uid) stays its own
         self.seen: set[int] = set()
         self.known: dict[int, str] = {}  # uid -> the last name it had
+        self.inks: dict[tuple, list] = {}  # (uid, box) -> its strokes
         self.seq = self.busy = self.playing = 0
         self.taken: set[str] = set()
         self.undo: list = []
@@ -234,7 +237,7 @@ class Recorder:
             finally:
                 recorder.playing -= 1
             recorder.credit_transforms(args, line)
-            recorder.shoot(line, frames)
+            recorder.shoot(line, frames, recorder.animated(args))
             return result
         return played
 
@@ -268,8 +271,18 @@ class Recorder:
             elif isinstance(anim, ApplyMethod) and getattr(anim.method, "__name__", "") in MOVERS and line:
                 self.placed(anim.mobject, line)
 
+    def animated(self, args) -> list[int]:
+        """The uids of what this play animates (a dot moved along a circle, a vector indicated): an
+        object a later play still animates is meant to stay on screen."""
+        found = []
+        for anim in animations(args):
+            mob = getattr(anim, "mobject", None)  # an Animation's, or an `x.animate` builder's
+            if isinstance(mob, Mobject):
+                found.append(self.uid(mob))
+        return sorted(set(found))
+
     # --- shots --------------------------------------------------------------------------------
-    def shoot(self, line: int | None, frames: list) -> None:
+    def shoot(self, line: int | None, frames: list, animated: list[int] | None = None) -> None:
         if len(self.shots) >= MAX_SHOTS:
             return
         names = self.current_names(frames)
@@ -282,7 +295,8 @@ class Recorder:
             placed.z = float(z)
         added = [p.uid for p in out if p.uid not in self.seen]
         self.seen.update(added)
-        self.shots.append(Shot(round(float(self.scene.renderer.time), 6), line, self.block(frames), out, added))
+        self.shots.append(Shot(round(float(self.scene.renderer.time), 6), line, self.block(frames), out, added,
+                               animated or []))
 
     def describe(self, mob, parent: Placed | None, names: dict, roles: dict, out: list, hint=None,
                  placement=None) -> None:
@@ -306,10 +320,20 @@ class Recorder:
         placed = Placed(uid, kind, type(mob).__name__, self.name(uid, id(mob), names, hint),
                         getattr(mob, "_critic_line", None), placement[1] if placement else None,
                         box, role, _text_height(mob, kind), round(opacity, 3),
-                        parent.uid if parent else None, float(getattr(mob, "z_index", 0)) * 1e6 + len(out))
+                        parent.uid if parent else None, float(getattr(mob, "z_index", 0)) * 1e6 + len(out),
+                        self.ink(mob, uid, kind, box))
         out.append(placed)
         for i, part in enumerate(parts or ()):
             self.describe(part, placed, names, roles, out, f"{placed.name}[{i}]" if placed.name else None, placement)
+
+    def ink(self, mob, uid: int, kind: str, box) -> list:
+        """The strokes of a shape, cached while it stays where it was (see `_ink`)."""
+        if kind != "shape":
+            return []
+        key = (uid, box)
+        if key not in self.inks:
+            self.inks[key] = _ink(mob)
+        return self.inks[key]
 
     def uid(self, mob) -> int:
         key = id(mob)
@@ -388,9 +412,43 @@ def _kind(mob) -> str:
         return "text"
     if isinstance(mob, (SingleStringMathTex, DecimalNumber)):
         return "formula"
-    if isinstance(mob, AbstractImageMobject):
+    if isinstance(mob, (AbstractImageMobject, SVGMobject)):  # a picture or an icon file (after Text, MathTex)
         return "image"
     return "shape"
+
+
+def _ink(mob) -> list[list[list[float]]]:
+    """Where a shape's strokes run, as polylines: the axis lines of a coordinate system (not its
+    grid or ticks), else each path of the shape and its parts, sampled at the ends and the middle
+    of every curve. A label is struck through when one crosses it; a label inside a closed outline
+    is inside the shape. Empty for what has no simple outline (a large group, a plain Mobject)."""
+    try:
+        if isinstance(mob, CoordinateSystem):
+            return [_points([axis.get_start(), axis.get_end()]) for axis in mob.get_axes()]
+        if isinstance(mob, NumberLine):
+            return [_points([mob.get_start(), mob.get_end()])]
+        if not isinstance(mob, VMobject) or type(mob) is VGroup:
+            return []
+        paths = []
+        for part in mob.family_members_with_points():
+            if isinstance(part, VMobject):
+                paths += [path for path in part.get_subpaths() if len(path) >= 4]
+        curves = sum(len(path) // 4 for path in paths)
+        step = max(1, math.ceil(2 * curves / INK_POINTS))
+        strokes = []
+        for path in paths:
+            quads = path[: len(path) // 4 * 4].reshape(-1, 4, 3)
+            middles = (quads[:, 0] + 3 * quads[:, 1] + 3 * quads[:, 2] + quads[:, 3]) / 8
+            points = np.empty((2 * len(quads) + 1, 3))
+            points[0:-1:2], points[1::2], points[-1] = quads[:, 0], middles, quads[-1, 3]
+            strokes.append(_points(points[::step] if step == 1 else np.vstack([points[::step], points[-1:]])))
+        return strokes
+    except Exception:  # noqa: BLE001 - strokes the critic cannot read: the shape is judged by its box
+        return []
+
+
+def _points(points) -> list[list[float]]:
+    return [[round(float(p[0]), 3), round(float(p[1]), 3)] for p in points]
 
 
 def _opacity(family: list) -> float:

@@ -22,7 +22,9 @@ moment, else a scale) and are written by patches.py.
 
 from __future__ import annotations
 
+import ast
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,6 +52,10 @@ STALE_SHAPE_SHARE = 0.5  # two shapes of different blocks: only when this much i
 HUG_RATIO = 8.0
 HUG_AROUND = 3.0
 FRAME_CLASSES = frozenset({"SurroundingRectangle", "BackgroundRectangle", "Underline"})
+STRIKE_MARGIN = 0.2  # a stroke strikes a text when it crosses its box inside this share of each edge
+SAME_PLACE = 0.25  # shapes of two blocks compete only when centred this close (share of the smaller side)
+ROOT_REACH = 0.5  # an object within this of an off-frame coordinate system's box is drawn on it
+STRAIGHT_CLASSES = frozenset({"Line", "DashedLine", "Arrow", "Vector", "DoubleArrow", "NumberLine", "UnitInterval"})
 
 COORDINATE_CLASSES = frozenset({
     "Axes", "ThreeDAxes", "NumberPlane", "ComplexPlane", "PolarPlane", "NumberLine", "UnitInterval",
@@ -72,16 +78,18 @@ class _Hit:
     weight: float = 0.0  # covered area: of several new objects over one old one, the largest names it
     fades: list[str] = field(default_factory=list)  # stale: the names to fade out
     shot: int = 0  # index of the shot it was found in
+    placed: Placed | None = None  # offscreen / occludes: the object, to find its root cause
     fix: Callable[[], tuple[str, Patch | None]] | None = None  # words for the message, and the patch:
     # worked out only for the findings that are kept
 
 
 def analyse(shots: list[Shot], stage: Stage, code: str) -> list[Finding]:
     run = _Run(shots, stage, code)
-    hits = run.offscreen()
+    hits = run.occludes()  # over the lecture lines and off the frame too: the one a teacher must fix first
     moved = {h.uid for h in hits}
-    hits += [h for h in run.occludes() if h.uid not in moved]
-    moved |= {h.uid for h in hits}
+    hits += [h for h in run.offscreen() if h.uid not in moved]
+    hits = run.rooted(hits)
+    moved = {h.uid for h in hits} | run.folded
     hits += run.too_small()
     hits += [h for h in run.overlaps() if h.uid not in moved]
     return [_fixed(h) for h in _merged(hits)]
@@ -124,6 +132,82 @@ def _diagonal_line(o: Placed) -> bool:
     return o.cls in LINE_CLASSES and min(o.box.width, o.box.height) > 0.4
 
 
+def _root(name: str | None) -> str | None:
+    """The variable an object's name starts from: `cells` for `cells[3]`, `self.axes` for `self.axes`."""
+    return name.split("[", 1)[0] if name else None
+
+
+def _inner(box: Box) -> Box:
+    """The band of a text's box a stroke must cross to strike it (not graze the ascenders or the ends)."""
+    dy, dx = box.height * STRIKE_MARGIN, min(0.05, box.width * STRIKE_MARGIN)
+    return Box(box.left + dx, box.bottom + dy, box.right - dx, box.top - dy)
+
+
+def _segments(o: Placed):
+    for stroke in o.ink:
+        for (x1, y1), (x2, y2) in zip(stroke, stroke[1:]):
+            yield x1, y1, x2, y2
+
+
+def _crosses(x1: float, y1: float, x2: float, y2: float, box: Box) -> bool:
+    """Does the segment pass through the box (Liang–Barsky clipping)?"""
+    low, high, dx, dy = 0.0, 1.0, x2 - x1, y2 - y1
+    for p, q in ((-dx, x1 - box.left), (dx, box.right - x1), (-dy, y1 - box.bottom), (dy, box.top - y1)):
+        if p == 0:
+            if q < 0:
+                return False
+        elif p < 0:
+            low = max(low, q / p)
+        else:
+            high = min(high, q / p)
+        if low > high:
+            return False
+    return True
+
+
+def _struck(text: Placed, other: Placed) -> bool:
+    """A stroke of `other` runs through the text."""
+    inner = _inner(text.box)
+    return inner.width > 0 and inner.height > 0 and any(_crosses(*seg, inner) for seg in _segments(other))
+
+
+def _strikes(o: Placed) -> bool:
+    """Strokes that cross a label by mistake: straight lines, arrows (with their heads), axis lines and
+    outlines of shapes. Curves (plots, curved arrows, arcs) bend around labels put beside them and
+    are judged by their box as before."""
+    return bool(o.ink) and (o.cls in STRAIGHT_CLASSES or o.cls in COORDINATE_CLASSES or o.cls not in LINE_CLASSES)
+
+
+def _encloses(shape: Placed, box: Box) -> bool:
+    """The box's centre is inside the shape's outline (even–odd rule over its strokes)."""
+    x, y = (box.left + box.right) / 2, (box.bottom + box.top) / 2
+    inside = False
+    for x1, y1, x2, y2 in _segments(shape):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _same_place(a: Box, b: Box) -> bool:
+    """Two shapes centred on about the same point: one drawn where the other is, not beside it."""
+    ax, ay = (a.left + a.right) / 2, (a.bottom + a.top) / 2
+    bx, by = (b.left + b.right) / 2, (b.bottom + b.top) / 2
+    reach = SAME_PLACE * min(a.width, a.height, b.width, b.height)
+    return abs(ax - bx) <= reach and abs(ay - by) <= reach
+
+
+def _ink_boxes(o: Placed) -> list[Box]:
+    """Small boxes along a line's strokes: what a label moved off it must not land on again."""
+    boxes = []
+    for x1, y1, x2, y2 in _segments(o):
+        pieces = max(1, math.ceil(math.hypot(x2 - x1, y2 - y1) / 0.4))
+        for k in range(pieces):
+            ax, ay = x1 + (x2 - x1) * k / pieces, y1 + (y2 - y1) * k / pieces
+            bx, by = x1 + (x2 - x1) * (k + 1) / pieces, y1 + (y2 - y1) * (k + 1) / pieces
+            boxes.append(Box(min(ax, bx) - 0.05, min(ay, by) - 0.05, max(ax, bx) + 0.05, max(ay, by) + 0.05))
+    return boxes
+
+
 def _covered(a: Box, b: Box) -> float:
     """The share of the smaller box that the other one covers (0 when they only touch)."""
     inter = a.intersection(b)
@@ -141,6 +225,11 @@ class _Run:
         self.came: dict[int, int] = {}  # uid -> index of the shot it (last) appeared in
         self.block: dict[int, int | None] = {}  # uid -> block it (last) appeared in
         self.fresh: list[set[int]] = []  # per shot: uids added, moved, shown or hidden by that play
+        self.folded: set[int] = set()  # uids whose defect is another object's (plots on off-frame axes)
+        self.last_animated: dict[int, int] = {}  # uid -> the last shot whose play animated it
+        for i, shot in enumerate(shots):
+            for uid in shot.animated:
+                self.last_animated[uid] = i
         self.by_uid: list[dict[int, Placed]] = []
         previous: dict[int, Placed] = {}
         for i, shot in enumerate(shots):
@@ -211,6 +300,9 @@ class _Run:
                 family = {a.uid for a in self.ancestors(j, other)}
                 if other.uid in mine or o.uid in family:
                     continue
+                if _textual(o) and other.ink and (other.cls in COORDINATE_CLASSES or other.cls in LINE_CLASSES):
+                    boxes += _ink_boxes(other)  # text may sit on a coordinate system, not on its lines
+                    continue
                 if _textual(o) and (other.cls in COORDINATE_CLASSES or any(
                         a.cls in COORDINATE_CLASSES for a in self.ancestors(j, other))):
                     continue  # text may sit on a coordinate system
@@ -258,7 +350,7 @@ class _Run:
                 if o.uid in was_inside and frame.intersection(o.box) is None:
                     continue  # moved out of the frame after being seen: an exit
                 hits.append(_Hit(self.finding("offscreen", i, [o], f"{label(o)} {_outside(frame, o.box)}"),
-                                 o.uid, fix=functools.partial(self.relocation, i, o)))
+                                 o.uid, shot=i, placed=o, fix=functools.partial(self.relocation, i, o)))
             was_inside |= {o.uid for o in self.visible(i) if frame.contains(o.box, TOLERANCE)}
         return hits
 
@@ -269,13 +361,56 @@ class _Run:
 
         def over(o: Placed):
             return next((what for b, what in bands if _intrudes(o.box, b)), None)
+        frame = self.stage.frame
         for i in range(len(self.shots)):
             for o in self.named_tops(i, lambda o: over(o) is not None):
                 if o.uid not in done:
                     done.add(o.uid)
-                    hits.append(_Hit(self.finding("occludes_lecture", i, [o], f"{label(o)} covers {over(o)}"),
-                                     o.uid, fix=functools.partial(self.relocation, i, o)))
+                    also = "" if frame.contains(o.box, TOLERANCE) else f" and {_outside(frame, o.box)}"
+                    hits.append(_Hit(self.finding("occludes_lecture", i, [o], f"{label(o)} covers {over(o)}{also}"),
+                                     o.uid, shot=i, placed=o, fix=functools.partial(self.relocation, i, o)))
         return hits
+
+    def rooted(self, hits: list[_Hit]) -> list[_Hit]:
+        """One finding per root cause: what is drawn on a coordinate system that is itself off the
+        frame or over the lecture (a curve, a label on it) joins that system's finding, whose patch
+        moves the system (what the code draws on it later follows)."""
+        roots = [h for h in hits if h.placed is not None and h.placed.cls in COORDINATE_CLASSES]
+        kept = []
+        for h in hits:
+            root = next((r for r in roots if r is not h and r.shot <= h.shot and self.drawn_on(h.placed, r.placed)),
+                        None)
+            if root is None:
+                kept.append(h)
+                continue
+            self.folded.add(h.uid)
+            root.finding.objects += [o for o in h.finding.objects if o not in root.finding.objects]
+            root.finding.boxes += h.finding.boxes
+        return kept
+
+    def drawn_on(self, o: Placed | None, system: Placed) -> bool:
+        if o is None:
+            return False
+        near = Box(system.box.left - ROOT_REACH, system.box.bottom - ROOT_REACH,
+                   system.box.right + ROOT_REACH, system.box.top + ROOT_REACH)
+        return near.contains(o.box) or _root(system.name) in self.mentions(o.line)
+
+    # - what the code says -
+
+    def mentions(self, line: int | None) -> set[str]:
+        """The variables the statement at `line` uses (`axes`, `self.axes`): an object made or placed
+        from another one (`Text(...).move_to(box)`, `axes.plot(...)`) is composed with it."""
+        return _mentions(self.code, line) if line else set()
+
+    def composed(self, new: Placed, i: int, old: Placed) -> bool:
+        """`new` was made or placed relative to `old` (or to a group holding it)."""
+        olds = {_root(x.name) for x in (old, *self.ancestors(i, old))} - {None}
+        news = [new, *self.ancestors(i, new)]
+        return any(olds & self.mentions(line) for x in news for line in {x.line, x.placed_line})
+
+    def used_later(self, i: int, old: Placed) -> bool:
+        """A later play still animates `old` (a dot riding a circle, a vector indicated): it stays by design."""
+        return any(self.last_animated.get(x.uid, -1) > i for x in (old, *self.ancestors(i, old)))
 
     def too_small(self) -> list[_Hit]:
         hits, done = [], set()
@@ -347,33 +482,56 @@ class _Run:
 
     def competing(self, i: int, a: Placed, b: Placed) -> bool:
         """Do a and b fight for the same place (as opposed to an intended design)?"""
-        if not (_textual(a) or _textual(b)) and not self.cross_block(i, a, b):
-            return False
-        if _diagonal_line(a) or _diagonal_line(b):
-            return False
         family_a = {x.uid for x in self.ancestors(i, a)}
         family_b = {x.uid for x in self.ancestors(i, b)}
         if family_a & family_b or a.uid in family_b or b.uid in family_a:
             return False  # parts of one group
-        on_axes = [x for x in (a, b, *self.ancestors(i, a), *self.ancestors(i, b)) if x.cls in COORDINATE_CLASSES]
-        if on_axes:
+        if _textual(a) and _textual(b):
+            if any(x.cls in COORDINATE_CLASSES for x in (*self.ancestors(i, a), *self.ancestors(i, b))):
+                return False  # the numbers and labels of one coordinate system
+            return _covered(a.box, b.box) >= OVERLAP_SHARE
+        if _textual(a) or _textual(b):
+            return self.text_meets(i, *((a, b) if _textual(a) else (b, a)))
+        if a.kind == "image" and b.kind == "image":
+            return _covered(a.box, b.box) >= OVERLAP_SHARE  # an icon on top of another icon
+        if not self.cross_block(i, a, b) or _diagonal_line(a) or _diagonal_line(b):
             return False
-        share = _covered(a.box, b.box)
-        if share < OVERLAP_SHARE:
+        if any(x.cls in COORDINATE_CLASSES for x in (a, b, *self.ancestors(i, a), *self.ancestors(i, b))):
             return False
-        if not (_textual(a) or _textual(b)):
-            return share >= STALE_SHAPE_SHARE and not (a.box.contains(b.box) or b.box.contains(a.box))
-        return not (self.frames(i, a, b) or self.frames(i, b, a))
+        if (_covered(a.box, b.box) < STALE_SHAPE_SHARE or a.box.contains(b.box) or b.box.contains(a.box)
+                or not _same_place(a.box, b.box)):
+            return False  # containment, or parts of a diagram beside each other (a Venn diagram's circles)
+        new, old = self.newer(i, a, b)
+        return not (self.composed(new, i, old) or self.used_later(i, old))
 
-    def frames(self, i: int, outer: Placed, inner: Placed) -> bool:
+    def text_meets(self, i: int, text: Placed, other: Placed) -> bool:
+        """A text against a non-text: struck through by its strokes, or under a shape drawn over it."""
+        if any(x.cls in COORDINATE_CLASSES for x in self.ancestors(i, text)):
+            return False  # a coordinate system's own label
+        on_axes = [x for x in (other, *self.ancestors(i, other)) if x.cls in COORDINATE_CLASSES]
+        if on_axes:
+            return other.cls in COORDINATE_CLASSES and _struck(text, other)  # only its axis lines strike
+        if other.ink and _strikes(other):
+            if _struck(text, other):
+                return True
+            if other.cls in LINE_CLASSES or not _encloses(other, text.box):
+                return False  # beside the line, or in the empty corner of a round shape's box
+            return not self.frames(i, other, text, inside=True)
+        if _diagonal_line(other) or _covered(text.box, other.box) < OVERLAP_SHARE:
+            return False
+        return not self.frames(i, other, text)
+
+    def frames(self, i: int, outer: Placed, inner: Placed, inside: bool = False) -> bool:
         """A shape around a text by design: it holds it and came in the same block, or is a frame
-        class, or hugs it (a box added around an old formula, a label put into an old box)."""
-        if _textual(outer) or not outer.box.contains(inner.box, TOLERANCE):
+        class, or was there first (a label written into a box, a name into a circle), or hugs it or
+        was placed by it (a box added around an old formula)."""
+        if _textual(outer) or not (inside or outer.box.contains(inner.box, TOLERANCE)):
             return False
         if self.block[outer.uid] == self.block[inner.uid] or outer.cls in FRAME_CLASSES:
             return True
-        ratio = HUG_AROUND if self.came[outer.uid] > self.came[inner.uid] else HUG_RATIO
-        return outer.box.area <= ratio * max(inner.box.area, 1e-9)
+        if self.came[outer.uid] < self.came[inner.uid]:
+            return True
+        return outer.box.area <= HUG_AROUND * max(inner.box.area, 1e-9) or self.composed(outer, i, inner)
 
     def cross_block(self, i: int, a: Placed, b: Placed) -> bool:
         ba, bb = self.block.get(a.uid), self.block.get(b.uid)
@@ -382,8 +540,9 @@ class _Run:
     def overlap_hit(self, i: int, a: Placed, b: Placed) -> _Hit | None:
         new, old = self.newer(i, a, b)
         block_old, block_new = self.block[old.uid], self.shots[i].block
+        misplaced = _textual(new) and not _textual(old)  # a label on a line or shape: move the label
         stale = (old.uid not in self.fresh[i] and block_old is not None and block_new is not None
-                 and block_old < block_new and self.block[new.uid] == block_new)
+                 and block_old < block_new and self.block[new.uid] == block_new and not misplaced)
         share = _covered(a.box, b.box)
         weight = a.box.intersection(b.box).area
         if stale:
@@ -391,14 +550,22 @@ class _Run:
                        f"fade it out first")
             return _Hit(self.finding("stale_overlap", i, [new, old], message), new.uid,
                         ("stale", old.uid), weight, [n for n in [self.fading_target(i, old, new)] if n], i)
-        if not (_textual(a) or _textual(b)):
+        if not (_textual(a) or _textual(b) or a.kind == b.kind == "image"):
             return None
-        message = f"{label(new)} covers {label(old)} ({share:.0%} of the smaller one)"
+        if misplaced and _strikes(old) and _struck(new, old):
+            message = f"{label(old)} runs through {label(new)}"
+        else:
+            message = f"{label(new)} covers {label(old)} ({share:.0%} of the smaller one)"
         return _Hit(self.finding("overlap", i, [new, old], message), new.uid, ("overlap", new.uid), weight, shot=i,
                     fix=functools.partial(self.relocation, i, new))
 
     def newer(self, i: int, a: Placed, b: Placed) -> tuple[Placed, Placed]:
         """(the one that came or moved onto the other, the other): later, else smaller, else textual."""
+        if _textual(a) != _textual(b):
+            text, other = (a, b) if _textual(a) else (b, a)
+            if _strikes(other) and _struck(text, other) and (
+                    self.block.get(text.uid) == self.block.get(other.uid) or self.came[text.uid] >= self.came[other.uid]):
+                return text, other  # a label struck through in its own block, or put on an old line: move the label
         fa, fb = a.uid in self.fresh[i], b.uid in self.fresh[i]
         if fa != fb:
             return (a, b) if fa else (b, a)
@@ -432,3 +599,27 @@ def _outside(frame: Box, box: Box) -> str:
              "bottom": frame.bottom - box.bottom, "top": box.top - frame.top}
     side, by = max(sides.items(), key=lambda kv: kv[1])
     return f"runs {by:.1f} units off the {side} edge of the frame"
+
+
+@functools.lru_cache(maxsize=512)
+def _mentions(code: str, line: int) -> frozenset[str]:
+    """Names (`box`, `self.box`) used by the innermost statement covering `line`."""
+    statements = [n for n in ast.walk(_tree(code)) if isinstance(n, ast.stmt) and n.lineno <= line <= n.end_lineno]
+    if not statements:
+        return frozenset()
+    statement = min(statements, key=lambda n: n.end_lineno - n.lineno)
+    names = set()
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            names.add(f"self.{node.attr}")
+    return frozenset(names)
+
+
+@functools.lru_cache(maxsize=8)
+def _tree(code: str) -> ast.Module:
+    try:
+        return ast.parse(code)
+    except SyntaxError:
+        return ast.Module(body=[], type_ignores=[])

@@ -153,13 +153,16 @@ def test_one_new_object_over_two_old_ones_fades_both_in_one_patch():
     applied(f.patch)
 
 
-def test_a_label_added_later_inside_its_box_is_not_stale_but_inside_a_big_diagram_it_is():
+def test_a_label_written_later_inside_a_shape_is_not_stale_but_a_big_shape_drawn_over_an_old_label_is():
     small = obj(1, "Rectangle", at(*B4, 1.6, 0.9), name="box", placed=11)
     big = obj(1, "Polygon", at(*B4, 5.0, 3.0), name="triangle", placed=11)
     label = obj(2, "Text", at(*B4, 1.0, 0.4), name="label", placed=13)
     assert analyse(shots((14, 1, [small]), (19, 2, [small, label])), STAGE, CODE) == []
-    [f] = analyse(shots((14, 1, [big]), (19, 2, [big, label])), STAGE, CODE)
-    assert f.kind == "stale_overlap" and f.objects == ["label", "triangle"]
+    assert analyse(shots((14, 1, [big]), (19, 2, [big, label])), STAGE, CODE) == []  # a label in a diagram
+    old_label = obj(1, "Text", at(*B4, 1.0, 0.4), name="label", placed=13)
+    cover = obj(2, "Polygon", at(*B4, 5.0, 3.0), name="triangle", placed=11)
+    [f] = analyse(shots((14, 1, [old_label]), (19, 2, [old_label, cover])), STAGE, CODE)
+    assert f.kind == "stale_overlap" and f.objects == ["triangle", "label"]
 
 
 def test_content_over_the_lecture_column_is_fitted_into_the_grid():

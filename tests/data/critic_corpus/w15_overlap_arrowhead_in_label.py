@@ -1,4 +1,4 @@
-# Critic corpus: w15 overlap: a diagonal arrow whose head ends inside the label it points at (paper style)
+# Critic corpus: w15 overlap: a diagonal arrow aimed at a grid point, its head inside the label put there (paper style)
 # expect: overlap 43 block=1
 from manim import *
 
@@ -41,7 +41,7 @@ class FunctionMachineScene(TeachingScene):
         box_label = Text("input", font_size=24).move_to(box_in)
         step = Text("square it", font_size=26, color="#B5E48C")
         self.place_at_grid(step, "A4")
-        push = Arrow(box_in.get_top(), step.get_center(), buff=0.1, color="#B5E48C")
+        push = Arrow(box_in.get_top(), self.grid["A4"], buff=0.1, color="#B5E48C")
         self.play(Create(box_in), Write(box_label), Write(step))
         self.play(GrowArrow(push))
         self.wait(1)

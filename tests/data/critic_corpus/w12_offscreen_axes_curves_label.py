@@ -13,8 +13,8 @@ class ShiftScene(TeachingScene):
 
         # === Animation for Lecture Line 1 ===
         self.highlight_line(1)
-        axes = Axes(x_range=[-4, 4, 1], y_range=[-2, 8, 2], x_length=7, y_length=7)
-        self.place_at_grid(axes, "D4")
+        axes = Axes(x_range=[-4, 4, 1], y_range=[-2, 8, 2], x_length=7, y_length=5)
+        self.place_at_grid(axes, "E4")
         self.play(Create(axes), run_time=1)
         self.wait(1)
 

@@ -28,6 +28,6 @@ class MammalScene(TeachingScene):
 
         # === Animation for Lecture Line 2 ===
         self.highlight_line(2)
-        milk = Text("milk", font_size=28).next_to(Group(cat, dog), DOWN, buff=0.3)
+        milk = Text("milk", font_size=28).next_to(cat, DOWN, buff=0.3)
         self.play(Write(milk), run_time=1)
         self.wait(1)

@@ -1,6 +1,6 @@
 # Critic corpus: w20 stale overlap: the next step written where the previous one still is (TeachingScene)
-# It is placed relative to the old formula, but two formulas on top of each other never read.
-# expect: stale_overlap 23 block=2
+# Placed in the same cell as the old formula, which was never faded out.
+# expect: stale_overlap 24 block=2
 from manim import *
 from code2video_nb.teaching_scene import TeachingScene
 
@@ -20,6 +20,7 @@ class SolveScene(TeachingScene):
 
         # === Animation for Lecture Line 2 ===
         self.highlight_line(2)
-        step2 = MathTex(r"2x = 8").move_to(step1)
+        step2 = MathTex(r"2x = 8")
+        self.place_at_grid(step2, "B3")
         self.play(Write(step2), run_time=1)
         self.wait(1)

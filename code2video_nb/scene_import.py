@@ -18,9 +18,9 @@ The storyboard a section needs is read from the file itself, with `ast` (the cod
   from the module's docstring or the file's name, and one line per `# === Animation for Lecture
   Line k ===` block (or per `highlight_line(k)`), or the title alone.
 
-A file is kept byte for byte as version 1 of its section's history (`imported from <name>`);
-importing it again updates that section (a new version only if the text changed), so rerunning a
-command never piles up copies.
+A file is kept as written (Windows line ends read as Python reads them) as version 1 of its
+section's history (`imported from <name>`); importing it again updates that section (a new version
+only if the text changed), so rerunning a command never piles up copies.
 """
 
 from __future__ import annotations

@@ -287,3 +287,65 @@ class S(TeachingScene):
     assert move_patch(code, 4, "box", "C4").new == '        self.place_at_grid(box, "C4")'
     assert fade_out_patch(code, 9, ["shape"]).start == 9
     assert fade_out_patch(code, 9, ["box"]) is None
+
+
+# --- strokes, compositions and root causes (issue 20, part 3) ---------------------------------
+
+def with_ink(o: Placed, *strokes) -> Placed:
+    o.ink = [[list(p) for p in stroke] for stroke in strokes]
+    return o
+
+
+def test_a_diagonal_arrow_through_a_label_strikes_it_and_the_label_is_moved_off_the_arrow():
+    x, y = B4
+    arrow = with_ink(obj(1, "Arrow", at(x, y, 3.0, 2.0), name="arrow", placed=11), [(x - 1.5, y - 1.0), (x + 1.5, y + 1.0)])
+    label = obj(2, "Text", at(x, y, 1.6, 0.4), name="label", placed=13)
+    [f] = analyse(shots((14, 1, [arrow, label])), STAGE, CODE)
+    assert (f.kind, f.objects, f.line) == ("overlap", ["label", "arrow"], 13) and "runs through" in f.message
+    beside = obj(2, "Text", at(x - 1.0, y + 0.6, 0.8, 0.3), name="label", placed=13)  # above the arrow's line
+    assert analyse(shots((14, 1, [arrow, beside])), STAGE, CODE) == []
+
+
+def test_a_label_on_an_axis_line_is_struck_but_one_on_the_axes_beside_their_lines_is_not():
+    x, y = B4
+    axes = with_ink(obj(1, "Axes", at(x, y, 4.0, 3.0), name="axes", placed=11),
+                    [(x - 2.0, y), (x + 2.0, y)], [(x - 2.0, y - 1.5), (x - 2.0, y + 1.5)])
+    on_line = obj(2, "Text", at(x + 0.5, y, 1.2, 0.3), name="label", placed=13)
+    [f] = analyse(shots((14, 1, [axes]), (19, 2, [axes, on_line])), STAGE, CODE)
+    assert (f.kind, f.objects) == ("overlap", ["label", "axes"])  # move the label, never fade the axes
+    above = obj(2, "Text", at(x + 0.5, y + 0.6, 1.2, 0.3), name="label", placed=13)
+    assert analyse(shots((14, 1, [axes]), (19, 2, [axes, above])), STAGE, CODE) == []
+
+
+def test_the_circles_of_a_venn_diagram_are_not_stale_but_a_shape_drawn_where_another_is_is():
+    x, y = B4
+    first = obj(1, "Circle", at(x - 0.5, y, 2.4, 2.4), name="set_a", placed=11)
+    beside = obj(2, "Circle", at(x + 0.5, y, 2.4, 2.4), name="set_b", placed=17)
+    assert analyse(shots((14, 1, [first]), (19, 2, [first, beside])), STAGE, CODE) == []
+    same_place = obj(2, "Triangle", at(x - 0.5, y, 2.8, 2.0), name="box", placed=17)
+    [f] = analyse(shots((14, 1, [first]), (19, 2, [first, same_place])), STAGE, CODE)
+    assert (f.kind, f.objects) == ("stale_overlap", ["box", "set_a"])
+
+
+def test_an_old_shape_a_later_play_still_animates_is_meant_to_stay():
+    x, y = B4
+    old = obj(1, "Square", at(x, y, 2.4, 2.4), name="box", placed=11)
+    new = obj(2, "Triangle", at(x, y, 2.8, 2.0), name="shape", line=16)  # a line that does not use box
+    moments = shots((14, 1, [old]), (19, 2, [old, new]), (20, 2, [old, new]))
+    assert kinds(analyse(moments, STAGE, CODE)) == [("stale_overlap", 16)]
+    moments[2].animated = [1]  # e.g. self.play(Indicate(box)) after the triangle came
+    assert analyse(moments, STAGE, CODE) == []
+
+
+def test_curves_on_axes_that_run_off_the_frame_are_one_finding_about_the_axes():
+    axes = obj(1, "Axes", (1.0, -3.0, 8.0, 1.0), name="axes", placed=11)
+    curves = [obj(2 + k, "ParametricFunction", (1.2, -2.5 + k, 7.9, 0.5 + k * 0.3), name=f"curve{k}", line=13 + k)
+              for k in range(3)]
+    [f] = analyse(shots((14, 1, [axes]), (19, 2, [axes, *curves])), STAGE, CODE)
+    assert (f.kind, f.line, f.objects) == ("offscreen", 11, ["axes", "curve0", "curve1", "curve2"])
+
+
+def test_axes_over_the_lecture_column_and_off_the_frame_are_reported_as_covering_the_lecture():
+    axes = obj(1, "Axes", (-6.0, -4.5, 6.0, 2.0), name="axes", placed=11)
+    [f] = analyse(shots((14, 1, [axes])), STAGE, CODE)
+    assert f.kind == "occludes_lecture" and "off the bottom edge" in f.message

@@ -16,7 +16,8 @@ this process wraps
   file records its line on the object (`_critic_placed`, with a sequence number, so a part
   moved with its group takes the later of the two). Calls nested in a mover are not looked at.
   `x.animate.shift(…)` and `Transform(a, b)` / `MoveToTarget(a)` are credited to their play();
-- the scene's `play` (wait() and pause() go through it): after each call, a Shot.
+- the scene's `play` (wait() and pause() go through it): after each call, a Shot, with the
+  objects that play animated and, for every shape, its strokes as polylines (`_ink`).
 
 What it skips, to cost a fraction of a preview render (`benchmarks/critic_benchmark.py`), is
 what the check pass skips (`dry_run.py`): drawing, and the tweens of introducers and removers.

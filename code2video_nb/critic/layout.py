@@ -3,21 +3,31 @@
     analyse(shots, stage, code) -> [Finding]
 
 Pure geometry over `Shot`s (recorded by instrument.py in the render process) and the `Stage`
-(frame, title, lecture column, anchor grid); no manim. Five rules, each reported once per object,
-at the first moment it holds, naming the line that placed the object (else created it):
+(frame, title, lecture column, anchor grid), plus which variables each line of the code uses; no
+manim. Five rules, each reported once per root cause, at the first moment it holds, naming the
+line that placed the object (else created it):
 
+- occludes_lecture  content over the lecture-line column or the title (checked first: axes that
+                    run through the lecture and off the frame are this, the message says both);
 - offscreen         a content object reaches beyond the frame by more than TOLERANCE (one that
                     left the frame after being wholly on it is an exit, not a defect);
-- occludes_lecture  content over the lecture-line column or the title;
 - too_small         text whose glyphs are under MIN_GLYPH_PX pixels high in the 480p preview;
-- overlap           a text or formula on top of another one, or on a shape, within one block;
-- stale_overlap     the same against something added in an earlier block, still on screen.
+- overlap           a text or formula on top of another one, or struck through by a shape's
+                    strokes (a line, an arrow or its head, an axis line, an outline), or an icon
+                    on another icon; a label put on an old line is this too (move the label);
+- stale_overlap     a text under something drawn in a later block, or a shape drawn in the same
+                    place as an earlier block's, still on screen (fade the old one out).
 
-Intended designs are not overlaps: one object inside a shape that frames it (a label in its box,
-a formula on its background rectangle), parts of one group, anything on a coordinate system
-(plots, dots, vectors, labels on Axes/NumberPlane/NumberLine), and lines or arrows drawn across
-a diagonal (their box is not their ink). Patches come from room.py (a free cell or area at that
-moment, else a scale) and are written by patches.py.
+Texts meet shapes by their strokes (`Placed.ink`), not their boxes: a label in the empty corner of
+a circle's box touches nothing. Intended designs are exempt: a label inside a shape that was there
+first or came with it (a name written into an old box, digits into array cells), a frame class
+or a box that hugs an old text or is placed from it (`Rectangle(...).move_to(n)`), parts of one
+group, a coordinate system's own labels and anything on it away from its axis lines, curves
+(they bend around labels beside them), and shapes of two blocks unless one is drawn where the
+other is — not the circles of a Venn diagram, not one placed from the other, not one a later
+play still animates (a dot riding a circle, the vectors of a parallelogram). Whatever is drawn on
+off-frame axes joins the axes' finding (one root cause). Patches come from room.py (a free cell
+or area at that moment, else a scale) and are written by patches.py.
 """
 
 from __future__ import annotations
@@ -46,10 +56,10 @@ MIN_TEXT_HEIGHT = MIN_GLYPH_PX / PX_PER_UNIT
 COMFORTABLE_TEXT_HEIGHT = 10.0 / PX_PER_UNIT  # what a too_small patch scales up to
 OVERLAP_SHARE = 0.10  # the covered share of the smaller box that counts as on top of it
 STALE_SHAPE_SHARE = 0.5  # two shapes of different blocks: only when this much is covered
-# Across blocks a container frames a text only when it hugs it: a label put into an existing box
-# (box at most HUG_RATIO times the label's area), a box drawn around an existing formula (HUG_AROUND:
-# SurroundingRectangle's default buff gives about 1.5–2.5). A big diagram over old text is stale.
-HUG_RATIO = 8.0
+# A label written into a shape that was already there is framed by it, whatever their sizes (a
+# value into a memory box, a name into a cell). A shape drawn later around an old text frames it
+# only when it hugs it (at most HUG_AROUND times its area: SurroundingRectangle's default buff
+# gives about 1.5–2.5) or is placed from it; a big diagram or panel drawn over old text is stale.
 HUG_AROUND = 3.0
 FRAME_CLASSES = frozenset({"SurroundingRectangle", "BackgroundRectangle", "Underline"})
 STRIKE_MARGIN = 0.2  # a stroke strikes a text when it crosses its box inside this share of each edge

@@ -28,7 +28,7 @@ from code2video_nb import scene_import
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "imported"
 DEFAULT = [DATA / "primes_6x6.py", DATA / "fractions_5x5.py", DATA / "chessboard_8x8.py"]
-CLI = "import sys; from code2video_nb.cli import main; sys.exit(main())"
+CLI = "import sys; from code2video_nb.launch import main; sys.exit(main())"  # what `code2video` runs
 
 
 def timed(command: list[str], cwd: Path) -> float:

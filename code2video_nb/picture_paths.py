@@ -118,23 +118,44 @@ class Brought:
 
 # finding ---------------------------------------------------------------------------------------------
 def find_loads(code: str) -> list[Load]:
-    """Every picture load whose path is a string literal, in the order of the code ([] if it does not parse)."""
+    """Every picture load whose path is a string literal, or a name bound once to one, in the order
+    of the code ([] if it does not parse)."""
     try:
         tree = ast.parse(code)
     except (SyntaxError, ValueError):
         return []
-    offsets = _LineOffsets(code)
+    offsets, strings = _LineOffsets(code), _named_strings(tree)
     found = [load for node in ast.walk(tree) if isinstance(node, ast.Call)
-             if (load := _load(node, offsets)) is not None]
+             if (load := _load(node, offsets, strings)) is not None]
     return sorted(found, key=lambda load: load.call)
 
 
-def _load(call: ast.Call, offsets: "_LineOffsets") -> Load | None:
+def _named_strings(tree: ast.Module) -> dict[str, ast.Constant]:
+    """Names bound exactly once in the file, to a string literal: generated code often writes
+    `icon_path = "/abs/x.svg"` and then `SVGMobject(icon_path)`. The literal is where a rewrite goes."""
+    bound: dict[str, list[ast.AST]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            bound.setdefault(node.id, []).append(node)
+    strings = {}
+    for node in ast.walk(tree):
+        if (isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and len(bound.get(target.id, ())) == 1:
+                    strings[target.id] = node.value
+    return strings
+
+
+def _load(call: ast.Call, offsets: "_LineOffsets", strings: dict[str, ast.Constant]) -> Load | None:
     loader, module = _loader(call.func)
     if loader is None:
         return None
     keywords = {k.arg: k.value for k in call.keywords if k.arg}
     literal = call.args[0] if call.args else keywords.get(LOADERS[loader])
+    if isinstance(literal, ast.Name):
+        literal = strings.get(literal.id)
     if not (isinstance(literal, ast.Constant) and isinstance(literal.value, str) and literal.value.strip()):
         return None
     size = {k: ast.get_source_segment(offsets.code, keywords[k]) or "" for k in ("height", "width") if k in keywords}

@@ -187,6 +187,18 @@ def test_loads_are_found_by_their_exact_spans():
     assert "b = mn.VGroup(mn.RoundedRectangle(" in boxed and "from manim import GREY_B" not in boxed
 
 
+def test_a_path_bound_once_to_a_name_is_a_load_rewritten_where_it_is_written():
+    code = ('from manim import *\nICON = "/run/assets/icon/cat.svg"\n'
+            'def f():\n    photo_path = "/run/photo.png"\n    return ImageMobject(photo_path), SVGMobject(ICON)\n'
+            'p = "/a.svg"\np = "/b.svg"\nq = SVGMobject(p)  # bound twice: which one is not known\n')
+    loads = picture_paths.find_loads(code)
+    assert [(ld.loader, ld.path, ld.line) for ld in loads] == [("ImageMobject", "/run/photo.png", 5),
+                                                               ("SVGMobject", "/run/assets/icon/cat.svg", 5)]
+    assert [code[slice(*ld.literal)] for ld in loads] == ['"/run/photo.png"', '"/run/assets/icon/cat.svg"']
+    boxed = picture_paths.with_boxes(code, [picture_paths.Missing(loads[1], "no such file")])
+    assert "SVGMobject(ICON)" not in boxed and "RoundedRectangle(" in boxed
+
+
 def test_an_svg_outside_every_writable_folder_renders_and_a_refused_write_says_what_to_do(tmp_path):
     """manim's `x_.svg` is made beside a scratch copy in the render's folder (svg_scratch.py), so a
     picture anywhere readable works, and nothing is written beside it; a scene that makes manim

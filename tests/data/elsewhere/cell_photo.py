@@ -24,7 +24,8 @@ class Section2Scene(TeachingScene):
 
         # === Animation for Lecture Line 1 ===
         self.play(self.lecture[0].animate.set_color(YELLOW), run_time=0.3)
-        photo = ImageMobject("@PICTURES@/photo/cell.png").scale_to_fit_height(2.2)
+        image_path = "@PICTURES@/photo/cell.png"
+        photo = ImageMobject(image_path).scale_to_fit_height(2.2)
         self.place_at_grid(photo, "C3")
         self.play(FadeIn(photo), run_time=0.6)
 

@@ -24,7 +24,8 @@ class Section3Scene(TeachingScene):
 
         # === Animation for Lecture Line 1 ===
         self.play(self.lecture[0].animate.set_color(YELLOW), run_time=0.3)
-        sun = SVGMobject("@MISSING@/icon/sun.svg").scale(0.8)
+        sun_path = "@MISSING@/icon/sun.svg"
+        sun = SVGMobject(sun_path).scale(0.8)
         self.place_at_grid(sun, "B2")
         self.play(FadeIn(sun), run_time=0.5)
 

@@ -290,6 +290,13 @@ def _render(args) -> int:
     return _report(result, engine.used_client)
 
 
+def _changes_since_import(ws: Workspace, section_id: str) -> list[str]:
+    """The history's reasons after the file came in ('picture copied in', 'static fix'...), once each."""
+    reasons = [version.reason for version in ws.section_state(section_id).history]
+    imported = max((i for i, r in enumerate(reasons) if r.startswith(scene_import.REASON)), default=-1)
+    return list(dict.fromkeys(reasons[imported + 1:])) or ["an edit"]
+
+
 def _render_file(args) -> int:
     """A scene file through a section's whole path, in a small lecture of its own (scene_import)."""
     if args.section:
@@ -315,7 +322,7 @@ def _render_file(args) -> int:
     state = "unchanged, cached" if result.cached else f"rendered in {result.seconds:.1f} s"
     print(f"  section {section_id}: {state}" + (f", {result.fix_attempts} fix attempt(s)" if result.fix_attempts else ""))
     if changed:
-        print(f"  rendered as changed by the build (auto-fix, a static fix, a picture copied in) or an edit: "
+        print(f"  rendered as the build changed it ({', '.join(_changes_since_import(ws, section_id))}): "
               f"{shown}; {args.lecture.name} is left as written")
     if not args.no_critic:
         print(_review(ws, section_id, str(shown), settings))

@@ -103,6 +103,7 @@ def test_a_picture_loaded_by_absolute_path_is_copied_in_and_drawn(folder, render
     assert str(folder / "run") not in code and "assets/" in code  # the load points into the lecture
     assert [p.name for p in ws.dir.joinpath("assets").iterdir()]  # ... where the copy is
     assert "picture copied in" in [v.reason for v in ws.section_state("1").history]
+    assert "rendered as the build changed it (picture copied in)" in rendered[name][1]
     x, y = SCENES[name][1]
     drawn = pixel(ws.preview_path("1"), x, y)
     assert drawn.max() > 120, f"nothing bright where the picture should be: {drawn}"
@@ -114,6 +115,7 @@ def test_a_missing_picture_is_a_labelled_box_and_a_note_not_a_failed_render(fold
     code, said = rendered["missing_icons.py"]
     assert code == 0
     assert said.count("a labelled box stands in") == 2, said
+    assert "rendered as the build changed it (missing picture: box)" in said
     assert "sun.svg" in said and "leaf.png" in said
     ws = lecture_of(folder, "missing_icons.py")
     assert "SVGMobject" not in ws.read_code("1") and "ImageMobject" not in ws.read_code("1")

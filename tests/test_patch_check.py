@@ -88,6 +88,12 @@ def test_no_offered_patch_breaks_its_scene(path, critique, media, tmp_path):
         assert _picture_kept(before.shots, after.shots, finding) == "", finding.patch.new
 
 
+def test_one_digit_over_a_box_moves_with_its_whole_number(critique):
+    [finding] = critique(PATCH_CORPUS / "q04_digit_of_number.py").findings
+    assert finding.objects[0] == "number[2]" and "move number whole to" in finding.message
+    assert "self.place_at_grid(number, " in finding.patch.new or "self.place_in_area(number, " in finding.patch.new
+
+
 @pytest.mark.parametrize("path", sorted(PATCH_CORPUS.glob("*.py")), ids=lambda p: p.stem)
 def test_naive_patches_are_withheld_with_the_reason_and_safe_ones_offered(path, critique, media):
     code = path.read_text(encoding="utf-8")
@@ -119,10 +125,10 @@ def test_naive_patches_are_withheld_with_the_reason_and_safe_ones_offered(path, 
 
 
 def test_a_withheld_patch_is_a_note_in_the_json_shape(critique):
-    result = critique(PATCH_CORPUS / "q04_digit_of_number.py")
+    result = critique(PATCH_CORPUS / "q06_label_put_into_old_box.py")
     [note] = [f for f in result.findings if f.patch_note]
     data = note.to_dict()
-    assert data["patch"] is None and "number[2] is one part of number" in data["patch_note"]
+    assert data["patch"] is None and "caption is placed by self.frame_box" in data["patch_note"]
     assert set(data) == {"kind", "objects", "line", "block", "time", "message", "patch", "patch_note"}
     assert Finding.from_dict(note.to_dict(full=True)).patch_note == note.patch_note
     assert all("patch_note" not in f.to_dict() for f in result.findings if not f.patch_note)

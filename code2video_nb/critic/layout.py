@@ -332,11 +332,18 @@ class _Run:
         against another object goes beside that object instead, if it fits there."""
         if (beside := self.beside(i, o)) is not None:
             return beside
-        spot = room.find(self.stage, self.blockers(i, o), o.box, o.text_height, MIN_TEXT_HEIGHT)
-        if spot is None or o.name is None or place_line(o) is None:
-            return ("", None) if spot is None else (f"; move it to {spot.words()}", None)
-        patch = move_patch(self.code, place_line(o), o.name, spot.cells, spot.scale)
-        return f"; move it to {spot.words()}", patch
+        whole = self.whole(i, o)  # one part of a group (a digit of its number) moves with the rest
+        it = "it" if whole is o else f"{whole.name} whole"
+        spot = room.find(self.stage, self.blockers(i, whole), whole.box, o.text_height, MIN_TEXT_HEIGHT)
+        if spot is None or whole.name is None or place_line(whole) is None:
+            return ("", None) if spot is None else (f"; move {it} to {spot.words()}", None)
+        patch = move_patch(self.code, place_line(whole), whole.name, spot.cells, spot.scale)
+        return f"; move {it} to {spot.words()}", patch
+
+    def whole(self, i: int, o: Placed) -> Placed:
+        """The outermost named group of the section's own that `o` is a part of, else `o`."""
+        groups = [a for a in self.ancestors(i, o) if a.name and a.role == "content" and a.kind == "group"]
+        return groups[-1] if groups else o
 
     def beside(self, i: int, o: Placed) -> tuple[str, Patch] | None:
         anchor = anchor_of(self.code, place_line(o), o.name) if o.name and place_line(o) else None

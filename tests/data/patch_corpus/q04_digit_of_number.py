@@ -1,6 +1,6 @@
 # Patch corpus: q04 one digit of a number (paper style)
 # A number is built digit by digit; its last digit runs into the box beside it. Moving that
-# digit to a free cell would tear it out of the number.
+# digit to a free cell would tear it out of the number: the critic moves the number whole.
 # naive: move number[2] to F6 at 41
 from manim import *
 
@@ -39,7 +39,7 @@ class Section4Scene(TeachingScene):
         number = VGroup(*[MathTex(d, font_size=72) for d in "314"])
         number.arrange(RIGHT, buff=0.08)
         self.place_at_grid(number, "C3")
-        box = Square(side_length=1.2, color=BLUE)
-        box.move_to(number[2].get_right() + RIGHT * 0.5)
+        box = Square(side_length=1.6, color=BLUE)
+        self.place_at_grid(box, "C4")
         self.play(Write(number), Create(box), run_time=1)
         self.wait(2)

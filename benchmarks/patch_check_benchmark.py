@@ -4,7 +4,7 @@
 
 For each scene: the critique without the check (`check_patches=False`) and with it (each patch
 that passes the checks on the code and the shots is critiqued again, one dry run each), warm:
-one untimed run first typesets every formula. Prints per folder the time of both, the ratio,
+one untimed run first typesets every formula; the critic's memory of runs is dropped before each. Prints per folder the time of both, the ratio,
 how many patches were offered, withheld by the checks on the code and the shots (no run), and
 withheld after the patched code's critique.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from code2video_nb.critic.critique import critique_file  # noqa: E402
+from code2video_nb.critic.critique import critique_file, forget_records  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 
@@ -29,6 +29,7 @@ DATA = ROOT / "tests" / "data"
 def timed(path: Path, media: Path, check: bool, runs: int):
     times, result = [], None
     for _ in range(runs):
+        forget_records()  # each timing runs the scene (and its patched versions) again
         started = time.monotonic()
         result = critique_file(path, media_dir=media, check_patches=check)
         times.append(time.monotonic() - started)

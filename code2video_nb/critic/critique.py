@@ -94,6 +94,12 @@ def keep_render_record(outcome: RenderOutcome, path: Path, *, settings: Settings
     return outcome.stage is not None and not isinstance(_kept_record(outcome, key), RenderOutcome)
 
 
+def forget_records() -> None:
+    """Drop the kept runs (a benchmark times runs, not the memory of them)."""
+    with _RECORDS_LOCK:
+        _RECORDS.clear()
+
+
 def _record_key(code: str, path: Path, media_dir: Path, settings: Settings) -> tuple:
     return (sha256(code.encode()).hexdigest(), str(path.parent), str(media_dir), repr(sandbox_for(settings)),
             settings.render_timeout)

@@ -96,6 +96,28 @@ def test_a_shot_after_every_play_and_wait_with_its_line_block_and_time(teaching)
 
 
 @pytest.mark.render
+def test_a_shot_says_what_its_play_animated_but_not_what_it_faded_out(teaching):
+    _, shots, _ = teaching
+    moved, faded = shots[5], shots[6]  # label.animate.shift(RIGHT); FadeOut(note)
+    assert by_name(moved)["label"].uid in moved.animated
+    note = by_name(shots[5])["note"].uid
+    assert note not in faded.animated  # a fade at the end of a scene is not a later use
+    assert by_name(shots[2])["arrow"].uid in shots[2].animated
+
+
+@pytest.mark.render
+def test_shapes_carry_their_strokes_and_a_coordinate_system_only_its_axis_lines(teaching):
+    _, shots, _ = teaching
+    objects = by_name(shots[2])
+    arrow = objects["arrow"]
+    xs = [x for stroke in arrow.ink for x, _ in stroke]
+    assert len(arrow.ink) == 2 and min(xs) >= arrow.box.left - 1e-3 and max(xs) <= arrow.box.right + 1e-3  # shaft, head
+    plane = next(o for o in shots[2].objects if o.cls == "NumberPlane")
+    assert len(plane.ink) == 2 and all(len(stroke) == 2 for stroke in plane.ink)
+    assert objects["pair[1]"].ink == []  # a text has none
+
+
+@pytest.mark.render
 def test_objects_carry_their_names_creating_and_placing_lines(teaching):
     _, shots, _ = teaching
     seen = by_name(shots[4])  # after FadeIn(label), FadeIn(note)

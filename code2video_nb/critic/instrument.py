@@ -277,6 +277,8 @@ class Recorder:
         object a later play still animates is meant to stay on screen."""
         found = []
         for anim in animations(args):
+            if getattr(anim, "remover", False):
+                continue  # fading out or uncreating is not using: the end of a scene fades everything
             mob = getattr(anim, "mobject", None)  # an Animation's, or an `x.animate` builder's
             if isinstance(mob, Mobject):
                 found.append(self.uid(mob))

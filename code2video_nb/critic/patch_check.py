@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from ..errors import StalePatch
 from .findings import Finding, Patch, Placed, Shot
+from .patches import PLACERS
 
 # Calls that put their receiver relative to the object in their first argument.
 RELATIVE = frozenset({"next_to", "move_to", "align_to", "match_x", "match_y", "match_width", "match_height",
@@ -40,7 +41,6 @@ GROUPS = frozenset({"VGroup", "Group", "VDict"})
 # The frame's own objects: placing against them is layout, not a label and its anchor.
 STAGE_NAMES = frozenset({"self.title", "self.lecture", "self.grid", "self.title_mobject", "self.lecture_column",
                          "self.anchor_grid", "self.camera", "self.camera.frame"})
-PLACERS = ("place_at_grid", "place_in_area")
 MOVED = 0.01  # scene units: a box that shifts more has moved (as layout.py counts it)
 SHOWN = 0.05  # opacity from which an object is seen (layout.MIN_OPACITY)
 

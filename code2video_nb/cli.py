@@ -380,7 +380,7 @@ def _critique(args) -> int:
     names = {sid: str(path) for sid, path in files.items()}
     for sid, result in results.items():
         if not result.ok:
-            print(f"code2video: error: {report.error_line(names[sid], result)}", file=sys.stderr)
+            print(f"code2video: error: {report.error_line(names[sid], result, _text_of(files[sid]))}", file=sys.stderr)
     if args.json and args.target.is_dir():
         print(json.dumps(report.lecture_json(results, time.monotonic() - started)))
     elif args.json:
@@ -389,6 +389,13 @@ def _critique(args) -> int:
     elif texts := [report.text(names[sid], r) for sid, r in results.items() if r.ok]:
         print("\n".join(texts))
     return 0 if all(r.ok for r in results.values()) else 1
+
+
+def _text_of(path: Path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _section_files(lecture: Path, only: list[str] | None) -> dict[str, Path]:

@@ -121,3 +121,14 @@ def test_a_missing_picture_is_a_labelled_box_and_a_note_not_a_failed_render(fold
     assert "SVGMobject" not in ws.read_code("1") and "ImageMobject" not in ws.read_code("1")
     state = json.loads((ws.dir / "lecture.json").read_text())
     assert "sun" in json.dumps(state["sections"]["1"]) or "sun" in json.dumps(state["storyboard"])
+
+
+def test_critique_of_the_file_as_it_is_names_the_missing_picture_and_what_to_do(folder, capsys):
+    """`critique` runs a file as it is (it copies nothing in), so a missing picture stops it: the
+    error names its line and points at `render`, which draws the box."""
+    scene = folder / "scenes" / "missing_icons.py"
+    line = next(i for i, text in enumerate(scene.read_text().splitlines(), 1) if "SVGMobject(sun_path)" in text)
+    assert main(["critique", str(scene)]) == 1
+    error = capsys.readouterr().err
+    assert f"missing_icons.py line {line}: OSError" in error
+    assert "icon/sun.svg' cannot be read there: fix the path, or run `code2video render` on the file" in error

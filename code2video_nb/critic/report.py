@@ -18,6 +18,7 @@ A file that does not run is one line on stderr (`error_line`) and a non-zero exi
 
 from __future__ import annotations
 
+from ..picture_paths import find_loads
 from .critique import Critique
 from .findings import Finding, Patch
 
@@ -29,11 +30,16 @@ def lecture_json(critiques: dict[str, Critique], seconds: float) -> dict:
     return {"findings": findings, "seconds": round(seconds, 3), "sections": sections}
 
 
-def error_line(where: str, critique: Critique) -> str:
-    """`sections/2.py line 12: NameError: name 'Creat' is not defined`."""
+def error_line(where: str, critique: Critique, code: str = "") -> str:
+    """`sections/2.py line 12: NameError: name 'Creat' is not defined`; for a picture load on the
+    failing line of `code` (the critique runs a file as it is: it copies nothing in), what to do."""
     error = critique.error
     at = f" line {error.line}" if error.line else ""
-    return f"{where}{at}: {error.error}"
+    loads = [load for load in find_loads(code) if load.line == error.line] if error.line else []
+    hint = (f"; the picture {loads[0].path!r} cannot be read there: fix the path, or run `code2video "
+            "render` on the file, which copies a picture into its lecture or draws a labelled box for a "
+            "missing one") if loads and error.error.startswith("OSError") else ""
+    return f"{where}{at}: {error.error}{hint}"
 
 
 def text(where: str, critique: Critique) -> str:

@@ -32,7 +32,9 @@ from code2video_nb.suggestions import patch_code
 
 DATA = Path(__file__).parent / "data"
 FOLDERS = sorted(p for p in DATA.glob("*corpus*") if p.is_dir() and p.name != "fix_corpus")
-FILES = sorted(f for folder in FOLDERS for f in folder.glob("*.py"))
+# Not the hidden `.<name>.checkN.py` a critique writes beside a file while it checks a patch (a
+# benchmark or critique running meanwhile): workers would collect different tests.
+FILES = sorted(f for folder in FOLDERS for f in folder.glob("*.py") if not f.name.startswith("."))
 PATCH_CORPUS = DATA / "patch_corpus"
 DECLARED = re.compile(r"^# (naive|safe): (?:fade (\S+) before (\d+)|move (\S+) to (\w+) at (\d+))\s*$", re.M)
 MOVED = 0.01  # scene units

@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--record", type=Path, help="save every model reply to this cassette file")
     gen.add_argument("--replay", help="answer from a recorded cassette instead of a model: a file written by "
                                       "--record, or 'demo' for the bundled recording (its own plan options)")
+    _cache_option(gen)
     gen.set_defaults(run=_generate)
 
     demo = sub.add_parser("demo", help="replay a bundled recorded lecture (no API key needed)")
@@ -135,6 +136,7 @@ def _eval_parser(sub):
         p.add_argument("--model", help="a model that reads images (default: $CODE2VIDEO_VLM_MODEL)")
         p.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
         p.add_argument("--json", action="store_true", help="print one JSON object")
+        _cache_option(p)
     quiz_.add_argument("--questions", type=Path, help="questions in the MMMC bank's shape (default: the bank's)")
     aes_.set_defaults(run=_eval_aes)
     quiz_.set_defaults(run=_eval_quiz)
@@ -155,6 +157,12 @@ def _plan_options(p):
     p.add_argument("--no-render", action="store_true", help="stop after writing the code")
     p.add_argument("--assets", type=Path, metavar="DIR",
                    help="your pictures (SVG, PNG, JPEG; described in DIR/assets.json), used before the icon set")
+
+
+def _cache_option(p):
+    p.add_argument("--no-cache", action="store_true",
+                   help="ask the model every time, not the reply cache (for a measurement; "
+                        "also CODE2VIDEO_CACHE=0)")
 
 
 def _critic_options(p):
@@ -204,7 +212,8 @@ def _settings(args) -> Settings:
                  "critic_rounds": 0 if getattr(args, "no_critic", False) else getattr(args, "critic_rounds", None),
                  "vlm": getattr(args, "vlm", False) or None,
                  "narrate": getattr(args, "narrate", None), "voice": getattr(args, "voice", None),
-                 "speech_speed": getattr(args, "speed", None), "assets_dir": getattr(args, "assets", None)}
+                 "speech_speed": getattr(args, "speed", None), "assets_dir": getattr(args, "assets", None),
+                 "cache": False if getattr(args, "no_cache", False) else None}
     if overrides["speech_speed"] is not None and not overrides["speech_speed"] > 0:
         raise ConfigError(f"--speed must be above 0 (1.0 is normal), not {overrides['speech_speed']}")
     if args.unconfined:
@@ -436,7 +445,9 @@ def _evaluating(args, run):
     """Run one evaluation with a client logging to the lecture's folder when the video has one;
     what it paid for is added to that lecture's usage (so `eval efficiency` counts it)."""
     settings = Settings.from_env(**{k: v for k, v in {"vlm_model": args.model, "base_url": args.base_url,
-                                                       "eval_frames": args.frames}.items() if v is not None})
+                                                       "eval_frames": args.frames,
+                                                       "cache": False if args.no_cache else None}.items()
+                                    if v is not None})
     if not settings.vlm_model:  # said before the key is asked for: it is the first thing to set
         raise Code2VideoError(aes.NO_MODEL.replace("the judge needs", "evaluation needs") + ", or pass --model")
     lecture = frames.locate(args.video)

@@ -38,6 +38,9 @@ class Settings:
     fix_attempts: tuple[int, int, int] = (2, 1, 1)  # per level: scope, section, regenerate
     workers: int = field(default_factory=lambda: os.cpu_count() or 2)
     cache_dir: Path | None = field(default_factory=_default_cache_dir)
+    # The reply cache on or off, apart from where it lives: a measurement (`--no-cache`,
+    # CODE2VIDEO_CACHE=0, the paper protocol) asks the model every time, as the original did.
+    cache: bool = True
     trust: bool = False  # run code that fails the static safety check
     confine: bool = True  # the render sandbox (confine.py); off only by an explicit --unconfined
     render_memory_gb: float = 4.0  # a scene allocating more is stopped
@@ -66,6 +69,7 @@ class Settings:
             "voice": env.get("CODE2VIDEO_VOICE"),
             "base_url": env.get("OPENAI_BASE_URL"),
             "cache_dir": Path(env["CODE2VIDEO_CACHE_DIR"]) if env.get("CODE2VIDEO_CACHE_DIR") else None,
+            "cache": _switch(env.get("CODE2VIDEO_CACHE")),
         }
         values.update(overrides)
         known = {f.name for f in fields(cls)}

@@ -214,7 +214,7 @@ def build_client(settings: Settings, *, log_path: Path | None = None, replay: st
         # A replay must consume its own replies in order, so it bypasses the reply cache.
         backend, cache = ReplayBackend(Cassette.load(cassette), then=live), None
     else:
-        backend, cache = OpenAIBackend(settings), settings.cache_dir
+        backend, cache = OpenAIBackend(settings), settings.cache_dir if settings.cache else None
     return ModelClient(backend, model=settings.model, cache_dir=cache, log_path=log_path, recorder=recorder,
                        json_reasks=settings.json_reasks)
 

@@ -42,6 +42,8 @@ def add_parser(sub) -> None:
     p.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
     p.add_argument("--quality", choices=["preview", "final"], default="preview")
     p.add_argument("--no-critic", action="store_true", help="skip the layout critic in each lecture")
+    p.add_argument("--no-cache", action="store_true",
+                   help="ask the model every time, not the reply cache (also CODE2VIDEO_CACHE=0)")
     p.add_argument("--quiet", action="store_true", help="no progress bar; print only the summary")
     p.set_defaults(run=run)
 
@@ -75,7 +77,7 @@ def run(args) -> int:
 
 def _settings(args) -> Settings:
     overrides = {"model": args.model, "vlm_model": args.vlm_model, "base_url": args.base_url,
-                 "critic_rounds": 0 if args.no_critic else None}
+                 "critic_rounds": 0 if args.no_critic else None, "cache": False if args.no_cache else None}
     return Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
 
 

@@ -66,6 +66,20 @@ def test_a_reply_that_stays_malformed_is_reported_in_one_line(server, tmp_path, 
     assert "accuracy_depth must be an object" in err and server.count("judge") == 3
 
 
+def test_a_reply_without_feedback_keeps_its_scores_and_says_so(server, tmp_path, video, capsys, monkeypatch):
+    # Feedback is commentary: a reply with valid scores and no (or null) feedback is used as it is,
+    # not re-asked (a re-ask resends every frame and draws the scores afresh).
+    bare = judge_reply(logic_flow={"score": 17}, accuracy_depth={"score": 15, "feedback": None})
+    server.script("judge", bare)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    code = cli.main(["eval", "aes", str(video), "--topic", "Colours", "--model", "vlm-1",
+                     "--base-url", server.base_url])
+    out = capsys.readouterr().out
+    assert code == 0 and server.count("judge") == 1
+    assert "logic_flow" in out and "17/20  (no feedback given)" in out and "80.5/100" in out
+    assert "element_layout seen" in out
+
+
 def test_no_vlm_model_says_how_to_set_one(tmp_path, video, capsys):
     assert cli.main(["eval", "aes", str(video), "--topic", "Colours"]) == 1
     assert "CODE2VIDEO_VLM_MODEL" in capsys.readouterr().err

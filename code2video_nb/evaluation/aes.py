@@ -57,7 +57,7 @@ def judge(video: Path, topic: str | None = None, *, settings, client, frames: in
     messages = build_messages(shown, topic, lecture.audience)
     answer = client.ask_json(messages, stage=STAGE, model=model, validate=check_answer)
     return AesResult({name: float(answer[name]["score"]) for name in DIMENSIONS},
-                     {name: str(answer[name]["feedback"]).strip() for name in DIMENSIONS},
+                     {name: (answer[name].get("feedback") or "").strip() for name in DIMENSIONS},
                      _stage_tokens(client, STAGE) - before, shown.source)
 
 
@@ -83,7 +83,8 @@ def build_messages(shown: Visual, topic: str, audience: str | None = None) -> li
 
 def check_answer(value) -> dict:
     """The five dimensions, each {"score": 0..20, "feedback": text}; anything else is re-asked
-    with what was wrong."""
+    with what was wrong. A missing (or null) feedback is accepted as none: the scores are what the
+    total is made of, and a re-ask would resend every frame and draw the scores afresh for a comment."""
     if not isinstance(value, dict):
         raise ValueError(f"the answer must be one JSON object with the keys {', '.join(DIMENSIONS)}")
     missing = [name for name in DIMENSIONS if name not in value]
@@ -96,6 +97,6 @@ def check_answer(value) -> dict:
         score = entry["score"]
         if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= MAX_SCORE:
             raise ValueError(f"{name}.score must be a number from 0 to 20, not {score!r:.30}")
-        if not isinstance(entry.get("feedback", ""), str):
+        if not isinstance(entry.get("feedback") or "", str):
             raise ValueError(f"{name}.feedback must be text")
     return value

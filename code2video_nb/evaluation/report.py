@@ -9,7 +9,7 @@ from .quiz import PASSES, QuizResult
 
 def aes_text(result: AesResult) -> str:
     width = max(map(len, DIMENSIONS))
-    lines = [f"{name:<{width}}  {result.dimensions[name]:>4g}/{MAX_SCORE:g}  {result.feedback[name]}"
+    lines = [f"{name:<{width}}  {result.dimensions[name]:>4g}/{MAX_SCORE:g}  {result.feedback[name] or '(no feedback given)'}"
              for name in DIMENSIONS]
     return "\n".join(lines + [f"{'total':<{width}}  {result.total:>4g}/100  ({result.tokens:,} tokens)"])
 

@@ -11,7 +11,7 @@ import pytest
 from code2video_nb import cli
 from code2video_nb.config import Settings
 from code2video_nb.errors import ConfigError
-from code2video_nb.evaluation import quiz
+from code2video_nb.evaluation import quiz, report
 
 from conftest import copy_lecture, make_client
 
@@ -85,6 +85,24 @@ def test_an_answer_without_json_or_lone_letter_is_re_asked(server, tmp_path, vid
     assert 'JSON object {"answer": ...}' in reask.messages[-1]["content"]
 
 
+def test_a_hedged_answer_is_re_asked_then_scored_wrong_with_its_problem(server, tmp_path, video, questions_file):
+    # "B or C" was credited as B (the first letter). Now: re-asked with the problem named, and wrong
+    # if the model keeps hedging; an answer that settles on one letter on the re-ask counts.
+    script(server, "quiz:plain", [['{"answer": "B or C"}', '{"answer": "either B or C"}', '{"answer": "B/C"}'],
+                                  ['{"answer": ["B", "C"]}', '{"answer": "B"}']])
+    script(server, "quiz:unlearned", [['{"answer": "A or INSUFFICIENT"}'] * 3, '{"answer": "INSUFFICIENT"}'])
+    script(server, "quiz:video", ['{"answer": "C"}', '{"answer": "B"}'])
+    result, _ = run(server, tmp_path, video, questions_file)
+    first, second = result.answers
+    assert first.plain is None and second.plain == "B" and result.accuracy("plain") == 0.5
+    assert "hedges between B and C" in first.problems["plain"]
+    assert first.unlearned is None and "hedges between A and INSUFFICIENT" in first.problems["unlearned"]
+    reasks = [r.messages[-1]["content"] for r in server.requests if r.stage == "quiz:plain" and len(r.messages) > 1]
+    assert len(reasks) == 3 and all("hedges between B and C" in text for text in reasks)
+    shown = report.quiz_text(result)
+    assert f"unusable answer to {QUESTIONS[0]['question']!r}: " in shown and "hedges between B and C" in shown
+
+
 def test_the_bank_and_question_files():
     assert len(quiz.topics()) == 117
     bank = quiz.bank()
@@ -101,8 +119,12 @@ def test_read_answer_is_strict():
     assert quiz.read_answer('{"answer": "C. Its line through the origin"}', "ABCD", insufficient=False) == "C"
     assert quiz.read_answer('{"answer": "insufficient"}', "ABCD", insufficient=True) == "INSUFFICIENT"
     assert quiz.read_answer("Not enough evidence.\nINSUFFICIENT", "ABCD", insufficient=True) == "INSUFFICIENT"
+    assert quiz.read_answer('{"answer": "C. Points A and B"}', "ABCD", insufficient=False) == "C"  # an option quoted
+    for hedge in ("B or C", "B/C", "either B or C", "(B) or (C)", "B, C", "I would say B or C", "A good one: B or C"):
+        with pytest.raises(ValueError, match="hedges between B and C"):
+            quiz.read_answer(json.dumps({"answer": hedge}), "ABCD", insufficient=False)
     for prose in ("A good question. The answer is C.", "C\nor maybe\nD", "INSUFFICIENT", '{"answer": "An eigenvector"}',
-                  '{"answer": "E"}'):
+                  '{"answer": "E"}', '{"answer": "A good one"}'):
         with pytest.raises(ValueError):
             quiz.read_answer(prose, "ABCD", insufficient=False)
 

@@ -6,9 +6,10 @@ video − unlearned accuracy: what watching the video gave back.
 
 The answer is the JSON field `answer` the prompt asks for; failing that, a lone letter on a line of
 its own. Never the first capital letter in the prose (the original's flaw: "A good reason…" read
-as answer A). A reply giving neither is re-asked with the problem; one still unusable after the
-re-asks is scored wrong and kept in the answers with its problem, so one bad reply does not void
-the other questions.
+as answer A). A hedged answer ("B or C", "B/C", "either B or C", ["B", "C"]) is no answer: the
+original would credit it as B. A reply giving neither, or hedging, is re-asked with the problem; one
+still unusable after the re-asks is scored wrong and kept in the answers with its problem, so one
+bad reply does not void the other questions.
 """
 
 from __future__ import annotations
@@ -30,7 +31,13 @@ from .frames import Visual, locate, visual
 PASSES = ("plain", "unlearned", "video")
 INSUFFICIENT = "INSUFFICIENT"
 LONE_LETTER = re.compile(r"^\W{0,3}([A-Z])\W{0,3}$")  # "C", "(C)", "**C**", "C." alone on a line
-FIELD_LETTER = re.compile(r"^\(?([A-Z])(?:[.):]|\s|$)")  # the answer field as "C", "C. Its line…", "(C) …"
+# The answer field as "C", "C. Its line…", "(C) …"; not "A good one: …" (prose, as in the reply's text).
+FIELD_LETTER = re.compile(r"^\(?([A-Z])(?:[.):]|$)")
+# Two answers offered as alternatives: "B or C", "(B)/(C)", "B, C", "B and/or C", "A or INSUFFICIENT".
+_ALTERNATIVE = r"\(?\b([A-Z]|INSUFFICIENT)\b\)?"
+_JOINED = re.compile(_ALTERNATIVE + r"\.?\s*(?:/|\||,|&|\bor\b|\band/or\b|\band\b)\s*(?:maybe\s+|perhaps\s+)?(?=" + _ALTERNATIVE + ")",
+                     re.IGNORECASE)
+_LEADING = re.compile(r"^\s*(?:either\s+|both\s+)?(?=" + _ALTERNATIVE + r"\.?\s*(?:/|\||,|&|\bor\b|\band\b))", re.IGNORECASE)
 PARALLEL = 4  # questions asked at once per pass
 
 
@@ -141,14 +148,39 @@ def read_answer(text: str, letters: str, *, insufficient: bool) -> str:
     except ValueError:
         value = None
     if isinstance(value, dict) and "answer" in value:
-        answer = _field_answer(str(value["answer"]).strip())
+        given = value["answer"]
+        named = hedged(given, allowed)
+        if named:
+            raise ValueError(f'the answer hedges between {" and ".join(named)}: "answer" must be exactly {choices}')
+        answer = _field_answer(str(given).strip())
         if answer in allowed:
             return answer
-        raise ValueError(f'"answer" must be {choices}, not {value["answer"]!r:.40}')
+        raise ValueError(f'"answer" must be {choices}, not {given!r:.40}')
     lone = {_lone_answer(line.strip()) for line in text.splitlines()} - {None}
     if len(lone) == 1 and lone <= allowed:
         return lone.pop()
+    if len(lone & allowed) > 1:
+        raise ValueError(f"the reply hedges between {' and '.join(sorted(lone & allowed))}: answer with a JSON "
+                         f'object {{"answer": ...}} whose answer is exactly {choices}')
     raise ValueError(f'answer with a JSON object {{"answer": ...}} whose answer is {choices}')
+
+
+def hedged(given, allowed: set[str]) -> list[str]:
+    """The answers a hedged answer field offers ("B or C", "either B or C", "B/C", ["B", "C"]), in
+    order; [] when it offers one. In "C. Points A and B" (an option quoted after its letter) only
+    the leading letter is the answer, so alternatives are looked for at the start, or anywhere in
+    a field that does not begin with a letter ("I would say B or C")."""
+    if isinstance(given, list):
+        found = [_field_answer(str(item).strip()) for item in given]
+    else:
+        text = str(given).strip()
+        leading = FIELD_LETTER.match(text)
+        if leading and leading.group(1) in allowed and not _LEADING.match(text):
+            return []
+        found = [token for match in _JOINED.finditer(text) for token in match.groups()]
+    named = list(dict.fromkeys(a.upper() if a.upper() == INSUFFICIENT else a for a in found))
+    named = [a for a in named if a in allowed]
+    return named if len(named) > 1 else []
 
 
 def _field_answer(answer: str) -> str:

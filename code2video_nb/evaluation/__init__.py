@@ -2,6 +2,17 @@
 `code2video eval`, the notebook's `%c2v eval` and `code2video batch --eval` call it):
 
     from code2video_nb.evaluation import aes, quiz, efficiency, significance
+    from code2video_nb.evaluation.protocol import Protocol, protocol_for, OURS, PAPER
+
+    protocol_for(name=None | "ours" | "paper", paper_repo=None, env=None) -> Protocol
+        "paper" reads the original's prompts from `paper_repo`, else $CODE2VIDEO_PAPER_REPO (a checkout
+        of showlab/Code2Video, parsed, never run), else uses our wording; ConfigError (one line) for
+        an unknown name, --paper-repo without "paper", or a checkout without the prompts.
+    Protocol (frozen): .name, .send ("frames"|"video"), .sampling ("keyframes"|"uniform"),
+        .plain_names_topic, .evidence, .token_stages (None = all), .minutes_include_eval, .cache,
+        .failed_scored, .paper (paper_prompts.PaperPrompts | None), .prompts ("paper"|"ours");
+        .counts_tokens(stage_key), .tokens(usage_by_stage), Protocol.teachquiz(gains) (mean × 100),
+        .describe() (the line every report prints), .to_json() (`"protocol"` in every --json)
 
     aes.judge(video, topic, *, settings, client, frames=None, workspace=None, send="frames") -> aes.AesResult
         .dimensions {name: 0..20}, .total (their sum, /100), .feedback {name: text}, .tokens;
@@ -22,6 +33,6 @@ The model is `settings.vlm_model` (CODE2VIDEO_VLM_MODEL); stages `judge`, `quiz:
 `quiz:unlearned`, `quiz:video`, counted in `client.usage_by_stage()` like every request.
 """
 
-from . import aes, efficiency, frames, quiz, significance
+from . import aes, efficiency, frames, paper_prompts, protocol, quiz, significance
 
-__all__ = ["aes", "efficiency", "frames", "quiz", "significance"]
+__all__ = ["aes", "efficiency", "frames", "paper_prompts", "protocol", "quiz", "significance"]

@@ -1,0 +1,2 @@
+from .stage5_eva import get_prompt_aes
+from .stage5_unlearning import get_unlearning_prompt, get_unlearning_and_video_learning_prompt

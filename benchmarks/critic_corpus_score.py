@@ -33,7 +33,7 @@ def main() -> int:
     args = parser.parse_args()
     results, started = [], time.monotonic()
     with tempfile.TemporaryDirectory() as media:
-        for path in sorted(p for p in args.corpus.glob(f"{args.only}*.py") if not p.name.startswith(".")):
+        for path in sorted(args.corpus.glob(f"{args.only}*.py")):
             wanted = declared(path.read_text(encoding="utf-8"))
             if wanted is None:
                 continue

@@ -101,7 +101,8 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
                 dry_run_only: bool = False, on_progress: Progress | None = None,
                 on_keyframes: Keyframes | None = None, max_cached_plays: int = 100,
                 sandbox: SandboxSettings = SandboxSettings(), critique: bool = False,
-                record_layout: bool = False, pacing: tuple[float, ...] = ()) -> RenderOutcome:
+                record_layout: bool = False, pacing: tuple[float, ...] = (),
+                lecture: Path | None = None) -> RenderOutcome:
     """Render frames, or (`dry_run_only`) only run the scene as the check pass does; never raises
     for the scene's own errors. The child runs confined (`confine.py`) unless `sandbox.enabled` is
     off. `critique`: the dry run only, instrumented for the critic (the outcome's `shots` and
@@ -112,7 +113,9 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
     names a failing line as well). Partial movies of plays that did not change
     are reused from `media_dir` (`movie_cache.py`), at most `max_cached_plays` kept. `pacing`: each
     lecture-line block's minimum length in seconds (its narration's), padded in the child
-    (`block_pacing.py`)."""
+    (`block_pacing.py`). `lecture`: the folder the scene's `assets/<file>` paths are relative to,
+    when the file is a copy kept elsewhere (a critic's patched candidate); by default the file's
+    lecture (`lecture_folder`)."""
     path = Path(path).resolve()
     started = time.monotonic()
     try:
@@ -140,7 +143,7 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
                "max_cached_plays": max_cached_plays, "block_minimums": [float(m) for m in pacing],
                "reuse_keys": [] if dry_run_only or critique else render_prefix.reusable(last, code, salt),
                "plays_hint": len(last.keys) if last else 0,
-               "assets_dir": str(assets.stage(code, lecture_folder(path), Path(tmp))),  # `assets/<file>`
+               "assets_dir": str(assets.stage(code, lecture or lecture_folder(path), Path(tmp))),  # `assets/<file>`
                "result": str(Path(tmp) / "result.json"),
                "progress": str(Path(tmp) / "progress.txt"), "temp_dir": str(Path(tmp) / "tmp"),
                "confine": confinement.to_dict() if confinement else None}

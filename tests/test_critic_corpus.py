@@ -23,7 +23,7 @@ from code2video_nb.critic.critique import critique_file
 from code2video_nb.critic.scoring import declared, keys, score, table
 
 CORPUS = Path(__file__).parent / "data" / "critic_corpus"
-FILES = sorted(p for p in CORPUS.glob("*.py") if not p.name.startswith("."))  # not a critique's own .checkN.py
+FILES = sorted(CORPUS.glob("*.py"))
 
 pytestmark = pytest.mark.render
 

@@ -19,6 +19,8 @@ Each naive one must be withheld with a note naming what it would break.
 from __future__ import annotations
 
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -32,9 +34,7 @@ from code2video_nb.suggestions import patch_code
 
 DATA = Path(__file__).parent / "data"
 FOLDERS = sorted(p for p in DATA.glob("*corpus*") if p.is_dir() and p.name != "fix_corpus")
-# Not the hidden `.<name>.checkN.py` a critique writes beside a file while it checks a patch (a
-# benchmark or critique running meanwhile): workers would collect different tests.
-FILES = sorted(f for folder in FOLDERS for f in folder.glob("*.py") if not f.name.startswith("."))
+FILES = sorted(f for folder in FOLDERS for f in folder.glob("*.py"))
 PATCH_CORPUS = DATA / "patch_corpus"
 DECLARED = re.compile(r"^# (naive|safe): (?:fade (\S+) before (\d+)|move (\S+) to (\w+) at (\d+))\s*$", re.M)
 MOVED = 0.01  # scene units
@@ -223,3 +223,39 @@ def _gap(a: Placed, b: Placed) -> float:
     dx = max(b.box.left - a.box.right, a.box.left - b.box.right, 0.0)
     dy = max(b.box.bottom - a.box.top, a.box.bottom - b.box.top, 0.0)
     return max(dx, dy)
+
+
+# --- where the candidates run -------------------------------------------------------------------
+
+PICTURE_SCENE = '''from manim import *
+
+
+class DotScene(Scene):
+    def construct(self):
+        dot = SVGMobject("assets/dot.svg").scale(0.5)
+        self.play(FadeIn(dot), run_time=0.2)
+'''
+DOT_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>'
+
+
+def test_candidates_run_outside_the_users_folder_with_the_lectures_pictures(tmp_path, media):
+    """A patched candidate is critiqued from a folder of its own: nothing appears beside the
+    user's file while it runs (a notebook or a test collecting that folder would see it), and
+    its `assets/` picture is still the lecture's."""
+    sections = tmp_path / "lecture" / "sections"
+    sections.mkdir(parents=True)
+    (tmp_path / "lecture" / "assets").mkdir()
+    (tmp_path / "lecture" / "assets" / "dot.svg").write_text(DOT_SVG)
+    path = sections / "1.py"
+    path.write_text(PICTURE_SCENE)
+    seen: set[str] = set()
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(critique_versions, path, [PICTURE_SCENE.replace("0.5", "0.4")],
+                              settings=Settings.from_env(), media_dir=media)
+        while not running.done():
+            seen.update(p.name for p in sections.iterdir())
+            time.sleep(0.005)
+    [candidate] = running.result()
+    assert candidate.ok, candidate.error and candidate.error.message
+    assert any(o.cls == "SVGMobject" for shot in candidate.shots for o in shot.objects)
+    assert seen == {"1.py"}

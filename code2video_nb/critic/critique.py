@@ -21,7 +21,7 @@ from hashlib import sha256
 from pathlib import Path
 
 from ..config import Settings
-from ..render import RenderOutcome, render_file, sandbox_for, stop_all_renders, unsafe_outcome
+from ..render import RenderOutcome, lecture_folder, render_file, sandbox_for, stop_all_renders, unsafe_outcome
 from .findings import ROLES, Box, Finding, Placed, Shot, Stage
 from .patch_check import checked
 
@@ -56,12 +56,13 @@ class Critique:
 
 
 def critique_file(path: Path, *, settings: Settings | None = None, media_dir: Path | None = None,
-                  check_patches: bool = True) -> Critique:
+                  check_patches: bool = True, lecture: Path | None = None) -> Critique:
     """Critique a section file. Never raises for the scene's own errors: they are `error`.
     `media_dir` is manim's folder for this section (its TeX and text caches); by default one per
     file under the user's cache folder, so formulas are not typeset again on every run. Every
     patch is checked before it is offered (`patch_check.py`: a failing one becomes a note);
-    `check_patches` False skips that (the critique of a patched candidate inside the check)."""
+    `check_patches` False skips that (the critique of a patched candidate inside the check).
+    `lecture`: where `assets/<file>` paths point, for a copy kept outside its lecture."""
     settings = settings or Settings.from_env()
     started, path = time.monotonic(), Path(path).resolve()
     code = path.read_text(encoding="utf-8")
@@ -74,7 +75,7 @@ def critique_file(path: Path, *, settings: Settings | None = None, media_dir: Pa
         record = _RECORDS.get(key)
     if record is None:
         outcome = render_file(path, media_dir=media_dir, timeout=settings.render_timeout,
-                              sandbox=sandbox_for(settings), critique=True)
+                              sandbox=sandbox_for(settings), critique=True, lecture=lecture)
         record = _kept_record(outcome, key)
         if isinstance(record, RenderOutcome):
             return Critique(seconds=time.monotonic() - started, error=record)
@@ -135,23 +136,17 @@ def _analysed(record, path: Path, code: str, settings: Settings, media_dir: Path
 
 def critique_versions(path: Path, codes: list[str], *, settings: Settings, media_dir: Path) -> list[Critique]:
     """Critiques of other versions of a section file (its patched candidates), one after the
-    other: each written beside it (so `assets/<file>` are the same) and run with its media folder
-    (its formulas and texts are typeset already), without checking its own patches, then removed.
-    Not side by side: manim rewrites a text's SVG beside it while reading it, so two runs in one
-    media folder can take each other's file away."""
-    found = []
+    other: each written to a folder of its own, never beside the user's file, with `assets/<file>`
+    read from the file's lecture, and run with its media folder (its formulas and texts are
+    typeset already), without checking its own patches. Not side by side: manim rewrites a text's
+    SVG beside it while reading it, so two runs in one media folder can take each other's file away."""
+    found, lecture = [], lecture_folder(Path(path).resolve())
     with tempfile.TemporaryDirectory(prefix="c2v-patch-") as spare:
         for n, code in enumerate(codes):
-            version = path.with_name(f".{path.stem}.check{n}.py")
-            try:
-                version.write_text(code, encoding="utf-8")
-            except OSError:  # a folder we may not write to: beside nothing, its assets/ aside
-                version = Path(spare) / f"{path.stem}.check{n}.py"
-                version.write_text(code, encoding="utf-8")
-            try:
-                found.append(critique_file(version, settings=settings, media_dir=media_dir, check_patches=False))
-            finally:
-                version.unlink(missing_ok=True)
+            version = Path(spare) / f"{Path(path).stem}.check{n}.py"
+            version.write_text(code, encoding="utf-8")
+            found.append(critique_file(version, settings=settings, media_dir=media_dir, check_patches=False,
+                                       lecture=lecture))
     return found
 
 

@@ -95,6 +95,14 @@ def keep_render_record(outcome: RenderOutcome, path: Path, *, settings: Settings
     return outcome.stage is not None and not isinstance(_kept_record(outcome, key), RenderOutcome)
 
 
+def kept_stage(code: str) -> Stage | None:
+    """The stage (frame, title, lecture, grid) of the last kept run of exactly this code, if any:
+    a card drawing the scene's own grid asks, without running anything."""
+    wanted = sha256(code.encode()).hexdigest()
+    with _RECORDS_LOCK:
+        return next((stage for key, (_shots, stage) in reversed(_RECORDS.items()) if key[0] == wanted), None)
+
+
 def forget_records() -> None:
     """Drop the kept runs (a benchmark times runs, not the memory of them)."""
     with _RECORDS_LOCK:

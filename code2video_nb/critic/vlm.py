@@ -25,8 +25,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .. import prompts
 from ..errors import ConfigError, WorkspaceError
-from ..teaching_scene import FRAME_HEIGHT, FRAME_WIDTH, GRID
+from ..teaching_scene import FRAME_HEIGHT, FRAME_WIDTH
 from . import layout, room
+from .grid_overlay import default_grid
 from .patch_check import checked
 from .findings import KINDS, Box, Finding, Patch, Placed, Shot, Stage
 
@@ -141,10 +142,7 @@ def block_shot(shots: list[Shot], block: int) -> Shot | None:
 def grid_of(stage: Stage | None) -> room.Grid:
     """The anchor grid where the scene has it (a paper-style base class may differ), else ours."""
     grid = room.grid_of(stage) if stage and stage.grid else None
-    if grid is None:
-        centres = {c: tuple(float(v) for v in GRID.cell_center(c)[:2]) for c in GRID.cells()}
-        grid = room.Grid(GRID.rows, tuple(range(1, GRID.n_cols + 1)), centres, (GRID.cell_width, GRID.cell_height))
-    return grid
+    return grid if grid is not None else default_grid()
 
 
 def grid_cells(stage: Stage | None) -> dict[str, Box]:

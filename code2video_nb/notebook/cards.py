@@ -32,7 +32,10 @@ from typing import Callable
 import ipywidgets as w
 
 from .. import suggestions
+from ..critic import grid_overlay
+from ..critic.critique import kept_stage
 from ..critic.findings import Box
+from ..critic.room import Grid
 from ..errors import Code2VideoError, StalePatch
 from ..suggestions import Suggestion
 from ..workspace import Workspace
@@ -63,23 +66,31 @@ Review = Callable[[str], list[Suggestion]]  # code -> its pending suggestions (t
 Rebuild = Callable[[str, str, Callable[[str], None]], Rebuilt]  # (before, after, note) -> the new render
 
 
-def outlined_keyframe(path: Path, boxes: list[Box], *, width: int = IMAGE_WIDTH) -> bytes | None:
-    """The keyframe as PNG bytes, `width` pixels wide, with each box (scene units) outlined in red.
-    Remembered per file version: a rerun of unchanged code shows the same cards at once."""
+def outlined_keyframe(path: Path, boxes: list[Box], *, width: int = IMAGE_WIDTH, grid: Grid | None = None,
+                      target: tuple[str, str] | None = None) -> bytes | None:
+    """The keyframe as PNG bytes, `width` pixels wide, with each box (scene units) outlined in red,
+    over the anchor `grid` drawn faintly with `target` (the suggested cell or area) tinted
+    (`critic/grid_overlay.py`). Remembered per file version: a rerun of unchanged code shows the
+    same cards at once."""
     try:
         st = Path(path).stat()
     except OSError:
         return None
-    return _outlined(str(path), st.st_mtime_ns, st.st_size, tuple(boxes), width)
+    grid_key = None if grid is None else (grid.rows, grid.columns, tuple(sorted(grid.centers.items())), grid.cell)
+    return _outlined(str(path), st.st_mtime_ns, st.st_size, tuple(boxes), width, grid_key, target)
 
 
 @functools.lru_cache(maxsize=64)
-def _outlined(path: str, _mtime_ns: int, _size: int, boxes: tuple[Box, ...], width: int) -> bytes | None:
+def _outlined(path: str, _mtime_ns: int, _size: int, boxes: tuple[Box, ...], width: int,
+              grid_key: tuple | None = None, target: tuple[str, str] | None = None) -> bytes | None:
     try:
         from PIL import Image, ImageDraw
 
         with Image.open(path) as im:
             im = im.convert("RGB")
+        if grid_key is not None:
+            rows, columns, centres, cell = grid_key
+            im = grid_overlay.draw(im, Grid(rows, columns, dict(centres), cell), target)
         draw = ImageDraw.Draw(im)
         scale_x, scale_y = im.width / FRAME[0], im.height / FRAME[1]
         thickness = max(2, im.width // 300)
@@ -311,7 +322,11 @@ class SuggestionCard:
         f = self.suggestion.finding
         if not f.block:
             return None
-        png = outlined_keyframe(self.deck.ws.keyframes_dir(self.deck.section_id) / f"{f.block}.png", f.boxes)
+        code = self.deck.code or ""
+        grid = grid_overlay.grid_from(kept_stage(code), code)  # the scene's own grid, else ours
+        target = grid_overlay.target_of(f.patch.new, grid) if grid is not None and f.patch else None
+        png = outlined_keyframe(self.deck.ws.keyframes_dir(self.deck.section_id) / f"{f.block}.png", f.boxes,
+                                grid=grid, target=target)
         return w.Image(value=png, format="png", width=IMAGE_WIDTH) if png else None
 
     def _show_change(self) -> None:

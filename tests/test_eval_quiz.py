@@ -53,6 +53,10 @@ def test_prose_starting_with_a_letter_is_not_the_answer(server, tmp_path, video,
     assert (first.unlearned, second.unlearned) == ("INSUFFICIENT", "A")
     out = result.to_json()
     assert (out["questions"], out["plain"], out["unlearned"], out["video"], out["gain"]) == (2, 1.0, 0.0, 1.0, 1.0)
+    assert out["baseline"] == {"letter": "B", "accuracy": 0.5}  # right letters C and B: a tie, the first
+    shown = report.quiz_text(result).splitlines()
+    assert shown[2:4] == ["video      100%", "always B   50%  (the most common right answer: chance with the "
+                                            "answer key's bias)"]
 
 
 def test_the_three_passes_are_tagged_and_only_the_video_pass_sees_frames(server, tmp_path, video, questions_file):
@@ -111,6 +115,15 @@ def test_the_bank_and_question_files():
     assert first.answer in first.options and set(first.options) == set("ABCD")
     with pytest.raises(ConfigError, match="did you mean 'Eigenvectors, eigenvalues, and eigenbasis'"):
         quiz.questions_for("eigenbasis")
+
+
+def test_the_always_one_letter_baseline_shows_the_bank_s_bias():
+    # The bundled key is skewed: always answering B is right in 296 of its 585 questions.
+    chance = quiz.baseline(q.answer for qs in quiz.bank().values() for q in qs)
+    assert (chance.letter, chance.questions, round(chance.accuracy * chance.questions)) == ("B", 585, 296)
+    assert chance.to_json() == {"letter": "B", "accuracy": round(296 / 585, 4)}
+    assert quiz.baseline("CCAB") == quiz.Baseline("C", 0.5, 4) and quiz.baseline("CB").letter == "B"  # tie: first
+    assert quiz.baseline("CCAB", letter="B").accuracy == 0.25 and quiz.baseline([]).accuracy == 0.0
 
 
 def test_read_answer_is_strict():

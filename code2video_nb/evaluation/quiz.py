@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Iterable
 
 from .. import prompts
 from ..errors import ConfigError, ReplyFormatError
@@ -62,6 +64,31 @@ class Answer:
     problems: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """Chance with the answer key's bias: always answering `letter`, right in `accuracy` of the
+    questions. The MMMC key is skewed (B is right in about half of it), so a video's accuracy means
+    little until it is read beside this."""
+    letter: str
+    accuracy: float
+    questions: int
+
+    def to_json(self) -> dict:
+        return {"letter": self.letter, "accuracy": round(self.accuracy, 4)}
+
+
+def baseline(right: Iterable[str], letter: str | None = None) -> Baseline:
+    """Always answering `letter` (default: the most common right letter, the first in the alphabet
+    on a tie) on questions whose right letters are `right`: `baseline(q.answer for q in questions)`,
+    or over a batch `baseline(a.correct for r in results for a in r.answers)`. Over one topic's five
+    questions the most common letter is picked after the fact, which flatters chance a little."""
+    counts = Counter(right)
+    total = sum(counts.values())
+    if letter is None:
+        letter = min(counts, key=lambda k: (-counts[k], k)) if counts else ""
+    return Baseline(letter, counts[letter] / total if total else 0.0, total)
+
+
 @dataclass
 class QuizResult:
     answers: list[Answer]
@@ -80,10 +107,15 @@ class QuizResult:
     def gain(self) -> float:
         return self.accuracy("video") - self.accuracy("unlearned")
 
+    @property
+    def baseline(self) -> Baseline:
+        return baseline(a.correct for a in self.answers)
+
     def to_json(self) -> dict:
-        """`code2video eval quiz --json`: accuracies in 0–1, gain = video − unlearned."""
+        """`code2video eval quiz --json`: accuracies in 0–1, gain = video − unlearned, and the
+        always-one-letter baseline {"letter", "accuracy"}."""
         return {"questions": self.questions, **{p: round(self.accuracy(p), 4) for p in PASSES},
-                "gain": round(self.gain, 4), "answers": [asdict(a) for a in self.answers], "tokens": self.tokens}
+                "gain": round(self.gain, 4), "baseline": self.baseline.to_json(), "answers": [asdict(a) for a in self.answers], "tokens": self.tokens}
 
 
 # -- the question bank ----------------------------------------------------------------------------

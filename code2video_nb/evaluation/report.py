@@ -16,6 +16,9 @@ def aes_text(result: AesResult) -> str:
 
 def quiz_text(result: QuizResult) -> str:
     lines = [f"{which:<9}  {result.accuracy(which):.0%}" for which in PASSES]
+    chance = result.baseline
+    lines.append(f"always {chance.letter:<3} {chance.accuracy:.0%}  (the most common right answer: "
+                 "chance with the answer key's bias)")
     lines.append(f"gain       {result.gain:+.0%}  (video − unlearned, {result.questions} questions, "
                  f"{result.tokens:,} tokens)")
     lines += [f"unusable answer to {a.question!r}: {problem}" for a in result.answers

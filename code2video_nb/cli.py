@@ -31,6 +31,7 @@ from .engine import Engine, LectureResult, generate
 from .errors import Code2VideoError, ConfigError
 from .evaluation import aes, efficiency, frames, quiz
 from .evaluation import report as eval_report
+from .evaluation.protocol import protocol_for
 from .files import disk_error
 from .model_client import ModelClient, build_client
 from .plan import slugify
@@ -130,9 +131,12 @@ def _eval_parser(sub):
         p.add_argument("video", type=Path, help="a video file, or a lecture folder (its exported video)")
         p.add_argument("--topic", help="the lecture's topic (default: the lecture folder's)")
         p.add_argument("--frames", type=int, help="frames shown to the model (default 8; keyframes of the "
-                                                  "lecture-line blocks when the lecture folder is known)")
-        p.add_argument("--send", choices=["frames", "video"], default="frames",
-                       help="video: attach the whole file as a data URL, for endpoints that take video")
+                                                  "lecture-line blocks when the lecture folder is known; "
+                                                  "evenly spaced in time under --protocol paper)")
+        p.add_argument("--send", choices=["frames", "video"],
+                       help="video: attach the whole file as a data URL, for endpoints that take video "
+                            "(default: frames; video under --protocol paper)")
+        _protocol_options(p)
         p.add_argument("--model", help="a model that reads images (default: $CODE2VIDEO_VLM_MODEL)")
         p.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
         p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -157,6 +161,15 @@ def _plan_options(p):
     p.add_argument("--no-render", action="store_true", help="stop after writing the code")
     p.add_argument("--assets", type=Path, metavar="DIR",
                    help="your pictures (SVG, PNG, JPEG; described in DIR/assets.json), used before the icon set")
+
+
+def _protocol_options(p):
+    p.add_argument("--protocol", choices=["ours", "paper"], default="ours",
+                   help="paper: the original's prompts, input and definitions, for numbers to set beside the "
+                        "paper's (recommended for comparison); ours (default): our prompts and keyframes")
+    p.add_argument("--paper-repo", type=Path,
+                   help="a checkout of showlab/Code2Video whose evaluation prompts --protocol paper reads "
+                        "(default: $CODE2VIDEO_PAPER_REPO; without one, our wording)")
 
 
 def _cache_option(p):
@@ -424,17 +437,19 @@ def _section_files(lecture: Path, only: list[str] | None) -> dict[str, Path]:
 
 
 def _eval_aes(args) -> int:
-    result = _evaluating(args, lambda lecture, settings, client: aes.judge(
-        args.video, args.topic, settings=settings, client=client, workspace=lecture.workspace, send=args.send))
+    result = _evaluating(args, lambda lecture, settings, client, protocol: aes.judge(
+        args.video, args.topic, settings=settings, client=client, workspace=lecture.workspace, send=args.send,
+        protocol=protocol))
     print(json.dumps(result.to_json()) if args.json else eval_report.aes_text(result))
     return 0
 
 
 def _eval_quiz(args) -> int:
-    def run(lecture, settings, client):
+    def run(lecture, settings, client, protocol):
         topic = lecture.topic_or(args.topic)
         return quiz.teach_quiz(args.video, topic, settings=settings, client=client, send=args.send,
-                               questions=quiz.questions_for(topic, args.questions), workspace=lecture.workspace)
+                               questions=quiz.questions_for(topic, args.questions), workspace=lecture.workspace,
+                               protocol=protocol)
 
     result = _evaluating(args, run)
     print(json.dumps(result.to_json()) if args.json else eval_report.quiz_text(result))
@@ -443,17 +458,20 @@ def _eval_quiz(args) -> int:
 
 def _evaluating(args, run):
     """Run one evaluation with a client logging to the lecture's folder when the video has one;
-    what it paid for is added to that lecture's usage (so `eval efficiency` counts it)."""
+    what it paid for is added to that lecture's usage (so `eval efficiency` counts it). The paper
+    protocol asks the model every time (a cold reply cache), as the original did."""
+    protocol = protocol_for(args.protocol, args.paper_repo)
+    cold = args.no_cache or not protocol.cache
     settings = Settings.from_env(**{k: v for k, v in {"vlm_model": args.model, "base_url": args.base_url,
                                                        "eval_frames": args.frames,
-                                                       "cache": False if args.no_cache else None}.items()
+                                                       "cache": False if cold else None}.items()
                                     if v is not None})
     if not settings.vlm_model:  # said before the key is asked for: it is the first thing to set
         raise Code2VideoError(aes.NO_MODEL.replace("the judge needs", "evaluation needs") + ", or pass --model")
     lecture = frames.locate(args.video)
     client = build_client(settings, log_path=lecture.workspace.log_path if lecture.workspace else None)
     try:
-        return run(lecture, settings, client)
+        return run(lecture, settings, client, protocol)
     finally:
         if lecture.workspace is not None:
             lecture.workspace.add_usage(client.usage_by_stage())

@@ -109,7 +109,8 @@ def test_cli_on_the_demo_lecture_judges_its_keyframes(demo_lecture, server, tmp_
     server.script("judge", judge_reply())
     assert cli.main(["eval", "aes", str(lecture / f"{lecture.name}.mp4"), "--json", "--frames", "4"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"dimensions", "total", "feedback", "tokens"} and out["total"] == 80.5
+    assert set(out) == {"dimensions", "total", "feedback", "tokens", "shown", "protocol"} and out["total"] == 80.5
+    assert out["protocol"]["name"] == "ours" and out["shown"].startswith("4 keyframes")
     assert list(out["dimensions"]) == list(aes.DIMENSIONS) and out["tokens"] > 0
     (request,) = server.requests
     text = request.messages[0]["content"][0]["text"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from IPython.utils.capture import capture_output
@@ -52,3 +53,24 @@ def test_eval_without_a_vlm_model_is_one_line(ip, demo_lecture):
     ip.run_line_magic("config", "Code2Video.vlm_model = ''")
     with pytest.raises(UsageError, match="CODE2VIDEO_VLM_MODEL"):
         ip.run_line_magic("c2v", f"eval aes {demo_lecture.name}")
+
+
+def test_eval_under_the_paper_protocol_names_it_and_reads_the_checkout(ip, live_env, demo_lecture):
+    from IPython.core.error import UsageError
+
+    checkout = Path(__file__).parent / "data" / "paper_checkout"
+    topic = "Eigenvectors, eigenvalues, and eigenbasis"
+    for q in quiz.questions_for(topic):
+        live_env.script_by_text("quiz:plain", q.question, json.dumps({"answer": q.answer}))
+        live_env.script_by_text("quiz:unlearned", q.question, "EVIDENCE_STATUS = INSUFFICIENT\nANSWER = NULL")
+        live_env.script_by_text("quiz:video", q.question, json.dumps({"answer": q.answer}))
+    with capture_output() as shown:
+        ip.run_line_magic("c2v", f"eval quiz --protocol paper --paper-repo {checkout} {demo_lecture.name}")
+    text = shown.outputs[0].data["text/plain"]
+    assert f"paper protocol, prompts from {checkout.resolve()}, the video pass saw the whole video" in text
+    assert "TeachQuiz (gain × 100, the paper's) | +100.0" in text
+    plain = [r for r in live_env.requests if r.stage == "quiz:plain"]
+    assert len(plain) == 5 and all(topic not in r.messages[-1]["content"] and "FIXTURE-PLAIN" in r.messages[-1]["content"]
+                                   for r in plain)
+    with pytest.raises(UsageError, match="no such folder"):
+        ip.run_line_magic("c2v", f"eval aes --protocol paper --paper-repo {checkout}-missing {demo_lecture.name}")

@@ -1,7 +1,9 @@
 """The paper's aesthetics score (AES): a model that reads images judges a lecture video on five
 dimensions, 0–20 each; the total (out of 100) is always the sum of the five, computed here.
 
-Unlike the original's script, there is one scale only (no fallback that averages instead), the
+Under the paper protocol (`protocol.PAPER`) the judge reads the original's rubric when a checkout
+names it, and sees the whole video by default (the original's input). Unlike the original's
+script, there is one scale only (no fallback that averages instead), the
 judge's reply is checked and re-asked with the exact problem (at most `json_reasks` times, then a
 ReplyFormatError), and its tokens are counted on stage `judge` like every request.
 """
@@ -14,7 +16,8 @@ from pathlib import Path
 from .. import prompts
 from ..errors import ConfigError
 from ..workspace import Workspace
-from .frames import Visual, locate, visual
+from .frames import Visual, locate, sending
+from .protocol import OURS, Protocol
 
 DIMENSIONS = ("element_layout", "attractiveness", "logic_flow", "accuracy_depth", "visual_consistency")
 MAX_SCORE = 20.0
@@ -31,34 +34,38 @@ class AesResult:
     # `judge` usage around the call, so concurrent evaluations should each have their own client.
     tokens: int = 0
     frames: str = ""  # how the video was shown: "keyframes", "uniform" or "video"
+    shown: str = ""  # the same in words ("8 frames, in order, evenly spaced in time"), for reports
+    protocol: Protocol = OURS
 
     @property
     def total(self) -> float:
         return round(sum(self.dimensions.values()), 2)
 
     def to_json(self) -> dict:
-        """`code2video eval aes --json`: {"dimensions", "total", "feedback", "tokens"}."""
+        """`code2video eval aes --json`: {"dimensions", "total", "feedback", "tokens", "shown", "protocol"}."""
         return {"dimensions": dict(self.dimensions), "total": self.total, "feedback": dict(self.feedback),
-                "tokens": self.tokens}
+                "tokens": self.tokens, "shown": self.shown, "protocol": self.protocol.to_json()}
 
 
 def judge(video: Path, topic: str | None = None, *, settings, client, frames: int | None = None,
-          workspace: Workspace | None = None, send: str = "frames") -> AesResult:
+          workspace: Workspace | None = None, send: str | None = None, protocol: Protocol = OURS) -> AesResult:
     """Judge `video` (a file, or a lecture folder) on the five dimensions.
     `topic`: defaults to the workspace's. `frames`: how many (default `settings.eval_frames`).
+    `send`: "frames" or "video" (default: the protocol's). `protocol`: whose prompt and input.
     Raises ConfigError without a VLM model, ReplyFormatError when the judge's answer stayed malformed."""
     model = settings.vlm_model
     if not model:
         raise ConfigError(NO_MODEL)
     lecture = locate(Path(video), workspace)
     topic = lecture.topic_or(topic)
-    shown = visual(lecture, count=frames or settings.eval_frames, send=send, sampling=settings.eval_sampling)
+    shown = protocol.visual(lecture, settings=settings, frames=frames, send=send)
     before = _stage_tokens(client, STAGE)
-    messages = build_messages(shown, topic, lecture.audience)
-    answer = client.ask_json(messages, stage=STAGE, model=model, validate=check_answer)
+    messages = build_messages(shown, topic, lecture.audience, protocol)
+    with sending(shown):
+        answer = client.ask_json(messages, stage=STAGE, model=model, validate=check_answer)
     return AesResult({name: float(answer[name]["score"]) for name in DIMENSIONS},
                      {name: (answer[name].get("feedback") or "").strip() for name in DIMENSIONS},
-                     _stage_tokens(client, STAGE) - before, shown.source)
+                     _stage_tokens(client, STAGE) - before, shown.source, describe(shown), protocol)
 
 
 def _stage_tokens(client, stage: str) -> int:
@@ -75,9 +82,16 @@ def describe(shown: Visual) -> str:
             "video": "the whole video"}[shown.source]
 
 
-def build_messages(shown: Visual, topic: str, audience: str | None = None) -> list[dict]:
-    text = prompts.render("judge", what=describe(shown), topic=topic,
-                          audience=f", made for {audience}" if audience else "").strip()
+def build_messages(shown: Visual, topic: str, audience: str | None = None, protocol: Protocol = OURS) -> list[dict]:
+    """Our judge prompt, or the original's rubric (read from the protocol's checkout), with the
+    video or its frames; frames are announced in one line of ours, as the rubric speaks of a video."""
+    if protocol.paper:
+        text = protocol.paper.aes(topic).strip()
+        if shown.source != "video":
+            text = prompts.render("video_as_frames", what=describe(shown)).strip() + "\n\n" + text
+    else:
+        text = prompts.render("judge", what=describe(shown), topic=topic,
+                              audience=f", made for {audience}" if audience else "").strip()
     return [{"role": "user", "content": [{"type": "text", "text": text}, *shown.parts]}]
 
 

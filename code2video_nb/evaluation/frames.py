@@ -11,13 +11,15 @@ as a data URL, for endpoints that take video.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import av
+import openai
 
-from ..errors import ConfigError, WorkspaceError
+from ..errors import ConfigError, EndpointError, WorkspaceError
 from ..workspace import Workspace
 
 SENDS = ("frames", "video")
@@ -169,3 +171,15 @@ def video_part(video: Path) -> dict:
                           "use --send frames")
     data = base64.b64encode(Path(video).read_bytes()).decode()
     return {"type": "video_url", "video_url": {"url": "data:video/mp4;base64," + data}}
+
+
+@contextlib.contextmanager
+def sending(shown: Visual):
+    """Requests showing `shown`: when it is the whole video and the endpoint refuses the request
+    (HTTP 400, as endpoints that read images only do), the error says how to send frames instead."""
+    try:
+        yield
+    except EndpointError as exc:
+        if shown.source != "video" or not isinstance(exc.__cause__, openai.BadRequestError):
+            raise
+        raise EndpointError(f"{exc}; if this endpoint does not take video, pass --send frames") from exc

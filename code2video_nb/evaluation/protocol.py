@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..errors import ConfigError
+from .frames import Lecture, Visual, visual
 from .paper_prompts import PaperPrompts, load
 
 NAMES = ("ours", "paper")
@@ -38,7 +39,8 @@ PAPER_TOKEN_STAGES = ("outline", "storyboard", "code")  # the original's agent: 
 class Protocol:
     name: str  # "ours" | "paper"
     send: str  # what the judge and the video pass see unless told: "frames" | "video"
-    sampling: str  # which frames, when frames are sent: "keyframes" (of the lecture lines) | "uniform"
+    sampling: str | None  # which frames, when frames are sent: "uniform" in time; None: the settings'
+    # `eval_sampling` (ours: "keyframes", the last frame of each lecture line, when the lecture is known)
     plain_names_topic: bool  # the quiz's plain pass says what the topic is
     evidence: str  # what the video pass is given by default: "frames" | "frames+subtitles"
     token_stages: tuple[str, ...] | None  # stages whose tokens count (None: all of them)
@@ -51,6 +53,12 @@ class Protocol:
     def prompts(self) -> str:
         """Whose wording the requests use: "paper" (read from a checkout) or "ours"."""
         return "paper" if self.paper else "ours"
+
+    def visual(self, lecture: Lecture, *, settings, frames: int | None = None, send: str | None = None) -> Visual:
+        """What the judge and the quiz's video pass see: `send` (default this protocol's) with `frames`
+        frames (default `settings.eval_frames`) when frames are sent, chosen by this protocol's sampling."""
+        return visual(lecture, count=frames or settings.eval_frames, send=send or self.send,
+                      sampling=self.sampling or settings.eval_sampling)
 
     def counts_tokens(self, stage: str) -> bool:
         """Whether a usage key ("code:1", "fix:2", "quiz:video", …) counts toward this protocol's tokens."""
@@ -83,7 +91,7 @@ class Protocol:
                 "commit": self.paper.commit if self.paper else None, "description": self.describe()}
 
 
-OURS = Protocol("ours", send="frames", sampling="keyframes", plain_names_topic=True, evidence="frames",
+OURS = Protocol("ours", send="frames", sampling=None, plain_names_topic=True, evidence="frames",
                 token_stages=None, minutes_include_eval=True, cache=True, failed_scored=False)
 PAPER = Protocol("paper", send="video", sampling="uniform", plain_names_topic=False, evidence="frames",
                  token_stages=PAPER_TOKEN_STAGES, minutes_include_eval=False, cache=False, failed_scored=True)

@@ -28,10 +28,13 @@ from ..errors import ConfigError, ReplyFormatError
 from ..replies import parse_json
 from ..workspace import Workspace
 from .aes import describe
-from .frames import Visual, locate, visual
+from .frames import Visual, locate, sending
+from .protocol import OURS, Protocol
 
 PASSES = ("plain", "unlearned", "video")
 INSUFFICIENT = "INSUFFICIENT"
+NO_ANSWER = (INSUFFICIENT, "INSUFFICIENT EVIDENCE", "NULL")
+ANSWER_LINE = re.compile(r"^\W{0,3}ANSWER\W{0,3}\s*[=:]\s*(.+)$", re.IGNORECASE)
 LONE_LETTER = re.compile(r"^\W{0,3}([A-Z])\W{0,3}$")  # "C", "(C)", "**C**", "C." alone on a line
 # The answer field as "C", "C. Its line…", "(C) …"; not "A good one: …" (prose, as in the reply's text).
 FIELD_LETTER = re.compile(r"^\(?([A-Z])(?:[.):]|$)")
@@ -93,6 +96,8 @@ def baseline(right: Iterable[str], letter: str | None = None) -> Baseline:
 class QuizResult:
     answers: list[Answer]
     tokens: int = 0  # the growth of the client's quiz:* usage around the call (as AesResult.tokens)
+    shown: str = ""  # what the video pass saw, in words ("the whole video", "8 frames, …")
+    protocol: Protocol = OURS
 
     @property
     def questions(self) -> int:
@@ -111,11 +116,18 @@ class QuizResult:
     def baseline(self) -> Baseline:
         return baseline(a.correct for a in self.answers)
 
+    @property
+    def teachquiz(self) -> float:
+        """The paper's TeachQuiz for this lecture: its gain × 100 (a batch averages it over topics)."""
+        return self.protocol.teachquiz([self.gain])
+
     def to_json(self) -> dict:
-        """`code2video eval quiz --json`: accuracies in 0–1, gain = video − unlearned, and the
-        always-one-letter baseline {"letter", "accuracy"}."""
+        """`code2video eval quiz --json`: accuracies in 0–1, gain = video − unlearned, teachquiz = gain × 100,
+        the always-one-letter baseline {"letter", "accuracy"}, what the video pass saw, and the protocol."""
         return {"questions": self.questions, **{p: round(self.accuracy(p), 4) for p in PASSES},
-                "gain": round(self.gain, 4), "baseline": self.baseline.to_json(), "answers": [asdict(a) for a in self.answers], "tokens": self.tokens}
+                "gain": round(self.gain, 4), "teachquiz": self.teachquiz, "baseline": self.baseline.to_json(),
+                "answers": [asdict(a) for a in self.answers], "tokens": self.tokens, "shown": self.shown,
+                "protocol": self.protocol.to_json()}
 
 
 # -- the question bank ----------------------------------------------------------------------------
@@ -216,16 +228,19 @@ def hedged(given, allowed: set[str]) -> list[str]:
 
 
 def _field_answer(answer: str) -> str:
-    """"C", "c", "(C)", "C. Its line…" -> "C"; "insufficient" -> INSUFFICIENT; else as given."""
-    if answer.upper() == INSUFFICIENT:
+    """"C", "c", "(C)", "C. Its line…" -> "C"; "insufficient" (or the original's prompts' "INSUFFICIENT
+    EVIDENCE" and "NULL") -> INSUFFICIENT; else as given."""
+    if answer.upper() in NO_ANSWER:
         return INSUFFICIENT
     letter = FIELD_LETTER.match(answer.upper() if len(answer) <= 3 else answer)  # "c." yes, "an …" no
     return letter.group(1) if letter else answer
 
 
 def _lone_answer(line: str) -> str | None:
-    if line.upper() == INSUFFICIENT:
+    if line.upper() in NO_ANSWER:
         return INSUFFICIENT
+    if labelled := ANSWER_LINE.match(line):  # "ANSWER = B", the line the original's prompts ask for
+        return _lone_answer(labelled.group(1).strip())
     match = LONE_LETTER.match(line)
     return match.group(1) if match else None
 
@@ -233,9 +248,11 @@ def _lone_answer(line: str) -> str | None:
 # -- the three passes -------------------------------------------------------------------------------
 
 def teach_quiz(video: Path, topic: str | None = None, *, settings, client, questions: list[Question] | None = None,
-               workspace: Workspace | None = None, frames: int | None = None, send: str = "frames") -> QuizResult:
+               workspace: Workspace | None = None, frames: int | None = None, send: str | None = None,
+               protocol: Protocol = OURS) -> QuizResult:
     """TeachQuiz of `video` (a file, or a lecture folder) over `questions` (default: the topic's in
-    the MMMC bank). The model is `settings.vlm_model` (it must read images for the video pass)."""
+    the MMMC bank). The model is `settings.vlm_model` (it must read images for the video pass).
+    `send` (default: the protocol's) and `protocol` as for `aes.judge`."""
     model = settings.vlm_model
     if not model:
         raise ConfigError("TeachQuiz needs a model that reads images: set CODE2VIDEO_VLM_MODEL "
@@ -243,23 +260,23 @@ def teach_quiz(video: Path, topic: str | None = None, *, settings, client, quest
     lecture = locate(Path(video), workspace)
     topic = lecture.topic_or(topic)
     questions = questions if questions is not None else questions_for(topic)
-    shown = visual(lecture, count=frames or settings.eval_frames, send=send, sampling=settings.eval_sampling)
+    shown = protocol.visual(lecture, settings=settings, frames=frames, send=send)
     before = _quiz_tokens(client)
     answers = [Answer(q.question, q.answer) for q in questions]
     for which in PASSES:
-        ask = _asker(which, topic, shown, client, model)
-        with ThreadPoolExecutor(PARALLEL) as pool:
+        ask = _asker(which, topic, shown, client, model, protocol)
+        with ThreadPoolExecutor(PARALLEL) as pool, sending(shown):
             for answer, (given, problem) in zip(answers, pool.map(ask, questions)):
                 setattr(answer, which, given)
                 if problem:
                     answer.problems[which] = problem
-    return QuizResult(answers, _quiz_tokens(client) - before)
+    return QuizResult(answers, _quiz_tokens(client) - before, describe(shown), protocol)
 
 
-def _asker(which: str, topic: str, shown: Visual, client, model: str):
+def _asker(which: str, topic: str, shown: Visual, client, model: str, protocol: Protocol):
     def ask(question: Question) -> tuple[str | None, str]:
         letters = "".join(sorted(question.options))
-        messages = build_messages(which, topic, question, shown)
+        messages = build_messages(which, topic, question, shown, protocol)
         try:
             return client.ask_until(messages, stage=f"quiz:{which}", model=model, reask="reask_json",
                                     use=lambda text: read_answer(text, letters, insufficient=which != "plain")), ""
@@ -269,16 +286,34 @@ def _asker(which: str, topic: str, shown: Visual, client, model: str):
     return ask
 
 
-def build_messages(which: str, topic: str, question: Question, shown: Visual) -> list[dict]:
+def build_messages(which: str, topic: str, question: Question, shown: Visual, protocol: Protocol = OURS) -> list[dict]:
+    """One question of one pass. Ours: our prompts, the plain pass naming the topic. The paper's: the
+    plain pass does not name it, and with a checkout the original's instructions come first (our
+    question layout and answer format follow, so the answer is read as ours is)."""
     letters = ", ".join(sorted(question.options))
-    if which == "plain":
-        text = prompts.render("quiz_plain", topic=topic, question=question.text(), letters=letters)
-        return [{"role": "user", "content": text.strip()}]
-    evidence = prompts.render("quiz_video_evidence", what=describe(shown)).strip() if which == "video" else ""
-    text = prompts.render("quiz_unlearned", topic=topic, question=question.text(), letters=letters, evidence=evidence)
-    if which == "unlearned":
+    if protocol.paper:
+        text = _paper_text(which, topic, question, shown, protocol)
+    elif which == "plain":
+        about = f' about "{topic}"' if protocol.plain_names_topic else ""
+        text = prompts.render("quiz_plain", about=about, question=question.text(), letters=letters)
+    else:
+        evidence = prompts.render("quiz_video_evidence", what=describe(shown)).strip() if which == "video" else ""
+        text = prompts.render("quiz_unlearned", topic=topic, question=question.text(), letters=letters,
+                              evidence=evidence)
+    if which != "video":
         return [{"role": "user", "content": text.strip()}]
     return [{"role": "user", "content": [*shown.parts, {"type": "text", "text": text.strip()}]}]
+
+
+def _paper_text(which: str, topic: str, question: Question, shown: Visual, protocol: Protocol) -> str:
+    paper = protocol.paper
+    instruction = {"plain": lambda: paper.plain, "unlearned": lambda: paper.unlearned(topic),
+                   "video": lambda: paper.video(topic)}[which]().strip()
+    if which == "video" and shown.source != "video":
+        instruction = prompts.render("video_as_frames", what=describe(shown)).strip() + "\n\n" + instruction
+    return prompts.render("quiz_paper", instruction=instruction, question=question.text(),
+                          letters=", ".join(sorted(question.options)),
+                          insufficient="" if which == "plain" else f', or "{INSUFFICIENT}"')
 
 
 def _quiz_tokens(client) -> int:

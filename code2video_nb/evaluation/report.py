@@ -11,7 +11,13 @@ def aes_text(result: AesResult) -> str:
     width = max(map(len, DIMENSIONS))
     lines = [f"{name:<{width}}  {result.dimensions[name]:>4g}/{MAX_SCORE:g}  {result.feedback[name] or '(no feedback given)'}"
              for name in DIMENSIONS]
-    return "\n".join(lines + [f"{'total':<{width}}  {result.total:>4g}/100  ({result.tokens:,} tokens)"])
+    lines.append(f"{'total':<{width}}  {result.total:>4g}/100  ({result.tokens:,} tokens)")
+    return "\n".join(lines + [_under(result.protocol, f"the judge saw {result.shown}")])
+
+
+def _under(protocol, seen: str) -> str:
+    """The line every report ends with: the protocol, whose prompts, and what the model saw."""
+    return f"{protocol.describe()}; {seen}"
 
 
 def quiz_text(result: QuizResult) -> str:
@@ -21,9 +27,10 @@ def quiz_text(result: QuizResult) -> str:
                  "chance with the answer key's bias)")
     lines.append(f"gain       {result.gain:+.0%}  (video − unlearned, {result.questions} questions, "
                  f"{result.tokens:,} tokens)")
+    lines.append(f"teachquiz  {result.teachquiz:+.1f}  (the paper's TeachQuiz: gain × 100)")
     lines += [f"unusable answer to {a.question!r}: {problem}" for a in result.answers
               for problem in a.problems.values()]
-    return "\n".join(lines)
+    return "\n".join(lines + [_under(result.protocol, f"the video pass saw {result.shown}")])
 
 
 def efficiency_text(e: Efficiency) -> str:

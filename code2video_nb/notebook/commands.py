@@ -6,6 +6,7 @@ import argparse
 import html
 import os
 import shlex
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -15,6 +16,7 @@ from IPython.display import HTML, FileLink, display
 from .. import scene_import, suggestions
 from ..engine import Engine, content_hash
 from ..evaluation import aes, quiz
+from ..evaluation.protocol import protocol_for
 from ..files import disk_errors
 from ..model_client import build_client
 from ..narration import narration_record
@@ -40,8 +42,8 @@ def _args(argv: list[str], *spec) -> argparse.Namespace:
     for names, options in spec:
         parser.add_argument(*names, **options)
     parser.add_argument("lecture", nargs="?", help="lecture slug (default: the last one used)")
-    try:
-        return parser.parse_args(argv)
+    try:  # intermixed: `eval quiz --protocol paper LECTURE` has options between its positionals
+        return parser.parse_intermixed_args(argv)
     except (argparse.ArgumentError, SystemExit) as exc:
         raise UsageError(f"%c2v: {exc}") from None
 
@@ -217,21 +219,28 @@ def help(magics, argv):  # noqa: A001 - the command's name
         "%c2v notebook PATH                    the lecture as a standalone .ipynb\n"
         "%c2v open FILE.py… [--into LECTURE]   scene files written elsewhere as section cells\n"
         "%c2v usage                            tokens and cost per stage\n"
-        "%c2v eval [aes|quiz]                  the VLM judge's scores and feedback, TeachQuiz\n"
+        "%c2v eval [aes|quiz] [--protocol paper [--paper-repo PATH]]\n"
+        "                                      the VLM judge's scores and feedback, TeachQuiz\n"
         "%c2v config                           effective settings (%config Code2Video.<name> = ...)") + "</pre>"))
 
 
 def evaluate(magics, argv):
-    """`%c2v eval [aes|quiz] [LECTURE]`: the judge's scores with its feedback, and/or TeachQuiz, as tables."""
-    args = _args(argv, (("measure",), {"nargs": "?", "choices": ["aes", "quiz", "both"], "default": "both"}))
+    """`%c2v eval [aes|quiz] [--protocol ours|paper] [--paper-repo PATH] [LECTURE]`: the judge's scores
+    with its feedback, and/or TeachQuiz, as tables captioned with the protocol (as `code2video eval`)."""
+    args = _args(argv, (("measure",), {"nargs": "?", "choices": ["aes", "quiz", "both"], "default": "both"}),
+                 (("--protocol",), {"choices": ["ours", "paper"], "default": "ours"}), (("--paper-repo",), {}))
+    protocol = protocol_for(args.protocol, args.paper_repo)
     ws = magics.session.workspace(args.lecture)
     settings = magics.run_config().settings
+    settings = settings if protocol.cache else replace(settings, cache=False)  # the paper's: a cold cache
     client = build_client(settings, log_path=ws.log_path)  # live: a recording holds no judge
     try:
         if args.measure in ("aes", "both"):
-            display(_aes_table(ws, aes.judge(ws.dir, settings=settings, client=client, workspace=ws)))
+            display(_aes_table(ws, aes.judge(ws.dir, settings=settings, client=client, workspace=ws,
+                                             protocol=protocol)))
         if args.measure in ("quiz", "both"):
-            display(_quiz_table(ws, quiz.teach_quiz(ws.dir, settings=settings, client=client, workspace=ws)))
+            display(_quiz_table(ws, quiz.teach_quiz(ws.dir, settings=settings, client=client, workspace=ws,
+                                                    protocol=protocol)))
     finally:  # what the judge and the quiz cost shows in %c2v usage
         ws.add_usage(client.usage_by_stage())
 
@@ -240,14 +249,17 @@ def _aes_table(ws, result):
     rows = [[name.replace("_", " "), f"{result.dimensions[name]:g} / 20", result.feedback[name]]
             for name in aes.DIMENSIONS]
     rows.append(["total", f"{result.total:g} / 100", f"{result.tokens:,} tokens"])
-    return _table(["dimension", "score", "the judge's feedback"], rows, f"AES of {ws.slug} (judged on {result.frames})")
+    return _table(["dimension", "score", "the judge's feedback"], rows,
+                  f"AES of {ws.slug} (judged on {result.frames}); {result.protocol.describe()}")
 
 
 def _quiz_table(ws, result):
     rows = [[which, f"{result.accuracy(which):.0%}"] for which in quiz.PASSES]
     rows.append(["gain (video − unlearned)", f"{result.gain:+.0%}"])
+    rows.append(["TeachQuiz (gain × 100, the paper's)", f"{result.teachquiz:+.1f}"])
     return _table(["pass", "accuracy"], rows,
-                  f"TeachQuiz of {ws.slug}: {result.questions} questions, {result.tokens:,} tokens")
+                  f"TeachQuiz of {ws.slug}: {result.questions} questions, {result.tokens:,} tokens; "
+                  f"{result.protocol.describe()}, the video pass saw {result.shown}")
 
 
 COMMANDS = {"status": status, "export": export, "notebook": notebook, "usage": usage, "config": config,

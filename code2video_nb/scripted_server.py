@@ -144,6 +144,11 @@ def _text_of(messages: list) -> str:
     return "\n".join(texts)
 
 
+def _has_video(messages: list) -> bool:
+    return any(isinstance(m.get("content"), list) and any(p.get("type") == "video_url" for p in m["content"])
+               for m in messages if isinstance(m, dict))
+
+
 def _image_tokens(part: dict) -> int:
     """OpenAI's published cost of an image part (GPT-4o, detail high/auto): scaled down to fit 2048 px,
     then until its short side is at most 768 px; 170 tokens per 512-px tile plus 85 ("low": 85).
@@ -169,6 +174,8 @@ class ScriptedServer:
         self.models = set(models) if models else None
         self.api_key = api_key
         self.latency = latency  # applied to every completion (not to scripted errors)
+        # An endpoint that reads images but not video (as OpenAI's): a `video_url` part is a 400.
+        self.takes_video = True
         self.requests: list[RecordedRequest] = []
         self.speech_requests: list[SpeechRequest] = []
         self._queues: dict[str, deque] = defaultdict(deque)
@@ -309,6 +316,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(404, _error_body(msg, 404, "model_not_found"))
         if not stage:
             return self._json(400, _error_body(f"missing {STAGE_HEADER} header", 400))
+        if not self.owner.takes_video and _has_video(req.get("messages", [])):
+            return self._json(400, _error_body("Invalid content part type: 'video_url'", 400, "invalid_value"))
         self._answer(stage, req, self.owner._next_reply(stage, req.get("messages", [])))
 
     def _speech(self, raw: bytes) -> None:

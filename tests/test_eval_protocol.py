@@ -199,3 +199,14 @@ def test_a_wrong_paper_repo_is_one_clear_line_before_anything_is_asked(server, j
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1 and not server.requests
     assert err.startswith(f"code2video: error: --paper-repo {tmp_path.resolve()}: no prompts/stage5_eva.py there")
+
+
+def test_an_endpoint_that_refuses_video_says_how_to_send_frames(server, judged, video, capsys):
+    server.takes_video = False
+    argv = ["eval", "aes", str(video), "--topic", TOPIC, "--protocol", "paper"]
+    assert cli.main(argv) == 1
+    err = capsys.readouterr().err
+    assert "HTTP 400" in err and err.rstrip().endswith("if this endpoint does not take video, pass --send frames")
+    server.script("judge", json.dumps({name: {"score": 10, "feedback": ""} for name in aes.DIMENSIONS}))
+    assert cli.main(argv + ["--send", "frames", "--frames", "2"]) == 0
+    assert "paper protocol, our wording" in capsys.readouterr().out

@@ -8,19 +8,24 @@
         "paper" reads the original's prompts from `paper_repo`, else $CODE2VIDEO_PAPER_REPO (a checkout
         of showlab/Code2Video, parsed, never run), else uses our wording; ConfigError (one line) for
         an unknown name, --paper-repo without "paper", or a checkout without the prompts.
-    Protocol (frozen): .name, .send ("frames"|"video"), .sampling ("keyframes"|"uniform"),
+    `send=None` is the protocol's ("frames" for ours, "video" for the paper's).
+    Protocol (frozen): .name, .send ("frames"|"video"), .sampling ("uniform" | None: the settings'),
         .plain_names_topic, .evidence, .token_stages (None = all), .minutes_include_eval, .cache,
         .failed_scored, .paper (paper_prompts.PaperPrompts | None), .prompts ("paper"|"ours");
+        .visual(lecture, settings=, frames=None, send=None) (what the model sees),
         .counts_tokens(stage_key), .tokens(usage_by_stage), Protocol.teachquiz(gains) (mean × 100),
         .describe() (the line every report prints), .to_json() (`"protocol"` in every --json)
 
-    aes.judge(video, topic, *, settings, client, frames=None, workspace=None, send="frames") -> aes.AesResult
-        .dimensions {name: 0..20}, .total (their sum, /100), .feedback {name: text}, .tokens;
-        .to_json() -> {"dimensions", "total", "feedback", "tokens"}
+    aes.judge(video, topic, *, settings, client, frames=None, workspace=None, send=None,
+              protocol=OURS) -> aes.AesResult
+        .dimensions {name: 0..20}, .total (their sum, /100), .feedback {name: text}, .tokens, .shown, .protocol;
+        .to_json() -> {"dimensions", "total", "feedback", "tokens", "shown", "protocol"}
     quiz.teach_quiz(video, topic, *, settings, client, questions=None, workspace=None, frames=None,
-                    send="frames") -> quiz.QuizResult
-        .accuracy("plain" | "unlearned" | "video"), .gain, .answers, .tokens;
-        .to_json() -> {"questions", "plain", "unlearned", "video", "gain", "answers", "tokens"}
+                    send=None, protocol=OURS) -> quiz.QuizResult
+        .accuracy("plain" | "unlearned" | "video"), .gain, .teachquiz (gain × 100), .baseline, .answers,
+        .tokens, .shown, .protocol;
+        .to_json() -> {"questions", "plain", "unlearned", "video", "gain", "teachquiz", "baseline", "answers",
+                       "tokens", "shown", "protocol"}
         quiz.questions_for(topic, file=None), quiz.topics() (the 117 MMMC topics), quiz.bank()
     efficiency.measure(workspace, *, prompt_price=2.0, completion_price=8.0) -> efficiency.Efficiency
         .wall, .render_seconds, .fix_attempts, .calls, .tokens, .cost, .stages, .sections; .to_json()

@@ -142,6 +142,9 @@ def _eval_parser(sub):
         p.add_argument("--json", action="store_true", help="print one JSON object")
         _cache_option(p)
     quiz_.add_argument("--questions", type=Path, help="questions in the MMMC bank's shape (default: the bank's)")
+    quiz_.add_argument("--evidence", choices=["frames", "frames+subtitles"],
+                       help="what the video pass is given: frames alone, or each frame followed by the subtitles "
+                            "since the frame before (default: with subtitles when the video is narrated)")
     aes_.set_defaults(run=_eval_aes)
     quiz_.set_defaults(run=_eval_quiz)
     eff = kinds.add_parser("efficiency", help="time, model calls, tokens and cost of a lecture, from its folder")
@@ -449,7 +452,7 @@ def _eval_quiz(args) -> int:
         topic = lecture.topic_or(args.topic)
         return quiz.teach_quiz(args.video, topic, settings=settings, client=client, send=args.send,
                                questions=quiz.questions_for(topic, args.questions), workspace=lecture.workspace,
-                               protocol=protocol)
+                               protocol=protocol, evidence=args.evidence)
 
     result = _evaluating(args, run)
     print(json.dumps(result.to_json()) if args.json else eval_report.quiz_text(result))

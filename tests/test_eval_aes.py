@@ -114,7 +114,9 @@ def test_cli_on_the_demo_lecture_judges_its_keyframes(demo_lecture, server, tmp_
     assert list(out["dimensions"]) == list(aes.DIMENSIONS) and out["tokens"] > 0
     (request,) = server.requests
     text = request.messages[0]["content"][0]["text"]
-    assert "Eigenvectors, eigenvalues, and eigenbasis" in text and "4 keyframes" in text  # topic from lecture.json
+    assert "Eigenvectors, eigenvalues, and eigenbasis" in text  # topic from lecture.json
+    # 4 of the 9 lines' keyframes, said as such (not "the last frame of each lecture line")
+    assert "4 keyframes, in order, of its 9 lecture lines" in text and "each lecture line" not in text
     assert ", made for " in text  # and the outline's audience
     assert len(images(request)) == 4  # 9 block keyframes, spread over 4
     state = json.loads((lecture / "lecture.json").read_text())

@@ -55,7 +55,7 @@ def test_prose_starting_with_a_letter_is_not_the_answer(server, tmp_path, video,
     assert (out["questions"], out["plain"], out["unlearned"], out["video"], out["gain"]) == (2, 1.0, 0.0, 1.0, 1.0)
     assert out["baseline"] == {"letter": "B", "accuracy": 0.5}  # right letters C and B: a tie, the first
     shown = report.quiz_text(result).splitlines()
-    assert shown[2:4] == ["video      100%", "always B   50%  (the most common right answer: chance with the "
+    assert shown[2:4] == ["video      100%  (shown frames)", "always B   50%  (the most common right answer: chance with the "
                                             "answer key's bias)"]
 
 
@@ -161,3 +161,24 @@ def test_cli_on_the_demo_lecture_uses_the_mmmc_questions(demo_lecture, server, t
     assert len(out["answers"]) == 5 and out["answers"][0]["video"] != out["answers"][0]["correct"]
     usage = json.loads((lecture / "lecture.json").read_text())["usage"]
     assert {"quiz:plain", "quiz:unlearned", "quiz:video"} <= set(usage)  # counted in the lecture's usage
+
+
+@pytest.mark.render
+def test_with_subtitles_each_keyframe_is_followed_by_its_own_line(demo_lecture, server, tmp_path):
+    # The silent demo's subtitles are its lecture lines, timed to the blocks; a keyframe is the
+    # last frame of its block, so what goes with it is its block's line, and no other.
+    from code2video_nb.workspace import Workspace
+
+    lines = [" ".join(line.split()) for s in Workspace(demo_lecture).storyboard.sections for line in s.lecture_lines]
+    for stage in ("quiz:plain", "quiz:unlearned", "quiz:video"):
+        script(server, stage, ['{"answer": "C"}', '{"answer": "B"}'])
+    client = make_client(server, tmp_path)
+    result = quiz.teach_quiz(demo_lecture, settings=Settings(vlm_model="vlm-1", eval_frames=len(lines)), client=client,
+                             questions=quiz.parse_questions(QUESTIONS, "test"), evidence="frames+subtitles")
+    assert result.evidence == "frames+subtitles" and result.accuracy("video") == 1.0
+    content = [r for r in server.requests if r.stage == "quiz:video"][0].messages[-1]["content"]
+    said = [p["text"] for p in content[1:-1:2]]
+    assert [p["type"] for p in content[:-1:2]] == ["image_url"] * len(lines) and len(said) == len(lines) == 9
+    assert [text.count("] ") for text in said] == [1] * 9  # one cue per keyframe
+    assert [text.split("] ", 1)[1] for text in said] == lines
+    assert f"{len(lines)} keyframes, in order (the last frame of each lecture line's animation)" in content[-1]["text"]

@@ -21,12 +21,15 @@
         .dimensions {name: 0..20}, .total (their sum, /100), .feedback {name: text}, .tokens, .shown, .protocol;
         .to_json() -> {"dimensions", "total", "feedback", "tokens", "shown", "protocol"}
     quiz.teach_quiz(video, topic, *, settings, client, questions=None, workspace=None, frames=None,
-                    send=None, protocol=OURS) -> quiz.QuizResult
+                    send=None, protocol=OURS, evidence=None) -> quiz.QuizResult
         .accuracy("plain" | "unlearned" | "video"), .gain, .teachquiz (gain × 100), .baseline, .answers,
-        .tokens, .shown, .protocol;
+        .tokens, .shown, .evidence, .protocol;
         .to_json() -> {"questions", "plain", "unlearned", "video", "gain", "teachquiz", "baseline", "answers",
-                       "tokens", "shown", "protocol"}
+                       "tokens", "shown", "evidence", "protocol"}
         quiz.questions_for(topic, file=None), quiz.topics() (the 117 MMMC topics), quiz.bank()
+        quiz.baseline(right_letters, letter=None) -> quiz.Baseline .letter, .accuracy (always one letter)
+        evidence: "frames" | "frames+subtitles" (evidence.py); None: the protocol's (ours: with subtitles
+        when the video is narrated; the paper's: frames)
     efficiency.measure(workspace, *, prompt_price=2.0, completion_price=8.0) -> efficiency.Efficiency
         .wall, .render_seconds, .fix_attempts, .calls, .tokens, .cost, .stages, .sections; .to_json()
     significance.gain_summary(gains, confidence=0.95) -> significance.GainSummary
@@ -38,6 +41,6 @@ The model is `settings.vlm_model` (CODE2VIDEO_VLM_MODEL); stages `judge`, `quiz:
 `quiz:unlearned`, `quiz:video`, counted in `client.usage_by_stage()` like every request.
 """
 
-from . import aes, efficiency, frames, paper_prompts, protocol, quiz, significance
+from . import aes, efficiency, evidence, frames, paper_prompts, protocol, quiz, significance
 
-__all__ = ["aes", "efficiency", "frames", "paper_prompts", "protocol", "quiz", "significance"]
+__all__ = ["aes", "efficiency", "evidence", "frames", "paper_prompts", "protocol", "quiz", "significance"]

@@ -75,11 +75,19 @@ def _stage_tokens(client, stage: str) -> int:
 
 
 def describe(shown: Visual) -> str:
-    """How the video is shown, in the prompts' words."""
-    n = len(shown.parts)
-    return {"keyframes": f"{n} keyframes, in order (the last frame of each lecture line's animation)",
-            "uniform": f"{n} frames, in order, evenly spaced in time",
-            "video": "the whole video"}[shown.source]
+    """How the video is shown, in the prompts' words: true to what is sent (every lecture line's
+    keyframe, or some of them, or evenly spaced frames, or the whole file; with subtitles or not)."""
+    n = shown.frames
+    if shown.source == "video":
+        return "the whole video" + (", followed by its subtitles" if shown.subtitled else "")
+    if shown.source == "uniform":
+        what = f"{n} frames, in order, evenly spaced in time"
+    elif n >= shown.lines:
+        what = f"{n} keyframes, in order (the last frame of each lecture line's animation)"
+    else:
+        what = (f"{n} keyframes, in order, of its {shown.lines} lecture lines (the last frame of a line's "
+                f"animation, for {n} lines spread evenly from the first to the last)")
+    return what + (", each followed by the subtitles of the video since the frame before" if shown.subtitled else "")
 
 
 def build_messages(shown: Visual, topic: str, audience: str | None = None, protocol: Protocol = OURS) -> list[dict]:

@@ -20,6 +20,7 @@ import av
 import openai
 
 from ..errors import ConfigError, EndpointError, WorkspaceError
+from ..video import _block_ends
 from ..workspace import Workspace
 
 SENDS = ("frames", "video")
@@ -55,6 +56,15 @@ class Visual:
     """What goes into a request: the content parts and how they were chosen (for reports)."""
     parts: tuple[dict, ...]
     source: str  # "keyframes", "uniform" or "video"
+    # Seconds into the video at which each frame is seen (the subtitles up to it go with it,
+    # evidence.py); () for the whole video, or keyframes of sections with no render record.
+    times: tuple[float, ...] = ()
+    lines: int = 0  # keyframes: the lecture lines they were picked from (all of them when equal to `frames`)
+    subtitled: bool = False  # each frame is followed by the subtitles up to it (evidence.py)
+
+    @property
+    def frames(self) -> int:
+        return sum(part.get("type") == "image_url" for part in self.parts)
 
 
 def locate(target: Path, workspace: Workspace | None = None) -> Lecture:
@@ -100,14 +110,17 @@ def visual(lecture: Lecture, *, count: int, send: str = "frames", sampling: str 
         raise ConfigError(f"the number of frames must be at least 1, not {count}")
     keys = block_keyframes(lecture) if sampling == "keyframes" and send == "frames" else []
     if keys:
-        return Visual(tuple(image_part(p.read_bytes()) for p in spread(keys, count)), "keyframes")
+        times = keyframe_times(lecture)
+        return Visual(tuple(image_part(p.read_bytes()) for p in spread(keys, count)), "keyframes",
+                      tuple(spread(times, count)) if times else (), len(keys))
     if lecture.video is None:
         folder = lecture.workspace.dir
         raise WorkspaceError(f"{folder} has no exported video ({folder.name}.mp4) and not every section has its "
                              f"keyframes: run `code2video export {folder}` (in a notebook: %c2v export) first")
     if send == "video":
         return Visual((video_part(lecture.video),), "video")
-    return Visual(tuple(image_part(png) for png in uniform_frames(lecture.video, count)), "uniform")
+    shots = uniform_frames(lecture.video, count)
+    return Visual(tuple(image_part(png) for _, png in shots), "uniform", tuple(at for at, _ in shots))
 
 
 def block_keyframes(lecture: Lecture) -> list[Path]:
@@ -124,6 +137,24 @@ def block_keyframes(lecture: Lecture) -> list[Path]:
     return paths if paths and all(p.is_file() for p in paths) else []
 
 
+def keyframe_times(lecture: Lecture) -> list[float] | None:
+    """When each of `block_keyframes` is seen in the lecture's video: the end of its block (where
+    the next starts), after the sections before it in that video. None when a section has no
+    render record to time it by."""
+    ws, times, offset = lecture.workspace, [], 0.0
+    for section in ws.storyboard.sections:
+        if section.id not in lecture.sections:
+            continue
+        state = ws.section_state(section.id)
+        record = state.render("preview") or state.render("final")
+        if record is None or record.duration <= 0:
+            return None
+        ends = _block_ends(record.block_starts, record.duration, len(section.lecture_lines))
+        times += [offset + min(end, record.duration) for end in ends]
+        offset += record.duration
+    return times
+
+
 def spread(items: list, count: int) -> list:
     """At most `count` of `items`, evenly spread, keeping the first and the last."""
     if len(items) <= count:
@@ -133,8 +164,9 @@ def spread(items: list, count: int) -> list:
     return [items[round(i * (len(items) - 1) / (count - 1))] for i in range(count)]
 
 
-def uniform_frames(video: Path, count: int) -> list[bytes]:
-    """`count` frames as PNG, at the middles of `count` equal spans of the video (one decoding pass)."""
+def uniform_frames(video: Path, count: int) -> list[tuple[float, bytes]]:
+    """`count` frames as (seconds, PNG), at the middles of `count` equal spans of the video (one
+    decoding pass)."""
     with av.open(str(video)) as container:
         if not container.streams.video:
             raise WorkspaceError(f"{video} has no video stream")
@@ -146,10 +178,10 @@ def uniform_frames(video: Path, count: int) -> list[bytes]:
         for frame in container.decode(video=0):
             last = frame
             while len(picked) < count and (frame.time or 0.0) >= targets[len(picked)]:
-                picked.append(_png(frame))
+                picked.append((frame.time or 0.0, _png(frame)))
     if last is None:
         raise WorkspaceError(f"{video} has no frames")
-    return picked + [_png(last)] * (count - len(picked))
+    return picked + [(last.time or 0.0, _png(last))] * (count - len(picked))
 
 
 def _png(frame) -> bytes:

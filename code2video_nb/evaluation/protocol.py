@@ -42,7 +42,8 @@ class Protocol:
     sampling: str | None  # which frames, when frames are sent: "uniform" in time; None: the settings'
     # `eval_sampling` (ours: "keyframes", the last frame of each lecture line, when the lecture is known)
     plain_names_topic: bool  # the quiz's plain pass says what the topic is
-    evidence: str  # what the video pass is given by default: "frames" | "frames+subtitles"
+    evidence: str | None  # what the video pass is given by default: "frames" | "frames+subtitles";
+    # None: frames+subtitles when the video is narrated (has a sound track) and has its subtitles (evidence.py)
     token_stages: tuple[str, ...] | None  # stages whose tokens count (None: all of them)
     minutes_include_eval: bool  # a batch's minutes include the evaluation's own time
     cache: bool  # replies may come from the reply cache (a cached reply bills 0 tokens)
@@ -91,7 +92,7 @@ class Protocol:
                 "commit": self.paper.commit if self.paper else None, "description": self.describe()}
 
 
-OURS = Protocol("ours", send="frames", sampling=None, plain_names_topic=True, evidence="frames",
+OURS = Protocol("ours", send="frames", sampling=None, plain_names_topic=True, evidence=None,
                 token_stages=None, minutes_include_eval=True, cache=True, failed_scored=False)
 PAPER = Protocol("paper", send="video", sampling="uniform", plain_names_topic=False, evidence="frames",
                  token_stages=PAPER_TOKEN_STAGES, minutes_include_eval=False, cache=False, failed_scored=True)

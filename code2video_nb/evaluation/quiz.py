@@ -28,6 +28,7 @@ from ..errors import ConfigError, ReplyFormatError
 from ..replies import parse_json
 from ..workspace import Workspace
 from .aes import describe
+from .evidence import attach as attach_subtitles, choose as choose_evidence
 from .frames import Visual, locate, sending
 from .protocol import OURS, Protocol
 
@@ -98,6 +99,7 @@ class QuizResult:
     tokens: int = 0  # the growth of the client's quiz:* usage around the call (as AesResult.tokens)
     shown: str = ""  # what the video pass saw, in words ("the whole video", "8 frames, …")
     protocol: Protocol = OURS
+    evidence: str = "frames"  # what the video pass was given: "frames" or "frames+subtitles" (evidence.py)
 
     @property
     def questions(self) -> int:
@@ -123,11 +125,12 @@ class QuizResult:
 
     def to_json(self) -> dict:
         """`code2video eval quiz --json`: accuracies in 0–1, gain = video − unlearned, teachquiz = gain × 100,
-        the always-one-letter baseline {"letter", "accuracy"}, what the video pass saw, and the protocol."""
+        the always-one-letter baseline {"letter", "accuracy"}, what the video pass saw (and its evidence),
+        and the protocol."""
         return {"questions": self.questions, **{p: round(self.accuracy(p), 4) for p in PASSES},
                 "gain": round(self.gain, 4), "teachquiz": self.teachquiz, "baseline": self.baseline.to_json(),
                 "answers": [asdict(a) for a in self.answers], "tokens": self.tokens, "shown": self.shown,
-                "protocol": self.protocol.to_json()}
+                "evidence": self.evidence, "protocol": self.protocol.to_json()}
 
 
 # -- the question bank ----------------------------------------------------------------------------
@@ -249,10 +252,12 @@ def _lone_answer(line: str) -> str | None:
 
 def teach_quiz(video: Path, topic: str | None = None, *, settings, client, questions: list[Question] | None = None,
                workspace: Workspace | None = None, frames: int | None = None, send: str | None = None,
-               protocol: Protocol = OURS) -> QuizResult:
+               protocol: Protocol = OURS, evidence: str | None = None) -> QuizResult:
     """TeachQuiz of `video` (a file, or a lecture folder) over `questions` (default: the topic's in
     the MMMC bank). The model is `settings.vlm_model` (it must read images for the video pass).
-    `send` (default: the protocol's) and `protocol` as for `aes.judge`."""
+    `send` (default: the protocol's) and `protocol` as for `aes.judge`. `evidence`: "frames" or
+    "frames+subtitles" (each frame followed by the subtitles since the frame before); default the
+    protocol's (ours: with subtitles when the video is narrated, evidence.py; the paper's: frames)."""
     model = settings.vlm_model
     if not model:
         raise ConfigError("TeachQuiz needs a model that reads images: set CODE2VIDEO_VLM_MODEL "
@@ -261,6 +266,8 @@ def teach_quiz(video: Path, topic: str | None = None, *, settings, client, quest
     topic = lecture.topic_or(topic)
     questions = questions if questions is not None else questions_for(topic)
     shown = protocol.visual(lecture, settings=settings, frames=frames, send=send)
+    evidence = choose_evidence(evidence if evidence is not None else protocol.evidence, lecture)
+    shown = attach_subtitles(shown, lecture, evidence)
     before = _quiz_tokens(client)
     answers = [Answer(q.question, q.answer) for q in questions]
     for which in PASSES:
@@ -270,7 +277,7 @@ def teach_quiz(video: Path, topic: str | None = None, *, settings, client, quest
                 setattr(answer, which, given)
                 if problem:
                     answer.problems[which] = problem
-    return QuizResult(answers, _quiz_tokens(client) - before, describe(shown), protocol)
+    return QuizResult(answers, _quiz_tokens(client) - before, describe(shown), protocol, evidence)
 
 
 def _asker(which: str, topic: str, shown: Visual, client, model: str, protocol: Protocol):
@@ -297,7 +304,7 @@ def build_messages(which: str, topic: str, question: Question, shown: Visual, pr
         about = f' about "{topic}"' if protocol.plain_names_topic else ""
         text = prompts.render("quiz_plain", about=about, question=question.text(), letters=letters)
     else:
-        evidence = prompts.render("quiz_video_evidence", what=describe(shown)).strip() if which == "video" else ""
+        evidence = prompts.render(evidence_prompt(shown), what=describe(shown)).strip() if which == "video" else ""
         text = prompts.render("quiz_unlearned", topic=topic, question=question.text(), letters=letters,
                               evidence=evidence)
     if which != "video":
@@ -314,6 +321,13 @@ def _paper_text(which: str, topic: str, question: Question, shown: Visual, proto
     return prompts.render("quiz_paper", instruction=instruction, question=question.text(),
                           letters=", ".join(sorted(question.options)),
                           insufficient="" if which == "plain" else f', or "{INSUFFICIENT}"')
+
+
+def evidence_prompt(shown: Visual) -> str:
+    """The words telling the video pass what it was given: frames or the whole video, with or
+    without subtitles (a model shown frames alone is not told the video "says" anything)."""
+    return "quiz_video_evidence" + ("_whole" if shown.source == "video" else "") + (
+        "_subtitles" if shown.subtitled else "")
 
 
 def _quiz_tokens(client) -> int:

@@ -22,6 +22,7 @@ def _under(protocol, seen: str) -> str:
 
 def quiz_text(result: QuizResult) -> str:
     lines = [f"{which:<9}  {result.accuracy(which):.0%}" for which in PASSES]
+    lines[-1] += f"  (shown {result.evidence})"
     chance = result.baseline
     lines.append(f"always {chance.letter:<3} {chance.accuracy:.0%}  (the most common right answer: "
                  "chance with the answer key's bias)")

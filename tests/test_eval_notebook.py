@@ -41,6 +41,8 @@ def test_eval_shows_the_scores_with_the_judges_feedback_and_the_quiz(ip, live_en
     text = quiz_table.data["text/plain"]
     assert "TeachQuiz of eigenvectors-eigenvalues-and-eigenbasis: 5 questions" in text
     assert "unlearned | 0%" in text and "video | 100%" in text and "+100%" in text
+    chance = quiz.baseline(q.answer for q in quiz.questions_for("Eigenvectors, eigenvalues, and eigenbasis"))
+    assert f"always {chance.letter} (chance with the answer key's bias) | {chance.accuracy:.0%}" in text
     with capture_output() as shown:  # what they cost is in the lecture's usage
         ip.run_line_magic("c2v", "usage")
     usage = shown.outputs[0].data["text/plain"]

@@ -43,8 +43,11 @@ def narrated(lecture: Lecture) -> bool:
     """Whether the lecture's video has a sound track (an export only carries one when it is narrated)."""
     if lecture.video is None:
         return False
-    with av.open(str(lecture.video)) as container:
-        return bool(container.streams.audio)
+    try:
+        with av.open(str(lecture.video)) as container:
+            return bool(container.streams.audio)
+    except (OSError, av.error.FFmpegError):  # unreadable: its frames will say so where they are cut
+        return False
 
 
 def subtitles_file(lecture: Lecture) -> Path | None:

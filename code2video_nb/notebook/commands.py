@@ -255,6 +255,8 @@ def _aes_table(ws, result):
 
 def _quiz_table(ws, result):
     rows = [[which, f"{result.accuracy(which):.0%}"] for which in quiz.PASSES]
+    chance = result.baseline
+    rows.append([f"always {chance.letter} (chance with the answer key's bias)", f"{chance.accuracy:.0%}"])
     rows.append(["gain (video − unlearned)", f"{result.gain:+.0%}"])
     rows.append(["TeachQuiz (gain × 100, the paper's)", f"{result.teachquiz:+.1f}"])
     return _table(["pass", "accuracy"], rows,

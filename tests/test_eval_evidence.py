@@ -94,7 +94,7 @@ def test_frames_alone_are_announced_as_pictures_without_sound(ask, video):
     content, out = ask(video)
     assert [p["type"] for p in content] == ["image_url"] * 3 + ["text"]
     prompt = texts(content)[-1]
-    assert "pictures only, without its sound" in prompt and "says" not in prompt and "Red is first" not in prompt
+    assert "pictures only, with no sound or subtitles" in prompt and "says" not in prompt and "Red is first" not in prompt
     assert out["evidence"] == "frames"
 
 

@@ -36,7 +36,7 @@ def test_eval_shows_the_scores_with_the_judges_feedback_and_the_quiz(ip, live_en
         ip.run_line_magic("c2v", f"eval both {demo_lecture.name}")
     aes_table, quiz_table = shown.outputs
     html = aes_table.data["text/html"]
-    assert "AES of eigenvectors-eigenvalues-and-eigenbasis (judged on keyframes)" in html
+    assert "AES of eigenvectors-eigenvalues-and-eigenbasis, judged on 8 keyframes" in html
     assert "logic flow" in html and "17 / 20" in html and "logic_flow seen" in html and "80.5 / 100" in html
     text = quiz_table.data["text/plain"]
     assert "TeachQuiz of eigenvectors-eigenvalues-and-eigenbasis: 5 questions" in text
@@ -74,5 +74,13 @@ def test_eval_under_the_paper_protocol_names_it_and_reads_the_checkout(ip, live_
     plain = [r for r in live_env.requests if r.stage == "quiz:plain"]
     assert len(plain) == 5 and all(topic not in r.messages[-1]["content"] and "FIXTURE-PLAIN" in r.messages[-1]["content"]
                                    for r in plain)
+    live_env.script("judge", judge_reply())
+    with capture_output() as shown:  # an endpoint without video: frames evenly spaced, said in the caption
+        ip.run_line_magic("c2v", f"eval aes --protocol paper --paper-repo {checkout} --send frames {demo_lecture.name}")
+    assert ("judged on 8 frames, in order, evenly spaced in time; paper protocol, prompts from"
+            in shown.outputs[0].data["text/plain"])
+    (judge,) = [r for r in live_env.requests if r.stage == "judge"]
+    assert "FIXTURE-RUBRIC:" in judge.messages[-1]["content"][0]["text"]
+    assert sum(p["type"] == "image_url" for p in judge.messages[-1]["content"]) == 8
     with pytest.raises(UsageError, match="no such folder"):
         ip.run_line_magic("c2v", f"eval aes --protocol paper --paper-repo {checkout}-missing {demo_lecture.name}")

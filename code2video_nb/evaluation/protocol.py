@@ -47,7 +47,11 @@ class Protocol:
     token_stages: tuple[str, ...] | None  # stages whose tokens count (None: all of them)
     minutes_include_eval: bool  # a batch's minutes include the evaluation's own time
     cache: bool  # replies may come from the reply cache (a cached reply bills 0 tokens)
-    failed_scored: bool  # a failed lecture or judge scores as the original's (0), not left out
+    # A topic whose lecture (or judge) failed is scored as the original's scripts score it, not left
+    # out of the averages: a missing video's judge request fails and scores AES 0; its quiz still asks
+    # the plain and unlearned passes, while every video-pass answer fails and counts wrong (video
+    # accuracy 0, so the gain is −unlearned); a judge error scores AES 0 and keeps the quiz.
+    failed_scored: bool
     paper: PaperPrompts | None = None  # the original's prompts, when read from a checkout
 
     @property

@@ -219,16 +219,17 @@ def help(magics, argv):  # noqa: A001 - the command's name
         "%c2v notebook PATH                    the lecture as a standalone .ipynb\n"
         "%c2v open FILE.py… [--into LECTURE]   scene files written elsewhere as section cells\n"
         "%c2v usage                            tokens and cost per stage\n"
-        "%c2v eval [aes|quiz] [--protocol paper [--paper-repo PATH]]\n"
+        "%c2v eval [aes|quiz] [--protocol paper [--paper-repo PATH]] [--send frames|video]\n"
         "                                      the VLM judge's scores and feedback, TeachQuiz\n"
         "%c2v config                           effective settings (%config Code2Video.<name> = ...)") + "</pre>"))
 
 
 def evaluate(magics, argv):
-    """`%c2v eval [aes|quiz] [--protocol ours|paper] [--paper-repo PATH] [LECTURE]`: the judge's scores
-    with its feedback, and/or TeachQuiz, as tables captioned with the protocol (as `code2video eval`)."""
+    """`%c2v eval [aes|quiz] [--protocol ours|paper] [--paper-repo PATH] [--send frames|video] [LECTURE]`:
+    the judge's scores with its feedback, and/or TeachQuiz, as tables captioned with the protocol."""
     args = _args(argv, (("measure",), {"nargs": "?", "choices": ["aes", "quiz", "both"], "default": "both"}),
-                 (("--protocol",), {"choices": ["ours", "paper"], "default": "ours"}), (("--paper-repo",), {}))
+                 (("--protocol",), {"choices": ["ours", "paper"], "default": "ours"}), (("--paper-repo",), {}),
+                 (("--send",), {"choices": ["frames", "video"]}))
     protocol = protocol_for(args.protocol, args.paper_repo)
     ws = magics.session.workspace(args.lecture)
     settings = magics.run_config().settings
@@ -237,10 +238,10 @@ def evaluate(magics, argv):
     try:
         if args.measure in ("aes", "both"):
             display(_aes_table(ws, aes.judge(ws.dir, settings=settings, client=client, workspace=ws,
-                                             protocol=protocol)))
+                                             send=args.send, protocol=protocol)))
         if args.measure in ("quiz", "both"):
             display(_quiz_table(ws, quiz.teach_quiz(ws.dir, settings=settings, client=client, workspace=ws,
-                                                    protocol=protocol)))
+                                                    send=args.send, protocol=protocol)))
     finally:  # what the judge and the quiz cost shows in %c2v usage
         ws.add_usage(client.usage_by_stage())
 
@@ -250,7 +251,7 @@ def _aes_table(ws, result):
             for name in aes.DIMENSIONS]
     rows.append(["total", f"{result.total:g} / 100", f"{result.tokens:,} tokens"])
     return _table(["dimension", "score", "the judge's feedback"], rows,
-                  f"AES of {ws.slug} (judged on {result.frames}); {result.protocol.describe()}")
+                  f"AES of {ws.slug}, judged on {result.shown}; {result.protocol.describe()}")
 
 
 def _quiz_table(ws, result):

@@ -96,7 +96,7 @@ def build_messages(shown: Visual, topic: str, audience: str | None = None, proto
     if protocol.paper:
         text = protocol.paper.aes(topic).strip()
         if shown.source != "video":
-            text = prompts.render("video_as_frames", what=describe(shown)).strip() + "\n\n" + text
+            text = prompts.render("video_shown", what=describe(shown)).strip() + "\n\n" + text
     else:
         text = prompts.render("judge", what=describe(shown), topic=topic,
                               audience=f", made for {audience}" if audience else "").strip()

@@ -316,8 +316,8 @@ def _paper_text(which: str, topic: str, question: Question, shown: Visual, proto
     paper = protocol.paper
     instruction = {"plain": lambda: paper.plain, "unlearned": lambda: paper.unlearned(topic),
                    "video": lambda: paper.video(topic)}[which]().strip()
-    if which == "video" and shown.source != "video":
-        instruction = prompts.render("video_as_frames", what=describe(shown)).strip() + "\n\n" + instruction
+    if which == "video" and (shown.source != "video" or shown.subtitled):  # the original's: the video alone
+        instruction = prompts.render("video_shown", what=describe(shown)).strip() + "\n\n" + instruction
     return prompts.render("quiz_paper", instruction=instruction, question=question.text(),
                           letters=", ".join(sorted(question.options)),
                           insufficient="" if which == "plain" else f', or "{INSUFFICIENT}"')

@@ -45,9 +45,6 @@ class Template:
     def __call__(self, topic: str) -> str:
         return run(self.body, {self.parameter: topic})
 
-    def __hash__(self) -> int:  # ast nodes are not hashable; the function's name identifies it
-        return hash(self.function)
-
 
 @dataclass(frozen=True)
 class PaperPrompts:

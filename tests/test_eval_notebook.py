@@ -84,3 +84,18 @@ def test_eval_under_the_paper_protocol_names_it_and_reads_the_checkout(ip, live_
     assert sum(p["type"] == "image_url" for p in judge.messages[-1]["content"]) == 8
     with pytest.raises(UsageError, match="no such folder"):
         ip.run_line_magic("c2v", f"eval aes --protocol paper --paper-repo {checkout}-missing {demo_lecture.name}")
+
+
+def test_eval_quiz_can_send_what_is_said_with_the_frames(ip, live_env, demo_lecture):
+    topic = "Eigenvectors, eigenvalues, and eigenbasis"
+    for q in quiz.questions_for(topic):
+        for stage in ("quiz:plain", "quiz:video"):
+            live_env.script_by_text(stage, q.question, json.dumps({"answer": q.answer}))
+        live_env.script_by_text("quiz:unlearned", q.question, '{"answer": "INSUFFICIENT"}')
+    with capture_output() as shown:
+        ip.run_line_magic("c2v", f"eval quiz --evidence frames+subtitles {demo_lecture.name}")
+    assert "each followed by the subtitles of the video" in shown.outputs[0].data["text/plain"]
+    (srt,) = demo_lecture.glob("*.srt")
+    first_line = srt.read_text(encoding="utf-8").split("\n")[2]  # the first cue's text
+    video = [r for r in live_env.requests if r.stage == "quiz:video"]
+    assert len(video) == 5 and all(first_line in json.dumps(r.messages) for r in video)

@@ -220,16 +220,19 @@ def help(magics, argv):  # noqa: A001 - the command's name
         "%c2v open FILE.py… [--into LECTURE]   scene files written elsewhere as section cells\n"
         "%c2v usage                            tokens and cost per stage\n"
         "%c2v eval [aes|quiz] [--protocol paper [--paper-repo PATH]] [--send frames|video]\n"
+        "          [--evidence frames|frames+subtitles]\n"
         "                                      the VLM judge's scores and feedback, TeachQuiz\n"
         "%c2v config                           effective settings (%config Code2Video.<name> = ...)") + "</pre>"))
 
 
 def evaluate(magics, argv):
-    """`%c2v eval [aes|quiz] [--protocol ours|paper] [--paper-repo PATH] [--send frames|video] [LECTURE]`:
-    the judge's scores with its feedback, and/or TeachQuiz, as tables captioned with the protocol."""
+    """`%c2v eval [aes|quiz] [--protocol ours|paper] [--paper-repo PATH] [--send frames|video]
+    [--evidence frames|frames+subtitles] [LECTURE]`: the judge's scores with its feedback, and/or
+    TeachQuiz, as tables captioned with the protocol (and what the quiz's video pass saw)."""
     args = _args(argv, (("measure",), {"nargs": "?", "choices": ["aes", "quiz", "both"], "default": "both"}),
                  (("--protocol",), {"choices": ["ours", "paper"], "default": "ours"}), (("--paper-repo",), {}),
-                 (("--send",), {"choices": ["frames", "video"]}))
+                 (("--send",), {"choices": ["frames", "video"]}),
+                 (("--evidence",), {"choices": ["frames", "frames+subtitles"]}))
     protocol = protocol_for(args.protocol, args.paper_repo)
     ws = magics.session.workspace(args.lecture)
     settings = magics.run_config().settings
@@ -241,7 +244,7 @@ def evaluate(magics, argv):
                                              send=args.send, protocol=protocol)))
         if args.measure in ("quiz", "both"):
             display(_quiz_table(ws, quiz.teach_quiz(ws.dir, settings=settings, client=client, workspace=ws,
-                                                    send=args.send, protocol=protocol)))
+                                                    send=args.send, protocol=protocol, evidence=args.evidence)))
     finally:  # what the judge and the quiz cost shows in %c2v usage
         ws.add_usage(client.usage_by_stage())
 

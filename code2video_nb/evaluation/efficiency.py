@@ -2,6 +2,10 @@
 workspace — wall time per stage of the last `generate` run, each section's build and fix
 attempts, model calls and tokens per stage (the judge's and the critic's included, which the
 original never counted), and an estimated cost at configurable prices (USD per 1M tokens).
+
+Tokens are counted two ways: ours, every stage; and the paper's, as the original's agent counts
+them — the outline, storyboard and code requests only (their re-asks and regenerations are
+requests on the same stages), not the fixes, the critic, the judge or the quiz.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ from pathlib import Path
 
 from ..errors import WorkspaceError
 from ..workspace import Workspace
+from .protocol import PAPER
+
+EVAL_STAGES = ("judge", "quiz")  # the evaluation's own requests, not what making the lecture cost
 
 
 @dataclass
@@ -49,6 +56,11 @@ class Efficiency:
         return sum(s.tokens for s in self.stages)
 
     @property
+    def paper_tokens(self) -> int:
+        """The tokens the original would count: outline, storyboard and code."""
+        return sum(s.tokens for s in self.stages if PAPER.counts_tokens(s.stage))
+
+    @property
     def calls(self) -> int:
         return sum(s.calls for s in self.stages)
 
@@ -70,6 +82,7 @@ class Efficiency:
     def to_json(self) -> dict:
         return {"lecture": self.lecture, "wall": dict(self.wall), "render_seconds": self.render_seconds,
                 "fix_attempts": self.fix_attempts, "calls": self.calls, "tokens": self.tokens,
+                "paper_tokens": self.paper_tokens,
                 "cost_usd": self.cost, "prices": {"prompt": self.prompt_price, "completion": self.completion_price},
                 "stages": [{**asdict(s), "tokens": s.tokens} for s in self.stages],
                 "sections": [asdict(s) for s in self.sections]}
@@ -82,6 +95,21 @@ def measure(workspace: Workspace | Path, *, prompt_price: float = 2.0, completio
     return Efficiency(ws.slug, stage_costs(state.get("usage") or {}), section_costs(ws),
                       {k: float(v) for k, v in (state.get("timings") or {}).items()
                        if isinstance(v, (int, float))}, prompt_price, completion_price)
+
+
+@dataclass(frozen=True)
+class LectureTokens:
+    """What making a lecture cost (its evaluation apart), in requests and in tokens counted both ways."""
+    calls: int
+    ours: int  # every stage: plan, code, fixes, critic
+    paper: int  # outline, storyboard and code only, as the original counts
+
+
+def lecture_tokens(usage: dict) -> LectureTokens:
+    """`usage` (lecture.json's, or `client.usage_by_stage()`) counted both ways, evaluation stages apart."""
+    made = [s for s in stage_costs(usage) if s.stage not in EVAL_STAGES]
+    return LectureTokens(sum(s.calls for s in made), sum(s.tokens for s in made),
+                         sum(s.tokens for s in made if PAPER.counts_tokens(s.stage)))
 
 
 def _open(folder: Path) -> Workspace:

@@ -42,6 +42,7 @@ def efficiency_text(e: Efficiency) -> str:
               f"{s.fix_attempts} fix attempt(s)" for s in e.sections]
     lines += [f"{s.stage:<10} {s.calls:>3} call(s) ({s.cached} cached)  {s.tokens:>8,} tokens  "
               f"{s.seconds:.1f} s waiting" for s in e.stages]
+    lines.append(f"tokens as the paper counts them (outline, storyboard, code): {e.paper_tokens:,}")
     lines.append(f"total: {e.calls} call(s), {e.tokens:,} tokens, render {e.render_seconds:.1f} s, "
                  f"{e.fix_attempts} fix attempt(s), about ${e.cost:.4f} at ${e.prompt_price:g}/"
                  f"${e.completion_price:g} per 1M prompt/completion tokens")

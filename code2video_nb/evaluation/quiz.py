@@ -14,6 +14,7 @@ bad reply does not void the other questions.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections import Counter
@@ -33,6 +34,7 @@ from .frames import Visual, locate, sending
 from .protocol import OURS, Protocol
 
 PASSES = ("plain", "unlearned", "video")
+NO_VIDEO = "no video (the lecture failed): scored wrong"
 INSUFFICIENT = "INSUFFICIENT"
 NO_ANSWER = (INSUFFICIENT, "INSUFFICIENT EVIDENCE", "NULL")
 ANSWER_LINE = re.compile(r"^\W{0,3}ANSWER\W{0,3}\s*[=:]\s*(.+)$", re.IGNORECASE)
@@ -250,34 +252,42 @@ def _lone_answer(line: str) -> str | None:
 
 # -- the three passes -------------------------------------------------------------------------------
 
-def teach_quiz(video: Path, topic: str | None = None, *, settings, client, questions: list[Question] | None = None,
-               workspace: Workspace | None = None, frames: int | None = None, send: str | None = None,
-               protocol: Protocol = OURS, evidence: str | None = None) -> QuizResult:
+def teach_quiz(video: Path | None, topic: str | None = None, *, settings, client,
+               questions: list[Question] | None = None, workspace: Workspace | None = None,
+               frames: int | None = None, send: str | None = None, protocol: Protocol = OURS,
+               evidence: str | None = None) -> QuizResult:
     """TeachQuiz of `video` (a file, or a lecture folder) over `questions` (default: the topic's in
     the MMMC bank). The model is `settings.vlm_model` (it must read images for the video pass).
     `send` (default: the protocol's) and `protocol` as for `aes.judge`. `evidence`: "frames" or
     "frames+subtitles" (each frame followed by the subtitles since the frame before); default the
-    protocol's (ours: with subtitles when the video is narrated, evidence.py; the paper's: frames)."""
+    protocol's (ours: with subtitles when the video is narrated, evidence.py; the paper's: frames).
+    `video` None (a lecture that failed, `topic` given): the other passes are asked and every
+    video-pass answer is wrong, as the original's quiz scores a missing video (its request fails
+    before it is sent)."""
     model = settings.vlm_model
     if not model:
         raise ConfigError("TeachQuiz needs a model that reads images: set CODE2VIDEO_VLM_MODEL "
                           "(e.g. export CODE2VIDEO_VLM_MODEL=gpt-4.1)")
-    lecture = locate(Path(video), workspace)
-    topic = lecture.topic_or(topic)
+    lecture = locate(Path(video), workspace) if video is not None else None
+    topic = lecture.topic_or(topic) if lecture else topic
     questions = questions if questions is not None else questions_for(topic)
-    shown = protocol.visual(lecture, settings=settings, frames=frames, send=send)
-    evidence = choose_evidence(evidence if evidence is not None else protocol.evidence, lecture)
-    shown = attach_subtitles(shown, lecture, evidence)
+    shown = None
+    if lecture is not None:
+        shown = protocol.visual(lecture, settings=settings, frames=frames, send=send)
+        evidence = choose_evidence(evidence if evidence is not None else protocol.evidence, lecture)
+        shown = attach_subtitles(shown, lecture, evidence)
     before = _quiz_tokens(client)
-    answers = [Answer(q.question, q.answer) for q in questions]
-    for which in PASSES:
+    missing = shown is None
+    answers = [Answer(q.question, q.answer, problems={"video": NO_VIDEO} if missing else {}) for q in questions]
+    for which in PASSES[:-1] if missing else PASSES:
         ask = _asker(which, topic, shown, client, model, protocol)
-        with ThreadPoolExecutor(PARALLEL) as pool, sending(shown):
+        with ThreadPoolExecutor(PARALLEL) as pool, contextlib.nullcontext() if missing else sending(shown):
             for answer, (given, problem) in zip(answers, pool.map(ask, questions)):
                 setattr(answer, which, given)
                 if problem:
                     answer.problems[which] = problem
-    return QuizResult(answers, _quiz_tokens(client) - before, describe(shown), protocol, evidence)
+    return QuizResult(answers, _quiz_tokens(client) - before, NO_VIDEO if missing else describe(shown), protocol,
+                      evidence or "frames")
 
 
 def _asker(which: str, topic: str, shown: Visual, client, model: str, protocol: Protocol):

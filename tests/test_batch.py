@@ -152,7 +152,10 @@ def test_local_batch_reports_each_topic_and_a_failed_one_does_not_stop_the_other
     assert "1 failed" in report and f"**{BROKEN}**" in report and "lecture.json: line 1" in report
     assert "| paper: Code2Video, GPT-4.1 | 15.4 | 30.8 | 79.0 | 82.0 |" in report
     ktokens = f"{RECORDED_TOKENS / 1000:.1f}".replace(".", r"\.")
-    assert re.search(rf"\| this batch \(2 topic\(s\)\) \| [\d.]+ \| {ktokens} \| 75\.0 \| 80\.0 \|", report)
+    # TeachQuiz: the mean gain x 100, beside the accuracies and the always-one-letter baseline
+    assert re.search(rf"\| this batch \(2 finished, 2 scored\) \| [\d.]+ \| {ktokens} \| 75\.0 \| 80\.0 \| "
+                     r"100\.0 \| 0\.0 \| 80\.0 \| [\d.]+ \([A-D]\) \|", report)
+    assert report.startswith("# Batch report") and "Protocol: our protocol" in report
     assert "mean gain 0.80 (95% CI" in report and "n = 2" in report
     assert f"**{TOPICS[0]}** (AES 80.0): element layout: element_layout of {TOPICS[0]};" in report
     figure = (out / "figure.svg").read_text()

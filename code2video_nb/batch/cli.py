@@ -27,6 +27,20 @@ def add_parser(sub) -> None:
                    help="evaluate each finished lecture: aes (VLM judge), quiz (TeachQuiz); "
                         "needs $CODE2VIDEO_VLM_MODEL")
     p.add_argument("--vlm-model", help="the model that judges and takes the quiz (default: $CODE2VIDEO_VLM_MODEL)")
+    p.add_argument("--protocol", choices=["ours", "paper"], default="ours",
+                   help="how the evaluations measure: ours, or the paper's (for numbers beside its Table 1: "
+                        "its prompts, the whole video, its token count, minutes without evaluation, a cold "
+                        "cache, failed topics scored 0); see the README's comparison table")
+    p.add_argument("--paper-repo", type=Path, metavar="PATH",
+                   help="with --protocol paper: a checkout of showlab/Code2Video whose prompts to read "
+                        "(default: $CODE2VIDEO_PAPER_REPO; without one, our wording)")
+    p.add_argument("--send", choices=["frames", "video"],
+                   help="what the judge and the quiz's video pass see (default: the protocol's: "
+                        "ours frames, paper the whole video)")
+    p.add_argument("--frames", type=int, help="frames shown, when frames are sent (default 8)")
+    p.add_argument("--evidence", choices=["frames", "frames+subtitles"],
+                   help="what the quiz's video pass is given besides the pictures: frames+subtitles adds what is "
+                        "said (default: ours with subtitles when the lecture is narrated; paper frames alone)")
     p.add_argument("--questions", type=Path,
                    help="TeachQuiz questions in the MMMC bank's shape {topic: [...]} (default: the bundled bank)")
     p.add_argument("--executor", choices=executors.EXECUTORS, default="local",
@@ -49,12 +63,19 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from ..evaluation.protocol import protocol_for
+
     topics = load_topics(args.topics, args.limit)
-    plan = BatchPlan(out=args.out, settings=_settings(args), replay=args.replay, quality=args.quality,
+    protocol = protocol_for(args.protocol, args.paper_repo)
+    if args.frames is not None and args.frames < 1:
+        raise ConfigError(f"--frames must be 1 or more, not {args.frames}")
+    plan = BatchPlan(out=args.out, settings=_settings(args, protocol), replay=args.replay, quality=args.quality,
                      sections=args.sections, audience=args.audience, evals=_evals(args.eval),
-                     questions=args.questions)
+                     questions=args.questions, protocol=protocol, send=args.send, frames=args.frames,
+                     evidence=args.evidence)
     check_evals(topics, resolved(plan))  # before the bar: a missing model, question or recording is the only line
-    finished = sum(1 for t in topics if (r := read_result(args.out, slugify(t))) and r.finished(plan.evals))
+    finished = sum(1 for t in topics
+                   if (r := read_result(args.out, slugify(t))) and r.finished(plan.evals, protocol.name))
     bar = _Bar(len(topics), finished, quiet=args.quiet)
     try:
         with executors.open_executor(args.executor, address=args.address, parallel=args.parallel) as executor:
@@ -62,8 +83,9 @@ def run(args) -> int:
     finally:
         bar.close()
     how = f"Executor: {args.executor}" + (f" at {args.address}" if args.address else "") + \
-          (f"; every lecture replayed from {args.replay!r}" if args.replay else "")
-    files = write_report(args.out, results, how=how)
+          (f"; every lecture replayed from {args.replay!r}" if args.replay else "") + \
+          ("; reply cache off" if not plan.settings.cache else "")
+    files = write_report(args.out, results, how=how, protocol=protocol)
     failed = [r for r in results if not r.ok]
     print(f"{len(results) - len(failed)} of {len(results)} lecture(s) finished"
           + (f" ({finished} already before this run)" if finished else "")
@@ -75,9 +97,12 @@ def run(args) -> int:
     return 1 if failed else 0
 
 
-def _settings(args) -> Settings:
+def _settings(args, protocol) -> Settings:
+    """The flags over the environment; the paper protocol measures with a cold cache (every request
+    asked and billed, as the original's were)."""
+    cold = args.no_cache or not protocol.cache
     overrides = {"model": args.model, "vlm_model": args.vlm_model, "base_url": args.base_url,
-                 "critic_rounds": 0 if args.no_critic else None, "cache": False if args.no_cache else None}
+                 "critic_rounds": 0 if args.no_critic else None, "cache": False if cold else None}
     return Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
 
 

@@ -20,7 +20,7 @@ import time
 from concurrent.futures import Executor, FIRST_COMPLETED, Future, wait
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..cassette import DEMO, recorded_options, recording_path
 from ..config import Settings
@@ -28,9 +28,11 @@ from ..errors import Code2VideoError, ConfigError
 from ..files import atomic_write_text, disk_errors
 from ..plan import slugify
 
+if TYPE_CHECKING:
+    from ..evaluation.protocol import Protocol
+
 MMMC = "mmmc"
 EVALS = ("aes", "quiz")
-EVAL_STAGES = ("judge", "quiz")
 RESULT_FILE = "result.json"
 
 
@@ -46,12 +48,27 @@ class BatchPlan:
     audience: str = "university students"
     evals: tuple[str, ...] = ()
     questions: Path | None = None  # TeachQuiz questions in the MMMC bank's shape; None: the bundled bank
+    # How the evaluations measure (evaluation/protocol.py): its prompts (the original's are read once,
+    # here, and travel with the plan), what is counted and how a failed topic is scored. None: ours.
+    protocol: "Protocol | None" = None
+    send: str | None = None  # what the judge and the video pass see: "frames" | "video"; None: the protocol's
+    frames: int | None = None  # how many frames; None: settings.eval_frames
+    evidence: str | None = None  # the quiz's video pass: "frames" | "frames+subtitles"; None: the protocol's
+
+    @property
+    def measured(self) -> "Protocol":
+        from ..evaluation.protocol import protocol_for
+
+        return self.protocol or protocol_for("ours")
 
 
 @dataclass(frozen=True)
 class LectureJob:
     topic: str
     plan: BatchPlan
+    # A finished lecture measured before (other evaluations, another protocol): only evaluated
+    # again, its making's figures kept; a resumed `generate` would time the resume instead.
+    made: TopicResult | None = None
 
     @property
     def slug(self) -> str:
@@ -64,21 +81,27 @@ class TopicResult:
     topic: str
     slug: str
     ok: bool
-    error: str = ""  # one line: why the lecture (or its evaluation) failed
-    seconds: float = 0.0  # wall time of the job that finished it
+    error: str = ""  # one line: why the lecture failed
+    seconds: float = 0.0  # wall time making the lecture (its evaluation apart: `eval_seconds`)
     sections: int = 0
     failed_sections: int = 0
     fix_attempts: int = 0
     video_seconds: float = 0.0
     calls: int = 0  # model requests the lecture cost, over all runs (lecture.json's usage)
-    tokens: int = 0
-    evals: tuple[str, ...] = ()  # the evaluations that ran
+    tokens: int = 0  # ours: every stage of making it (plan, code, fixes, critic), the evaluation apart
+    paper_tokens: int = 0  # as the original counts: outline, storyboard and code, re-asks included
+    evals: tuple[str, ...] = ()  # the evaluations that gave a score
+    eval_errors: dict = field(default_factory=dict)  # evaluation -> one line: why it gave none
     eval_tokens: int = 0  # what they cost (the judge's and the quiz's requests)
+    eval_seconds: float = 0.0  # wall time of the evaluation
     aes: float | None = None  # 0-100
     quiz_plain: float | None = None  # accuracies, 0-1
     quiz_unlearned: float | None = None
     quiz_video: float | None = None
     quiz_gain: float | None = None
+    quiz_key: str = ""  # the right letters of the topic's questions, in order (for the one-letter baseline)
+    scored_missing: bool = False  # a failed lecture scored as the original scores a missing video
+    protocol: str = "ours"  # the evaluation protocol the scores were measured under
     feedback: dict = field(default_factory=dict)  # the judge's feedback per dimension
 
     def to_dict(self) -> dict:
@@ -93,9 +116,9 @@ class TopicResult:
         values["evals"] = tuple(values.get("evals") or ())
         return cls(**values)
 
-    def finished(self, evals: tuple[str, ...]) -> bool:
-        """Nothing left to do for a batch asking for `evals`."""
-        return self.ok and set(evals) <= set(self.evals)
+    def finished(self, evals: tuple[str, ...], protocol: str = "ours") -> bool:
+        """Nothing left to do for a batch asking for `evals` under `protocol`."""
+        return self.ok and set(evals) <= set(self.evals) and (not evals or self.protocol == protocol)
 
 
 # topics ---------------------------------------------------------------------------------
@@ -157,8 +180,9 @@ def run_batch(topics: list[str], plan: BatchPlan, executor: Executor,
     Ctrl-C cancels the jobs not yet started and leaves the finished results in place."""
     plan = resolved(plan)
     check_evals(topics, plan)
-    done = {t: r for t in topics if (r := read_result(plan.out, slugify(t))) and r.finished(plan.evals)}
-    futures: dict[Future, str] = {executor.submit(run_lecture, LectureJob(t, plan)): t
+    before = {t: r for t in topics if (r := read_result(plan.out, slugify(t)))}
+    done = {t: r for t, r in before.items() if r.finished(plan.evals, plan.measured.name)}
+    futures: dict[Future, str] = {executor.submit(run_lecture, _job(t, plan, before.get(t))): t
                                   for t in topics if t not in done}
     try:
         pending = set(futures)
@@ -174,6 +198,15 @@ def run_batch(topics: list[str], plan: BatchPlan, executor: Executor,
             future.cancel()
         raise
     return [done[t] for t in topics]
+
+
+def _job(topic: str, plan: BatchPlan, before: TopicResult | None) -> LectureJob:
+    made = None
+    if before is not None and before.ok:
+        made = replace(before, evals=(), eval_errors={}, eval_tokens=0, eval_seconds=0.0, aes=None,
+                       quiz_plain=None, quiz_unlearned=None, quiz_video=None, quiz_gain=None, quiz_key="",
+                       feedback={}, protocol=plan.measured.name)
+    return LectureJob(topic, plan, made)
 
 
 def resolved(plan: BatchPlan) -> BatchPlan:
@@ -215,44 +248,56 @@ def _outcome(future: Future, topic: str) -> TopicResult:
 
 
 def run_lecture(job: LectureJob) -> TopicResult:
-    """One topic, start to end, in whatever process the executor chose. Never raises."""
+    """One topic, start to end, in whatever process the executor chose. Never raises.
+    Making the lecture and evaluating it are timed apart: the paper's minutes are the first only."""
     from . import executors
 
     executors.allow_children()
+    result = job.made or _made(job)
+    if job.plan.evals and (result.ok or job.plan.measured.failed_scored):
+        started = time.monotonic()
+        try:
+            _evaluate(job, result)
+        finally:
+            result.eval_seconds = round(time.monotonic() - started, 2)
+    # Paths in the batch's folder as the report there reads them: relative (the same on any worker).
+    result.error = result.error.replace(f"{job.plan.out}{os.sep}", "")
+    result.eval_errors = {k: v.replace(f"{job.plan.out}{os.sep}", "") for k, v in result.eval_errors.items()}
+    return result
+
+
+def _made(job: LectureJob) -> TopicResult:
+    """The topic's lecture, made (or resumed) and timed."""
+    result = TopicResult(job.topic, job.slug, ok=False, protocol=job.plan.measured.name)
     started = time.monotonic()
-    result = TopicResult(job.topic, job.slug, ok=False)
     try:
         _generate(job, result)
-        if result.ok and job.plan.evals:
-            _evaluate(job, result)
     except Exception as exc:  # noqa: BLE001 - one topic's failure of any kind is its row, not the batch's end
         result.ok, result.error = False, one_line(exc)
     finally:
         result.seconds = round(time.monotonic() - started, 2)
-    # Paths in the batch's folder as the report there reads them: relative (the same on any worker).
-    result.error = result.error.replace(f"{job.plan.out}{os.sep}", "")
     return result
 
 
 def _generate(job: LectureJob, result: TopicResult) -> None:
     from ..engine import generate
+    from ..evaluation.efficiency import lecture_tokens
     from ..model_client import build_client
-    from ..workspace import Workspace
 
     plan = job.plan
     recorded = recorded_options(plan.replay)
     client = build_client(plan.settings, log_path=plan.out / job.slug / "log.jsonl", replay=plan.replay)
-    lecture = generate(job.topic, out=plan.out, settings=plan.settings, client=client,
-                       audience=recorded.get("audience", plan.audience),
-                       sections=recorded.get("sections", plan.sections), quality=plan.quality)
+    try:
+        lecture = generate(job.topic, out=plan.out, settings=plan.settings, client=client,
+                           audience=recorded.get("audience", plan.audience),
+                           sections=recorded.get("sections", plan.sections), quality=plan.quality)
+    finally:  # what a failed lecture paid for counts too (lecture.json's usage may be unreadable)
+        counted = lecture_tokens(_usage(job, client))
+        result.calls, result.tokens, result.paper_tokens = counted.calls, counted.ours, counted.paper
     result.sections = len(lecture.sections)
     result.failed_sections = len(lecture.failed)
     result.fix_attempts = sum(s.fix_attempts for s in lecture.sections)
     result.video_seconds = round(sum(s.duration for s in lecture.sections), 2)
-    usage = {stage: u for stage, u in Workspace(plan.out / job.slug).state.get("usage", {}).items()
-             if stage.split(":")[0] not in EVAL_STAGES}  # the lecture's own cost, as the paper counts it
-    result.calls = sum(int(u.get("calls", 0)) for u in usage.values())
-    result.tokens = sum(int(u.get("prompt_tokens", 0) + u.get("completion_tokens", 0)) for u in usage.values())
     if lecture.failed:
         first = lecture.failed[0]
         line = f" (line {first.line})" if first.line else ""
@@ -262,32 +307,87 @@ def _generate(job: LectureJob, result: TopicResult) -> None:
     result.ok = not result.error
 
 
-def _evaluate(job: LectureJob, result: TopicResult) -> None:
-    """The evaluations asked for, on the finished lecture, by the live VLM endpoint (a replayed
-    batch replays only the lecture). What they cost is added to the lecture's usage, as
-    `code2video eval` does; `result.tokens` stays the lecture's own, as the paper counts it."""
-    from ..evaluation import aes, quiz
-    from ..model_client import build_client
+def _usage(job: LectureJob, client) -> dict:
+    """The lecture's usage over all its runs (lecture.json, where `generate` adds each run's), or this
+    run's alone when the folder cannot be read (a damaged lecture.json)."""
     from ..workspace import Workspace
 
-    ws = Workspace(job.plan.out / job.slug)
-    settings = job.plan.settings
-    client = build_client(settings, log_path=ws.log_path)
     try:
-        if "aes" in job.plan.evals:
-            judged = aes.judge(ws.dir, job.topic, settings=settings, client=client, workspace=ws)
-            result.aes, result.feedback = judged.total, dict(judged.feedback)
-        if "quiz" in job.plan.evals:
-            questions = quiz.questions_for(job.topic, job.plan.questions)
-            taught = quiz.teach_quiz(ws.dir, job.topic, settings=settings, client=client, questions=questions,
-                                     workspace=ws)
-            result.quiz_plain, result.quiz_unlearned, result.quiz_video = (
-                round(taught.accuracy(p), 4) for p in ("plain", "unlearned", "video"))
-            result.quiz_gain = round(taught.gain, 4)
+        return Workspace(job.plan.out / job.slug).state.get("usage") or client.usage_by_stage()
+    except Code2VideoError:
+        return client.usage_by_stage()
+
+
+def _evaluate(job: LectureJob, result: TopicResult) -> None:
+    """The evaluations asked for, each on its own: one that fails (a judge whose replies stay
+    unusable) leaves the others' scores, under either protocol. The paper protocol scores what the
+    original would: a failed judge or a missing video AES 0, and the quiz's video pass wrong.
+    Requests go to the live VLM endpoint (a replayed batch replays only the lecture); what they cost
+    is added to the lecture's usage, as `code2video eval` does, and kept apart in `eval_tokens`."""
+    from ..model_client import build_client
+
+    plan = job.plan
+    client = build_client(plan.settings, log_path=plan.out / job.slug / "log.jsonl")
+    workspace = _workspace(job) if result.ok else None
+    result.scored_missing = not result.ok
+    done = []
+    try:
+        for name in plan.evals:
+            try:
+                EVALUATORS[name](job, result, client, workspace)
+                done.append(name)
+            except Exception as exc:  # noqa: BLE001 - this evaluation's failure, not the topic's
+                result.eval_errors[name] = one_line(exc)
+                if name == "aes" and plan.measured.failed_scored:  # the original's judge error scores 0
+                    result.aes, result.feedback = 0.0, {}
     finally:
-        ws.add_usage(client.usage_by_stage())
+        if workspace is not None:
+            workspace.add_usage(client.usage_by_stage())
         result.eval_tokens = client.total().tokens
-    result.evals = job.plan.evals
+    result.evals = tuple(done)
+
+
+def _workspace(job: LectureJob):
+    from ..workspace import Workspace
+
+    return Workspace(job.plan.out / job.slug)
+
+
+def _judge(job: LectureJob, result: TopicResult, client, workspace) -> None:
+    from ..evaluation import aes
+
+    if workspace is None:  # no video: the original's judge fails before asking, and scores it 0
+        result.aes = 0.0
+        return
+    plan = job.plan
+    judged = aes.judge(workspace.dir, job.topic, settings=plan.settings, client=client, workspace=workspace,
+                       frames=plan.frames, **_shown(plan))
+    result.aes, result.feedback = judged.total, dict(judged.feedback)
+
+
+def _quiz(job: LectureJob, result: TopicResult, client, workspace) -> None:
+    from ..evaluation import quiz
+
+    plan = job.plan
+    questions = quiz.questions_for(job.topic, plan.questions)
+    result.quiz_key = "".join(q.answer for q in questions)
+    taught = quiz.teach_quiz(workspace.dir if workspace else None, job.topic, settings=plan.settings,
+                             client=client, questions=questions, workspace=workspace, frames=plan.frames,
+                             **_shown(plan, quiz=True))
+    result.quiz_plain, result.quiz_unlearned, result.quiz_video = (
+        round(taught.accuracy(p), 4) for p in ("plain", "unlearned", "video"))
+    result.quiz_gain = round(taught.gain, 4)
+
+
+def _shown(plan: BatchPlan, quiz: bool = False) -> dict:
+    """What the evaluation sees and how it asks: as the plan says, the protocol's defaults otherwise."""
+    shown = {"send": plan.send, "protocol": plan.measured}
+    if quiz and plan.evidence:
+        shown["evidence"] = plan.evidence
+    return shown
+
+
+EVALUATORS = {"aes": _judge, "quiz": _quiz}
 
 
 def one_line(error) -> str:

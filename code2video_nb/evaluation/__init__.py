@@ -10,7 +10,7 @@
         an unknown name, --paper-repo without "paper", or a checkout without the prompts.
     `send=None` is the protocol's ("frames" for ours, "video" for the paper's).
     Protocol (frozen): .name, .send ("frames"|"video"), .sampling ("uniform" | None: the settings'),
-        .plain_names_topic, .evidence, .token_stages (None = all), .minutes_include_eval, .cache,
+        .plain_names_topic, .evidence, .token_stages (None = all), .cache,
         .failed_scored, .paper (paper_prompts.PaperPrompts | None), .prompts ("paper"|"ours");
         .visual(lecture, settings=, frames=None, send=None) (what the model sees),
         .counts_tokens(stage_key), .tokens(usage_by_stage), Protocol.teachquiz(gains) (mean × 100),
@@ -21,7 +21,8 @@
         .dimensions {name: 0..20}, .total (their sum, /100), .feedback {name: text}, .tokens, .shown, .protocol;
         .to_json() -> {"dimensions", "total", "feedback", "tokens", "shown", "protocol"}
     quiz.teach_quiz(video, topic, *, settings, client, questions=None, workspace=None, frames=None,
-                    send=None, protocol=OURS, evidence=None) -> quiz.QuizResult
+                    send=None, protocol=OURS, evidence=None) -> quiz.QuizResult   (video None: a failed
+                    lecture, its video pass scored wrong without asking, as the original scores a missing video)
         .accuracy("plain" | "unlearned" | "video"), .gain, .teachquiz (gain × 100), .baseline, .answers,
         .tokens, .shown, .evidence, .protocol;
         .to_json() -> {"questions", "plain", "unlearned", "video", "gain", "teachquiz", "baseline", "answers",
@@ -31,7 +32,10 @@
         evidence: "frames" | "frames+subtitles" (evidence.py); None: the protocol's (ours: with subtitles
         when the video is narrated; the paper's: frames)
     efficiency.measure(workspace, *, prompt_price=2.0, completion_price=8.0) -> efficiency.Efficiency
-        .wall, .render_seconds, .fix_attempts, .calls, .tokens, .cost, .stages, .sections; .to_json()
+        .wall, .render_seconds, .fix_attempts, .calls, .tokens (every stage), .paper_tokens (outline,
+        storyboard, code: the original's count), .cost, .stages, .sections; .to_json()
+    efficiency.lecture_tokens(usage_by_stage) -> efficiency.LectureTokens .calls, .ours, .paper
+        (what making the lecture cost, the judge's and the quiz's stages apart)
     significance.gain_summary(gains, confidence=0.95) -> significance.GainSummary
         .n, .mean, .low, .high, .p_value; .text(), .to_json()
 

@@ -12,11 +12,12 @@ report names, so no caller decides these things on its own:
   knowledge of our lectures' structure);
 - how tokens are counted: every stage, or only outline, storyboard and code (regenerations
   included: they are `code:<id>` requests), as the original's agent counts them;
-- whether minutes include the evaluation's own time, whether the reply cache is used, and how a
-  topic whose lecture or judge failed is scored (the original scores a missing video 0).
+- whether the reply cache is used, and how a topic whose lecture or judge failed is scored (the
+  original scores a missing video 0).
 
 TeachQuiz is headlined as the paper defines it under both: the mean learning gain
-(video − unlearned accuracy) × 100.
+(video − unlearned accuracy) × 100; and under both a batch's minutes are the lecture's making, its
+evaluation timed apart (the original's minutes never held its evaluation).
 """
 
 from __future__ import annotations
@@ -45,7 +46,6 @@ class Protocol:
     evidence: str | None  # what the video pass is given by default: "frames" | "frames+subtitles";
     # None: frames+subtitles when the video is narrated (has a sound track) and has its subtitles (evidence.py)
     token_stages: tuple[str, ...] | None  # stages whose tokens count (None: all of them)
-    minutes_include_eval: bool  # a batch's minutes include the evaluation's own time
     cache: bool  # replies may come from the reply cache (a cached reply bills 0 tokens)
     # A topic whose lecture (or judge) failed is scored as the original's scripts score it, not left
     # out of the averages: a missing video's judge request fails and scores AES 0; its quiz still asks
@@ -97,9 +97,9 @@ class Protocol:
 
 
 OURS = Protocol("ours", send="frames", sampling=None, plain_names_topic=True, evidence=None,
-                token_stages=None, minutes_include_eval=True, cache=True, failed_scored=False)
+                token_stages=None, cache=True, failed_scored=False)
 PAPER = Protocol("paper", send="video", sampling="uniform", plain_names_topic=False, evidence="frames",
-                 token_stages=PAPER_TOKEN_STAGES, minutes_include_eval=False, cache=False, failed_scored=True)
+                 token_stages=PAPER_TOKEN_STAGES, cache=False, failed_scored=True)
 
 
 def protocol_for(name: str | None = None, paper_repo: Path | str | None = None,

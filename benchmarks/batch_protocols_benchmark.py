@@ -1,6 +1,6 @@
 """Benchmark: the demo lecture measured under both evaluation protocols, side by side.
 
-    python benchmarks/protocol_benchmark.py [--paper-repo PATH] [--latency 0.5]
+    python benchmarks/batch_protocols_benchmark.py [--paper-repo PATH] [--latency 0.5]
 
 Runs `code2video batch` on the demo topic twice, `--replay demo` (the bundled recording makes the
 lecture) with `--eval aes,quiz`, once under `--protocol ours` and once under `--protocol paper`,
@@ -11,7 +11,8 @@ four right with the video. So the scores agree by construction; what the protoco
 is sent and counted: the prompts (ours, or the original's read from `--paper-repo`, a checkout of
 showlab/Code2Video), the frames or the whole video, the tokens counted, the minutes, the cache.
 `--latency` is the scripted model's seconds per request (evaluation time). The lecture is silent,
-as the paper's videos are. Figures, not a test.
+as the paper's videos are. `eval_protocols.py` shows the requests of one evaluation in detail;
+this one the batch's figures: minutes, tokens both ways, evaluation time. Figures, not a test.
 """
 
 from __future__ import annotations

@@ -42,6 +42,23 @@ def test_the_checkout_is_found_through_the_environment_and_edits_are_read_at_run
     assert "EDITED-RUBRIC:" in protocol.paper.aes("Colours")
 
 
+def test_a_git_checkout_names_its_commit_and_any_local_edit_to_the_prompts(tmp_path):
+    import subprocess
+
+    checkout = shutil.copytree(CHECKOUT, tmp_path / "Code2Video")
+    git = ["git", "-C", str(checkout), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "stand-in"], check=True)
+    head = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    assert protocol_for("paper", checkout, env={}).describe() == (
+        f"paper protocol, prompts from {checkout.resolve()} (commit {head[:7]})")
+    eva = checkout / "prompts" / "stage5_eva.py"
+    eva.write_text(eva.read_text().replace("FIXTURE-RUBRIC:", "EDITED-RUBRIC:"))
+    assert protocol_for("paper", checkout, env={}).describe().endswith(
+        f"(commit {head[:7]}, with local edits to prompts/stage5_eva.py)")
+
+
 def test_without_a_checkout_the_paper_protocol_says_it_uses_our_wording():
     protocol = protocol_for("paper", env={})
     assert protocol.paper is None and protocol.prompts == "ours"

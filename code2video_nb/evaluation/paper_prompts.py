@@ -54,10 +54,15 @@ class PaperPrompts:
     unlearned: Template  # (topic) -> the unlearned pass's instruction
     video: Template  # (topic) -> the video pass's instruction
     plain: str  # what the plain pass starts with (no topic)
+    edited: tuple[str, ...] = ()  # files read that differ from the commit (a work tree's local edits)
 
     def where(self) -> str:
-        """The checkout, and its commit when it is a git checkout."""
-        return f"{self.repo}" + (f" (commit {self.commit[:7]})" if self.commit else "")
+        """The checkout, and its commit when it is a git checkout (and the files read that differ
+        from it: a report naming a commit must not hide that its prompts were edited)."""
+        if not self.commit:
+            return f"{self.repo}"
+        edits = f", with local edits to {', '.join(self.edited)}" if self.edited else ""
+        return f"{self.repo} (commit {self.commit[:7]}{edits})"
 
 
 def load(repo: Path) -> PaperPrompts:
@@ -73,7 +78,9 @@ def load(repo: Path) -> PaperPrompts:
                  ((rubric, AES_FUNCTION, AES_FILE), (unlearning, UNLEARNED_FUNCTION, UNLEARNING_FILE),
                   (unlearning, VIDEO_FUNCTION, UNLEARNING_FILE))]
     plain = assigned(read(QUIZ_FILE), PLAIN_FUNCTION, PLAIN_NAME, repo, QUIZ_FILE)
-    return PaperPrompts(repo, _commit(repo), *templates, plain)
+    commit = _commit(repo)
+    edited = _edited(repo, read) if commit and (repo / ".git").exists() else ()
+    return PaperPrompts(repo, commit, *templates, plain, edited)
 
 
 def _reader(repo: Path):
@@ -100,6 +107,13 @@ def _commit(repo: Path) -> str | None:
     git_dir = repo / ".git" if (repo / ".git").exists() else repo
     head = _git(git_dir, "rev-parse", "HEAD") if (git_dir / "HEAD").exists() or git_dir.is_file() else None
     return head.strip() if head and len(head.strip()) == 40 else None
+
+
+def _edited(repo: Path, read) -> tuple[str, ...]:
+    """The files read whose text differs from HEAD's (compared here, not by `git status`, which
+    could run the checkout's filters)."""
+    return tuple(path for path in (AES_FILE, UNLEARNING_FILE, QUIZ_FILE)
+                 if _git(repo / ".git", "cat-file", "blob", f"HEAD:{path}") != read(path))
 
 
 def _git(git_dir: Path, *args: str) -> str | None:

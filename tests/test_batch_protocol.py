@@ -4,7 +4,8 @@ One live lecture (no replay): the scripted server answers the real openai client
 second section (its seeded bug, fixed once) and a storyboard that is re-asked, each reply with the
 usage written below, so the tokens are known by hand under both accountings. A second topic's
 folder is broken, so its lecture fails. The same folder is then measured under our protocol, where
-the judge's replies stay unusable: the quiz is kept.
+the judge's replies stay unusable: the quiz is kept; and under the paper's again, with frames, where
+the failing judge scores 0.
 """
 
 from __future__ import annotations
@@ -81,8 +82,8 @@ def batch(tmp_path: Path, *flags: str) -> int:
 
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory):
-    """The batch under the paper protocol, then the same folder under ours: each one's table,
-    report, the server's requests and what lecture.json says."""
+    """The batch under the paper protocol, then the same folder under ours, then the paper's again:
+    each one's table, report and the server's requests; and what lecture.json said after the first."""
     tmp_path = tmp_path_factory.mktemp("protocol")
     runs = {}
     with pytest.MonkeyPatch.context() as mp, ScriptedServer() as server:
@@ -111,6 +112,14 @@ def measured(tmp_path_factory):
         code = batch(tmp_path)  # our protocol, the default: the finished lecture is measured again
         runs["ours"] = (code, table(tmp_path / "out"), (tmp_path / "out" / "report.md").read_text(),
                         server.stages()[asked:])
+
+        asked = len(server.requests)
+        server.script_by_text("judge", TOPIC, *["Overall I would give it 80/100."] * 3)
+        script_quiz(server, TOPIC, unlearned_right=0, video_right=1)
+        script_quiz(server, BROKEN, unlearned_right=0, video_right=0)
+        code = batch(tmp_path, "--protocol", "paper", "--send", "frames", "--frames", "2")
+        runs["paper, judge failing"] = (code, table(tmp_path / "out"),
+                                        (tmp_path / "out" / "report.md").read_text(), server.stages()[asked:])
     return runs, lecture, cache
 
 
@@ -173,3 +182,13 @@ def test_under_our_protocol_a_judge_error_keeps_the_quiz(measured):
     assert "Protocol: our protocol (our prompts" in report
     assert re.search(r"\| this batch \(1 finished, 1 scored\) \| [\d.]+ \| [\d.]+ \| – \| 66\.7 \|", report)
     assert f"**{TOPIC}** (`{slugify(TOPIC)}/`): aes: [judge]" in report
+
+
+@pytest.mark.render
+def test_under_the_paper_protocol_a_judge_error_scores_0_and_keeps_the_quiz(measured):
+    code, rows, report, stages = measured[0]["paper, judge failing"]
+    row = rows[TOPIC]
+    assert row["aes"] == "0.0" and "aes: [judge]" in row["eval_error"] and row["teachquiz"] == "33.3"
+    assert stages.count("judge") == 3 and stages.count("quiz:video") == 3  # the broken topic's never asked
+    assert "Protocol: paper protocol, our wording with the paper's metric definitions" in report
+    assert re.search(r"\| this batch \(1 finished, 2 scored\) \| [\d.]+ \| [\d.]+ \| 0\.0 \| 16\.7 \|", report)

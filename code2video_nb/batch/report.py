@@ -107,7 +107,7 @@ def report_markdown(results: list[TopicResult], *, how: str = "", figure: str = 
         parts += [how, ""]
     scored = _scored(results, protocol)
     parts += _averages(ok, scored, protocol) + _quiz_significance(scored) + _table(results) + _feedback(ok)
-    parts += _failures(results) + [f"![Per-topic time, tokens and scores]({figure})", ""]
+    parts += _failures(results, protocol) + [f"![Per-topic time, tokens and scores]({figure})", ""]
     return "\n".join(parts)
 
 
@@ -143,14 +143,14 @@ def _averages(ok: list[TopicResult], scored: list[TopicResult], protocol: "Proto
     both = (f" (the other count: {_fmt(_mean([r.tokens / 1000 for r in ok]))} K for every stage)" if paper_count
             else f" (the paper's count, outline, storyboard and code only: "
                  f"{_fmt(_mean([r.paper_tokens / 1000 for r in ok]))} K)")
-    evaluated = [r.eval_seconds / 60 for r in scored if r.evals or r.eval_errors or r.scored_missing]
+    evaluated = [r.eval_seconds for r in scored if r.evals or r.eval_errors or r.scored_missing]
     lines += ["", "TeachQuiz is the paper's headline: the mean learning gain (video − unlearned accuracy) × 100 "
               "over the scored topics; the accuracies beside it are means in percent, beside the accuracy "
               "of always answering the letter most often right in these topics' questions (the answer key "
               "is skewed: read an accuracy against it). "
               f"Tokens are counted {counted}{both}. Minutes are each job's wall time making its lecture, "
               "with as many lectures at once as the executor ran; the evaluation's own time is not in them"
-              + (f" (it took {_fmt(_mean(evaluated))} minutes a topic)" if evaluated else "") +
+              + (f" (it took {_mean(evaluated):.0f} s a topic on average)" if evaluated else "") +
               ". A replayed batch (`--replay`) measures this machine and the recording, not a model.", ""]
     return lines
 
@@ -198,12 +198,15 @@ def _feedback(ok: list[TopicResult]) -> list[str]:
     return lines + [""]
 
 
-def _failures(results: list[TopicResult]) -> list[str]:
+def _failures(results: list[TopicResult], protocol: "Protocol") -> list[str]:
     failed = [r for r in results if not r.ok or r.eval_errors]
     if not failed:
         return []
     lines = ["## Failed topics and evaluations", "",
-             "Run the same command again to retry them; finished topics are skipped.", ""]
+             "Run the same command again to retry them; finished topics are skipped."
+             + (" Under the paper protocol they are scored as the original scores them: a missing video "
+                "or a judge error AES 0, a missing video's quiz answers wrong." if protocol.failed_scored else ""),
+             ""]
     for r in failed:
         said = ([r.error] if not r.ok else []) + [f"{name}: {error}" for name, error in r.eval_errors.items()]
         lines.append(f"- **{r.topic}** (`{r.slug}/`): " + "; ".join(said))

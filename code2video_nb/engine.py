@@ -21,6 +21,7 @@ from .errors import RenderError
 from .model_client import ModelClient
 from .pipeline import BuildPipeline, Pipelined, SectionTimes
 from .plan import Storyboard, StoryboardSection, slugify
+from .progress_events import SectionEvent, report
 from .render import Renderer, render_file
 from .sources import Source
 from .render import warm_up as _warm_render_server
@@ -131,10 +132,12 @@ class Engine:
         if not missing:
             return
         self.progress("code", f"writing code for {len(missing)} section(s) in parallel")
+        for section in missing:
+            report(self.progress, "code", "", SectionEvent(section.id, "writing"))
 
         def done(section, code):
             ws.write_code(section.id, code, "generated")
-            self.progress("code", f"section {section.id} written")
+            report(self.progress, "code", f"section {section.id} written", SectionEvent(section.id, "waiting"))
             on_written(section)
 
         coder.write_all(self.client, missing, ws.state["topic"], on_done=done)

@@ -21,6 +21,7 @@ from .files import atomic_copy
 from .model_client import ModelClient
 from .narration import SectionNarration, mux_narration, narrator_for
 from .plan import StoryboardSection
+from .progress_events import SectionEvent, report
 from .render import Renderer, RenderOutcome, render_file, sandbox_for, unsafe_outcome
 from .render_key import content_hash
 from .section_state import ErrorRecord, FixRecord, RenderRecord
@@ -120,7 +121,8 @@ class SectionBuilder:
         if cached:
             if ws.section_state(section.id).error:  # reverted to code that rendered: not failing now
                 ws.record_error(section.id, None)
-            self.progress("cached", f"section {section.id} unchanged, using its {quality}")
+            self._report("cached", f"section {section.id} unchanged, using its {quality}",
+                         SectionEvent(section.id, "cached"))
             return cached
         started = time.monotonic()
         code, outcome, narration = self._attempt(ws, section, code, quality)
@@ -142,16 +144,22 @@ class SectionBuilder:
             code, outcome, fix = self._fix(ws, section, code, outcome, quality, static, narration)
         result = self._finish(ws, section.id, code, quality, outcome, fix, time.monotonic() - started, narration)
         state = "done" if result.ok else f"failed: {result.error}"
-        if result.ok and outcome.reused_plays:
-            state += f", {outcome.reused_plays} of {outcome.plays} animations unchanged"
-        self.progress("render", f"section {section.id} {state} ({result.seconds:.1f} s)")
+        reused = outcome.reused_plays if result.ok else 0
+        if reused:
+            state += f", {reused} of {outcome.plays} animations unchanged"
+        self._report("render", f"section {section.id} {state} ({result.seconds:.1f} s)", SectionEvent(
+            section.id, "done" if result.ok else "failed", line=result.line, reused=reused, plays=outcome.plays,
+            seconds=result.seconds, detail="" if result.ok else result.error))
         return result
+
+    def _report(self, stage: str, message: str, event: SectionEvent | None = None) -> None:
+        report(self.progress, stage, message, event)
 
     def _attempt(self, ws, section, code, quality) -> tuple[str, RenderOutcome, SectionNarration | None]:
         """`before_render` (its check may fail, or its critic change the code), then the render."""
         code, failure = self._before_render(ws, section, code)
         narration = self._narrate(ws, section, code)  # audio first: the blocks are paced to it
-        self.progress("render", f"section {section.id}: rendering ({quality})")
+        self._report("render", f"section {section.id}: rendering ({quality})", SectionEvent(section.id, "rendering"))
         return code, failure or self._render(ws, section.id, code, quality, narration), narration
 
     def _before_render(self, ws, section, code) -> tuple[str, RenderOutcome | None]:
@@ -161,6 +169,7 @@ class SectionBuilder:
         with self.render_slots:
             if self.cancelled.is_set():
                 raise KeyboardInterrupt
+            self._report("critic", "", SectionEvent(section.id, "checking"))
             return self.before_render(ws, section, code)
 
     def _narrate(self, ws, section, code) -> SectionNarration | None:
@@ -171,11 +180,13 @@ class SectionBuilder:
         try:
             narration = self.narrator.narrate(ws, section, code)
         except (NarrationError, EndpointError, ConfigError) as exc:
-            self.progress("narration", f"section {section.id}: no narration ({exc}); rendering without sound")
+            self._report("narration", f"section {section.id}: no narration ({exc}); rendering without sound",
+                         SectionEvent(section.id, "narrating", detail=f"no narration ({exc})"))
             return None
         if narration.synthesized:
-            self.progress("narration", f"section {section.id}: {narration.synthesized} line(s) spoken by "
-                                       f"{narration.voice} in {narration.seconds:.1f} s")
+            self._report("narration", f"section {section.id}: {narration.synthesized} line(s) spoken by "
+                                      f"{narration.voice} in {narration.seconds:.1f} s",
+                         SectionEvent(section.id, "narrating", detail=f"{narration.synthesized} line(s) spoken"))
         return narration
 
     def narration_key(self, ws, section_id, code) -> str:
@@ -186,10 +197,12 @@ class SectionBuilder:
 
     def _render(self, ws, section_id, code, quality, narration: SectionNarration | None = None) -> RenderOutcome:
         def progress(done: int, total: int) -> None:
-            self.progress("render", f"section {section_id}: animation {done}/{total}")
+            self._report("render", f"section {section_id}: animation {done}/{total}",
+                         SectionEvent(section_id, "rendering", done=done, total=total))
 
         def keyframes(paths: list[Path]) -> None:  # the check pass is done; the frames are rendering
-            self.progress("render", f"section {section_id}: keyframes drawn, rendering the video")
+            self._report("render", f"section {section_id}: keyframes drawn, rendering the video",
+                         SectionEvent(section_id, "rendering", detail="keyframes drawn"))
             self.on_keyframes(section_id, ws.put_keyframes(section_id, paths))
 
         return self._render_path(ws.code_path(section_id), code, ws.media_dir(section_id), quality,
@@ -203,14 +216,16 @@ class SectionBuilder:
         result = static_fix.repair(code, _learned_renames(ws, section_id))
         if not result.fixes:
             return code, None
-        self.progress("fix", f"section {section_id}: {len(result.fixes)} static fix(es) before rendering")
+        self._report("fix", f"section {section_id}: {len(result.fixes)} static fix(es) before rendering",
+                     SectionEvent(section_id, "fixing", detail=f"{len(result.fixes)} static fix(es)"))
         record = result.record(code)
         ws.write_code(section_id, result.code, "static fix")
         ws.record_fix(section_id, record)
         return result.code, record
 
     def _fix(self, ws, section, code, failure, quality, static: FixRecord | None = None, narration=None):
-        self.progress("fix", f"section {section.id}: {failure.error} (line {failure.line}); repairing")
+        self._report("fix", f"section {section.id}: {failure.error} (line {failure.line}); repairing",
+                     SectionEvent(section.id, "fixing", line=failure.line, detail=failure.error))
         check_path = ws.code_path(section.id).with_suffix(".check.py")
 
         def check(candidate: str) -> RenderOutcome:

@@ -1,45 +1,86 @@
-"""A live progress display for long magic runs: one output, updated in place.
+"""A live progress display for long magic runs: one output, updated in place, that follows the
+pipeline as it is.
 
-Engine progress arrives from worker threads; ipykernel routes their display updates to
-the running cell, so a lock keeps the lines consistent and nothing else is needed.
+The engine reports each section's state as a `SectionEvent` (`progress_events.py`: writing,
+checking, rendering, fixing line N, done, failed) and everything else as `(stage, message)`
+lines (planning, the critic, the export). So each section has its own row with its own state,
+planning reads as done once sections start, and line numbers are the cell's (the section file's
+line + the `%%c2v_section` line above it). Closed, the display names every section with its
+outcome and where its preview is, then the ✓ or ✗ summary.
+
+Engine progress arrives from worker threads; ipykernel routes their display updates to the
+running cell, so a lock keeps the rows consistent and nothing else is needed.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 
 from IPython.display import display
 
+from ..progress_events import SectionEvent
 from .display import View, keyframe_strip
 
 _STAGE_LABELS = {"plan": "Planning", "code": "Writing code", "render": "Rendering", "fix": "Auto-fix",
-                 "export": "Exporting"}
+                 "export": "Exporting", "critic": "Layout critic"}
+_FIRST_ERROR_WORDS = 12
+
+
+@dataclass
+class _Row:
+    """One section's line: its latest state, and what the critic said of its rendered code."""
+    title: str
+    event: SectionEvent | None = None
+    critic: str = ""
 
 
 class ProgressView:
-    def __init__(self, title: str):
+    def __init__(self, title: str, line_offset: int = 1):
+        """`line_offset`: lines above a section's code where its lines are shown (1: the cell's
+        `%%c2v_section` line), so a fix names the line the user sees."""
         self.title = title
+        self.line_offset = line_offset
         self.started = time.monotonic()
         self.stage = ""
-        self.lines: dict[str, str] = {}  # one line per stage: its latest message
+        self.lines: dict[str, str] = {}  # one line per stage that is not a section's: its latest message
+        self.rows: dict[str, _Row] = {}  # section id -> its row, in storyboard order
+        self.summary = ""
+        self.where = ""  # closed: where each section's preview is
         self.ok = True
         self._lock = threading.Lock()
         self._handle = display(self._view(), display_id=True)
 
     def __call__(self, stage: str, message: str) -> None:
-        """The engine's progress callback."""
+        """The engine's progress callback, for what is not one section's state."""
         with self._lock:
             self.stage = stage
             self.lines[stage] = message
             self._update()
 
-    def done(self, summary: str, ok: bool = True) -> None:
-        """Close the display with the outcome: the stage lines give way to one ✓ or ✗ line."""
+    def expect(self, sections) -> None:
+        """The storyboard's sections (`id`, `title`), so every one has its row from the start."""
         with self._lock:
-            self.stage = ""
-            self.lines = {"done": summary}
-            self.ok = ok
+            for section in sections:
+                self.rows.setdefault(section.id, _Row(section.title)).title = section.title
+            self._update()
+
+    def on_section(self, event: SectionEvent) -> None:
+        """A section's new state (`progress_events.report` calls this instead of the line)."""
+        with self._lock:
+            row = self.rows.setdefault(event.section, _Row(""))
+            if event.state == "critic":
+                row.critic = event.detail
+            elif not (event.state == "narrating" and row.event is not None and row.event.state == "rendering"):
+                row.event = event
+            self._update()
+
+    def done(self, summary: str, ok: bool = True, where: str = "") -> None:
+        """Close the display with the outcome: each section's row in its final state (and `where`
+        its preview is), then one ✓ or ✗ line; the other stages' lines give way to it."""
+        with self._lock:
+            self.stage, self.lines, self.summary, self.ok, self.where = "", {}, summary, ok, where
             self._update()
 
     def _update(self) -> None:
@@ -49,20 +90,94 @@ class ProgressView:
     def _view(self) -> View:
         return View(self._html(), self._text())
 
+    # what it says ---------------------------------------------------------------------------
+    def _stage_lines(self) -> list[tuple[str, str]]:
+        """(mark, text) of the other stages: planning and code writing read as done once sections build."""
+        events = [r.event for r in self.rows.values()]
+        written = events and all(e is not None and e.state != "writing" for e in events)
+        out = []
+        for stage, text in self.lines.items():
+            done = stage == "plan" and bool(self.rows) or stage == "code" and written
+            words = {"plan": f"done ({len(self.rows)} sections)", "code": "done"}.get(stage, text) if done else text
+            out.append(("✓ " if done else "", f"{_STAGE_LABELS.get(stage, stage.title())}: {words}"))
+        return out
+
+    def _row_lines(self) -> list[tuple[str, str, str]]:
+        """(mark, colour, text) per section."""
+        out = []
+        for section_id, row in self.rows.items():
+            event = row.event
+            state = self._state_words(event)
+            if row.critic:
+                state += f" · {row.critic}"
+            if self.summary and self.where and event is not None and event.state in ("done", "cached"):
+                state += f" — {self.where}"
+            mark, colour = _mark(event, closed=bool(self.summary))
+            name = f"{section_id}. {row.title}" if row.title else f"section {section_id}"
+            out.append((mark, colour, f"{name}: {state}"))
+        return out
+
+    def _state_words(self, event: SectionEvent | None) -> str:
+        if event is None:
+            return "not started" if self.summary else "waiting for its code"
+        line = self._line(event.line)
+        words = {
+            "writing": "writing its code",
+            "waiting": "code written, waiting to render",
+            "narrating": f"speaking its lines ({event.detail})" if event.detail else "speaking its lines",
+            "checking": "checking its layout before the render",
+            "rendering": "rendering" + (f", animation {event.done}/{event.total}" if event.total else "")
+                         + (f" ({event.detail})" if event.detail else ""),
+            "fixing": "fixing" + (f" {line}" if line else "") + (f": {_short(event.detail)}" if event.detail else ""),
+            "cached": "unchanged, its cached preview",
+            "failed": "failed" + (f" at {line}" if line else "") + (f": {_short(event.detail)}" if event.detail else ""),
+        }
+        if event.state == "done":
+            text = f"rendered in {event.seconds:.1f} s" if event.seconds is not None else "rendered"
+            if event.reused:
+                text += f", {event.reused} of {event.plays} animations unchanged"
+            return text
+        text = words.get(event.state, event.state)
+        if self.summary and not event.final:
+            text += " — stopped"
+        return text
+
+    def _line(self, line: int | None) -> str:
+        if not line:
+            return ""
+        return f"line {line + self.line_offset}" + (" of its cell" if self.line_offset else "")
+
     def _text(self) -> str:
-        mark = "✓ " if self.ok else "✗ "
-        return "\n".join([self.title] + [mark + t if s == "done" else f"{_STAGE_LABELS.get(s, s.title())}: {t}"
-                                          for s, t in self.lines.items()])
+        out = [self.title] + [mark + text for mark, text in self._stage_lines()]
+        out += [f"  {mark}{text}" for mark, _colour, text in self._row_lines()]
+        if self.summary:
+            out.append(("✓ " if self.ok else "✗ ") + self.summary)
+        return "\n".join(out)
 
     def _html(self) -> str:
         elapsed = time.monotonic() - self.started
-        rows = "".join(f"<div>{_STAGE_LABELS.get(stage, stage.title())}: {_escape(text)}</div>"
-                       for stage, text in self.lines.items() if stage != "done")
-        if "done" in self.lines:
+        rows = "".join(f"<div>{_escape(mark + text)}</div>" for mark, text in self._stage_lines())
+        rows += "".join(f"<div style='padding-left:1.5em;color:{colour}'>{_escape(mark + text)}</div>"
+                        for mark, colour, text in self._row_lines())
+        if self.summary:
             mark, colour = ("✓", "inherit") if self.ok else ("✗", "#d32f2f")
-            rows += f"<div style='color:{colour}'>{mark} {_escape(self.lines['done'])}</div>"
+            rows += f"<div style='color:{colour}'>{mark} {_escape(self.summary)}</div>"
         return (f"<div style='font-family:monospace;font-size:12px'><b>{_escape(self.title)}</b> "
                 f"<span style='color:#888'>({elapsed:.0f} s)</span>{rows}</div>")
+
+
+def _mark(event: SectionEvent | None, closed: bool) -> tuple[str, str]:
+    if event is not None and event.state in ("done", "cached"):
+        return "✓ ", "inherit"
+    if event is not None and event.state == "failed" or closed:
+        return "✗ ", "#d32f2f"
+    return "… ", "inherit"
+
+
+def _short(text: str) -> str:
+    """An error's first words (the row stays one line; the cell shows the whole of it)."""
+    words = " ".join(str(text).split()).split(" ")
+    return " ".join(words[:_FIRST_ERROR_WORDS]) + (" …" if len(words) > _FIRST_ERROR_WORDS else "")
 
 
 def _escape(text: str) -> str:
@@ -80,9 +195,16 @@ class LazyProgress:
     def __call__(self, stage: str, message: str) -> None:
         if stage in self.quiet_stages:
             return
+        self._shown()(stage, message)
+
+    def on_section(self, event: SectionEvent) -> None:
+        if event.state not in self.quiet_stages:
+            self._shown().on_section(event)
+
+    def _shown(self) -> ProgressView:
         if self.view is None:
             self.view = ProgressView(self.title)
-        self.view(stage, message)
+        return self.view
 
     def close(self, summary: str, ok: bool = True) -> None:
         if self.view is not None:

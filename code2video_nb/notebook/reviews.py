@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .. import suggestions
 from ..errors import RenderError
+from ..progress_events import SectionEvent, report
 from ..section_build import SectionResult
 from ..workspace import Workspace
 from . import sync
@@ -55,14 +56,17 @@ def critique_all(session, ws: Workspace, results: list[SectionResult], progress)
     (the section's cards say it again)."""
     if not on(session, ws):
         return
+    def say(section_id: str, words: str) -> None:  # the section's row, where the display has rows
+        report(progress, "critic", f"section {section_id}: {words}", SectionEvent(section_id, "critic", detail=words))
+
     for result in (r for r in results if r.ok):
-        progress("critic", f"section {result.id}: checking the layout")
+        say(result.id, "checking the layout")
         try:
             found = review(session, ws, result.id, ws.read_code(result.id))
-            progress("critic", f"section {result.id}: {len(found)} suggestion(s)")
+            say(result.id, f"{len(found)} layout suggestion{'s' if len(found) != 1 else ''}" if found
+                else "no layout suggestion")
         except Exception as exc:  # noqa: BLE001 - the critic must never stop the run
-            progress("critic", f"section {result.id}: could not check the layout "
-                               f"({' '.join(str(exc).split())[:160] or type(exc).__name__})")
+            say(result.id, f"could not check the layout ({' '.join(str(exc).split())[:160] or type(exc).__name__})")
 
 
 def cell_cards(session, ws: Workspace, section_id: str, code: str | None) -> None:

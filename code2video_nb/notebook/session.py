@@ -129,6 +129,7 @@ class NotebookSession:
                     or (None if source else request.default_sections))  # notes: one section per part
         try:
             engine.plan(ws, audience=request.audience, sections=sections, goals=request.goals, source=source)
+            progress.expect(ws.storyboard.sections)  # a row per section, in order, from now on
             if request.render:  # each section renders as soon as its code arrives
                 results = engine.write_and_build(ws).results
             else:
@@ -144,11 +145,17 @@ class NotebookSession:
         progress.done(f"{len(ws.storyboard.sections)} sections planned"
                       + (f", {len(results) - len(failed)} rendered" if results else "")
                       + (f", {len(failed)} failed ({_failed_list(failed)}: run its cell to see why)" if failed else "")
-                      + f" in {time.monotonic() - started:.0f} s", ok=not failed)
+                      + f" in {time.monotonic() - started:.0f} s", ok=not failed, where=self._preview_place())
         display(Markdown(_plan_markdown(ws)))
         pictures.show(self, ws, config.settings.assets_dir)  # each section's pictures, to swap
         self.deliver_cells(ws)
         return ws
+
+    def _preview_place(self) -> str:
+        """Where a rendered section's preview is once the magic ends (the progress display says it)."""
+        if self.bridge.state == "ready":
+            return "preview in its cell below"
+        return "preview in the panel below"
 
     def deliver_cells(self, ws: Workspace, only: list[str] | None = None) -> None:
         """Real cells through the extension when it answered; otherwise the panel and a

@@ -30,6 +30,7 @@ import nbformat
 import pytest
 
 from code2video_nb.plan import slugify
+from code2video_nb.workspace import Workspace
 
 from conftest import demo_cassette
 from lab_harness import ConsoleEntry, LabPage, clear_screenshots, lab_folders, lab_page, missing_requirements, \
@@ -59,6 +60,7 @@ class Scenario:
     panel_videos: int = 0  # ... and the videos a user can see in it
     status_table: list = field(default_factory=list)  # %c2v status: one dict per row, by column header
     seconds: dict = field(default_factory=dict)  # step -> how long it took
+    titles: list = field(default_factory=list)  # (section id, title) of the planned lecture
 
     def text(self, step: str) -> str:
         return "\n".join(self.outputs[step])
@@ -126,6 +128,7 @@ def _run_scenario(lab: LabPage, server, root: Path) -> Scenario:
         run.index["magic"] = lab.sources().index(MAGIC)
         lab.run_cell(run.index["magic"], timeout_ms=180_000)
         run.outputs["magic"] = lab.output_texts(run.index["magic"])
+        run.titles = [(s.id, s.title) for s in Workspace(root / "code2video" / SLUG).storyboard.sections]
         cell = lab.cell(run.index["magic"])
         cell.scroll_into_view_if_needed()
         run.panel_tabs = cell.locator(".jupyter-widget-TabPanel, .widget-tab, .lm-TabBar").count()
@@ -244,6 +247,17 @@ def test_magic_progress_is_closed_with_its_outcome(scenario):
     assert re.search(r"3 sections planned, 3 rendered", progress), progress
 
 
+def test_magic_progress_ends_naming_every_section_with_its_outcome_and_where_its_preview_is(scenario):
+    """Issue 21 §5: the closed progress names every section (no stage left running, planning done),
+    each with its outcome and where its preview is (here, without the extension: the panel)."""
+    progress = _progress(scenario.outputs["magic"], f"code2video: {TOPIC}")
+    assert len(scenario.titles) == 3, scenario.titles
+    for number, title in scenario.titles:
+        assert re.search(rf"✓ {number}\. {re.escape(title)}: (rendered in \d+\.\d s|unchanged).*"
+                         r"— preview in the panel below", progress), progress
+    assert "Planning: writing the storyboard" not in progress and "Rendering: section" not in progress, progress
+
+
 def test_panel_shows_a_preview_right_after_the_magic(scenario):
     """Issue 7 §3: the panel shows each section's preview as soon as it exists (the magic rendered all three)."""
     assert scenario.panel_tabs > 0, f"no section panel in the magic's output:\n{scenario.text('magic')}"
@@ -268,6 +282,12 @@ def test_broken_cell_says_in_one_line_which_line_of_the_cell_and_what_to_do(scen
     wrong = scenario.file_line
     assert not re.search(rf"\bline {wrong}\b", shown), (
         f"the cell also names line {wrong}, the line in sections/1.py, not in the cell (line {n}):\n{shown}")
+
+
+def test_broken_cell_keeps_the_last_good_preview_in_view(scenario):
+    """Issue 21 §6: a failed render does not hide the preview the magic rendered (of earlier code)."""
+    shown = scenario.text("section")
+    assert "The last preview that rendered" in shown, shown
 
 
 def test_broken_cell_shows_no_traceback(scenario):

@@ -5,7 +5,8 @@ answering the model requests (the demo recording, plus a fix for a typo). See te
   1. `%load_ext code2video_nb`: the line says "with the code2video extension"   -> ext-1-load.png
   2. `%%code2video` (no --replay: the scripted server): section cells 1–3 appear right below the
      magic, in order, holding `%%c2v_section <slug>/<id>` + sections/<id>.py, with the
-     `code2video` metadata; no fallback panel                                   -> ext-2-cells.png
+     `code2video` metadata and their previews already shown; no fallback panel  -> ext-2-cells.png,
+                                                                                   ext-2b-inserted-preview.png
   3. section 2's cell run: its preview <video>                                   -> ext-3-preview.png
   4. a typo in section 1's cell, run: auto-fix asks the server, and the cell itself takes the
      fixed code (a guarded replace_source)                                       -> ext-4-autofix.png
@@ -13,7 +14,8 @@ answering the model requests (the demo recording, plus a fix for a typo). See te
      the cell and clicks the card's Accept: the cell keeps the user's text, the card says the
      cell was edited (conflict)                                                  -> ext-5-conflict.png
   6. the edited cell run again, Accept on its card: the cell takes the accepted code -> ext-6-accepted.png
-  7. the magic run again: its section cells are replaced, not added              -> ext-7-rerun.png
+  7. the magic run again: its section cells are replaced (and it says so), not added, with their
+     previews                                                                    -> ext-7-rerun.png
   8. a console on the notebook's kernel in another browser tab (a connection without the
      extension, which closes the kernel's comms): `%reload_ext` still finds the extension, the magic still inserts
                                                                                  -> ext-8-console.png
@@ -106,6 +108,18 @@ def _screenshot_below_the_magic(lab: LabPage, name: str) -> None:
     lab.page.screenshot(path=str(lab.shots / f"{name}.png"), clip={"x": 0, "y": 0, "width": size["width"], "height": 900})
 
 
+def _section_videos(run: ExtensionRun) -> dict:
+    """Section id -> whether its cell shows a preview video (one that has a source and a size)."""
+    shown = {}
+    for section in SECTIONS:
+        video = run.lab.cell(run.index_of(section)).locator(".jp-OutputArea-output video")
+        if video.count():
+            video.first.wait_for(state="attached", timeout=10_000)
+        shown[section] = video.count() > 0 and video.first.evaluate(
+            "v => !!(v.currentSrc || v.src) && v.getBoundingClientRect().width > 100")
+    return shown
+
+
 def _fix_reply(code: str, broken: str, line: int) -> str:
     """What the scripted model answers to the fix request: the failing block, repaired."""
     return f"```python\n{cut(code, scope_for_line(broken, line))}```"
@@ -130,7 +144,9 @@ def _run_scenario(run: ExtensionRun, server, model) -> None:
         run.outputs["magic"] = lab.output_texts(1)
         run.seen["panel"] = lab.cell(1).locator(".jupyter-widget-TabPanel, .widget-tab, .lm-TabBar").count()
         run.snapshot("magic")
+        run.seen["inserted videos"] = _section_videos(run)
         _screenshot_below_the_magic(lab, "ext-2-cells")
+        lab.screenshot_cell(run.index_of("1"), "ext-2b-inserted-preview")  # its preview, not yet run
 
     with _Step(run, "preview", server):
         index = run.index["preview"] = run.index_of("2")
@@ -198,9 +214,11 @@ def _run_scenario(run: ExtensionRun, server, model) -> None:
 
     with _Step(run, "rerun", server):
         lab.run_cell(1, timeout_ms=180_000)
-        run.wait_for_text(1, "Inserted 3 section cells below")
+        run.wait_for_text(1, "Replaced the 3 section cells below")
         lab.page.wait_for_timeout(500)  # a second, wrong insert would land by now
         run.snapshot("rerun")
+        run.outputs["rerun"] = lab.output_texts(1)
+        run.seen["rerun videos"] = _section_videos(run)
         _screenshot_below_the_magic(lab, "ext-7-rerun")
 
     with _Step(run, "console", server):  # a second connection without the extension, on the same kernel
@@ -229,7 +247,7 @@ def _run_scenario(run: ExtensionRun, server, model) -> None:
             " return t.includes('with the code2video extension') && !t.includes('waiting'); }", timeout=15_000)
         run.outputs["console load"] = lab.output_texts(0)
         lab.run_cell(1, timeout_ms=180_000)
-        run.wait_for_text(1, "Inserted 3 section cells below")
+        run.wait_for_text(1, "Replaced the 3 section cells below")
         lab.page.wait_for_timeout(500)
         run.snapshot("console")
         run.seen["console errors"] = closed  # "Exception opening new comm": the console closed them
@@ -285,6 +303,22 @@ def test_with_the_extension_there_is_no_fallback_panel(run):
     text = "\n".join(run.outputs["magic"])
     assert run.seen["panel"] == 0, f"the magic also shows the fallback panel:\n{text[-1500:]}"
     assert "Inserted 3 section cells below ✓" in text, text[-1500:]
+
+
+def test_inserted_section_cells_already_show_their_previews_and_the_progress_names_every_section(run):
+    """Issue 21 §5: the magic rendered every section, so each inserted cell shows its preview at once
+    (nothing must be run again); the progress ends naming every section and where its preview is."""
+    assert run.seen["inserted videos"] == {s: True for s in SECTIONS}, run.seen["inserted videos"]
+    progress = next(t for t in run.outputs["magic"] if t.strip().startswith(f"code2video: {TOPIC}"))
+    for section in SECTIONS:
+        assert re.search(rf"✓ {section}\. .+: rendered in \d+\.\d s.* — preview in its cell below", progress), progress
+    assert progress.strip().splitlines()[-1].startswith("✓ 3 sections planned, 3 rendered"), progress
+
+
+def test_rerunning_the_magic_says_replaced_and_keeps_the_previews(run):
+    """Issue 21 §6: re-running the magic replaced its cells (and says so), with their previews in place."""
+    assert any("Replaced the 3 section cells below ✓" in t for t in run.outputs["rerun"]), run.outputs["rerun"]
+    assert run.seen["rerun videos"] == {s: True for s in SECTIONS}, run.seen["rerun videos"]
 
 
 def test_running_a_section_cell_shows_its_preview_video(run):

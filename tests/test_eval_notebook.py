@@ -99,3 +99,13 @@ def test_eval_quiz_can_send_what_is_said_with_the_frames(ip, live_env, demo_lect
     first_line = srt.read_text(encoding="utf-8").split("\n")[2]  # the first cue's text
     video = [r for r in live_env.requests if r.stage == "quiz:video"]
     assert len(video) == 5 and all(first_line in json.dumps(r.messages) for r in video)
+
+
+def test_eval_without_a_key_does_not_offer_the_replay_it_refuses(ip, demo_lecture, monkeypatch):
+    """Issue 21 §6: `%c2v eval` asks a live model; its missing-key line names the key, not `--replay demo`."""
+    from IPython.core.error import UsageError
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with pytest.raises(UsageError) as raised:
+        ip.run_line_magic("c2v", f"eval aes {demo_lecture.name}")
+    assert "OPENAI_API_KEY is not set" in str(raised.value) and "replay" not in str(raised.value), str(raised.value)

@@ -80,6 +80,13 @@ def test_magic_inserts_one_section_cell_per_section_below_itself(lab):
     comm_id = insert_request(lab)["comm_id"]
     answer = lab.comm_msg(comm_id, {"op": "ok", "request_id": request["request_id"], "cell_ids": ["a", "b", "c"]})
     assert "Inserted 3 section cells" in outputs(of_type(answer, "update_display_data"))
+    # each cell carries its preview (the magic rendered it), played from the lecture folder (issue 21 §5, §6)
+    for cell, section in zip(request["cells"], ("1", "2", "3")):
+        html = "".join(o["data"]["text/html"] for o in cell["outputs"])
+        assert re.search(rf'<video[^>]*src="code2video/{SLUG}/previews/{section}\.mp4\?v=', html), html[:300]
+        assert html.count('<img class="c2v-keyframe"') == 3
+    assert len(json.dumps(request)) < 400_000  # thumbnails, not three videos
+
 
 
 @pytest.mark.render
@@ -88,7 +95,9 @@ def test_unchanged_section_cell_shows_its_cached_preview_video_and_keyframes(lab
     started = time.monotonic()
     shown = outputs(lab.run(source, "cell-1"))
     assert time.monotonic() - started < 10  # no render: the magic already rendered it
-    assert re.search(r"<video[^>]*src=\"data:video/mp4;base64,", shown)
+    # JupyterLab with the extension serves the notebook's folder: the preview plays from there (issue 21 §6)
+    assert re.search(rf'<video[^>]*src="code2video/{SLUG}/previews/1\.mp4\?v=', shown)
+    assert "data:video/mp4" not in shown
     assert shown.count('<img class="c2v-keyframe"') == 3  # one keyframe per lecture-line block
     assert "1. A matrix moves every vector in the plane" in shown  # captioned with its lecture line
     assert 'poster="data:image/png;base64,' in shown  # not a black first frame
@@ -100,10 +109,15 @@ def test_unchanged_section_cell_shows_its_cached_preview_video_and_keyframes(lab
 @pytest.mark.render
 def test_a_preview_above_the_embed_limit_is_linked_not_embedded(lab):
     lab.run("%config Code2Video.embed_limit_mb = 0.001")
+    lab.run("%config Code2Video.link_previews = False")  # embedded, as where no server has the file
     try:
         shown = outputs(lab.run(insert_request(lab)["data"]["cells"][0]["source"], "cell-1"))
+        lab.run("%config Code2Video.embed_limit_mb = 8")
+        embedded = outputs(lab.run(insert_request(lab)["data"]["cells"][0]["source"], "cell-1"))
     finally:
         lab.run("%config Code2Video.embed_limit_mb = 8")
+        lab.run("%config Code2Video.link_previews = True")
+    assert re.search(r"<video[^>]*src=\"data:video/mp4;base64,", embedded)
     assert "data:video/mp4" not in shown and "too large to embed" in shown
     assert re.search(r'href="[^"]*previews/1\.mp4\?v=', shown)  # a fresh URL after each re-render
 

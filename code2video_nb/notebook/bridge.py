@@ -56,9 +56,10 @@ class Ready(TypedDict):
     version: str
 
 
-class CellSpec(TypedDict):
-    source: str
-    metadata: dict
+class CellSpec(TypedDict, total=False):
+    source: str  # always present
+    metadata: dict  # always present
+    outputs: list[dict]  # nbformat outputs it shows at once (a section's preview, already rendered)
 
 
 class InsertCells(TypedDict):
@@ -83,6 +84,7 @@ class Reply(TypedDict, total=False):
     op: Literal["ok", "conflict", "error"]  # always present
     request_id: str  # always present
     cell_ids: list[str]  # `ok` to insert_cells: the new cells' ids, in order
+    replaced: int  # `ok` to insert_cells: how many cells of an earlier run of the magic they replaced
     message: str  # `conflict` / `error`: why
 
 
@@ -263,7 +265,8 @@ class FrontendBridge:
         request: InsertCells = {
             "op": "insert_cells", "request_id": uuid.uuid4().hex, "client": _client(self.shell),
             "after_cell_id": after_cell_id or current_cell_id(self.shell),
-            "cells": [{"source": c["source"], "metadata": c.get("metadata", {})} for c in cells],
+            "cells": [{"source": c["source"], "metadata": c.get("metadata", {}), "outputs": c.get("outputs", [])}
+                      for c in cells],
         }
         return self._request(dict(request), on_reply)
 

@@ -281,7 +281,8 @@ class SuggestionCard:
         self.dismiss_button = w.Button(description="Dismiss", icon="times", tooltip="not shown again for this code")
         self.editor = w.Textarea(layout=w.Layout(width="100%"))
         self.editor.add_class("c2v-code")
-        self.apply_button = w.Button(description="Apply my change", button_style="primary", icon="check")
+        self.apply_button = w.Button(description="Apply my change", button_style="primary", icon="check",
+                                     layout=w.Layout(width="auto"))  # its whole label, not "Apply my chan…"
         self.cancel_button = w.Button(description="Cancel")
         self.override_box = w.VBox([w.HTML(f'<div style="{_MUTED}">Your version of the new line(s):</div>'),
                                     self.editor, w.HBox([self.apply_button, self.cancel_button])],

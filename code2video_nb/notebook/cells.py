@@ -21,9 +21,12 @@ def cell_metadata(lecture: str, section_id: str) -> dict:
     return {"code2video": {"lecture": lecture, "section": section_id}}
 
 
-def cell_spec(lecture: str, section_id: str, code: str) -> dict:
-    """One cell as the bridge sends it: {"source", "metadata"}."""
-    return {"source": cell_source(lecture, section_id, code), "metadata": cell_metadata(lecture, section_id)}
+def cell_spec(lecture: str, section_id: str, code: str, views: list = ()) -> dict:
+    """One cell as the bridge sends it: {"source", "metadata", "outputs"}; `views` (the section's
+    preview, already rendered) become its outputs, so the cell shows them without being run."""
+    return {"source": cell_source(lecture, section_id, code), "metadata": cell_metadata(lecture, section_id),
+            "outputs": [{"output_type": "display_data", "data": {"text/html": v.html, "text/plain": v.text},
+                         "metadata": {}} for v in views]}
 
 
 def parse_target(line: str) -> tuple[str, str]:

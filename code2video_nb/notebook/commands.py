@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import html
 import os
+import platform
 import shlex
 from dataclasses import replace
 from pathlib import Path
@@ -141,6 +142,9 @@ def notebook(magics, argv):
     args = _args(argv, (("path",), {}))
     ws = magics.session.workspace(args.lecture)
     nb = nbformat.v4.new_notebook()
+    # A kernel to open it with (no "Select Kernel" dialog) and its language (highlighting).
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python", "version": platform.python_version()}
     notes = (ws.state.get("outline") or {}).get("source", {}).get("name")
     planned = f" from the notes `{notes}`" if notes else ""
     nb.cells.append(nbformat.v4.new_markdown_cell(f"# {ws.state['topic']}\n\nLecture `{ws.slug}`{planned}, made with "
@@ -150,8 +154,13 @@ def notebook(magics, argv):
         lines = "\n".join(f"{k}. {line}" for k, line in enumerate(s.lecture_lines, 1))
         nb.cells.append(nbformat.v4.new_markdown_cell(f"## {s.id}. {s.title}\n\n{lines}" + cells.cited_markdown(s)
                                                       + cells.pictures_markdown(s)))
-        nb.cells.append(nbformat.v4.new_code_cell(cells.cell_source(ws.slug, s.id, ws.read_code(s.id)),
-                                                  metadata=cells.cell_metadata(ws.slug, s.id)))
+        code = ws.read_code(s.id)
+        shown = magics.session.rendered_views(ws, s.id, code)  # its preview, as the section cell shows it
+        nb.cells.append(nbformat.v4.new_code_cell(cells.cell_source(ws.slug, s.id, code),
+                                                  metadata=cells.cell_metadata(ws.slug, s.id), outputs=[
+                                                      nbformat.v4.new_output("display_data", data={
+                                                          "text/html": v.html, "text/plain": v.text})
+                                                      for v in shown]))
     path = Path(args.path)
     nbformat.write(nb, str(path))
     message = f"Wrote {len(ws.storyboard.sections)} section cells to {path}"

@@ -69,16 +69,19 @@ def video_view(path, *, embed: bool | None = None, max_embed_bytes: int = 8_000_
     if embed:
         data = base64.b64encode(path.read_bytes()).decode("ascii")
         mime = _MIME.get(path.suffix.lower(), "video/mp4")
-        poster_attr = ""
-        if poster is not None and Path(poster).is_file():
-            image_mime, image = _thumbnail(Path(poster), 854)
-            poster_attr = f' poster="data:{image_mime};base64,{image}"'
         return View(
-            f'<video controls loop style="max-width: 100%"{poster_attr} src="data:{mime};base64,{data}"></video>',
+            f'<video controls loop style="max-width: 100%"{_poster(poster)} src="data:{mime};base64,{data}"></video>',
             f"video: {path} ({_size(st.st_size)}, embedded)",
         )
     # A linked file keeps its name across re-renders: the query makes the browser refetch.
     href = f"{_relative(path)}?v={st.st_mtime_ns:x}-{st.st_size:x}"
+    if max_embed_bytes <= 0 and not Path(_relative(path)).is_absolute():
+        # Played from the notebook's folder, which JupyterLab serves (it resolves a relative src to
+        # the file and adds its own cache-buster): the notebook carries ~0.3 kB instead of the video.
+        return View(
+            f'<video controls loop style="max-width: 100%"{_poster(poster)} src="{_esc(href)}"></video>',
+            f"video: {path} ({_size(st.st_size)}, played from the lecture folder, not embedded)",
+        )
     note = (f"{_size(st.st_size)} — too large to embed (limit {_size(max_embed_bytes)})"
             if st.st_size > max_embed_bytes else _size(st.st_size))
     return View(
@@ -87,6 +90,14 @@ def video_view(path, *, embed: bool | None = None, max_embed_bytes: int = 8_000_
         f'{_esc(path)})</span></div>',
         f"video: {path} ({note}, not embedded)",
     )
+
+
+def _poster(poster: Path | None, width: int = 854) -> str:
+    """A poster attribute (an image shown before playing, instead of the black first frame), embedded."""
+    if poster is None or not Path(poster).is_file():
+        return ""
+    image_mime, image = _thumbnail(Path(poster), width)
+    return f' poster="data:{image_mime};base64,{image}"'
 
 
 def _thumbnail(path: Path, width: int) -> tuple[str, str]:

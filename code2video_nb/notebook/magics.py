@@ -43,6 +43,9 @@ class Code2Video(Magics):
     render_timeout = Float(240.0, help="seconds before a section's render is stopped").tag(config=True)
     embed_limit_mb = Float(8.0, help="previews larger than this are linked, not embedded (Colab: ~10 MB)").tag(
         config=True)
+    link_previews = Bool(True, help="in JupyterLab with the code2video extension, play previews from the lecture "
+                                    "folder beside the notebook instead of embedding them (~0.5 MB each)").tag(
+        config=True)
     allow_imports = List(Unicode(), help="modules generated code may import beyond the lecture allowlist, "
                                            "e.g. ['scipy']").tag(config=True)
     unconfined = Bool(False, help="render without the runtime sandbox (network, writes, secrets, limits): "
@@ -77,7 +80,7 @@ class Code2Video(Magics):
                      "vlm_model": self.vlm_model or None, "eval_frames": self.eval_frames}
         settings = Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
         return RunConfig(settings, Path(self.root), flags.get("replay") or self.replay,
-                         int(self.embed_limit_mb * 1_000_000), critic=self.critic)
+                         int(self.embed_limit_mb * 1_000_000), critic=self.critic, link_previews=self.link_previews)
 
     @magic_arguments()
     @argument("--sections", "-n", type=int, help="number of sections")
@@ -126,7 +129,9 @@ class Code2Video(Magics):
     @line_magic
     def c2v(self, line):
         """`%c2v status|export [--quality final]|notebook PATH|open FILE.py…|usage|config|eval [aes|quiz] [LECTURE]`"""
-        with _one_line_errors(self.api_key_env):
+        # `%c2v eval` asks a live model that reads images: a recording holds no judge, so never offer one
+        live_only = line.split()[:1] == ["eval"]
+        with _one_line_errors(self.api_key_env, offer_replay=not live_only):
             return commands.run(self, line)
 
 
@@ -143,8 +148,9 @@ def _assets_folder(flag: str | None, notes: str | None = None) -> Path | None:
 class _one_line_errors:
     """Engine errors become one red line (UsageError shows no traceback), saying what to do."""
 
-    def __init__(self, key_env: str):
+    def __init__(self, key_env: str, offer_replay: bool = True):
         self.key_env = key_env
+        self.offer_replay = offer_replay  # False where a recording cannot answer (`%c2v eval`)
 
     def __enter__(self):
         return self
@@ -161,5 +167,8 @@ class _one_line_errors:
                        f"something new ({exc.stage}). Set a key to use a live model: %env {self.key_env}=<your key>.")
         elif f"{self.key_env} is not set" in message:
             message = (f"{self.key_env} is not set. Use %env {self.key_env}=<your key> (or "
-                       f"%config Code2Video.api_key_env), or try `--replay demo`, which needs no key.")
+                       f"%config Code2Video.api_key_env)" + (", or try `--replay demo`, which needs no key."
+                                                             if self.offer_replay else
+                                                             ": the evaluation asks a live model that reads "
+                                                             "images (a recording holds no judge)."))
         raise UsageError(message) from None

@@ -15,6 +15,7 @@ from IPython.display import Markdown, display
 
 from ..config import Settings
 from ..engine import Engine, SectionResult
+from ..section_build import cached_result
 from ..errors import ConfigError
 from ..files import disk_errors
 from ..cassette import recorded_options
@@ -28,6 +29,7 @@ from . import sync  # panel ⇄ section cells: they never disagree silently
 from .bridge import FrontendBridge, status_display
 from .failures import cell_line, exception_line
 from .progress import EarlyKeyframes, LazyProgress, ProgressView
+from .display import View, video_view
 from .section_view import section_views
 
 
@@ -61,6 +63,7 @@ class RunConfig:
     replay: str = ""  # a cassette path, or "demo": answer from a recording instead of a model
     embed_limit_bytes: int = 8_000_000  # larger previews are linked, not embedded
     critic: bool = True  # the layout critic's suggestions under each rendered section (%config Code2Video.critic)
+    link_previews: bool = True  # JupyterLab serving the notebook's folder: previews play from there (display.py)
 
 
 @dataclass
@@ -162,14 +165,22 @@ class NotebookSession:
         set_next_input chain. While the state is unknown, never both comm and set_next_input.
         `only`: these sections' cells (files opened into a lecture), else every section's."""
         chosen = [s for s in ws.storyboard.sections if only is None or s.id in only]
-        specs = [cells.cell_spec(ws.slug, s.id, ws.read_code(s.id)) for s in chosen]
         if self.bridge.state != "absent":
+            specs = [cells.cell_spec(ws.slug, s.id, code, self.rendered_views(ws, s.id, code))
+                     for s in chosen for code in [ws.read_code(s.id)]]
             status = status_display(f"Inserting {len(specs)} section cells below…")
             self.bridge.insert_cells(specs, on_reply=lambda reply: _report_insert(status, reply, len(specs)))
         if self.bridge.state != "ready":
             self.show_panel(ws)
         if self.bridge.state == "absent" and chosen:
             self.offer(ws, ws.storyboard.sections.index(chosen[0]))
+
+    def rendered_views(self, ws: Workspace, section_id: str, code: str | None) -> list:
+        """What the section's cell shows once rendered (its preview, keyframes, status), if the
+        magic rendered it: the inserted cell shows it at once, and nothing must be run again."""
+        if code is None or cached_result(ws, section_id, code, "preview") is None:
+            return []
+        return sync.current_views(ws, section_id, code, self._views)[0]
 
     def offer(self, ws: Workspace, index: int) -> None:
         """Chain real cells where front ends apply one set_next_input per execution."""
@@ -269,8 +280,30 @@ class NotebookSession:
 
     def _views(self, ws: Workspace, result: SectionResult, old_code: str, new_code: str, tokens: int) -> list:
         config = self.configure()
-        return section_views(ws, result, old_code, new_code, tokens, embed_limit_bytes=config.embed_limit_bytes,
-                             key_env=config.settings.api_key_env, replayed=bool(config.replay or ws.state.get("replay")))
+        limit = 0 if self.serves_previews(ws) else config.embed_limit_bytes  # 0: linked, and played from there
+        views = section_views(ws, result, old_code, new_code, tokens, embed_limit_bytes=limit,
+                              key_env=config.settings.api_key_env, replayed=bool(config.replay or ws.state.get("replay")))
+        return views if result.ok else views + _last_good(ws, result.id, limit)
+
+    def serves_previews(self, ws: Workspace) -> bool:
+        """The front end plays a preview from the lecture folder, so the notebook need not carry it:
+        JupyterLab (or Notebook 7) with our extension, whose server serves the notebook's folder, and
+        the lecture inside that folder (the default root, `code2video/` beside the notebook)."""
+        if not self.configure().link_previews or self.bridge.state != "ready":
+            return False
+        return ws.dir.resolve().is_relative_to(Path.cwd().resolve())
+
+
+def _last_good(ws: Workspace, section_id: str, embed_limit_bytes: int) -> list:
+    """Under a failure, the section's last preview that rendered (of earlier code), so a failed
+    render never hides it."""
+    record = ws.section_state(section_id).render("preview")
+    video = ws.preview_path(section_id)
+    if record is None or not video.is_file():
+        return []
+    note = "The last preview that rendered (earlier code of this section):"
+    return [View(f'<div style="font-size: 0.9em; opacity: 0.75">{note}</div>', note),
+            video_view(video, max_embed_bytes=embed_limit_bytes)]
 
 
 def _summary(result: SectionResult) -> str:
@@ -298,7 +331,10 @@ def _plan_markdown(ws: Workspace) -> str:
 
 def _report_insert(status, reply: dict, n: int) -> None:
     if reply.get("op") == "ok":
-        status.update(f"Inserted {n} section cells below ✓ — run one to see its preview.")
+        replaced = reply.get("replaced") or 0  # an earlier run's cells right below the magic
+        verb = (f"Inserted {n} section cells below" if not replaced else f"Replaced the {n} section cells below"
+                if replaced == n else f"Replaced the {replaced} section cells below with {n}")
+        status.update(f"{verb} ✓ — each shows its preview once rendered; edit one and run it to render again.")
     else:
         status.update(f"Could not insert the cells ({reply.get('op')}: {reply.get('message', '')}); "
                       "use the panel above or `%c2v notebook lecture.ipynb`.")

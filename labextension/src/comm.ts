@@ -24,7 +24,8 @@ export function notebookOf(panel: NotebookPanel): NotebookLike | null {
       id: cell.getId(), source: cell.getSource(), metadata: cell.getMetadata() as { [key: string]: unknown }
     })),
     insertCells: (index: number, cells: CellSpec[]): string[] => shared.insertCells(index, cells.map(cell => ({
-      cell_type: 'code' as const, source: cell.source, metadata: cell.metadata as any
+      cell_type: 'code' as const, source: cell.source, metadata: cell.metadata as any,
+      outputs: (cell.outputs ?? []) as any
     }))).map(cell => cell.getId()),
     deleteCells: (index: number, count: number) => shared.deleteCellRange(index, index + count),
     setSource: (index: number, source: string) => shared.getCell(index).setSource(source),

@@ -113,7 +113,7 @@ export function insertCells(nb: NotebookLike, request: InsertCells): Reply {
     }
     ids = nb.insertCells(at + 1, request.cells);
   });
-  return { ...reply, op: 'ok', cell_ids: ids };
+  return { ...reply, op: 'ok', cell_ids: ids, replaced: earlier };
 }
 
 /**

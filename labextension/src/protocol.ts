@@ -27,6 +27,8 @@ export interface Ready {
 export interface CellSpec {
   source: string;
   metadata: { [key: string]: unknown };
+  /** nbformat outputs the cell shows at once (a section's preview, already rendered). */
+  outputs?: unknown[];
 }
 
 export interface InsertCells {
@@ -57,6 +59,8 @@ export interface Reply {
   request_id: string;
   /** `ok` to insert_cells: the new cells' ids, in order. */
   cell_ids?: string[];
+  /** `ok` to insert_cells: how many cells of an earlier run of the magic they replaced. */
+  replaced?: number;
   /** `conflict` / `error`: why. */
   message?: string;
 }
@@ -115,7 +119,10 @@ export function parseIncoming(data: unknown): Incoming | { op: 'invalid'; reques
         }
         const metadata = c.metadata && typeof c.metadata === 'object' && !Array.isArray(c.metadata)
           ? (c.metadata as { [key: string]: unknown }) : {};
-        cells.push({ source: c.source, metadata });
+        const outputs = Array.isArray(c.outputs)
+          ? (c.outputs as unknown[]).filter(o => o !== null && typeof o === 'object' && !Array.isArray(o))
+          : [];
+        cells.push({ source: c.source, metadata, outputs });
       }
       return {
         op: 'insert_cells', request_id: d.request_id as string, client: (d.client as string) ?? null,

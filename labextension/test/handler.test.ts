@@ -28,7 +28,8 @@ class FakeNotebook implements NotebookLike {
     return this.cellList.map(c => ({ ...c }));
   }
   insertCells(index: number, cells: CellSpec[]): string[] {
-    const made = cells.map(c => ({ id: this.newId(), source: c.source, metadata: JSON.parse(JSON.stringify(c.metadata)) }));
+    const made = cells.map(c => ({ id: this.newId(), source: c.source, metadata: JSON.parse(JSON.stringify(c.metadata)),
+      outputs: c.outputs ?? [] }));
     this.cellList.splice(index, 0, ...made);
     return made.map(c => c.id);
   }
@@ -81,6 +82,17 @@ describe('hello', () => {
 });
 
 describe('insert_cells', () => {
+  it('gives each new cell the outputs the kernel sent (its preview), and drops outputs that are not objects', () => {
+    const nb = magicNotebook();
+    const preview = { output_type: 'display_data', data: { 'text/html': '<video></video>', 'text/plain': 'video' }, metadata: {} };
+    const cells = [{ ...section('eig', '1'), outputs: [preview, 'junk', null] }, section('eig', '2')];
+    const reply = handleMessage(nb, insert(cells), ME, VERSION);
+    assert.equal(reply?.op, 'ok');
+    assert.equal((reply as any).replaced, 0);
+    assert.deepEqual((nb.cellList[2] as any).outputs, [preview]);
+    assert.deepEqual((nb.cellList[3] as any).outputs, []);
+  });
+
   it('inserts the cells in order right below the magic\'s cell, with their metadata, and returns their ids', () => {
     const nb = magicNotebook();
     const cells = ['1', '2', '3'].map(id => section('eig', id));
@@ -99,6 +111,7 @@ describe('insert_cells', () => {
     const again = ['1', '2', '3', '4'].map(id => section('eig', id, `v2 ${id}\n`));
     const reply = handleMessage(nb, insert(again, { request_id: 'r9' }), ME, VERSION);
     assert.equal(reply?.op, 'ok');
+    assert.equal((reply as any).replaced, 3);  // the kernel says "Replaced", not "Inserted"
     assert.equal(nb.cellList.length, 3 + 4);
     assert.deepEqual(nb.sources().slice(2, 6), again.map(c => c.source));
     assert.equal(nb.sources()[6], 'print("my own cell")');
@@ -224,7 +237,7 @@ describe('malformed messages', () => {
     const parsed = parseIncoming({ op: 'insert_cells', request_id: 'a', client: 's', after_cell_id: 'c',
       cells: [{ source: 'x', metadata: meta('eig', '1') }] });
     assert.deepEqual(parsed, { op: 'insert_cells', request_id: 'a', client: 's', after_cell_id: 'c',
-      cells: [{ source: 'x', metadata: meta('eig', '1') }] });
+      cells: [{ source: 'x', metadata: meta('eig', '1'), outputs: [] }] });
   });
 });
 

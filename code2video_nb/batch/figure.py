@@ -28,6 +28,7 @@ class Panel:
     value: Callable[[TopicResult], float | None]
     paper: float | None = None  # the paper's per-topic average (GPT-4.1), drawn as a dashed line
     top: float | None = None  # fixed end of the axis (scores); None: the largest value
+    score: bool = False  # a score: drawn for a failed topic too when it was scored (the paper protocol's 0)
 
 
 def panels(results: list[TopicResult], paper: "PaperRow | None" = None) -> list[Panel]:
@@ -35,9 +36,9 @@ def panels(results: list[TopicResult], paper: "PaperRow | None" = None) -> list[
     chosen = [Panel("minutes", lambda r: r.seconds / 60, paper and paper.minutes),
               Panel("K tokens", lambda r: r.tokens / 1000, paper and paper.ktokens)]
     if any(r.aes is not None for r in results):
-        chosen.append(Panel("AES (0-100)", lambda r: r.aes, paper and paper.aes, 100))
+        chosen.append(Panel("AES (0-100)", lambda r: r.aes, paper and paper.aes, 100, score=True))
     if any(r.quiz_gain is not None for r in results):
-        chosen.append(Panel("TeachQuiz gain", lambda r: r.quiz_gain, None, 1))
+        chosen.append(Panel("TeachQuiz gain", lambda r: r.quiz_gain, None, 1, score=True))
     return chosen
 
 
@@ -63,7 +64,7 @@ def figure_svg(results: list[TopicResult], *, paper: "PaperRow | None" = None) -
 
 
 def _panel(panel: Panel, results: list[TopicResult], x: float) -> list[str]:
-    values = [panel.value(r) if r.ok else None for r in results]
+    values = [panel.value(r) if r.ok or (panel.score and r.scored_missing) else None for r in results]
     known = [v for v in values if v is not None]
     # The paper's line only where it fits beside our bars: a replayed batch's seconds drawn on
     # the paper's quarter-hour scale would leave no bar to see (the title gives the figure).
@@ -76,7 +77,7 @@ def _panel(panel: Panel, results: list[TopicResult], x: float) -> list[str]:
              f'<line x1="{x}" y1="{TOP - 4}" x2="{x}" y2="{bottom}" stroke="#888"/>']
     for k, (result, value) in enumerate(zip(results, values)):
         y = TOP + k * ROW
-        if not result.ok:
+        if value is None and not result.ok:
             parts.append(f'<text x="{x + 4}" y="{y + 12}" fill="{FAILED}">failed</text>')
         elif value is None:
             parts.append(f'<text x="{x + 4}" y="{y + 12}" fill="#888">–</text>')

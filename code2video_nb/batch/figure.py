@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from .jobs import TopicResult
-
-if TYPE_CHECKING:
-    from .report import PaperRow
+from .paper_table import PaperRow
 
 LABEL_WIDTH, PANEL_WIDTH, GAP = 300, 170, 24
 ROW, TOP, BOTTOM = 18, 46, 16
@@ -31,7 +29,7 @@ class Panel:
     score: bool = False  # a score: drawn for a failed topic too when it was scored (the paper protocol's 0)
 
 
-def panels(results: list[TopicResult], paper: "PaperRow | None" = None) -> list[Panel]:
+def panels(results: list[TopicResult], paper: PaperRow | None = None) -> list[Panel]:
     """Time and tokens always; a score only if some topic has it."""
     chosen = [Panel("minutes", lambda r: r.seconds / 60, paper and paper.minutes),
               Panel("K tokens", lambda r: r.tokens / 1000, paper and paper.ktokens)]
@@ -42,7 +40,7 @@ def panels(results: list[TopicResult], paper: "PaperRow | None" = None) -> list[
     return chosen
 
 
-def figure_svg(results: list[TopicResult], *, paper: "PaperRow | None" = None) -> str:
+def figure_svg(results: list[TopicResult], *, paper: PaperRow | None = None) -> str:
     shown = panels(results, paper)
     width = LABEL_WIDTH + len(shown) * (PANEL_WIDTH + GAP)
     height = TOP + ROW * len(results) + BOTTOM

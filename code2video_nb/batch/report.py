@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ..files import atomic_write_text
 from .figure import figure_svg
 from .jobs import TopicResult
+from .paper_table import PAPER
 
 if TYPE_CHECKING:
     from ..evaluation.protocol import Protocol
@@ -28,23 +29,6 @@ COLUMNS = ("topic", "slug", "status", "error", "minutes", "tokens", "paper_token
            "failed_sections", "fix_attempts", "video_seconds", "aes", "teachquiz", "quiz_plain", "quiz_unlearned",
            "quiz_video", "quiz_gain", "quiz_key", "eval_minutes", "eval_tokens", "eval_error", "protocol")
 TIME_COLUMNS = ("minutes", "eval_minutes")  # differ from run to run, whatever ran the jobs
-
-
-@dataclass(frozen=True)
-class PaperRow:
-    """One method of the paper's Table 1 (arXiv 2510.01174), per topic on average."""
-    method: str
-    minutes: float | None
-    ktokens: float | None
-    aes: float
-    teachquiz: float
-
-
-PAPER = (
-    PaperRow("Code2Video, GPT-4.1", 15.4, 30.8, 79.0, 82.0),
-    PaperRow("Code2Video, Claude Opus 4.1", 13.8, 43.1, 87.9, 86.0),
-    PaperRow("direct code generation, GPT-4.1", None, None, 34.2, 37.0),
-)
 
 
 @dataclass(frozen=True)

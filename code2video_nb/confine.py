@@ -14,7 +14,7 @@ this order, because each step needs what the next one takes away:
    created, written or deleted only under the render's media and temp folders; only the TeX
    tools may be executed; TCP connect/bind is refused (ABI 4+); signals and abstract sockets
    cannot reach processes outside the render (ABI 6+).
-4. **An audit hook** (PEP 578, `sandbox_hook.py`): refuses process creation except the TeX
+4. **An audit hook** (PEP 578, `audit_hook.py`): refuses process creation except the TeX
    tools, sockets, file writes outside the allowed folders, `ctypes`, reading other
    processes' environments, raising limits, and adding or unhooking audit hooks. Every
    refusal is remembered, so a scene that swallows the exception still fails.

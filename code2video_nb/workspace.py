@@ -1,4 +1,4 @@
-"""The lecture workspace on disk (design.md, "The lecture workspace").
+"""The lecture workspace on disk: one folder a lecture, laid out as below.
 
     <root>/<slug>/lecture.json        plan, code history, render/fix records, usage
     <root>/<slug>/sections/<id>.py    current code of each section (what renders)

@@ -130,3 +130,15 @@ def video(tmp_path) -> Path:
             out.mux(stream.encode(picture))
         out.mux(stream.encode())
     return path
+
+
+def installed(module: str, extra: str):
+    """`module`, imported; where it is missing, the test is skipped on a developer's machine and
+    fails under CI (`lab_harness.require`), so an install step that lost an extra cannot pass."""
+    import importlib
+
+    from lab_harness import require
+
+    require(None if importlib.util.find_spec(module) else
+            f"{module} is not installed: the [{extra}] extra, which scripts/install.sh installs")
+    return importlib.import_module(module)

@@ -10,7 +10,6 @@ stage and by the topic (judge) or the question (quiz).
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import os
 import re
@@ -31,7 +30,7 @@ from code2video_nb.evaluation import quiz
 from code2video_nb.plan import slugify
 from code2video_nb.scripted_server import ScriptedServer
 
-from conftest import demo_cassette, isolate
+from conftest import demo_cassette, installed, isolate
 
 # MMMC topics, so TeachQuiz takes their questions from the bundled bank.
 TOPICS = ["Proof of Snell's law", "Fractal dimension"]
@@ -165,7 +164,7 @@ def test_local_batch_reports_each_topic_and_a_failed_one_does_not_stop_the_other
 
 @pytest.mark.render
 def test_a_dask_local_cluster_gives_the_same_table(local_run, server, tmp_path, monkeypatch, capsys):
-    pytest.importorskip("distributed", reason="Dask is the [dask] extra; scripts/install.sh installs it")
+    installed("distributed", "dask")
     assert evaluated_batch(tmp_path, "dask-out", "dask", server, monkeypatch) == 1
     assert "2 of 3 lecture(s) finished" in capsys.readouterr().out
     assert table(tmp_path / "dask-out") == table(local_run[0])
@@ -175,7 +174,7 @@ def test_a_dask_local_cluster_gives_the_same_table(local_run, server, tmp_path, 
 def test_address_points_the_batch_at_a_running_dask_cluster_with_daemonic_workers(tmp_path, capsys):
     """A cluster we did not start, as a course team's is: its workers are daemonic (Dask's default),
     and a lecture still starts its render processes there."""
-    distributed = pytest.importorskip("distributed", reason="Dask is the [dask] extra; scripts/install.sh installs it")
+    distributed = installed("distributed", "dask")
     cassette = one_section_cassette(tmp_path / "cassette.json")
     topics = topics_file(tmp_path, TOPICS[:1])
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0") as cluster:
@@ -187,9 +186,8 @@ def test_address_points_the_batch_at_a_running_dask_cluster_with_daemonic_worker
 
 
 @pytest.mark.render
-@pytest.mark.skipif(importlib.util.find_spec("ray") is None,
-                    reason="Ray is the optional [ray] extra and is not installed here")
 def test_ray_gives_the_same_table(local_run, server, tmp_path, monkeypatch, capsys):
+    installed("ray", "ray")
     assert evaluated_batch(tmp_path, "ray-out", "ray", server, monkeypatch) == 1
     assert "2 of 3 lecture(s) finished" in capsys.readouterr().out
     assert table(tmp_path / "ray-out") == table(local_run[0])

@@ -6,12 +6,14 @@ from the section's `other` records, the part of its state that is this module's)
     sections.<id>.suggestions  [{id, hash, status, finding, time, reason?, applied?}]
     sections.<id>.critiques    {hash: {findings, seconds, version, time}}   the last few critic runs
 
-`hash` is the code a suggestion was made for. Its status is one of
+`hash` is the code a suggestion was made for; `topic` what it is about: its kind, its objects and the
+lines of the code that name them (so an unrelated edit keeps a dismissal). Its status is one of
 
     pending     shown as a card: the critic found it in the code the section holds now
     accepted    its patch was applied (`applied`: when, and the code before and after)
     overridden  applied with the user's own text in place of the proposed one
-    dismissed   never shown again for the same code, even after the critic runs again
+    dismissed   not shown again for the same kind of finding on the same objects (its `topic`), even
+                after the code changes elsewhere, until a line that names those objects changes
     stale       refused: the code no longer held what the patch would change (`reason`)
 
 An applied suggestion is a version in the section's history (reason "critic: accepted <kind>"),
@@ -25,6 +27,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +70,9 @@ class Suggestion:
     status: str = PENDING
     time: float = 0.0
     reason: str = ""  # why it is stale
-    applied: dict | None = None  # {time, before, after}: code hashes around the version it wrote
+    applied: dict | None = None  # {time, before, after, text?}: code hashes around the version it wrote
+    topic: str = ""  # what it is about (`topic_key`): a dismissal holds for the same topic
+
 
     @property
     def patch(self) -> Patch | None:
@@ -75,7 +80,7 @@ class Suggestion:
 
     def to_dict(self) -> dict:
         data = {"id": self.id, "hash": self.hash, "status": self.status, "time": self.time,
-                "finding": self.finding.to_dict(full=True)}
+                "finding": self.finding.to_dict(full=True), "topic": self.topic}
         if self.reason:
             data["reason"] = self.reason
         if self.applied:
@@ -86,13 +91,47 @@ class Suggestion:
     def from_dict(cls, data: dict) -> "Suggestion":
         return cls(str(data["id"]), Finding.from_dict(data["finding"]), str(data.get("hash", "")),
                    str(data.get("status", PENDING)), float(data.get("time") or 0.0), str(data.get("reason") or ""),
-                   data.get("applied") if isinstance(data.get("applied"), dict) else None)
+                   data.get("applied") if isinstance(data.get("applied"), dict) else None,
+                   str(data.get("topic") or ""))
 
 
 def suggestion_id(content_hash: str, finding: Finding) -> str:
     """The same finding in the same code is the same suggestion (so a dismissal sticks)."""
     key = [finding.kind, list(finding.objects), finding.line, finding.message]
     return hashlib.sha256(f"{content_hash}\0{json.dumps(key)}".encode()).hexdigest()[:10]
+
+
+def topic_key(code: str, finding: Finding) -> str:
+    """What a finding is about, so a dismissal outlives edits elsewhere in the section: its kind, its
+    objects, and every line of `code` that names one of them (whitespace aside). Changing how an
+    object is made, placed or animated changes the topic (the finding is news again); editing
+    another object, a comment or a lecture line does not. A finding without objects is about its
+    message and its own line."""
+    lines = code.splitlines()
+    names = [o for o in finding.objects if re.fullmatch(r"[A-Za-z_]\w*", o)]
+    if names:
+        word = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b")
+        code_parts = [_without_comment(t) for t in lines]
+        about = [" ".join(t.split()) for t in code_parts if word.search(t)]
+    else:
+        own = lines[finding.line - 1] if finding.line and 0 < finding.line <= len(lines) else ""
+        about = [finding.message, " ".join(own.split())]
+    key = [finding.kind, sorted(finding.objects), about]
+    return hashlib.sha256(json.dumps(key).encode()).hexdigest()[:16]
+
+
+def _without_comment(line: str) -> str:
+    """The line up to a `#` that starts a comment (one inside a string, a colour "#FF0000", stays)."""
+    quote = ""
+    for i, ch in enumerate(line):
+        if quote:
+            if ch == quote and line[i - 1] != "\\":
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#":
+            return line[:i]
+    return line
 
 
 # reading ---------------------------------------------------------------------------------
@@ -144,9 +183,12 @@ def record_findings(ws: Workspace, section_id: str, code: str, findings: list[Fi
     def change(section: dict) -> list[dict]:
         entries = _entries(section)
         ids = {suggestion_id(wanted, f): f for f in findings}
-        dismissed = {e["id"] for e in entries if e.get("status") == DISMISSED and e.get("hash") == wanted}
+        topics = {i: topic_key(code, f) for i, f in ids.items()}
+        gone = _dismissed_topics(entries)
+        dismissed = {i for i, t in topics.items() if t in gone} | {
+            e["id"] for e in entries if e.get("status") == DISMISSED and e.get("hash") == wanted}
         kept = {e["id"]: e for e in entries if e.get("status") == PENDING and e.get("hash") == wanted}
-        fresh = [kept.get(i) or Suggestion(i, f, wanted, PENDING, now).to_dict()
+        fresh = [kept.get(i) or Suggestion(i, f, wanted, PENDING, now, topic=topics[i]).to_dict()
                  for i, f in ids.items() if i not in dismissed]
         # Decided ones stay as the record (an undone accept comes back as pending instead).
         decided = [e for e in entries if (e.get("status") != PENDING and e["id"] not in ids) or e["id"] in dismissed]
@@ -173,11 +215,17 @@ def review(ws: Workspace, section_id: str, code: str, critic: Critic, *, version
         findings = list(critic(ws.code_path(section_id)))
         return record_findings(ws, section_id, code, findings, seconds=time.monotonic() - started, version=version)
     shown = pending(ws, section_id, code)
-    decided = {s.id for s in all_suggestions(ws, section_id) if s.status == DISMISSED}
-    wanted = {suggestion_id(code_hash(code), f) for f in findings} - decided
+    entries = _entries(ws.section_state(section_id).other)
+    decided = {e["id"] for e in entries if e.get("status") == DISMISSED}
+    gone = _dismissed_topics(entries)
+    wanted = {suggestion_id(code_hash(code), f) for f in findings if topic_key(code, f) not in gone} - decided
     if {s.id for s in shown} == wanted:  # as recorded: nothing to write
         return shown
     return record_findings(ws, section_id, code, findings, version=version)  # back to earlier code
+
+
+def _dismissed_topics(entries: list[dict]) -> set[str]:
+    return {e["topic"] for e in entries if e.get("status") == DISMISSED and e.get("topic")}
 
 
 # deciding ---------------------------------------------------------------------------------
@@ -238,9 +286,14 @@ def apply(ws: Workspace, section_id: str, suggestion_id_: str, new_text: str | N
 
 
 def dismiss(ws: Workspace, section_id: str, suggestion_id_: str) -> None:
-    """Not shown again for the same code."""
-    get(ws, section_id, suggestion_id_)
-    _set(ws, section_id, suggestion_id_, status=DISMISSED)
+    """Not shown again for its topic: the same kind of finding on the same objects, until a line that
+    names them changes (`topic_key`)."""
+    suggestion = get(ws, section_id, suggestion_id_)
+    topic = suggestion.topic
+    code = ws.read_code(section_id)
+    if not topic and code is not None and code_hash(code) == suggestion.hash:  # recorded before topics
+        topic = topic_key(code, suggestion.finding)
+    _set(ws, section_id, suggestion_id_, status=DISMISSED, topic=topic or None)
 
 
 def last_applied(ws: Workspace, section_id: str) -> Suggestion | None:

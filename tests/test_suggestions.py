@@ -175,3 +175,29 @@ def test_review_runs_the_critic_once_per_code(ws):
     again = suggestions.review(ws, "1", CODE, critic)
     assert calls == [CODE] and [s.id for s in again] == [s.id for s in first]
     assert suggestions.review(ws, "1", CODE, critic, version="2") and len(calls) == 2  # another critic
+
+
+def test_a_dismissal_holds_after_an_unrelated_edit_until_its_objects_change(ws):
+    (gone,) = suggestions.record_findings(ws, "1", CODE, [overlap()])
+    suggestions.dismiss(ws, "1", gone.id)
+    # A comment and a new object elsewhere: the same overlap of label and box stays dismissed.
+    unrelated = CODE.replace("        box = Square()\n", "        # the box\n        dot = Dot()\n        box = Square()\n")
+    ws.write_code("1", unrelated, "notebook edit")
+    moved = overlap(line=8, old='        self.place_at_grid(label, "B3")\n')
+    assert suggestions.review(ws, "1", unrelated, critic=lambda path: [moved]) == []
+    assert suggestions.pending(ws, "1") == []
+    # The label placed elsewhere: a line naming it changed, so the finding is news again.
+    replaced = unrelated.replace('"B3"', '"B4"')
+    ws.write_code("1", replaced, "notebook edit")
+    again = suggestions.review(ws, "1", replaced, critic=lambda path: [overlap(line=8, old='        self.place_at_grid(label, "B4")\n')])
+    assert [s.finding.kind for s in again] == ["overlap"]
+
+
+def test_a_dismissal_is_for_its_kind_of_finding_only(ws):
+    (gone,) = suggestions.record_findings(ws, "1", CODE, [overlap()])
+    suggestions.dismiss(ws, "1", gone.id)
+    edited = CODE + "        # later\n"
+    ws.write_code("1", edited, "notebook edit")
+    other_kind = Finding("too_small", ["label", "box"], 6, 1, 1.0, "label is too small", None)
+    shown = suggestions.review(ws, "1", edited, critic=lambda path: [overlap(), other_kind])
+    assert [s.finding.kind for s in shown] == ["too_small"]

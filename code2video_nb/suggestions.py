@@ -281,8 +281,48 @@ def apply(ws: Workspace, section_id: str, suggestion_id_: str, new_text: str | N
     status = OVERRIDDEN if overridden else ACCEPTED
     ws.write_code(section_id, new_code, f"{REASON}{status} {suggestion.finding.kind}")
     _set(ws, section_id, suggestion.id, status=status, reason=None,
-         applied={"time": time.time(), "before": code_hash(code), "after": code_hash(new_code)})
+         applied={"time": time.time(), "before": code_hash(code), "after": code_hash(new_code),
+                  **({"text": new_text} if overridden else {})})
     return new_code
+
+
+def _applied_code(ws: Workspace, section_id: str, suggestion: Suggestion) -> str | None:
+    after = (suggestion.applied or {}).get("after")
+    found = [h.code for h in ws.section_state(section_id).history if code_hash(h.code) == after]
+    return found[-1] if found else None
+
+
+def fit(ws: Workspace, section_id: str, suggestion_id_: str, code: str) -> str | None:
+    """An applied suggestion's change (its patch, or the user's override text) made to other `code`
+    (the cell as the teacher edited it since), or None where it no longer fits there."""
+    suggestion = get(ws, section_id, suggestion_id_)
+    if suggestion.patch is None or not suggestion.patch.old:
+        return None  # an insertion is checked against the code it was made for only
+    text = (suggestion.applied or {}).get("text")
+    try:
+        return patch_code(code, suggestion.patch, text if isinstance(text, str) else None)
+    except StalePatch:
+        return None
+
+
+def reapply(ws: Workspace, section_id: str, suggestion_id_: str, edited: str) -> tuple[str, str]:
+    """The teacher edited the section cell after it ran and then took an applied suggestion anyway:
+    the edit becomes a version ("notebook edit"), then the suggestion's change made to it (`fit`),
+    or where it does not fit, the code the suggestion wrote (the edit stays in the history).
+    Returns (the edit, the new code); `undo` goes back to the edit."""
+    suggestion = get(ws, section_id, suggestion_id_)
+    if suggestion.status not in APPLIED:
+        raise SuggestionError(f"this suggestion is {suggestion.status}, not applied; run the cell to check the "
+                              "code again")
+    new_code = fit(ws, section_id, suggestion_id_, edited) or _applied_code(ws, section_id, suggestion)
+    if new_code is None:
+        raise SuggestionError("the code this suggestion wrote is not in the section's history any more")
+    if ws.read_code(section_id) != edited:
+        ws.write_code(section_id, edited, "notebook edit")
+    ws.write_code(section_id, new_code, f"{REASON}{suggestion.status} {suggestion.finding.kind}")
+    _set(ws, section_id, suggestion.id, applied={**suggestion.applied, "time": time.time(),
+                                                 "before": code_hash(edited), "after": code_hash(new_code)})
+    return edited, new_code
 
 
 def dismiss(ws: Workspace, section_id: str, suggestion_id_: str) -> None:

@@ -132,6 +132,15 @@ def _write_config(home: Path, labextension: bool = False) -> dict[str, str]:
             "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), "IPYTHONDIR": str(home / "ipython")}
 
 
+def checkout_labextension() -> Path | None:
+    """The JupyterLab extension as built in this checkout (code2video_nb/labextension, `jlpm build`), or
+    None. The browser checks load it in front of the installed one, so a worktree tests its own build."""
+    import code2video_nb
+
+    built = Path(code2video_nb.__file__).parent / "labextension"
+    return built if (built / "package.json").is_file() and (built / "static").is_dir() else None
+
+
 def installed_labextension() -> Path | None:
     """Where this environment's Jupyter has the code2video JupyterLab extension (its folder), or None."""
     from jupyter_core.paths import jupyter_path
@@ -165,6 +174,9 @@ def running_lab(root: Path, home: Path, *, startup_timeout: float = 60.0, labext
             "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly"]  # no PyPI look-ups from the extension manager
+    built = checkout_labextension() if labextension else None
+    if built is not None:  # this checkout's build first (the first folder holding an extension's name wins)
+        argv.append(f"--LabApp.extra_labextensions_path={built.parent}")
     with open(log, "wb") as out:
         process = subprocess.Popen(argv, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True)

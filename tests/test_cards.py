@@ -121,7 +121,7 @@ def test_a_stale_card_says_so_in_one_line_and_cannot_be_accepted(ws):
 def test_dismiss_closes_the_card_and_it_stays_dismissed_for_this_code(ws):
     deck = deck_for(ws, [overlap(), fade_out()])
     deck.cards[0].dismiss_button.click()
-    assert "Dismissed: not shown again for this code." in deck.cards[0].widget.children[0].value
+    assert "Dismissed: not shown again for these objects, until their lines change." in deck.cards[0].widget.children[0].value
     assert "1 suggestion for this code" in deck.header.value
     again = deck_for(ws, [overlap(), fade_out()])
     assert [c.suggestion.finding.kind for c in again.cards] == ["stale_overlap"]
@@ -165,3 +165,87 @@ def test_in_a_panel_accept_updates_the_tabs_editor_and_preview(ws):
     assert tab.status.value == "rendered in 1.0 s"
     assert "The section cell now holds this code ✓" in tab.cell_note.value
     assert tab.cards.children == (deck.widget,)
+
+
+class Cell:
+    """The extension's rerun, faked: what the kernel asked the section cell to take and run, and the
+    answer the test chooses (the real one: tests/test_browser_extension.py)."""
+
+    def __init__(self):
+        self.asked, self.replies = [], []
+
+    def __call__(self, source, expected, on_reply):
+        self.asked.append((source, expected))
+        self.replies.append(on_reply)
+
+
+def cell_deck(ws, findings, cell, renders=None):
+    return deck_for(ws, findings, renders, place=CellPlace("lecture", "1", rerun=lambda: cell))
+
+
+def test_with_the_extension_accept_hands_the_code_to_the_cell_which_runs(ws):
+    cell, renders = Cell(), Renders()
+    deck = cell_deck(ws, [overlap()], cell, renders)
+    deck.cards[0].accept_button.click()
+    new = CODE.replace('"B3"', '"D3"')
+    assert cell.asked == [(f"%%c2v_section lecture/1\n{new}", f"%%c2v_section lecture/1\n{CODE}")]
+    assert renders.calls == [] and deck.place.preview.outputs == ()  # the cell's run is the preview
+    assert "the cell takes the new code and runs" in deck.message.value
+    cell.replies[0]({"op": "ok"})
+    assert ws.read_code("1") == new
+
+
+def test_a_cell_edited_since_it_ran_offers_keep_mine_or_take_the_suggestion(ws):
+    cell = Cell()
+    deck = cell_deck(ws, [overlap()], cell)
+    deck.cards[0].accept_button.click()
+    edited = f"%%c2v_section lecture/1\n{CODE}        # mine\n"
+    cell.replies[0]({"op": "conflict", "current_source": edited})
+    assert "You edited this cell since it ran" in deck.message.value
+    keep, take = deck.choice.children
+    assert (keep.description, take.description) == ("Keep mine", "Take the suggestion (into my edit)")
+    take.click()
+    merged = CODE.replace('"B3"', '"D3"') + "        # mine\n"
+    assert cell.asked[-1] == (f"%%c2v_section lecture/1\n{merged}", edited)  # guarded by the edited text
+    assert ws.read_code("1") == merged
+    assert [h.reason for h in ws.section_state("1").history][-2:] == ["notebook edit", "critic: accepted overlap"]
+    assert suggestions.undo(ws, "1") == CODE + "        # mine\n"  # Undo goes back to the edit
+
+
+def test_keep_mine_takes_the_suggestion_back(ws):
+    cell = Cell()
+    deck = cell_deck(ws, [overlap()], cell)
+    deck.cards[0].accept_button.click()
+    cell.replies[0]({"op": "conflict", "current_source": f"%%c2v_section lecture/1\n# all mine\n"})
+    keep, take = deck.choice.children
+    assert take.description == "Take the suggestion (replaces my edit)"  # its patch does not fit there
+    keep.click()
+    assert ws.read_code("1") == CODE and "Kept your edit" in deck.message.value
+    assert [s.status for s in suggestions.all_suggestions(ws, "1")] == ["pending"]
+
+
+def test_override_and_undo_say_what_they_are_about_after_a_rerun(ws):
+    deck = deck_for(ws, [overlap()])
+    card = deck.cards[0]
+    card.override_button.click()
+    card.editor.value = '        self.place_at_grid(label, "F4")'
+    card.apply_button.click()
+    assert 'Overridden: Overlap (label, box) — your change: self.place_at_grid(label, &quot;F4&quot;)' in deck.message.value
+    assert "D3" not in deck.message.value  # not the proposal the teacher replaced
+    # The cell run again on that code: a new deck, whose Undo still says what it undoes.
+    rerun = SuggestionDeck(ws, "1", ws.read_code("1"), review=lambda c: [], rebuild=Renders(),
+                           place=CellPlace("lecture", "1"))
+    assert rerun.undo_button.layout.display == "" and rerun.undo_button.description == "Undo this override"
+    assert 'your change: self.place_at_grid(label, &quot;F4&quot;)' in rerun.message.value
+    rerun.undo_button.click()
+    assert "Undone: your override of Overlap (label, box)" in rerun.message.value
+
+
+def test_the_static_rendering_shows_the_cards_without_buttons_and_what_to_run(ws):
+    deck = deck_for(ws, [overlap()])
+    view = deck.static_view()
+    assert 'class="c2v-static"' in view.html and "data:image/png;base64," in view.html
+    assert "label sits on box" in view.html and "@@ lines 5–8" in view.html  # the problem and the diff
+    assert "Run this cell to bring back the buttons" in view.html and "<button" not in view.html
+    deck.cards[0].dismiss_button.click()
+    assert "label sits on box" not in deck.static_view().html  # follows what the live deck shows

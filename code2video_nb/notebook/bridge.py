@@ -78,6 +78,7 @@ class ReplaceSource(TypedDict):
     section: str
     source: str
     expected_source: str
+    run: bool  # run the cell once it holds `source` (its outputs become the new code's preview)
 
 
 class Reply(TypedDict, total=False):
@@ -86,6 +87,7 @@ class Reply(TypedDict, total=False):
     cell_ids: list[str]  # `ok` to insert_cells: the new cells' ids, in order
     replaced: int  # `ok` to insert_cells: how many cells of an earlier run of the magic they replaced
     message: str  # `conflict` / `error`: why
+    current_source: str  # `conflict` to replace_source: what the cell holds now (the user's edit)
 
 
 REPLY_OPS = ("ok", "conflict", "error")
@@ -271,10 +273,11 @@ class FrontendBridge:
         return self._request(dict(request), on_reply)
 
     def replace_source(self, lecture: str, section: str, source: str, expected_source: str, *,
-                       on_reply: ReplyCallback | None = None) -> str:
+                       run: bool = False, on_reply: ReplyCallback | None = None) -> str:
         request: ReplaceSource = {
             "op": "replace_source", "request_id": uuid.uuid4().hex, "client": _client(self.shell),
             "lecture": lecture, "section": section, "source": source, "expected_source": expected_source,
+            "run": run,
         }
         return self._request(dict(request), on_reply)
 

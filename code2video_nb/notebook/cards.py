@@ -10,7 +10,15 @@ offending objects outlined, and three buttons that hand off to `suggestions.py` 
   other place (the section cell: replaced through the extension, else marked so running it takes
   the code; a panel tab: follows) — the session's `rebuild` does that part, as for a panel edit.
 - **Override** opens the proposed new text to edit; applying it is an Accept with the user's text.
-- **Dismiss**: not shown again for this code.
+- **Dismiss**: not shown again for this kind of finding on these objects, until they change.
+
+In a section cell with the JupyterLab extension, Accept, Override and Undo hand the new code to the
+cell itself: the extension writes it into the cell and runs it, so the cell's outputs are the one
+preview of what its code is now (`CellPlace.rerun`). A cell edited by hand since it ran is never
+overwritten: the deck says so once and offers both, keep mine or take the suggestion.
+
+Every deck is displayed with a static rendering beside the widget (lasting.py): the problem, the
+diff and the keyframe, and what to run, for a notebook reopened without its kernel or exported.
 
 A note (a remark without a patch, or one whose patch was withheld because it would break the
 picture: the reason in its place) has only Dismiss; a suggestion whose patch no longer fits the
@@ -39,7 +47,7 @@ from ..critic.room import Grid
 from ..errors import Code2VideoError, StalePatch
 from ..suggestions import Suggestion
 from ..workspace import Workspace
-from . import cells
+from . import cells, lasting
 from .display import View, _diff, error_view
 from .failures import exception_line
 
@@ -64,6 +72,10 @@ class Rebuilt:
 
 Review = Callable[[str], list[Suggestion]]  # code -> its pending suggestions (the critic, cached by code)
 Rebuild = Callable[[str, str, Callable[[str], None]], Rebuilt]  # (before, after, note) -> the new render
+# (source, expected_source, on_reply): the extension puts `source` into the section cell that still
+# holds `expected_source` and runs it; the reply (ok, or conflict with the cell's `current_source`)
+# comes after the click's handler ended.
+Rerun = Callable[[str, str, Callable[[dict], None]], None]
 
 
 def outlined_keyframe(path: Path, boxes: list[Box], *, width: int = IMAGE_WIDTH, grid: Grid | None = None,
@@ -120,15 +132,43 @@ def critic_line(pending: int, error: str = "") -> View:
     return View(f'<div style="{style}">{html.escape(text)}</div>', text)
 
 
+def applied_line(s: Suggestion) -> str:
+    """What an applied suggestion did, in the teacher's terms: an override says the teacher's text."""
+    kind = KIND_LABELS.get(s.finding.kind, s.finding.kind)
+    text = (s.applied or {}).get("text")
+    if s.status == suggestions.OVERRIDDEN and isinstance(text, str):
+        lines = [t.strip() for t in text.strip().splitlines()]
+        mine = lines[0] + (" …" if len(lines) > 1 else "") if lines else "(removed the lines)"
+        objects = f" ({', '.join(s.finding.objects)})" if s.finding.objects else ""
+        return f"Overridden: {kind}{objects} — your change: {mine}"
+    return f"Accepted: {kind} — {' '.join(s.finding.message.split())}"
+
+
+def undone_line(s: Suggestion) -> str:
+    line = applied_line(s)
+    return "Undone: your override of" + line[len("Overridden:"):] if line.startswith("Overridden:") else \
+        "Undone: the accepted suggestion" + line[len("Accepted:"):]
+
+
 class CellPlace:
-    """Cards in a section cell's outputs: a new preview goes into the cards' own area."""
+    """Cards in a section cell's outputs: with the extension (`rerun`), new code goes into the cell,
+    which runs again; without, a new preview goes into the cards' own area."""
 
     line_offset = 1  # the cell's %%c2v_section line sits above the code
 
-    def __init__(self, lecture: str, section_id: str):
+    def __init__(self, lecture: str, section_id: str, rerun: Callable[[], Rerun | None] | None = None):
         self.lecture, self.section_id = lecture, section_id
+        self._rerun = rerun  # -> the extension's rerun when it is there now, else None
         self.line = w.HTML()
         self.preview = w.Output()
+
+    def rerun(self) -> Rerun | None:
+        return self._rerun() if self._rerun is not None else None
+
+    def body(self, source: str) -> str:
+        """The code of a cell's `source` (below its %%c2v_section line)."""
+        first, _, rest = source.partition("\n")
+        return rest if first.startswith(cells.MAGIC) else source
 
     def widgets(self) -> list:
         return [self.line, self.preview]
@@ -153,6 +193,9 @@ class PanelPlace:
     def __init__(self, panel, section_id: str):
         self.panel, self.section_id = panel, section_id
 
+    def rerun(self) -> None:
+        return None  # the tab renders the new code itself
+
     def widgets(self) -> list:
         return []
 
@@ -173,20 +216,22 @@ class SuggestionDeck:
                  place, error: str = ""):
         self.ws, self.section_id, self.place = ws, section_id, place
         self._review, self._rebuild = review, rebuild
+        self.on_change: Callable[[], None] | None = None  # the static rendering follows (lasting.py)
         self.message = w.HTML()  # what the last Accept / Undo did, beside the Undo button
         self.header = w.HTML()  # the critic's word on the code the section holds, above its cards
         self.undo_button = w.Button(description="Undo", icon="undo", tooltip="back to the code before the last "
-                                    "accepted suggestion", layout=w.Layout(display="none"))
+                                    "accepted suggestion", layout=w.Layout(display="none", width="auto"))
         self.undo_button.on_click(lambda _b: self.undo())
+        self.choice = w.HBox(layout=w.Layout(display="none"))  # keep mine / take the suggestion
         self.box = w.VBox()
         self.cards: list[SuggestionCard] = []
         self.holds = code  # the section's code as this deck last saw it (Undo is offered for it)
-        self.widget = w.VBox([w.HTML(_STYLE), w.HBox([self.message, self.undo_button]), *place.widgets(),
-                              self.header, self.box])
+        self.widget = w.VBox([w.HTML(_STYLE), w.HBox([self.message, self.undo_button]), self.choice,
+                              *place.widgets(), self.header, self.box])
         self.load(code, error=error)
 
     # what it shows -----------------------------------------------------------------------
-    def load(self, code: str | None, message: str = "", error: str = "", *, rendered: bool = True) -> None:
+    def load(self, code: str | None, message: str | None = None, error: str = "", *, rendered: bool = True) -> None:
         """The cards for `code`, which the section holds (none if it did not render)."""
         self.code, self.holds = (code if rendered else None), code
         items = []
@@ -197,16 +242,43 @@ class SuggestionDeck:
                 error = exception_line(exc)
         self.cards = [SuggestionCard(self, s) for s in items]
         self.box.children = [c.widget for c in self.cards]
+        self.error = error
         self._head(message, error)
 
     def _head(self, message: str | None = None, error: str = "") -> None:
-        """The critic's line for the cards (and, if given, the message of the last Accept / Undo)."""
-        if message is not None:
-            self.message.value = f'<div style="{_MUTED}">{html.escape(message)}</div>' if message else ""
+        """The critic's line for the cards, and the last Accept / Undo: `message`, else (a re-run of
+        the code an Accept wrote) what that accept did, beside an Undo that names it."""
         pending = sum(1 for c in self.cards if c.open)
         self.header.value = critic_line(pending, error).html if self.code is not None or error else ""
+        last = suggestions.last_applied(self.ws, self.section_id)
         undoable = self.holds is not None and suggestions.undoable(self.ws, self.section_id, self.holds)
+        if message is None and undoable and not self.message.value:
+            message = applied_line(last)
+        if message is not None:
+            self.message.value = f'<div style="{_MUTED}">{html.escape(message)}</div>' if message else ""
         self.undo_button.layout.display = "" if undoable else "none"
+        if undoable:
+            what = "override" if last.status == suggestions.OVERRIDDEN else "accept"
+            self.undo_button.description = f"Undo this {what}"
+            self.undo_button.tooltip = f"back to the code before it: {applied_line(last)}"
+        self._changed_view()
+
+    def _changed_view(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
+    def static_view(self) -> View:
+        """The deck without buttons, for a notebook without its kernel (lasting.py): the critic's
+        line, the last accept, and each open card's problem, diff and keyframe; what to run."""
+        parts = [self.header.value, self.message.value]
+        texts = [critic_line(sum(1 for c in self.cards if c.open), self.error).text]
+        for card in (c for c in self.cards if c.open):
+            parts.append(card.static_html())
+            texts.append(card.label)
+        run = ("Run this cell to bring back the buttons (Accept, Override, Dismiss, Undo): they need its kernel."
+               if any(c.open for c in self.cards) or self.undo_button.layout.display == "" else
+               "Run this cell to check its code again.")
+        return View(lasting.static_html("".join(parts), run), "\n".join(texts))
 
     # what the buttons do -----------------------------------------------------------------
     def accept(self, card: "SuggestionCard", new_text: str | None = None) -> None:
@@ -220,9 +292,11 @@ class SuggestionDeck:
         except Code2VideoError as exc:
             card.say(str(exc))
             return
-        verb = "Overridden" if new_text is not None else "Accepted"
-        self._changed(before, after, f"{verb}: {card.label} — the section's code changed (Undo goes back). "
-                                     "Its new preview:")
+        applied = suggestions.get(self.ws, self.section_id, card.suggestion.id)
+        if self.place.rerun() is not None:
+            self._into_cell(before, after, applied_line(applied), card.suggestion.id)
+            return
+        self._changed(before, after, f"{applied_line(applied)} (Undo goes back). Its new preview:")
 
     def dismiss(self, card: "SuggestionCard") -> None:
         try:
@@ -230,24 +304,89 @@ class SuggestionDeck:
         except Code2VideoError as exc:
             card.say(str(exc))
             return
-        card.close("Dismissed: not shown again for this code.")
+        card.close("Dismissed: not shown again for these objects, until their lines change.")
         self._head()
 
     def undo(self) -> None:
         before = self.ws.read_code(self.section_id) or ""
+        last = suggestions.last_applied(self.ws, self.section_id)
         try:
             after = suggestions.undo(self.ws, self.section_id)
         except Code2VideoError as exc:
             self._head(message=f"Could not undo: {exc}")
             return
-        self._changed(before, after, "Undone: the section holds the code from before the accepted suggestion.")
+        what = undone_line(last) if last is not None else "Undone"
+        if self.place.rerun() is not None:
+            self._into_cell(before, after, what, None)
+            return
+        self._changed(before, after, f"{what} — the section holds the code from before it.")
 
+    # with the extension: the cell takes the code and runs -------------------------------------
+    def _into_cell(self, before: str, after: str, what: str, suggestion_id: str | None,
+                   expected: str | None = None) -> None:
+        """Put `after` into the section cell (which holds `before`, or the `expected` text) and run
+        it: its outputs, this deck among them, are replaced by the preview of the new code."""
+        for card in self.cards:
+            card.busy()
+        self.undo_button.disabled = True
+        self.choice.layout.display = "none"
+        self._head(message=f"{what} — the cell takes the new code and runs…")
+
+        def replied(reply: dict) -> None:
+            if reply.get("op") == "ok":
+                return  # the cell runs: its new outputs replace this deck
+            if reply.get("op") == "conflict" and suggestion_id is not None:
+                self._offer_both(before, after, what, suggestion_id, str(reply.get("current_source") or ""))
+                return
+            self.undo_button.disabled = False
+            why = "it was edited since it ran" if reply.get("op") == "conflict" else \
+                str(reply.get("message") or reply.get("op"))
+            self._head(message=f"{what}. The section cell was left as it is ({why}); running it renders what it "
+                               "holds.")
+
+        self.place.rerun()(self.place.source(after), expected if expected is not None else self.place.source(before),
+                           replied)
+
+    def _offer_both(self, before: str, after: str, what: str, suggestion_id: str, current: str) -> None:
+        """The cell was edited by hand since it ran: say so once, and offer keep mine or take the suggestion."""
+        mine = self.place.body(current)
+        merged = suggestions.fit(self.ws, self.section_id, suggestion_id, mine)
+        keep = w.Button(description="Keep mine", icon="user", layout=w.Layout(width="auto"),
+                        tooltip="your edit stays in the cell; the suggestion is taken back")
+        take = w.Button(description="Take the suggestion" + (" (into my edit)" if merged else " (replaces my edit)"),
+                        button_style="primary", icon="check", layout=w.Layout(width="auto"),
+                        tooltip="the cell takes the suggested change and runs")
+        keep.on_click(lambda _b: self._keep_mine())
+        take.on_click(lambda _b: self._take(suggestion_id, mine, current, what))
+        self.choice.children = [keep, take]
+        self.choice.layout.display = ""
+        self._head(message=f"{what}. You edited this cell since it ran, so it was not changed: keep your edit, or "
+                           "take the suggestion" + (" (put into your edit)." if merged else
+                                                    " (its code replaces your edit, which stays in the history)."))
+
+    def _keep_mine(self) -> None:
+        self.choice.layout.display = "none"
+        try:
+            suggestions.undo(self.ws, self.section_id)
+        except Code2VideoError:
+            pass  # the section's file changed since: nothing of the suggestion to take back
+        self._head(message="Kept your edit; the suggestion was not applied. Run the cell to render your edit.")
+
+    def _take(self, suggestion_id: str, mine: str, current: str, what: str) -> None:
+        try:
+            before, after = suggestions.reapply(self.ws, self.section_id, suggestion_id, mine)
+        except Code2VideoError as exc:
+            self._head(message=f"Could not take the suggestion: {exc}")
+            return
+        self._into_cell(before, after, what, suggestion_id, expected=current)
+
+    # without the extension: the deck renders and shows the new preview itself ------------------
     def _changed(self, before: str, after: str, message: str) -> None:
         """The section's code is now `after`: render it, show it, and the cards for it."""
         for card in self.cards:
             card.busy()
         self.undo_button.disabled = True
-        self.message.value = f'<div style="{_MUTED}">{html.escape(message.split(" — ")[0])} — rendering…</div>'
+        self.message.value = f'<div style="{_MUTED}">{html.escape(message.split(" — ")[0].split(" (Undo")[0])} — rendering…</div>'
         try:
             rebuilt = self._rebuild(before, after, self.place.note)
         except Exception as exc:  # shown here: an exception in a click handler would be lost
@@ -255,8 +394,8 @@ class SuggestionDeck:
             self.box.children = [w.HTML(error_view(f"Rendering the new code failed: {exception_line(exc)}",
                                                    traceback.format_exc()).html)]
             self.cards, self.code, self.holds = [], None, after
-            self._head(message.split(" — ")[0] + " — the section's code changed, but rendering it failed (below); "
-                       "Undo goes back.")
+            self._head(message.split(" — ")[0].split(" (Undo")[0] + " — the section's code changed, but rendering it "
+                       "failed (below); Undo goes back.")
             return
         finally:
             self.undo_button.disabled = False
@@ -270,6 +409,7 @@ class SuggestionDeck:
 class SuggestionCard:
     def __init__(self, deck: SuggestionDeck, suggestion: Suggestion):
         self.deck, self.suggestion = deck, suggestion
+        self.png: bytes | None = None
         finding = suggestion.finding
         self.open = True
         self.label = f"{KIND_LABELS.get(finding.kind, finding.kind)} — {' '.join(finding.message.split())}"
@@ -278,7 +418,8 @@ class SuggestionCard:
         self.accept_button = w.Button(description="Accept", button_style="success", icon="check",
                                       tooltip="apply this change, then render the section again")
         self.override_button = w.Button(description="Override", icon="pencil", tooltip="edit the change first")
-        self.dismiss_button = w.Button(description="Dismiss", icon="times", tooltip="not shown again for this code")
+        self.dismiss_button = w.Button(description="Dismiss", icon="times",
+                                       tooltip="not shown again for these objects, until their lines change")
         self.editor = w.Textarea(layout=w.Layout(width="100%"))
         self.editor.add_class("c2v-code")
         self.apply_button = w.Button(description="Apply my change", button_style="primary", icon="check",
@@ -326,9 +467,17 @@ class SuggestionCard:
         code = self.deck.code or ""
         grid = grid_overlay.grid_from(kept_stage(code), code)  # the scene's own grid, else ours
         target = grid_overlay.target_of(f.patch.new, grid) if grid is not None and f.patch else None
-        png = outlined_keyframe(self.deck.ws.keyframes_dir(self.deck.section_id) / f"{f.block}.png", f.boxes,
-                                grid=grid, target=target)
+        png = self.png = outlined_keyframe(self.deck.ws.keyframes_dir(self.deck.section_id) / f"{f.block}.png",
+                                           f.boxes, grid=grid, target=target)
         return w.Image(value=png, format="png", width=IMAGE_WIDTH) if png else None
+
+    def static_html(self) -> str:
+        """The card without its buttons: its keyframe, its problem and its change (lasting.py)."""
+        picture = lasting.png_img(self.png, f"keyframe of lecture line {self.suggestion.finding.block}", IMAGE_WIDTH) \
+            if self.png else ""
+        return (f'<div style="display: flex; flex-wrap: wrap; gap: 8px; border: 1px solid rgba(128, 128, 128, 0.45);'
+                f' padding: 6px; margin: 4px 0">{picture}<div style="flex: 1 1 300px; min-width: 300px">'
+                f"{self.problem.value}{self.change.value}{self.status.value}</div></div>")
 
     def _show_change(self) -> None:
         """The patch as a diff of the code it would change; one line if it no longer fits."""

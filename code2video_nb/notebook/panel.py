@@ -19,8 +19,8 @@ from typing import Callable
 
 import ipywidgets as w
 
-from . import cells
-from .display import error_view
+from . import cells, lasting
+from .display import View, error_view
 
 _STYLE = """<style>
 .c2v-code textarea { font-family: monospace; font-size: 12px; white-space: pre; }
@@ -76,9 +76,26 @@ class SectionPanel:
 
     def _ipython_display_(self):
         # Understood by IPython 7 and 8 alike, so `panel` as a cell's last line shows it.
-        from IPython.display import display
+        self.display()
 
-        display(self.widget)
+    def display(self):
+        """Display the panel with its static rendering beside it (lasting.py)."""
+        return lasting.show(self.widget, self.static_view)
+
+    def static_view(self) -> View:
+        """Each section's code as the panel showed it, without buttons or previews, for a notebook
+        reopened without its kernel (lasting.py)."""
+        parts, texts = [], []
+        for s in self.sections:
+            title = f"{s.id}. {s.title}" if s.title else s.id
+            source = cells.cell_source(self.lecture, s.id, s.code.value)
+            parts.append(f"<details><summary><b>{html.escape(title)}</b></summary>"
+                         f'<pre style="max-height: 20em; overflow: auto">{html.escape(source)}</pre></details>')
+            texts.append(f"section {title}")
+        run = ("Run this cell again to get the panel's editors and Render buttons back (they need a kernel), or "
+               f"`%c2v notebook {self.lecture}.ipynb` for the sections as cells.")
+        return View(lasting.static_html(f"<div><b>Sections of {html.escape(self.lecture)}</b></div>" + "".join(parts), run),
+                    "\n".join(texts))
 
     # building ------------------------------------------------------------------
     def _make_tab(self, sid: str, title: str, code: str) -> SectionTab:

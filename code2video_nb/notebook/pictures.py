@@ -20,7 +20,7 @@ from .. import assets
 from ..errors import Code2VideoError
 from ..picture_folder import UserFolder
 from ..workspace import Workspace
-from . import sync
+from . import lasting, sync
 from .display import View
 
 THUMB = 96  # pixels: enough to tell pictures apart, small beside the plan
@@ -115,13 +115,21 @@ class PictureBoard:
                       *(r.widget for r in rows)]
         self.widget = w.VBox([w.HTML("<b>Pictures</b> (swap one to re-render its section)"), *parts]) if parts else None
 
+    def static_view(self) -> View:
+        """The pictures with what they are, without the swap, for a notebook without its kernel (lasting.py)."""
+        rows = [f"<div style='display:flex;margin:2px 0'>{r.thumb.children[0].value}{r._caption()}</div>"
+                for r in self.rows]
+        text = "\n".join(f"{r.section_id}: {r.placed.request.name}" for r in self.rows)
+        return View(lasting.static_html("<b>Pictures</b>" + "".join(rows),
+                                        "Run this cell again to swap a picture (the swap needs a kernel)."), text)
+
 
 def show(session, ws: Workspace, folder: Path | None) -> PictureBoard | None:
     """Display the board under the plan (kept on the session, so its buttons keep working)."""
     board = PictureBoard(ws, folder, lambda sid, name, choice: swap_and_render(session, ws, sid, name, choice))
     if board.widget is not None:
         session.pictures[ws.slug] = board
-        display(board.widget)
+        lasting.show(board.widget, board.static_view)
     return board if board.widget is not None else None
 
 

@@ -7,9 +7,11 @@ first (`critique_all`), so the panel and each cell show their cards at once. The
 per version of a section's code (suggestions.py caches its findings by code hash); it never fails
 a cell: an error is the deck's one line.
 
-A card's Accept or Undo has written new code; `_rebuild` renders it and tells the other places,
-as a panel Render does (sync.py): the section cell through the extension's guarded replace, else
-its notice (running it takes the code), and the panel's tab follows a cell.
+A card's Accept or Undo has written new code. In a section cell with the extension, `_rerun` hands
+it to the cell, which takes it and runs (its outputs become the one preview of it). Elsewhere
+`_rebuild` renders it and tells the other places, as a panel Render does (sync.py): the section
+cell's notice (running it takes the code), and the panel's tab follows a cell. A cell's deck is
+shown with its static rendering (lasting.py), kept up to date as its cards are decided.
 
 On (the default) unless the lecture's magic said `--no-critic` (kept in lecture.json) or
 `%config Code2Video.critic = False`.
@@ -24,7 +26,7 @@ from ..errors import RenderError
 from ..progress_events import SectionEvent, report
 from ..section_build import SectionResult
 from ..workspace import Workspace
-from . import sync
+from . import lasting, sync
 
 
 def on(session, ws: Workspace) -> bool:
@@ -85,7 +87,9 @@ def cell_cards(session, ws: Workspace, section_id: str, code: str | None) -> Non
     if not pending and not suggestions.undoable(ws, section_id, code):
         display(critic_line(0))
         return
-    display(_deck(session, ws, section_id, code, CellPlace(ws.slug, section_id)).widget)
+    place = CellPlace(ws.slug, section_id, rerun=lambda: _rerun(session, ws, section_id))
+    deck = _deck(session, ws, section_id, code, place)
+    deck.on_change = lasting.show(deck.widget, deck.static_view).refresh  # outlives the kernel
 
 
 def panel_cards(session, ws: Workspace, panel, section_id: str, code: str | None, *, run: bool = True) -> None:
@@ -114,6 +118,16 @@ def _deck(session, ws: Workspace, section_id: str, code: str | None, place, *, r
                           review=lambda c: review(session, ws, section_id, c),
                           rebuild=lambda before, after, note: _rebuild(session, ws, section_id, before, after,
                                                                        note, place))
+
+
+def _rerun(session, ws: Workspace, section_id: str):
+    """With the extension (now): put new code into the section cell and run it there (cards.Rerun)."""
+    if session.bridge.state != "ready":
+        return None
+
+    def rerun(source: str, expected: str, on_reply) -> None:
+        session.bridge.replace_source(ws.slug, section_id, source, expected, run=True, on_reply=on_reply)
+    return rerun
 
 
 def _rebuild(session, ws: Workspace, section_id: str, before: str, after: str, note, place):

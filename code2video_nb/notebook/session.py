@@ -210,7 +210,7 @@ class NotebookSession:
                 panel.show(section_id, *sync.current_views(ws, section_id, code, self._views))
                 reviews.panel_cards(self, ws, panel, section_id, code, run=False)
         self.panels[ws.slug] = panel
-        display(panel.widget)
+        panel.display()  # with its static rendering: outlives the kernel
 
     # %%c2v_section --------------------------------------------------------------
     def run_section(self, line: str, body: str) -> None:

@@ -4,6 +4,7 @@
  * restart keeps the connection and its registered targets.
  */
 
+import { CodeCell } from '@jupyterlab/cells';
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel } from '@jupyterlab/services';
 import { JSONObject } from '@lumino/coreutils';
@@ -29,6 +30,12 @@ export function notebookOf(panel: NotebookPanel): NotebookLike | null {
     }))).map(cell => cell.getId()),
     deleteCells: (index: number, count: number) => shared.deleteCellRange(index, index + count),
     setSource: (index: number, source: string) => shared.getCell(index).setSource(source),
+    run: (index: number) => {
+      const cell = panel.content.widgets[index];
+      if (cell instanceof CodeCell) {
+        void CodeCell.execute(cell, panel.sessionContext, { deletedCells: [], recordTiming: false });
+      }
+    },
     transact: (fn: () => void) => shared.transact(fn)
   };
 }

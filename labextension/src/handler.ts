@@ -24,6 +24,8 @@ export interface NotebookLike {
   /** Delete `count` cells starting at `index`. */
   deleteCells(index: number, count: number): void;
   setSource(index: number, source: string): void;
+  /** Run the code cell at `index` as Shift+Enter would (its outputs are replaced); not awaited. */
+  run(index: number): void;
   /** Run `fn` as one undoable change. */
   transact(fn: () => void): void;
 }
@@ -118,7 +120,9 @@ export function insertCells(nb: NotebookLike, request: InsertCells): Reply {
 
 /**
  * `replace_source`: the section cell found by its metadata (or its magic line) takes `source`
- * only if it still holds `expected_source`; otherwise `conflict` and the user's text stays.
+ * only if it still holds `expected_source`; otherwise `conflict` (with what the cell holds) and the
+ * user's text stays. With `run`, the cell then runs: its outputs become the preview of `source`,
+ * and JupyterLab's "edited since it ran" mark does not stay on it.
  * Several cells of that section (a copy): the one holding `expected_source` is changed.
  */
 export function replaceSource(nb: NotebookLike, request: ReplaceSource): Reply {
@@ -131,10 +135,16 @@ export function replaceSource(nb: NotebookLike, request: ReplaceSource): Reply {
   const cells = nb.cells();
   const index = found.find(i => sameText(cells[i].source, request.expected_source));
   if (index === undefined) {
-    return { ...reply, op: 'conflict', message: `the cell of ${where} was edited since it ran; it was left as it is` };
+    return {
+      ...reply, op: 'conflict', message: `the cell of ${where} was edited since it ran; it was left as it is`,
+      current_source: cells[found[0]].source
+    };
   }
   if (cells[index].source !== request.source) {
     nb.setSource(index, request.source);
+  }
+  if (request.run) {
+    nb.run(index);
   }
   return { ...reply, op: 'ok' };
 }

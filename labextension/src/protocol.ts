@@ -49,6 +49,8 @@ export interface ReplaceSource {
   section: string;
   source: string;
   expected_source: string;
+  /** Run the cell once it holds `source` (an accepted suggestion: its outputs become the new preview). */
+  run: boolean;
 }
 
 export type Request = InsertCells | ReplaceSource;
@@ -63,6 +65,8 @@ export interface Reply {
   replaced?: number;
   /** `conflict` / `error`: why. */
   message?: string;
+  /** `conflict` to replace_source: what the cell holds now (the user's edit), so the kernel can offer both. */
+  current_source?: string;
 }
 
 /** The `code2video` metadata of a section cell. */
@@ -137,7 +141,7 @@ export function parseIncoming(data: unknown): Incoming | { op: 'invalid'; reques
       return {
         op: 'replace_source', request_id: d.request_id as string, client: (d.client as string) ?? null,
         lecture: d.lecture as string, section: d.section as string, source: d.source as string,
-        expected_source: d.expected_source as string
+        expected_source: d.expected_source as string, run: d.run === true
       };
     }
     default:

@@ -39,6 +39,10 @@ class FakeNotebook implements NotebookLike {
   setSource(index: number, source: string): void {
     this.cellList[index].source = source;
   }
+  ran: string[] = [];  // the sources of the cells run, in order
+  run(index: number): void {
+    this.ran.push(this.cellList[index].source);
+  }
   transact(fn: () => void): void {
     this.transactions++;
     fn();
@@ -175,6 +179,18 @@ describe('replace_source', () => {
     assert.equal(reply?.op, 'conflict');
     assert.equal((reply as any).request_id, 'r2');
     assert.equal(nb.cellList[3].source, section('eig', '2', 'my edit\n').source);
+    assert.equal((reply as any).current_source, section('eig', '2', 'my edit\n').source);  // to offer both
+    assert.deepEqual(nb.ran, []);
+  });
+
+  it('with run, runs the cell once it holds the new source; never a cell it left as it was', () => {
+    const nb = withSections();
+    assert.equal(handleMessage(nb, replace({ run: true }), ME, VERSION)?.op, 'ok');
+    assert.deepEqual(nb.ran, [section('eig', '2', 'fixed\n').source]);
+    assert.equal(handleMessage(nb, replace({ run: true }), ME, VERSION)?.op, 'conflict');  // holds 'fixed' now
+    assert.equal(nb.ran.length, 1);
+    handleMessage(nb, replace({ source: section('eig', '2', 'again\n').source, expected_source: section('eig', '2', 'fixed\n').source }), ME, VERSION);
+    assert.equal(nb.ran.length, 1);  // without run: only the source
   });
 
   it('takes a cell without its last newline for the text that ran (IPython adds one)', () => {

@@ -286,18 +286,28 @@ def apply(ws: Workspace, section_id: str, suggestion_id_: str, new_text: str | N
     return new_code
 
 
-def _applied_code(ws: Workspace, section_id: str, suggestion: Suggestion) -> str | None:
-    after = (suggestion.applied or {}).get("after")
-    found = [h.code for h in ws.section_state(section_id).history if code_hash(h.code) == after]
+def _version(ws: Workspace, section_id: str, wanted: str | None) -> str | None:
+    """The newest version in the section's history whose code hash is `wanted`."""
+    found = [h.code for h in ws.section_state(section_id).history if code_hash(h.code) == wanted]
     return found[-1] if found else None
+
+
+def _applied_code(ws: Workspace, section_id: str, suggestion: Suggestion) -> str | None:
+    return _version(ws, section_id, (suggestion.applied or {}).get("after"))
 
 
 def fit(ws: Workspace, section_id: str, suggestion_id_: str, code: str) -> str | None:
     """An applied suggestion's change (its patch, or the user's override text) made to other `code`
-    (the cell as the teacher edited it since), or None where it no longer fits there."""
+    (the cell as the teacher edited it since), or None where it no longer fits there: the lines it
+    changes, and one line either side, must read as they did in the code it was applied to."""
     suggestion = get(ws, section_id, suggestion_id_)
-    if suggestion.patch is None or not suggestion.patch.old:
-        return None  # an insertion is checked against the code it was made for only
+    patch = suggestion.patch
+    before = _version(ws, section_id, (suggestion.applied or {}).get("before"))
+    if patch is None or before is None:
+        return None
+    lo, hi = max(patch.start - 2, 0), patch.end + 1  # 0-based, one line of context either side
+    if before.splitlines()[lo:hi] != code.splitlines()[lo:hi]:
+        return None
     text = (suggestion.applied or {}).get("text")
     try:
         return patch_code(code, suggestion.patch, text if isinstance(text, str) else None)

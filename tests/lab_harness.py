@@ -164,6 +164,15 @@ def running_lab(root: Path, home: Path, *, startup_timeout: float = 60.0, labext
            **_write_config(home, labextension), **(env or {})}
     if extension is not None:  # e.g. a user-level install: the private home hides ~/.local/share/jupyter
         env["JUPYTER_PATH"] += os.pathsep + str(extension.parent.parent)
+    built = checkout_labextension() if labextension else None
+    if built is not None and built.resolve() != extension.resolve():
+        # This checkout's build in front of the installed one (JupyterLab takes an extension's name, and
+        # serves its files, from the first folder that has it): a worktree tests its own build.
+        ahead = home / "checkout" / "labextensions"
+        ahead.mkdir(parents=True)
+        (ahead / "code2video-nb").symlink_to(built, target_is_directory=True)
+        data, _, rest = env["JUPYTER_PATH"].partition(os.pathsep)
+        env["JUPYTER_PATH"] = os.pathsep.join([data, str(ahead.parent), rest])
     env["CODE2VIDEO_CACHE_DIR"] = str(home / "reply-cache")  # never the developer's cache
     env["XDG_CACHE_HOME"] = str(home / "xdg-cache")
     port, token = _free_port(), secrets.token_hex(16)
@@ -174,9 +183,7 @@ def running_lab(root: Path, home: Path, *, startup_timeout: float = 60.0, labext
             "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly"]  # no PyPI look-ups from the extension manager
-    built = checkout_labextension() if labextension else None
-    if built is not None:  # this checkout's build first (the first folder holding an extension's name wins)
-        argv.append(f"--LabApp.extra_labextensions_path={built.parent}")
+
     with open(log, "wb") as out:
         process = subprocess.Popen(argv, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True)

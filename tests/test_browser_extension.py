@@ -11,12 +11,21 @@ answering the model requests (the demo recording, plus a fix for a typo). See te
   4. a typo in section 1's cell, run: auto-fix asks the server, and the cell itself takes the
      fixed code (a guarded replace_source)                                       -> ext-4-autofix.png
   5. section 3's cell with a layout defect (`power` at B5), run, then the user types a line into
-     the cell and clicks the card's Accept: the cell keeps the user's text, the card says the
-     cell was edited (conflict)                                                  -> ext-5-conflict.png
-  6. the edited cell run again, Accept on its card: the cell takes the accepted code -> ext-6-accepted.png
-  7. the magic run again: its section cells are replaced (and it says so), not added, with their
+     the cell and clicks the card's Accept: the cell keeps the user's text, the card says once
+     that it was edited and offers Keep mine / Take the suggestion              -> ext-5-conflict.png
+  6. Take the suggestion: the cell takes the fix put into the edit and runs; its outputs are the one
+     preview of that code (one video, no "run it" banner, no "edited" mark), Undo names what it undoes
+                                                                                 -> ext-6-accepted.png
+  7. Undo: the cell goes back to the edit and runs; the card is there again       -> ext-6b-undone.png
+  8. the page reloaded: no "model not found", the card shown (live or static)     -> ext-6c-reload.png
+  9. the kernel restarted: the cards are the static HTML (diff, keyframe, what to run) -> ext-6d-restart.png
+ 10. the saved notebook exported (nbconvert HTML), opened in the browser: the cards as static HTML
+                                                                                 -> ext-6e-export.png
+ 11. `%load_ext` again; section 3's cell run brings the live card back; Dismiss; an unrelated edit,
+     run: the dismissed card stays dismissed                                     -> ext-6f-dismissed.png
+ 12. the magic run again: its section cells are replaced (and it says so), not added, with their
      previews                                                                    -> ext-7-rerun.png
-  8. a console on the notebook's kernel in another browser tab (a connection without the
+ 13. a console on the notebook's kernel in another browser tab (a connection without the
      extension, which closes the kernel's comms): `%reload_ext` still finds the extension, the magic still inserts
                                                                                  -> ext-8-console.png
 
@@ -28,6 +37,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -40,13 +51,14 @@ from code2video_nb.scripted_server import ScriptedServer
 from lab_harness import LabPage, installed_labextension, lab_folders, lab_page, require, running_lab
 from test_browser import CASSETTE, LOAD, SHOTS, SLUG, TOPIC, VIEWPORT, Scenario, _requirements, _Step
 
-pytestmark = [pytest.mark.browser, pytest.mark.render, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.browser, pytest.mark.render, pytest.mark.timeout(480)]
 
 MAGIC = f"%%code2video --sections 3 --audience first-year undergraduates\n{TOPIC}"  # the scripted server
 NOTES = "# my notes below the lecture"
 SECTIONS = ("1", "2", "3")
 PLANT_FROM, PLANT_TO = 'self.place_at_grid(power, "E4")', 'self.place_at_grid(power, "B5")'
 TYPED = "# my own note"
+UNRELATED = "# an unrelated note, added after the dismissal"
 MODEL = "window.jupyterapp.shell.currentWidget.content.model.sharedModel"
 
 
@@ -118,6 +130,41 @@ def _section_videos(run: ExtensionRun) -> dict:
         shown[section] = video.count() > 0 and video.first.evaluate(
             "v => !!(v.currentSrc || v.src) && v.getBoundingClientRect().width > 100")
     return shown
+
+
+def _wait_for_the_run(lab: LabPage, index: int, button: str) -> None:
+    """The cell the extension ran: its new outputs hold `button` and the kernel is idle again."""
+    lab.cell(index).get_by_role("button", name=button).first.wait_for(state="visible", timeout=180_000)
+    lab.page.wait_for_function("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
+                               " === 'idle'", timeout=60_000)
+    lab.wait_for_outputs(index)
+
+
+def _what_the_cell_shows(lab: LabPage, index: int) -> dict:
+    """What a user sees in cell `index`: videos, banners, the "edited" mark, live and static cards."""
+    return lab.cell(index).evaluate("""c => {
+        const visible = n => !!(n.offsetWidth || n.offsetHeight || n.getClientRects().length);
+        const text = c.querySelector('.jp-Cell-outputArea').innerText;
+        return {videos: [...c.querySelectorAll('.jp-OutputArea-output video')].filter(visible).length,
+                dirty: c.classList.contains('jp-mod-dirty'),
+                runIt: /run (it|this cell) to (see|take)/i.test(text),
+                static: [...c.querySelectorAll('.c2v-static')].filter(visible).length,
+                buttons: [...c.querySelectorAll('.jp-OutputArea-output button')].filter(visible).length,
+                images: [...c.querySelectorAll('.jp-OutputArea-output img')].filter(visible).length,
+                text};
+    }""")
+
+
+def _widget_errors(lab: LabPage) -> list[str]:
+    """Every "Error displaying widget" the notebook shows."""
+    return lab.page.evaluate("() => [...window.jupyterapp.shell.currentWidget.node.querySelectorAll("
+                             "'.jp-OutputArea-output')].map(n => n.innerText)"
+                             ".filter(t => t.includes('Error displaying widget'))")
+
+
+def _save(lab: LabPage) -> None:
+    lab.page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    lab.page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000)
 
 
 def _fix_reply(code: str, broken: str, line: int) -> str:
@@ -192,7 +239,7 @@ def _run_scenario(run: ExtensionRun, server, model) -> None:
         run.wait_for_source(index, f"s.includes({TYPED!r})")
         run.seen["edited"] = lab.sources()[index]
         cell.get_by_role("button", name="Accept").first.click()
-        run.wait_for_text(index, "was edited", timeout_ms=120_000)
+        run.wait_for_text(index, "You edited this cell since it ran", timeout_ms=60_000)
         lab.wait_for_outputs(index)
         run.outputs["conflict"] = lab.output_texts(index)
         run.seen["planted"] = planted
@@ -201,16 +248,84 @@ def _run_scenario(run: ExtensionRun, server, model) -> None:
 
     with _Step(run, "accept", server):
         index = run.index["accept"] = run.index_of("3")
-        lab.run_cell(index, timeout_ms=180_000)  # the edit renders as it is, with its own card
         cell = lab.cell(index)
-        cell.get_by_role("button", name="Accept").first.wait_for(state="visible", timeout=30_000)
-        cell.get_by_role("button", name="Accept").first.click()
-        run.wait_for_text(index, "The section cell now holds this code", timeout_ms=120_000)
+        cell.get_by_role("button", name="Take the suggestion").click()
         run.wait_for_source(index, "s.includes('FadeOut(diag')")
-        lab.wait_for_outputs(index)
+        _wait_for_the_run(lab, index, "Undo this accept")
         run.outputs["accept"] = lab.output_texts(index)
+        run.seen["accept"] = _what_the_cell_shows(lab, index)
         run.snapshot("accept")
         lab.screenshot_cell(index, "ext-6-accepted")
+
+    with _Step(run, "undo", server):
+        index = run.index["undo"] = run.index_of("3")
+        lab.cell(index).get_by_role("button", name="Undo this accept").click()
+        run.wait_for_source(index, "!s.includes('FadeOut(diag')")
+        _wait_for_the_run(lab, index, "Accept")
+        run.outputs["undo"] = lab.output_texts(index)
+        run.seen["undo"] = _what_the_cell_shows(lab, index)
+        run.snapshot("undo")
+        lab.screenshot_cell(index, "ext-6b-undone")
+
+    with _Step(run, "reload", server):
+        _save(lab)
+        lab.open(server, "lecture.ipynb")
+        index = run.index["reload"] = run.index_of("3")
+        lab.wait_for_outputs(index)
+        lab.page.wait_for_timeout(1500)  # the widget manager restores or gives up on its models
+        lab.wait_for_outputs(index)
+        run.outputs["reload"] = lab.output_texts(index)
+        run.seen["reload"] = _what_the_cell_shows(lab, index)
+        run.seen["reload errors"] = _widget_errors(lab)
+        lab.screenshot_cell(index, "ext-6c-reload")
+
+    with _Step(run, "restart", server):
+        lab.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+        lab.page.wait_for_function("() => { const k = window.jupyterapp.shell.currentWidget.sessionContext"
+                                   ".session.kernel; return k.connectionStatus === 'connected' && k.status === 'idle'; }",
+                                   timeout=60_000)
+        index = run.index["restart"] = run.index_of("3")
+        lab.cell(index).locator(".c2v-static").first.wait_for(state="visible", timeout=30_000)
+        lab.wait_for_outputs(index)
+        run.outputs["restart"] = lab.output_texts(index)
+        run.seen["restart"] = _what_the_cell_shows(lab, index)
+        run.seen["restart errors"] = _widget_errors(lab)
+        lab.screenshot_cell(index, "ext-6d-restart")
+
+    with _Step(run, "export", server):
+        _save(lab)
+        exported = run.root / "lecture.html"
+        subprocess.run([sys.executable, "-m", "nbconvert", "--to", "html", "--output", exported.stem,
+                        str(run.root / "lecture.ipynb")], check=True, capture_output=True, timeout=120)
+        run.seen["export"] = exported.read_text(encoding="utf-8")
+        run.seen["saved"] = nbformat.read(str(run.root / "lecture.ipynb"), as_version=4)
+        page = lab.page.context.browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            page.goto(exported.as_uri())
+            shown = page.locator(".c2v-static").filter(has_text="Left on screen").first
+            shown.scroll_into_view_if_needed()
+            run.seen["export visible"] = shown.is_visible()
+            page.screenshot(path=str(lab.shots / "ext-6e-export.png"))
+        finally:
+            page.close()
+
+    with _Step(run, "dismiss", server):
+        lab.run_cell(0, timeout_ms=60_000)  # the kernel restarted: load the extension again
+        lab.cell(0).get_by_text("with the code2video extension").first.wait_for(state="visible", timeout=15_000)
+        index = run.index["dismiss"] = run.index_of("3")
+        lab.run_cell(index, timeout_ms=180_000)  # running the cell brings the live card back
+        cell = lab.cell(index)
+        cell.get_by_role("button", name="Dismiss").first.wait_for(state="visible", timeout=30_000)
+        run.seen["live again"] = cell.get_by_role("button", name="Accept").count()
+        cell.get_by_role("button", name="Dismiss").first.click()
+        run.wait_for_text(index, "Dismissed:")
+        unrelated = lab.sources()[index].rstrip("\n") + "\n" + UNRELATED + "\n"
+        lab.set_source(index, unrelated)
+        lab.run_cell(index, timeout_ms=180_000)
+        run.outputs["dismiss"] = lab.output_texts(index)
+        run.seen["dismiss buttons"] = cell.get_by_role("button", name="Dismiss").count()
+        run.snapshot("dismiss")
+        lab.screenshot_cell(index, "ext-6f-dismissed")
 
     with _Step(run, "rerun", server):
         lab.run_cell(1, timeout_ms=180_000)
@@ -336,26 +451,71 @@ def test_auto_fix_replaces_the_section_cell_s_source(run):
     assert "This cell now holds the fixed code ✓" in text, text
 
 
-def test_accept_after_the_user_edited_the_cell_leaves_the_edit(run):
+def test_accept_after_the_user_edited_the_cell_leaves_the_edit_and_offers_both(run):
     index = run.index["conflict"]
     expected = run.seen["planted"] + TYPED + "\n"
     assert run.seen["edited"] == expected, "typing into the cell did not give the expected text"
     assert run.cells["conflict"][index][0] == expected, (
         f"the accepted code overwrote the user's edit:\n{run.cells['conflict'][index][0][-400:]}")
-    assert "FadeOut(diag" in run.files["conflict"]["3"]  # the suggestion itself was applied to the file
     text = "\n".join(run.outputs["conflict"])
-    assert "The section cell was edited, so it was left as it is" in text, text[-1500:]
+    assert text.count("You edited this cell since it ran") == 1, text[-1500:]  # said once
+    assert "Keep mine" in text and "Take the suggestion (into my edit)" in text, text[-1500:]
 
 
-def test_accept_changes_the_section_cell_s_source(run):
+def test_take_the_suggestion_puts_the_fix_into_the_edit_and_leaves_one_current_preview(run):
     index, code = run.index["accept"], run.files["accept"]["3"]
-    assert "FadeOut(diag" in code and TYPED in code  # the patch applied over the user's edit
+    assert "FadeOut(diag" in code and TYPED in code  # the fix, put into the user's edit
     assert run.cells["accept"][index][0] == f"{header('3')}\n{code}"
-    assert "The section cell now holds this code ✓" in "\n".join(run.outputs["accept"])
+    seen = run.seen["accept"]
+    assert seen["videos"] == 1, seen  # one preview: the cell's run of the new code
+    assert not seen["runIt"] and not seen["dirty"], seen  # nothing asks to run it; no "edited" mark
+    text = "\n".join(run.outputs["accept"])
+    assert "Accepted: Left on screen" in text and "nothing to suggest for this code" in text, text[-1500:]
+
+
+def test_undo_says_what_it_undoes_and_the_cell_goes_back(run):
+    index = run.index["undo"]
+    assert run.cells["undo"][index][0] == run.seen["edited"]  # the edit, without the fix
+    seen = run.seen["undo"]
+    assert seen["videos"] == 1 and not seen["runIt"] and not seen["dirty"], seen
+    assert "Left on screen" in seen["text"], seen["text"][-1500:]  # the card is back for this code
+
+
+def test_after_a_reload_no_card_reads_model_not_found(run):
+    assert run.seen["reload errors"] == [], run.seen["reload errors"]
+    seen = run.seen["reload"]
+    assert "Left on screen" in seen["text"] and "model not found" not in seen["text"], seen["text"][-1500:]
+
+
+def test_after_a_kernel_restart_the_cards_are_static_html(run):
+    assert run.seen["restart errors"] == [], run.seen["restart errors"]
+    seen = run.seen["restart"]
+    assert seen["static"] >= 1 and seen["buttons"] == 0, seen  # the static rendering, no dead buttons
+    assert "Left on screen" in seen["text"] and "Run this cell to bring back the buttons" in seen["text"], seen
+    assert seen["images"] >= 1, seen  # the outlined keyframe
+
+
+def test_the_exported_notebook_shows_the_cards_as_static_html(run):
+    page = run.seen["export"]
+    assert "model not found" not in page and "Error displaying widget" not in page
+    assert 'class="c2v-static"' in page and "Left on screen" in page and "data:image/png;base64," in page
+    assert run.seen["export visible"]
+    kernelspec = run.seen["saved"].metadata.get("kernelspec", {})
+    assert kernelspec.get("name") == "python3", kernelspec
+
+
+def test_running_the_cell_brings_the_live_card_back_and_a_dismissal_outlives_an_unrelated_edit(run):
+    assert run.seen["live again"] >= 1
+    index = run.index["dismiss"]
+    assert run.cells["dismiss"][index][0].endswith(UNRELATED + "\n")
+    assert UNRELATED in run.files["dismiss"]["3"]  # the edit ran
+    text = "\n".join(run.outputs["dismiss"])
+    assert run.seen["dismiss buttons"] == 0 and "Left on screen" not in text, text[-1500:]
+    assert "nothing to suggest for this code" in text, text[-1500:]
 
 
 def test_rerunning_the_magic_replaces_its_section_cells(run):
-    before, after = run.cells["accept"], run.cells["rerun"]
+    before, after = run.cells["dismiss"], run.cells["rerun"]
     assert len(after) == len(before) == 3 + len(SECTIONS), [s.splitlines()[0] for s, _ in after]
     assert [meta["section"] for _, _, meta in _section_cells(after)] == list(SECTIONS)
     assert [s for s, _ in after] == [LOAD, MAGIC, *(f"{header(s)}\n{run.files['rerun'][s]}" for s in SECTIONS), NOTES]

@@ -38,13 +38,13 @@ class Deck:
     @property
     def parts(self) -> dict[str, str]:
         children = self._children(self.id)
-        if len(children) == 6:  # in a cell: the note and the new preview have their own place
-            _style, top, line, preview, header, box = children
+        if len(children) == 7:  # in a cell: the note and the new preview have their own place
+            _style, top, choice, line, preview, header, box = children
             extra = {"line": line, "preview": preview}
         else:  # in a panel tab: they go to the tab
-            (_style, top, header, box), extra = children, {}
+            (_style, top, choice, header, box), extra = children, {}
         message, undo = self._children(top)
-        return {"message": message, "undo": undo, "header": header, "box": box, **extra}
+        return {"message": message, "undo": undo, "choice": choice, "header": header, "box": box, **extra}
 
     def value(self, name: str) -> str:
         return self.widgets.state[self.parts[name]].get("value", "")
@@ -102,6 +102,12 @@ def planted(nb, extra: str = "") -> str:
     nb.original = code
     assert PLANT_FROM in code
     return code.replace(PLANT_FROM, PLANT_TO + extra)
+
+
+def replanted(nb, scale: str) -> str:
+    """The defect again, with the line placing `power` written otherwise: a line naming the dismissed
+    suggestion's objects changed, so it is news in this code (a comment alone would not do)."""
+    return planted(nb).replace(PLANT_TO, PLANT_TO.replace('"B5")', f'"B5", scale_factor={scale})'))
 
 
 def status_row(nb, section: str) -> dict[str, str]:
@@ -172,7 +178,7 @@ def test_accept_changes_the_code_its_history_and_the_preview(nb):
     from code2video_nb.suggestions import patch_code
     from code2video_nb.critic.findings import Patch
 
-    code = planted(nb, extra="  # planted again")  # other code: the suggestion is news here
+    code = replanted(nb, "1.0")  # the power line changed: the suggestion is news here
     ran = nb.run(cells.cell_source(SLUG, "3", code), cell_id=None)
     deck = deck_in(ran, nb.widgets)
     card = power_card(deck)
@@ -201,7 +207,9 @@ def test_accept_changes_the_code_its_history_and_the_preview(nb):
 
 def test_with_the_extension_accept_replaces_the_section_cells_code(tmp_path):
     """JupyterLab with the extension: Accept puts the new code into the section cell through the
-    guarded replace (only over the code the cell ran), and the card says when it is there."""
+    guarded replace (only over the code the cell ran) and asks the extension to run the cell (its
+    outputs become the one preview of the new code: nothing renders in the click). Where the cell
+    was edited meanwhile, the deck offers keep mine or take the suggestion."""
     with running_kernel(tmp_path, timeout=300) as fe:
         ready_lab(fe)
         fe.run(MAGIC.replace("--replay demo", "--replay demo --no-render"), "magic-cell")
@@ -218,17 +226,30 @@ def test_with_the_extension_accept_replaces_the_section_cells_code(tmp_path):
         assert (request["lecture"], request["section"]) == (SLUG, "3")
         assert request["source"] == cells.cell_source(SLUG, "3", new) and new != code.replace(PLANT_FROM, PLANT_TO)
         assert request["expected_source"] == source  # guarded: never over an edit made meanwhile
-        assert "Updating the section cell" in deck.value("line")
-        assert "<video" in widgets.shown(deck.parts["preview"])
-        widgets.see(fe.comm_msg(replace["comm_id"], {"op": "ok", "request_id": request["request_id"]}))
-        assert "The section cell now holds this code ✓" in deck.value("line")
+        assert request["run"] is True
+        assert "the cell takes the new code and runs" in deck.value("message")
+        assert not widgets.shown(deck.parts["preview"])  # the cell's own run shows the new preview
+        # The cell had been edited: the extension answers conflict with what it holds.
+        mine = source + "# mine\n"
+        widgets.see(fe.comm_msg(replace["comm_id"], {"op": "conflict", "request_id": request["request_id"],
+                                                     "current_source": mine}))
+        assert "You edited this cell since it ran" in deck.value("message")
+        keep, take = widgets._children(deck.parts["choice"])
+        assert widgets.state[take]["description"] == "Take the suggestion (into my edit)"
+        clicked = click(fe, widgets, take)
+        (again,) = [m["content"]["data"] for m in of_type(clicked, "comm_open")
+                    if m["content"]["data"].get("op") == "replace_source"]
+        merged = (tmp_path / "code2video" / SLUG / "sections" / "3.py").read_text()
+        assert merged == new + "# mine\n"  # the fix, put into the edit
+        assert again["expected_source"] == mine and again["source"] == cells.cell_source(SLUG, "3", merged)
+        assert again["run"] is True
 
 
 def test_in_the_panel_a_card_acts_on_the_tabs_code(nb):
     """The fallback panel gets the same cards: Accept updates the tab's editor and preview, as a
     panel Render does, and marks the section cell."""
     tab = nb.widgets.tab(2)
-    code = planted(nb, extra="  # in the panel")
+    code = replanted(nb, "1.00")
     click_render(nb, nb.widgets, tab, code)
     page = nb.widgets._children(nb.widgets._children(
         [cid for cid, st in nb.widgets.state.items() if st.get("_model_name") == "TabModel"][-1])[2])

@@ -201,3 +201,13 @@ def test_a_dismissal_is_for_its_kind_of_finding_only(ws):
     other_kind = Finding("too_small", ["label", "box"], 6, 1, 1.0, "label is too small", None)
     shown = suggestions.review(ws, "1", edited, critic=lambda path: [overlap(), other_kind])
     assert [s.finding.kind for s in shown] == ["too_small"]
+
+
+def test_an_applied_suggestion_fits_into_a_later_edit_only_where_its_lines_are_unchanged(ws):
+    (s,) = suggestions.record_findings(ws, "1", CODE, [fade_out()])  # an insertion before line 7
+    suggestions.apply(ws, "1", s.id)
+    added = CODE + "        # mine\n"
+    assert suggestions.fit(ws, "1", s.id, added) == CODE.replace(
+        "        self.play(FadeIn", "        self.play(FadeOut(box))\n        self.play(FadeIn") + "        # mine\n"
+    shifted = CODE.replace("        box = Square()\n", "        # first\n        box = Square()\n")
+    assert suggestions.fit(ws, "1", s.id, shifted) is None  # its place moved: not guessed

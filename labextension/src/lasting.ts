@@ -47,7 +47,7 @@ export function keepStaticRenderings(panel: NotebookPanel): void {
   };
 }
 
-/** The live widget view, with the static rendering in front of it while there is no live view. */
+/** The live widget view, with the static rendering shown instead while there is no live view. */
 class LastingRenderer extends Panel implements IRenderMime.IRenderer {
   private fallback: IRenderMime.IRenderer | null = null;
   private observer: MutationObserver | null = null;
@@ -62,7 +62,7 @@ class LastingRenderer extends Panel implements IRenderMime.IRenderer {
     if (hasStatic(model.data as { [mime: string]: unknown })) {
       if (this.fallback === null) {
         this.fallback = this.makeStatic();
-        this.insertWidget(0, this.fallback);
+        this.addWidget(this.fallback);  // after the live view: text found in both is found in the live one first
         // The live renderer shows text ("Loading widget...", "Error displaying widget: ...") until
         // a view is added to it as an element; the view is removed when its model closes.
         this.observer = new MutationObserver(() => this.showLiveIfThere());

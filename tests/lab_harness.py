@@ -138,7 +138,14 @@ def checkout_labextension() -> Path | None:
     import code2video_nb
 
     built = Path(code2video_nb.__file__).parent / "labextension"
-    return built if (built / "package.json").is_file() and (built / "static").is_dir() else None
+    if not ((built / "package.json").is_file() and (built / "static").is_dir()):
+        return None
+    sources = built.parent.parent / "labextension" / "src"
+    changed = [p.name for p in sources.glob("*.ts") if p.stat().st_mtime > (built / "package.json").stat().st_mtime]
+    if changed:
+        raise RuntimeError(f"the JupyterLab extension's build in {built} is older than labextension/src "
+                           f"({', '.join(sorted(changed))}): run `jlpm build` in labextension/ first")
+    return built
 
 
 def installed_labextension() -> Path | None:

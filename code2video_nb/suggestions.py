@@ -224,6 +224,19 @@ def review(ws: Workspace, section_id: str, code: str, critic: Critic, *, version
     return record_findings(ws, section_id, code, findings, version=version)  # back to earlier code
 
 
+def dismissed_count(ws: Workspace, section_id: str, code: str) -> int:
+    """How many of the critic's findings in `code` are not shown because they were dismissed."""
+    critiques = ws.section_state(section_id).other.get("critiques")
+    entry = critiques.get(code_hash(code)) if isinstance(critiques, dict) else None
+    if not isinstance(entry, dict):
+        return 0
+    findings = [Finding.from_dict(f) for f in entry.get("findings", []) if isinstance(f, dict)]
+    entries = _entries(ws.section_state(section_id).other)
+    gone, ids = _dismissed_topics(entries), {e["id"] for e in entries if e.get("status") == DISMISSED}
+    wanted = code_hash(code)
+    return sum(1 for f in findings if topic_key(code, f) in gone or suggestion_id(wanted, f) in ids)
+
+
 def _dismissed_topics(entries: list[dict]) -> set[str]:
     return {e["topic"] for e in entries if e.get("status") == DISMISSED and e.get("topic")}
 

@@ -511,7 +511,7 @@ def test_running_the_cell_brings_the_live_card_back_and_a_dismissal_outlives_an_
     assert UNRELATED in run.files["dismiss"]["3"]  # the edit ran
     text = "\n".join(run.outputs["dismiss"])
     assert run.seen["dismiss buttons"] == 0 and "Left on screen" not in text, text[-1500:]
-    assert "nothing to suggest for this code" in text, text[-1500:]
+    assert "nothing to suggest for this code ✓ (1 dismissed)" in text, text[-1500:]  # hidden, and said so
 
 
 def test_rerunning_the_magic_replaces_its_section_cells(run):

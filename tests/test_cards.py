@@ -122,7 +122,7 @@ def test_dismiss_closes_the_card_and_it_stays_dismissed_for_this_code(ws):
     deck = deck_for(ws, [overlap(), fade_out()])
     deck.cards[0].dismiss_button.click()
     assert "Dismissed: not shown again for these objects, until their lines change." in deck.cards[0].widget.children[0].value
-    assert "1 suggestion for this code" in deck.header.value
+    assert "1 suggestion for this code (1 dismissed)" in deck.header.value  # counted, never a surprise
     again = deck_for(ws, [overlap(), fade_out()])
     assert [c.suggestion.finding.kind for c in again.cards] == ["stale_overlap"]
 

@@ -119,16 +119,18 @@ def _outlined(path: str, _mtime_ns: int, _size: int, boxes: tuple[Box, ...], wid
         return None
 
 
-def critic_line(pending: int, error: str = "") -> View:
-    """The critic's one line above a section's cards (alone where there are none)."""
+def critic_line(pending: int, error: str = "", dismissed: int = 0) -> View:
+    """The critic's one line above a section's cards (alone where there are none); it counts the
+    findings not shown because they were dismissed, so "nothing to suggest" is never a surprise."""
+    hidden = f" ({dismissed} dismissed)" if dismissed else ""
     if error:
         text, style = f"Layout critic: could not check this code ({error})", "color: #b26a00"
     elif pending:
-        text = (f"Layout critic: {pending} suggestion{'s' if pending != 1 else ''} for this code — accept, "
+        text = (f"Layout critic: {pending} suggestion{'s' if pending != 1 else ''} for this code{hidden} — accept, "
                 "override or dismiss each")
         style = "font-weight: 600"
     else:
-        text, style = "Layout critic: nothing to suggest for this code ✓", _MUTED
+        text, style = f"Layout critic: nothing to suggest for this code ✓{hidden}", _MUTED
     return View(f'<div style="{style}">{html.escape(text)}</div>', text)
 
 
@@ -249,7 +251,8 @@ class SuggestionDeck:
         """The critic's line for the cards, and the last Accept / Undo: `message`, else (a re-run of
         the code an Accept wrote) what that accept did, beside an Undo that names it."""
         pending = sum(1 for c in self.cards if c.open)
-        self.header.value = critic_line(pending, error).html if self.code is not None or error else ""
+        dismissed = suggestions.dismissed_count(self.ws, self.section_id, self.code) if self.code is not None else 0
+        self.header.value = critic_line(pending, error, dismissed).html if self.code is not None or error else ""
         last = suggestions.last_applied(self.ws, self.section_id)
         undoable = self.holds is not None and suggestions.undoable(self.ws, self.section_id, self.holds)
         if message is None and undoable and not self.message.value:

@@ -85,7 +85,7 @@ def cell_cards(session, ws: Workspace, section_id: str, code: str | None) -> Non
         display(critic_line(0, " ".join(str(exc).split())[:200] or type(exc).__name__))
         return
     if not pending and not suggestions.undoable(ws, section_id, code):
-        display(critic_line(0))
+        display(critic_line(0, dismissed=suggestions.dismissed_count(ws, section_id, code)))
         return
     place = CellPlace(ws.slug, section_id, rerun=lambda: _rerun(session, ws, section_id))
     deck = _deck(session, ws, section_id, code, place)

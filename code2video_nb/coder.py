@@ -15,6 +15,7 @@ from typing import Callable
 
 from . import assets, prompts
 from .model_client import ModelClient
+from .parse import parse
 from .plan import StoryboardSection
 from .replies import code_in_reply
 
@@ -102,7 +103,7 @@ def scene_api() -> str:
     Read from the source with ast, not inspect: importing teaching_scene imports manim (about a
     second), which the engine's process never does for a request; and the prompt then states the
     signatures the render will accept, whatever the class grows."""
-    tree = ast.parse(TEACHING_SCENE_SOURCE.read_text(encoding="utf-8"))
+    tree = parse(TEACHING_SCENE_SOURCE.read_text(encoding="utf-8"))
     scene = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "TeachingScene")
     return "\n".join(f"- {_method_line(f)}" for f in scene.body
                      if isinstance(f, ast.FunctionDef) and not f.name.startswith("_"))

@@ -42,6 +42,7 @@ from typing import Callable, Iterable
 
 from . import assets
 from .errors import AssetError
+from .parse import parse
 from .picture_folder import FOLDER, SUFFIXES
 from .scene_import import IMPORTED_FROM
 
@@ -121,7 +122,7 @@ def find_loads(code: str) -> list[Load]:
     """Every picture load whose path is a string literal, or a name bound once to one, in the order
     of the code ([] if it does not parse)."""
     try:
-        tree = ast.parse(code)
+        tree = parse(code)
     except (SyntaxError, ValueError):
         return []
     offsets, strings = _LineOffsets(code), _named_strings(tree)
@@ -288,7 +289,7 @@ def _replace(code: str, edits: list[tuple[tuple[int, int], str]]) -> str:
 def _import_box_names(code: str) -> str:
     """`from manim import ...` for the box's names the module lacks, on a line after its last
     top-level import (a new line, so no other line of the code changes)."""
-    tree = ast.parse(code)
+    tree = parse(code)
     imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
     if any(isinstance(n, ast.ImportFrom) and n.module == "manim" and any(a.name == "*" for a in n.names)
            for n in imports):

@@ -10,8 +10,6 @@ class the section file defines inline is the caller's fault, like one inside man
 from __future__ import annotations
 
 import ast
-import contextlib
-import json
 import multiprocessing
 import os
 import re
@@ -20,7 +18,6 @@ import sys
 import tempfile
 import threading
 import time
-import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
@@ -29,6 +26,9 @@ from . import assets, render_prefix, safety
 from .config import Settings
 from .confine import SandboxSettings, confinement_for, describe_exit, scrubbed_environ
 from .errors import RenderError
+from .mp_internals import forkserver_pid, main_module_hidden
+from .parse import parse
+from .render_job import BoundaryError, Frame, RenderJob, RenderResult, result_from_json, to_json
 from .render_key import picture_salt
 from .tex_cache import TexCache
 
@@ -53,6 +53,7 @@ class RenderOutcome:
     keyframes: list[Path] = field(default_factory=list)
     plays: int = 0  # play()/wait() calls in the scene, and how many reused their movie from an earlier render
     reused_plays: int = 0
+    warm: bool = False  # the render process began with manim imported (forked from the warm server)
 
     @property
     def error(self) -> str:
@@ -65,7 +66,7 @@ def find_scene_class(source: str) -> str:
 
     Found with ast, not by name, so paper-style files with an inline base class work.
     """
-    tree = ast.parse(source)
+    tree = parse(source)
     classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
     extended = {b.id for c in classes for b in c.bases if isinstance(b, ast.Name)}
     leaves = [c.name for c in classes if c.name not in extended and _defines(c, "construct")]
@@ -97,27 +98,62 @@ def sandbox_for(settings: Settings) -> SandboxSettings:
     return SandboxSettings(enabled=settings.confine, key_env=settings.api_key_env, memory_gb=settings.render_memory_gb)
 
 
-def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeout: float,
-                dry_run_only: bool = False, on_progress: Progress | None = None,
-                on_keyframes: Keyframes | None = None, max_cached_plays: int = 100,
-                sandbox: SandboxSettings = SandboxSettings(), critique: bool = False,
-                record_layout: bool = False, pacing: tuple[float, ...] = (),
-                lecture: Path | None = None) -> RenderOutcome:
-    """Render frames, or (`dry_run_only`) only run the scene as the check pass does; never raises
-    for the scene's own errors. The child runs confined (`confine.py`) unless `sandbox.enabled` is
-    off. `critique`: the dry run only, instrumented for the critic (the outcome's `shots` and
-    `stage`); `record_layout`: a full render records the same on its way (no run of its own). A
-    full render draws each lecture-line block's keyframe (`media_dir/keyframes/<k>.png`):
-    given `on_keyframes`, in a check pass first, handed over while the frames are still rendering;
-    without, on the render's way (a separate check pass would only repeat the scene: the render
-    names a failing line as well). Partial movies of plays that did not change
-    are reused from `media_dir` (`movie_cache.py`), at most `max_cached_plays` kept. `pacing`: each
-    lecture-line block's minimum length in seconds (its narration's), padded in the child
-    (`block_pacing.py`). `lecture`: the folder the scene's `assets/<file>` paths are relative to,
-    when the file is a copy kept elsewhere (a critic's patched candidate); by default the file's
-    lecture (`lecture_folder`)."""
-    path = Path(path).resolve()
-    started = time.monotonic()
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render a section file (`render_file`, or any `Renderer`).
+
+    `dry_run_only`: only run the scene as the check pass does. The child runs confined
+    (`confine.py`) unless `sandbox.enabled` is off. `critique`: the dry run only, instrumented for
+    the critic (the outcome's `shots` and `stage`); `record_layout`: a full render records the same
+    on its way (no run of its own). A full render draws each lecture-line block's keyframe
+    (`media_dir/keyframes/<k>.png`): given `on_keyframes`, in a check pass first, handed over while
+    the frames are still rendering; without, on the render's way (a separate check pass would only
+    repeat the scene: the render names a failing line as well). Partial movies of plays that did
+    not change are reused from `media_dir` (`movie_cache.py`), at most `max_cached_plays` kept.
+    `pacing`: each lecture-line block's minimum length in seconds (its narration's), padded in the
+    child (`block_pacing.py`). `lecture`: the folder the scene's `assets/<file>` paths are relative
+    to, when the file is a copy kept elsewhere (a critic's patched candidate); by default the
+    file's lecture (`lecture_folder`)."""
+    media_dir: Path
+    timeout: float
+    quality: str = "preview"
+    dry_run_only: bool = False
+    on_progress: Progress | None = None
+    on_keyframes: Keyframes | None = None
+    max_cached_plays: int = 100
+    sandbox: SandboxSettings = field(default_factory=SandboxSettings)
+    critique: bool = False
+    record_layout: bool = False
+    pacing: tuple[float, ...] = ()
+    lecture: Path | None = None
+
+    @property
+    def check_only(self) -> bool:
+        """No frames: a check pass (a fix's check) or the critic's instrumented one."""
+        return self.dry_run_only or self.critique
+
+
+class Renderer(Protocol):
+    """What a SectionBuilder renders a section file with, passed in as the model client is:
+    `render_file` (out of process, manim) unless a caller brings its own (a test that checks the
+    engine's orchestration without manim)."""
+
+    def __call__(self, path: Path, options: RenderOptions) -> RenderOutcome: ...
+
+
+def render_file(path: Path, options: RenderOptions | None = None, /, **keywords: Any) -> RenderOutcome:
+    """Render frames, or only check the scene, as `options` say (or keywords, the fields of
+    `RenderOptions`: `render_file(path, media_dir=…, timeout=…, dry_run_only=True)`); never raises
+    for the scene's own errors."""
+    if options is None:
+        options = RenderOptions(**keywords)
+    elif keywords:
+        raise TypeError(f"render_file takes options or keywords, not both (got {', '.join(keywords)})")
+    return _render(Path(path).resolve(), options)
+
+
+def _render(path: Path, options: RenderOptions) -> RenderOutcome:
+    started, timeout, sandbox, quality = time.monotonic(), options.timeout, options.sandbox, options.quality
     try:
         code = path.read_text()
         scene = find_scene_class(code)
@@ -126,7 +162,7 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
                              log=f"SyntaxError: {exc.msg} (line {exc.lineno})")
     except RenderError as exc:
         return RenderOutcome(False, 0.0, error_type="RenderError", message=str(exc), log=str(exc))
-    media_dir = Path(media_dir).resolve()
+    media_dir = Path(options.media_dir).resolve()
     media_dir.mkdir(parents=True, exist_ok=True)
     environ = scrubbed_environ(dict(os.environ), sandbox.key_env)
     shared, since = TexCache.from_env(), time.time()  # TeX and texts any render made (tex_cache.py)
@@ -134,26 +170,16 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
         (Path(tmp) / "tmp").mkdir()
         confinement = confinement_for([media_dir, tmp], environ=environ, sandbox=sandbox,
                                       cpu_seconds=timeout + 30) if sandbox.enabled else None
-        last, salt = render_prefix.read_log(media_dir, quality), picture_salt(quality, pacing)  # the last full render's plays
-        job = {"file": str(path), "scene": scene, "quality": quality, "media_dir": str(media_dir),
-               "dry_run_only": dry_run_only or critique, "critique": critique,
-               "check_first": on_keyframes is not None,  # the keyframes are wanted before the video
-               "record_layout": record_layout and not (dry_run_only or critique),
-               "keyframes": None if dry_run_only or critique else str(media_dir / KEYFRAMES),
-               "max_cached_plays": max_cached_plays, "block_minimums": [float(m) for m in pacing],
-               "reuse_keys": [] if dry_run_only or critique else render_prefix.reusable(last, code, salt),
-               "plays_hint": len(last.keys) if last else 0,
-               "assets_dir": str(assets.stage(code, lecture or lecture_folder(path), Path(tmp))),  # `assets/<file>`
-               "result": str(Path(tmp) / "result.json"),
-               "progress": str(Path(tmp) / "progress.txt"), "temp_dir": str(Path(tmp) / "tmp"),
-               "confine": confinement.to_dict() if confinement else None}
-        job["tex_cache"] = shared.for_job() if shared else None  # read-only to the child
-        Path(tmp, "job.json").write_text(json.dumps(job))
-        environ["TMPDIR"] = job["temp_dir"]
-        reader = _ProgressReader(Path(tmp) / "progress.txt", media_dir / KEYFRAMES, on_progress, on_keyframes)
+        last, salt = render_prefix.read_log(media_dir, quality), picture_salt(quality, options.pacing)  # the last full render's plays
+        job = _job(path, code, scene, media_dir, Path(tmp), options, confinement=confinement, shared=shared, last=last,
+                   salt=salt)
+        Path(tmp, "job.json").write_text(to_json(job))
+        environ["TMPDIR"] = job.temp_dir
+        reader = _ProgressReader(Path(tmp) / "progress.txt", media_dir / KEYFRAMES, options.on_progress,
+                                 options.on_keyframes)
         log, timed_out, exitcode = _run_worker(Path(tmp), cwd=media_dir, environ=environ, key_env=sandbox.key_env,
                                                timeout=timeout, reader=reader)
-        result = _read_result(Path(job["result"]))
+        result = _read_result(Path(job.result))
         if shared:  # by the parent, after the child: it never writes where other renders read
             shared.publish(media_dir, since)
     elapsed = time.monotonic() - started
@@ -163,9 +189,28 @@ def render_file(path: Path, *, quality: str = "preview", media_dir: Path, timeou
     if result is None and (why := describe_exit(exitcode, confinement)):
         return RenderOutcome(False, elapsed, error_type="ResourceLimit", message=why, log=log)
     outcome = _outcome(result, path, code, media_dir, log, elapsed)
-    if outcome.ok and job["keyframes"]:  # a full render: what it played, for the next one's prefix
-        render_prefix.write_log(media_dir, quality, code, salt, result.get("keys"), result.get("lines"))
+    if outcome.ok and job.keyframes and isinstance(result, RenderResult):  # a full render: for the next one's prefix
+        render_prefix.write_log(media_dir, quality, code, salt, list(result.keys), list(result.lines))
     return outcome
+
+
+def _job(path: Path, code: str, scene: str, media_dir: Path, tmp: Path, options: RenderOptions, *,
+         confinement, shared: TexCache | None, last, salt: str) -> RenderJob:
+    """What the child is told (`render_job.RenderJob`): the job folder `tmp` holds its result,
+    progress file, temp folder and staged pictures."""
+    frames = not options.check_only
+    return RenderJob(
+        file=str(path), scene=scene, quality=options.quality, media_dir=str(media_dir),
+        result=str(tmp / "result.json"), temp_dir=str(tmp / "tmp"), progress=str(tmp / "progress.txt"),
+        dry_run_only=options.check_only, critique=options.critique,
+        check_first=options.on_keyframes is not None,  # the keyframes are wanted before the video
+        record_layout=options.record_layout and frames,
+        keyframes=str(media_dir / KEYFRAMES) if frames else None,
+        max_cached_plays=options.max_cached_plays, block_minimums=tuple(float(m) for m in options.pacing),
+        reuse_keys=tuple(render_prefix.reusable(last, code, salt)) if frames else (),
+        plays_hint=len(last.keys) if last else 0,
+        assets_dir=str(assets.stage(code, options.lecture or lecture_folder(path), tmp)),  # `assets/<file>`
+        confine=confinement, tex_cache=shared.for_job() if shared else None)  # the cache: read-only to the child
 
 
 def lecture_folder(section_file: Path) -> Path:
@@ -173,16 +218,6 @@ def lecture_folder(section_file: Path) -> Path:
     its sections/ folder; else the file's own folder (a section file critiqued on its own)."""
     folder = Path(section_file).parent
     return folder.parent if folder.name == "sections" else folder
-
-
-class Renderer(Protocol):
-    """What a SectionBuilder renders a section file with, passed in as the model client is:
-    `render_file` (out of process, manim) unless a caller brings its own (a test that checks the
-    engine's orchestration without manim). Options come as keywords, those of `render_file`
-    (quality, media_dir, timeout, sandbox, dry_run_only, on_progress, …): an implementation takes
-    the ones it ignores as `**options`, so an option added to render_file needs no change here."""
-
-    def __call__(self, path: Path, **options: Any) -> RenderOutcome: ...
 
 
 # Renders in flight, so an interrupt in the main thread can stop the ones running in worker threads.
@@ -211,12 +246,13 @@ def _context():
 
 def _child(job_file: str, log_file: str, cwd: str, environ: dict) -> None:
     """Runs in the child. Importing the worker here keeps manim out of the caller's process;
-    in a warm forkserver child it is already imported."""
+    in a warm forkserver child it is already imported (`warm`, reported in the result)."""
+    warm = "manim" in sys.modules
     os.environ.clear()
     os.environ.update(environ)
     from .render_worker import run_job
 
-    run_job(job_file, log_file, cwd)
+    run_job(job_file, log_file, cwd, warm=warm)
 
 
 def warm_up(key_env: str = "OPENAI_API_KEY", *, wait: bool = False) -> None:
@@ -227,7 +263,7 @@ def warm_up(key_env: str = "OPENAI_API_KEY", *, wait: bool = False) -> None:
     _ensure_forkserver(context, key_env)
     if wait and context.get_start_method() == "forkserver":
         proc = context.Process(target=_ready, name="code2video-warm-up")
-        with _main_module_hidden():
+        with main_module_hidden():
             proc.start()
         proc.join()
 
@@ -249,7 +285,7 @@ def _ensure_forkserver(context, key_env: str) -> None:
     from multiprocessing import forkserver
 
     with _start_lock:
-        if _alive(forkserver._forkserver._forkserver_pid):
+        if _alive(forkserver_pid()):
             return
         secrets = {k: v for k, v in os.environ.items() if k not in scrubbed_environ(dict(os.environ), key_env)}
         for name in secrets:
@@ -270,24 +306,6 @@ def _alive(pid: int | None) -> bool:
         return False
 
 
-_main_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def _main_module_hidden():
-    """multiprocessing makes each child re-import the caller's __main__ (where pickled functions
-    usually live). Ours live in this package, and a user's script without an
-    `if __name__ == "__main__"` guard must not run again inside every render, so the child is
-    started while __main__ is an empty module. Only for the instant of `start()`."""
-    with _main_lock:
-        main = sys.modules["__main__"]
-        sys.modules["__main__"] = types.ModuleType("__main__")
-        try:
-            yield
-        finally:
-            sys.modules["__main__"] = main
-
-
 def _run_worker(tmp: Path, *, cwd: Path, environ: dict, key_env: str, timeout: float,
                 reader: "_ProgressReader") -> tuple[str, bool, int | None]:
     """Run the worker; poll its progress file while waiting. Output goes to a file, not a
@@ -300,7 +318,7 @@ def _run_worker(tmp: Path, *, cwd: Path, environ: dict, key_env: str, timeout: f
     _ensure_forkserver(context, key_env)
     proc = context.Process(target=_child, args=(str(tmp / "job.json"), str(log_path), str(cwd), environ),
                            name="code2video-render")
-    with _main_module_hidden():
+    with main_module_hidden():  # a user's script without a main guard must not run again in the child
         proc.start()
     with _live_lock:
         _live.add(proc)
@@ -376,30 +394,39 @@ def keyframe_paths(folder: Path, blocks) -> list[Path]:
     return [p for p in (folder / f"{k}.png" for k in sorted(set(numbers))) if p.is_file()]
 
 
-def _read_result(path: Path) -> dict | None:
+def _read_result(path: Path) -> RenderResult | BoundaryError | None:
+    """The child's result; None when it wrote none (or not even JSON), the error when a field is
+    wrong (the result file is the scene's to write, too)."""
     try:
-        return json.loads(path.read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
+        text = path.read_text()
+    except FileNotFoundError:
         return None
+    try:
+        return result_from_json(text)
+    except BoundaryError as exc:
+        return None if exc.truncated else exc
 
 
-def _outcome(result: dict | None, path: Path, code: str, media_dir: Path, log: str,
+def _outcome(result: RenderResult | BoundaryError | None, path: Path, code: str, media_dir: Path, log: str,
              elapsed: float) -> RenderOutcome:
     if result is None:  # the worker died without a word: a segfault, out of memory, os._exit
         return RenderOutcome(False, elapsed, error_type="Crash", log=log,
                              message="the render process died without reporting an error; see the log")
-    if result["ok"]:
-        video = Path(result["video"]).resolve() if result.get("video") else None
+    if isinstance(result, BoundaryError):
+        return RenderOutcome(False, elapsed, error_type="RenderError", log=log,
+                             message=f"the render process reported a result the editor cannot read: {result}")
+    if result.ok:
+        video = Path(result.video).resolve() if result.video else None
         if video and media_dir not in video.parents:  # the result file is the scene's to write, too
             return RenderOutcome(False, elapsed, error_type="RenderError", log=log,
                                  message=f"the render reported a video outside its media folder ({video})")
-        starts = [(int(k), float(t)) for k, t in result.get("block_starts", [])]
-        frames = keyframe_paths(media_dir / KEYFRAMES, result.get("keyframes"))
-        return RenderOutcome(True, elapsed, video, result.get("duration", 0.0), starts, log=log,
-                             shots=result.get("shots") or [], stage=result.get("stage"), keyframes=frames,
-                             plays=_count(result.get("plays")), reused_plays=_count(result.get("reused_plays")))
-    return RenderOutcome(False, elapsed, error_type=result["error_type"], message=_explain(result),
-                         line=section_line(result["frames"], path, code), log=result.get("traceback", "") or log)
+        frames = keyframe_paths(media_dir / KEYFRAMES, list(result.keyframes))
+        return RenderOutcome(True, elapsed, video, result.duration, list(result.block_starts), log=log,
+                             shots=list(result.shots), stage=result.stage, keyframes=frames, plays=_count(result.plays),
+                             reused_plays=_count(result.reused_plays), warm=result.warm)
+    return RenderOutcome(False, elapsed, error_type=result.error_type, message=_explain(result),
+                         line=section_line(list(result.frames), path, code), log=result.traceback or log,
+                         warm=result.warm)
 
 
 def _count(value) -> int:
@@ -411,24 +438,24 @@ MISSING_TEX = ("LaTeX is not installed, so MathTex/Tex cannot render: run script
                "or use Text instead")
 
 
-def _explain(result: dict) -> str:
+def _explain(result: RenderResult) -> str:
     """Add what to do where the error alone does not say it (the fix prompt sees this too)."""
-    message = result["message"]
-    if result["error_type"] == "FileNotFoundError" and re.search(r"'(latex|xelatex|dvisvgm)'", message):
+    message = result.message
+    if result.error_type == "FileNotFoundError" and re.search(r"'(latex|xelatex|dvisvgm)'", message):
         return f"{message} — {MISSING_TEX}"
     return message
 
 
-def section_line(frames: list[dict], path: Path, source: str | None = None) -> int | None:
+def section_line(frames: list[Frame], path: Path, source: str | None = None) -> int | None:
     """The innermost frame in the scene's own code: errors raised deep inside manim, numpy,
     LaTeX, our teaching_scene.py or a base class the file defines inline (`source` names them)
     point at the scene's line that called them, since that call is what a fix must change."""
-    own = [f for f in frames if f.get("file") and Path(f["file"]).resolve() == path]
+    own = [f for f in frames if f.file and f.line is not None and Path(f.file).resolve() == path]
     helpers = helper_lines(source) if source else []
     for frame in reversed(own):
-        if not any(start <= frame["line"] <= end for start, end in helpers):
-            return frame["line"]
-    return own[-1]["line"] if own else None  # only a helper's own code ran (manim called it)
+        if not any(start <= frame.line <= end for start, end in helpers):
+            return frame.line
+    return own[-1].line if own else None  # only a helper's own code ran (manim called it)
 
 
 def helper_lines(source: str) -> list[tuple[int, int]]:
@@ -436,7 +463,7 @@ def helper_lines(source: str) -> list[tuple[int, int]]:
     TeachingScene): their methods are trusted helpers, not the scene's code. A method the scene
     class defines itself, or a module-level function, is the scene's own and stays the fault's home."""
     try:
-        tree, scene = ast.parse(source), find_scene_class(source)
+        tree, scene = parse(source), find_scene_class(source)
     except (SyntaxError, RenderError):
         return []
     classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .files import atomic_write_text
+from .parse import parse
 
 _KEY = re.compile(r"[0-9a-f]{64}")
 MAX_PLAYS = 5000  # a log longer than any scene: not ours
@@ -120,7 +121,7 @@ def write_log(media_dir: Path, quality: str, code: str, salt: str, keys, lines) 
 def _construct(code: str) -> tuple[list[int], int] | None:
     """The first line of each statement of the (last) construct method's body, and its last line."""
     try:
-        tree = ast.parse(code)
+        tree = parse(code)
     except SyntaxError:
         return None
     found = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) and node.name == "construct"]

@@ -6,7 +6,7 @@ The job names the file, the scene class, the quality and where to write. A check
 and before the frames only when the job wants keyframes first (`check_first`; then in the same
 process, which saves a second manim import); otherwise the render is the only pass. It writes a result JSON with the video path, the duration, the lecture-line
 block start times, or the error with every traceback frame, so the parent can tell which line of
-the section failed without parsing text. A critic job (`"critique": true`) runs the check pass
+the section failed without parsing text (`render_job.py`: both files, typed). A critic job (`critique`) runs the check pass
 instrumented (`critic/instrument.py`) and adds what was on screen after each play/wait
 (`shots`) and the frame's layout (`stage`).
 """
@@ -14,22 +14,25 @@ instrumented (`critic/instrument.py`) and adds what was on screen after each pla
 from __future__ import annotations
 
 import errno
-import json
 import os
 import runpy
 import sys
 import tempfile
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 from manim import tempconfig  # at import: the forkserver preloads this module, so renders start warm
 
-from . import audit_hook, movie_cache, svg_scratch, tex_cache
-from .confine import Confinement, apply as apply_confinement
+from . import audit_hook, movie_cache, render_job, svg_scratch, tex_cache
+from .confine import apply as apply_confinement
 from .block_frames import BlockFrames
 from .block_pacing import BlockPacing
 from .critic import instrument
 from .dry_run import draw_nothing, untweened
+from .render_job import Frame, RenderJob, RenderResult
+
+render_job.prepare()  # the readers built once, in the warm server
 
 QUALITIES = {"preview": "low_quality", "final": "high_quality"}
 
@@ -37,25 +40,25 @@ QUALITIES = {"preview": "low_quality", "final": "high_quality"}
 SECTION_MODULE = "__code2video_section__"  # the run name of a section file: its own code is keyed by code
 
 
-def run(job: dict) -> dict:
-    tex_cache.use_shared(job.get("tex_cache"))  # formulas and texts another render already made
-    namespace = runpy.run_path(job["file"], run_name=SECTION_MODULE)
-    scene_class = namespace[job["scene"]]
+def run(job: RenderJob) -> RenderResult:
+    tex_cache.use_shared(job.tex_cache)  # formulas and texts another render already made
+    namespace = runpy.run_path(job.file, run_name=SECTION_MODULE)
+    scene_class = namespace[job.scene]
     base = {
-        "quality": QUALITIES[job["quality"]],
-        "media_dir": job["media_dir"],
+        "quality": QUALITIES[job.quality],
+        "media_dir": job.media_dir,
         "verbosity": "WARNING",
         "progress_bar": "none",
         "disable_caching": False,
-        "max_files_cached": int(job.get("max_cached_plays", 100)),  # partial movies per section and quality
-        "assets_dir": job.get("assets_dir") or ".",  # `assets/<file>` is the lecture's (TeachingScene.asset)
+        "max_files_cached": job.max_cached_plays,  # partial movies per section and quality
+        "assets_dir": job.assets_dir,  # `assets/<file>` is the lecture's (TeachingScene.asset)
     }
-    if job.get("critique"):  # the check pass, recording what is on screen after each play/wait
+    if job.critique:  # the check pass, recording what is on screen after each play/wait
         with tempconfig({**base, "dry_run": True}):
-            return {"ok": True, **instrument.observe(scene_class, job["file"])}
-    known = [] if job.get("dry_run_only") else job.get("reuse_keys") or []
-    expected = int(job.get("plays_hint") or 0)  # plays in the last render
-    if not job.get("dry_run_only") and (not job.get("check_first") or (known and 2 * len(known) >= expected)):
+            return _result(ok=True, **instrument.observe(scene_class, job.file))
+    known = [] if job.dry_run_only else list(job.reuse_keys)
+    expected = job.plays_hint  # plays in the last render
+    if not job.dry_run_only and (not job.check_first or (known and 2 * len(known) >= expected)):
         # The render is the only pass: it reports a failing line as well as a check pass would (the
         # same traceback frames) and draws the keyframes on its way. A check pass first pays only
         # when someone shows the keyframes before the video (`check_first`), and not even then when
@@ -63,12 +66,12 @@ def run(job: dict) -> dict:
         # through those as cheaply as a check pass would, and its keyframes arrive about as soon.
         return _render(job, scene_class, base, known, keyframes=True, total=expected)
     written, plays = _check(job, scene_class, base)
-    if job.get("dry_run_only"):
-        return {"ok": True}
+    if job.dry_run_only:
+        return _result(ok=True)
     return _render(job, scene_class, base, known, written=written, total=plays)
 
 
-def _check(job: dict, scene_class, base: dict) -> tuple[list[Path], int]:
+def _check(job: RenderJob, scene_class, base: dict) -> tuple[list[Path], int]:
     """The check pass: manim's dry_run writes no file but still draws every frame, so also skip
     animations (each jumps to its end state) and drawing (`dry_run.py`). The whole construct still
     runs, which is where generated code fails; it costs a fraction of a render, and draws each
@@ -77,31 +80,31 @@ def _check(job: dict, scene_class, base: dict) -> tuple[list[Path], int]:
         check = scene_class(skip_animations=True)
         draw_nothing(check)
         check.play = untweened(check.play)
-        frames = BlockFrames(check, Path(job["keyframes"])) if job.get("keyframes") else None
-        BlockPacing(check, job.get("block_minimums") or [])  # after BlockFrames: a keyframe shows the padded end
+        frames = BlockFrames(check, Path(job.keyframes)) if job.keyframes else None
+        BlockPacing(check, list(job.block_minimums))  # after BlockFrames: a keyframe shows the padded end
         check.render()
         written = frames.finish() if frames else []
-    if written and not job.get("dry_run_only"):  # the strip can be shown before any frame is drawn
-        _announce(job.get("progress"), " ".join(["keyframes", *(p.stem for p in written)]))
+    if written and not job.dry_run_only:  # the strip can be shown before any frame is drawn
+        _announce(job.progress, " ".join(["keyframes", *(p.stem for p in written)]))
     return written, check.renderer.num_plays
 
 
-def _render(job: dict, scene_class, base: dict, known: list[str], *, written=(), keyframes=False,
-            total: int = 0) -> dict:
+def _render(job: RenderJob, scene_class, base: dict, known: list[str], *, written=(), keyframes=False,
+            total: int = 0) -> RenderResult:
     """Frames, in the same process as the check pass (which saves a second manim import). The
     partial movies of unchanged plays are reused (`movie_cache.py`): the `known` first plays
     without even computing their keys."""
-    progress = _progress_writer(job.get("progress"), total=total)
+    progress = _progress_writer(job.progress, total=total)
     movie_cache.use_fast_keys(SECTION_MODULE, known)
     with tempconfig(base):
         scene = scene_class()
-        frames = BlockFrames(scene, Path(job["keyframes"])) if keyframes and job.get("keyframes") else None
-        BlockPacing(scene, job.get("block_minimums") or [])
+        frames = BlockFrames(scene, Path(job.keyframes)) if keyframes and job.keyframes else None
+        BlockPacing(scene, list(job.block_minimums))
         reused = movie_cache.reuse(scene, len(known))
-        lines = movie_cache.construct_lines(scene, job["file"])
+        lines = movie_cache.construct_lines(scene, job.file)
         _count_plays(scene, progress)
         # The critic's record, taken on the render's way rather than in a run of its own.
-        recorder = instrument.Recorder(scene, job["file"], drawing=True) if job.get("record_layout") else None
+        recorder = instrument.Recorder(scene, job.file, drawing=True) if job.record_layout else None
         try:
             scene.render()
         finally:
@@ -110,19 +113,26 @@ def _render(job: dict, scene_class, base: dict, known: list[str], *, written=(),
         video = scene.renderer.file_writer.movie_file_path
     if frames is not None:
         written = frames.finish()
-        _announce(job.get("progress"), " ".join(["keyframes", *(p.stem for p in written)]))
-    return {
-        "ok": True,
-        "video": str(video) if video else None,
-        "duration": float(scene.renderer.time),
-        "block_starts": [[k, t] for k, t in getattr(scene, "block_start_times", [])],
-        "keyframes": [int(p.stem) for p in written],
-        "plays": int(scene.renderer.num_plays),
-        "reused_plays": len(reused),
-        "keys": [str(k) for k in scene.renderer.animations_hashes],  # each play's movie, for render_prefix
-        "lines": lines,
+        _announce(job.progress, " ".join(["keyframes", *(p.stem for p in written)]))
+    return _result(
+        ok=True,
+        video=str(video) if video else None,
+        duration=float(scene.renderer.time),
+        block_starts=[(k, t) for k, t in getattr(scene, "block_start_times", [])],
+        keyframes=[int(p.stem) for p in written],
+        plays=int(scene.renderer.num_plays),
+        reused_plays=len(reused),
+        keys=[str(k) for k in scene.renderer.animations_hashes],  # each play's movie, for render_prefix
+        lines=lines,
         **(recorder.record() if recorder is not None else {}),
-    }
+    )
+
+
+def _result(*, block_starts=(), shots=(), **fields) -> RenderResult:
+    """A RenderResult from the JSON-ready values the scene's helpers give (`instrument.observe`
+    and `Recorder.record` hand over `shots`, `stage`, `duration`, `block_starts` as dicts and lists)."""
+    return RenderResult(block_starts=tuple((int(k), float(t)) for k, t in block_starts),
+                        shots=tuple(shots), **{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
 
 
 def _announce(path: str | None, line: str) -> None:
@@ -158,77 +168,70 @@ def _count_plays(scene, progress) -> None:
     scene.play = counted
 
 
-def describe(exc: BaseException, job: dict | None = None) -> dict:
-    frames = [{"file": f.filename, "line": f.lineno, "function": f.name, "code": f.line}
-              for f in traceback.extract_tb(exc.__traceback__)]
+def describe(exc: BaseException, job: RenderJob | None = None) -> RenderResult:
+    frames = [Frame(f.filename, f.lineno, f.name, f.line) for f in traceback.extract_tb(exc.__traceback__)]
     if isinstance(exc, SyntaxError) and exc.lineno:
         # The failing line of a syntax error is not a frame: it is where parsing stopped.
-        frames.append({"file": exc.filename, "line": exc.lineno, "function": "<module>", "code": exc.text})
-    message, limits = str(exc), (job or {}).get("confine")
+        frames.append(Frame(exc.filename, exc.lineno, "<module>", exc.text))
+    message, limits = str(exc), job.confine if job else None
     if isinstance(exc, MemoryError) and limits:
-        limit = limits["memory_bytes"] / 1024**3
+        limit = limits.memory_bytes / 1024**3
         message = f"the scene used more than {limit:g} GB of memory and was stopped ({message or 'out of memory'})"
     elif isinstance(exc, OSError) and exc.errno == errno.EFBIG and limits:
-        limit = limits["file_bytes"] / 1024**3
+        limit = limits.file_bytes / 1024**3
         message = f"the scene wrote a file larger than {limit:g} GB and was stopped ({message})"
-    return {
-        "ok": False,
-        "error_type": type(exc).__name__,
-        "message": message,
-        "frames": frames,
-        "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
-    }
+    return RenderResult(False, error_type=type(exc).__name__, message=message, frames=tuple(frames),
+                        traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
 
 
-def run_job(job_file: str, log_file: str, cwd: str) -> None:
+def run_job(job_file: str, log_file: str, cwd: str, *, warm: bool = False) -> None:
     """Entry point in a forked (or spawned) child: own process group, output to the log file,
-    confined (`confine.py`, then the audit hook) before the scene is imported."""
+    confined (`confine.py`, then the audit hook) before the scene is imported. `warm`: the child
+    began with manim imported (reported, so a test sees the warm server is really used)."""
     os.setsid()  # so the parent can kill us together with latex and dvisvgm
     log = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(log, 1)
     os.dup2(log, 2)
     os.chdir(cwd)
-    job = json.loads(Path(job_file).read_text())
+    job = render_job.job_from_json(Path(job_file).read_text())
     refusals = _confine(job)
-    sys.exit(_finish(job, refusals))
+    sys.exit(_finish(job, refusals, warm=warm))
 
 
-def _confine(job: dict):
+def _confine(job: RenderJob):
     """Apply the job's confinement; returns what lists the audit hook's refusals."""
-    tempfile.tempdir = job["temp_dir"]  # the forkserver may have cached another one
-    if not job.get("confine"):
+    tempfile.tempdir = job.temp_dir  # the forkserver may have cached another one
+    if job.confine is None:
         sys.stderr.write("code2video: rendering WITHOUT runtime confinement (--unconfined)\n")
         return lambda: []
-    conf = Confinement.from_dict(job["confine"])
+    conf = job.confine
     applied = apply_confinement(conf)
     for note in applied.notes:  # a layer the OS does not offer: said in the log, not silently skipped
         sys.stderr.write(f"code2video sandbox: {note}\n")
     refusals = audit_hook.install(conf.writable, conf.tools)
-    svg_scratch.install(conf.writable, job["temp_dir"])  # manim's x_.svg beside any SVG: in our own folder
+    svg_scratch.install(conf.writable, job.temp_dir)  # manim's x_.svg beside any SVG: in our own folder
     return refusals
 
 
-def _finish(job: dict, refusals) -> int:
+def _finish(job: RenderJob, refusals, *, warm: bool = False) -> int:
     try:
         result = run(job)
     except BaseException as exc:  # noqa: BLE001 - whatever the scene raises is reported, not re-raised
         result = describe(exc, job)
     refused = refusals()
     if refused:  # reported even when the scene caught the PermissionError and carried on
-        result = {"ok": False, "error_type": "SandboxRefused",
-                  "message": f"the render sandbox refused {refused[0].what}",
-                  "frames": list(refused[0].frames),
-                  "traceback": "".join(f"refused: {r.what}\n" for r in refused)}
-    if not result["ok"]:
-        sys.stderr.write(result["traceback"])
-    Path(job["result"]).write_text(json.dumps(result))
-    return 0 if result["ok"] else 1
+        result = RenderResult(False, error_type="SandboxRefused", message=f"the render sandbox refused {refused[0].what}",
+                              frames=tuple(Frame(**f) for f in refused[0].frames),
+                              traceback="".join(f"refused: {r.what}\n" for r in refused))
+    if not result.ok:
+        sys.stderr.write(result.traceback)
+    Path(job.result).write_text(render_job.to_json(replace(result, warm=warm)))
+    return 0 if result.ok else 1
 
 
 def main(argv: list[str]) -> int:
     """By hand, for debugging: runs the job unconfined in this process."""
-    job = json.loads(Path(argv[1]).read_text())
-    return _finish(job, lambda: [])
+    return _finish(render_job.job_from_json(Path(argv[1]).read_text()), lambda: [])
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ import json
 import re
 import textwrap
 
+from .parse import parse
+
 _FENCE = re.compile(r"```[ \t]*([\w+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.S)
 # A JSON string (kept as it is) or a comma before a closing bracket (dropped).
 _TRAILING_COMMA = re.compile(r'("(?:\\.|[^"\\])*")|,(\s*[}\]])')
@@ -148,14 +150,14 @@ def _has_statement(code: str) -> bool:
     """True if some line is a Python statement; prose sentences do not parse, and a bare
     word or literal does not count."""
     try:
-        return _any_statement(ast.parse(textwrap.dedent(code)))
+        return _any_statement(parse(textwrap.dedent(code)))
     except SyntaxError:
         pass
     for line in code.splitlines():
         line = line.strip()
         for attempt in (line, line + " pass"):  # "for x in y:" parses once given a body
             try:
-                if line and not line.startswith("#") and _any_statement(ast.parse(attempt)):
+                if line and not line.startswith("#") and _any_statement(parse(attempt)):
                     return True
             except SyntaxError:
                 continue
@@ -208,7 +210,7 @@ def _is_prose(line: str) -> bool:
 
 def _parses(code: str) -> bool:
     try:
-        ast.parse(code)
+        parse(code)
     except SyntaxError:
         return False
     return True

@@ -27,6 +27,8 @@ import builtins
 import re
 from dataclasses import dataclass
 
+from .parse import parse
+
 ALLOWED_MODULES = frozenset({
     "manim", "numpy", "math", "cmath", "random", "itertools", "functools", "colorsys",
     "typing", "dataclasses", "code2video_nb.teaching_scene", "__future__", "enum", "collections",
@@ -90,7 +92,7 @@ class Finding:
 def check_code(source: str, allow: tuple[str, ...] | frozenset[str] = ()) -> list[Finding]:
     """What in `source` a lecture has no need for, in source order. `allow`: more modules."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except (SyntaxError, ValueError):  # the renderer reports these with better context
         return []
     checker = _Checker(tree, ALLOWED_MODULES | set(allow))

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from .errors import RenderError, SceneFileError, WorkspaceError
 from .files import disk_errors
+from .parse import parse
 from .plan import Outline, OutlineSection, Storyboard, StoryboardSection, slugify
 from .render import find_scene_class
 from .scopes import BLOCK_MARK
@@ -92,7 +93,7 @@ def read_scene(path: Path) -> SceneFile:
     except UnicodeDecodeError as exc:
         raise SceneFileError(f"{path}: byte {exc.start + 1}: not UTF-8 text; save it as UTF-8") from None
     try:
-        tree = ast.parse(code)
+        tree = parse(code)
         scene = find_scene_class(code)
     except SyntaxError as exc:
         raise SceneFileError(f"{path} line {exc.lineno}: SyntaxError: {exc.msg}; fix it, then run again") from None

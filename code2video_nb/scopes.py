@@ -13,6 +13,8 @@ import re
 import textwrap
 from dataclasses import dataclass
 
+from .parse import parse
+
 BLOCK_MARK = re.compile(r"^(\s*)#\s*===\s*Animation for Lecture Line\s+(\d+)\s*===")
 
 
@@ -30,7 +32,7 @@ class Scope:
 def functions(source: str) -> list[Scope]:
     """Every function, outermost first; none when the source does not parse."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError:
         return []
     found = []
@@ -103,7 +105,7 @@ def splice(source: str, scope: Scope, new_code: str) -> str:
 def looks_like_program(code: str) -> bool:
     """A reply that defines a Scene subclass is a whole program, whatever scope was asked for."""
     try:
-        tree = ast.parse(code)
+        tree = parse(code)
     except SyntaxError:
         return bool(re.search(r"^(from manim import|class \w+\(.*Scene\))", code, re.M))
     return any(isinstance(n, ast.ClassDef) and n.bases for n in tree.body) and any(

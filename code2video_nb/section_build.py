@@ -22,7 +22,7 @@ from .model_client import ModelClient
 from .narration import SectionNarration, mux_narration, narrator_for
 from .plan import StoryboardSection
 from .progress_events import SectionEvent, report
-from .render import Renderer, RenderOutcome, render_file, sandbox_for, unsafe_outcome
+from .render import Renderer, RenderOptions, RenderOutcome, render_file, sandbox_for, unsafe_outcome
 from .render_key import content_hash
 from .section_state import ErrorRecord, FixRecord, RenderRecord
 from .video import keyframes, probe
@@ -263,12 +263,12 @@ class SectionBuilder:
         with self.render_slots:
             if self.cancelled.is_set():  # interrupted (maybe while waiting for the slot): start nothing new
                 raise KeyboardInterrupt
-            outcome = self.renderer(path, quality=quality, media_dir=media_dir, timeout=self.settings.render_timeout,
+            options = RenderOptions(media_dir, self.settings.render_timeout, quality=quality,
                                     sandbox=sandbox_for(self.settings), dry_run_only=dry_run_only,
                                     on_progress=on_progress, on_keyframes=on_keyframes,
-                                    max_cached_plays=self.settings.cached_plays,
-                                    **({"pacing": pacing} if pacing else {}),  # a test's renderer may not pace
-                                    **({"record_layout": True} if record_layout else {}))
+                                    max_cached_plays=self.settings.cached_plays, pacing=pacing,
+                                    record_layout=record_layout)
+            outcome = self.renderer(path, options)
         if outcome.ok and not dry_run_only and (outcome.video is None or not Path(outcome.video).exists()):
             # manim writes a PNG instead when nothing moves; a lecture section needs a video (fixable).
             return RenderOutcome(False, outcome.seconds, error_type="NoVideo", log=outcome.log,

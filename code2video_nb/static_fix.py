@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from .grounding import manim_api
 from .grounding.grid import a1_to_f6
 from .autofix import FixAttempt
+from .parse import parse
 from .section_state import FixRecord
 
 LEVEL = "static"
@@ -84,7 +85,7 @@ def repair(code: str, learned: dict[str, str] | None = None) -> StaticResult:
 
 def _one_pass(code: str, learned: dict[str, str]) -> tuple[str, list[StaticFix]]:
     try:
-        tree = ast.parse(code)
+        tree = parse(code)
     except (SyntaxError, ValueError):
         return code, []
     scope = _Namespace.of(tree)
@@ -93,7 +94,7 @@ def _one_pass(code: str, learned: dict[str, str]) -> tuple[str, list[StaticFix]]
         return code, []
     fixed = _apply(code, [edit for edit, _ in found])
     try:
-        ast.parse(fixed)
+        parse(fixed)
     except SyntaxError:  # an edit we did not foresee: leave it all to auto-fix
         return code, []
     first: dict[str, int] = {}  # one entry per message, at its first line
@@ -413,7 +414,7 @@ def learned_renames(before: str, after: str) -> dict[str, str]:
 
 def _loaded_names(code: str) -> list[str]:
     try:
-        tree = ast.parse(code)
+        tree = parse(code)
     except (SyntaxError, ValueError):
         return []
     names = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]

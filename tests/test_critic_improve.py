@@ -50,9 +50,9 @@ def test_generate_s_critic_patches_before_the_one_real_render_of_the_final_versi
     ws, _ = lecture_with(tmp_path, "t14_three_defects.py")
     rendered: list[str] = []
 
-    def renderer(path, **options):  # the real render, noting which code it was given
+    def renderer(path, options):  # the real render, noting which code it was given
         rendered.append(Path(path).read_text())
-        return render_file(path, **options)
+        return render_file(path, options)
 
     engine = Engine(Settings.from_env(), None, renderer=renderer)
     early = engine.critic_before_render()  # as `generate` does with the critic on and no VLM

@@ -186,15 +186,15 @@ class ClipRenderer:
     def __init__(self):
         self.rendered: list[str] = []
 
-    def __call__(self, path, *, quality, media_dir, dry_run_only=False, on_progress=None, **options):
+    def __call__(self, path, options):
         from code2video_nb.render import RenderOutcome
         from test_video import GREEN, make_clip
 
         self.rendered.append(Path(path).stem)
-        if on_progress is not None:
-            on_progress(1, 1)
-        Path(media_dir).mkdir(parents=True, exist_ok=True)
-        video = make_clip(Path(media_dir) / "clip.mp4", GREEN, 1.0)
+        if options.on_progress is not None:
+            options.on_progress(1, 1)
+        Path(options.media_dir).mkdir(parents=True, exist_ok=True)
+        video = make_clip(Path(options.media_dir) / "clip.mp4", GREEN, 1.0)
         return RenderOutcome(True, 0.01, video=video, duration=1.0, block_starts=[(1, 0.0), (2, 0.6), (2, 0.8)])
 
 

@@ -13,6 +13,7 @@ import pytest
 
 import code2video_nb
 from code2video_nb.render import helper_lines, render_file, section_line
+from code2video_nb.render_job import Frame
 
 SECTION = '''\
 from manim import *
@@ -42,8 +43,8 @@ MANIM = "/usr/lib/python3/dist-packages/manim/mobject/mobject.py"
 TEACHING = str(Path(code2video_nb.__file__).parent / "teaching_scene.py")  # our own, wherever installed
 
 
-def frame(line: int, function: str, file: str = str(PATH)) -> dict:
-    return {"file": file, "line": line, "function": function, "code": ""}
+def frame(line: int, function: str, file: str = str(PATH)) -> Frame:
+    return Frame(file, line, function, "")
 
 
 def test_the_fixture_names_the_lines_the_tests_use():

@@ -22,7 +22,7 @@ from code2video_nb.config import Settings
 from code2video_nb.engine import Engine, generate
 from code2video_nb.errors import ModelError
 from code2video_nb.plan import Storyboard, slugify
-from code2video_nb.render import RenderOutcome
+from code2video_nb.render import RenderOptions, RenderOutcome
 from code2video_nb.scripted_server import Delay, Reply
 from code2video_nb.video import probe
 from code2video_nb.workspace import Workspace
@@ -182,14 +182,14 @@ class CountingRenderer:
                 if self.begun == self.sections:
                     self.all_begun.set()
 
-    def __call__(self, path, *, media_dir, **options) -> RenderOutcome:
+    def __call__(self, path, options: RenderOptions) -> RenderOutcome:
         with self.lock:
             self.running += 1
             self.most = max(self.most, self.running)
         try:
             self.all_begun.wait(HOLD_AT_MOST)
-            Path(media_dir).mkdir(parents=True, exist_ok=True)
-            video = make_clip(Path(media_dir) / "clip.mp4", GREEN, 1.0)
+            Path(options.media_dir).mkdir(parents=True, exist_ok=True)
+            video = make_clip(Path(options.media_dir) / "clip.mp4", GREEN, 1.0)
             return RenderOutcome(True, 0.01, video=video, duration=1.0, block_starts=[(1, 0.0)])
         finally:
             with self.lock:

@@ -19,7 +19,8 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Callable, Iterator
 
 from ..errors import ConfigError
-from ..render import _main_module_hidden as main_module_hidden  # the render processes' own guard
+# The render processes' guard for __main__, and the switch jobs.py's worker calls (mp_internals.py).
+from ..mp_internals import allow_children, main_module_hidden  # noqa: F401 - allow_children is re-exported
 
 EXECUTORS = ("local", "dask", "ray")
 
@@ -138,13 +139,3 @@ def _ray(address: str | None, parallel: int) -> Iterator[Executor]:
     finally:
         ray.shutdown()
 
-
-def allow_children() -> None:
-    """Let this process start child processes even if it is a daemonic worker (a Dask worker on a
-    cluster we did not start): a lecture renders each section in its own process, which
-    multiprocessing refuses a daemonic process only so that no child outlives it. Ours do not: a
-    render ends with its scene (or is killed at its time limit, or when the job is interrupted),
-    and the warm render server exits when its parent does."""
-    process = multiprocessing.current_process()
-    if process.daemon:
-        process._config["daemon"] = False  # noqa: SLF001 - the only switch multiprocessing offers

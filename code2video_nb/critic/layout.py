@@ -38,6 +38,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..parse import parse
 from . import room
 from .findings import Box, Finding, Patch, Placed, Shot, Stage
 from .patches import SIDES, anchor_of, beside_patch, fade_out_patch, move_patch, scale_patch
@@ -637,6 +638,6 @@ def _mentions(code: str, line: int) -> frozenset[str]:
 @functools.lru_cache(maxsize=8)
 def _tree(code: str) -> ast.Module:
     try:
-        return ast.parse(code)
+        return parse(code)
     except SyntaxError:
         return ast.Module(body=[], type_ignores=[])

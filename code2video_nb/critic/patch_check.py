@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..errors import StalePatch
+from ..parse import parse
 from .findings import Finding, Patch, Placed, Shot
 from .patches import PLACERS
 
@@ -149,7 +150,7 @@ def _change(patch: Patch) -> _Change:
 
 def _calls(text: str) -> list[ast.Call]:
     try:
-        tree = ast.parse("\n".join(line.strip() for line in text.splitlines()))
+        tree = parse("\n".join(line.strip() for line in text.splitlines()))
     except SyntaxError:
         return []
     return [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
@@ -170,7 +171,7 @@ def _cells(call: ast.Call) -> list[str]:
 def _root(expression: str) -> str:
     """`dots` of `dots[2]`, `self.dot` of `self.dot[0].get_center()`."""
     try:
-        node = ast.parse(expression, mode="eval").body
+        node = parse(expression, mode="eval").body
     except SyntaxError:
         return expression
     while isinstance(node, ast.Subscript) or (isinstance(node, ast.Attribute) and not _self_attribute(node)):
@@ -184,7 +185,7 @@ def _self_attribute(node: ast.AST) -> bool:
 
 def _index(expression: str) -> int | None:
     try:
-        node = ast.parse(expression, mode="eval").body
+        node = parse(expression, mode="eval").body
     except SyntaxError:
         return None
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
@@ -238,7 +239,7 @@ class _Source:
     """The section file read once for all its findings, with the names its shots know."""
 
     def __init__(self, code: str, shots: list[Shot]):
-        self.tree, self.lines, self.shots = ast.parse(code), code.splitlines(), shots
+        self.tree, self.lines, self.shots = parse(code), code.splitlines(), shots
         self.functions = [n for n in ast.walk(self.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
         self.methods = {f.name: f for f in self.functions}
         self.known = {o.name for s in shots for o in s.objects if o.name}

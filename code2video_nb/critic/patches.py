@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Sequence
 
+from ..parse import parse
 from .findings import Patch
 
 PLACERS = ("place_at_grid", "place_in_area")
@@ -53,7 +54,7 @@ def move_patch(code: str, line: int, name: str, where: str | Sequence[str],
 def _offers_area(code: str) -> bool:
     """`place_in_area` exists: TeachingScene's, or an inline base class's own. A base class in the
     file that defines `place_at_grid` alone (a paper-style variant) has none to call."""
-    own = {n.name for n in ast.walk(ast.parse(code)) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    own = {n.name for n in ast.walk(parse(code)) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     return "place_in_area" in own or "place_at_grid" not in own
 
 
@@ -143,7 +144,7 @@ def _relative_call(code: str, line: int, name: str) -> tuple[ast.Call, str] | No
 def _statement(code: str, line: int) -> ast.stmt | None:
     """The innermost simple statement covering `line`; None on a compound statement's header."""
     try:
-        tree = ast.parse(code)
+        tree = parse(code)
     except SyntaxError:
         return None
     covering = [n for n in ast.walk(tree) if isinstance(n, ast.stmt) and n.lineno <= line <= n.end_lineno]
@@ -159,7 +160,7 @@ def _reachable(code: str, statement: ast.stmt, names: list[str], after: bool = T
     level: a name seen in the frame that called play() may belong to another function."""
     if after and isinstance(statement, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
         return False
-    tree = ast.parse(code)
+    tree = parse(code)
     function = _enclosing_function(tree, statement)
     if function is None:
         return True
@@ -183,7 +184,7 @@ def _enclosing_function(tree: ast.AST, node: ast.AST) -> ast.FunctionDef | None:
 
 def _root(expression: str) -> str:
     try:
-        node = ast.parse(expression, mode="eval").body
+        node = parse(expression, mode="eval").body
     except SyntaxError:
         return expression
     while isinstance(node, (ast.Attribute, ast.Subscript)):
@@ -306,7 +307,7 @@ def _cells(where: str | Sequence[str]) -> tuple[str, str]:
 
 def _normal(expression: str) -> str:
     try:
-        return ast.unparse(ast.parse(expression, mode="eval").body)
+        return ast.unparse(parse(expression, mode="eval").body)
     except SyntaxError:
         return expression
 

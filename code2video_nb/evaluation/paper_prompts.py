@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..parse import parse
 
 AES_FILE, AES_FUNCTION = "prompts/stage5_eva.py", "get_prompt_aes"
 UNLEARNING_FILE = "prompts/stage5_unlearning.py"
@@ -129,7 +130,7 @@ def _git(git_dir: Path, *args: str) -> str | None:
 
 def _parse(source: str, repo: Path, file: str) -> ast.Module:
     try:
-        return ast.parse(source)
+        return parse(source)
     except SyntaxError as exc:
         raise ConfigError(f"--paper-repo {repo}: {file} is not valid Python (line {exc.lineno})") from None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 
+from ..parse import parse
 from . import source
 
 _PLACERS = ("place_at_grid", "place_in_area")
@@ -43,7 +44,7 @@ def a1_to_f6(code: str | ast.AST) -> bool:
     inline base class that names the rows A-F (as "ABCDEF" or a list of the letters, as the
     original's does). Used by the static pass too, which clamps a cell only on this grid."""
     try:
-        tree = ast.parse(code) if isinstance(code, str) else code
+        tree = parse(code) if isinstance(code, str) else code
     except SyntaxError:
         return True  # not ours to judge: the facts stand as they did
     if not any(isinstance(n, ast.FunctionDef) and n.name in _PLACERS for n in ast.walk(tree)):

@@ -9,6 +9,7 @@ import functools
 import inspect
 import warnings
 
+from ..parse import parse
 from . import manim_api, source
 
 
@@ -28,7 +29,7 @@ def _method_to_animate(call: ast.Call) -> list[str]:
     for i, arg in enumerate(call.args):
         if isinstance(arg, ast.Attribute) and callable(getattr(mobject, arg.attr, None)):
             rest = ", ".join(ast.unparse(a) for a in call.args[i + 1:])
-            animated = ast.parse(f"{ast.unparse(arg.value)}.animate.{arg.attr}({rest})").body[0].value
+            animated = parse(f"{ast.unparse(arg.value)}.animate.{arg.attr}({rest})").body[0].value
             new = ast.Call(call.func, [animated], call.keywords)
             return [f"passing the method {ast.unparse(arg)} and its arguments is the old form; write "
                     f"{ast.unparse(new)} (Mobject.animate: {manim_api.first_line(mobject.animate)})"]
@@ -42,7 +43,7 @@ def _mobject_to_animation(call: ast.Call, code: str) -> list[str]:
     arg = mobjects[0]
     if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute):
         # play(square.shift(UP)): the method ran at once and returned the mobject (annotated Self)
-        animated = ast.parse(f"{ast.unparse(arg.func.value)}.animate.{arg.func.attr}()").body[0].value
+        animated = parse(f"{ast.unparse(arg.func.value)}.animate.{arg.func.attr}()").body[0].value
         animated.args, animated.keywords = arg.args, arg.keywords
         new = ast.Call(call.func, [animated if a is arg else a for a in call.args], call.keywords)
         return [f"{ast.unparse(arg)} changes the mobject at once and returns it (manim annotates "

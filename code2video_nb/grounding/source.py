@@ -7,12 +7,13 @@ import ast
 import contextlib
 import inspect
 
+from ..parse import parse as parse_code
 from . import manim_api
 
 
 def parse(code: str) -> ast.Module:
     with contextlib.suppress(SyntaxError, ValueError):
-        return ast.parse(code)
+        return parse_code(code)
     return ast.Module([], [])  # code that does not parse offers no names
 
 

@@ -12,7 +12,7 @@ from code2video_nb.engine import Engine
 from code2video_nb.notebook.progress import ProgressView
 from code2video_nb.plan import Storyboard
 from code2video_nb.progress_events import SectionEvent
-from code2video_nb.render import RenderOutcome
+from code2video_nb.render import RenderOptions, RenderOutcome
 from code2video_nb.workspace import Workspace
 
 from test_video import GREEN, make_clip
@@ -21,14 +21,14 @@ from test_video import GREEN, make_clip
 class Renderer:
     """No manim: section 2 fails at line 6 of its file, the others make a one-second clip."""
 
-    def __call__(self, path, *, media_dir, on_progress=None, dry_run_only=False, **options) -> RenderOutcome:
+    def __call__(self, path, options: RenderOptions) -> RenderOutcome:
         if "Part2" in Path(path).read_text():
             return RenderOutcome(False, 0.01, error_type="NameError", message="name 'Creat' is not defined", line=6)
-        if on_progress is not None:
-            on_progress(1, 2)
-            on_progress(2, 2)
-        Path(media_dir).mkdir(parents=True, exist_ok=True)
-        video = make_clip(Path(media_dir) / "clip.mp4", GREEN, 1.0)
+        if options.on_progress is not None:
+            options.on_progress(1, 2)
+            options.on_progress(2, 2)
+        Path(options.media_dir).mkdir(parents=True, exist_ok=True)
+        video = make_clip(Path(options.media_dir) / "clip.mp4", GREEN, 1.0)
         return RenderOutcome(True, 0.01, video=video, duration=1.0, block_starts=[(1, 0.0)], plays=9, reused_plays=7)
 
 

@@ -414,7 +414,7 @@ def _outcome(result: RenderResult | BoundaryError | None, path: Path, code: str,
                              message="the render process died without reporting an error; see the log")
     if isinstance(result, BoundaryError):
         return RenderOutcome(False, elapsed, error_type="RenderError", log=log,
-                             message=f"the render process reported a result the editor cannot read: {result}")
+                             message=f"the render process reported a result that does not read as one: {result}")
     if result.ok:
         video = Path(result.video).resolve() if result.video else None
         if video and media_dir not in video.parents:  # the result file is the scene's to write, too

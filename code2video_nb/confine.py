@@ -37,7 +37,7 @@ import re
 import resource
 import shutil
 import signal
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 GB = 1024**3
 # Programs manim runs itself: the TeX compilers and dvisvgm (manim.utils.tex_file_writing).
@@ -68,20 +68,13 @@ class SandboxSettings:
 
 @dataclass(frozen=True)
 class Confinement:
-    """What a render may do; sent to the child in its job file."""
+    """What a render may do; sent to the child in its job file (`render_job.RenderJob.confine`)."""
     writable: tuple[str, ...]  # folders where files may be created, written and deleted
     tools: tuple[str, ...]  # absolute paths of the only programs it may run
     memory_bytes: int = 4 * GB
     cpu_seconds: int = 600
     file_bytes: int = 2 * GB
     extra_processes: int = 64  # beyond what the user already runs (RLIMIT_NPROC counts them all)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Confinement":
-        return cls(**{**data, "writable": tuple(data["writable"]), "tools": tuple(data["tools"])})
 
 
 def confinement_for(writable: list, *, environ: dict[str, str], sandbox: SandboxSettings,

@@ -87,4 +87,20 @@ def test_a_fix_names_the_line_of_the_cell_and_planning_stays_done():
     assert "✓ Writing code: done" in text and "✓ Planning: done" in text
     view.on_section(SectionEvent("2", "critic", detail="checking the layout"))
     view.on_section(SectionEvent("2", "done", seconds=2.0))
-    assert "rendered in 2.0 s · checking the layout" in view._text()
+    assert "rendered in 2.0 s, after fixing line 31 of its cell · checking the layout" in view._text()
+
+
+def test_a_section_cells_progress_closes_saying_how_many_animations_were_kept():
+    """The README's promise: an edit's progress says `7 of 9 animations unchanged`, also once closed."""
+    from code2video_nb.notebook.progress import LazyProgress
+
+    progress = LazyProgress("Section 3")
+    progress.on_section(SectionEvent("3", "cached"))  # a cached preview shows no progress at all
+    assert progress.view is None
+    progress.on_section(SectionEvent("3", "rendering", done=8, total=9))
+    progress.on_section(SectionEvent("3", "fixing", line=30, detail="TypeError: colour"))
+    progress.on_section(SectionEvent("3", "done", seconds=0.8, reused=7, plays=9))
+    progress.close("section 3 rendered after 1 fix attempt(s) in 0.8 s")
+    assert progress.view._text().splitlines() == [
+        "Section 3", "✓ section 3 rendered after 1 fix attempt(s) in 0.8 s, 7 of 9 animations unchanged "
+                     "(fixed line 31 of its cell)"]

@@ -34,6 +34,7 @@ class _Row:
     title: str
     event: SectionEvent | None = None
     critic: str = ""
+    fixed: int | None = None  # the file's line a fix was for, while or after fixing it
 
 
 class ProgressView:
@@ -70,11 +71,27 @@ class ProgressView:
         """A section's new state (`progress_events.report` calls this instead of the line)."""
         with self._lock:
             row = self.rows.setdefault(event.section, _Row(""))
+            if event.state == "fixing" and event.line:
+                row.fixed = event.line
             if event.state == "critic":
                 row.critic = event.detail
             elif not (event.state == "narrating" and row.event is not None and row.event.state == "rendering"):
                 row.event = event
             self._update()
+
+    def folded(self, summary: str) -> str:
+        """A one-section display closes with its summary alone: the row's own words that the
+        summary lacks (animations kept, the line fixed) go into it, and the row goes."""
+        with self._lock:
+            if len(self.rows) != 1:
+                return summary
+            row = next(iter(self.rows.values()))
+            event, self.rows = row.event, {}
+        if event is not None and event.state == "done" and event.reused:
+            summary += f", {event.reused} of {event.plays} animations unchanged"
+        if event is not None and event.state == "done" and row.fixed:
+            summary += f" (fixed {self._line(row.fixed)})"
+        return summary
 
     def done(self, summary: str, ok: bool = True, where: str = "") -> None:
         """Close the display with the outcome: each section's row in its final state (and `where`
@@ -108,6 +125,8 @@ class ProgressView:
         for section_id, row in self.rows.items():
             event = row.event
             state = self._state_words(event)
+            if event is not None and event.state == "done" and row.fixed:
+                state += f", after fixing {self._line(row.fixed)}"
             if row.critic:
                 state += f" · {row.critic}"
             if self.summary and self.where and event is not None and event.state in ("done", "cached"):
@@ -208,7 +227,7 @@ class LazyProgress:
 
     def close(self, summary: str, ok: bool = True) -> None:
         if self.view is not None:
-            self.view.done(summary, ok)
+            self.view.done(self.view.folded(summary), ok)
 
 
 class EarlyKeyframes:

@@ -302,8 +302,9 @@ def _last_good(ws: Workspace, section_id: str, embed_limit_bytes: int) -> list:
     if record is None or not video.is_file():
         return []
     note = "The last preview that rendered (earlier code of this section):"
+    frames = sorted(ws.keyframes_dir(section_id).glob("*.png"), key=lambda p: int(p.stem) if p.stem.isdigit() else 0)
     return [View(f'<div style="font-size: 0.9em; opacity: 0.75">{note}</div>', note),
-            video_view(video, max_embed_bytes=embed_limit_bytes)]
+            video_view(video, max_embed_bytes=embed_limit_bytes, poster=frames[-1] if frames else None)]
 
 
 def _summary(result: SectionResult) -> str:

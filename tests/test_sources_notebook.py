@@ -29,6 +29,7 @@ def test_from_notes_plans_one_cited_section_per_heading_and_the_notebook_keeps_t
     ip.run_line_magic("c2v", "notebook lecture.ipynb")
     nb = nbformat.read(str(tmp_path / "lecture.ipynb"), as_version=4)
     assert "from the notes `eigenvectors.md`" in nb.cells[0].source
+    assert nb.metadata.kernelspec.name == "python3" and nb.metadata.language_info.name == "python"  # issue 21 §6
     markdown = [c.source for c in nb.cells[2:] if c.cell_type == "markdown"]
     assert "*From the notes, Eigenvalues: the stretch factor:* An eigenvector is only stretched" in markdown[1]
     code = [c.source for c in nb.cells if c.metadata.get("code2video")]

@@ -7,7 +7,7 @@ cells, run one section cell, report status and usage, export.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -178,9 +178,13 @@ class NotebookSession:
     def rendered_views(self, ws: Workspace, section_id: str, code: str | None) -> list:
         """What the section's cell shows once rendered (its preview, keyframes, status), if the
         magic rendered it: the inserted cell shows it at once, and nothing must be run again."""
-        if code is None or cached_result(ws, section_id, code, "preview") is None:
+        result = cached_result(ws, section_id, code, "preview") if code is not None else None
+        if result is None:
             return []
-        return sync.current_views(ws, section_id, code, self._views)[0]
+        record = ws.section_state(section_id).render("preview")  # said as rendered, not "unchanged — cached"
+        if record is not None:
+            result = replace(result, cached=False, seconds=record.seconds, fix_attempts=record.fix_attempts)
+        return self._views(ws, result, code, code, 0)
 
     def offer(self, ws: Workspace, index: int) -> None:
         """Chain real cells where front ends apply one set_next_input per execution."""

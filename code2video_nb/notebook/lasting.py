@@ -23,7 +23,7 @@ from IPython.display import display
 from .display import View
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-STATIC_CLASS = "c2v-static"  # labextension/src/lasting.ts looks for it
+STATIC_CLASS = "c2v-static"  # labextension/src/protocol.ts (STATIC_MARK): lasting.ts looks for it
 _MUTED = "font-size: 0.9em; opacity: 0.75"
 
 

@@ -17,15 +17,7 @@ import { NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Panel } from '@lumino/widgets';
 
-export const WIDGET_VIEW = 'application/vnd.jupyter.widget-view+json';
-export const STATIC_MARK = 'c2v-static';
-
-/** Whether an output bundle carries code2video's static rendering beside its widget view. */
-export function hasStatic(data: { [mime: string]: unknown }): boolean {
-  const html = data['text/html'];
-  const text = Array.isArray(html) ? html.join('') : html;
-  return data[WIDGET_VIEW] !== undefined && typeof text === 'string' && text.includes(STATIC_MARK);
-}
+import { WIDGET_VIEW, hasStatic } from './protocol';
 
 interface RendererSource {
   createRenderer(mimeType: string): IRenderMime.IRenderer;

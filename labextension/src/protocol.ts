@@ -148,3 +148,15 @@ export function parseIncoming(data: unknown): Incoming | { op: 'invalid'; reques
       return invalid(`unknown op ${JSON.stringify(d.op)}`);
   }
 }
+
+/** The widget view's mimetype in an output bundle. */
+export const WIDGET_VIEW = 'application/vnd.jupyter.widget-view+json';
+/** The class of the static rendering the kernel puts beside a widget (notebook/lasting.py's STATIC_CLASS). */
+export const STATIC_MARK = 'c2v-static';
+
+/** Whether an output bundle carries code2video's static rendering beside its widget view. */
+export function hasStatic(data: { [mime: string]: unknown }): boolean {
+  const html = data['text/html'];
+  const text = Array.isArray(html) ? html.join('') : html;
+  return data[WIDGET_VIEW] !== undefined && typeof text === 'string' && text.includes(STATIC_MARK);
+}

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import {
   CellLike, NotebookLike, handleMessage, renderLabel, sectionOf, sectionsToRender
 } from '../src/handler';
-import { CellSpec, parseIncoming } from '../src/protocol';
+import { CellSpec, WIDGET_VIEW, hasStatic, parseIncoming } from '../src/protocol';
 import { VERSION } from '../src/version';
 
 const ME = 'client-of-this-tab';
@@ -279,5 +279,18 @@ describe('render all', () => {
     assert.deepEqual(sectionOf({ id: 'x', source: '%%c2v_section my-lecture/2\n', metadata: {} }),
       { lecture: 'my-lecture', section: '2' });
     assert.equal(sectionOf({ id: 'x', source: '%%c2v_section nolecture\n', metadata: {} }), null);
+  });
+});
+
+describe('outputs that outlive the kernel', () => {
+  const view = { version_major: 2, version_minor: 0, model_id: 'abc' };
+  it('knows a widget bundle that carries a static rendering (as lasting.py displays it)', () => {
+    assert.equal(hasStatic({ [WIDGET_VIEW]: view, 'text/html': '<div class="c2v-static">card</div>' }), true);
+    assert.equal(hasStatic({ [WIDGET_VIEW]: view, 'text/html': ['<div class="c2v-', 'static">card</div>'] }), true);
+  });
+  it('leaves any other widget, and HTML without a widget, alone', () => {
+    assert.equal(hasStatic({ [WIDGET_VIEW]: view, 'text/plain': 'Button()' }), false);
+    assert.equal(hasStatic({ [WIDGET_VIEW]: view, 'text/html': '<p>Failed to display Jupyter Widget</p>' }), false);
+    assert.equal(hasStatic({ 'text/html': '<div class="c2v-static">card</div>' }), false);
   });
 });

@@ -3,8 +3,9 @@
 
 Both sides import this module (the child before the scene runs), so it imports nothing heavy:
 the standard library, `confine.Confinement`, and pydantic for the checked readers. pydantic is
-imported only by the readers: the parent's kernel has it already (the openai client's), and
-the child's warm server imports it once (`render_worker` calls `prepare`), not each render.
+imported only by the readers: the parent's kernel has it already (the openai client's; the
+result's reader is then built in milliseconds), and the child's warm server builds the job's
+reader once (`render_worker` calls `prepare_job_reader`), not each render.
 
 The result is the child's word, and the child ran untrusted code that can write the result file
 itself: the parent reads it with `result_from_json`, which checks every field's type and names
@@ -14,7 +15,7 @@ the first bad one. Values are still bounded where used (`render._outcome`).
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, TypeVar
 
 from .confine import Confinement
@@ -85,7 +86,15 @@ class BoundaryError(ValueError):
 
 
 def to_json(record: RenderJob | RenderResult) -> str:
-    return json.dumps(asdict(record))
+    """The record as JSON, nested dataclasses (`Frame`, `Confinement`) as objects. Not
+    `dataclasses.asdict`, which deep-copies every value first: a critic's result holds hundreds."""
+    return json.dumps(record, default=_fields)
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    raise TypeError(f"{type(value).__name__} is not part of a render job or result")
 
 
 def job_from_json(text: str) -> RenderJob:
@@ -100,10 +109,9 @@ T = TypeVar("T")
 _ADAPTERS: dict[type, Any] = {}
 
 
-def prepare() -> None:
-    """Build the readers now (in the child's warm server, so no render pays for it)."""
-    for cls in (RenderJob, RenderResult):
-        _adapter(cls)
+def prepare_job_reader() -> None:
+    """Build the job's reader now: in the child's warm server, so no render pays for it."""
+    _adapter(RenderJob)
 
 
 def _adapter(cls: type):

@@ -32,7 +32,7 @@ from .critic import instrument
 from .dry_run import draw_nothing, untweened
 from .render_job import Frame, RenderJob, RenderResult
 
-render_job.prepare()  # the readers built once, in the warm server
+render_job.prepare_job_reader()  # once, in the warm server
 
 QUALITIES = {"preview": "low_quality", "final": "high_quality"}
 

@@ -1,14 +1,15 @@
 """Runs one section's scene in its own process (forked by `render.py`; never imported by the kernel).
 
 Entry point: `run_job` in the child (also `python -m code2video_nb.render_worker JOB.json` by hand).
-The job names the file, the scene class, the quality and where to write. A check pass (manim's
-`dry_run` with animations skipped: the whole construct, no frames) runs alone for a fix's check,
-and before the frames only when the job wants keyframes first (`check_first`; then in the same
-process, which saves a second manim import); otherwise the render is the only pass. It writes a result JSON with the video path, the duration, the lecture-line
+The job (`render_job.RenderJob`) names the file, the scene class, the quality and where to write.
+A check pass (manim's `dry_run` with animations skipped: the whole construct, no frames) runs
+alone for a fix's check, and before the frames only when the job wants keyframes first
+(`check_first`; then in the same process, which saves a second manim import); otherwise the render
+is the only pass. It writes a `RenderResult` with the video path, the duration, the lecture-line
 block start times, or the error with every traceback frame, so the parent can tell which line of
-the section failed without parsing text (`render_job.py`: both files, typed). A critic job (`critique`) runs the check pass
-instrumented (`critic/instrument.py`) and adds what was on screen after each play/wait
-(`shots`) and the frame's layout (`stage`).
+the section failed without parsing text. A critic job (`critique`) runs the check pass
+instrumented (`critic/instrument.py`) and adds what was on screen after each play/wait (`shots`)
+and the frame's layout (`stage`).
 """
 
 from __future__ import annotations

@@ -232,7 +232,12 @@ def _finish(job: RenderJob, refusals, *, warm: bool = False) -> int:
 
 def main(argv: list[str]) -> int:
     """By hand, for debugging: runs the job unconfined in this process."""
-    return _finish(render_job.job_from_json(Path(argv[1]).read_text()), lambda: [])
+    try:
+        job = render_job.job_from_json(Path(argv[1]).read_text())
+    except (OSError, render_job.BoundaryError) as exc:
+        sys.stderr.write(f"render_worker: {argv[1]}: {exc} (write the job with render_job.to_json)\n")
+        return 2
+    return _finish(job, lambda: [])
 
 
 if __name__ == "__main__":

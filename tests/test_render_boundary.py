@@ -70,3 +70,13 @@ def test_a_result_the_scene_forged_is_a_failed_render_naming_the_field(tmp_path)
 def test_options_or_keywords_not_both(tmp_path):
     with pytest.raises(TypeError, match="not both"):
         render_file(Path("x.py"), RenderOptions(tmp_path, 1), timeout=2)
+
+
+def test_a_job_run_by_hand_that_does_not_read_is_one_line(tmp_path, capsys):
+    from code2video_nb import render_worker
+
+    bad = tmp_path / "job.json"
+    bad.write_text('{"file": 3}')
+    assert render_worker.main(["render_worker", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "RenderJob.file: Input should be a valid string" in err

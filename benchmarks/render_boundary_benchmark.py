@@ -56,8 +56,10 @@ def boundary(section: Path, media: Path) -> None:
           f"{len(result.shots)} shots")
     for name, record, read in (("job", job, job_from_json), ("result", result, result_from_json)):
         plain, text = asdict(record), to_json(record)
-        write, read_typed = per_call_ms(lambda: to_json(record)), per_call_ms(lambda: read(text))
-        dumps, loads = per_call_ms(lambda: json.dumps(plain)), per_call_ms(lambda: json.loads(text))
+        write = per_call_ms(lambda record=record: to_json(record))
+        read_typed = per_call_ms(lambda read=read, text=text: read(text))
+        dumps = per_call_ms(lambda plain=plain: json.dumps(plain))
+        loads = per_call_ms(lambda text=text: json.loads(text))
         print(f"    {name:<7} write {write:5.2f} (json.dumps of a dict {dumps:5.2f})   "
               f"read, checked {read_typed:5.2f} (json.loads {loads:5.2f})")
 

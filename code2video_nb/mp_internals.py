@@ -26,7 +26,7 @@ def forkserver_pid() -> int | None:
     `multiprocessing.forkserver._forkserver` is the module's singleton server (CPython 3.8-3.13)."""
     from multiprocessing import forkserver
 
-    return forkserver._forkserver._forkserver_pid  # noqa: SLF001 - no public query exists
+    return forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]  # noqa: SLF001 - no public query
 
 
 _main_lock = threading.Lock()
@@ -56,4 +56,4 @@ def allow_children() -> None:
     process runs; `_config["daemon"]` is what `Process.start` checks."""
     process = multiprocessing.current_process()
     if process.daemon:
-        process._config["daemon"] = False  # noqa: SLF001 - the only switch multiprocessing offers
+        process._config["daemon"] = False  # type: ignore[attr-defined]  # noqa: SLF001 - the only switch

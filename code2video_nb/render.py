@@ -170,9 +170,10 @@ def _render(path: Path, options: RenderOptions) -> RenderOutcome:
         (Path(tmp) / "tmp").mkdir()
         confinement = confinement_for([media_dir, tmp], environ=environ, sandbox=sandbox,
                                       cpu_seconds=timeout + 30) if sandbox.enabled else None
-        last, salt = render_prefix.read_log(media_dir, quality), picture_salt(quality, options.pacing)  # the last full render's plays
-        job = _job(path, code, scene, media_dir, Path(tmp), options, confinement=confinement, shared=shared, last=last,
-                   salt=salt)
+        last = render_prefix.read_log(media_dir, quality)  # the last full render's plays
+        salt = picture_salt(quality, options.pacing)
+        job = _job(path, code, scene, media_dir, Path(tmp), options, confinement=confinement, shared=shared,
+                   last=last, salt=salt)
         Path(tmp, "job.json").write_text(to_json(job))
         environ["TMPDIR"] = job.temp_dir
         reader = _ProgressReader(Path(tmp) / "progress.txt", media_dir / KEYFRAMES, options.on_progress,
@@ -450,12 +451,12 @@ def section_line(frames: list[Frame], path: Path, source: str | None = None) -> 
     """The innermost frame in the scene's own code: errors raised deep inside manim, numpy,
     LaTeX, our teaching_scene.py or a base class the file defines inline (`source` names them)
     point at the scene's line that called them, since that call is what a fix must change."""
-    own = [f for f in frames if f.file and f.line is not None and Path(f.file).resolve() == path]
+    own = [f.line for f in frames if f.line is not None and f.file and Path(f.file).resolve() == path]
     helpers = helper_lines(source) if source else []
-    for frame in reversed(own):
-        if not any(start <= frame.line <= end for start, end in helpers):
-            return frame.line
-    return own[-1].line if own else None  # only a helper's own code ran (manim called it)
+    for line in reversed(own):
+        if not any(start <= line <= end for start, end in helpers):
+            return line
+    return own[-1] if own else None  # only a helper's own code ran (manim called it)
 
 
 def helper_lines(source: str) -> list[tuple[int, int]]:
@@ -467,10 +468,11 @@ def helper_lines(source: str) -> list[tuple[int, int]]:
     except (SyntaxError, RenderError):
         return []
     classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
-    bases, todo = set(), [scene]
+    bases: set[str] = set()
+    todo = [scene]
     while todo:  # the scene's ancestors defined in this file, transitively
         for base in classes[todo.pop()].bases:
             if isinstance(base, ast.Name) and base.id in classes and base.id not in bases | {scene}:
                 bases.add(base.id)
                 todo.append(base.id)
-    return [(classes[name].lineno, classes[name].end_lineno) for name in bases]
+    return [(classes[name].lineno, classes[name].end_lineno or classes[name].lineno) for name in bases]

@@ -22,6 +22,7 @@ import tempfile
 import traceback
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from manim import tempconfig  # at import: the forkserver preloads this module, so renders start warm
 
@@ -129,11 +130,11 @@ def _render(job: RenderJob, scene_class, base: dict, known: list[str], *, writte
     )
 
 
-def _result(*, block_starts=(), shots=(), **fields) -> RenderResult:
+def _result(*, ok: bool, block_starts=(), shots=(), keyframes=(), keys=(), lines=(), **fields: Any) -> RenderResult:
     """A RenderResult from the JSON-ready values the scene's helpers give (`instrument.observe`
     and `Recorder.record` hand over `shots`, `stage`, `duration`, `block_starts` as dicts and lists)."""
-    return RenderResult(block_starts=tuple((int(k), float(t)) for k, t in block_starts),
-                        shots=tuple(shots), **{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
+    return RenderResult(ok, block_starts=tuple((int(k), float(t)) for k, t in block_starts), shots=tuple(shots),
+                        keyframes=tuple(keyframes), keys=tuple(keys), lines=tuple(lines), **fields)
 
 
 def _announce(path: str | None, line: str) -> None:
@@ -221,7 +222,8 @@ def _finish(job: RenderJob, refusals, *, warm: bool = False) -> int:
         result = describe(exc, job)
     refused = refusals()
     if refused:  # reported even when the scene caught the PermissionError and carried on
-        result = RenderResult(False, error_type="SandboxRefused", message=f"the render sandbox refused {refused[0].what}",
+        result = RenderResult(False, error_type="SandboxRefused",
+                              message=f"the render sandbox refused {refused[0].what}",
                               frames=tuple(Frame(**f) for f in refused[0].frames),
                               traceback="".join(f"refused: {r.what}\n" for r in refused))
     if not result.ok:

@@ -11,8 +11,15 @@ import pytest
 
 from code2video_nb.confine import Confinement
 from code2video_nb.render import RenderOptions, render_file
-from code2video_nb.render_job import (BoundaryError, Frame, RenderJob, RenderResult, job_from_json,
-                                      result_from_json, to_json)
+from code2video_nb.render_job import (
+    BoundaryError,
+    Frame,
+    RenderJob,
+    RenderResult,
+    job_from_json,
+    result_from_json,
+    to_json,
+)
 
 
 def test_a_job_and_a_result_cross_the_boundary_unchanged():

@@ -23,7 +23,7 @@ from ..model_client import build_client
 from ..narration import narration_record
 from ..section_state import SectionState
 from ..workspace import lecture_dir
-from . import cells
+from . import cells, previews
 from .display import View, error_view, video_view
 from .failures import cell_line, failure_message, in_cell_terms
 from .progress import ProgressView
@@ -155,7 +155,7 @@ def notebook(magics, argv):
         nb.cells.append(nbformat.v4.new_markdown_cell(f"## {s.id}. {s.title}\n\n{lines}" + cells.cited_markdown(s)
                                                       + cells.pictures_markdown(s)))
         code = ws.read_code(s.id)
-        shown = magics.session.rendered_views(ws, s.id, code)  # its preview, as the section cell shows it
+        shown = previews.rendered(magics.session, ws, s.id, code, travels=True)  # its preview, embedded
         nb.cells.append(nbformat.v4.new_code_cell(cells.cell_source(ws.slug, s.id, code),
                                                   metadata=cells.cell_metadata(ws.slug, s.id), outputs=[
                                                       nbformat.v4.new_output("display_data", data={

@@ -7,7 +7,7 @@ cells, run one section cell, report status and usage, export.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -15,7 +15,6 @@ from IPython.display import Markdown, display
 
 from ..config import Settings
 from ..engine import Engine, SectionResult
-from ..section_build import cached_result
 from ..errors import ConfigError
 from ..files import disk_errors
 from ..cassette import recorded_options
@@ -24,12 +23,11 @@ from ..plan import slugify
 from ..planner import check_topic
 from ..sources import Source, read_source, source_from_markdown
 from ..workspace import Workspace, lecture_dir
-from . import cells, pictures, reviews  # reviews: the critic's cards after each render
+from . import cells, pictures, previews, reviews  # reviews: the critic's cards after each render
 from . import sync  # panel ⇄ section cells: they never disagree silently
 from .bridge import FrontendBridge, status_display
 from .failures import cell_line, exception_line
 from .progress import EarlyKeyframes, LazyProgress, ProgressView
-from .display import View, video_view
 from .section_view import section_views
 
 
@@ -148,17 +146,11 @@ class NotebookSession:
         progress.done(f"{len(ws.storyboard.sections)} sections planned"
                       + (f", {len(results) - len(failed)} rendered" if results else "")
                       + (f", {len(failed)} failed ({_failed_list(failed)}: run its cell to see why)" if failed else "")
-                      + f" in {time.monotonic() - started:.0f} s", ok=not failed, where=self._preview_place())
+                      + f" in {time.monotonic() - started:.0f} s", ok=not failed, where=previews.place(self.bridge))
         display(Markdown(_plan_markdown(ws)))
         pictures.show(self, ws, config.settings.assets_dir)  # each section's pictures, to swap
         self.deliver_cells(ws)
         return ws
-
-    def _preview_place(self) -> str:
-        """Where a rendered section's preview is once the magic ends (the progress display says it)."""
-        if self.bridge.state == "ready":
-            return "preview in its cell below"
-        return "preview in the panel below"
 
     def deliver_cells(self, ws: Workspace, only: list[str] | None = None) -> None:
         """Real cells through the extension when it answered; otherwise the panel and a
@@ -166,7 +158,7 @@ class NotebookSession:
         `only`: these sections' cells (files opened into a lecture), else every section's."""
         chosen = [s for s in ws.storyboard.sections if only is None or s.id in only]
         if self.bridge.state != "absent":
-            specs = [cells.cell_spec(ws.slug, s.id, code, self.rendered_views(ws, s.id, code))
+            specs = [cells.cell_spec(ws.slug, s.id, code, previews.rendered(self, ws, s.id, code))
                      for s in chosen for code in [ws.read_code(s.id)]]
             status = status_display(f"Inserting {len(specs)} section cells below…")
             self.bridge.insert_cells(specs, on_reply=lambda reply: _report_insert(status, reply, len(specs)))
@@ -174,17 +166,6 @@ class NotebookSession:
             self.show_panel(ws)
         if self.bridge.state == "absent" and chosen:
             self.offer(ws, ws.storyboard.sections.index(chosen[0]))
-
-    def rendered_views(self, ws: Workspace, section_id: str, code: str | None) -> list:
-        """What the section's cell shows once rendered (its preview, keyframes, status), if the
-        magic rendered it: the inserted cell shows it at once, and nothing must be run again."""
-        result = cached_result(ws, section_id, code, "preview") if code is not None else None
-        if result is None:
-            return []
-        record = ws.section_state(section_id).render("preview")  # said as rendered, not "unchanged — cached"
-        if record is not None:
-            result = replace(result, cached=False, seconds=record.seconds, fix_attempts=record.fix_attempts)
-        return self._views(ws, result, code, code, 0)
 
     def offer(self, ws: Workspace, index: int) -> None:
         """Chain real cells where front ends apply one set_next_input per execution."""
@@ -282,33 +263,15 @@ class NotebookSession:
         spent = engine.used_client.total().tokens if engine.used_client is not None else 0
         return result, ws.read_code(section_id), spent
 
-    def _views(self, ws: Workspace, result: SectionResult, old_code: str, new_code: str, tokens: int) -> list:
+    def _views(self, ws: Workspace, result: SectionResult, old_code: str, new_code: str, tokens: int,
+               limit: int | None = None) -> list:
+        """`limit`: embed previews up to this size (None: `previews.embed_limit`; 0: played from the folder)."""
         config = self.configure()
-        limit = 0 if self.serves_previews(ws) else config.embed_limit_bytes  # 0: linked, and played from there
+        limit = previews.embed_limit(self, ws) if limit is None else limit
         views = section_views(ws, result, old_code, new_code, tokens, embed_limit_bytes=limit,
                               key_env=config.settings.api_key_env, replayed=bool(config.replay or ws.state.get("replay")))
-        return views if result.ok else views + _last_good(ws, result.id, limit)
+        return views if result.ok else views + previews.last_good(ws, result.id, limit)
 
-    def serves_previews(self, ws: Workspace) -> bool:
-        """The front end plays a preview from the lecture folder, so the notebook need not carry it:
-        JupyterLab (or Notebook 7) with our extension, whose server serves the notebook's folder, and
-        the lecture inside that folder (the default root, `code2video/` beside the notebook)."""
-        if not self.configure().link_previews or self.bridge.state != "ready":
-            return False
-        return ws.dir.resolve().is_relative_to(Path.cwd().resolve())
-
-
-def _last_good(ws: Workspace, section_id: str, embed_limit_bytes: int) -> list:
-    """Under a failure, the section's last preview that rendered (of earlier code), so a failed
-    render never hides it."""
-    record = ws.section_state(section_id).render("preview")
-    video = ws.preview_path(section_id)
-    if record is None or not video.is_file():
-        return []
-    note = "The last preview that rendered (earlier code of this section):"
-    frames = sorted(ws.keyframes_dir(section_id).glob("*.png"), key=lambda p: int(p.stem) if p.stem.isdigit() else 0)
-    return [View(f'<div style="font-size: 0.9em; opacity: 0.75">{note}</div>', note),
-            video_view(video, max_embed_bytes=embed_limit_bytes, poster=frames[-1] if frames else None)]
 
 
 def _summary(result: SectionResult) -> str:

@@ -19,8 +19,8 @@ import re
 import shutil
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 _SHELL_ESCAPE = re.compile(r"^-{1,2}(shell-escape|shell-restricted|enable-write18)$")
 _PROC_SECRETS = re.compile(r"^/proc/(self|thread-self|\d+)/(task/\d+/)?(environ|mem|maps|auxv)$")

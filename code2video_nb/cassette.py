@@ -80,7 +80,7 @@ class Cassette:
             self._queues[item["stage"]].append(item)
 
     @classmethod
-    def load(cls, path: Path) -> "Cassette":
+    def load(cls, path: Path) -> Cassette:
         data = json.loads(Path(path).read_text())
         if data.get("format") != CASSETTE_FORMAT:
             raise ModelError(f"{path} is not a code2video cassette (format {data.get('format')!r})")

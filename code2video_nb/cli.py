@@ -217,7 +217,8 @@ def _sandbox_options(p):
     p.add_argument("--allow-import", action="append", default=[], metavar="MODULE",
                    help="allow generated code to import MODULE too (repeatable), e.g. --allow-import scipy")
     p.add_argument("--unconfined", action="store_true",
-                   help="also lift the runtime sandbox (network, file writes, secrets, limits): only for code you wrote")
+                   help="also lift the runtime sandbox (network, file writes, secrets, limits): "
+                        "only for code you wrote")
 
 
 def _settings(args) -> Settings:
@@ -345,7 +346,8 @@ def _render_file(args) -> int:
               f"same command again (the record is in {ws.state_path})", file=sys.stderr)
         return 1
     state = "unchanged, cached" if result.cached else f"rendered in {result.seconds:.1f} s"
-    print(f"  section {section_id}: {state}" + (f", {result.fix_attempts} fix attempt(s)" if result.fix_attempts else ""))
+    fixes = f", {result.fix_attempts} fix attempt(s)" if result.fix_attempts else ""
+    print(f"  section {section_id}: {state}{fixes}")
     if changed:
         print(f"  rendered as the build changed it ({', '.join(_changes_since_import(ws, section_id))}): "
               f"{shown}; {args.lecture.name} is left as written")

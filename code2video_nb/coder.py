@@ -7,11 +7,11 @@ import json
 import re
 import threading
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, as_completed
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
 
 from . import assets, prompts
 from .model_client import ModelClient
@@ -78,7 +78,8 @@ def code_request(section: StoryboardSection, topic: str, *, regenerate_error: st
                       for k, (line, anim) in enumerate(zip(section.lecture_lines, section.animations), 1))
     request = prompts.messages(
         "code", topic=topic, section_id=section.id, title=section.title, steps=steps,
-        assets=assets.prompt_note(section), class_name=scene_class_name(section.id), title_literal=json.dumps(section.title, ensure_ascii=False),
+        assets=assets.prompt_note(section), class_name=scene_class_name(section.id),
+        title_literal=json.dumps(section.title, ensure_ascii=False),
         manim_version=manim_version(), scene_api=scene_api(),
     )
     formulas = cited_part(section).get("formulas")
@@ -165,7 +166,7 @@ def write_all(client: ModelClient, sections: list[StoryboardSection], topic: str
             section = section_of[future]
             try:
                 results[section.id] = future.result()
-            except Exception as exc:  # keep what the others produce (it is paid for), then report
+            except Exception as exc:  # noqa: BLE001 - keep what the others produce (it is paid for), then report
                 errors[section.id] = exc
                 continue
             on_done(section, results[section.id])
@@ -196,7 +197,7 @@ def in_background(task: Callable, items: list, workers: int = MAX_PARALLEL_REQUE
                 continue
             try:
                 future.set_result(task(item))
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001 - the future hands whatever it was to its caller
                 future.set_exception(exc)
 
     for k in range(max(1, min(workers, len(items)))):

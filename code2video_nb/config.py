@@ -59,7 +59,7 @@ class Settings:
     completion_price: float = 8.0  # USD per 1M completion tokens
 
     @classmethod
-    def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
+    def from_env(cls, env: dict | None = None, **overrides) -> Settings:
         env = os.environ if env is None else env
         values = {
             "model": env.get("CODE2VIDEO_MODEL"),

@@ -11,24 +11,29 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from . import assets, coder, picture_folder, planner, source_plan
 from .config import Settings
 from .errors import RenderError
 from .model_client import ModelClient
+from .narration import SectionNarration, mux_narration
 from .pipeline import BuildPipeline, Pipelined, SectionTimes
 from .plan import Storyboard, StoryboardSection, slugify
 from .progress_events import SectionEvent, report
 from .render import Renderer, render_file
-from .sources import Source
 from .render import warm_up as _warm_render_server
 from .section_build import (  # noqa: F401 - SectionResult, content_hash: callers import them from here
-    KeyframesListener, LazyModel, Progress, SectionBuilder, SectionResult, content_hash,
+    KeyframesListener,
+    LazyModel,
+    Progress,
+    SectionBuilder,
+    SectionResult,
+    content_hash,
 )
-from .narration import SectionNarration, mux_narration
+from .sources import Source
 from .video import concat_videos, lecture_cues, stream_seconds, write_srt
 from .workspace import Workspace
 
@@ -160,7 +165,6 @@ class Engine:
     def improve_layout(self, ws: Workspace, results: list[SectionResult], quality: str = "preview") -> list:
         """The critic's rounds on every rendered section (`critic.improve`); the VLM's too with `settings.vlm`."""
         from .critic.improve import improve_lecture  # the critic imports the engine's pieces
-
         from .critic.vlm import off_reason
 
         self.progress("critic", f"checking the layout of {len(results)} section(s)")

@@ -16,9 +16,10 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from . import prompts
 from .cassette import Cassette, ReplyCache, recording_path, request_key
@@ -41,7 +42,7 @@ class Usage:
     def tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
 
-    def add(self, other: "Usage") -> None:
+    def add(self, other: Usage) -> None:
         for name in ("calls", "cached", "prompt_tokens", "completion_tokens", "seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -286,7 +287,7 @@ class ModelClient:
         `whole`: a reply cut off at the model's output limit is refused even if `use` takes it.
         `model`: another model than the client's (the VLM review)."""
         convo = list(messages)
-        for attempt in range(self.json_reasks + 1):
+        for _ in range(self.json_reasks + 1):
             reply, checked = self._checked(convo, stage=stage, use=use, fresh=fresh, whole=whole, model=model)
             if not checked.problem:
                 return checked.value

@@ -37,7 +37,6 @@ from manim.utils import hashing
 
 from .dry_run import untween
 
-
 # Keys manim leaves out of its hash: run-dependent, or the picture being drawn itself.
 _CAMERA_SKIP = frozenset(hashing.KEYS_TO_FILTER_OUT)
 _manim_hash = hashing.get_hash_from_play_call
@@ -192,7 +191,7 @@ def _closure(fn) -> tuple:
 
 def _filled(cell) -> bool:
     try:
-        cell.cell_contents
+        _ = cell.cell_contents
     except ValueError:  # an empty cell
         return False
     return True

@@ -18,7 +18,7 @@ import multiprocessing
 import sys
 import threading
 import types
-from typing import Iterator
+from collections.abc import Iterator
 
 
 def forkserver_pid() -> int | None:
@@ -26,7 +26,7 @@ def forkserver_pid() -> int | None:
     `multiprocessing.forkserver._forkserver` is the module's singleton server (CPython 3.8-3.13)."""
     from multiprocessing import forkserver
 
-    return forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]  # noqa: SLF001 - no public query
+    return forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]  # private: no public query
 
 
 _main_lock = threading.Lock()
@@ -56,4 +56,4 @@ def allow_children() -> None:
     process runs; `_config["daemon"]` is what `Process.start` checks."""
     process = multiprocessing.current_process()
     if process.daemon:
-        process._config["daemon"] = False  # type: ignore[attr-defined]  # noqa: SLF001 - the only switch
+        process._config["daemon"] = False  # type: ignore[attr-defined]  # private: the only switch there is

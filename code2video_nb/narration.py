@@ -79,7 +79,7 @@ class NarrationRecord:
     seconds: tuple[float, ...]
 
     @classmethod
-    def from_dict(cls, data) -> "NarrationRecord | None":
+    def from_dict(cls, data) -> NarrationRecord | None:
         if not isinstance(data, dict) or not isinstance(data.get("key"), str):
             return None
         seconds = data.get("seconds") if isinstance(data.get("seconds"), list) else []
@@ -180,7 +180,8 @@ def mux_narration(video: Path, placed: list[tuple[float, Clip]], cache_dir: Path
 
 def _track_key(placed: list[tuple[float, Clip]], seconds: float) -> str:
     # A clip's file name is its content key (voices.speech_key), so the names stand for the sound.
-    parts = [f"{round(seconds * AUDIO_RATE)}"] + [f"{round(at * AUDIO_RATE)}:{c.path.resolve().name}" for at, c in placed]
+    parts = [f"{round(seconds * AUDIO_RATE)}"]
+    parts += [f"{round(at * AUDIO_RATE)}:{c.path.resolve().name}" for at, c in placed]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 

@@ -36,7 +36,7 @@ class UserFolder:
     notes: list[str] = field(default_factory=list)  # entries of the descriptions file that were ignored
 
     @classmethod
-    def read(cls, root: Path | None) -> "UserFolder | None":
+    def read(cls, root: Path | None) -> UserFolder | None:
         if root is None or not Path(root).is_dir():
             return None
         folder = cls(Path(root).resolve())

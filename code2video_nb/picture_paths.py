@@ -36,9 +36,9 @@ from __future__ import annotations
 
 import ast
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
-from typing import Callable, Iterable
 
 from . import assets
 from .errors import AssetError
@@ -149,7 +149,7 @@ def _named_strings(tree: ast.Module) -> dict[str, ast.Constant]:
     return strings
 
 
-def _load(call: ast.Call, offsets: "_LineOffsets", strings: dict[str, ast.Constant]) -> Load | None:
+def _load(call: ast.Call, offsets: _LineOffsets, strings: dict[str, ast.Constant]) -> Load | None:
     loader, module = _loader(call.func)
     if loader is None:
         return None

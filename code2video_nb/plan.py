@@ -38,7 +38,7 @@ class Outline:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Outline":
+    def from_dict(cls, data: dict) -> Outline:
         _require(data, ("topic", "sections"), "outline")
         sections = [_outline_section(i, s) for i, s in enumerate(_list(data["sections"], "outline.sections"), 1)]
         _unique_ids(sections, "outline")
@@ -73,7 +73,7 @@ class Storyboard:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Storyboard":
+    def from_dict(cls, data: dict) -> Storyboard:
         _require(data, ("sections",), "storyboard")
         sections = [_storyboard_section(i, s) for i, s in enumerate(_list(data["sections"], "storyboard.sections"), 1)]
         _unique_ids(sections, "storyboard")

@@ -9,8 +9,8 @@ which face listens.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 # writing: its code is being written; waiting: written, not built yet; checking: the critic's or the
 # check pass's run; rendering; fixing: a failure being repaired; critic: the layout critic on the

@@ -50,7 +50,7 @@ class PlayLog:
                            "starts": {str(line): key for line, key in self.starts.items()}})
 
     @classmethod
-    def from_json(cls, text: str) -> "PlayLog | None":
+    def from_json(cls, text: str) -> PlayLog | None:
         """None for anything but a log this module wrote."""
         try:
             data = json.loads(text)

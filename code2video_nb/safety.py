@@ -216,7 +216,8 @@ class _Checker(ast.NodeVisitor):
         self.generic_visit(node)
 
     def _check_attribute_name(self, node: ast.AST, attr: str, verb: str) -> None:
-        reason = _REFUSED_ATTRIBUTES.get(attr) or ("runs other programs" if attr.startswith(_PROGRAM_PREFIXES) else None)
+        reason = _REFUSED_ATTRIBUTES.get(attr) or (
+            "runs other programs" if attr.startswith(_PROGRAM_PREFIXES) else None)
         if reason:
             self.add(node, "attribute", f"{verb} .{attr} ({reason})")
 
@@ -250,7 +251,8 @@ class _Checker(ast.NodeVisitor):
         elif _FORMAT_DUNDER.search(node.value):
             self.add(node, "dunder", f"a format string that reaches private attributes ({_ESCAPE})")
         elif node.value.startswith(("/proc/", "/sys/", "/dev/")):
-            self.add(node, "system-path", f"names {node.value.split()[0][:40]} (processes and devices are not lecture material)")
+            self.add(node, "system-path",
+                     f"names {node.value.split()[0][:40]} (processes and devices are not lecture material)")
 
 
 def _is_self(node: ast.AST) -> bool:

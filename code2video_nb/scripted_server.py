@@ -402,7 +402,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("cassette")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--latency", type=parse_latency, default=Latency(), metavar="S+S",
-                        help='simulated model time: seconds per request + seconds per 1000 completion tokens, e.g. "1+12"')
+                        help="simulated model time: seconds per request + seconds per 1000 completion tokens, "
+                             'e.g. "1+12"')
     args = parser.parse_args(argv)
     srv = ScriptedServer(port=args.port, latency=args.latency).script_cassette(args.cassette).start()
     print(srv.base_url, flush=True)

@@ -16,8 +16,8 @@ record written by another process meanwhile is kept.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 _RENDER = "render_"  # + quality: "render_preview", "render_final"
 ARCHIVE, ERROR, FIX, PANEL, HISTORY = "archive_preview", "error", "fix", "panel", "history"
@@ -45,7 +45,7 @@ class Version:
     time: float = 0.0
 
     @classmethod
-    def from_dict(cls, data) -> "Version | None":
+    def from_dict(cls, data) -> Version | None:
         if not isinstance(data, dict):
             return None
         return cls(_text(data.get("code")), _text(data.get("reason")), _number(data.get("time")))
@@ -68,7 +68,7 @@ class RenderRecord:
     narration: str = ""  # the key of the narration it was paced to and carries (narration.py); "" silent
 
     @classmethod
-    def from_dict(cls, data) -> "RenderRecord | None":
+    def from_dict(cls, data) -> RenderRecord | None:
         """None for a record without a hash (nothing can be matched against it)."""
         if not isinstance(data, dict) or not isinstance(data.get("hash"), str):
             return None
@@ -98,7 +98,7 @@ class ErrorRecord:
     needs_model: bool = False  # no model was there to ask
 
     @classmethod
-    def from_dict(cls, data) -> "ErrorRecord | None":
+    def from_dict(cls, data) -> ErrorRecord | None:
         if not isinstance(data, dict) or not data:
             return None
         content_hash = data.get("hash")
@@ -124,7 +124,7 @@ class FixRecord:
     after: str | None = None
 
     @classmethod
-    def from_dict(cls, data) -> "FixRecord | None":
+    def from_dict(cls, data) -> FixRecord | None:
         if not isinstance(data, dict):
             return None
         attempts = data.get("attempts")
@@ -153,7 +153,7 @@ class PanelRecord:
     taken: float | None = None  # when a section cell took it
 
     @classmethod
-    def from_dict(cls, data) -> "PanelRecord | None":
+    def from_dict(cls, data) -> PanelRecord | None:
         if not isinstance(data, dict) or not isinstance(data.get("sha"), str):
             return None
         taken = data.get("taken")
@@ -183,7 +183,7 @@ class SectionState:
         return self.renders.get(quality)
 
     @classmethod
-    def from_dict(cls, data) -> "SectionState":
+    def from_dict(cls, data) -> SectionState:
         if not isinstance(data, dict):
             return cls()
         history = data.get(HISTORY) if isinstance(data.get(HISTORY), list) else []

@@ -14,8 +14,8 @@ refused before any request, in one line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from . import prompts
 from .coder import in_background  # daemon threads: Ctrl-C never waits for a request in flight

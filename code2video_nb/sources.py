@@ -228,7 +228,7 @@ def _notebook_markdown(raw: str) -> str:
 
     try:
         nb = nbformat.reads(raw, as_version=4)
-    except Exception as exc:  # nbformat raises several kinds (JSON, validation, version)
+    except Exception as exc:  # noqa: BLE001 - nbformat raises several kinds (JSON, validation, version)
         raise SourceError(f"the notebook cannot be read: {str(exc).splitlines()[0][:200]}") from None
     blocks = []
     for cell in nb.cells:

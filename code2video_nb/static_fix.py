@@ -25,9 +25,9 @@ import inspect
 import re
 from dataclasses import asdict, dataclass, field
 
+from .autofix import FixAttempt
 from .grounding import manim_api
 from .grounding.grid import a1_to_f6
-from .autofix import FixAttempt
 from .parse import parse
 from .section_state import FixRecord
 
@@ -111,7 +111,7 @@ class _Namespace:
     star_unknown: bool  # a star import of something else: any name may exist
 
     @classmethod
-    def of(cls, tree: ast.Module) -> "_Namespace":
+    def of(cls, tree: ast.Module) -> _Namespace:
         bound, manim_names, unknown = set(), set(), False
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):

@@ -29,9 +29,9 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .critic.findings import Finding, Patch
 from .errors import StalePatch, SuggestionError
@@ -88,7 +88,7 @@ class Suggestion:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Suggestion":
+    def from_dict(cls, data: dict) -> Suggestion:
         return cls(str(data["id"]), Finding.from_dict(data["finding"]), str(data.get("hash", "")),
                    str(data.get("status", PENDING)), float(data.get("time") or 0.0), str(data.get("reason") or ""),
                    data.get("applied") if isinstance(data.get("applied"), dict) else None,

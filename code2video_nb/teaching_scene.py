@@ -25,8 +25,26 @@ from pathlib import Path
 
 import numpy as np
 from manim import (
-    DOWN, GREY_B, LEFT, UL, WHITE, YELLOW, Animation, FadeIn, ImageMobject, ManimColor, Mobject, Rectangle,
-    RoundedRectangle, Scene, SVGMobject, Text, VGroup, Write, config, interpolate_color,
+    DOWN,
+    GREY_B,
+    LEFT,
+    UL,
+    WHITE,
+    YELLOW,
+    Animation,
+    FadeIn,
+    ImageMobject,
+    ManimColor,
+    Mobject,
+    Rectangle,
+    RoundedRectangle,
+    Scene,
+    SVGMobject,
+    Text,
+    VGroup,
+    Write,
+    config,
+    interpolate_color,
 )
 
 # --- Frame layout (manim's default frame: 8 units high, 16:9) -------------

@@ -88,7 +88,7 @@ class TexCache:
     max_bytes: int = DEFAULT_MB * MB
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> "TexCache | None":
+    def from_env(cls, env: dict | None = None) -> TexCache | None:
         """The user's cache, or None when `CODE2VIDEO_TEX_CACHE_MB=0` turns it off."""
         env = os.environ if env is None else env
         try:
@@ -132,7 +132,7 @@ class TexCache:
         file deleted first is a miss it compiles."""
         entries, total = _entries(self.root)
         evicted = 0
-        for mtime, size, path in sorted(entries):
+        for _mtime, size, path in sorted(entries):
             if total <= self.max_bytes:
                 break
             try:

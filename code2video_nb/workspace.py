@@ -26,10 +26,11 @@ import re
 import shutil
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 from filelock import FileLock, Timeout
 
@@ -59,7 +60,7 @@ class _Stamp:
     size: int
 
     @classmethod
-    def of(cls, st: os.stat_result) -> "_Stamp":
+    def of(cls, st: os.stat_result) -> _Stamp:
         return cls(st.st_ino, st.st_mtime_ns, st.st_size)
 
 
@@ -108,7 +109,7 @@ class Workspace:
         self._state, self._stamp = self._read()  # a broken lecture.json is reported on opening
 
     @classmethod
-    def create(cls, root: Path, slug: str, topic: str) -> "Workspace":
+    def create(cls, root: Path, slug: str, topic: str) -> Workspace:
         ws = cls(Path(root) / slug)
         ws.update(lambda state: (state.setdefault("topic", topic), state.setdefault("slug", slug)))
         return ws

@@ -13,8 +13,7 @@ from ..config import Settings
 from ..errors import ConfigError
 from ..plan import slugify
 from . import executors
-from .jobs import (EVALS, BatchPlan, TopicResult, check_evals, load_topics, read_result, resolved,
-                   run_batch)
+from .jobs import EVALS, BatchPlan, TopicResult, check_evals, load_topics, read_result, resolved, run_batch
 from .report import write_report
 
 

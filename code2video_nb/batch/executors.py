@@ -15,10 +15,11 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from typing import Callable, Iterator
 
 from ..errors import ConfigError
+
 # The render processes' guard for __main__, and the switch jobs.py's worker calls (mp_internals.py).
 from ..mp_internals import allow_children, main_module_hidden  # noqa: F401 - allow_children is re-exported
 

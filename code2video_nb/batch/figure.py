@@ -7,9 +7,9 @@ file opens in any browser and in a Markdown viewer beside report.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import Callable
 
 from .jobs import TopicResult
 from .paper_table import PaperRow

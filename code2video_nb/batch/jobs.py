@@ -17,10 +17,11 @@ from __future__ import annotations
 import json
 import os
 import time
-from concurrent.futures import Executor, FIRST_COMPLETED, Future, wait
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ..cassette import DEMO, recorded_options, recording_path
 from ..config import Settings
@@ -50,13 +51,13 @@ class BatchPlan:
     questions: Path | None = None  # TeachQuiz questions in the MMMC bank's shape; None: the bundled bank
     # How the evaluations measure (evaluation/protocol.py): its prompts (the original's are read once,
     # here, and travel with the plan), what is counted and how a failed topic is scored. None: ours.
-    protocol: "Protocol | None" = None
+    protocol: Protocol | None = None
     send: str | None = None  # what the judge and the video pass see: "frames" | "video"; None: the protocol's
     frames: int | None = None  # how many frames; None: settings.eval_frames
     evidence: str | None = None  # the quiz's video pass: "frames" | "frames+subtitles"; None: the protocol's
 
     @property
-    def measured(self) -> "Protocol":
+    def measured(self) -> Protocol:
         from ..evaluation.protocol import protocol_for
 
         return self.protocol or protocol_for("ours")
@@ -110,7 +111,7 @@ class TopicResult:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "TopicResult":
+    def from_dict(cls, data: dict) -> TopicResult:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         values["evals"] = tuple(values.get("evals") or ())

@@ -39,7 +39,7 @@ class ReportFiles:
 
 
 def write_report(out: Path, results: list[TopicResult], *, how: str = "",
-                 protocol: "Protocol | None" = None) -> ReportFiles:
+                 protocol: Protocol | None = None) -> ReportFiles:
     """Write the three files into `out`; `how` says in a line what ran the batch (executor, replay)."""
     out = Path(out)
     files = ReportFiles(out / "results.csv", out / "report.md", out / "figure.svg")
@@ -80,7 +80,7 @@ def results_csv(results: list[TopicResult]) -> str:
 
 
 def report_markdown(results: list[TopicResult], *, how: str = "", figure: str = "figure.svg",
-                    protocol: "Protocol | None" = None) -> str:
+                    protocol: Protocol | None = None) -> str:
     from ..evaluation.protocol import protocol_for
 
     protocol = protocol or protocol_for("ours")
@@ -95,13 +95,13 @@ def report_markdown(results: list[TopicResult], *, how: str = "", figure: str = 
     return "\n".join(parts)
 
 
-def _scored(results: list[TopicResult], protocol: "Protocol") -> list[TopicResult]:
+def _scored(results: list[TopicResult], protocol: Protocol) -> list[TopicResult]:
     """The topics whose scores are averaged: the finished ones, and under the paper protocol the
     failed ones too, scored as the original scores a missing video."""
     return [r for r in results if r.ok or (protocol.failed_scored and r.scored_missing)]
 
 
-def _averages(ok: list[TopicResult], scored: list[TopicResult], protocol: "Protocol") -> list[str]:
+def _averages(ok: list[TopicResult], scored: list[TopicResult], protocol: Protocol) -> list[str]:
     """Our averages per topic beside the paper's Table 1: minutes and tokens over the finished
     topics, scores over the scored ones; the quiz's accuracies and the always-one-letter baseline
     beside the TeachQuiz gain."""
@@ -182,7 +182,7 @@ def _feedback(ok: list[TopicResult]) -> list[str]:
     return lines + [""]
 
 
-def _failures(results: list[TopicResult], protocol: "Protocol") -> list[str]:
+def _failures(results: list[TopicResult], protocol: Protocol) -> list[str]:
     failed = [r for r in results if not r.ok or r.eval_errors]
     if not failed:
         return []

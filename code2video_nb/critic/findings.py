@@ -32,12 +32,12 @@ class Box:
     def area(self) -> float:
         return max(0.0, self.width) * max(0.0, self.height)
 
-    def intersection(self, other: "Box") -> "Box | None":
+    def intersection(self, other: Box) -> Box | None:
         box = Box(max(self.left, other.left), max(self.bottom, other.bottom),
                   min(self.right, other.right), min(self.top, other.top))
         return box if box.width > 0 and box.height > 0 else None
 
-    def contains(self, other: "Box", tolerance: float = 0.0) -> bool:
+    def contains(self, other: Box, tolerance: float = 0.0) -> bool:
         return (self.left - tolerance <= other.left and other.right <= self.right + tolerance
                 and self.bottom - tolerance <= other.bottom and other.top <= self.top + tolerance)
 
@@ -119,7 +119,7 @@ class Finding:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Finding":
+    def from_dict(cls, data: dict) -> Finding:
         patch = data.get("patch")
         boxes = [Box(**b) if isinstance(b, dict) else Box(*b) for b in data.get("boxes", [])]
         return cls(data["kind"], list(data.get("objects", [])), data.get("line"), data.get("block"),

@@ -16,9 +16,9 @@ caller may judge candidates any way it likes.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .. import suggestions
 from ..errors import Code2VideoError, StalePatch

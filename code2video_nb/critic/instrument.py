@@ -57,11 +57,26 @@ from pathlib import Path
 
 import numpy as np
 from manim import (
-    CoordinateSystem, DecimalNumber, Group, MarkupText, Mobject, NumberLine, Paragraph, PMobject, SingleStringMathTex,
-    SVGMobject, Text, VGroup, VMobject,
+    CoordinateSystem,
+    DecimalNumber,
+    Group,
+    MarkupText,
+    Mobject,
+    NumberLine,
+    Paragraph,
+    PMobject,
+    SingleStringMathTex,
+    SVGMobject,
+    Text,
+    VGroup,
+    VMobject,
 )
 from manim.animation.transform import (
-    ApplyMethod, ClockwiseTransform, CounterclockwiseTransform, MoveToTarget, Transform,
+    ApplyMethod,
+    ClockwiseTransform,
+    CounterclockwiseTransform,
+    MoveToTarget,
+    Transform,
 )
 from manim.mobject.mobject import _AnimationBuilder
 from manim.mobject.types.image_mobject import AbstractImageMobject

@@ -581,8 +581,8 @@ class _Run:
         """(the one that came or moved onto the other, the other): later, else smaller, else textual."""
         if _textual(a) != _textual(b):
             text, other = (a, b) if _textual(a) else (b, a)
-            if _strikes(other) and _struck(text, other) and (
-                    self.block.get(text.uid) == self.block.get(other.uid) or self.came[text.uid] >= self.came[other.uid]):
+            if _strikes(other) and _struck(text, other) and (self.block.get(text.uid) == self.block.get(other.uid)
+                                                             or self.came[text.uid] >= self.came[other.uid]):
                 return text, other  # a label struck through in its own block, or put on an old line: move the label
         fa, fb = a.uid in self.fresh[i], b.uid in self.fresh[i]
         if fa != fb:

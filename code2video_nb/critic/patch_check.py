@@ -76,7 +76,7 @@ def checked(findings: list[Finding], code: str, shots: list[Shot], rerun: Rerun 
     if len(apart) > 1 and _all_pass_together(findings, apart, code, rerun):
         waiting = [(f, p) for f, p in waiting if f not in apart]  # one run showed each doing its job alone
     if waiting:
-        for (finding, patched), after in zip(waiting, rerun([p for _, p in waiting])):
+        for (finding, _), after in zip(waiting, rerun([p for _, p in waiting])):
             problem = _rerun_problem(finding, findings, after, source)
             if problem:
                 _withhold(finding, problem)
@@ -274,7 +274,8 @@ class _Source:
             for s in body:
                 if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     continue
-                inner = [getattr(s, k) for k in ("body", "orelse", "finalbody") if isinstance(getattr(s, k, None), list)]
+                inner = [getattr(s, k) for k in ("body", "orelse", "finalbody")
+                         if isinstance(getattr(s, k, None), list)]
                 inner += [h.body for h in getattr(s, "handlers", [])]
                 if inner:
                     found.append(s)  # the header (a `for x in dots:` reads dots)
@@ -475,8 +476,8 @@ class _Source:
             if statement.lineno >= change.at:
                 break
             for node in ast.walk(statement):
-                if not (isinstance(node, ast.Call) and _called(node) in RELATIVE and isinstance(node.func, ast.Attribute)
-                        and node.args):
+                if not (isinstance(node, ast.Call) and _called(node) in RELATIVE
+                        and isinstance(node.func, ast.Attribute) and node.args):
                     continue
                 follower = _follower(statement, node)
                 if follower is None:

@@ -4,7 +4,8 @@
 
 A spot is a cell (the object centred on it, as `place_at_grid` does; it may spill over the cell
 if nothing is there, but not out of the grid) or an area of cells the object fits in (as
-`place_in_area`), nearest to where the object is now. When nothing fits at its size, the area that allows the largest scale.
+`place_in_area`), nearest to where the object is now. When nothing fits at its size, the area
+that allows the largest scale.
 Boxes are manim scene units; pure geometry.
 """
 
@@ -151,7 +152,7 @@ def _try(grid: Grid, inside: Box, walls: list[tuple], box: Box, first: str, last
     left, bottom, right, top = cx - w * scale / 2, cy - h * scale / 2, cx + w * scale / 2, cy + h * scale / 2
     if not inside.contains(Box(left, bottom, right, top)):
         return None
-    if any(left < r and l < right and bottom < t and b < top for l, b, r, t in walls):
+    if any(left < r and w < right and bottom < t and b < top for w, b, r, t in walls):
         return None
     return Spot((first, last), scale, (cx, cy))
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -27,9 +27,9 @@ from .. import prompts
 from ..errors import ConfigError, WorkspaceError
 from ..teaching_scene import FRAME_HEIGHT, FRAME_WIDTH
 from . import layout, room
+from .findings import KINDS, Box, Finding, Patch, Placed, Shot, Stage
 from .grid_overlay import default_grid
 from .patch_check import checked
-from .findings import KINDS, Box, Finding, Patch, Placed, Shot, Stage
 
 OFF = ("VLM review off: set CODE2VIDEO_VLM_MODEL to a model that reads images "
        "(e.g. export CODE2VIDEO_VLM_MODEL=gpt-4.1) to turn it on")

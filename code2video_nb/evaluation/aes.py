@@ -10,7 +10,7 @@ ReplyFormatError), and its tokens are counted on stage `judge` like every reques
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import prompts

@@ -23,9 +23,9 @@ evaluation timed apart (the original's minutes never held its evaluation).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from ..errors import ConfigError
 from .frames import Lecture, Visual, visual

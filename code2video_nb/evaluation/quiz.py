@@ -18,18 +18,19 @@ import contextlib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 from .. import prompts
 from ..errors import ConfigError, ReplyFormatError
 from ..replies import parse_json
 from ..workspace import Workspace
 from .aes import describe
-from .evidence import attach as attach_subtitles, choose as choose_evidence
+from .evidence import attach as attach_subtitles
+from .evidence import choose as choose_evidence
 from .frames import Visual, locate, sending
 from .protocol import OURS, Protocol
 
@@ -43,9 +44,10 @@ LONE_LETTER = re.compile(r"^\W{0,3}([A-Z])\W{0,3}$")  # "C", "(C)", "**C**", "C.
 FIELD_LETTER = re.compile(r"^\(?([A-Z])(?:[.):]|$)")
 # Two answers offered as alternatives: "B or C", "(B)/(C)", "B, C", "B and/or C", "A or INSUFFICIENT".
 _ALTERNATIVE = r"\(?\b([A-Z]|INSUFFICIENT)\b\)?"
-_JOINED = re.compile(_ALTERNATIVE + r"\.?\s*(?:/|\||,|&|\bor\b|\band/or\b|\band\b)\s*(?:maybe\s+|perhaps\s+)?(?=" + _ALTERNATIVE + ")",
-                     re.IGNORECASE)
-_LEADING = re.compile(r"^\s*(?:either\s+|both\s+)?(?=" + _ALTERNATIVE + r"\.?\s*(?:/|\||,|&|\bor\b|\band\b))", re.IGNORECASE)
+_JOINED = re.compile(_ALTERNATIVE + r"\.?\s*(?:/|\||,|&|\bor\b|\band/or\b|\band\b)\s*(?:maybe\s+|perhaps\s+)?"
+                     r"(?=" + _ALTERNATIVE + ")", re.IGNORECASE)
+_LEADING = re.compile(r"^\s*(?:either\s+|both\s+)?(?=" + _ALTERNATIVE + r"\.?\s*(?:/|\||,|&|\bor\b|\band\b))",
+                      re.IGNORECASE)
 PARALLEL = 4  # questions asked at once per pass
 
 

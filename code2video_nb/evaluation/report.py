@@ -9,8 +9,8 @@ from .quiz import PASSES, QuizResult
 
 def aes_text(result: AesResult) -> str:
     width = max(map(len, DIMENSIONS))
-    lines = [f"{name:<{width}}  {result.dimensions[name]:>4g}/{MAX_SCORE:g}  {result.feedback[name] or '(no feedback given)'}"
-             for name in DIMENSIONS]
+    lines = [f"{name:<{width}}  {result.dimensions[name]:>4g}/{MAX_SCORE:g}  "
+             f"{result.feedback[name] or '(no feedback given)'}" for name in DIMENSIONS]
     lines.append(f"{'total':<{width}}  {result.total:>4g}/100  ({result.tokens:,} tokens)")
     return "\n".join(lines + [_under(result.protocol, f"the judge saw {result.shown}")])
 

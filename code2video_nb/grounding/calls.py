@@ -11,7 +11,6 @@ import re
 
 from . import manim_api, source, spelling
 
-
 # --- unexpected keywords and wrong argument counts: the signature as manim declares it ----------
 
 def kwarg_facts(qualname: str, kw: str, code: str, line: int | None) -> list[str]:

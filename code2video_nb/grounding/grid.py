@@ -18,8 +18,9 @@ def grid_facts(cell: str, code: str, line: int | None) -> list[str]:
     other rows (a 5x5 or 8x8 grid) gets no facts rather than wrong ones."""
     from ..teaching_scene import GRID
 
-    if not a1_to_f6(code) or cell in GRID.cells() or not any("grid" in source.call_name(c) or "area" in source.call_name(c)
-                                       for c in source.calls(code, line)) and "grid" not in _line(code, line):
+    if not a1_to_f6(code) or cell in GRID.cells() or not any(
+            "grid" in source.call_name(c) or "area" in source.call_name(c)
+            for c in source.calls(code, line)) and "grid" not in _line(code, line):
         return []
     return [f"grid cells are {GRID.cells()[0]} (top-left) to {GRID.cells()[-1]} (bottom-right): rows "
             f"{GRID.rows[0]}-{GRID.rows[-1]}, columns 1-{GRID.n_cols}; "

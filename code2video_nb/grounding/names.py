@@ -13,7 +13,6 @@ import re
 
 from . import manim_api, source, spelling
 
-
 # --- unknown names: colours, and names from older manim / manimgl ----------------------------
 
 def name_facts(name: str, code: str) -> list[str]:

@@ -12,7 +12,6 @@ import warnings
 from ..parse import parse
 from . import manim_api, source
 
-
 # --- Scene.play given a method or a mobject -----------------------------------------------------
 
 def play_facts(code: str, line: int | None) -> list[str]:

@@ -6,12 +6,12 @@ so a template and its caller can never drift apart silently.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from string import Template
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template(name: str) -> Template:
     return Template(resources.files(__name__).joinpath(f"{name}.txt").read_text(encoding="utf-8"))
 

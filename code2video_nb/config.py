@@ -6,8 +6,10 @@ The CLI passes its flags as overrides; the notebook layer passes its traitlets.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 DEFAULT_MODEL = "gpt-4.1"
 
@@ -59,9 +61,9 @@ class Settings:
     completion_price: float = 8.0  # USD per 1M completion tokens
 
     @classmethod
-    def from_env(cls, env: dict | None = None, **overrides) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> Settings:
         env = os.environ if env is None else env
-        values = {
+        values: dict[str, Any] = {
             "model": env.get("CODE2VIDEO_MODEL"),
             "vlm_model": env.get("CODE2VIDEO_VLM_MODEL"),
             "tts_model": env.get("CODE2VIDEO_TTS_MODEL"),
@@ -78,6 +80,6 @@ class Settings:
             raise TypeError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         return replace(cls(), **{k: v for k, v in values.items() if v is not None})
 
-    def api_key(self, env: dict | None = None) -> str | None:
+    def api_key(self, env: Mapping[str, str] | None = None) -> str | None:
         env = os.environ if env is None else env
         return env.get(self.api_key_env) or None

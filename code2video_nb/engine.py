@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import assets, coder, picture_folder, planner, source_plan
 from .config import Settings
-from .errors import RenderError
+from .errors import ConfigError, RenderError
 from .model_client import ModelClient
 from .narration import SectionNarration, mux_narration
 from .pipeline import BuildPipeline, Pipelined, SectionTimes
@@ -80,6 +80,13 @@ class Engine:
     def client(self) -> ModelClient | None:
         return self.model.get()
 
+    def model_client(self) -> ModelClient:
+        """The client, for the steps that cannot go on without one (planning, writing code)."""
+        client = self.client
+        if client is None:
+            raise ConfigError(self.model.no_model_reason)
+        return client
+
     @property
     def used_client(self) -> ModelClient | None:
         """The client if one was made (whose usage is to be recorded)."""
@@ -111,29 +118,31 @@ class Engine:
             ws.set(plan_options=wanted)
         if ws.storyboard is None:
             self.progress("plan", "writing the storyboard")
-            storyboard = planner.make_storyboard(self.client, ws.outline,
+            outline = ws.outline
+            assert outline is not None  # written just above if it was missing
+            storyboard = planner.make_storyboard(self.model_client(), outline,
                                                  pictures=picture_folder.folder_note(self.settings.assets_dir))
-            ws.set_plan("storyboard", source_plan.carry_citations(storyboard, ws.outline))
+            ws.set_plan("storyboard", source_plan.carry_citations(storyboard, outline))
         self.place_assets(ws)
-        return ws.storyboard
+        return ws.planned()
 
     def _outline(self, ws: Workspace, *, audience: str, sections: int, goals: str, source: Source | None):
         if source is None:
-            return planner.make_outline(self.client, ws.state["topic"], audience=audience, sections=sections,
+            return planner.make_outline(self.model_client(), ws.state["topic"], audience=audience, sections=sections,
                                         goals=goals)
-        return source_plan.make_outline(self.client, source, audience=audience, sections=sections, goals=goals,
+        return source_plan.make_outline(self.model_client(), source, audience=audience, sections=sections, goals=goals,
                                         budget=self.settings.source_tokens, progress=self.progress)
 
     def place_assets(self, ws: Workspace) -> None:
         """The pictures the storyboard asks for, found offline and copied in (`assets.py`), before
         any code is asked for: the coder's request names the files."""
-        for done in assets.place_all(ws, ws.storyboard, self.settings.assets_dir):
+        for done in assets.place_all(ws, ws.planned(), self.settings.assets_dir):
             what = f"{done.file} ({done.source})" if done.file else done.note
             self.progress("plan", f"picture {done.request.name}: {what}")
 
     def write_code(self, ws: Workspace, on_written: Callable[[StoryboardSection], None] = lambda section: None) -> None:
         """Every section missing code, in parallel; `on_written(section)` as each one's is written."""
-        missing = [s for s in ws.storyboard.sections if ws.read_code(s.id) is None]
+        missing = [s for s in ws.planned().sections if ws.read_code(s.id) is None]
         if not missing:
             return
         self.progress("code", f"writing code for {len(missing)} section(s) in parallel")
@@ -145,17 +154,17 @@ class Engine:
             report(self.progress, "code", f"section {section.id} written", SectionEvent(section.id, "waiting"))
             on_written(section)
 
-        coder.write_all(self.client, missing, ws.state["topic"], on_done=done)
+        coder.write_all(self.model_client(), missing, ws.state["topic"], on_done=done)
 
     # rendering ---------------------------------------------------------
     def render_all(self, ws: Workspace, quality: str = "preview", only: list[str] | None = None) -> list[SectionResult]:
         """Sections in parallel (renders up to `settings.workers` at once); `only` picks some by id."""
-        sections = [s for s in ws.storyboard.sections if not only or s.id in only]
+        sections = [s for s in ws.planned().sections if not only or s.id in only]
         return self._pipeline(ws, quality).run(sections).results
 
     def write_and_build(self, ws: Workspace, quality: str = "preview") -> Pipelined:
         """Write the missing code and build every section, each as soon as its code is there."""
-        sections = ws.storyboard.sections
+        sections = ws.planned().sections
         missing = [s for s in sections if ws.read_code(s.id) is None]
         return self._pipeline(ws, quality).run(sections, missing, lambda on_code: self.write_code(ws, on_code))
 
@@ -197,13 +206,19 @@ class Engine:
         """Join the sections' videos in storyboard order, with subtitles timed to the blocks."""
         self.progress("export", f"joining {len(results)} section(s)")
         video_path, srt_path = ws.export_paths()
+        videos = [r.video for r in results if r.video is not None]
+        if len(videos) < len(results):
+            raise RenderError(f"could not join the sections: {', '.join(r.id for r in results if r.video is None)} "
+                              "rendered no video; render them first")
         try:
-            concat_videos([r.video for r in results], video_path)
+            concat_videos(videos, video_path)
         except ValueError as exc:  # a preview deleted by hand, an unreadable part
             raise RenderError(f"could not join the sections: {exc}; delete a damaged preview, "
                               "then render again") from exc
-        cue_input, spoken, offset = [], [], 0.0
-        for section, result in zip(ws.storyboard.sections, results):
+        storyboard = ws.planned()
+        cue_input: list[tuple] = []
+        spoken, offset = [], 0.0
+        for section, result, video in zip(storyboard.sections, results, videos):
             record = ws.section_state(section.id).render(quality)
             starts = record.block_starts if record is not None else None
             narration = self._narration_of(ws, section, record)
@@ -213,11 +228,11 @@ class Engine:
                 cue_input.append((result.duration, [c.text for c in narration.clips], starts,
                                   [c.seconds for c in narration.clips]))
                 spoken += [(offset + at, clip) for at, clip in narration.placed(starts, result.duration)]
-            offset += stream_seconds(result.video)  # where the next part starts in the joined video
+            offset += stream_seconds(video)  # where the next part starts in the joined video
         if spoken:  # one track for the whole lecture: no gap or drift at the joins
             mux_narration(video_path, spoken, ws.dir / "audio" / f"lecture-{quality}")
         write_srt(lecture_cues(cue_input), srt_path)
-        assets.write_credits(ws.storyboard, video_path.with_suffix(".credits.txt"))  # CC BY icons need credit
+        assets.write_credits(storyboard, video_path.with_suffix(".credits.txt"))  # CC BY icons need credit
         return video_path, srt_path
 
     def _narration_of(self, ws: Workspace, section: StoryboardSection, record) -> SectionNarration | None:

@@ -35,3 +35,18 @@ def parse(source, filename="<unknown>", mode="exec", **options):
         return ast.parse(source, filename, mode, **options)
     with _lock:
         return ast.parse(source, filename, mode, **options)
+
+
+# A parsed node's end: typeshed types `end_lineno`/`end_col_offset` as optional because a node built
+# by hand may lack them; every node `parse` returns has both.
+Located = ast.stmt | ast.expr | ast.arg | ast.keyword | ast.excepthandler
+
+
+def end_line(node: Located) -> int:
+    """The node's last line (1-based)."""
+    return node.lineno if node.end_lineno is None else node.end_lineno
+
+
+def end_column(node: Located) -> int:
+    """The UTF-8 byte offset just after the node on its last line."""
+    return node.col_offset if node.end_col_offset is None else node.end_col_offset

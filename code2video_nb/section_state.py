@@ -21,11 +21,15 @@ from dataclasses import dataclass, field
 
 _RENDER = "render_"  # + quality: "render_preview", "render_final"
 ARCHIVE, ERROR, FIX, PANEL, HISTORY = "archive_preview", "error", "fix", "panel", "history"
-SHAPE = {HISTORY: list, ARCHIVE: dict}  # what lecture.json is checked for on opening: key -> JSON type
+SHAPE: dict[str, type] = {HISTORY: list, ARCHIVE: dict}  # what lecture.json is checked for on opening: key -> JSON type
 
 
 def _number(value, default: float = 0.0) -> float:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
+    return float(value) if _is_number(value) else default
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _text(value, default: str = "") -> str:
@@ -73,7 +77,7 @@ class RenderRecord:
         if not isinstance(data, dict) or not isinstance(data.get("hash"), str):
             return None
         starts = data.get("block_starts")
-        starts = [float(s) for s in starts if _number(s, None) is not None] if isinstance(starts, list) else []
+        starts = [float(s) for s in starts if _is_number(s)] if isinstance(starts, list) else []
         return cls(data["hash"], _text(data.get("video")), _number(data.get("duration")), starts,
                    _number(data.get("seconds")), int(_number(data.get("fix_attempts"))), _text(data.get("narration")))
 
@@ -186,8 +190,8 @@ class SectionState:
     def from_dict(cls, data) -> SectionState:
         if not isinstance(data, dict):
             return cls()
-        history = data.get(HISTORY) if isinstance(data.get(HISTORY), list) else []
-        archive = data.get(ARCHIVE) if isinstance(data.get(ARCHIVE), dict) else {}
+        history = given if isinstance(given := data.get(HISTORY), list) else []
+        archive = filed if isinstance(filed := data.get(ARCHIVE), dict) else {}
         renders = {key[len(_RENDER):]: RenderRecord.from_dict(value)
                    for key, value in data.items() if key.startswith(_RENDER)}
         kept = {h: RenderRecord.from_dict({"hash": h, **entry})  # an entry is filed under its hash

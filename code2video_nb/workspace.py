@@ -46,7 +46,7 @@ LOCK_TIMEOUT = 30.0  # seconds; one write holds the lock for milliseconds
 HAND_EDIT = "hand edit"  # history reason for code found in sections/<id>.py that no write of ours put there
 _HASH = re.compile(r"[0-9a-f]{16,64}")
 # The shape lecture.json must have where we read it: key -> the JSON type of its value.
-_TOP_SHAPE = {"sections": dict, "usage": dict, "outline": dict, "storyboard": dict}
+_TOP_SHAPE: dict[str, type] = {"sections": dict, "usage": dict, "outline": dict, "storyboard": dict}
 
 T = TypeVar("T")
 
@@ -192,6 +192,13 @@ class Workspace:
     @property
     def storyboard(self) -> Storyboard | None:
         return self._plan("storyboard", Storyboard.from_dict)
+
+    def planned(self) -> Storyboard:
+        """The storyboard, for the steps after planning (code, render, export)."""
+        storyboard = self.storyboard
+        if storyboard is None:
+            raise WorkspaceError(f"{self.dir} holds no planned lecture (no storyboard in lecture.json): plan it first")
+        return storyboard
 
     def _plan(self, key: str, parse):
         """Parsed once per version of lecture.json: every section render asks for the storyboard."""

@@ -35,10 +35,10 @@ from __future__ import annotations
 import ast
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ..parse import parse
+from ..parse import end_line, parse
 from . import room
 from .findings import Box, Finding, Patch, Placed, Shot, Stage
 from .patches import SIDES, anchor_of, beside_patch, fade_out_patch, move_patch, scale_patch
@@ -154,7 +154,7 @@ def _inner(box: Box) -> Box:
     return Box(box.left + dx, box.bottom + dy, box.right - dx, box.top - dy)
 
 
-def _segments(o: Placed):
+def _segments(o: Placed) -> Iterator[tuple[float, float, float, float]]:
     for stroke in o.ink:
         for (x1, y1), (x2, y2) in zip(stroke, stroke[1:]):
             yield x1, y1, x2, y2
@@ -336,9 +336,10 @@ class _Run:
         whole = self.whole(i, o)  # one part of a group (a digit of its number) moves with the rest
         it = "it" if whole is o else f"{whole.name} whole"
         spot = room.find(self.stage, self.blockers(i, whole), whole.box, o.text_height, MIN_TEXT_HEIGHT)
-        if spot is None or whole.name is None or place_line(whole) is None:
+        line = place_line(whole)
+        if spot is None or whole.name is None or line is None:
             return ("", None) if spot is None else (f"; move {it} to {spot.words()}", None)
-        patch = move_patch(self.code, place_line(whole), whole.name, spot.cells, spot.scale)
+        patch = move_patch(self.code, line, whole.name, spot.cells, spot.scale)
         return f"; move {it} to {spot.words()}", patch
 
     def whole(self, i: int, o: Placed) -> Placed:
@@ -347,14 +348,17 @@ class _Run:
         return groups[-1] if groups else o
 
     def beside(self, i: int, o: Placed) -> tuple[str, Patch] | None:
-        anchor = anchor_of(self.code, place_line(o), o.name) if o.name and place_line(o) else None
+        line = place_line(o)
+        if not (o.name and line):
+            return None
+        anchor = anchor_of(self.code, line, o.name)
         box = next((x.box for x in self.shots[i].objects if anchor and x.name == anchor), None)
         if box is None and anchor and anchor.endswith(")"):  # a point it was centred on (move_to)
             x, y = (o.box.left + o.box.right) / 2, (o.box.bottom + o.box.top) / 2
             box = Box(x, y, x, y)
-        side = box and room.beside(self.stage, self.blockers(i, o), box, o.box)
-        patch = side and beside_patch(self.code, place_line(o), o.name, side)
-        return (f"; put it {SIDES[side]} {anchor}", patch) if patch else None
+        side = room.beside(self.stage, self.blockers(i, o), box, o.box) if box else None
+        patch = beside_patch(self.code, line, o.name, side) if side else None
+        return (f"; put it {SIDES[side]} {anchor}", patch) if side and patch else None
 
     # - rules -
 
@@ -406,8 +410,8 @@ class _Run:
             root.finding.boxes += h.finding.boxes
         return kept
 
-    def drawn_on(self, o: Placed | None, system: Placed) -> bool:
-        if o is None:
+    def drawn_on(self, o: Placed | None, system: Placed | None) -> bool:
+        if o is None or system is None:
             return False
         near = Box(system.box.left - ROOT_REACH, system.box.bottom - ROOT_REACH,
                    system.box.right + ROOT_REACH, system.box.top + ROOT_REACH)
@@ -415,10 +419,10 @@ class _Run:
 
     # - what the code says -
 
-    def mentions(self, line: int | None) -> set[str]:
+    def mentions(self, line: int | None) -> frozenset[str]:
         """The variables the statement at `line` uses (`axes`, `self.axes`): an object made or placed
         from another one (`Text(...).move_to(box)`, `axes.plot(...)`) is composed with it."""
-        return _mentions(self.code, line) if line else set()
+        return _mentions(self.code, line) if line else frozenset()
 
     def composed(self, new: Placed, i: int, old: Placed) -> bool:
         """`new` was made or placed relative to `old` (or to a group holding it)."""
@@ -441,18 +445,19 @@ class _Run:
                 px = o.text_height * PX_PER_UNIT
                 hits.append(_Hit(self.finding("too_small", i, [o], f"{label(o)} is {px:.0f} px high at 480p "
                                               f"(readable from {MIN_GLYPH_PX:.0f} px)"),
-                                 o.uid, fix=functools.partial(self.enlargement, i, o)))
+                                 o.uid, fix=functools.partial(self.enlargement, i, o, o.text_height)))
         return hits
 
-    def enlargement(self, i: int, o: Placed) -> tuple[str, Patch | None]:
-        factor = room.round_up(COMFORTABLE_TEXT_HEIGHT / o.text_height)
+    def enlargement(self, i: int, o: Placed, height: float) -> tuple[str, Patch | None]:
+        factor = room.round_up(COMFORTABLE_TEXT_HEIGHT / height)
         blockers = [b for b in self.blockers(i, o) if _covered(b, o.box) == 0]
-        for f in (factor, room.round_up(MIN_TEXT_HEIGHT / o.text_height)):
+        for f in (factor, room.round_up(MIN_TEXT_HEIGHT / height)):
             grown = room.scaled(o.box, f)
             if self.stage.frame.contains(grown) and not any(_covered(b, grown) for b in blockers):
-                if o.name is None or place_line(o) is None:
+                line = place_line(o)
+                if o.name is None or line is None:
                     return f"; scale it by {f:g}", None
-                return f"; scale it by {f:g}", scale_patch(self.code, place_line(o), o.name, f)
+                return f"; scale it by {f:g}", scale_patch(self.code, line, o.name, f)
         return "; there is no room to enlarge it here: give it a larger area", None
 
     def overlaps(self) -> list[_Hit]:
@@ -477,7 +482,7 @@ class _Run:
 
     def joined_fades(self, hits: list[_Hit]) -> list[_Hit]:
         """Stale findings of one new object become one, whose patch fades out every old object."""
-        out, stale = [], {}
+        out, stale = [], dict[tuple[int, int], _Hit]()
         for h in hits:
             if h.finding.kind != "stale_overlap":
                 out.append(h)
@@ -562,7 +567,8 @@ class _Run:
         stale = (old.uid not in self.fresh[i] and block_old is not None and block_new is not None
                  and block_old < block_new and self.block[new.uid] == block_new and not misplaced)
         share = _covered(a.box, b.box)
-        weight = a.box.intersection(b.box).area
+        common = a.box.intersection(b.box)
+        weight = common.area if common else 0.0
         if stale:
             message = (f"{label(old)} from block {block_old} is still on screen where {label(new)} is drawn; "
                        f"fade it out first")
@@ -622,10 +628,10 @@ def _outside(frame: Box, box: Box) -> str:
 @functools.lru_cache(maxsize=512)
 def _mentions(code: str, line: int) -> frozenset[str]:
     """Names (`box`, `self.box`) used by the innermost statement covering `line`."""
-    statements = [n for n in ast.walk(_tree(code)) if isinstance(n, ast.stmt) and n.lineno <= line <= n.end_lineno]
+    statements = [n for n in ast.walk(_tree(code)) if isinstance(n, ast.stmt) and n.lineno <= line <= end_line(n)]
     if not statements:
         return frozenset()
-    statement = min(statements, key=lambda n: n.end_lineno - n.lineno)
+    statement = min(statements, key=lambda n: end_line(n) - n.lineno)
     names = set()
     for node in ast.walk(statement):
         if isinstance(node, ast.Name):

@@ -29,9 +29,10 @@ import ast
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from ..errors import StalePatch
-from ..parse import parse
+from ..parse import end_line, parse
 from .findings import Finding, Patch, Placed, Shot
 from .patches import PLACERS
 
@@ -72,6 +73,8 @@ def checked(findings: list[Finding], code: str, shots: list[Shot], rerun: Rerun 
             _withhold(finding, problem)
         elif rerun is not None:
             waiting.append((finding, patched))
+    if rerun is None:  # nothing waits for a run
+        return findings
     apart = source.apart([f for f, _ in waiting])
     if len(apart) > 1 and _all_pass_together(findings, apart, code, rerun):
         waiting = [(f, p) for f, p in waiting if f not in apart]  # one run showed each doing its job alone
@@ -88,7 +91,7 @@ def _all_pass_together(findings: list[Finding], fixing: list[Finding], code: str
     applied at once, one critique. True when it runs, each of their findings is gone, no other
     appeared and nothing a fade removed comes back; else each is judged on its own run. (Apart,
     one cannot be what makes another work: a label's patch naming the arrow another patch moves.)"""
-    patches = sorted((f.patch for f in fixing), key=lambda p: p.start)
+    patches = sorted((_offered(f) for f in fixing), key=lambda p: p.start)
     if any(b.start <= max(a.end, a.start) for a, b in zip(patches, patches[1:])):
         return False  # two patches on the same lines: judged one by one
     combined = code
@@ -112,6 +115,12 @@ def _all_pass_together(findings: list[Finding], fixing: list[Finding], code: str
 def _grown(patch: Patch) -> int:
     """Lines a patch adds (an insertion) or removes."""
     return len(patch.new.rstrip("\n").splitlines()) - (patch.end - patch.start + 1)
+
+
+def _offered(finding: Finding) -> Patch:
+    """The patch of a finding being judged (check_patches passes over those without one)."""
+    assert finding.patch is not None
+    return finding.patch
 
 
 def _withhold(finding: Finding, problem: str) -> None:
@@ -179,7 +188,7 @@ def _root(expression: str) -> str:
     return ast.unparse(node)
 
 
-def _self_attribute(node: ast.AST) -> bool:
+def _self_attribute(node: ast.AST) -> TypeGuard[ast.Attribute]:
     return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
 
 
@@ -218,9 +227,9 @@ def _mentions_any(node: ast.AST, names: Iterable[str]) -> str | None:
     return next((n for n in names if _mentions(node, n)), None)
 
 
-def _follower(statement: ast.stmt, call: ast.Call) -> str | None:
-    """Who `call` (`x.next_to(…)`, `Text(…).next_to(…)`, `x.animate.move_to(…)`) places."""
-    node = call.func.value
+def _follower(statement: ast.stmt, method: ast.Attribute) -> str | None:
+    """Who the call of `method` (`x.next_to(…)`, `Text(…).next_to(…)`, `x.animate.move_to(…)`) places."""
+    node = method.value
     while True:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             node = node.func.value
@@ -250,7 +259,7 @@ class _Source:
     def touched(self, finding: Finding) -> set[str]:
         """The objects a finding and its patch are about: its objects, and those its patch names."""
         names = {_root(o) for o in finding.objects}
-        for text in (finding.patch.old, finding.patch.new):
+        for text in (_offered(finding).old, _offered(finding).new):
             names |= {_root(ast.unparse(n)) for c in _calls(text) for n in ast.walk(c)
                       if isinstance(n, (ast.Name, ast.Attribute))}
         return names & (self.known_roots | {_root(o) for o in finding.objects})
@@ -262,8 +271,8 @@ class _Source:
                 if not any(touched[n] & t for m, t in enumerate(touched) if m != n)]
 
     def function_at(self, line: int) -> ast.AST:
-        around = [f for f in self.functions if f.lineno <= line <= f.end_lineno]
-        return min(around, key=lambda f: f.end_lineno - f.lineno, default=self.tree)
+        around = [f for f in self.functions if f.lineno <= line <= end_line(f)]
+        return min(around, key=lambda f: end_line(f) - f.lineno, default=self.tree)
 
     def statements(self, scope: ast.AST) -> list[ast.stmt]:
         """The simple statements of a function (inside loops, ifs and withs too), in order; not
@@ -293,7 +302,7 @@ class _Source:
     def shot_index(self, finding: Finding, line: int) -> int | None:
         matches = [i for i, s in enumerate(self.shots) if s.line == line]
         timed = [i for i in matches if abs(round(self.shots[i].time, 2) - finding.time) < 1e-6]
-        return (timed or matches or [None])[0]
+        return next(iter(timed or matches), None)
 
     def shown_from(self, i: int | None, name: str) -> bool:
         """Is an object of this name (or root) on screen at shot i or later? Unknown i: assume so."""
@@ -330,8 +339,9 @@ class _Source:
                         and ast.unparse(node.func.value) != "self" and any(_mentions(a, name) for a in node.args):
                     found.append(ast.unparse(node.func.value))
             for o in shot.values():
-                if o.name == name and o.parent in shot and shot[o.parent].name:
-                    found.append(shot[o.parent].name)
+                parent = shot[o.parent].name if o.name == name and o.parent in shot else None
+                if parent:
+                    found.append(parent)
             return found
         return step
 
@@ -347,11 +357,11 @@ class _Source:
     # - the checks -
 
     def problem(self, finding: Finding) -> str:
-        change = _change(finding.patch)
+        change = _change(_offered(finding))
         if change.fades:
             return self.fade_problem(finding, change)
         if change.moved:
-            return self.move_problem(finding, change)
+            return self.move_problem(finding, change, change.moved)
         return ""
 
     def fade_problem(self, finding: Finding, change: _Change) -> str:
@@ -463,8 +473,8 @@ class _Source:
             previous = now
         return None
 
-    def move_problem(self, finding: Finding, change: _Change) -> str:
-        moved, i = change.moved, self.shot_index_of(finding)
+    def move_problem(self, finding: Finding, change: _Change, moved: str) -> str:
+        i = self.shot_index_of(finding)
         members = self.family_members(moved, i)
         if _index(moved) is not None or moved != _root(moved):
             return f"{moved} is one part of {_root(moved)}: moving it alone takes it out; move {_root(moved)} whole"
@@ -479,7 +489,7 @@ class _Source:
                 if not (isinstance(node, ast.Call) and _called(node) in RELATIVE
                         and isinstance(node.func, ast.Attribute) and node.args):
                     continue
-                follower = _follower(statement, node)
+                follower = _follower(statement, node.func)
                 if follower is None:
                     continue
                 if follower in members:
@@ -561,7 +571,7 @@ def _rerun_problem(finding: Finding, findings: list[Finding], after, source: _So
     new = [f for f in after.findings if (now[_key(f)] - others[_key(f)]) > 0]
     if new:
         return f"the patched code has a new problem: {new[0].kind} {', '.join(new[0].objects)} ({new[0].message})"
-    change = _change(finding.patch)
+    change = _change(_offered(finding))
     if change.fades and (back := _comes_back(after.shots, change)):
         return f"{back[0]} comes back at line {back[1]}: something later uses it"
     return ""
@@ -578,5 +588,5 @@ def _comes_back(shots: list[Shot], change: _Change) -> tuple[str, int | None] | 
     for shot in shots[at + 1:]:
         for o in shot.objects:
             if o.uid in gone and o.opacity > SHOWN:
-                return gone[o.uid].name, shot.line
+                return gone[o.uid].name or "", shot.line  # named: `gone` holds named objects only
     return None

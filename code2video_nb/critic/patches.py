@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Sequence
 
-from ..parse import parse
+from ..parse import end_column, end_line, parse
 from .findings import Patch
 
 PLACERS = ("place_at_grid", "place_in_area")
@@ -48,7 +48,7 @@ def move_patch(code: str, line: int, name: str, where: str | Sequence[str],
         lines.append(f'{indent}self.place_in_area({name}, "{first}", "{last}")')
     else:  # the file's own grid (a dict of points, where the cells came from) has no area placer
         lines.append(f'{indent}{name}.move_to((self.grid["{first}"] + self.grid["{last}"]) / 2)')
-    return _insert(code, statement.end_lineno + 1, lines)
+    return _insert(code, end_line(statement) + 1, lines)
 
 
 def _offers_area(code: str) -> bool:
@@ -68,7 +68,7 @@ def scale_patch(code: str, line: int, name: str, factor: float) -> Patch | None:
         return _rewrite(code, statement, [_scale_edit(code, call, factor)])
     if not _reachable(code, statement, [name]):
         return None
-    return _insert(code, statement.end_lineno + 1, [f"{_indent(code, statement)}{name}.scale({_number(factor)})"])
+    return _insert(code, end_line(statement) + 1, [f"{_indent(code, statement)}{name}.scale({_number(factor)})"])
 
 
 def fade_out_patch(code: str, line: int, names: Iterable[str], run_time: float = 0.5) -> Patch | None:
@@ -104,7 +104,8 @@ def beside_patch(code: str, line: int, name: str, side: str) -> Patch | None:
     if statement is None or found is None or side not in SIDES:
         return None
     call, anchor = found
-    start = (call.func.end_lineno, call.func.end_col_offset - len(call.func.attr.encode()))
+    assert isinstance(call.func, ast.Attribute)  # _relative_call finds `….next_to(…)`-like method calls only
+    start = _attr_span(call.func)[0]
     return _rewrite(code, statement, [((start, _span(call)[1]), f"next_to({anchor}, {side})")])
 
 
@@ -147,10 +148,10 @@ def _statement(code: str, line: int) -> ast.stmt | None:
         tree = parse(code)
     except SyntaxError:
         return None
-    covering = [n for n in ast.walk(tree) if isinstance(n, ast.stmt) and n.lineno <= line <= n.end_lineno]
+    covering = [n for n in ast.walk(tree) if isinstance(n, ast.stmt) and n.lineno <= line <= end_line(n)]
     if not covering:
         return None
-    inner = min(covering, key=lambda n: (n.end_lineno - n.lineno, -n.lineno))
+    inner = min(covering, key=lambda n: (end_line(n) - n.lineno, -n.lineno))
     return None if hasattr(inner, "body") else inner
 
 
@@ -176,10 +177,10 @@ def _stored(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
 
-def _enclosing_function(tree: ast.AST, node: ast.AST) -> ast.FunctionDef | None:
+def _enclosing_function(tree: ast.AST, node: ast.stmt) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     around = [f for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
-              and f.lineno <= node.lineno and node.end_lineno <= f.end_lineno]
-    return min(around, key=lambda f: f.end_lineno - f.lineno, default=None)
+              and f.lineno <= node.lineno and end_line(node) <= end_line(f)]
+    return min(around, key=lambda f: end_line(f) - f.lineno, default=None)
 
 
 def _root(expression: str) -> str:
@@ -203,19 +204,19 @@ def _placer_call(statement: ast.stmt, name: str) -> ast.Call | None:
 
 
 def _literal_cells(call: ast.Call) -> list[ast.Constant] | None:
-    wanted = 1 if call.func.attr == "place_at_grid" else 2
-    cells = [a for a in call.args[1:1 + wanted]]
-    cells += [k.value for k in call.keywords if k.arg in ("grid_pos", "cell", "top_left", "bottom_right")]
-    if len(cells) != wanted or not all(isinstance(c, ast.Constant) and isinstance(c.value, str) for c in cells):
-        return None
-    return cells
+    wanted = 1 if _method(call) == "place_at_grid" else 2
+    given = call.args[1:1 + wanted] + [k.value for k in call.keywords
+                                       if k.arg in ("grid_pos", "cell", "top_left", "bottom_right")]
+    cells = [c for c in given if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+    return cells if len(cells) == len(given) == wanted else None
 
 
 def _moved_call(code: str, call: ast.Call, first: str, last: str, scale: float | None) -> list[tuple]:
     """Edits (node span, replacement) turning the call into a placement at first..last."""
     cells = _literal_cells(call)
+    assert cells is not None and isinstance(call.func, ast.Attribute), "move_patch checked both"
     quote = _source(code, cells[0])[0]
-    edits = []
+    edits: list[tuple] = []
     if call.func.attr == "place_at_grid" and first != last:
         edits.append((_attr_span(call.func), "place_in_area"))
         edits.append((_span(cells[0]), f"{quote}{first}{quote}, {quote}{last}{quote}"))
@@ -231,7 +232,7 @@ def _moved_call(code: str, call: ast.Call, first: str, last: str, scale: float |
 
 def _scale_edit(code: str, call: ast.Call, factor: float) -> tuple:
     """The edit that multiplies the call's scale_factor by `factor` (adding the argument if absent)."""
-    position = 3 if call.func.attr == "place_at_grid" else 4
+    position = 3 if _method(call) == "place_at_grid" else 4
     current = next((k.value for k in call.keywords if k.arg == "scale_factor"), None)
     if current is None and len(call.args) >= position:
         current = call.args[position - 1]
@@ -249,7 +250,7 @@ def _rewrite(code: str, statement: ast.stmt, edits: list[tuple]) -> Patch:
     """Apply (span, text) edits inside the statement's lines; spans are (line, byte column) pairs,
     applied from the last, so earlier columns stay valid."""
     lines = code.splitlines()
-    start, end = statement.lineno, statement.end_lineno
+    start, end = statement.lineno, end_line(statement)
     block = lines[start - 1:end]
     for ((l1, c1), (l2, c2)), text in sorted(edits, key=lambda e: e[0], reverse=True):
         head = block[l1 - start][:_chars(lines[l1 - 1], c1)]
@@ -264,13 +265,18 @@ def _insert(code: str, at: int, new_lines: list[str]) -> Patch:
 
 # --- positions: ast columns are UTF-8 byte offsets; _rewrite turns them into characters ---------
 
-def _span(node: ast.AST) -> tuple[tuple[int, int], tuple[int, int]]:
-    return (node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset)
+def _span(node: ast.expr) -> tuple[tuple[int, int], tuple[int, int]]:
+    return (node.lineno, node.col_offset), (end_line(node), end_column(node))
 
 
 def _attr_span(func: ast.Attribute) -> tuple[tuple[int, int], tuple[int, int]]:
-    end = func.end_col_offset
-    return (func.end_lineno, end - len(func.attr.encode())), (func.end_lineno, end)
+    end = end_column(func)
+    return (end_line(func), end - len(func.attr.encode())), (end_line(func), end)
+
+
+def _method(call: ast.Call) -> str:
+    """`name` of a `….name(…)` call; "" for a plain function's call."""
+    return call.func.attr if isinstance(call.func, ast.Attribute) else ""
 
 
 def _chars(text: str, byte_column: int) -> int:

@@ -67,10 +67,11 @@ def read_srt(path: Path) -> list[Cue]:
     cues = []
     for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
         lines = block.strip().splitlines()
-        timing = next((i for i, line in enumerate(lines) if _TIMING.search(line)), None)
-        if timing is None:
+        timed = next(((i, found) for i, line in enumerate(lines) if (found := _TIMING.search(line))), None)
+        if timed is None:
             continue
-        h1, m1, s1, ms1, h2, m2, s2, ms2 = map(int, _TIMING.search(lines[timing]).groups())
+        timing, match = timed
+        h1, m1, s1, ms1, h2, m2, s2, ms2 = map(int, match.groups())
         said = " ".join(line.strip() for line in lines[timing + 1:] if line.strip())
         cues.append(Cue(h1 * 3600 + m1 * 60 + s1 + ms1 / 1000, h2 * 3600 + m2 * 60 + s2 + ms2 / 1000, said))
     return cues
@@ -83,7 +84,7 @@ def attach(shown: Visual, lecture: Lecture, evidence: str) -> Visual:
         return shown
     srt = subtitles_file(lecture)
     if srt is None:
-        where = lecture.video or lecture.workspace.dir
+        where = lecture.video or lecture.folder
         raise ConfigError(f"{where} has no subtitles beside it (a .srt of the same name): export the lecture "
                           "and evaluate its video, or pass --evidence frames")
     cues = read_srt(srt)
@@ -91,7 +92,7 @@ def attach(shown: Visual, lecture: Lecture, evidence: str) -> Visual:
         text = prompts.render("quiz_subtitles_video", said=_said(cues)).strip()
         return Visual(shown.parts + ({"type": "text", "text": text},), shown.source, shown.times, shown.lines, True)
     if len(shown.times) != shown.frames:
-        raise ConfigError(f"cannot tell when the keyframes of {lecture.workspace.dir} are seen (a section has no "
+        raise ConfigError(f"cannot tell when the keyframes of {lecture.folder} are seen (a section has no "
                           "render record): render the lecture again, or pass --evidence frames")
     parts = []
     for image, said in zip(shown.parts, assign(cues, shown.times)):
@@ -103,7 +104,7 @@ def attach(shown: Visual, lecture: Lecture, evidence: str) -> Visual:
 def assign(cues: list[Cue], times: tuple[float, ...]) -> list[list[Cue]]:
     """The cues going with each frame seen at `times`: each cue with the first frame at or after
     its middle, the ones after the last frame with the last."""
-    out = [[] for _ in times]
+    out: list[list[Cue]] = [[] for _ in times]
     for cue in cues:
         middle = (cue.start + cue.end) / 2
         at = next((i for i, t in enumerate(times) if t >= middle), len(times) - 1)

@@ -40,14 +40,21 @@ class Lecture:
         return self.workspace.state.get("topic") if self.workspace else None
 
     @property
+    def folder(self) -> Path:
+        """The lecture folder (a Lecture without a video always has one)."""
+        assert self.workspace is not None, f"{self.video} has no lecture folder"
+        return self.workspace.dir
+
+    @property
     def audience(self) -> str | None:
         outline = self.workspace.outline if self.workspace else None
         return outline.target_audience if outline else None
 
     def topic_or(self, topic: str | None) -> str:
         """`topic` if given, else the lecture folder's; ConfigError when there is neither."""
-        if topic or self.topic:
-            return topic or self.topic
+        chosen = topic or self.topic
+        if chosen:
+            return chosen
         raise ConfigError(f"{self.video} belongs to no lecture folder: name its topic with --topic")
 
 
@@ -114,7 +121,7 @@ def visual(lecture: Lecture, *, count: int, send: str = "frames", sampling: str 
         return Visual(tuple(image_part(p.read_bytes()) for p in spread(keys, count)), "keyframes",
                       tuple(spread(times, count)) if times else (), len(keys))
     if lecture.video is None:
-        folder = lecture.workspace.dir
+        folder = lecture.folder
         raise WorkspaceError(f"{folder} has no exported video ({folder.name}.mp4) and not every section has its "
                              f"keyframes: run `code2video export {folder}` (in a notebook: %c2v export) first")
     if send == "video":
@@ -142,6 +149,8 @@ def keyframe_times(lecture: Lecture) -> list[float] | None:
     the next starts), after the sections before it in that video. None when a section has no
     render record to time it by."""
     ws, times, offset = lecture.workspace, [], 0.0
+    if ws is None or ws.storyboard is None:
+        return None
     for section in ws.storyboard.sections:
         if section.id not in lecture.sections:
             continue
@@ -174,7 +183,8 @@ def uniform_frames(video: Path, count: int) -> list[tuple[float, bytes]]:
         duration = container.duration / av.time_base if container.duration else float(
             (stream.duration or 0) * stream.time_base)
         targets = [duration * (i + 0.5) / count for i in range(count)]
-        picked, last = [], None
+        picked: list[tuple[float, bytes]] = []
+        last = None
         for frame in container.decode(video=0):
             last = frame
             while len(picked) < count and (frame.time or 0.0) >= targets[len(picked)]:

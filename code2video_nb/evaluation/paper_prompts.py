@@ -75,13 +75,13 @@ def load(repo: Path) -> PaperPrompts:
                           "(git clone https://github.com/showlab/Code2Video)")
     read = _reader(repo)
     rubric, unlearning = read(AES_FILE), read(UNLEARNING_FILE)
-    templates = [_template(function(source, name, repo, file), repo, file) for source, name, file in
-                 ((rubric, AES_FUNCTION, AES_FILE), (unlearning, UNLEARNED_FUNCTION, UNLEARNING_FILE),
-                  (unlearning, VIDEO_FUNCTION, UNLEARNING_FILE))]
+    aes, unlearned, video = (_template(function(source, name, repo, file), repo, file) for source, name, file in
+                             ((rubric, AES_FUNCTION, AES_FILE), (unlearning, UNLEARNED_FUNCTION, UNLEARNING_FILE),
+                              (unlearning, VIDEO_FUNCTION, UNLEARNING_FILE)))
     plain = assigned(read(QUIZ_FILE), PLAIN_FUNCTION, PLAIN_NAME, repo, QUIZ_FILE)
     commit = _commit(repo)
     edited = _edited(repo, read) if commit and (repo / ".git").exists() else ()
-    return PaperPrompts(repo, commit, *templates, plain, edited)
+    return PaperPrompts(repo, commit, aes, unlearned, video, plain, edited)
 
 
 def _reader(repo: Path):

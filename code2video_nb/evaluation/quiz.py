@@ -32,6 +32,7 @@ from .aes import describe
 from .evidence import attach as attach_subtitles
 from .evidence import choose as choose_evidence
 from .frames import Visual, locate, sending
+from .paper_prompts import PaperPrompts
 from .protocol import OURS, Protocol
 
 PASSES = ("plain", "unlearned", "video")
@@ -160,13 +161,13 @@ def questions_for(topic: str, file: Path | None = None) -> list[Question]:
             raise ConfigError(f"cannot read questions from {file}: {exc}") from None
         if isinstance(data, list):
             return parse_questions(data, str(file))
-        found = parse_bank(data, str(file))
+        found, where = parse_bank(data, str(file)), str(file)
     else:
-        found, file = bank(), "the MMMC bank"
+        found, where = bank(), "the MMMC bank"
     if topic not in found:
         close = [t for t in found if topic.lower() in t.lower() or t.lower() in topic.lower()]
         hint = f" (did you mean {close[0]!r}?)" if close else "; pass --questions FILE for another topic"
-        raise ConfigError(f"no questions for {topic!r} in {file}{hint}")
+        raise ConfigError(f"no questions for {topic!r} in {where}{hint}")
     return found[topic]
 
 
@@ -207,7 +208,7 @@ def read_answer(text: str, letters: str, *, insufficient: bool) -> str:
         if answer in allowed:
             return answer
         raise ValueError(f'"answer" must be {choices}, not {given!r:.40}')
-    lone = {_lone_answer(line.strip()) for line in text.splitlines()} - {None}
+    lone = {a for line in text.splitlines() if (a := _lone_answer(line.strip())) is not None}
     if len(lone) == 1 and lone <= allowed:
         return lone.pop()
     if len(lone & allowed) > 1:
@@ -272,6 +273,8 @@ def teach_quiz(video: Path | None, topic: str | None = None, *, settings, client
                           "(e.g. export CODE2VIDEO_VLM_MODEL=gpt-4.1)")
     lecture = locate(Path(video), workspace) if video is not None else None
     topic = lecture.topic_or(topic) if lecture else topic
+    if topic is None:
+        raise ConfigError("no video and no topic: name the topic whose questions to ask")
     questions = questions if questions is not None else questions_for(topic)
     shown = None
     if lecture is not None:
@@ -283,16 +286,16 @@ def teach_quiz(video: Path | None, topic: str | None = None, *, settings, client
     answers = [Answer(q.question, q.answer, problems={"video": NO_VIDEO} if missing else {}) for q in questions]
     for which in PASSES[:-1] if missing else PASSES:
         ask = _asker(which, topic, shown, client, model, protocol)
-        with ThreadPoolExecutor(PARALLEL) as pool, contextlib.nullcontext() if missing else sending(shown):
+        with ThreadPoolExecutor(PARALLEL) as pool, contextlib.nullcontext() if shown is None else sending(shown):
             for answer, (given, problem) in zip(answers, pool.map(ask, questions)):
                 setattr(answer, which, given)
                 if problem:
                     answer.problems[which] = problem
-    return QuizResult(answers, _quiz_tokens(client) - before, NO_VIDEO if missing else describe(shown), protocol,
+    return QuizResult(answers, _quiz_tokens(client) - before, NO_VIDEO if shown is None else describe(shown), protocol,
                       evidence or "frames")
 
 
-def _asker(which: str, topic: str, shown: Visual, client, model: str, protocol: Protocol):
+def _asker(which: str, topic: str, shown: Visual | None, client, model: str, protocol: Protocol):
     def ask(question: Question) -> tuple[str | None, str]:
         letters = "".join(sorted(question.options))
         messages = build_messages(which, topic, question, shown, protocol)
@@ -305,31 +308,40 @@ def _asker(which: str, topic: str, shown: Visual, client, model: str, protocol: 
     return ask
 
 
-def build_messages(which: str, topic: str, question: Question, shown: Visual, protocol: Protocol = OURS) -> list[dict]:
+def build_messages(which: str, topic: str, question: Question, shown: Visual | None,
+                   protocol: Protocol = OURS) -> list[dict]:
     """One question of one pass. Ours: our prompts, the plain pass naming the topic. The paper's: the
     plain pass does not name it, and with a checkout the original's instructions come first (our
     question layout and answer format follow, so the answer is read as ours is)."""
     letters = ", ".join(sorted(question.options))
     if protocol.paper:
-        text = _paper_text(which, topic, question, shown, protocol)
+        text = _paper_text(which, topic, question, shown, protocol.paper)
     elif which == "plain":
         about = f' about "{topic}"' if protocol.plain_names_topic else ""
         text = prompts.render("quiz_plain", about=about, question=question.text(), letters=letters)
     else:
-        evidence = prompts.render(evidence_prompt(shown), what=describe(shown)).strip() if which == "video" else ""
+        evidence = prompts.render(evidence_prompt(_video(shown)), what=describe(_video(shown))).strip() \
+            if which == "video" else ""
         text = prompts.render("quiz_unlearned", topic=topic, question=question.text(), letters=letters,
                               evidence=evidence)
     if which != "video":
         return [{"role": "user", "content": text.strip()}]
-    return [{"role": "user", "content": [*shown.parts, {"type": "text", "text": text.strip()}]}]
+    return [{"role": "user", "content": [*_video(shown).parts, {"type": "text", "text": text.strip()}]}]
 
 
-def _paper_text(which: str, topic: str, question: Question, shown: Visual, protocol: Protocol) -> str:
-    paper = protocol.paper
+def _video(shown: Visual | None) -> Visual:
+    """What the video pass shows: teach_quiz asks it only when there is a video."""
+    if shown is None:
+        raise ValueError("the video pass needs a video")
+    return shown
+
+
+def _paper_text(which: str, topic: str, question: Question, shown: Visual | None, paper: PaperPrompts) -> str:
     instruction = {"plain": lambda: paper.plain, "unlearned": lambda: paper.unlearned(topic),
                    "video": lambda: paper.video(topic)}[which]().strip()
-    if which == "video" and (shown.source != "video" or shown.subtitled):  # the original's: the video alone
-        instruction = prompts.render("video_shown", what=describe(shown)).strip() + "\n\n" + instruction
+    video = _video(shown) if which == "video" else None
+    if video is not None and (video.source != "video" or video.subtitled):  # the original's: the video alone
+        instruction = prompts.render("video_shown", what=describe(video)).strip() + "\n\n" + instruction
     return prompts.render("quiz_paper", instruction=instruction, question=question.text(),
                           letters=", ".join(sorted(question.options)),
                           insufficient="" if which == "plain" else f', or "{INSUFFICIENT}"')

@@ -27,7 +27,7 @@ import builtins
 import re
 from dataclasses import dataclass
 
-from .parse import parse
+from .parse import Located, parse
 
 ALLOWED_MODULES = frozenset({
     "manim", "numpy", "math", "cmath", "random", "itertools", "functools", "colorsys",
@@ -116,7 +116,7 @@ class _Checker(ast.NodeVisitor):
         self.attribute_bases: set[int] = set()  # ids of names used as `name.attr`
         self.called: set[int] = set()
 
-    def add(self, node: ast.AST, rule: str, message: str) -> None:
+    def add(self, node: Located, rule: str, message: str) -> None:
         self.findings.append(Finding(node.lineno, node.col_offset, rule, message))
 
     def resolve(self, node: ast.AST) -> str | None:
@@ -148,7 +148,7 @@ class _Checker(ast.NodeVisitor):
             elif alias.name != "*":
                 self._check_attribute_name(node, alias.name, "imports")
 
-    def _check_module(self, node: ast.AST, module: str) -> bool:
+    def _check_module(self, node: Located, module: str) -> bool:
         if module_allowed(module, self.allowed):
             return True
         self.add(node, "import", f"imports {module} (not something a lecture needs; "
@@ -169,7 +169,7 @@ class _Checker(ast.NodeVisitor):
         elif name in self.modules and id(node) not in self.attribute_bases:
             self.add(node, "module-value", f"passes the module {name} around (use it only as {name}.<name>)")
 
-    def _check_binding(self, node: ast.AST, name: str) -> None:
+    def _check_binding(self, node: Located, name: str) -> None:
         if name in _BUILTIN_NAMES or name in _REFUSED_BUILTINS:
             self.add(node, "rebind", f"rebinds the builtin {name} (pick another name)")
         elif name in self.imported:
@@ -178,7 +178,8 @@ class _Checker(ast.NodeVisitor):
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self._check_def(node)
 
-    visit_AsyncFunctionDef = visit_FunctionDef
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        self._check_def(node)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self._check_def(node)
@@ -215,7 +216,7 @@ class _Checker(ast.NodeVisitor):
             self._check_attribute_name(node, attr, "calls" if id(node) in self.called else "uses")
         self.generic_visit(node)
 
-    def _check_attribute_name(self, node: ast.AST, attr: str, verb: str) -> None:
+    def _check_attribute_name(self, node: Located, attr: str, verb: str) -> None:
         reason = _REFUSED_ATTRIBUTES.get(attr) or (
             "runs other programs" if attr.startswith(_PROGRAM_PREFIXES) else None)
         if reason:
@@ -236,9 +237,10 @@ class _Checker(ast.NodeVisitor):
         args = node.args[index:index + 1] + [k.value for k in node.keywords if k.arg == "mode"]
         if not args:
             return  # the default mode reads
-        if _const_str(args[-1]):
-            if _MODE.fullmatch(args[-1].value) and set(args[-1].value) & set("wax+"):
-                self.add(node, "file-write", f"opens a file for writing (mode {args[-1].value!r})")
+        mode = args[-1]
+        if isinstance(mode, ast.Constant) and isinstance(mode.value, str):
+            if _MODE.fullmatch(mode.value) and set(mode.value) & set("wax+"):
+                self.add(node, "file-write", f"opens a file for writing (mode {mode.value!r})")
         elif known:
             self.add(node, "file-write", "opens a file with a mode chosen at run time")
 
@@ -285,6 +287,12 @@ def _imports(tree: ast.AST) -> tuple[dict[str, str], set[str]]:
 
 
 def _bound_names(tree: ast.AST) -> set[str]:
-    return {getattr(n, "name", None) or getattr(n, "arg", None) or n.id for n in ast.walk(tree)
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.arg))
-            or isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    names = set()
+    for n in ast.walk(tree):
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(n.name)
+        elif isinstance(n, ast.arg):
+            names.add(n.arg)
+        elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+            names.add(n.id)
+    return names

@@ -193,7 +193,7 @@ def record_findings(ws: Workspace, section_id: str, code: str, findings: list[Fi
         # Decided ones stay as the record (an undone accept comes back as pending instead).
         decided = [e for e in entries if (e.get("status") != PENDING and e["id"] not in ids) or e["id"] in dismissed]
         section["suggestions"] = decided[-KEEP_DECIDED:] + fresh
-        critiques = section.get("critiques") if isinstance(section.get("critiques"), dict) else {}
+        critiques = kept_ones if isinstance(kept_ones := section.get("critiques"), dict) else {}
         earlier = critiques.pop(wanted, None)  # re-insert: the dict's order is the age
         took = seconds  # None: recorded again from the cache, so how long the critic took stays
         if took is None:
@@ -323,7 +323,7 @@ def fit(ws: Workspace, section_id: str, suggestion_id_: str, code: str) -> str |
         return None
     text = (suggestion.applied or {}).get("text")
     try:
-        return patch_code(code, suggestion.patch, text if isinstance(text, str) else None)
+        return patch_code(code, patch, text if isinstance(text, str) else None)
     except StalePatch:
         return None
 
@@ -343,7 +343,7 @@ def reapply(ws: Workspace, section_id: str, suggestion_id_: str, edited: str) ->
     if ws.read_code(section_id) != edited:
         ws.write_code(section_id, edited, "notebook edit")
     ws.write_code(section_id, new_code, f"{REASON}{suggestion.status} {suggestion.finding.kind}")
-    _set(ws, section_id, suggestion.id, applied={**suggestion.applied, "time": time.time(),
+    _set(ws, section_id, suggestion.id, applied={**(suggestion.applied or {}), "time": time.time(),
                                                  "before": code_hash(edited), "after": code_hash(new_code)})
     return edited, new_code
 
@@ -361,13 +361,13 @@ def dismiss(ws: Workspace, section_id: str, suggestion_id_: str) -> None:
 
 def last_applied(ws: Workspace, section_id: str) -> Suggestion | None:
     applied = [s for s in all_suggestions(ws, section_id) if s.status in APPLIED and s.applied]
-    return max(applied, key=lambda s: s.applied.get("time", 0)) if applied else None
+    return max(applied, key=lambda s: (s.applied or {}).get("time", 0)) if applied else None
 
 
 def undoable(ws: Workspace, section_id: str, code: str) -> bool:
     """Whether `code` is what the last applied suggestion wrote (so Undo is offered with it)."""
     last = last_applied(ws, section_id)
-    return last is not None and last.applied.get("after") == code_hash(code)
+    return last is not None and (last.applied or {}).get("after") == code_hash(code)
 
 
 def undo(ws: Workspace, section_id: str) -> str:
@@ -377,7 +377,8 @@ def undo(ws: Workspace, section_id: str) -> str:
     if suggestion is None:
         raise SuggestionError(f"section {section_id} has no applied suggestion to undo")
     history = ws.section_state(section_id).history
-    after, before = suggestion.applied.get("after"), suggestion.applied.get("before")
+    applied = suggestion.applied or {}
+    after, before = applied.get("after"), applied.get("before")
     wrote = [i for i, h in enumerate(history) if h.reason.startswith(REASON) and code_hash(h.code) == after]
     earlier = [h.code for h in history[:wrote[-1]] if code_hash(h.code) == before] if wrote else []
     if not earlier:

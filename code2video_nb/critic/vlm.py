@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +58,7 @@ class Keyframe:
 # -- entry points ------------------------------------------------------------------------------
 
 def review_section(ws, section_id: str, shots: list[Shot], stage: Stage | None, client, model: str | None,
-                   *, previous: list[Finding] = ()) -> list[Finding]:
+                   *, previous: Sequence[Finding] = ()) -> list[Finding]:
     """One round of the VLM review of a rendered section (its preview keyframes must exist).
     `previous`: the findings applied since the last round, so the model checks them rather than
     proposing them again. Raises ConfigError without a model, WorkspaceError without keyframes,
@@ -79,7 +79,7 @@ def reviewer(ws, section_id: str, client, model: str, max_rounds: int = MAX_ROUN
     """What the engine's critic loop calls with each kept version's critique (its shots and stage):
     a VLM round while rounds are left, told which of its earlier patches the code now holds. Once
     they are spent, its earlier findings that still apply are handed back, so none is lost."""
-    rounds, last = 0, []
+    rounds, last = 0, list[Finding]()
 
     def review_round(critique) -> list[Finding]:
         nonlocal rounds, last
@@ -106,7 +106,7 @@ def _still_open(finding: Finding, code: str) -> bool:
 
 
 def review(keys: list[Keyframe], title: str, code: str, client, model: str, *, stage_name: str,
-           stage: Stage | None, shots: list[Shot], previous: list[Finding] = ()) -> list[Finding]:
+           stage: Stage | None, shots: list[Shot], previous: Sequence[Finding] = ()) -> list[Finding]:
     """Ask `model` about these keyframes and turn its answer into findings against `code`."""
     messages = build_messages(keys, title, previous, grid_of(stage))
     answer = client.ask_json(messages, stage=stage_name, model=model, validate=check_answer)
@@ -216,7 +216,7 @@ def table_text(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def build_messages(keys: list[Keyframe], title: str, previous: list[Finding] = (),
+def build_messages(keys: list[Keyframe], title: str, previous: Sequence[Finding] = (),
                    grid: room.Grid | None = None) -> list[dict]:
     """System prompt, then one user message: the instructions, and per block its table and image.
     `grid`: the scene's own (a paper-style base class may lay out another), else ours."""
@@ -267,7 +267,7 @@ def to_finding(issue: dict, keys: list[Keyframe], code: str, stage: Stage | None
     found = [_find(n, shot, shots) for n in names]
     target = found[0] if found else None
     problem = " ".join(str(issue.get("problem") or "").split()) or "(the model gave no description)"
-    kind = issue.get("kind") if issue.get("kind") in KINDS + ("other",) else "other"
+    kind = str(issue.get("kind")) if issue.get("kind") in KINDS + ("other",) else "other"
     finding = Finding(kind, names, layout.place_line(target) if target else None, block if key else None,
                       shot.time if shot else 0.0, problem, source="vlm", boxes=[o.box for o in found if o])
     patch, why_not = _patch(issue, target, names, code, stage, shots, block)
@@ -321,6 +321,8 @@ def _patch(issue, target, names, code, stage, shots, block) -> tuple[Patch | Non
 def _make_patch(action, issue, target, code, stage, shots, block) -> Patch | None:
     """The edit in the anchor-grid language, written by layout.py's helpers."""
     line = layout.place_line(target)
+    if line is None:  # _patch said so already
+        raise ValueError(f"no code line creates or places {target.name}")
     if action == "move":
         return layout.move_patch(code, line, target.name, _where(issue, grid_of(stage)))
     if action == "scale":
@@ -357,10 +359,10 @@ def _fade_line(target: Placed, shots: list[Shot], block: int | None) -> int:
     if block is None:
         raise ValueError("no keyframe given to fade it out at")
     first = next((i for i, s in enumerate(shots) if any(o.uid == target.uid for o in s.objects)), None)
-    starts = [i for i, s in enumerate(shots) if s.block is not None and s.block >= block and s.line]
-    if first is not None and starts and first < starts[0] and shots[starts[0]].block == block:
-        return shots[starts[0]].line
-    later = [i for i in starts if shots[i].block > block]
+    starts = [(i, s.block, s.line) for i, s in enumerate(shots) if s.block is not None and s.block >= block and s.line]
+    if first is not None and starts and first < starts[0][0] and starts[0][1] == block:
+        return starts[0][2]
+    later = [line for _, b, line in starts if b > block]
     if not later:
         raise ValueError(f"{target.name} comes in during the last lecture line: nothing later to fade it out for")
-    return shots[later[0]].line
+    return later[0]

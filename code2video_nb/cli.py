@@ -307,7 +307,7 @@ def _render(args) -> int:
     if args.out is not None:
         raise Code2VideoError("--out goes with a scene file (FILE.py); a lecture folder renders in place")
     ws, engine = _open(args)
-    known = [s.id for s in ws.storyboard.sections]
+    known = [s.id for s in ws.planned().sections]
     unknown = sorted(set(args.section or []) - set(known))
     if unknown:
         raise Code2VideoError(f"no section {', '.join(unknown)} in {args.lecture} (sections: {', '.join(known)})")
@@ -360,12 +360,12 @@ def _render_file(args) -> int:
 def _review(ws: Workspace, section_id: str, where: str, settings: Settings) -> str:
     """The critic's findings for the rendered code, kept as the section's suggestions (a notebook
     shows them as cards); once per version of the code."""
-    code, version = ws.read_code(section_id), suggestions.critic_version()
+    code, version = ws.read_code(section_id) or "", suggestions.critic_version()  # rendered just now
     cached = suggestions.cached_findings(ws, section_id, code, version)
     if cached is not None:
         return report.text(where, critique.Critique(cached))
     found = critique.critique_file(ws.code_path(section_id), settings=settings, media_dir=ws.media_dir(section_id))
-    if not found.ok:
+    if found.error is not None:
         return f"  the critic could not check the layout: {found.error.error}"
     suggestions.record_findings(ws, section_id, code, found.findings, seconds=found.seconds, version=version)
     return report.text(where, found)
@@ -406,8 +406,9 @@ def _critique(args) -> int:
     results = critique.critique_sections(files, settings=settings)
     names = {sid: str(path) for sid, path in files.items()}
     for sid, result in results.items():
-        if not result.ok:
-            print(f"code2video: error: {report.error_line(names[sid], result, _text_of(files[sid]))}", file=sys.stderr)
+        if result.error is not None:
+            print(f"code2video: error: {report.error_line(names[sid], result.error, _text_of(files[sid]))}",
+                  file=sys.stderr)
     if args.json and args.target.is_dir():
         print(json.dumps(report.lecture_json(results, time.monotonic() - started)))
     elif args.json:

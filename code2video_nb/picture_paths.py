@@ -42,7 +42,7 @@ from pathlib import Path, PureWindowsPath
 
 from . import assets
 from .errors import AssetError
-from .parse import parse
+from .parse import Located, end_column, end_line, parse
 from .picture_folder import FOLDER, SUFFIXES
 from .scene_import import IMPORTED_FROM
 
@@ -189,8 +189,8 @@ class _LineOffsets:
         text = self.lines[line - 1] if line - 1 < len(self.lines) else ""
         return self.starts[line - 1] + len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
 
-    def span(self, node: ast.AST) -> tuple[int, int]:
-        return self.offset(node.lineno, node.col_offset), self.offset(node.end_lineno, node.end_col_offset)
+    def span(self, node: Located) -> tuple[int, int]:
+        return self.offset(node.lineno, node.col_offset), self.offset(end_line(node), end_column(node))
 
 
 # deciding (reads the file system, writes nothing) ------------------------------------------------------------
@@ -299,7 +299,7 @@ def _import_box_names(code: str) -> str:
     if not need:
         return code
     lines = code.splitlines(keepends=True)
-    at = imports[-1].end_lineno if imports else 0
+    at = end_line(imports[-1]) if imports else 0
     if at and not lines[at - 1].endswith("\n"):
         lines[at - 1] += "\n"
     lines.insert(at, f"from manim import {', '.join(need)}  # a box for a missing picture\n")
@@ -312,7 +312,9 @@ def bring_in(ws, section_id: str, code: str | None, say: Callable[[str, str], No
     """Copy the pictures the section's code loads from outside the lecture into its assets/, box
     the missing ones, keep each change as a version and say what was done; returns the code now
     in the section (unchanged when every load is the lecture's own)."""
-    loads = [load for load in find_loads(code or "") if not in_lecture(load, ws.dir)]
+    if code is None:
+        return code
+    loads = [load for load in find_loads(code) if not in_lecture(load, ws.dir)]
     if not loads:
         return code
     where = search_folders(ws.dir, ws.code_path(section_id), folders, _written_in(ws, section_id))
@@ -376,7 +378,7 @@ def _record(state: dict, section_id: str, brought: Brought) -> None:
             continue
         taken = {assets.asset_name(e.get("name")) for e in entries if isinstance(e, dict)}
         known = {(e.get("file"), e.get("source")) for e in entries if isinstance(e, dict)}
-        for entry in map(_entry, [*brought.copied, *brought.missing]):
+        for entry in [*map(_entry, brought.copied), *map(_entry, brought.missing)]:
             if entry is None or (entry["file"], entry["source"]) in known:
                 continue
             entry["name"] = _free_name(entry["name"], taken)

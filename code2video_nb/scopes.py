@@ -13,7 +13,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from .parse import parse
+from .parse import end_line, parse
 
 BLOCK_MARK = re.compile(r"^(\s*)#\s*===\s*Animation for Lecture Line\s+(\d+)\s*===")
 
@@ -39,7 +39,7 @@ def functions(source: str) -> list[Scope]:
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             start = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            found.append(Scope("function", f"function {node.name}", start, node.end_lineno))
+            found.append(Scope("function", f"function {node.name}", start, end_line(node)))
     return sorted(found, key=lambda s: (s.start, -s.end))
 
 

@@ -76,9 +76,10 @@ def critique_file(path: Path, *, settings: Settings | None = None, media_dir: Pa
     if record is None:
         outcome = render_file(path, media_dir=media_dir, timeout=settings.render_timeout,
                               sandbox=sandbox_for(settings), critique=True, lecture=lecture)
-        record = _kept_record(outcome, key)
-        if isinstance(record, RenderOutcome):
-            return Critique(seconds=time.monotonic() - started, error=record)
+        kept = _kept_record(outcome, key)
+        if isinstance(kept, RenderOutcome):
+            return Critique(seconds=time.monotonic() - started, error=kept)
+        record = kept
     return _analysed(record, path, code, settings, media_dir, started, check_patches)
 
 
@@ -183,7 +184,7 @@ def checked_stage(raw) -> Stage:
     grid = {str(cell): (_number(p[0]), _number(p[1])) for cell, p in (raw.get("grid") or {}).items()
             if re.fullmatch(r"[A-Z]\d{1,2}", str(cell))}
     cell = raw.get("cell_size")
-    return Stage(_box(raw["frame"]), _box(raw.get("title")), _box(raw.get("lecture")), grid,
+    return Stage(_given_box(raw["frame"]), _box(raw.get("title")), _box(raw.get("lecture")), grid,
                  (_number(cell[0]), _number(cell[1])) if cell else None)
 
 
@@ -195,7 +196,7 @@ def _placed(o: dict) -> Placed:
     height = o.get("text_height")
     return Placed(int(o["uid"]), kind, str(o.get("cls", ""))[:60],
                   name if isinstance(name, str) and _NAME.match(name) else None,
-                  _line(o.get("line")), _line(o.get("placed_line")), _box(o["box"]), role,
+                  _line(o.get("line")), _line(o.get("placed_line")), _given_box(o["box"]), role,
                   None if height is None else _number(height), _number(o.get("opacity", 1.0)),
                   None if o.get("parent") is None else int(o["parent"]), _number(o.get("z", 0.0)),
                   _ink(o.get("ink") or []))
@@ -207,6 +208,14 @@ def _ink(raw) -> list[list[list[float]]]:
     if sum(len(s) for s in strokes) > MAX_INK:
         raise ValueError("an object's strokes have too many points")
     return strokes
+
+
+def _given_box(raw) -> Box:
+    """A box the record must have (the frame's, an object's)."""
+    box = _box(raw)
+    if box is None:
+        raise ValueError("a box is missing")
+    return box
 
 
 def _box(raw) -> Box | None:

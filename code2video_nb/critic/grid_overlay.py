@@ -26,7 +26,7 @@ _QUOTED_CELL = re.compile(r"""["']([A-Za-z])(\d{1,2})["']""")
 
 def default_grid() -> Grid:
     """TeachingScene's A1–F6, as the critic's `Grid`."""
-    centres = {c: tuple(float(v) for v in GRID.cell_center(c)[:2]) for c in GRID.cells()}
+    centres = {c: (float(x), float(y)) for c in GRID.cells() for x, y in [GRID.cell_center(c)[:2]]}
     return Grid(GRID.rows, tuple(range(1, GRID.n_cols + 1)), centres, (GRID.cell_width, GRID.cell_height))
 
 

@@ -93,7 +93,7 @@ class BeforeRender:
         done, media = Improvement(section.id), ws.media_dir(section.id)
         first = critique_file(ws.code_path(section.id), settings=self.settings, media_dir=media)
         done.seconds = first.seconds
-        if first.ok:
+        if first.error is None:
             def keep(candidate: str, n: int) -> bool:
                 ws.write_code(section.id, candidate, f"{REASON} {n}")
                 return True
@@ -115,12 +115,12 @@ def improve_section(builder: SectionBuilder, ws: Workspace, section: StoryboardS
     next round (a VLM sees its keyframes). `vlm`, given the current critique (its shots), returns
     the VLM's findings for the rendered code."""
     settings, media = builder.settings, ws.media_dir(section.id)
-    code = ws.read_code(section.id)
     current = critique_file(ws.code_path(section.id), settings=settings, media_dir=media)
     done = Improvement(section.id, seconds=current.seconds)
-    if not current.ok:
+    if current.error is not None:
         done.notes.append(f"the critic could not run the code: {current.error.error}")
         return done
+    code = ws.read_code(section.id) or ""  # the critic just ran the file
 
     kept = [code]  # the last version that rendered
 
@@ -189,7 +189,7 @@ def improve_lecture(builder: SectionBuilder, ws: Workspace, section_ids: list[st
 
     def one(section_id: str) -> Improvement:
         vlm = reviewer(ws, section_id, vlm_client, settings.vlm_model) if vlm_client is not None else None
-        return improve_section(builder, ws, ws.storyboard.section(section_id), rounds=settings.critic_rounds,
+        return improve_section(builder, ws, ws.planned().section(section_id), rounds=settings.critic_rounds,
                                quality=quality, vlm=vlm)
 
     with ThreadPoolExecutor(max_workers=max(1, min(settings.workers, len(section_ids))),

@@ -123,7 +123,8 @@ class Recorder:
     the same, taken at the end of each play."""
 
     def __init__(self, scene, path: str, *, drawing: bool = False):
-        self.scene, self.shots, self.drawing = scene, [], drawing
+        self.scene, self.drawing = scene, drawing
+        self.shots: list[Shot] = []
         # Frames running the section's code are those with its module's globals (no file-name compare).
         self.globals = type(scene).construct.__globals__
         self.blocks = _block_lines(Path(path).read_text(encoding="utf-8", errors="replace"))
@@ -420,7 +421,8 @@ def _subclasses(cls) -> list:
 
 def _block_lines(source: str) -> list[tuple[int, int, int]]:
     lines = source.splitlines()
-    return [(s.start, s.end, int(BLOCK_MARK.match(lines[s.start - 1]).group(2))) for s in blocks(source)]
+    return [(s.start, s.end, int(mark.group(2))) for s in blocks(source)
+            if (mark := BLOCK_MARK.match(lines[s.start - 1]))]  # each block starts at its mark
 
 
 def _kind(mob) -> str:

@@ -19,6 +19,7 @@ A file that does not run is one line on stderr (`error_line`) and a non-zero exi
 from __future__ import annotations
 
 from ..picture_paths import find_loads
+from ..render import RenderOutcome
 from .critique import Critique
 from .findings import Finding, Patch
 
@@ -30,10 +31,10 @@ def lecture_json(critiques: dict[str, Critique], seconds: float) -> dict:
     return {"findings": findings, "seconds": round(seconds, 3), "sections": sections}
 
 
-def error_line(where: str, critique: Critique, code: str = "") -> str:
-    """`sections/2.py line 12: NameError: name 'Creat' is not defined`; for a picture load on the
-    failing line of `code` (the critique runs a file as it is: it copies nothing in), what to do."""
-    error = critique.error
+def error_line(where: str, error: RenderOutcome, code: str = "") -> str:
+    """`sections/2.py line 12: NameError: name 'Creat' is not defined` (a critique's error); for a
+    picture load on the failing line of `code` (the critique runs a file as it is: it copies nothing
+    in), what to do."""
     at = f" line {error.line}" if error.line else ""
     loads = [load for load in find_loads(code) if load.line == error.line] if error.line else []
     hint = (f"; the picture {loads[0].path!r} cannot be read there: fix the path, or run `code2video "

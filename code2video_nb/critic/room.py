@@ -73,7 +73,7 @@ def grid_of(stage: Stage) -> Grid | None:
     rows = "".join(sorted({r for r, _ in cells}))
     columns = tuple(sorted({c for _, c in cells}))
     centers = {f"{r}{c}": xy for (r, c), xy in cells.items()}
-    cell = tuple(stage.cell_size) if stage.cell_size else (
+    cell = (stage.cell_size[0], stage.cell_size[1]) if stage.cell_size else (
         _step(sorted({xy[0] for xy in cells.values()})), _step(sorted({xy[1] for xy in cells.values()})))
     return Grid(rows, columns, centers, cell)
 

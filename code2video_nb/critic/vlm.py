@@ -75,7 +75,7 @@ def review_section(ws, section_id: str, shots: list[Shot], stage: Stage | None, 
     return checked(found, code, shots, None)  # what the code and shots say; its findings are not the layout rules'
 
 
-def reviewer(ws, section_id: str, client, model: str, max_rounds: int = MAX_ROUNDS) -> Callable:
+def reviewer(ws, section_id: str, client, model: str | None, max_rounds: int = MAX_ROUNDS) -> Callable:
     """What the engine's critic loop calls with each kept version's critique (its shots and stage):
     a VLM round while rounds are left, told which of its earlier patches the code now holds. Once
     they are spent, its earlier findings that still apply are handed back, so none is lost."""

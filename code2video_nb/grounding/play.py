@@ -28,7 +28,7 @@ def _method_to_animate(call: ast.Call) -> list[str]:
     for i, arg in enumerate(call.args):
         if isinstance(arg, ast.Attribute) and callable(getattr(mobject, arg.attr, None)):
             rest = ", ".join(ast.unparse(a) for a in call.args[i + 1:])
-            animated = parse(f"{ast.unparse(arg.value)}.animate.{arg.attr}({rest})").body[0].value
+            animated = _call(f"{ast.unparse(arg.value)}.animate.{arg.attr}({rest})")
             new = ast.Call(call.func, [animated], call.keywords)
             return [f"passing the method {ast.unparse(arg)} and its arguments is the old form; write "
                     f"{ast.unparse(new)} (Mobject.animate: {manim_api.first_line(mobject.animate)})"]
@@ -42,7 +42,7 @@ def _mobject_to_animation(call: ast.Call, code: str) -> list[str]:
     arg = mobjects[0]
     if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute):
         # play(square.shift(UP)): the method ran at once and returned the mobject (annotated Self)
-        animated = parse(f"{ast.unparse(arg.func.value)}.animate.{arg.func.attr}()").body[0].value
+        animated = _call(f"{ast.unparse(arg.func.value)}.animate.{arg.func.attr}()")
         animated.args, animated.keywords = arg.args, arg.keywords
         new = ast.Call(call.func, [animated if a is arg else a for a in call.args], call.keywords)
         return [f"{ast.unparse(arg)} changes the mobject at once and returns it (manim annotates "
@@ -50,6 +50,13 @@ def _mobject_to_animation(call: ast.Call, code: str) -> list[str]:
     m = ast.unparse(arg)
     return [f"Scene.play takes animations, not the mobject {m}: change it with {m}.animate.<method>(...), "
             f"or show it with an introducer animation: " + ", ".join(f"{name}({m})" for name in _introducers())]
+
+
+def _call(text: str) -> ast.Call:
+    """The call written in `text` (one we composed: `x.animate.method(…)`)."""
+    node = parse(text, mode="eval").body
+    assert isinstance(node, ast.Call), text
+    return node
 
 
 def _is_mobject(node: ast.expr, code: str) -> bool:
@@ -68,7 +75,7 @@ def _introducers() -> list[str]:
     manim, found = manim_api.manim(), []
     for name in dir(manim):
         cls = getattr(manim, name)
-        if inspect.isclass(cls) and issubclass(cls, manim.Animation):
+        if isinstance(cls, type) and issubclass(cls, manim.Animation):  # isinstance: mypy keeps cls callable
             with warnings.catch_warnings(), contextlib.suppress(Exception):
                 warnings.simplefilter("ignore")
                 animation = cls(manim.Square())
@@ -95,7 +102,7 @@ def transform_facts(type_name: str, code: str, line: int | None) -> list[str]:
             param = _param(cls, "target_mobject")
             if target is None or param is None or _is_mobject(target, code):
                 continue
-            return [manim_api.signature(cls, cls.__name__),
+            return [manim_api.signature(cls, cls.__name__) or cls.__name__,  # readable: `param` was read
                     f"target_mobject must be a {str(param.annotation).removesuffix(' | None')}; "
                     f"here it is a {type_name}: "
                     f"{ast.unparse(target)} (a string becomes a mobject as Text(...)/MathTex(...), "

@@ -74,9 +74,9 @@ def _refine(report, section, topic, client, check, limits, cancelled) -> FixRepo
             if scope is None:
                 break  # no narrower scope is known: escalate
             started = time.monotonic()
-            candidate, outcome, tokens = _ask(level, scope, report, section, topic, client)
-            if candidate is not None:
-                outcome = check(candidate)
+            reply, tokens = _ask(level, scope, report, section, topic, client)
+            candidate = reply if isinstance(reply, str) else None
+            outcome = check(reply) if isinstance(reply, str) else reply
             seconds = time.monotonic() - started  # the request and the validation
             report.attempts.append(FixAttempt(level, scope.name, scope.start, scope.end, report.outcome.error,
                                               report.outcome.line, "ok" if outcome.ok else outcome.error,
@@ -104,16 +104,17 @@ def _made_progress(before: RenderOutcome, after: RenderOutcome) -> bool:
     return not (after.error_type == "SyntaxError" and before.error_type != "SyntaxError")
 
 
-def _ask(level, scope, report, section, topic, client) -> tuple[str | None, RenderOutcome | None, int]:
-    """(candidate, None, tokens); or (None, the outcome saying why, tokens) when the reply held no
-    code: a failed attempt that spends no check pass and never becomes the section's code."""
+def _ask(level, scope, report, section, topic, client) -> tuple[str | RenderOutcome, int]:
+    """(candidate, tokens); or (the outcome saying why, tokens) when the reply held no code: a
+    failed attempt that spends no check pass and never becomes the section's code."""
     stage = f"{'code' if level == 'regenerate' else 'fix'}:{section.id}"
     before = _tokens(client, stage)
+    reply: str | RenderOutcome
     try:
-        candidate, no_code = _candidate(level, scope, report, section, topic, client, stage), None
+        reply = _candidate(level, scope, report, section, topic, client, stage)
     except (ValueError, ReplyFormatError) as exc:
-        candidate, no_code = None, RenderOutcome(False, 0.0, error_type="NoCode", message=str(exc))
-    return candidate, no_code, _tokens(client, stage) - before
+        reply = RenderOutcome(False, 0.0, error_type="NoCode", message=str(exc))
+    return reply, _tokens(client, stage) - before
 
 
 def _candidate(level, scope, report, section, topic, client, stage) -> str:

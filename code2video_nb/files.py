@@ -27,7 +27,7 @@ def _umask() -> int:
 # mkstemp creates 0600 files; the results are ordinary user files, so give them the usual mode.
 FILE_MODE = 0o666 & ~_umask()
 
-_ADVICE = {
+_ADVICE: dict[int | None, str] = {  # by errno (None: the OS gave none)
     errno.ENOSPC: "the disk is full: free some space, then run the same command again",
     errno.EDQUOT: "the disk quota is used up: free some space, then run the same command again",
     errno.EROFS: "the file system is read-only: choose a folder you can write to",

@@ -17,6 +17,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Any
 
 from ..errors import ConfigError
 
@@ -106,7 +107,7 @@ class RayExecutor(Executor):
 
     def __init__(self, ray_module):
         self._ray = ray_module
-        self._remote: dict[Callable, object] = {}
+        self._remote: dict[Callable, Any] = {}  # fn -> its ray.remote_function.RemoteFunction
         self._refs: list = []
 
     def submit(self, fn, /, *args, **kwargs) -> Future:

@@ -31,10 +31,10 @@ class Panel:
 
 def panels(results: list[TopicResult], paper: PaperRow | None = None) -> list[Panel]:
     """Time and tokens always; a score only if some topic has it."""
-    chosen = [Panel("minutes", lambda r: r.seconds / 60, paper and paper.minutes),
-              Panel("K tokens", lambda r: r.tokens / 1000, paper and paper.ktokens)]
+    chosen = [Panel("minutes", lambda r: r.seconds / 60, paper.minutes if paper else None),
+              Panel("K tokens", lambda r: r.tokens / 1000, paper.ktokens if paper else None)]
     if any(r.aes is not None for r in results):
-        chosen.append(Panel("AES (0-100)", lambda r: r.aes, paper and paper.aes, 100, score=True))
+        chosen.append(Panel("AES (0-100)", lambda r: r.aes, paper.aes if paper else None, 100, score=True))
     if any(r.quiz_gain is not None for r in results):
         chosen.append(Panel("TeachQuiz gain", lambda r: r.quiz_gain, None, 1, score=True))
     return chosen

@@ -217,7 +217,7 @@ def resolved(plan: BatchPlan) -> BatchPlan:
     if cassette is not None and not cassette.is_file():
         raise ConfigError(f"no recorded run at {plan.replay}; pass a cassette written by --record, or 'demo'")
     # "demo" stays a name: each worker finds the recording in its own installed package.
-    replay = plan.replay if plan.replay in (None, DEMO) else str(cassette.resolve())
+    replay = plan.replay if cassette is None or plan.replay == DEMO else str(cassette.resolve())
     return replace(plan, out=Path(plan.out).resolve(), replay=replay,
                    questions=Path(plan.questions).resolve() if plan.questions else None)
 

@@ -118,7 +118,7 @@ def annotated_args(call: ast.Call, code: str) -> list[tuple[ast.expr, str | None
     func = source.callable_of(call, code)
     if func is None:
         return [(a, None, None) for a in call.args] + [(k.value, k.arg, None) for k in call.keywords]
-    annotations = {}
+    annotations: dict[str, str | None] = {}
     for klass in func.__mro__[:-1] if inspect.isclass(func) else [None]:
         init = klass.__dict__.get("__init__") if klass else func
         for p in manim_api.visible(init) or [] if init else []:
@@ -130,7 +130,7 @@ def annotated_args(call: ast.Call, code: str) -> list[tuple[ast.expr, str | None
         names = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         names += [f"*{p.name}" for p in params if p.kind is p.VAR_POSITIONAL] * len(call.args)
     landed = [(a, n, annotations.get((n or "").lstrip("*"))) for a, n in zip(call.args, names)]
-    return landed + [(k.value, k.arg, annotations.get(k.arg)) for k in call.keywords]
+    return landed + [(k.value, k.arg, annotations.get(k.arg or "")) for k in call.keywords]  # None: **kwargs
 
 
 # --- errors deep in manim: the call as manim declares it ---------------------------------------

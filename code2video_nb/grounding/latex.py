@@ -3,6 +3,7 @@ offending TeX string, from the .tex beside the log or the failing line's *Tex(..
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -41,8 +42,8 @@ def latex_facts(error: str, code: str, line: int | None, latex_log: str | None) 
     facts = []
     if latex_log and (found := extract_latex_error(latex_log)):
         facts.append(f"LaTeX error: {found}")
-    if tex := tex or _tex_on_line(code, line):
-        facts.append(f"offending TeX string: {tex}")
+    if offending := tex or _tex_on_line(code, line):
+        facts.append(f"offending TeX string: {offending}")
     return facts
 
 
@@ -53,7 +54,7 @@ def _read(path: Path | None) -> str:
 def _tex_on_line(code: str, line: int | None) -> str | None:
     """The string arguments of a *Tex(...) call on the failing line, as written."""
     for call in source.calls(code, line):
-        strings = [a.value for a in call.args if isinstance(getattr(a, "value", None), str)]
+        strings = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
         if source.call_name(call).endswith("Tex") and strings:
             return " ".join(strings)
     return None

@@ -10,6 +10,7 @@ import contextlib
 import functools
 import inspect
 import re
+from typing import Any
 
 _VAR = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 
@@ -100,7 +101,7 @@ def _color_names() -> dict[str, str]:
 
 
 @functools.cache
-def colours() -> dict[str, object]:
+def colours() -> dict[str, Any]:
     """manim's colour constants, name -> ManimColor (RED, BLUE_E, DARK_BLUE...)."""
     lib = manim()
     return {n: v for n in dir(lib) if n.isupper() and isinstance(v := getattr(lib, n), lib.ManimColor)}

@@ -100,7 +100,7 @@ def _renamed_fact(old: str, pool: dict[str, object], what: str) -> list[str]:
         score = sum(weight[s] for s in stems & ws) + sum(weight[s] / 2 for s in stems & doc - ws)
         if stems & ws and n != old:  # a docstring alone matches too much (Axes: "Creates a set of axes")
             scores[n] = (score, -len(ws))  # ties: the name with fewer extra words
-    best = sorted(scores, key=scores.get, reverse=True)[:3]
+    best = sorted(scores, key=lambda n: scores[n], reverse=True)[:3]
     if not best:
         return []
     return [what + "; by name and docstring the closest now: "

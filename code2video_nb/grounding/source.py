@@ -33,9 +33,15 @@ def call_name(call: ast.Call) -> str:
 
 def bound_names(code: str) -> list[str]:
     """Names the code itself defines (a typo may be of the user's own variable)."""
-    return [getattr(n, "id", None) or getattr(n, "name", None) or n.arg for n in ast.walk(parse(code))
-            if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.arg))
-            or isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
+    return [name for n in ast.walk(parse(code)) if (name := _bound(n))]
+
+
+def _bound(node: ast.AST) -> str | None:
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        return node.name
+    if isinstance(node, ast.arg):
+        return node.arg
+    return node.id if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) else None
 
 
 def receiver_class(node: ast.expr, code: str, seen: frozenset[str] = frozenset()):

@@ -27,7 +27,7 @@ def recording_path(replay: str | Path | None) -> Path | None:
     if replay is None or str(replay) == "":
         return None
     if str(replay) == DEMO:
-        return Path(str(resources.files("code2video_nb").joinpath("demo", DEMO_RECORDING)))
+        return Path(str(resources.files("code2video_nb") / "demo" / DEMO_RECORDING))  # joinpath takes one on 3.10
     return Path(replay)
 
 

@@ -184,7 +184,7 @@ def in_background(task: Callable, items: list, workers: int = MAX_PARALLEL_REQUE
     """`task` over `items` on at most `workers` daemon threads. Not a ThreadPoolExecutor: its threads
     are joined when the process exits, so an interrupted CLI would still wait for every request in
     flight. A request that finishes after an interrupt still lands in the reply cache for the rerun."""
-    futures = [Future() for _ in items]
+    futures: list[Future] = [Future() for _ in items]
     queue = deque(zip(items, futures))
 
     def work():

@@ -250,7 +250,7 @@ def _allow(libc, ruleset_fd: int, path: str, access: int) -> None:
 
 def _elf_interpreters() -> set[str]:
     """The dynamic loader: executing latex opens it with exec rights, so it needs the right too."""
-    found = set()
+    found: set[str] = set()
     for pattern in ("/lib64/ld-linux*.so*", "/lib/ld-linux*.so*", "/lib/*/ld-linux*.so*", "/lib/ld-musl*.so*"):
         found.update(os.path.realpath(p) for p in glob.glob(pattern))
     return found

@@ -213,6 +213,7 @@ def build_client(settings: Settings, *, log_path: Path | None = None, replay: st
             raise ConfigError(f"no recorded run at {replay}; pass a cassette written by --record, or 'demo'")
         live = OpenAIBackend(settings) if live_after_replay and settings.api_key() else None
         # A replay must consume its own replies in order, so it bypasses the reply cache.
+        backend: Backend
         backend, cache = ReplayBackend(Cassette.load(cassette), then=live), None
     else:
         backend, cache = OpenAIBackend(settings), settings.cache_dir if settings.cache else None

@@ -30,6 +30,7 @@ import os
 import pickle
 import sys
 import types
+from collections.abc import Sequence
 from typing import Any
 
 import manim.renderer.cairo_renderer as cairo_renderer
@@ -42,16 +43,16 @@ _CAMERA_SKIP = frozenset(hashing.KEYS_TO_FILTER_OUT)
 _manim_hash = hashing.get_hash_from_play_call
 
 
-def use_fast_keys(section_module: str, known: list[str] = ()) -> None:
+def use_fast_keys(section_module: str, known: Sequence[str] = ()) -> None:
     """Key plays with `play_hash` in this process, for scene code run as `section_module` (the
     run name the worker gives the section file). The first plays take the `known` keys instead:
     the parent found them unchanged since the last render (`render_prefix.py`)."""
-    known = list(known)
+    keys = list(known)
 
     def keyed(scene, camera, animations, mobjects, **kwargs):
         played = scene.renderer.num_plays
-        if played < len(known):
-            return known[played]
+        if played < len(keys):
+            return keys[played]
         try:
             return play_hash(scene, camera, animations, mobjects, section_module=section_module, **kwargs)
         except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):

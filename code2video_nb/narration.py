@@ -82,7 +82,7 @@ class NarrationRecord:
     def from_dict(cls, data) -> NarrationRecord | None:
         if not isinstance(data, dict) or not isinstance(data.get("key"), str):
             return None
-        seconds = data.get("seconds") if isinstance(data.get("seconds"), list) else []
+        seconds = given if isinstance(given := data.get("seconds"), list) else []
         return cls(str(data.get("voice", "")), data["key"],
                    tuple(float(s) for s in seconds if isinstance(s, (int, float))))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -59,7 +59,7 @@ class BuildPipeline:
         self.build = build
         self.cancelled = cancelled
 
-    def run(self, sections: list[StoryboardSection], missing: list[StoryboardSection] = (),
+    def run(self, sections: list[StoryboardSection], missing: Sequence[StoryboardSection] = (),
             write: CodeWriter | None = None) -> Pipelined:
         """Build every section; those in `missing` once `write` hands their code over, the others at once.
         A failed code request is raised after the builds already started have finished (they are

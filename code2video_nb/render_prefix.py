@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .files import atomic_write_text
-from .parse import parse
+from .parse import end_line, parse
 
 _KEY = re.compile(r"[0-9a-f]{64}")
 MAX_PLAYS = 5000  # a log longer than any scene: not ours
@@ -128,4 +128,4 @@ def _construct(code: str) -> tuple[list[int], int] | None:
     if not found:
         return None
     node = found[-1]
-    return [statement.lineno for statement in node.body], node.end_lineno
+    return [statement.lineno for statement in node.body], end_line(node)

@@ -190,9 +190,9 @@ def _from_setup_call(scene_class: ast.ClassDef, values: _Literals) -> tuple[str,
     call on `self` (or `super()`) given a string and a list of strings."""
     calls = [n for n in ast.walk(scene_class) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
              and _on_self(n.func.value)]
-    calls.sort(key=lambda c: (c.func.attr not in _SETUP_NAMES, c.lineno))
+    calls.sort(key=lambda c: (getattr(c.func, "attr", "") not in _SETUP_NAMES, c.lineno))  # all `self.x(…)`
     for call in calls:
-        title, lines = "", []
+        title, lines = "", list[str]()
         for arg in list(call.args) + [k.value for k in call.keywords]:
             value = values.value(arg)
             if isinstance(value, str) and not title:
@@ -290,7 +290,7 @@ def _changed_since_import(ws: Workspace, section_id: str, scene: SceneFile) -> b
 
 
 def _check_own(ws: Workspace, scenes: list[SceneFile]) -> None:
-    held = {s.extra.get(IMPORTED_FROM) for s in ws.storyboard.sections}
+    held = {s.extra.get(IMPORTED_FROM) for s in ws.planned().sections}
     stranger = next((s for s in scenes if str(s.path) not in held), None)
     if stranger is not None:
         raise WorkspaceError(f"{ws.dir} is another lecture (it holds no section from {stranger.path}); "

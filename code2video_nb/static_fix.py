@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from .autofix import FixAttempt
 from .grounding import manim_api
 from .grounding.grid import a1_to_f6
-from .parse import parse
+from .parse import end_column, parse
 from .section_state import FixRecord
 
 LEVEL = "static"
@@ -112,7 +112,7 @@ class _Namespace:
 
     @classmethod
     def of(cls, tree: ast.Module) -> _Namespace:
-        bound, manim_names, unknown = set(), set(), False
+        bound, manim_names, unknown = set[str](), set[str](), False
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
                 if node.module == "manim":
@@ -208,7 +208,7 @@ def _name_fixes(tree, scope: _Namespace, learned: dict[str, str]) -> list[tuple[
         replacement = _rename_for(node.id, scope, learned)
         if replacement is not None:
             new, why = replacement
-            found.append((_Edit(node.lineno, node.col_offset, node.end_col_offset, new), StaticFix(node.lineno, why)))
+            found.append((_Edit(node.lineno, node.col_offset, end_column(node), new), StaticFix(node.lineno, why)))
     return found
 
 
@@ -275,7 +275,7 @@ def _one_spelling(name: str, candidates) -> str | None:
 
 def _distinct(names: list[str]) -> list[str]:
     """`names` less those that are another name of an earlier one's manim object (GRAY and GREY)."""
-    manim, kept = manim_api.manim(), []
+    manim, kept = manim_api.manim(), list[str]()
     for name in names:
         value = getattr(manim, name, None)
         if value is None or not any(_same(value, getattr(manim, k, None)) for k in kept):
@@ -380,10 +380,10 @@ def _clamped(node, method: str, lines: list[str]) -> tuple[_Edit, StaticFix] | N
     if new == f"{row}{col}":
         return None
     # the literal as written keeps its quotes and prefix: only the cell inside it changes
-    written = lines[node.lineno - 1].encode()[node.col_offset:node.end_col_offset].decode()
+    written = lines[node.lineno - 1].encode()[node.col_offset:end_column(node)].decode()
     if node.value not in written:  # escapes or implicit concatenation: not worth guessing
         return None
-    return (_Edit(node.lineno, node.col_offset, node.end_col_offset, written.replace(node.value, new, 1)),
+    return (_Edit(node.lineno, node.col_offset, end_column(node), written.replace(node.value, new, 1)),
             StaticFix(node.lineno, f"{method}: grid cell '{node.value}' is outside A1–F6; "
                                    f"clamped to the nearest cell, '{new}'"))
 

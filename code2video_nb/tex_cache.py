@@ -42,6 +42,7 @@ import re
 import stat
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -88,7 +89,7 @@ class TexCache:
     max_bytes: int = DEFAULT_MB * MB
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> TexCache | None:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> TexCache | None:
         """The user's cache, or None when `CODE2VIDEO_TEX_CACHE_MB=0` turns it off."""
         env = os.environ if env is None else env
         try:

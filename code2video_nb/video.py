@@ -258,7 +258,8 @@ def keyframes(video: Path, block_starts: list[float] | None, duration: float, n_
     if duration <= 0 and block_starts is None:
         duration = probe(video).duration
     ends = _block_ends(block_starts, duration, n_blocks)
-    picked, prev, t0 = [], None, None
+    picked: list[av.VideoFrame] = []
+    prev, t0 = None, None
     with av.open(str(video)) as c:
         if not c.streams.video:
             raise ValueError(f"video has no video stream: {video}")

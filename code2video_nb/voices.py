@@ -183,10 +183,11 @@ class RemoteVoice(_FileVoice):
         import openai
 
         super().__init__(out_dir)
-        self.model = model or settings.tts_model
-        if not self.model:
+        chosen = model or settings.tts_model
+        if not chosen:
             raise ConfigError("no speech model: set CODE2VIDEO_TTS_MODEL to a model your endpoint serves "
                               "at /audio/speech (e.g. tts-1), or install espeak-ng for the offline voice")
+        self.model: str = chosen
         self.name = f"remote:{self.model}"
         key = api_key or settings.api_key()
         if not key:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything code2video_nb needs on Debian/Ubuntu: the system libraries that
 # manimpango and pycairo build against, a LaTeX subset for MathTex, espeak-ng for narration, and the package
-# itself with its test extras and the cluster engines `code2video batch` runs on (Dask, Ray), with the
+# itself with its test and lint extras and the cluster engines `code2video batch` runs on (Dask, Ray), with the
 # JupyterLab extension (labextension/) built from source (needs Node >= 20.19; SKIP_JUPYTER_BUILDER=1
 # installs the Python package alone). Used by the README's first command and by CI.
 set -euo pipefail
@@ -37,12 +37,12 @@ if [ "${SKIP_JUPYTER_BUILDER:-}" != "1" ]; then
   (cd labextension && jlpm install --silent && jlpm build:prod >/dev/null)
 fi
 
-echo "== python package (editable, with the test, browser-check, dask and ray extras)"
+echo "== python package (editable, with the test, browser-check, dask, ray and lint extras)"
 # An earlier run linked the extension's folder into Jupyter's path (below). Reinstalling would
 # remove the old install's files through that link, i.e. the fresh build: unlink it first.
 link="$(python3 -c 'import sys; print(sys.prefix)')/share/jupyter/labextensions/code2video-nb"
 if [ -L "$link" ]; then rm "$link"; fi
-python3 -m pip install --quiet -e ".[test,browser,dask,ray]"
+python3 -m pip install --quiet -e ".[test,browser,dask,ray,lint]"
 if [ "${SKIP_JUPYTER_BUILDER:-}" != "1" ]; then
   # JupyterLab loads the extension from the checkout, so a later `jlpm build` needs no reinstall
   jupyter-builder develop --overwrite . >/dev/null

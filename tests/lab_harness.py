@@ -350,10 +350,17 @@ class LabPage:
         return path
 
 
-def clear_screenshots(folder: Path) -> None:
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+
+
+def screenshots_of(module: str) -> Path:
+    """A browser module's own screenshot folder, emptied: each module clears only its own, as the
+    modules run at once in separate workers (one clearing a shared folder took the others' shots)."""
+    folder = SCREENSHOTS / module
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.png"):
         old.unlink()
+    return folder
 
 
 def chromium_launch_options() -> dict:

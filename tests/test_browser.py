@@ -1,7 +1,7 @@
 """The notebook as a user sees it: a real JupyterLab 4 in headless Debian Chromium (issue 7).
 
 One scenario, run once for the module, with a screenshot after each step in
-test-artifacts/screenshots/ (taken before any check, so they are there when a check fails):
+test-artifacts/screenshots/browser/ (taken before any check, so they are there when a check fails):
 
   1. `%load_ext code2video_nb`                       -> 01-load-ext.png
   2. `%%code2video --replay demo` (no key needed)   -> 02-magic.png   (progress, plan, panel)
@@ -28,13 +28,20 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import demo_cassette
+from lab_harness import (
+    ConsoleEntry,
+    LabPage,
+    lab_folders,
+    lab_page,
+    missing_requirements,
+    require,
+    running_lab,
+    screenshots_of,
+)
 
 from code2video_nb.plan import slugify
 from code2video_nb.workspace import Workspace
-
-from conftest import demo_cassette
-from lab_harness import ConsoleEntry, LabPage, clear_screenshots, lab_folders, lab_page, missing_requirements, \
-    require, running_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -44,7 +51,6 @@ SLUG = slugify(TOPIC)
 MAGIC = f"%%code2video --sections 3 --audience first-year undergraduates --replay demo\n{TOPIC}"
 LOAD = "%load_ext code2video_nb"
 STATUS = "%c2v status"
-SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 1600}
 
 
@@ -186,9 +192,9 @@ def scenario(tmp_path_factory):
     _requirements()
     root, home = lab_folders(tmp_path_factory.mktemp("browser"))
     _notebook(root / "lecture.ipynb")
-    clear_screenshots(SHOTS)
+    shots = screenshots_of("browser")
     started = time.monotonic()
-    with running_lab(root, home) as server, lab_page(SHOTS, VIEWPORT) as lab:
+    with running_lab(root, home) as server, lab_page(shots, VIEWPORT) as lab:
         run = _run_scenario(lab, server, root)
         run.seconds["total"] = time.monotonic() - started
         print("browser check: " + ", ".join(f"{k} {v:.1f} s" for k, v in run.seconds.items())

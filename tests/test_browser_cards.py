@@ -17,9 +17,8 @@ import time
 
 import nbformat
 import pytest
-
-from lab_harness import lab_folders, lab_page, running_lab
-from test_browser import LOAD, MAGIC, SHOTS, SLUG, VIEWPORT, _requirements
+from lab_harness import lab_folders, lab_page, running_lab, screenshots_of
+from test_browser import LOAD, MAGIC, SLUG, VIEWPORT, _requirements
 
 pytestmark = [pytest.mark.browser, pytest.mark.render, pytest.mark.timeout(420)]
 
@@ -34,9 +33,9 @@ def seen(tmp_path_factory):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.v4.new_code_cell(LOAD), nbformat.v4.new_code_cell(MAGIC)]
     nbformat.write(nb, str(root / "cards.ipynb"))
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    shots = screenshots_of("cards")
     result = {}
-    with running_lab(root, home) as server, lab_page(SHOTS, VIEWPORT) as lab:
+    with running_lab(root, home) as server, lab_page(shots, VIEWPORT) as lab:
         lab.open(server, "cards.ipynb")
         lab.page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
         lab.run_cell(0, timeout_ms=60_000)

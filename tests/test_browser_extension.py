@@ -44,12 +44,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from lab_harness import LabPage, installed_labextension, lab_folders, lab_page, require, running_lab, screenshots_of
+from test_browser import CASSETTE, LOAD, SLUG, TOPIC, VIEWPORT, Scenario, _requirements, _Step
 
 from code2video_nb.scopes import cut, scope_for_line
 from code2video_nb.scripted_server import ScriptedServer
-
-from lab_harness import LabPage, installed_labextension, lab_folders, lab_page, require, running_lab
-from test_browser import CASSETTE, LOAD, SHOTS, SLUG, TOPIC, VIEWPORT, Scenario, _requirements, _Step
 
 pytestmark = [pytest.mark.browser, pytest.mark.render, pytest.mark.timeout(480)]
 
@@ -377,12 +376,12 @@ def run(tmp_path_factory):
     _extension_requirement()
     root, home = lab_folders(tmp_path_factory.mktemp("browser-extension"))
     _notebook(root / "lecture.ipynb")
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    shots = screenshots_of("extension")
     started = time.monotonic()
     with ScriptedServer() as model:
         model.script_cassette(CASSETTE)
         env = {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": model.base_url}
-        with running_lab(root, home, labextension=True, env=env) as server, lab_page(SHOTS, VIEWPORT) as lab:
+        with running_lab(root, home, labextension=True, env=env) as server, lab_page(shots, VIEWPORT) as lab:
             result = ExtensionRun(lab, root)
             _run_scenario(result, server, model)
             result.seconds["total"] = time.monotonic() - started

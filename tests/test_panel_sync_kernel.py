@@ -93,6 +93,7 @@ def test_the_panel_shows_every_preview_right_after_the_magic_without_rendering(n
         tab = nb.widgets.tab(index)
         shown = nb.widgets.shown(tab["output"])
         assert "<video" in shown and "<img" in shown, f"section {index + 1}: {shown[:300]}"
+        assert "rendered in" in shown and "cached preview" not in shown  # the magic rendered it just now
         assert "✓ rendered: the preview of the code above" in nb.widgets.state[tab["status"]]["value"]
     # Building a panel renders nothing: rebuilt by a --no-render rerun, it shows the same previews
     # at once, and no preview or render record changed.

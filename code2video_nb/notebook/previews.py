@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ..section_build import cached_result
+from ..section_build import SectionResult, cached_result
 from ..workspace import Workspace
 from .display import View, video_view
 
@@ -34,13 +34,20 @@ def embed_limit(session, ws: Workspace, *, travels: bool = False) -> int:
 def rendered(session, ws: Workspace, section_id: str, code: str | None, *, travels: bool = False) -> list:
     """What the section's cell shows once rendered (preview, keyframes, fix note, status), if this
     code rendered: [] otherwise. Said as rendered (its time, its fix attempts), not as a cached rerun."""
-    result = cached_result(ws, section_id, code, "preview") if code is not None else None
+    result = recorded(ws, section_id, code) if code is not None else None
     if result is None:
         return []
-    record = ws.section_state(section_id).render("preview")
-    if record is not None:
-        result = replace(result, cached=False, seconds=record.seconds, fix_attempts=record.fix_attempts)
     return session._views(ws, result, code, code, 0, limit=embed_limit(session, ws, travels=travels))
+
+
+def recorded(ws: Workspace, section_id: str, code: str) -> SectionResult | None:
+    """The recorded render of exactly `code`, said as it rendered (its time, its fix attempts),
+    not as a cached rerun: shown where nothing ran again (an inserted cell, the panel's tab)."""
+    result = cached_result(ws, section_id, code, "preview")
+    record = ws.section_state(section_id).render("preview") if result is not None else None
+    if result is not None and record is not None:
+        result = replace(result, cached=False, seconds=record.seconds, fix_attempts=record.fix_attempts)
+    return result
 
 
 def last_good(ws: Workspace, section_id: str, limit: int) -> list:

@@ -30,10 +30,10 @@ from typing import Callable
 
 from IPython.display import display, update_display
 
-from ..section_build import SectionResult, cached_result, content_hash
+from ..section_build import SectionResult, content_hash
 from ..section_state import ErrorRecord, PanelRecord
 from ..workspace import Workspace
-from . import cells
+from . import cells, previews
 from .display import View, diff_view
 
 PANEL_EDIT = "panel edit"  # history reason of code a panel Render wrote
@@ -66,8 +66,8 @@ def _sha(code: str) -> str:
 def current_views(ws: Workspace, section_id: str, code: str, views: Views) -> tuple[list, str]:
     """What a tab shows when the panel is built, and its status: the recorded render of exactly
     `code` (video, keyframes), or the error its last render ended in, or nothing yet. Renders
-    nothing and asks no model (`cached_result` only reads the workspace)."""
-    result = cached_result(ws, section_id, code, "preview")
+    nothing and asks no model (`previews.recorded` only reads the workspace)."""
+    result = previews.recorded(ws, section_id, code)
     if result is not None:
         return views(ws, result, code, code, 0), "✓ rendered: the preview of the code above"
     error = ws.section_state(section_id).error

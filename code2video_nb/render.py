@@ -18,9 +18,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from . import assets, render_prefix, safety
 from .config import Settings
@@ -308,7 +309,7 @@ def _alive(pid: int | None) -> bool:
 
 
 def _run_worker(tmp: Path, *, cwd: Path, environ: dict, key_env: str, timeout: float,
-                reader: "_ProgressReader") -> tuple[str, bool, int | None]:
+                reader: _ProgressReader) -> tuple[str, bool, int | None]:
     """Run the worker; poll its progress file while waiting. Output goes to a file, not a
     pipe, so a chatty scene can never block on a full pipe while we poll."""
     cwd.mkdir(parents=True, exist_ok=True)
@@ -336,7 +337,7 @@ def _run_worker(tmp: Path, *, cwd: Path, environ: dict, key_env: str, timeout: f
     return log, timed_out, proc.exitcode
 
 
-def _wait(proc, timeout: float, reader: "_ProgressReader") -> bool:
+def _wait(proc, timeout: float, reader: _ProgressReader) -> bool:
     """True if the render was killed at its time limit."""
     deadline = time.monotonic() + timeout
     while True:

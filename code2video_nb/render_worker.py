@@ -27,9 +27,9 @@ from typing import Any
 from manim import tempconfig  # at import: the forkserver preloads this module, so renders start warm
 
 from . import audit_hook, movie_cache, render_job, svg_scratch, tex_cache
-from .confine import apply as apply_confinement
 from .block_frames import BlockFrames
 from .block_pacing import BlockPacing
+from .confine import apply as apply_confinement
 from .critic import instrument
 from .dry_run import draw_nothing, untweened
 from .render_job import Frame, RenderJob, RenderResult

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 from . import autofix, picture_paths, static_fix
 from .config import Settings
@@ -200,10 +200,13 @@ class SectionBuilder:
             self._report("render", f"section {section_id}: animation {done}/{total}",
                          SectionEvent(section_id, "rendering", done=done, total=total))
 
+        listener = self.on_keyframes
+
         def keyframes(paths: list[Path]) -> None:  # the check pass is done; the frames are rendering
             self._report("render", f"section {section_id}: keyframes drawn, rendering the video",
                          SectionEvent(section_id, "rendering", detail="keyframes drawn"))
-            self.on_keyframes(section_id, ws.put_keyframes(section_id, paths))
+            if listener is not None:  # passed on only when there is one
+                listener(section_id, ws.put_keyframes(section_id, paths))
 
         return self._render_path(ws.code_path(section_id), code, ws.media_dir(section_id), quality,
                                  dry_run_only=False, on_progress=progress, record_layout=self._records_layout(quality),
@@ -236,9 +239,11 @@ class SectionBuilder:
             finally:
                 check_path.unlink(missing_ok=True)
 
-        report = autofix.refine(code, failure, section=section, topic=ws.state["topic"], client=self.client,
+        client = self.client
+        assert client is not None  # build() asks for a fix only when there is a model
+        report = autofix.refine(code, failure, section=section, topic=ws.state["topic"], client=client,
                                 check=check, limits=self.settings.fix_attempts, cancelled=self.cancelled)
-        record = FixRecord.from_dict(report.to_dict())
+        record = FixRecord.of_dict(report.to_dict())
         if static is not None:  # this build's static fix stays in the record, before auto-fix's attempts
             record = replace(record, attempts=static.attempts + record.attempts)
             code_before = static.before
@@ -316,7 +321,8 @@ class SectionBuilder:
         (`render FILE.py`'s findings, a notebook's cards) runs the rules without a run of its own."""
         from .critic.critique import keep_render_record  # the critic imports the builder's pieces
 
-        keep_render_record(outcome, ws.code_path(section_id), settings=self.settings, media_dir=ws.media_dir(section_id))
+        keep_render_record(outcome, ws.code_path(section_id), settings=self.settings,
+                           media_dir=ws.media_dir(section_id))
 
     def _keep_keyframes(self, ws, section_id, outcome, video, starts, duration) -> None:
         """The check pass's keyframes; for a scene without lecture-line blocks, cut from the video."""

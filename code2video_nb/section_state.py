@@ -129,8 +129,10 @@ class FixRecord:
 
     @classmethod
     def from_dict(cls, data) -> FixRecord | None:
-        if not isinstance(data, dict):
-            return None
+        return cls.of_dict(data) if isinstance(data, dict) else None
+
+    @classmethod
+    def of_dict(cls, data: dict) -> FixRecord:
         attempts = data.get("attempts")
         attempts = [a for a in attempts if isinstance(a, dict)] if isinstance(attempts, list) else []
         before, after = data.get("before"), data.get("after")

@@ -193,6 +193,13 @@ class Workspace:
     def storyboard(self) -> Storyboard | None:
         return self._plan("storyboard", Storyboard.from_dict)
 
+    def code(self, section_id: str) -> str:
+        """The section's code, for the steps after it was written (cells, the panel, a build)."""
+        code = self.read_code(section_id)
+        if code is None:
+            raise WorkspaceError(f"section {section_id} of {self.dir} has no code yet: write it first")
+        return code
+
     def planned(self) -> Storyboard:
         """The storyboard, for the steps after planning (code, render, export)."""
         storyboard = self.storyboard

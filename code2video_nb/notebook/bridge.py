@@ -30,7 +30,8 @@ import logging
 import os
 import sys
 import uuid
-from typing import Any, Callable, Literal, TypedDict
+from collections.abc import Callable
+from typing import Any, Literal, TypedDict
 
 from IPython.display import display
 
@@ -207,7 +208,7 @@ class FrontendBridge:
         self.state: State = "unknown"
         self.version: str | None = None
         self.frontend = "unknown"
-        self._hello = None  # the handshake's comm: later callbacks from an older one are ignored
+        self._hello: Any = None  # the handshake's Comm: later callbacks from an older one are ignored
         self._on_change: Callable[[], Any] | None = None
 
     @property
@@ -288,7 +289,7 @@ class FrontendBridge:
                                "use the fallback (widget panel / set_next_input / %c2v notebook)")
         request_id = request["request_id"]
         channel = _open_comm(request)
-        answered = []
+        answered: list[dict | None] = []
 
         def on_msg(msg: dict) -> None:
             data = _data(msg)

@@ -33,16 +33,16 @@ import functools
 import html
 import io
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import ipywidgets as w
 
 from .. import suggestions
 from ..critic import grid_overlay
 from ..critic.critique import kept_stage
-from ..critic.findings import Box
+from ..critic.findings import Box, Patch
 from ..critic.room import Grid
 from ..errors import Code2VideoError, StalePatch
 from ..suggestions import Suggestion
@@ -239,8 +239,8 @@ class SuggestionDeck:
         items = []
         if self.code is not None and not error:
             try:
-                items = self._review(code)
-            except Exception as exc:  # the critic must never fail the cell: one line instead
+                items = self._review(self.code)
+            except Exception as exc:  # noqa: BLE001 - the critic must never fail the cell: one line instead
                 error = exception_line(exc)
         self.cards = [SuggestionCard(self, s) for s in items]
         self.box.children = [c.widget for c in self.cards]
@@ -255,12 +255,12 @@ class SuggestionDeck:
         self.header.value = critic_line(pending, error, dismissed).html if self.code is not None or error else ""
         last = suggestions.last_applied(self.ws, self.section_id)
         undoable = self.holds is not None and suggestions.undoable(self.ws, self.section_id, self.holds)
-        if message is None and undoable and not self.message.value:
+        if message is None and undoable and last is not None and not self.message.value:
             message = applied_line(last)
         if message is not None:
             self.message.value = f'<div style="{_MUTED}">{html.escape(message)}</div>' if message else ""
         self.undo_button.layout.display = "" if undoable else "none"
-        if undoable:
+        if undoable and last is not None:
             what = "override" if last.status == suggestions.OVERRIDDEN else "accept"
             self.undo_button.description = f"Undo this {what}"
             self.undo_button.tooltip = f"back to the code before it: {applied_line(last)}"
@@ -284,7 +284,7 @@ class SuggestionDeck:
         return View(lasting.static_html("".join(parts), run), "\n".join(texts))
 
     # what the buttons do -----------------------------------------------------------------
-    def accept(self, card: "SuggestionCard", new_text: str | None = None) -> None:
+    def accept(self, card: SuggestionCard, new_text: str | None = None) -> None:
         before = self.ws.read_code(self.section_id) or ""
         try:
             after = suggestions.apply(self.ws, self.section_id, card.suggestion.id, new_text)
@@ -301,7 +301,7 @@ class SuggestionDeck:
             return
         self._changed(before, after, f"{applied_line(applied)} (Undo goes back). Its new preview:")
 
-    def dismiss(self, card: "SuggestionCard") -> None:
+    def dismiss(self, card: SuggestionCard) -> None:
         try:
             suggestions.dismiss(self.ws, self.section_id, card.suggestion.id)
         except Code2VideoError as exc:
@@ -389,10 +389,11 @@ class SuggestionDeck:
         for card in self.cards:
             card.busy()
         self.undo_button.disabled = True
-        self.message.value = f'<div style="{_MUTED}">{html.escape(message.split(" — ")[0].split(" (Undo")[0])} — rendering…</div>'
+        doing = html.escape(message.split(" — ")[0].split(" (Undo")[0])
+        self.message.value = f'<div style="{_MUTED}">{doing} — rendering…</div>'
         try:
             rebuilt = self._rebuild(before, after, self.place.note)
-        except Exception as exc:  # shown here: an exception in a click handler would be lost
+        except Exception as exc:  # noqa: BLE001 - shown here: an exception in a click handler would be lost
             self.place.note("")
             self.box.children = [w.HTML(error_view(f"Rendering the new code failed: {exception_line(exc)}",
                                                    traceback.format_exc()).html)]
@@ -446,7 +447,7 @@ class SuggestionCard:
         self.widget = w.HBox(([picture] if picture else []) + [text], layout=w.Layout(
             border="1px solid rgba(128, 128, 128, 0.45)", padding="6px", margin="4px 0", flex_flow="row wrap"))
         if finding.patch is not None:
-            self._show_change()
+            self._show_change(finding.patch)
         elif finding.patch_note:  # a change was worked out but would break the picture: why, no Accept
             self.change.value = f'<div style="{_MUTED}">{html.escape(finding.patch_note)}</div>'
 
@@ -460,7 +461,8 @@ class SuggestionCard:
         where.append(f"at {f.time:.1f} s")
         if f.source == "vlm":
             where.append("VLM review")
-        return (f'<div><b>{html.escape(KIND_LABELS.get(f.kind, f.kind))}</b>: {html.escape(" ".join(f.message.split()))}'
+        said = html.escape(" ".join(f.message.split()))
+        return (f'<div><b>{html.escape(KIND_LABELS.get(f.kind, f.kind))}</b>: {said}'
                 f' <span style="{_MUTED}">({html.escape(" · ".join(where))})</span></div>')
 
     def _picture(self) -> w.Widget | None:
@@ -482,9 +484,9 @@ class SuggestionCard:
                 f' padding: 6px; margin: 4px 0">{picture}<div style="flex: 1 1 300px; min-width: 300px">'
                 f"{self.problem.value}{self.change.value}{self.status.value}</div></div>")
 
-    def _show_change(self) -> None:
+    def _show_change(self, patch: Patch) -> None:
         """The patch as a diff of the code it would change; one line if it no longer fits."""
-        code, patch, place = self.deck.code or "", self.suggestion.patch, self.deck.place
+        code, place = self.deck.code or "", self.deck.place
         self.editor.value = patch.new.rstrip("\n")
         self.editor.rows = min(max(patch.new.count("\n") + 1, 2), 12)
         try:

@@ -6,6 +6,8 @@ included, so line numbers in errors, fixes and the editor all agree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .. import assets
 from ..coder import cited_part
 from ..plan import StoryboardSection
@@ -21,7 +23,7 @@ def cell_metadata(lecture: str, section_id: str) -> dict:
     return {"code2video": {"lecture": lecture, "section": section_id}}
 
 
-def cell_spec(lecture: str, section_id: str, code: str, views: list = ()) -> dict:
+def cell_spec(lecture: str, section_id: str, code: str, views: Sequence = ()) -> dict:
     """One cell as the bridge sends it: {"source", "metadata", "outputs"}; `views` (the section's
     preview, already rendered) become its outputs, so the cell shows them without being run."""
     return {"source": cell_source(lecture, section_id, code), "metadata": cell_metadata(lecture, section_id),

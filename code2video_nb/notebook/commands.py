@@ -72,7 +72,8 @@ def _status_row(ws, section) -> list:
     problem = ""
     if error:
         line = f"line {cell_line(error.line)} of the cell: " if error.line else ""
-        earlier = " (earlier code; run the cell again)" if error.hash not in (None, content_hash(code or "", "preview")) else ""
+        stale = error.hash not in (None, content_hash(code or "", "preview"))
+        earlier = " (earlier code; run the cell again)" if stale else ""
         problem = f"{line}{in_cell_terms(error.message)}{earlier}"
     waiting = len(suggestions.pending(ws, section.id, code)) if code is not None else 0  # for the code now
     return [section.id, section.title, preview, _narration_summary(ws, section.id, render), problem,
@@ -93,15 +94,16 @@ def _narration_summary(ws, section_id, render) -> str:
 def _fix_summary(state: SectionState) -> str:
     if state.error is not None and state.error.needs_model:
         return "needs a model (no key set)"
-    recorded = state.fix.attempts if state.fix is not None else []
+    fix = state.fix
+    recorded = fix.attempts if fix is not None else []
     static = sum(a.get("level") == "static" for a in recorded)  # static_fix.py's: no model asked
     attempts = len(recorded) - static
-    if not attempts:
+    if fix is None or not attempts:
         return f"fixed without a model ({static} static fix{'es' if static != 1 else ''})" if static else "—"
     tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
-    if state.fix.ok:
+    if fix.ok:
         return f"fixed ({tries})"
-    if state.fix.model_error:
+    if fix.model_error:
         return f"stopped after {tries}: the model could not be asked"
     return f"gave up ({tries})"
 
@@ -219,7 +221,7 @@ def config(magics, argv):
     display(_table(["setting", "value"], rows, "code2video settings"))
 
 
-def help(magics, argv):  # noqa: A001 - the command's name
+def help(magics, argv):  # the command's name, though it shadows the builtin
     display(HTML("<pre>" + html.escape(
         "%%code2video [--sections N] [--audience A] [--model M] [--no-render] [--replay demo] [--no-critic]\n"
         "<topic>\n<optional learning goals>\n\n"

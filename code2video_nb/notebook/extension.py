@@ -29,7 +29,7 @@ def _greet(bridge: FrontendBridge) -> None:
         return (f"code2video_nb {__version__} loaded: `%%code2video` plans a lecture from a topic, "
                 f"`%c2v help` lists the commands. Front end: {bridge.describe()}.")
 
-    shown = []
+    shown: list = []  # the status line's display handle, once shown
     bridge.handshake(on_change=lambda: shown[0].update(message()))  # answers come after this cell
     shown.append(status_display(message()))
 

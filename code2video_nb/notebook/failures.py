@@ -8,6 +8,7 @@ followed by that file, so every line number the user sees is one more than the f
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..engine import SectionResult
 from .display import View, error_view
@@ -52,7 +53,7 @@ def _next_step(result: SectionResult, by_hand: str, key_env: str, replayed: bool
     return f"{by_hand.capitalize()} and run the cell again."
 
 
-def failure_view(result: SectionResult, *, key_env: str, replayed: bool = False, attempts: list[dict] = (),
+def failure_view(result: SectionResult, *, key_env: str, replayed: bool = False, attempts: Sequence[dict] = (),
                  code: str | None = None) -> View:
     """The red line, with the render's log and auto-fix's attempts behind "full log"."""
     log = result.log or ""

@@ -54,7 +54,7 @@ class Lasting:
         self.widget, self._render = widget, render  # render: () -> View
         self._handle = None
 
-    def show(self) -> "Lasting":
+    def show(self) -> Lasting:
         self._handle = display(bundle(self.widget, self._render()), raw=True, display_id=True)
         return self
 

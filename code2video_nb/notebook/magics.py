@@ -13,6 +13,7 @@ OPENAI_BASE_URL, CODE2VIDEO_MODEL).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, magics_class
@@ -69,7 +70,7 @@ class Code2Video(Magics):
         self.session = session_factory(self.run_config)
 
     def run_config(self, **flags) -> RunConfig:
-        overrides = {"model": flags.get("model") or self.model or None,
+        overrides: dict[str, Any] = {"model": flags.get("model") or self.model or None,
                      "base_url": self.base_url or None, "api_key_env": self.api_key_env,
                      "render_timeout": self.render_timeout, "allow_imports": tuple(self.allow_imports),
                      "confine": not self.unconfined,

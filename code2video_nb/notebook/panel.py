@@ -14,8 +14,8 @@ from __future__ import annotations
 import html
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import ipywidgets as w
 
@@ -94,8 +94,8 @@ class SectionPanel:
             texts.append(f"section {title}")
         run = ("Run this cell again to get the panel's editors and Render buttons back (they need a kernel), or "
                f"`%c2v notebook {self.lecture}.ipynb` for the sections as cells.")
-        return View(lasting.static_html(f"<div><b>Sections of {html.escape(self.lecture)}</b></div>" + "".join(parts), run),
-                    "\n".join(texts))
+        heading = f"<div><b>Sections of {html.escape(self.lecture)}</b></div>"
+        return View(lasting.static_html(heading + "".join(parts), run), "\n".join(texts))
 
     # building ------------------------------------------------------------------
     def _make_tab(self, sid: str, title: str, code: str) -> SectionTab:
@@ -138,7 +138,7 @@ class SectionPanel:
             result = self._render(s.id, code)
             code = result.code if result.code is not None else code  # auto-fix may have changed it
             views, status = list(result.views), result.status
-        except Exception as e:  # shown in the tab: a callback's exception would be lost
+        except Exception as e:  # noqa: BLE001 - shown in the tab: a callback's exception would be lost
             views = [error_view(f"Rendering section {s.id} failed: {type(e).__name__}: {e}",
                                 traceback.format_exc())]
             status = "failed"
@@ -186,6 +186,6 @@ class SectionPanel:
         for v in views:
             try:
                 s.output.append_display_data(v)
-            except Exception as e:  # a view that cannot be formatted must not hide the rest
+            except Exception as e:  # noqa: BLE001 - a view that cannot be formatted must not hide the rest
                 s.output.append_display_data(error_view(f"Could not show {type(v).__name__}: {e}",
                                                         traceback.format_exc()))

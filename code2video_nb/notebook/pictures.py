@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import ipywidgets as w
 from IPython.display import display
@@ -87,7 +87,7 @@ class PictureRow:
             return
         finally:
             self.button.disabled = False
-        self.placed = next(p for p in assets.placed(self.ws.storyboard.section(self.section_id))
+        self.placed = next(p for p in assets.placed(self.ws.planned().section(self.section_id))
                            if p.request.name == self.placed.request.name)
         self.thumb.children = [thumbnail(self.ws, self.placed)]
         self.widget.children[0].children = [self.thumb, w.HTML(self._caption())]
@@ -105,7 +105,7 @@ class PictureBoard:
         user = UserFolder.read(folder)
         self.rows: list[PictureRow] = []
         parts = []
-        for section in ws.storyboard.sections:
+        for section in ws.planned().sections:
             placed = assets.placed(section)
             if not placed:
                 continue

@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from IPython.display import display
 
@@ -149,7 +150,8 @@ class ProgressView:
                          + (f" ({event.detail})" if event.detail else ""),
             "fixing": "fixing" + (f" {line}" if line else "") + (f": {_short(event.detail)}" if event.detail else ""),
             "cached": "unchanged, its cached preview",
-            "failed": "failed" + (f" at {line}" if line else "") + (f": {_short(event.detail)}" if event.detail else ""),
+            "failed": "failed" + (f" at {line}" if line else "")
+                      + (f": {_short(event.detail)}" if event.detail else ""),
         }
         if event.state == "done":
             text = f"rendered in {event.seconds:.1f} s" if event.seconds is not None else "rendered"
@@ -239,7 +241,8 @@ class EarlyKeyframes:
 
     def __init__(self, lecture_lines: list[str]):
         self.lines = lecture_lines
-        self._slot = self._strip = None
+        self._slot: Any = None  # IPython display handles, once shown
+        self._strip: Any = None
 
     def __call__(self, section_id: str, paths) -> None:
         view = keyframe_strip(paths, self.lines, note="rendering the video…")

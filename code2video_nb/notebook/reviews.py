@@ -42,7 +42,7 @@ def critic(session, ws: Workspace, section_id: str, path: Path) -> list:
         return session.critic(path)
     from ..critic.critique import critique_file
     critique = critique_file(path, settings=session.configure().settings, media_dir=ws.media_dir(section_id))
-    if not critique.ok:
+    if critique.error is not None:
         raise RenderError(f"its instrumented run failed: {critique.error.error}")
     return critique.findings
 
@@ -64,7 +64,7 @@ def critique_all(session, ws: Workspace, results: list[SectionResult], progress)
     for result in (r for r in results if r.ok):
         say(result.id, "checking the layout")
         try:
-            found = review(session, ws, result.id, ws.read_code(result.id))
+            found = review(session, ws, result.id, ws.code(result.id))
             say(result.id, f"{len(found)} layout suggestion{'s' if len(found) != 1 else ''}" if found
                 else "no layout suggestion")
         except Exception as exc:  # noqa: BLE001 - the critic must never stop the run

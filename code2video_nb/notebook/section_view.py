@@ -11,8 +11,8 @@ from __future__ import annotations
 from ..engine import SectionResult
 from ..workspace import Workspace
 from . import cells
-from .failures import failure_view
 from .display import View, fix_note, keyframe_strip, location_line, status_line, video_view
+from .failures import failure_view
 
 
 def section_views(ws: Workspace, result: SectionResult, old_code: str, new_code: str, tokens: int,
@@ -29,9 +29,10 @@ def section_views(ws: Workspace, result: SectionResult, old_code: str, new_code:
         return views
     frames = sorted(ws.keyframes_dir(result.id).glob("*.png"), key=lambda p: int(p.stem))
     views.append(video_view(result.video, max_embed_bytes=embed_limit_bytes, poster=frames[-1] if frames else None))
-    views.append(location_line(result.video, ws.dir))
+    if result.video is not None:  # a rendered section has its video
+        views.append(location_line(result.video, ws.dir))
     if frames:
-        views.append(keyframe_strip(frames, ws.storyboard.section(result.id).lecture_lines))
+        views.append(keyframe_strip(frames, ws.planned().section(result.id).lecture_lines))
     if note is not None:
         views.append(note)
     # Last: the panel shows the last view's text beside its Render button.

@@ -7,29 +7,31 @@ cells, run one section cell, report status and usage, export.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
 from IPython.display import Markdown, display
 
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
+
+from ..cassette import recorded_options
 from ..config import Settings
 from ..engine import Engine, SectionResult
 from ..errors import ConfigError
 from ..files import disk_errors
-from ..cassette import recorded_options
 from ..model_client import ModelClient, build_client
 from ..plan import slugify
 from ..planner import check_topic
 from ..sources import Source, read_source, source_from_markdown
 from ..workspace import Workspace, lecture_dir
-from . import cells, pictures, previews, reviews  # reviews: the critic's cards after each render
-from . import sync  # panel ⇄ section cells: they never disagree silently
+from . import cells, pictures, previews, reviews, sync  # reviews: the critic's cards; sync: panel ⇄ cells agree
 from .bridge import FrontendBridge, status_display
 from .failures import cell_line, exception_line
 from .progress import EarlyKeyframes, LazyProgress, ProgressView
 from .section_view import section_views
-
 
 
 @dataclass
@@ -66,7 +68,7 @@ class RunConfig:
 
 @dataclass
 class NotebookSession:
-    shell: object
+    shell: InteractiveShell
     bridge: FrontendBridge
     configure: Callable[[], RunConfig]  # read at each use, so a panel click sees today's %config
     offered: set = field(default_factory=set)  # (lecture, section) cells already chained via set_next_input
@@ -130,7 +132,7 @@ class NotebookSession:
                     or (None if source else request.default_sections))  # notes: one section per part
         try:
             engine.plan(ws, audience=request.audience, sections=sections, goals=request.goals, source=source)
-            progress.expect(ws.storyboard.sections)  # a row per section, in order, from now on
+            progress.expect(ws.planned().sections)  # a row per section, in order, from now on
             if request.render:  # each section renders as soon as its code arrives
                 results = engine.write_and_build(ws).results
             else:
@@ -143,7 +145,7 @@ class NotebookSession:
         finally:
             ws.add_usage(client.usage_by_stage())
         failed = [r for r in results if not r.ok]
-        progress.done(f"{len(ws.storyboard.sections)} sections planned"
+        progress.done(f"{len(ws.planned().sections)} sections planned"
                       + (f", {len(results) - len(failed)} rendered" if results else "")
                       + (f", {len(failed)} failed ({_failed_list(failed)}: run its cell to see why)" if failed else "")
                       + f" in {time.monotonic() - started:.0f} s", ok=not failed, where=previews.place(self.bridge))
@@ -156,25 +158,25 @@ class NotebookSession:
         """Real cells through the extension when it answered; otherwise the panel and a
         set_next_input chain. While the state is unknown, never both comm and set_next_input.
         `only`: these sections' cells (files opened into a lecture), else every section's."""
-        chosen = [s for s in ws.storyboard.sections if only is None or s.id in only]
+        chosen = [s for s in ws.planned().sections if only is None or s.id in only]
         if self.bridge.state != "absent":
             specs = [cells.cell_spec(ws.slug, s.id, code, previews.rendered(self, ws, s.id, code))
-                     for s in chosen for code in [ws.read_code(s.id)]]
+                     for s in chosen for code in [ws.code(s.id)]]
             status = status_display(f"Inserting {len(specs)} section cells below…")
             self.bridge.insert_cells(specs, on_reply=lambda reply: _report_insert(status, reply, len(specs)))
         if self.bridge.state != "ready":
             self.show_panel(ws)
         if self.bridge.state == "absent" and chosen:
-            self.offer(ws, ws.storyboard.sections.index(chosen[0]))
+            self.offer(ws, ws.planned().sections.index(chosen[0]))
 
     def offer(self, ws: Workspace, index: int) -> None:
         """Chain real cells where front ends apply one set_next_input per execution."""
-        sections = ws.storyboard.sections
+        sections = ws.planned().sections
         if index >= len(sections) or (ws.slug, sections[index].id) in self.offered:
             return
         self.offered.add((ws.slug, sections[index].id))
         section = sections[index]
-        self.shell.set_next_input(cells.cell_source(ws.slug, section.id, ws.read_code(section.id)))
+        self.shell.set_next_input(cells.cell_source(ws.slug, section.id, ws.code(section.id)))
 
     def show_panel(self, ws: Workspace) -> None:
         from .panel import PanelResult, SectionPanel
@@ -188,12 +190,11 @@ class NotebookSession:
             reviews.panel_cards(self, ws, panel, section_id, new_code if result.ok else None)
             return PanelResult(code=new_code, views=views, status=repr(views[-1]) if result.ok else "failed")
 
-        sections = [(s.id, s.title, ws.read_code(s.id)) for s in ws.storyboard.sections]
+        sections = [(s.id, s.title, ws.code(s.id)) for s in ws.planned().sections]
         panel = SectionPanel(ws.slug, sections, render)
         for section_id, _title, code in sections:  # what was rendered shows at once; nothing renders here
-            if code is not None:
-                panel.show(section_id, *sync.current_views(ws, section_id, code, self._views))
-                reviews.panel_cards(self, ws, panel, section_id, code, run=False)
+            panel.show(section_id, *sync.current_views(ws, section_id, code, self._views))
+            reviews.panel_cards(self, ws, panel, section_id, code, run=False)
         self.panels[ws.slug] = panel
         panel.display()  # with its static rendering: outlives the kernel
 
@@ -201,14 +202,14 @@ class NotebookSession:
     def run_section(self, line: str, body: str) -> None:
         lecture, section_id = cells.parse_target(line)
         ws = self.workspace(lecture)
-        known = [s.id for s in ws.storyboard.sections]
+        known = [s.id for s in ws.planned().sections]
         if section_id not in known:
             raise ConfigError(f"lecture '{lecture}' has no section '{section_id}' (sections: {', '.join(known)})")
         taking = sync.panel_version_for(ws, section_id, body)  # an older cell takes the panel's newer code
         sync.show_notice(ws.slug, section_id, needed=bool(taking) or ws.slug in self.panels or reviews.on(self, ws))
         code = taking.code if taking else body
         progress = LazyProgress(f"Section {section_id}")
-        strip = EarlyKeyframes(ws.storyboard.section(section_id).lecture_lines)
+        strip = EarlyKeyframes(ws.planned().section(section_id).lecture_lines)
         try:
             result, new_code, tokens = self._build(ws, section_id, code, progress, on_keyframes=strip)
         except BaseException as exc:  # never leave the display saying "repairing"
@@ -225,7 +226,7 @@ class NotebookSession:
         elif new_code != body:
             self.update_cell(ws, section_id, body, new_code)
         elif self.bridge.state == "absent":
-            index = [s.id for s in ws.storyboard.sections].index(section_id)
+            index = [s.id for s in ws.planned().sections].index(section_id)
             self.offer(ws, index + 1)
         reviews.follow(self, ws, section_id, new_code, views, result.ok)
 
@@ -256,20 +257,21 @@ class NotebookSession:
         # The model (and its key) is needed only if the render fails and needs a fix.
         engine = Engine(config.settings, lambda: self.client(config, ws), progress, on_keyframes=on_keyframes)
         try:
-            result = engine.build_section(ws, ws.storyboard.section(section_id), "preview")
+            result = engine.build_section(ws, ws.planned().section(section_id), "preview")
         finally:
             if engine.used_client is not None:
                 ws.add_usage(engine.used_client.usage_by_stage())
         spent = engine.used_client.total().tokens if engine.used_client is not None else 0
-        return result, ws.read_code(section_id), spent
+        return result, ws.code(section_id), spent
 
     def _views(self, ws: Workspace, result: SectionResult, old_code: str, new_code: str, tokens: int,
                limit: int | None = None) -> list:
         """`limit`: embed previews up to this size (None: `previews.embed_limit`; 0: played from the folder)."""
         config = self.configure()
         limit = previews.embed_limit(self, ws) if limit is None else limit
+        replayed = bool(config.replay or ws.state.get("replay"))
         views = section_views(ws, result, old_code, new_code, tokens, embed_limit_bytes=limit,
-                              key_env=config.settings.api_key_env, replayed=bool(config.replay or ws.state.get("replay")))
+                              key_env=config.settings.api_key_env, replayed=replayed)
         return views if result.ok else views + previews.last_good(ws, result.id, limit)
 
 
@@ -291,7 +293,7 @@ def _failed_list(failed: list[SectionResult]) -> str:
 
 def _plan_markdown(ws: Workspace) -> str:
     parts = [f"**{ws.state['topic']}** — lecture `{ws.slug}`"]
-    for s in ws.storyboard.sections:
+    for s in ws.planned().sections:
         lines = "; ".join(s.lecture_lines)
         parts.append(f"- **{s.id}. {s.title}** — {lines}" + cells.cited_markdown(s, "\n  "))
     return "\n".join(parts)

@@ -25,8 +25,8 @@ from __future__ import annotations
 import hashlib
 import html
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from IPython.display import display, update_display
 

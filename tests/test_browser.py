@@ -219,8 +219,7 @@ def _progress(outputs: list[str], title: str) -> str | None:
 
 
 def _assert_closed_with_outcome(progress: str | None, where: str, shown: str) -> None:
-    if progress is None:  # the display was removed: what the cell shows is then the outcome
-        return
+    assert progress is not None, f"{where}: no progress display in the output:\n{shown}"
     last = progress.splitlines()[-1].strip()
     assert not re.search(r"\brepairing\b", progress, re.I) and not IN_PROGRESS.search(last) \
         and OUTCOME.search(last), (

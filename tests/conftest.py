@@ -142,3 +142,18 @@ def installed(module: str, extra: str):
     require(None if importlib.util.find_spec(module) else
             f"{module} is not installed: the [{extra}] extra, which scripts/install.sh installs")
     return importlib.import_module(module)
+
+
+def three_part_lecture(tmp_path: Path):
+    """A planned lecture of three one-line sections whose code only waits (`Part1`…`Part3`): for
+    tests of the engine's orchestration with a renderer of their own."""
+    from code2video_nb.plan import Storyboard
+    from code2video_nb.workspace import Workspace
+
+    ws = Workspace.create(tmp_path, "clips", "Clips")
+    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
+        {"id": i, "title": f"Part {i}", "lecture_lines": [f"Line {i}"], "animations": ["a"]} for i in "123"]}))
+    for i in "123":
+        ws.write_code(i, f"from manim import *\n\nclass Part{i}(Scene):\n    def construct(self):\n"
+                         "        self.wait(1)\n", "generated")
+    return ws

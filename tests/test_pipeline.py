@@ -21,13 +21,13 @@ import pytest
 from code2video_nb.config import Settings
 from code2video_nb.engine import Engine, generate
 from code2video_nb.errors import ModelError
-from code2video_nb.plan import Storyboard, slugify
+from code2video_nb.plan import slugify
 from code2video_nb.render import RenderOptions, RenderOutcome
 from code2video_nb.scripted_server import Delay, Reply
 from code2video_nb.video import probe
 from code2video_nb.workspace import Workspace
 
-from conftest import demo_cassette, make_client
+from conftest import demo_cassette, make_client, three_part_lecture
 from test_video import GREEN, make_clip
 
 CASSETTE = demo_cassette()
@@ -197,12 +197,7 @@ class CountingRenderer:
 
 
 def test_builds_all_begin_but_renders_are_bounded_by_the_workers(tmp_path):
-    ws = Workspace.create(tmp_path, "clips", "Clips")
-    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
-        {"id": i, "title": f"Part {i}", "lecture_lines": [f"Line {i}"], "animations": ["a"]} for i in "123"]}))
-    for i in "123":
-        ws.write_code(i, f"from manim import *\n\nclass Part{i}(Scene):\n    def construct(self):\n"
-                         "        self.wait(1)\n", "generated")
+    ws = three_part_lecture(tmp_path)
     renderer = CountingRenderer(3)
     engine = Engine(Settings.from_env(workers=1), None, renderer.progress, renderer=renderer)
     built = engine.write_and_build(ws)

@@ -10,11 +10,10 @@ from pathlib import Path
 from code2video_nb.config import Settings
 from code2video_nb.engine import Engine
 from code2video_nb.notebook.progress import ProgressView
-from code2video_nb.plan import Storyboard
 from code2video_nb.progress_events import SectionEvent
 from code2video_nb.render import RenderOptions, RenderOutcome
-from code2video_nb.workspace import Workspace
 
+from conftest import three_part_lecture
 from test_video import GREEN, make_clip
 
 
@@ -32,18 +31,8 @@ class Renderer:
         return RenderOutcome(True, 0.01, video=video, duration=1.0, block_starts=[(1, 0.0)], plays=9, reused_plays=7)
 
 
-def _lecture(tmp_path) -> Workspace:
-    ws = Workspace.create(tmp_path, "clips", "Clips")
-    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
-        {"id": i, "title": f"Part {i}", "lecture_lines": [f"Line {i}"], "animations": ["a"]} for i in "123"]}))
-    for i in "123":
-        ws.write_code(i, f"from manim import *\n\nclass Part{i}(Scene):\n    def construct(self):\n"
-                         "        self.wait(1)\n", "generated")
-    return ws
-
-
 def test_every_section_has_its_own_row_that_follows_its_build_and_the_closed_display_names_them_all(tmp_path):
-    ws = _lecture(tmp_path)
+    ws = three_part_lecture(tmp_path)
     view = ProgressView("code2video: Clips")  # outside a kernel IPython's display is a no-op handle
     view("plan", "writing the storyboard")
     view.expect(ws.storyboard.sections)

@@ -2,15 +2,17 @@
 
 The engine's progress callback takes `(stage, message)` lines, which the CLI prints as they come.
 A display that follows each section on its own (the notebook's) needs the state itself rather than
-words to parse: a callback object with an `on_section(event)` method gets the event, and a plain
-callable gets the event's line. `report` is the one place that chooses, so the engine never knows
-which face listens.
+words to parse: a `SectionListener` (a callback with an `on_section(event)` method) gets the event,
+and a plain callable gets the event's line. `report` is the one place that chooses, so the engine
+never knows which face listens. A new state is a new entry in `STATES` (and its words in the
+notebook's `progress.ProgressView`); a new fact about a state is a new field with a default.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 # writing: its code is being written; waiting: written, not built yet; checking: the critic's or the
 # check pass's run; rendering; fixing: a failure being repaired; critic: the layout critic on the
@@ -36,14 +38,23 @@ class SectionEvent:
         return self.state in FINAL
 
 
-Progress = Callable[[str, str], None]
+Progress = Callable[[str, str], None]  # (stage, message): a line for what is not one section's state
+
+
+@runtime_checkable
+class SectionListener(Protocol):
+    """A progress callback that follows each section by its events (the notebook's display, a
+    test waiting for builds to end) rather than by the words of its lines."""
+
+    def __call__(self, stage: str, message: str) -> None: ...
+
+    def on_section(self, event: SectionEvent) -> None: ...
 
 
 def report(progress: Progress, stage: str, message: str, event: SectionEvent | None = None) -> None:
-    """`event` to a listener that follows sections (`on_section`), else `message` as today's line
-    ("": nothing to say in a line, e.g. that each section is being written, which one line said)."""
-    on_section = getattr(progress, "on_section", None)
-    if event is not None and on_section is not None:
-        on_section(event)
+    """`event` to a `SectionListener`, else `message` as a line ("": nothing to say in a line,
+    e.g. that each section is being written, which one line said)."""
+    if event is not None and isinstance(progress, SectionListener):
+        progress.on_section(event)
     elif message:
         progress(stage, message)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import av
@@ -22,6 +22,7 @@ from code2video_nb.config import Settings
 from code2video_nb.engine import Engine, generate
 from code2video_nb.errors import ModelError
 from code2video_nb.plan import slugify
+from code2video_nb.progress_events import SectionEvent
 from code2video_nb.render import RenderOptions, RenderOutcome
 from code2video_nb.scripted_server import Delay, Reply
 from code2video_nb.video import probe
@@ -46,16 +47,19 @@ def held(stage: str, until: threading.Event) -> Delay:
 
 
 class BuildsDone:
-    """A progress callback that sets `event` once all of `ids` have finished building."""
+    """A progress listener that sets `event` once all of `ids` have finished building (done,
+    failed or unchanged: a section's final event)."""
 
     def __init__(self, ids: set[str]):
         self.waiting, self.event, self.lock = set(ids), threading.Event(), threading.Lock()
 
     def __call__(self, stage: str, message: str) -> None:
-        built = re.match(r"section (\S+) (done|failed|unchanged)", message)
-        if stage in ("render", "cached") and built:
+        pass  # the lines that are not a section's state
+
+    def on_section(self, event: SectionEvent) -> None:
+        if event.final:
             with self.lock:
-                self.waiting.discard(built.group(1))
+                self.waiting.discard(event.section)
                 if not self.waiting:
                     self.event.set()
 
@@ -165,6 +169,19 @@ def test_ctrl_c_while_code_is_coming_stops_the_renders_and_records_nothing_half_
         assert not recorded(ws, sid).get("render_preview") and not recorded(ws, sid).get("error")
 
 
+class _OnSection:
+    """A progress listener that hands each section's event to `handle` (the lines go nowhere)."""
+
+    def __init__(self, handle: Callable[[SectionEvent], None]):
+        self.handle = handle
+
+    def __call__(self, stage: str, message: str) -> None:
+        pass
+
+    def on_section(self, event: SectionEvent) -> None:
+        self.handle(event)
+
+
 class CountingRenderer:
     """A renderer without manim (a one-second clip) that counts the renders running at once. The
     first one waits until every section's build has begun, which a pool bounding whole builds
@@ -172,15 +189,19 @@ class CountingRenderer:
 
     def __init__(self, sections: int):
         self.lock, self.running, self.most = threading.Lock(), 0, 0
-        self.begun, self.all_begun = 0, threading.Event()
+        self.started: set[str] = set()
+        self.all_begun = threading.Event()
         self.sections = sections
+        self.progress = _OnSection(self.rendering)
 
-    def progress(self, stage: str, message: str) -> None:
-        if stage == "render" and message.endswith("rendering (preview)"):
-            with self.lock:
-                self.begun += 1
-                if self.begun == self.sections:
-                    self.all_begun.set()
+    def rendering(self, event: SectionEvent) -> None:
+        """A build has begun once its section is rendering (its first event of that state)."""
+        if event.state != "rendering":
+            return
+        with self.lock:
+            self.started.add(event.section)
+            if len(self.started) == self.sections:
+                self.all_begun.set()
 
     def __call__(self, path, options: RenderOptions) -> RenderOutcome:
         with self.lock:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from code2video_nb.config import Settings
 from code2video_nb.engine import Engine
-from code2video_nb.notebook.progress import ProgressView
-from code2video_nb.progress_events import SectionEvent
+from code2video_nb.notebook.progress import LazyProgress, ProgressView
+from code2video_nb.progress_events import SectionEvent, SectionListener, report
 from code2video_nb.render import RenderOptions, RenderOutcome
 
 from conftest import three_part_lecture
@@ -93,3 +93,22 @@ def test_a_section_cells_progress_closes_saying_how_many_animations_were_kept():
     assert progress.view._text().splitlines() == [
         "Section 3", "✓ section 3 rendered after 1 fix attempt(s) in 0.8 s, 7 of 9 animations unchanged "
                      "(fixed line 31 of its cell)"]
+
+
+def test_a_section_listener_gets_the_event_and_a_plain_callback_its_line():
+    lines, events = [], []
+
+    class Listener:
+        def __call__(self, stage: str, message: str) -> None:
+            lines.append(message)
+
+        def on_section(self, event: SectionEvent) -> None:
+            events.append(event)
+
+    done = SectionEvent("1", "done", seconds=1.0)
+    report(lambda stage, message: lines.append(message), "render", "section 1 done (1.0 s)", done)
+    report(Listener(), "render", "section 1 done (1.0 s)", done)
+    report(Listener(), "plan", "writing the storyboard")  # not a section's state: a line for everyone
+    assert lines == ["section 1 done (1.0 s)", "writing the storyboard"] and events == [done]
+    assert isinstance(ProgressView("code2video: Clips"), SectionListener)  # the notebook's displays
+    assert isinstance(LazyProgress("Section 1"), SectionListener)

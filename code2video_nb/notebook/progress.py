@@ -3,10 +3,12 @@ pipeline as it is.
 
 The engine reports each section's state as a `SectionEvent` (`progress_events.py`: writing,
 checking, rendering, fixing line N, done, failed) and everything else as `(stage, message)`
-lines (planning, the critic, the export). So each section has its own row with its own state,
-planning reads as done once sections start, and line numbers are the cell's (the section file's
-line + the `%%c2v_section` line above it). Closed, the display names every section with its
-outcome and where its preview is, then the ✓ or ✗ summary.
+lines (planning, the critic, the export); `ProgressView` and `LazyProgress` are
+`SectionListener`s, so they get the events themselves, never words to parse. So each section
+has its own row with its own state, planning reads as done once sections start, and line
+numbers are the cell's (the section file's line + the `%%c2v_section` line above it). Closed,
+the display names every section with its outcome and where its preview is, then the ✓ or ✗
+summary.
 
 Engine progress arrives from worker threads; ipykernel routes their display updates to the
 running cell, so a lock keeps the rows consistent and nothing else is needed.
@@ -14,6 +16,7 @@ running cell, so a lock keeps the rows consistent and nothing else is needed.
 
 from __future__ import annotations
 
+import html
 import threading
 import time
 from dataclasses import dataclass
@@ -177,13 +180,13 @@ class ProgressView:
 
     def _html(self) -> str:
         elapsed = time.monotonic() - self.started
-        rows = "".join(f"<div>{_escape(mark + text)}</div>" for mark, text in self._stage_lines())
-        rows += "".join(f"<div style='padding-left:1.5em;color:{colour}'>{_escape(mark + text)}</div>"
+        rows = "".join(f"<div>{html.escape(mark + text)}</div>" for mark, text in self._stage_lines())
+        rows += "".join(f"<div style='padding-left:1.5em;color:{colour}'>{html.escape(mark + text)}</div>"
                         for mark, colour, text in self._row_lines())
         if self.summary:
             mark, colour = ("✓", "inherit") if self.ok else ("✗", "#d32f2f")
-            rows += f"<div style='color:{colour}'>{mark} {_escape(self.summary)}</div>"
-        return (f"<div style='font-family:monospace;font-size:12px'><b>{_escape(self.title)}</b> "
+            rows += f"<div style='color:{colour}'>{mark} {html.escape(self.summary)}</div>"
+        return (f"<div style='font-family:monospace;font-size:12px'><b>{html.escape(self.title)}</b> "
                 f"<span style='color:#888'>({elapsed:.0f} s)</span>{rows}</div>")
 
 
@@ -199,10 +202,6 @@ def _short(text: str) -> str:
     """An error's first words (the row stays one line; the cell shows the whole of it)."""
     words = " ".join(str(text).split()).split(" ")
     return " ".join(words[:_FIRST_ERROR_WORDS]) + (" …" if len(words) > _FIRST_ERROR_WORDS else "")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class LazyProgress:

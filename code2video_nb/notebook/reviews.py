@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .. import suggestions
 from ..errors import RenderError
-from ..progress_events import SectionEvent, report
+from ..progress_events import Progress, SectionEvent, report
 from ..section_build import SectionResult
 from ..workspace import Workspace
 from . import lasting, sync
@@ -53,7 +53,7 @@ def review(session, ws: Workspace, section_id: str, code: str) -> list:
                               version=suggestions.critic_version())
 
 
-def critique_all(session, ws: Workspace, results: list[SectionResult], progress) -> None:
+def critique_all(session, ws: Workspace, results: list[SectionResult], progress: Progress) -> None:
     """The critic on each section a rendering %%code2video rendered; an error is said, never raised
     (the section's cards say it again)."""
     if not on(session, ws):

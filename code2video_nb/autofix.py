@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from . import coder, prompts
 from .errors import ModelError, ReplyFormatError
 from .grounding import facts_for_error
+from .language import Language
 from .model_client import ModelClient
 from .plan import StoryboardSection
 from .render import RenderOutcome
@@ -54,18 +55,20 @@ class FixReport:
 
 def refine(code: str, failure: RenderOutcome, *, section: StoryboardSection, topic: str,
            client: ModelClient, check: Callable[[str], RenderOutcome],
-           limits: tuple[int, int, int] = (2, 1, 1), cancelled: threading.Event | None = None) -> FixReport:
+           limits: tuple[int, int, int] = (2, 1, 1), cancelled: threading.Event | None = None,
+           language: Language | None = None) -> FixReport:
     """Repair `code` until `check` passes, every level's budget is spent, or the model cannot
-    be asked (then `model_error` says why and the attempts so far are kept)."""
+    be asked (then `model_error` says why and the attempts so far are kept). `language`: the
+    lecture's, which a regenerated section is written in."""
     report = FixReport(code, False, failure)
     try:
-        return _refine(report, section, topic, client, check, limits, cancelled)
+        return _refine(report, section, (topic, language), client, check, limits, cancelled)
     except ModelError as exc:
         report.model_error = exc
         return report
 
 
-def _refine(report, section, topic, client, check, limits, cancelled) -> FixReport:
+def _refine(report, section, lecture, client, check, limits, cancelled) -> FixReport:
     for level, budget in zip(LEVELS, limits):
         for attempt in range(budget):
             if cancelled is not None and cancelled.is_set():  # interrupted: ask the model for nothing more
@@ -74,7 +77,7 @@ def _refine(report, section, topic, client, check, limits, cancelled) -> FixRepo
             if scope is None:
                 break  # no narrower scope is known: escalate
             started = time.monotonic()
-            reply, tokens = _ask(level, scope, report, section, topic, client)
+            reply, tokens = _ask(level, scope, report, section, lecture, client)
             candidate = reply if isinstance(reply, str) else None
             outcome = check(reply) if isinstance(reply, str) else reply
             seconds = time.monotonic() - started  # the request and the validation
@@ -104,22 +107,24 @@ def _made_progress(before: RenderOutcome, after: RenderOutcome) -> bool:
     return not (after.error_type == "SyntaxError" and before.error_type != "SyntaxError")
 
 
-def _ask(level, scope, report, section, topic, client) -> tuple[str | RenderOutcome, int]:
+def _ask(level, scope, report, section, lecture, client) -> tuple[str | RenderOutcome, int]:
     """(candidate, tokens); or (the outcome saying why, tokens) when the reply held no code: a
     failed attempt that spends no check pass and never becomes the section's code."""
     stage = f"{'code' if level == 'regenerate' else 'fix'}:{section.id}"
     before = _tokens(client, stage)
     reply: str | RenderOutcome
     try:
-        reply = _candidate(level, scope, report, section, topic, client, stage)
+        reply = _candidate(level, scope, report, section, lecture, client, stage)
     except (ValueError, ReplyFormatError) as exc:
         reply = RenderOutcome(False, 0.0, error_type="NoCode", message=str(exc))
     return reply, _tokens(client, stage) - before
 
 
-def _candidate(level, scope, report, section, topic, client, stage) -> str:
+def _candidate(level, scope, report, section, lecture, client, stage) -> str:
     if level == "regenerate":  # re-asks a reply without code itself, bounded
-        return coder.write_section_code(client, section, topic, regenerate_error=report.outcome.error, fresh=True)
+        subject, language = lecture  # (topic, language), as refine() passes them
+        return coder.write_section_code(client, section, subject, regenerate_error=report.outcome.error, fresh=True,
+                                        language=language)
     # fresh: a cached reply to this very request is a candidate that already failed
     reply = client.request(fix_request(report.code, scope, report.outcome, section.id), stage=stage, fresh=True)
     try:

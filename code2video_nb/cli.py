@@ -33,6 +33,7 @@ from .evaluation import aes, efficiency, frames, quiz
 from .evaluation import report as eval_report
 from .evaluation.protocol import protocol_for
 from .files import disk_error
+from .language import language
 from .model_client import ModelClient, build_client
 from .plan import slugify
 from .planner import check_topic
@@ -159,6 +160,8 @@ def _plan_options(p):
     p.add_argument("--sections", type=int, help="number of sections (default 4; with --from, one per part)")
     p.add_argument("--audience", default="university students", help="who the lecture is for")
     p.add_argument("--goals", default="", help="learning goals to steer the outline")
+    p.add_argument("--language", help="the lecture's language, a BCP 47 tag: zh, es, ar, fr, de, hi, ja… "
+                                      "(default: English, or with --from the notes' own)")
     p.add_argument("--model", help="model name (default: $CODE2VIDEO_MODEL or gpt-4.1)")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
     p.add_argument("--no-render", action="store_true", help="stop after writing the code")
@@ -230,7 +233,10 @@ def _settings(args) -> Settings:
                  "vlm": getattr(args, "vlm", False) or None,
                  "narrate": getattr(args, "narrate", None), "voice": getattr(args, "voice", None),
                  "speech_speed": getattr(args, "speed", None), "assets_dir": getattr(args, "assets", None),
+                 "language": getattr(args, "language", None),
                  "cache": False if getattr(args, "no_cache", False) else None}
+    if overrides["language"]:  # an unknown tag is one line before any key or request is needed
+        overrides["language"] = language(overrides["language"]).tag
     if overrides["speech_speed"] is not None and not overrides["speech_speed"] > 0:
         raise ConfigError(f"--speed must be above 0 (1.0 is normal), not {overrides['speech_speed']}")
     if args.unconfined:

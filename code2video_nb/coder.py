@@ -14,6 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import assets, prompts
+from .language import Language, code_note, english, with_note
 from .model_client import ModelClient
 from .parse import parse
 from .plan import StoryboardSection
@@ -73,7 +74,8 @@ def with_header(section: StoryboardSection, code: str) -> str:
     return code if code.startswith(header) else header + code
 
 
-def code_request(section: StoryboardSection, topic: str, *, regenerate_error: str = "") -> list[dict]:
+def code_request(section: StoryboardSection, topic: str, *, regenerate_error: str = "",
+                 language: Language | None = None) -> list[dict]:
     steps = "\n".join(f"{k}. {line}\n   Animation: {anim}"
                       for k, (line, anim) in enumerate(zip(section.lecture_lines, section.animations), 1))
     request = prompts.messages(
@@ -86,6 +88,7 @@ def code_request(section: StoryboardSection, topic: str, *, regenerate_error: st
     if formulas:  # the teacher's own TeX, to reach MathTex unchanged
         request[-1]["content"] += "\n\n" + prompts.render(
             "code_source", formulas="\n".join(f"- {f}" for f in formulas)).strip()
+    with_note(request, code_note(language or english()))  # words in Text, mathematics in MathTex
     if regenerate_error:
         request[-1]["content"] += "\n\n" + prompts.render("regenerate", error=regenerate_error).strip()
     return request
@@ -145,20 +148,20 @@ def _parameter(arg: ast.arg, default: ast.expr | None) -> str:
 
 
 def write_section_code(client: ModelClient, section: StoryboardSection, topic: str, *,
-                       regenerate_error: str = "", fresh: bool = False) -> str:
+                       regenerate_error: str = "", fresh: bool = False, language: Language | None = None) -> str:
     """The section's scene code. A reply without any (prose, an error blob, a cut-off file) is
     re-asked with the problem, bounded, then raises ReplyFormatError: it never becomes the section."""
-    code = client.ask_until(code_request(section, topic, regenerate_error=regenerate_error),
+    code = client.ask_until(code_request(section, topic, regenerate_error=regenerate_error, language=language),
                             stage=f"code:{section.id}", use=lambda text: code_in_reply(text, scene=True),
                             reask="reask_code", fresh=fresh, whole=True)
     return with_header(section, code)
 
 
 def write_all(client: ModelClient, sections: list[StoryboardSection], topic: str,
-              on_done=lambda section, code: None) -> dict[str, str]:
+              on_done=lambda section, code: None, language: Language | None = None) -> dict[str, str]:
     """Sections in parallel: requests are I/O-bound, so a thread each (bounded). Each section's
     code goes to `on_done` as it arrives, so a failure or Ctrl-C loses nothing already paid for."""
-    futures = in_background(lambda s: write_section_code(client, s, topic), sections)
+    futures = in_background(lambda s: write_section_code(client, s, topic, language=language), sections)
     section_of = {future: section for section, future in zip(sections, futures)}
     results, errors = {}, {}
     try:

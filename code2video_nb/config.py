@@ -53,6 +53,7 @@ class Settings:
     narrate: bool | None = None  # None: narrate where a voice is available; True: insist; False: silent
     voice: str | None = None  # the voice's name (espeak-ng: e.g. "en-gb"; remote: e.g. "alloy"); None: its default
     speech_speed: float = 1.0  # narration speed, 1.0 normal
+    language: str | None = None  # BCP 47 tag of a new lecture (language.py); None: English, or the notes' own
     source_tokens: int = 6000  # a teacher's notes in the outline request; longer ones are summarised first
     assets_dir: Path | None = None  # the teacher's pictures (assets.py); the notebook's default: ./assets
     eval_frames: int = 8  # frames the judge and the quiz's video pass see
@@ -69,6 +70,7 @@ class Settings:
             "tts_model": env.get("CODE2VIDEO_TTS_MODEL"),
             "narrate": _switch(env.get("CODE2VIDEO_NARRATE")),
             "voice": env.get("CODE2VIDEO_VOICE"),
+            "language": env.get("CODE2VIDEO_LANGUAGE"),
             "base_url": env.get("OPENAI_BASE_URL"),
             "cache_dir": Path(env["CODE2VIDEO_CACHE_DIR"]) if env.get("CODE2VIDEO_CACHE_DIR") else None,
             "cache": _switch(env.get("CODE2VIDEO_CACHE")),

@@ -18,6 +18,7 @@ from pathlib import Path
 from . import assets, coder, picture_folder, planner, source_plan
 from .config import Settings
 from .errors import ConfigError, RenderError
+from .language import Language, choose, lecture_language
 from .model_client import ModelClient
 from .narration import SectionNarration, mux_narration
 from .pipeline import BuildPipeline, Pipelined, SectionTimes
@@ -112,26 +113,40 @@ class Engine:
             changed = ", ".join(f"{k} {planned.get(k)!r}" for k in wanted if planned.get(k) != wanted[k])
             self.progress("plan", f"kept the existing plan (made with {changed}); to plan again with the new "
                                   f"options, delete {ws.dir}")
+        language = self._language(ws, source)
         if ws.outline is None:
             self.progress("plan", "writing the outline" + (f" from {source.name or 'the notes'}" if source else ""))
-            ws.set_plan("outline", self._outline(ws, audience=audience, sections=sections, goals=goals, source=source))
+            ws.set_plan("outline", self._outline(ws, audience=audience, sections=sections, goals=goals, source=source,
+                                                 language=language))
             ws.set(plan_options=wanted)
         if ws.storyboard is None:
             self.progress("plan", "writing the storyboard")
             outline = ws.outline
             assert outline is not None  # written just above if it was missing
             storyboard = planner.make_storyboard(self.model_client(), outline,
-                                                 pictures=picture_folder.folder_note(self.settings.assets_dir))
+                                                 pictures=picture_folder.folder_note(self.settings.assets_dir),
+                                                 language=language)
             ws.set_plan("storyboard", source_plan.carry_citations(storyboard, outline))
         self.place_assets(ws)
         return ws.planned()
 
-    def _outline(self, ws: Workspace, *, audience: str, sections: int, goals: str, source: Source | None):
+    def _language(self, ws: Workspace, source: Source | None) -> Language:
+        """The lecture's language (`language.choose`), recorded in lecture.json before any request."""
+        recorded = ws.state.get("language") or ("en" if ws.outline is not None else None)  # planned before languages
+        language, note = choose(self.settings.language, recorded, source.text if source else None)
+        if note:
+            self.progress("plan", note)
+        if recorded != language.tag:
+            ws.set(language=language.tag)
+        return language
+
+    def _outline(self, ws: Workspace, *, audience: str, sections: int, goals: str, source: Source | None,
+                 language: Language):
         if source is None:
             return planner.make_outline(self.model_client(), ws.state["topic"], audience=audience, sections=sections,
-                                        goals=goals)
+                                        goals=goals, language=language)
         return source_plan.make_outline(self.model_client(), source, audience=audience, sections=sections, goals=goals,
-                                        budget=self.settings.source_tokens, progress=self.progress)
+                                        budget=self.settings.source_tokens, progress=self.progress, language=language)
 
     def place_assets(self, ws: Workspace) -> None:
         """The pictures the storyboard asks for, found offline and copied in (`assets.py`), before
@@ -154,7 +169,8 @@ class Engine:
             report(self.progress, "code", f"section {section.id} written", SectionEvent(section.id, "waiting"))
             on_written(section)
 
-        coder.write_all(self.model_client(), missing, ws.state["topic"], on_done=done)
+        coder.write_all(self.model_client(), missing, ws.state["topic"], on_done=done,
+                        language=lecture_language(ws.state))
 
     # rendering ---------------------------------------------------------
     def render_all(self, ws: Workspace, quality: str = "preview", only: list[str] | None = None) -> list[SectionResult]:

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .errors import PlanError
+from .language import count_words
 
 MAX_LINE_WORDS = 10
 MAX_LINES = 5
@@ -105,8 +106,8 @@ def check_lecture_lines(storyboard: Storyboard) -> Storyboard:
             raise PlanError(f"section {s.id} has {len(s.lecture_lines)} lecture lines but {len(s.narration)} "
                             "narration entries; give one spoken text per lecture line")
         for line in s.lecture_lines:
-            if len(line.split()) > MAX_LINE_WORDS:
-                raise PlanError(f"section {s.id}: lecture line '{line}' has {len(line.split())} words; "
+            if count_words(line) > MAX_LINE_WORDS:  # two characters a word in Chinese, Japanese…
+                raise PlanError(f"section {s.id}: lecture line '{line}' has {count_words(line)} words; "
                                 f"at most {MAX_LINE_WORDS}")
     return storyboard
 

@@ -6,6 +6,7 @@ import json
 
 from . import prompts
 from .errors import PlanError
+from .language import Language, english, plan_note, with_note
 from .model_client import ModelClient
 from .plan import MAX_LINE_WORDS, MAX_LINES, Outline, Storyboard, check_lecture_lines
 
@@ -26,12 +27,13 @@ def check_topic(topic: str) -> str:
 
 
 def make_outline(client: ModelClient, topic: str, *, audience: str = "university students",
-                 sections: int = 4, goals: str = "") -> Outline:
+                 sections: int = 4, goals: str = "", language: Language | None = None) -> Outline:
     topic = check_topic(topic)
     if not 1 <= sections <= MAX_SECTIONS:
         raise PlanError(f"sections must be between 1 and {MAX_SECTIONS}, not {sections}")
     goals_text = f"Learning goals: {goals.strip()}\n" if goals.strip() else ""
     request = prompts.messages("outline", topic=topic, audience=audience, sections=sections, goals=goals_text)
+    with_note(request, plan_note(language or english(), MAX_LINE_WORDS))
 
     def validate(data):
         outline = Outline.from_dict(data)
@@ -45,12 +47,15 @@ def make_outline(client: ModelClient, topic: str, *, audience: str = "university
     return outline
 
 
-def make_storyboard(client: ModelClient, outline: Outline, pictures: str = "") -> Storyboard:
-    """`pictures`: the teacher's own, as `picture_folder.folder_note` lists them ('' for none)."""
+def make_storyboard(client: ModelClient, outline: Outline, pictures: str = "",
+                    language: Language | None = None) -> Storyboard:
+    """`pictures`: the teacher's own, as `picture_folder.folder_note` lists them ('' for none);
+    `language`: the lecture's (English by default), which its lines and narration are written in."""
     request = prompts.messages(
         "storyboard", outline=json.dumps(outline.to_dict(), indent=1, ensure_ascii=False),
         max_words=MAX_LINE_WORDS, max_lines=MAX_LINES, pictures=pictures,
     )
+    with_note(request, plan_note(language or english(), MAX_LINE_WORDS))
     return client.ask_json(request, stage="storyboard",
                            validate=lambda data: check_lecture_lines(matches_outline(Storyboard.from_dict(data),
                                                                                      outline)))

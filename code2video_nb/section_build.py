@@ -18,6 +18,7 @@ from . import autofix, picture_paths, static_fix
 from .config import Settings
 from .errors import ConfigError, EndpointError, NarrationError, NotRecorded
 from .files import atomic_copy
+from .language import lecture_language
 from .model_client import ModelClient
 from .narration import SectionNarration, mux_narration, narrator_for
 from .plan import StoryboardSection
@@ -242,7 +243,8 @@ class SectionBuilder:
         client = self.client
         assert client is not None  # build() asks for a fix only when there is a model
         report = autofix.refine(code, failure, section=section, topic=ws.state["topic"], client=client,
-                                check=check, limits=self.settings.fix_attempts, cancelled=self.cancelled)
+                                check=check, limits=self.settings.fix_attempts, cancelled=self.cancelled,
+                                language=lecture_language(ws.state))
         record = FixRecord.of_dict(report.to_dict())
         if static is not None:  # this build's static fix stays in the record, before auto-fix's attempts
             record = replace(record, attempts=static.attempts + record.attempts)

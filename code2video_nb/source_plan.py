@@ -20,8 +20,9 @@ from dataclasses import dataclass, replace
 from . import prompts
 from .coder import in_background  # daemon threads: Ctrl-C never waits for a request in flight
 from .errors import PlanError, SourceError
+from .language import Language, english, plan_note, with_note
 from .model_client import ModelClient
-from .plan import Outline, Storyboard
+from .plan import MAX_LINE_WORDS, Outline, Storyboard
 from .planner import MAX_SECTIONS
 from .sources import CHARS_PER_TOKEN, Source, SourcePart, estimate_tokens, find_formulas
 
@@ -63,7 +64,8 @@ def check_length(source: Source) -> None:
 
 
 def make_outline(client: ModelClient, source: Source, *, audience: str, sections: int, goals: str = "",
-                 budget: int = 6000, progress: Callable[[str, str], None] = lambda stage, message: None) -> Outline:
+                 budget: int = 6000, progress: Callable[[str, str], None] = lambda stage, message: None,
+                 language: Language | None = None) -> Outline:
     """An outline following the notes, each section citing its part(s) (`source` field)."""
     check_length(source)
     if not 1 <= sections <= MAX_SECTIONS:
@@ -75,6 +77,7 @@ def make_outline(client: ModelClient, source: Source, *, audience: str, sections
         preamble=f"Introduction of the notes: {source.preamble[:PREAMBLE_CHARS]}\n" if source.preamble else "",
         parts="\n\n".join(f"Part {k}: {p.heading}\n{p.text}" for k, p in enumerate(fitted.parts, 1)),
     )
+    with_note(request, plan_note(language or english(), MAX_LINE_WORDS))
 
     def validate(data):
         outline = Outline.from_dict(data)

@@ -9,7 +9,11 @@ so no request and no failed render is spent on it:
   case (`Mathtex` -> `MathTex`), or a constant's one close spelling (`YELOW` -> `YELLOW`);
 - a keyword a manim callee surely refuses (its `**kwargs` chain ends in a signature without
   `**kwargs`, as `grounding.manim_api.kwargs_chain` reads it), when one parameter is a close spelling;
-- a grid cell outside A1-F6 in a `place_at_grid` / `place_in_area` string: clamped to the nearest.
+- a grid cell outside A1-F6 in a `place_at_grid` / `place_in_area` string: clamped to the nearest;
+- words LaTeX cannot draw (Chinese, Arabic, Devanagari…: `language.latex_draws`) as the whole of a `Tex` /
+  `MathTex` (`MathTex(r"\text{特征值}")`, `Tex("valor propio")`): drawn with `Text` instead. Words
+  mixed with mathematics have no one repair (how to split and arrange them is a choice): the fix
+  prompt's facts say why LaTeX failed (`grounding.latex`).
 
 Anything ambiguous is left for auto-fix. Names are read from the installed manim in this process
 (imported lazily, as for grounding); the scene code itself is never run here.
@@ -28,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from .autofix import FixAttempt
 from .grounding import manim_api
 from .grounding.grid import a1_to_f6
+from .language import latex_draws
 from .parse import end_column, parse
 from .section_state import FixRecord
 
@@ -89,7 +94,8 @@ def _one_pass(code: str, learned: dict[str, str]) -> tuple[str, list[StaticFix]]
     except (SyntaxError, ValueError):
         return code, []
     scope = _Namespace.of(tree)
-    found = _name_fixes(tree, scope, learned) + _kwarg_fixes(tree, scope) + _grid_fixes(tree, code)
+    found = (_name_fixes(tree, scope, learned) + _kwarg_fixes(tree, scope) + _grid_fixes(tree, code)
+             + _words_in_tex_fixes(tree, scope))
     if not found:
         return code, []
     fixed = _apply(code, [edit for edit, _ in found])
@@ -386,6 +392,53 @@ def _clamped(node, method: str, lines: list[str]) -> tuple[_Edit, StaticFix] | N
     return (_Edit(node.lineno, node.col_offset, end_column(node), written.replace(node.value, new, 1)),
             StaticFix(node.lineno, f"{method}: grid cell '{node.value}' is outside A1–F6; "
                                    f"clamped to the nearest cell, '{new}'"))
+
+
+# words inside Tex / MathTex ---------------------------------------------------------------------------
+_TEX_CALLS = ("Tex", "MathTex")
+_TEXT_KEYWORDS = frozenset({"color", "font_size", "fill_opacity"})  # mean the same to Text
+_ONLY_TEXT = re.compile(r"\s*\\text\{([^{}\\$]*)\}\s*")  # \text{words} and nothing else
+_PLAIN = re.compile(r"[^{}\\$^_&%#~]*")  # no TeX markup at all
+
+
+def _words_in_tex_fixes(tree, scope: _Namespace) -> list[tuple[_Edit, StaticFix]]:
+    """`MathTex(r"\text{特征值}")` / `Tex("valor propio")` -> `Text("特征值")`: the call's whole content
+    is words, some of them non-ASCII, and its keywords mean the same to Text."""
+    if not scope.is_manims("Text"):
+        return []
+    found = []
+    for call in ast.walk(tree):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in _TEX_CALLS
+                and scope.is_manims(call.func.id)):
+            continue
+        words = _tex_words(call)
+        if words is None:
+            continue
+        arg = call.args[0]
+        found += [(_Edit(call.func.lineno, call.func.col_offset, end_column(call.func), "Text"),
+                   StaticFix(call.lineno, f"{call.func.id}: LaTeX cannot draw {words!r} (words, not mathematics); "
+                                          "drawn with Text instead")),
+                  (_Edit(arg.lineno, arg.col_offset, end_column(arg), repr(words)),
+                   StaticFix(call.lineno, f"{call.func.id}: LaTeX cannot draw {words!r} (words, not mathematics); "
+                                          "drawn with Text instead"))]
+    return found
+
+
+def _tex_words(call: ast.Call) -> str | None:
+    """The words a Tex/MathTex call holds when they are all it holds and LaTeX cannot draw them."""
+    if len(call.args) != 1 or any(k.arg not in _TEXT_KEYWORDS for k in call.keywords):
+        return None
+    arg = call.args[0]
+    if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)) or arg.lineno != arg.end_lineno:
+        return None
+    text = arg.value
+    if m := _ONLY_TEXT.fullmatch(text):
+        words = m[1].strip()
+    elif getattr(call.func, "id", "") == "Tex" and _PLAIN.fullmatch(text):
+        words = text.strip()
+    else:
+        return None
+    return words if words and not latex_draws(words) else None
 
 
 # applying the edits ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything code2video_nb needs on Debian/Ubuntu: the system libraries that
-# manimpango and pycairo build against, a LaTeX subset for MathTex, espeak-ng for narration, and the package
+# manimpango and pycairo build against, a LaTeX subset for MathTex, espeak-ng for narration, Noto fonts for
+# lectures in other scripts, and the package
 # itself with its test and lint extras and the cluster engines `code2video batch` runs on (Dask, Ray), with the
 # JupyterLab extension (labextension/) built from source (needs Node >= 20.19; SKIP_JUPYTER_BUILDER=1
 # installs the Python package alone). Used by the README's first command and by CI.
@@ -12,6 +13,7 @@ SYSTEM_PACKAGES=(
   texlive-latex-base texlive-latex-extra texlive-fonts-recommended texlive-science dvisvgm  # MathTex
   chromium fonts-dejavu-core   # the browser check (tests/test_browser.py): JupyterLab in headless Chromium
   espeak-ng   # the offline narration voice (code2video_nb/voices.py)
+  fonts-noto-cjk fonts-noto-core   # lectures in Chinese/Japanese/Korean, Arabic, Devanagari… (code2video_nb/scripts.py)
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

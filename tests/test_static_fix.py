@@ -7,6 +7,8 @@ import pytest
 
 from code2video_nb.config import Settings
 from code2video_nb.engine import Engine
+from code2video_nb.grounding.latex import latex_facts
+from code2video_nb.language import latex_draws
 from code2video_nb.notebook.commands import _fix_summary
 from code2video_nb.notebook.section_view import _fix_view
 from code2video_nb.plan import Storyboard
@@ -210,3 +212,33 @@ def test_each_repair_alone_renders(tmp_path, old, new):
     assert result.ok, result.error
     assert ws.read_code("1") == (FINE.replace('"B2"', '"B6"') if new == '"B7"' else FINE)
     assert len(ws.section_state("1").fix.attempts) == 1
+
+
+CHINESE_WORDS = '''from manim import *
+from code2video_nb.teaching_scene import TeachingScene
+
+class S(TeachingScene):
+    def construct(self):
+        label = MathTex(r"\\text{特征值}", color=BLUE)
+        title = Tex("向量", font_size=30)
+        mixed = MathTex(r"A v = \\lambda v \\text{，其中}")
+        spanish = Tex("valor ñ propio")
+        math = MathTex(r"\\text{特征值}", tex_to_color_map={"x": RED})
+'''
+
+
+def test_words_latex_cannot_draw_become_text_where_that_is_the_one_repair():
+    fixed = repair(CHINESE_WORDS)
+    assert "label = Text('特征值', color=BLUE)" in fixed.code
+    assert "title = Text('向量', font_size=30)" in fixed.code
+    # mathematics mixed in, LaTeX that draws it (accented Latin), keywords Text does not take: left
+    for kept in ('MathTex(r"A v = \\lambda v \\text{，其中}")', 'Tex("valor ñ propio")', "tex_to_color_map"):
+        assert kept in fixed.code
+    assert [f.line for f in fixed.fixes] == [6, 7]
+    assert "LaTeX cannot draw '特征值'" in fixed.fixes[0].message
+
+
+def test_the_fix_prompt_says_why_latex_fails_on_words_mixed_with_mathematics():
+    facts = latex_facts("ValueError: latex error converting to dvi", CHINESE_WORDS, 8, "")
+    assert any("LaTeX here cannot draw '，其中'" in f and "Text beside it" in f for f in facts)
+    assert latex_draws("valor ñ propio – «x»") and not latex_draws("特征") and not latex_draws("متجه")

@@ -7,6 +7,7 @@ import ast
 import re
 from pathlib import Path
 
+from ..language import latex_draws
 from . import source
 
 _LOG_PATH = re.compile(r"log file: (.+?\.log)")
@@ -44,7 +45,19 @@ def latex_facts(error: str, code: str, line: int | None, latex_log: str | None) 
         facts.append(f"LaTeX error: {found}")
     if offending := tex or _tex_on_line(code, line):
         facts.append(f"offending TeX string: {offending}")
+        if words := _undrawable(offending):
+            facts.append(words)
     return facts
+
+
+def _undrawable(tex: str) -> str | None:
+    """Why LaTeX fails on words in another script: it cannot draw them, in `\\text{}` or not."""
+    letters = "".join(dict.fromkeys(c for c in tex if not latex_draws(c)))
+    if not letters:
+        return None
+    return (f"LaTeX here cannot draw {letters[:12]!r} (not even in \\text{{}}): keep only the mathematics in "
+            "MathTex and put the words in a Text beside it, e.g. "
+            "VGroup(MathTex(r\"A v = \\lambda v\"), Text(\"...\")).arrange(RIGHT)")
 
 
 def _read(path: Path | None) -> str:

@@ -58,6 +58,8 @@ class Code2Video(Magics):
     voice = Unicode("", help="the narrator's voice, e.g. 'en-gb' (espeak-ng --voices) or 'alloy' (remote); "
                              "empty: the voice's default").tag(config=True)
     speech_speed = Float(1.0, help="narration speed, 1.0 normal").tag(config=True)
+    language = Unicode("", help="a new lecture's language, a BCP 47 tag such as 'zh', 'es', 'ar'; empty: English, "
+                                "or the notes' own").tag(config=True)
     vlm_model = Unicode("", help="a model that reads images, for %c2v eval (default: $CODE2VIDEO_VLM_MODEL)").tag(
         config=True)
     eval_frames = Int(8, help="frames %c2v eval shows the judge and the quiz (keyframes of the lecture lines)").tag(
@@ -76,7 +78,7 @@ class Code2Video(Magics):
                      "confine": not self.unconfined,
                      # on: narrate where a voice is available ($CODE2VIDEO_NARRATE may still say 0)
                      "narrate": None if self.narrate else False, "voice": self.voice or None,
-                     "speech_speed": self.speech_speed,
+                     "speech_speed": self.speech_speed, "language": self.language or None,
                      "assets_dir": _assets_folder(flags.get("assets"), flags.get("notes")),
                      "vlm_model": self.vlm_model or None, "eval_frames": self.eval_frames}
         settings = Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,104 @@
+"""A lecture in the teacher's language: tags, the notes' language, what the model is asked, the static
+repair of words LaTeX cannot draw (tests/test_static_fix.py). Pure functions and the scripted server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from code2video_nb import coder
+from code2video_nb.config import Settings
+from code2video_nb.engine import Engine
+from code2video_nb.errors import ConfigError, PlanError
+from code2video_nb.language import choose, count_words, detect, language
+from code2video_nb.plan import Storyboard, StoryboardSection, check_lecture_lines
+from code2video_nb.planner import make_outline
+from code2video_nb.workspace import Workspace
+
+from conftest import make_client
+
+NOTES = {
+    "zh": "# 特征向量\n\n## 定义\n\n在线性变换下，特征向量只被拉伸或压缩，方向不变。$$A v = \\lambda v$$ "
+          "其中 $\\lambda$ 是特征值。\n\n## 求法\n\n解方程 $\\det(A - \\lambda I) = 0$ 就得到所有特征值。",
+    "es": "# Vectores propios\n\nUn vector propio no cambia de dirección bajo una transformación lineal; "
+          "solo se estira o se encoge. El factor es el valor propio.",
+    "ar": "# المتجهات الذاتية\n\nالمتجه الذاتي لا يغير اتجاهه تحت التحويل الخطي، بل يتمدد أو ينكمش فقط.",
+    "fr": "# Vecteurs propres\n\nUn vecteur propre garde sa direction sous une application linéaire ; il est "
+          "seulement étiré ou comprimé par la valeur propre.",
+    "ja": "# 固有ベクトル\n\n固有ベクトルは線形変換で向きを変えず、伸び縮みするだけのベクトルです。",
+    "hi": "# आइगेनवेक्टर\n\nरैखिक रूपांतरण में आइगेनवेक्टर अपनी दिशा नहीं बदलता, केवल खिंचता या सिकुड़ता है।",
+    "en": "# Eigenvectors\n\nAn eigenvector keeps its direction under a linear map; it is only stretched.",
+}
+
+
+def test_tags_are_read_with_their_script_and_direction():
+    zh, ar, es, pt = language("zh"), language("ar"), language("es"), language("pt_BR")
+    assert (zh.name, zh.script, zh.spaceless, zh.rtl) == ("Chinese", "Hans", True, False)
+    assert (ar.script, ar.rtl, ar.spaceless) == ("Arab", True, False)
+    assert (es.script, es.rtl, es.english) == ("Latn", False, False)
+    assert pt.tag == "pt-BR" and language("iw").tag == "he" and language(None).english
+    assert zh.described() == "Chinese (zh, 中文)"
+
+
+@pytest.mark.parametrize("tag", ["klingon", "xx", "zz-ZZ", "12"])
+def test_an_unknown_tag_is_one_line_saying_what_to_give(tag):
+    with pytest.raises(ConfigError, match="give a BCP 47 tag such as zh, es"):
+        language(tag)
+
+
+@pytest.mark.parametrize("tag", sorted(NOTES))
+def test_the_notes_language_is_detected(tag):
+    assert detect(NOTES[tag]).tag == tag
+
+
+def test_formulas_do_not_make_chinese_notes_english():
+    formulas = " ".join(r"$$\sum_{k=1}^{n} a_k x^k + \frac{b_k}{c} \quad \text{and the rest}$$" for _ in range(30))
+    assert detect(NOTES["zh"] + formulas).tag == "zh"
+    assert detect("$$A v = \\lambda v$$ 向量").english  # too few letters to tell: the default
+
+
+def test_a_lecture_keeps_the_language_it_was_planned_in():
+    assert choose(None, None, None)[0].english
+    assert choose("es", None, NOTES["zh"]) == (language("es"), "")  # asked beats the notes
+    found, note = choose(None, None, NOTES["zh"])
+    assert found.tag == "zh" and "the notes are in Chinese (zh, 中文)" in note
+    kept, note = choose("es", "zh", None)
+    assert kept.tag == "zh" and "kept the lecture's language, Chinese" in note and "delete the lecture folder" in note
+
+
+def test_chinese_lecture_lines_are_limited_by_characters():
+    assert count_words("特征向量只被拉伸") == 4 and count_words("矩阵 A 的特征值") == 4
+    assert count_words("Los vectores propios no cambian") == 5
+    ok = StoryboardSection("1", "特征向量", ["特征向量在线性变换下只被拉伸"], ["箭头"])
+    check_lecture_lines(Storyboard([ok]))
+    long = StoryboardSection("1", "特征向量", ["特征向量在线性变换下只被拉伸或者压缩而方向始终保持不变"], ["箭头"])
+    with pytest.raises(PlanError, match="has 14 words; at most 10"):
+        check_lecture_lines(Storyboard([long]))
+
+
+def test_the_planner_and_the_coder_are_asked_for_the_language(server, tmp_path):
+    outline = {"topic": "特征向量", "target_audience": "学生", "sections": [{"id": "1", "title": "定义"}]}
+    server.script("outline", json.dumps(outline), json.dumps(outline))
+    client = make_client(server, tmp_path)
+    make_outline(client, "特征向量", sections=1, language=language("zh"))
+    asked = server.requests[-1].messages[-1]["content"]
+    assert "the lecture is in Chinese (zh, 中文)" in asked and "at most 20 characters" in asked
+    make_outline(client, "Eigenvectors", sections=1)
+    assert "Language:" not in server.requests[-1].messages[-1]["content"]  # English requests as before
+    section = StoryboardSection("1", "المتجهات", ["المتجه الذاتي"], ["سهم"])
+    code_prompt = coder.code_request(section, "المتجهات", language=language("ar"))[-1]["content"]
+    assert "The lecture is in Arabic (ar, العربية)" in code_prompt
+    assert "never inside `Tex` or `MathTex`" in code_prompt and "names stay ASCII" in code_prompt
+
+
+def test_the_engine_records_the_language_and_plans_in_it(server, tmp_path):
+    outline = {"topic": "Vectores propios", "target_audience": "alumnos", "sections": [{"id": "1", "title": "Idea"}]}
+    board = {"sections": [{"id": "1", "title": "Idea", "lecture_lines": ["Un vector propio no gira"],
+                           "animations": ["una flecha"], "narration": ["Un vector propio no gira."]}]}
+    server.script("outline", json.dumps(outline)).script("storyboard", json.dumps(board))
+    ws = Workspace.create(tmp_path / "out", "vectores", "Vectores propios")
+    engine = Engine(Settings.from_env(language="es", cache_dir=None), make_client(server, tmp_path))
+    engine.plan(ws, audience="alumnos", sections=1)
+    assert json.loads(ws.state_path.read_text())["language"] == "es"
+    assert all("Spanish (es, español)" in r.messages[-1]["content"] for r in server.requests)

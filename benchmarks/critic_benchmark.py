@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 from code2video_nb.config import Settings  # noqa: E402
 from code2video_nb.critic.critique import critique_file  # noqa: E402
-from code2video_nb.critic.findings import KINDS  # noqa: E402
-from code2video_nb.render import render_file, sandbox_for  # noqa: E402
+from code2video_nb.findings import KINDS  # noqa: E402
+from code2video_nb.render.renderer import render_file, sandbox_for  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "critic_corpus"
 EXPECT = re.compile(r"^# expect: (?:none|(\w+) (\d+) block=(\d+))\s*$", re.M)

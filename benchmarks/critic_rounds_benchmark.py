@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from code2video_nb.config import Settings  # noqa: E402
-from code2video_nb.critic.improve import improve_section  # noqa: E402
+from code2video_nb.critic_loop import improve_section  # noqa: E402
 from code2video_nb.engine import Engine  # noqa: E402
 from code2video_nb.plan import Storyboard  # noqa: E402
 from code2video_nb.workspace import Workspace  # noqa: E402

@@ -43,7 +43,7 @@ from code2video_nb.config import Settings  # noqa: E402
 from code2video_nb.grounding import facts_for_error  # noqa: E402
 from code2video_nb.model_client import ModelClient, OpenAIBackend  # noqa: E402
 from code2video_nb.plan import StoryboardSection  # noqa: E402
-from code2video_nb.render import RenderOutcome, render_file, sandbox_for  # noqa: E402
+from code2video_nb.render.renderer import RenderOutcome, render_file, sandbox_for  # noqa: E402
 from code2video_nb.scopes import Scope, scope_for_line, section_scope  # noqa: E402
 from code2video_nb.scripted_server import ScriptedServer  # noqa: E402
 

@@ -33,7 +33,7 @@ from code2video_nb.config import Settings
 from code2video_nb.engine import Engine, generate
 from code2video_nb.model_client import ModelClient, OpenAIBackend
 from code2video_nb.plan import slugify
-from code2video_nb.render import find_scene_class, render_file, warm_up
+from code2video_nb.render.renderer import find_scene_class, render_file, warm_up
 from code2video_nb.scripted_server import Latency, ScriptedServer, parse_latency
 from code2video_nb.workspace import Workspace
 

@@ -95,7 +95,7 @@ def main() -> None:
 
         from manim import SVGMobject
 
-        from code2video_nb import svg_scratch
+        from code2video_nb.render.child import svg_scratch
 
         parse = timed(min(args.runs, 30), lambda: SVGMobject(str(outside / "rocket.svg"), use_svg_cache=False))
         line("manim's parse", parse)

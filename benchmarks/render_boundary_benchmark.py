@@ -24,7 +24,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from code2video_nb.render import render_file, warm_up
+from code2video_nb.render.renderer import render_file, warm_up
 
 from demo_sections import demo_sections  # benchmarks/ is on the path when run as a script
 
@@ -39,8 +39,8 @@ def per_call_ms(work) -> float:
 
 
 def boundary(section: Path, media: Path) -> None:
-    from code2video_nb.confine import Confinement
-    from code2video_nb.render_job import RenderJob, RenderResult, job_from_json, result_from_json, to_json
+    from code2video_nb.sandbox.confine import Confinement
+    from code2video_nb.render.child.render_job import RenderJob, RenderResult, job_from_json, result_from_json, to_json
 
     outcome = render_file(section, media_dir=media, timeout=240, critique=True)
     if not outcome.ok:
@@ -65,7 +65,7 @@ def boundary(section: Path, media: Path) -> None:
 
 
 def first_use() -> None:
-    probe = ("import time{pre}; t = time.perf_counter(); from code2video_nb import render_job; "
+    probe = ("import time{pre}; t = time.perf_counter(); from code2video_nb.render.child import render_job; "
              "render_job.result_from_json('{{\"ok\": true}}'); print(time.perf_counter() - t)")
     print("(2) the parent's first result read in a fresh process (import + build the reader), median of 3")
     for label, pre in (("pydantic not imported", ""), ("openai imported (a kernel)", "; import openai.types.chat")):
@@ -95,7 +95,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         section = demo_sections(Path(tmp))[int(args.section) - 1]
         try:
-            import code2video_nb.render_job  # noqa: F401 - absent before the typed boundary
+            import code2video_nb.render.child.render_job  # noqa: F401 - absent before the typed boundary
         except ImportError:
             print("(1), (2): this checkout has no render_job.py (the dict boundary)")
         else:

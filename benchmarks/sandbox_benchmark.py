@@ -14,8 +14,8 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from code2video_nb.confine import SandboxSettings, landlock_abi
-from code2video_nb.render import render_file, warm_up
+from code2video_nb.sandbox.confine import SandboxSettings, landlock_abi
+from code2video_nb.render.renderer import render_file, warm_up
 
 from demo_sections import demo_sections  # benchmarks/ is on the path when run as a script
 

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from code2video_nb.render import render_file, warm_up
+from code2video_nb.render.renderer import render_file, warm_up
 
 from demo_sections import demo_sections  # benchmarks/ is on the path when run as a script
 
@@ -54,7 +54,8 @@ def lookup_cost(tmp: Path, count: int = 50) -> None:
     from manim import MathTex, logger, tempconfig
     from manim.mobject.text import tex_mobject
 
-    from code2video_nb.tex_cache import TexCache, use_shared
+    from code2video_nb.render.child.tex_lookup import use_shared
+    from code2video_nb.render.tex_cache import TexCache
 
     logger.setLevel("WARNING")
     cache, calls = TexCache(tmp / "lookup-cache"), []

@@ -26,7 +26,7 @@ __version__ = "0.1.0"
 _HOMES = {  # public name -> the module that defines it
     "Settings": "config", "ModelClient": "model_client", "OpenAIBackend": "model_client",
     "generate": "engine", "Engine": "engine", "Workspace": "workspace",
-    "render_file": "render", "RenderOptions": "render", "RenderOutcome": "render",
+    "render_file": "render.renderer", "RenderOptions": "render.renderer", "RenderOutcome": "render.renderer",
     "critique_file": "critic.critique",
     "BatchPlan": "batch", "load_topics": "batch", "run_batch": "batch", "write_report": "batch",
 }

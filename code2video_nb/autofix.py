@@ -20,7 +20,7 @@ from .grounding import facts_for_error
 from .language import Language
 from .model_client import ModelClient
 from .plan import StoryboardSection
-from .render import RenderOutcome
+from .render.renderer import RenderOutcome
 from .replies import code_in_reply
 from .scopes import Scope, apply_fix, cut, scope_for_line, section_scope, widen
 

@@ -37,7 +37,7 @@ from .language import language
 from .model_client import ModelClient, build_client
 from .plan import slugify
 from .planner import check_topic
-from .render import warm_up
+from .render.renderer import warm_up
 from .sources import read_source
 from .video import probe
 from .workspace import Workspace

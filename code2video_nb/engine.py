@@ -24,8 +24,8 @@ from .narration import SectionNarration, mux_narration
 from .pipeline import BuildPipeline, Pipelined, SectionTimes
 from .plan import Storyboard, StoryboardSection, slugify
 from .progress_events import SectionEvent, report
-from .render import Renderer, render_file
-from .render import warm_up as _warm_render_server
+from .render.renderer import Renderer, render_file
+from .render.renderer import warm_up as _warm_render_server
 from .section_build import (  # noqa: F401 - SectionResult, content_hash: callers import them from here
     KeyframesListener,
     LazyModel,
@@ -63,7 +63,7 @@ class Engine:
                  on_keyframes: KeyframesListener | None = None):
         """`client` may be a factory: it is called on first use, so a cached or passing render
         never needs a model (or a key). If it raises ConfigError, sections render without auto-fix.
-        `renderer`: what renders a section file (default `render.render_file`, manim out of process).
+        `renderer`: what renders a section file (default `renderer.render_file`, manim out of process).
         `on_keyframes(section id, paths)`: a preview's keyframes, as soon as they are drawn."""
         self.settings = settings
         self.model = LazyModel(client)
@@ -189,8 +189,8 @@ class Engine:
 
     def improve_layout(self, ws: Workspace, results: list[SectionResult], quality: str = "preview") -> list:
         """The critic's rounds on every rendered section (`critic.improve`); the VLM's too with `settings.vlm`."""
-        from .critic.improve import improve_lecture  # the critic imports the engine's pieces
         from .critic.vlm import off_reason
+        from .critic_loop import improve_lecture  # the critic imports the engine's pieces
 
         self.progress("critic", f"checking the layout of {len(results)} section(s)")
         vlm_client = None
@@ -208,7 +208,7 @@ class Engine:
         None when the VLM reviews too (it needs rendered keyframes: `improve_layout` after the builds)."""
         if self.settings.vlm:
             return None
-        from .critic.improve import BeforeRender  # the critic imports the engine's pieces
+        from .critic_loop import BeforeRender  # the critic imports the engine's pieces
 
         self.sections.before_render = BeforeRender(self.settings, self.settings.critic_rounds)
         return self.sections.before_render

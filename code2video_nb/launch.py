@@ -1,7 +1,7 @@
 """The `code2video` command's entry point: start the render server, then load the CLI.
 
 A command that renders waits for two imports: the CLI's own (the engine, the model client,
-narration: about a second) and manim's in the render server (`render.warm_up`: two to three
+narration: about a second) and manim's in the render server (`renderer.warm_up`: two to three
 seconds), which otherwise starts only when the first render does. Started here, before the CLI
 is imported, the server imports manim while the CLI imports the rest, so a one-section render
 (`code2video render <lecture> --section N`) costs about what a plain `manim -ql` of the file
@@ -24,7 +24,7 @@ def renders(argv: list[str]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if renders(args):
-        from .render import warm_up  # light: manim is imported by the server, not here
+        from .render.renderer import warm_up  # light: manim is imported by the server, not here
 
         warm_up()  # the default key variable is the only one the CLI knows (Settings.api_key_env)
     from .cli import main as cli_main

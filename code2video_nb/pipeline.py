@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from .plan import StoryboardSection
-from .render import stop_all_renders
+from .render.renderer import stop_all_renders
 from .section_build import SectionResult
 
 # `write(on_code)` writes the missing sections' code, calling `on_code(section)` as each arrives.

@@ -34,7 +34,7 @@ from .errors import RenderError, SceneFileError, WorkspaceError
 from .files import disk_errors
 from .parse import parse
 from .plan import Outline, OutlineSection, Storyboard, StoryboardSection, slugify
-from .render import find_scene_class
+from .render.renderer import find_scene_class
 from .scopes import BLOCK_MARK
 from .workspace import Workspace
 

@@ -23,8 +23,8 @@ from .model_client import ModelClient
 from .narration import SectionNarration, mux_narration, narrator_for
 from .plan import StoryboardSection
 from .progress_events import SectionEvent, report
-from .render import Renderer, RenderOptions, RenderOutcome, render_file, sandbox_for, unsafe_outcome
-from .render_key import content_hash
+from .render.render_key import content_hash
+from .render.renderer import Renderer, RenderOptions, RenderOutcome, render_file, sandbox_for, unsafe_outcome
 from .section_state import ErrorRecord, FixRecord, RenderRecord
 from .video import keyframes, probe
 from .workspace import Workspace

@@ -33,8 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .critic.findings import Finding, Patch
 from .errors import StalePatch, SuggestionError
+from .findings import Finding, Patch
 from .workspace import Workspace
 
 PENDING, ACCEPTED, OVERRIDDEN, DISMISSED, STALE = "pending", "accepted", "overridden", "dismissed", "stale"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from code2video_nb.autofix import refine
 from code2video_nb.plan import StoryboardSection
-from code2video_nb.render import render_file
+from code2video_nb.render.renderer import render_file
 
 from conftest import make_client
 

@@ -209,7 +209,7 @@ def test_a_json_error_blob_as_code_is_named_and_re_asked(server, tmp_path):
 
 def test_a_prose_fix_reply_is_a_failed_attempt_never_spliced_in(server, tmp_path):
     from code2video_nb.autofix import refine
-    from code2video_nb.render import render_file
+    from code2video_nb.render.renderer import render_file
 
     broken = extract_code(recorded("code:1")).replace("self.play(", "self.plya(", 1)
     checked = []

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from code2video_nb import suggestions
-from code2video_nb.critic.findings import Box, Finding, Patch
+from code2video_nb.findings import Box, Finding, Patch
 from code2video_nb.notebook.cards import CellPlace, PanelPlace, Rebuilt, SuggestionDeck, outlined_keyframe
 from code2video_nb.notebook.display import View
 from code2video_nb.notebook.panel import PanelResult, SectionPanel

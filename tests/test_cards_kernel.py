@@ -176,7 +176,7 @@ def test_dismiss_persists_across_a_rerun_of_the_same_code(nb):
 
 def test_accept_changes_the_code_its_history_and_the_preview(nb):
     from code2video_nb.suggestions import patch_code
-    from code2video_nb.critic.findings import Patch
+    from code2video_nb.findings import Patch
 
     code = replanted(nb, "1.0")  # the power line changed: the suggestion is news here
     ran = nb.run(cells.cell_source(SLUG, "3", code), cell_id=None)

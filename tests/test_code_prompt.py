@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from code2video_nb import coder
-from code2video_nb.critic.findings import KINDS
+from code2video_nb.findings import KINDS
 from code2video_nb.plan import StoryboardSection
 
 SECTION = StoryboardSection(id="2", title="Eigenvalues", lecture_lines=["A line", "Another line"],

@@ -10,12 +10,12 @@ import pytest
 
 from code2video_nb import suggestions
 from code2video_nb.config import Settings
-from code2video_nb.critic.findings import Patch
+from code2video_nb.findings import Patch
 from code2video_nb.critic import critique
-from code2video_nb.critic.improve import apply_all, improve_section
+from code2video_nb.critic_loop import apply_all, improve_section
 from code2video_nb.engine import Engine
 from code2video_nb.plan import Storyboard
-from code2video_nb.render import render_file
+from code2video_nb.render.renderer import render_file
 from code2video_nb.workspace import Workspace
 
 CORPUS = Path(__file__).parent / "data" / "critic_corpus"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from code2video_nb.critic.critique import checked_shots, checked_stage, critique_file
-from code2video_nb.critic.findings import Shot
-from code2video_nb.render import render_file
+from code2video_nb.findings import Shot
+from code2video_nb.render.renderer import render_file
 from code2video_nb.teaching_scene import GRID
 
 DATA = Path(__file__).parent / "data"

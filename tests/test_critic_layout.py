@@ -7,7 +7,7 @@ import ast
 import pytest
 
 from code2video_nb.critic import room
-from code2video_nb.critic.findings import Box, Placed, Shot, Stage
+from code2video_nb.findings import Box, Placed, Shot, Stage
 from code2video_nb.critic.layout import MIN_TEXT_HEIGHT, analyse, fade_out_patch, move_patch, scale_patch
 from code2video_nb.suggestions import patch_code
 

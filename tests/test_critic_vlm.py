@@ -16,10 +16,10 @@ from PIL import Image
 
 from code2video_nb.config import Settings
 from code2video_nb.critic import vlm
-from code2video_nb.critic.findings import Box, Placed, Shot, Stage, shot_from_dict, stage_from_dict
+from code2video_nb.findings import Box, Placed, Shot, Stage, shot_from_dict, stage_from_dict
 from code2video_nb.errors import ConfigError, ReplyFormatError, WorkspaceError
 from code2video_nb.plan import Storyboard
-from code2video_nb.render import render_file
+from code2video_nb.render.renderer import render_file
 from code2video_nb.teaching_scene import GRID, LECTURE_COLUMN, TITLE_BAND
 from code2video_nb.workspace import Workspace
 

@@ -187,7 +187,7 @@ class ClipRenderer:
         self.rendered: list[str] = []
 
     def __call__(self, path, options):
-        from code2video_nb.render import RenderOutcome
+        from code2video_nb.render.renderer import RenderOutcome
         from test_video import GREEN, make_clip
 
         self.rendered.append(Path(path).stem)

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from code2video_nb.confine import SandboxSettings
-from code2video_nb.render import render_file
-from code2video_nb.safety import check_code
+from code2video_nb.sandbox.confine import SandboxSettings
+from code2video_nb.render.renderer import render_file
+from code2video_nb.sandbox.safety import check_code
 
 KEY = "sk-canary-0123456789abcdef"
 TOKEN = "canary-token-5678"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import code2video_nb
-from code2video_nb.render import helper_lines, render_file, section_line
-from code2video_nb.render_job import Frame
+from code2video_nb.render.renderer import helper_lines, render_file, section_line
+from code2video_nb.render.child.render_job import Frame
 
 SECTION = '''\
 from manim import *

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from code2video_nb.render import render_file
+from code2video_nb.render.renderer import render_file
 from code2video_nb.scopes import apply_fix, blocks, scope_for_line
 
 from fix_corpus import cases, load, CORPUS

@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image
 
 from code2video_nb.critic import grid_overlay
-from code2video_nb.critic.findings import Box, Stage
+from code2video_nb.findings import Box, Stage
 from code2video_nb.notebook.cards import outlined_keyframe
 
 SIZE = (854, 480)  # a preview keyframe (480p)

@@ -10,7 +10,7 @@ import av
 import numpy as np
 import pytest
 
-from code2video_nb.render import render_file
+from code2video_nb.render.renderer import render_file
 from code2video_nb.replies import code_in_reply
 from code2video_nb.video import probe
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from code2video_nb.notebook.cells import cell_source
 from code2video_nb.plan import slugify
-from code2video_nb.render import render_file
+from code2video_nb.render.renderer import render_file
 from code2video_nb.replies import code_in_reply
 from code2video_nb.video import keyframes
 

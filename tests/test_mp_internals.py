@@ -10,8 +10,8 @@ import sys
 import types
 from multiprocessing import spawn
 
-from code2video_nb.mp_internals import allow_children, forkserver_pid, main_module_hidden
-from code2video_nb.render import RenderOptions, render_file, warm_up
+from code2video_nb.render.mp_internals import allow_children, forkserver_pid, main_module_hidden
+from code2video_nb.render.renderer import RenderOptions, render_file, warm_up
 
 SCENE = "from manim import *\n\n\nclass Still(Scene):\n    def construct(self):\n        self.add(Dot())\n"
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from code2video_nb.critic.critique import critique_file, critique_versions
-from code2video_nb.critic.findings import Finding, Placed, Shot
+from code2video_nb.findings import Finding, Placed, Shot
 from code2video_nb.critic.patch_check import checked
 from code2video_nb.critic.patches import fade_out_patch, move_patch
 from code2video_nb.config import Settings

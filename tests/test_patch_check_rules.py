@@ -3,7 +3,7 @@ withheld, and which are let through. (tests/test_patch_check.py runs real scenes
 
 from __future__ import annotations
 
-from code2video_nb.critic.findings import Box, Finding, Placed, Shot
+from code2video_nb.findings import Box, Finding, Placed, Shot
 from code2video_nb.critic.patch_check import checked
 from code2video_nb.critic.patches import fade_out_patch, move_patch
 

@@ -13,11 +13,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from code2video_nb import picture_paths, safety
+from code2video_nb import picture_paths
 from code2video_nb.config import Settings
 from code2video_nb.engine import Engine
+from code2video_nb.sandbox import safety
 from code2video_nb.plan import Storyboard
-from code2video_nb.render import render_file
+from code2video_nb.render.renderer import render_file
 from code2video_nb.workspace import Workspace
 
 from conftest import isolate

@@ -23,7 +23,7 @@ from code2video_nb.engine import Engine, generate
 from code2video_nb.errors import ModelError
 from code2video_nb.plan import slugify
 from code2video_nb.progress_events import SectionEvent
-from code2video_nb.render import RenderOptions, RenderOutcome
+from code2video_nb.render.renderer import RenderOptions, RenderOutcome
 from code2video_nb.scripted_server import Delay, Reply
 from code2video_nb.video import probe
 from code2video_nb.workspace import Workspace

@@ -11,7 +11,7 @@ from code2video_nb.config import Settings
 from code2video_nb.engine import Engine
 from code2video_nb.notebook.progress import LazyProgress, ProgressView
 from code2video_nb.progress_events import SectionEvent, SectionListener, report
-from code2video_nb.render import RenderOptions, RenderOutcome
+from code2video_nb.render.renderer import RenderOptions, RenderOutcome
 
 from conftest import three_part_lecture
 from test_video import GREEN, make_clip

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from code2video_nb.grounding import facts_for_error
-from code2video_nb.render import find_scene_class, render_file
+from code2video_nb.render.renderer import find_scene_class, render_file
 from code2video_nb.scopes import scope_for_line
 from code2video_nb.video import probe
 
@@ -158,7 +158,7 @@ def test_a_script_without_a_main_guard_is_not_run_again_by_each_render(tmp_path)
     script = tmp_path / "make_video.py"
     script.write_text(
         "from pathlib import Path\n"
-        "from code2video_nb.render import render_file\n"
+        "from code2video_nb.render.renderer import render_file\n"
         "with open(Path(__file__).with_name('runs.txt'), 'a') as f:\n"
         "    f.write('run\\n')\n"
         f"print(render_file(Path({str(section)!r}), media_dir=Path({str(tmp_path / 'media')!r}), timeout=60,"

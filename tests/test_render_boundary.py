@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from code2video_nb.confine import Confinement
-from code2video_nb.render import RenderOptions, render_file
-from code2video_nb.render_job import (
+from code2video_nb.sandbox.confine import Confinement
+from code2video_nb.render.renderer import RenderOptions, render_file
+from code2video_nb.render.child.render_job import (
     BoundaryError,
     Frame,
     RenderJob,
@@ -80,7 +80,7 @@ def test_options_or_keywords_not_both(tmp_path):
 
 
 def test_a_job_run_by_hand_that_does_not_read_is_one_line(tmp_path, capsys):
-    from code2video_nb import render_worker
+    from code2video_nb.render.child import render_worker
 
     bad = tmp_path / "job.json"
     bad.write_text('{"file": 3}')

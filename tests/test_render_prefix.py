@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from code2video_nb.render_prefix import PlayLog, read_log, reusable, statement_keys, write_log
+from code2video_nb.render.render_prefix import PlayLog, read_log, reusable, statement_keys, write_log
 
 SALT = "preview"
 CODE = '''from manim import *

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from code2video_nb.safety import Finding, check_code
+from code2video_nb.sandbox.safety import Finding, check_code
 
 DATA = Path(__file__).parent / "data"
 

@@ -9,7 +9,7 @@ from PIL import Image
 from code2video_nb.config import Settings
 from code2video_nb.engine import Engine
 from code2video_nb.plan import Storyboard
-from code2video_nb.safety import check_code
+from code2video_nb.sandbox.safety import check_code
 from code2video_nb.video import probe
 from code2video_nb.workspace import Workspace
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from code2video_nb import suggestions
-from code2video_nb.critic.findings import Box, Finding, Patch
+from code2video_nb.findings import Box, Finding, Patch
 from code2video_nb.errors import Code2VideoError, StalePatch, SuggestionError
 from code2video_nb.workspace import Workspace
 

@@ -15,8 +15,9 @@ import av
 import numpy as np
 import pytest
 
-from code2video_nb.render import render_file
-from code2video_nb.tex_cache import TexCache, copy_in, looks_complete
+from code2video_nb.render.renderer import render_file
+from code2video_nb.render.child.tex_lookup import copy_in, looks_complete
+from code2video_nb.render.tex_cache import TexCache
 
 SCENE = '''from manim import *
 

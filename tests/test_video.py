@@ -163,7 +163,7 @@ def test_lecture_cues_skip_sections_without_lines():
 def test_rendered_sections_of_different_lengths_are_remuxed(tmp_path, monkeypatch):
     """Real manim sections: their average frame rates differ in the last digits (computed from
     each file's length); that alone must not cost a re-encode of the whole lecture."""
-    from code2video_nb.render import render_file
+    from code2video_nb.render.renderer import render_file
 
     parts = []
     for k, seconds in enumerate((0.4, 0.7), 1):

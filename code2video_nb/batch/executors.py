@@ -22,7 +22,7 @@ from typing import Any
 from ..errors import ConfigError
 
 # The render processes' guard for __main__, and the switch jobs.py's worker calls (mp_internals.py).
-from ..mp_internals import allow_children, main_module_hidden  # noqa: F401 - allow_children is re-exported
+from ..render.mp_internals import allow_children, main_module_hidden  # noqa: F401 - allow_children is re-exported
 
 EXECUTORS = ("local", "dask", "ray")
 

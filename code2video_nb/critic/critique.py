@@ -1,5 +1,5 @@
 """The layout critique of one section file: the static safety check, the instrumented run in the
-render process (`render.render_file(critique=True)`: the same fork, sandbox, time limit and error
+render process (`renderer.render_file(critique=True)`: the same fork, sandbox, time limit and error
 frames as a render), then the rules (`layout.analyse`) in this process over what it recorded.
 
 The record comes from a process that ran untrusted code, so it is checked here before any
@@ -21,8 +21,8 @@ from hashlib import sha256
 from pathlib import Path
 
 from ..config import Settings
-from ..render import RenderOutcome, lecture_folder, render_file, sandbox_for, stop_all_renders, unsafe_outcome
-from .findings import ROLES, Box, Finding, Placed, Shot, Stage
+from ..findings import ROLES, Box, Finding, Placed, Shot, Stage
+from ..render.renderer import RenderOutcome, lecture_folder, render_file, sandbox_for, stop_all_renders, unsafe_outcome
 from .patch_check import checked
 
 _NAME = re.compile(r"^(self\.)?[A-Za-z_][A-Za-z0-9_]*(\[\d{1,4}\])*$")

@@ -12,8 +12,8 @@ import re
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..findings import Box, Stage
 from ..teaching_scene import FRAME_HEIGHT, FRAME_WIDTH, GRID
-from .findings import Box, Stage
 from .room import Grid
 
 FRAME = Box(-FRAME_WIDTH / 2, -FRAME_HEIGHT / 2, FRAME_WIDTH / 2, FRAME_HEIGHT / 2)

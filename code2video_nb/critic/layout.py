@@ -2,7 +2,7 @@
 
     analyse(shots, stage, code) -> [Finding]
 
-Pure geometry over `Shot`s (recorded by instrument.py in the render process) and the `Stage`
+Pure geometry over `Shot`s (recorded by render/child/critic_instrument.py in the render process) and the `Stage`
 (frame, title, lecture column, anchor grid), plus which variables each line of the code uses; no
 manim. Five rules, each reported once per root cause, at the first moment it holds, naming the
 line that placed the object (else created it):
@@ -38,9 +38,9 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from ..findings import Box, Finding, Patch, Placed, Shot, Stage
 from ..parse import end_line, parse
 from . import room
-from .findings import Box, Finding, Patch, Placed, Shot, Stage
 from .patches import SIDES, anchor_of, beside_patch, fade_out_patch, move_patch, scale_patch
 
 __all__ = ["analyse", "move_patch", "scale_patch", "fade_out_patch", "label", "place_line"]

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from typing import TypeGuard
 
 from ..errors import StalePatch
+from ..findings import Finding, Patch, Placed, Shot
 from ..parse import end_line, parse
-from .findings import Finding, Patch, Placed, Shot
 from .patches import PLACERS
 
 # Calls that put their receiver relative to the object in their first argument.

@@ -21,8 +21,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Sequence
 
+from ..findings import Patch
 from ..parse import end_column, end_line, parse
-from .findings import Patch
 
 PLACERS = ("place_at_grid", "place_in_area")
 

@@ -18,10 +18,10 @@ A file that does not run is one line on stderr (`error_line`) and a non-zero exi
 
 from __future__ import annotations
 
+from ..findings import Finding, Patch
 from ..picture_paths import find_loads
-from ..render import RenderOutcome
+from ..render.renderer import RenderOutcome
 from .critique import Critique
-from .findings import Finding, Patch
 
 
 def lecture_json(critiques: dict[str, Critique], seconds: float) -> dict:

@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .findings import Box, Stage
+from ..findings import Box, Stage
 
 MARGIN = 0.1  # kept free around what is already there, and inside the frame
 MIN_SCALE = 0.4  # below this a "fit" is no longer the same object to a viewer

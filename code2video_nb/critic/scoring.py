@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .findings import KINDS
+from ..findings import KINDS
 
 EXPECT = re.compile(r"^# expect: (?:none|(\w+) (\d+) block=(\d+))\s*$", re.M)
 

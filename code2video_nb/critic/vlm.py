@@ -25,9 +25,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .. import prompts
 from ..errors import ConfigError, WorkspaceError
+from ..findings import KINDS, Box, Finding, Patch, Placed, Shot, Stage
 from ..teaching_scene import FRAME_HEIGHT, FRAME_WIDTH
 from . import layout, room
-from .findings import KINDS, Box, Finding, Patch, Placed, Shot, Stage
 from .grid_overlay import default_grid
 from .patch_check import checked
 

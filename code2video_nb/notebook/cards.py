@@ -42,9 +42,9 @@ import ipywidgets as w
 from .. import suggestions
 from ..critic import grid_overlay
 from ..critic.critique import kept_stage
-from ..critic.findings import Box, Patch
 from ..critic.room import Grid
 from ..errors import Code2VideoError, StalePatch
+from ..findings import Box, Patch
 from ..suggestions import Suggestion
 from ..workspace import Workspace
 from . import cells, lasting

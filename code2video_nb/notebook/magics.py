@@ -24,7 +24,7 @@ from .. import picture_folder
 from ..config import Settings
 from ..errors import Code2VideoError, NotRecorded
 from ..planner import MAX_TOPIC_CHARS
-from ..render import warm_up
+from ..render.renderer import warm_up
 from ..sources import is_notes
 from . import commands
 from .session import LectureRequest, RunConfig

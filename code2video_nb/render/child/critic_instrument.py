@@ -81,10 +81,10 @@ from manim.animation.transform import (
 from manim.mobject.mobject import _AnimationBuilder
 from manim.mobject.types.image_mobject import AbstractImageMobject
 
-from ..dry_run import animations, draw_nothing, untween
-from ..scopes import BLOCK_MARK, blocks
-from .findings import Placed, Shot
-from .stage import box_of_family, lecture_group, role_ids, stage_of, title_of
+from ...findings import Placed, Shot
+from ...scopes import BLOCK_MARK, blocks
+from .critic_stage import box_of_family, lecture_group, role_ids, stage_of, title_of
+from .dry_run import animations, draw_nothing, untween
 
 MOVERS = frozenset({
     "move_to", "next_to", "shift", "to_edge", "to_corner", "align_to", "scale", "set_x", "set_y", "center",

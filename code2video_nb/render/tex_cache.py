@@ -9,13 +9,14 @@ of the whole .tex source with its template, or of the text with its font setting
 
 Two sides, so that many renders at once are safe:
 
-- **The render child only reads it** (`use_shared`). Before manim compiles a formula or draws a
-  text, the child looks for that file name in the shared folder; on a hit it copies the file into
-  its own media folder (write to a temp name, then `os.replace`) and manim goes on as if it had
-  made it. The copy, rather than a path into the shared folder, is because manim rewrites a
-  text's SVG in place (`remove_last_M`), which the sandbox would refuse there and which would
-  change the entry under other renders, and because an eviction can then never pull a file from
-  under a render: a file that vanished before it was opened is a miss, and the child compiles.
+- **The render child only reads it** (`use_shared`, in `child/tex_lookup.py`). Before manim
+  compiles a formula or draws a text, the child looks for that file name in the shared folder;
+  on a hit it copies the file into its own media folder (write to a temp name, then
+  `os.replace`) and manim goes on as if it had made it. The copy, rather than a path into the
+  shared folder, is because manim rewrites a text's SVG in place (`remove_last_M`), which the
+  sandbox would refuse there and which would change the entry under other renders, and because
+  an eviction can then never pull a file from under a render: a file that vanished before it was
+  opened is a miss, and the child compiles.
 - **The parent publishes** (`TexCache.publish`), after the child exited: every SVG the child made
   or used in its media folder is written to the shared folder through a temp file and
   `os.replace`, so a lookup only ever sees a whole file, and two renders publishing the same
@@ -48,23 +49,14 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from .errors import ConfigError
+from ..errors import ConfigError
+from .child.tex_lookup import MAX_ENTRY_BYTES, looks_complete
 
 MB = 1024**2
 DEFAULT_MB = 200
-MAX_ENTRY_BYTES = 4 * MB  # a long paragraph of text is ~100 KB; anything far larger is not ours
 KINDS = ("Tex", "texts")  # manim's subfolders of media_dir: tex_dir (latex + dvisvgm) and text_dir (Pango)
 _NAME = re.compile(r"[0-9a-f]{16}\.svg")  # manim's tex_hash / _text2hash, truncated to 16 hex digits
-_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
 _STALE_TEMP_SECONDS = 600  # a temp file this old belongs to a publisher that died
-
-
-def looks_complete(data: bytes) -> bool:
-    """A whole SVG as latex/dvisvgm and Pango write it. A file cut off mid-write does not end in
-    </svg>; a DTD is refused so no entity expansion ever happens in the reader."""
-    head, tail = data[:64].lstrip(), data[-64:].rstrip()
-    return (len(data) <= MAX_ENTRY_BYTES and head.startswith((b"<?xml", b"<svg")) and tail.endswith(b"</svg>")
-            and not _DTD.search(data))
 
 
 @cache
@@ -222,62 +214,3 @@ def _entries(root: Path) -> tuple[list[tuple[float, int, Path]], int]:
 
 
 # In the render child ---------------------------------------------------------------------------
-
-def use_shared(folders: dict[str, str] | None) -> None:
-    """In the render child, before the scene runs: make manim look in the shared folders before
-    it compiles a formula (`tex_to_svg_file`) or draws a text (`_text2svg`). Wraps the functions
-    of this process only; manim's files are untouched."""
-    if not folders:
-        return
-    from manim.mobject.text import tex_mobject, text_mobject
-
-    tex_mobject.tex_to_svg_file = _tex_lookup(tex_mobject.tex_to_svg_file, Path(folders["Tex"]))
-    for cls in (text_mobject.Text, text_mobject.MarkupText):
-        cls._text2svg = _text_lookup(cls._text2svg, Path(folders["texts"]))
-
-
-def _tex_lookup(compile_svg, shared: Path):
-    from manim import config
-    from manim.utils.tex_file_writing import tex_hash
-
-    def tex_to_svg_file(expression, environment=None, tex_template=None):
-        # manim's own file name (generate_tex_file), worked out without writing the .tex file.
-        template = tex_template if tex_template is not None else config["tex_template"]
-        code = (template.get_texcode_for_expression_in_env(expression, environment) if environment is not None
-                else template.get_texcode_for_expression(expression))
-        local = config.get_dir("tex_dir") / f"{tex_hash(code)}.svg"
-        if local.exists() or copy_in(shared / local.name, local):
-            return local
-        return compile_svg(expression, environment, tex_template)
-
-    return tex_to_svg_file
-
-
-def _text_lookup(draw_svg, shared: Path):
-    from manim import config
-
-    def _text2svg(self, color):
-        local = config.get_dir("text_dir") / f"{self._text2hash(color)}.svg"
-        if not local.exists():
-            copy_in(shared / local.name, local)
-        return draw_svg(self, color)  # finds the file in place and draws nothing
-
-    return _text2svg
-
-
-def copy_in(source: Path, dest: Path) -> bool:
-    """Copy a cache entry into this render's own folder; False (compile as usual) when there is
-    none, it was evicted meanwhile, or it is not a whole SVG. The temp name is per process: two
-    renders of one section share a media folder."""
-    try:
-        with open(source, "rb") as handle:
-            data = handle.read(MAX_ENTRY_BYTES + 1)
-    except OSError:
-        return False
-    if not looks_complete(data):
-        return False
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, dest)
-    return True

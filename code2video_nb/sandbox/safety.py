@@ -27,7 +27,7 @@ import builtins
 import re
 from dataclasses import dataclass
 
-from .parse import Located, parse
+from ..parse import Located, parse
 
 ALLOWED_MODULES = frozenset({
     "manim", "numpy", "math", "cmath", "random", "itertools", "functools", "colorsys",

@@ -1,6 +1,6 @@
-"""Runs one section's scene in its own process (forked by `render.py`; never imported by the kernel).
+"""Runs one section's scene in its own process (forked by `render/renderer.py`; never imported by the kernel).
 
-Entry point: `run_job` in the child (also `python -m code2video_nb.render_worker JOB.json` by hand).
+Entry point: `run_job` in the child (also `python -m code2video_nb.render.child.render_worker JOB.json` by hand).
 The job (`render_job.RenderJob`) names the file, the scene class, the quality and where to write.
 A check pass (manim's `dry_run` with animations skipped: the whole construct, no frames) runs
 alone for a fix's check, and before the frames only when the job wants keyframes first
@@ -8,7 +8,7 @@ alone for a fix's check, and before the frames only when the job wants keyframes
 is the only pass. It writes a `RenderResult` with the video path, the duration, the lecture-line
 block start times, or the error with every traceback frame, so the parent can tell which line of
 the section failed without parsing text. A critic job (`critique`) runs the check pass
-instrumented (`critic/instrument.py`) and adds what was on screen after each play/wait (`shots`)
+instrumented (`critic_instrument.py`) and adds what was on screen after each play/wait (`shots`)
 and the frame's layout (`stage`).
 """
 
@@ -26,11 +26,11 @@ from typing import Any
 
 from manim import tempconfig  # at import: the forkserver preloads this module, so renders start warm
 
-from . import audit_hook, movie_cache, render_job, svg_scratch, tex_cache
+from ...sandbox import audit_hook
+from ...sandbox.confine import apply as apply_confinement
+from . import critic_instrument, movie_cache, render_job, svg_scratch, tex_lookup
 from .block_frames import BlockFrames
 from .block_pacing import BlockPacing
-from .confine import apply as apply_confinement
-from .critic import instrument
 from .dry_run import draw_nothing, untweened
 from .render_job import Frame, RenderJob, RenderResult
 
@@ -43,7 +43,7 @@ SECTION_MODULE = "__code2video_section__"  # the run name of a section file: its
 
 
 def run(job: RenderJob) -> RenderResult:
-    tex_cache.use_shared(job.tex_cache)  # formulas and texts another render already made
+    tex_lookup.use_shared(job.tex_cache)  # formulas and texts another render already made
     namespace = runpy.run_path(job.file, run_name=SECTION_MODULE)
     scene_class = namespace[job.scene]
     base = {
@@ -57,7 +57,7 @@ def run(job: RenderJob) -> RenderResult:
     }
     if job.critique:  # the check pass, recording what is on screen after each play/wait
         with tempconfig({**base, "dry_run": True}):
-            return _result(ok=True, **instrument.observe(scene_class, job.file))
+            return _result(ok=True, **critic_instrument.observe(scene_class, job.file))
     known = [] if job.dry_run_only else list(job.reuse_keys)
     expected = job.plays_hint  # plays in the last render
     if not job.dry_run_only and (not job.check_first or (known and 2 * len(known) >= expected)):
@@ -106,7 +106,7 @@ def _render(job: RenderJob, scene_class, base: dict, known: list[str], *, writte
         lines = movie_cache.construct_lines(scene, job.file)
         _count_plays(scene, progress)
         # The critic's record, taken on the render's way rather than in a run of its own.
-        recorder = instrument.Recorder(scene, job.file, drawing=True) if job.record_layout else None
+        recorder = critic_instrument.Recorder(scene, job.file, drawing=True) if job.record_layout else None
         try:
             scene.render()
         finally:
@@ -131,7 +131,7 @@ def _render(job: RenderJob, scene_class, base: dict, known: list[str], *, writte
 
 
 def _result(*, ok: bool, block_starts=(), shots=(), keyframes=(), keys=(), lines=(), **fields: Any) -> RenderResult:
-    """A RenderResult from the JSON-ready values the scene's helpers give (`instrument.observe`
+    """A RenderResult from the JSON-ready values the scene's helpers give (`critic_instrument.observe`
     and `Recorder.record` hand over `shots`, `stage`, `duration`, `block_starts` as dicts and lists)."""
     return RenderResult(ok, block_starts=tuple((int(k), float(t)) for k, t in block_starts), shots=tuple(shots),
                         keyframes=tuple(keyframes), keys=tuple(keys), lines=tuple(lines), **fields)

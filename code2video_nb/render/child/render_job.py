@@ -18,21 +18,21 @@ import json
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, TypeVar
 
-from .confine import Confinement
+from ...sandbox.confine import Confinement
 
 
 @dataclass(frozen=True)
 class RenderJob:
     """One render, as the child is told it (paths as strings: it is JSON on disk)."""
     file: str  # the section file
-    scene: str  # the scene class to render (`render.find_scene_class`)
+    scene: str  # the scene class to render (`renderer.find_scene_class`)
     quality: str  # "preview" or "final" (`render_worker.QUALITIES`)
     media_dir: str  # manim's media folder for this section
     result: str  # where the child writes its RenderResult
     temp_dir: str  # the child's TMPDIR (inside the job folder: writable, removed after)
     progress: str | None = None  # the file the child appends "done total" and "keyframes …" lines to
     dry_run_only: bool = False  # the check pass alone (a fix's check, a critique)
-    critique: bool = False  # the check pass instrumented for the critic (`critic/instrument.py`)
+    critique: bool = False  # the check pass instrumented for the critic (`critic_instrument.py`)
     check_first: bool = False  # someone shows the keyframes before the video: a check pass first
     record_layout: bool = False  # a full render records the critic's facts on its way
     keyframes: str | None = None  # where a full render draws each block's keyframe
@@ -47,7 +47,7 @@ class RenderJob:
 
 @dataclass(frozen=True)
 class Frame:
-    """One traceback frame of the child's error, outermost first (`render.section_line` reads them)."""
+    """One traceback frame of the child's error, outermost first (`renderer.section_line` reads them)."""
     file: str | None
     line: int | None
     function: str = ""

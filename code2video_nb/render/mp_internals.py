@@ -4,7 +4,7 @@ not a render in the field.
 
 - `forkserver_pid`: whether the warm render server is running. multiprocessing offers only
   `ensure_running()`, which starts one if not; we must know first, to start it with the secrets
-  out of the environment it inherits (`render._ensure_forkserver`).
+  out of the environment it inherits (`renderer._ensure_forkserver`).
 - `main_module_hidden`: each spawned or forkserver child re-imports the caller's `__main__`;
   ours must not re-run a user's script that has no `if __name__ == "__main__"` guard.
 - `allow_children`: a daemonic process (a Dask worker we did not start) may not start processes,

@@ -23,13 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import assets, render_prefix, safety
-from .config import Settings
-from .confine import SandboxSettings, confinement_for, describe_exit, scrubbed_environ
-from .errors import RenderError
+from .. import assets
+from ..config import Settings
+from ..errors import RenderError
+from ..parse import parse
+from ..sandbox import safety
+from ..sandbox.confine import SandboxSettings, confinement_for, describe_exit, scrubbed_environ
+from . import render_prefix
+from .child.render_job import BoundaryError, Frame, RenderJob, RenderResult, result_from_json, to_json
 from .mp_internals import forkserver_pid, main_module_hidden
-from .parse import parse
-from .render_job import BoundaryError, Frame, RenderJob, RenderResult, result_from_json, to_json
 from .render_key import picture_salt
 from .tex_cache import TexCache
 
@@ -242,7 +244,7 @@ def _context():
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")  # same code path, just not warm
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["code2video_nb.render_worker"])  # imports manim at module level
+    context.set_forkserver_preload(["code2video_nb.render.child.render_worker"])  # imports manim at module level
     return context
 
 
@@ -252,7 +254,7 @@ def _child(job_file: str, log_file: str, cwd: str, environ: dict) -> None:
     warm = "manim" in sys.modules
     os.environ.clear()
     os.environ.update(environ)
-    from .render_worker import run_job
+    from .child.render_worker import run_job
 
     run_job(job_file, log_file, cwd, warm=warm)
 

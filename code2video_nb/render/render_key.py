@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 _MANIM_VERSION = importlib.metadata.version("manim")
-_TEACHING_SCENE_SOURCE = (Path(__file__).parent / "teaching_scene.py").read_text(encoding="utf-8")
+_TEACHING_SCENE_SOURCE = (Path(__file__).parents[1] / "teaching_scene.py").read_text(encoding="utf-8")
 
 
 # Environment variables that change the picture: a render made with another value is another render.

@@ -20,16 +20,16 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from .. import suggestions
-from ..errors import Code2VideoError, StalePatch
-from ..plan import StoryboardSection
-from ..render import RenderOutcome
-from ..section_build import SectionBuilder
-from ..suggestions import patch_code
-from ..workspace import Workspace
-from .critique import Critique, critique_file
+from . import suggestions
+from .critic.critique import Critique, critique_file
+from .critic.vlm import reviewer
+from .errors import Code2VideoError, StalePatch
 from .findings import Finding, Patch
-from .vlm import reviewer
+from .plan import StoryboardSection
+from .render.renderer import RenderOutcome
+from .section_build import SectionBuilder
+from .suggestions import patch_code
+from .workspace import Workspace
 
 REASON = "critic: round"  # the history's reason for a kept version
 

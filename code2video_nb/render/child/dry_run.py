@@ -9,7 +9,7 @@ still adds or removes the object and advances the clock, and every other animati
 `.animate`, Rotate, …) runs as it would. An error raised only inside a skipped tween is seen by
 the render that follows, which runs every animation.
 
-Used by the worker's check pass (`render_worker.run`) and by the critic's pass (`critic/instrument.py`).
+Used by the worker's check pass (`render_worker.run`) and by the critic's pass (`critic_instrument.py`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 read from our TeachingScene or from a paper-style base class inline in the section file (the
 original Code2Video convention: `self.title`, `self.lecture` a VGroup of lines, `self.grid` a
 dict "A1".."F6" -> points, sometimes `self.cell_size`). Runs in the render process with the
-instrumentation (`instrument.py`).
+instrumentation (`critic_instrument.py`).
 
 Our TeachingScene is read through its own attributes (`title_mobject`, `lecture_line_mobjects`,
 `lecture_column`, `anchor_grid`, `grid_overlay`), not the aliases, since scene code reuses
@@ -16,8 +16,8 @@ import re
 import numpy as np
 from manim import Mobject, config
 
-from ..teaching_scene import AnchorGrid
-from .findings import Box, Stage
+from ...findings import Box, Stage
+from ...teaching_scene import AnchorGrid
 
 
 def box_of_family(family: list) -> Box:

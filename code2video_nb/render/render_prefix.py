@@ -29,8 +29,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import atomic_write_text
-from .parse import end_line, parse
+from ..files import atomic_write_text
+from ..parse import end_line, parse
 
 _KEY = re.compile(r"[0-9a-f]{64}")
 MAX_PLAYS = 5000  # a log longer than any scene: not ours

@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+from .version import __version__
 
 _HOMES = {  # public name -> the module that defines it
     "Settings": "config", "ModelClient": "model_client", "OpenAIBackend": "model_client",

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 
 from . import suggestions
 from .critic.critique import Critique, critique_file
-from .critic.vlm import reviewer
 from .errors import Code2VideoError, StalePatch
 from .findings import Finding, Patch
 from .plan import StoryboardSection
@@ -186,6 +185,8 @@ def improve_lecture(builder: SectionBuilder, ws: Workspace, section_ids: list[st
     """`improve_section` for each of these (rendered) sections, as many at once as render workers.
     `vlm_client`: ask the VLM too (`settings.vlm_model`) through this client."""
     settings = builder.settings
+    if vlm_client is not None:
+        from .critic.vlm import reviewer  # imports manim (teaching_scene's frame): only a VLM review pays for it
 
     def one(section_id: str) -> Improvement:
         vlm = reviewer(ws, section_id, vlm_client, settings.vlm_model) if vlm_client is not None else None

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import assets, coder, picture_folder, planner, source_plan
 from .config import Settings
+from .critic_loop import BeforeRender, improve_lecture
 from .errors import ConfigError, RenderError
 from .language import Language, choose, lecture_language
 from .model_client import ModelClient
@@ -50,7 +51,7 @@ class LectureResult:
     # overlap; "wall" is the whole run, less than the sum of the stages by what overlapping saved.
     timings: dict[str, float] = field(default_factory=dict)
     schedule: list[SectionTimes] = field(default_factory=list)  # per section: code arrived, build start/end
-    critic: list = field(default_factory=list)  # critic.improve.Improvement per rendered section
+    critic: list = field(default_factory=list)  # critic_loop.Improvement per rendered section
 
     @property
     def failed(self) -> list[SectionResult]:
@@ -188,28 +189,26 @@ class Engine:
         return BuildPipeline(lambda s: self.build_section(ws, s, quality), self.cancelled)
 
     def improve_layout(self, ws: Workspace, results: list[SectionResult], quality: str = "preview") -> list:
-        """The critic's rounds on every rendered section (`critic.improve`); the VLM's too with `settings.vlm`."""
-        from .critic.vlm import off_reason
-        from .critic_loop import improve_lecture  # the critic imports the engine's pieces
-
+        """The critic's rounds on every rendered section (`critic_loop.py`); the VLM's too with `settings.vlm`."""
         self.progress("critic", f"checking the layout of {len(results)} section(s)")
         vlm_client = None
-        if self.settings.vlm and (why := off_reason(self.settings)):
-            self.progress("critic", f"no VLM review: {why}")
-        elif self.settings.vlm:
-            vlm_client = self.client
+        if self.settings.vlm:
+            from .critic.vlm import off_reason  # imports manim (teaching_scene's frame): only with the VLM
+
+            if why := off_reason(self.settings):
+                self.progress("critic", f"no VLM review: {why}")
+            else:
+                vlm_client = self.client
         done = improve_lecture(self.sections, ws, [r.id for r in results if r.ok], quality=quality,
                                vlm_client=vlm_client)
         self.report_critic(done)
         return done
 
     def critic_before_render(self):
-        """The critic's rounds inside each build, before its one render (`critic.improve.BeforeRender`);
+        """The critic's rounds inside each build, before its one render (`critic_loop.BeforeRender`);
         None when the VLM reviews too (it needs rendered keyframes: `improve_layout` after the builds)."""
         if self.settings.vlm:
             return None
-        from .critic_loop import BeforeRender  # the critic imports the engine's pieces
-
         self.sections.before_render = BeforeRender(self.settings, self.settings.critic_rounds)
         return self.sections.before_render
 

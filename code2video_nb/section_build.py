@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import autofix, picture_paths, static_fix
 from .config import Settings
+from .critic.critique import keep_render_record
 from .errors import ConfigError, EndpointError, NarrationError, NotRecorded
 from .files import atomic_copy
 from .language import lecture_language
@@ -321,8 +322,6 @@ class SectionBuilder:
     def _keep_layout(self, ws, section_id, outcome) -> None:
         """The render's record, kept for the critic in this process: whoever critiques this code next
         (`render FILE.py`'s findings, a notebook's cards) runs the rules without a run of its own."""
-        from .critic.critique import keep_render_record  # the critic imports the builder's pieces
-
         keep_render_record(outcome, ws.code_path(section_id), settings=self.settings,
                            media_dir=ws.media_dir(section_id))
 

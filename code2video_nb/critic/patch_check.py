@@ -34,6 +34,7 @@ from typing import TypeGuard
 from ..errors import StalePatch
 from ..findings import Finding, Patch, Placed, Shot
 from ..parse import end_line, parse
+from ..suggestions import patch_code
 from .patches import PLACERS
 
 # Calls that put their receiver relative to the object in their first argument.
@@ -128,8 +129,7 @@ def _withhold(finding: Finding, problem: str) -> None:
 
 
 def _patched(code: str, patch: Patch) -> str:
-    from ..suggestions import patch_code  # the one way a patch is applied
-    return patch_code(code, patch)
+    return patch_code(code, patch)  # the one way a patch is applied
 
 
 # --- what a patch does ------------------------------------------------------------------------

@@ -3,7 +3,7 @@ cell: a running cell cannot receive the front end's answer), and one line saying
 
 from __future__ import annotations
 
-from .. import __version__
+from ..version import __version__
 from .bridge import FrontendBridge, status_display
 from .magics import Code2Video
 from .session import NotebookSession

@@ -12,6 +12,8 @@ packages the render child passes through must import nothing at all (it would lo
 from __future__ import annotations
 
 import ast
+import pickle
+import re
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
@@ -53,6 +55,7 @@ def module_name(path: Path) -> str:
 
 
 MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+TREES = {module: parse(path.read_text(encoding="utf-8"), str(path)) for module, path in MODULES.items()}
 
 
 def layer_of(module: str) -> str | None:
@@ -92,8 +95,7 @@ def _imported(module: str, node: ast.Import | ast.ImportFrom) -> list[str]:
 
 
 def imports_of(module: str) -> set[str]:
-    tree = parse(MODULES[module].read_text(encoding="utf-8"), str(MODULES[module]))
-    return {t for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)
+    return {t for node in ast.walk(TREES[module]) if isinstance(node, ast.Import | ast.ImportFrom)
             for t in _imported(module, node) if t != module}
 
 
@@ -150,6 +152,26 @@ def test_the_packages_the_render_child_passes_through_import_nothing():
     side imported there, the sandboxed child would load it too. The root imports its public API
     lazily; at module level, only the core."""
     assert {package: GRAPH[package] for package in CHILD_PATH} == {package: set() for package in CHILD_PATH}
-    root = parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
-    eager = {m for n in root.body if isinstance(n, ast.Import | ast.ImportFrom) for m in _imported("", n)}
+    eager = {m for n in TREES[""].body if isinstance(n, ast.Import | ast.ImportFrom) for m in _imported("", n)}
     assert eager and {layer_of(m) for m in eager} == {"core"}
+
+
+def test_the_modules_named_in_strings_exist():
+    """Modules other processes import by name: the render server's preload (a wrong name is
+    ignored by multiprocessing, and renders are then cold: tests/test_mp_internals.py checks they
+    are warm), the static check's allowed `code2video_nb.teaching_scene`, the bundled data."""
+    named = {node.value.removeprefix(ROOT + ".") for tree in TREES.values() for node in ast.walk(tree)
+             if isinstance(node, ast.Constant) and isinstance(node.value, str)
+             and re.fullmatch(rf"{ROOT}(\.\w+)+", node.value)}
+    assert {"render.child.render_worker", "teaching_scene"} <= named
+    assert sorted(named - set(MODULES)) == []
+
+
+def test_a_batch_job_travels_to_its_worker_by_its_defining_module():
+    """Workers (spawned processes, Dask, Ray) unpickle the job function by module and name:
+    `code2video_nb.batch.jobs.run_lecture`, as the batch package documents."""
+    from code2video_nb.batch import run_lecture
+
+    data = pickle.dumps(run_lecture)
+    assert b"code2video_nb.batch.jobs" in data and b"run_lecture" in data
+    assert pickle.loads(data) is run_lecture

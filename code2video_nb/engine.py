@@ -20,6 +20,7 @@ from .config import Settings
 from .critic_loop import BeforeRender, improve_lecture
 from .errors import ConfigError, RenderError
 from .language import Language, choose, lecture_language
+from .lecture_state import PlanOptions
 from .model_client import ModelClient
 from .narration import SectionNarration, mux_narration
 from .pipeline import BuildPipeline, Pipelined, SectionTimes
@@ -106,12 +107,11 @@ class Engine:
         """`source`: a teacher's notes the plan follows (`source_plan`); `sections` None: one per part."""
         if sections is None:
             sections = source_plan.default_sections(source) if source else 4
-        wanted = {"audience": audience, "sections": sections, "goals": goals}
-        if source is not None:  # edited notes keep the plan too, and the run says so
-            wanted["notes"] = source.fingerprint
-        planned = ws.state.get("plan_options")
+        # edited notes keep the plan too, and the run says so
+        wanted = PlanOptions(audience, sections, goals, source.fingerprint if source is not None else "")
+        planned = ws.lecture.plan_options
         if ws.outline is not None and planned and planned != wanted:  # resuming: the plan is kept, say so
-            changed = ", ".join(f"{k} {planned.get(k)!r}" for k in wanted if planned.get(k) != wanted[k])
+            changed = ", ".join(planned.changed(wanted))
             self.progress("plan", f"kept the existing plan (made with {changed}); to plan again with the new "
                                   f"options, delete {ws.dir}")
         language = self._language(ws, source)
@@ -119,7 +119,7 @@ class Engine:
             self.progress("plan", "writing the outline" + (f" from {source.name or 'the notes'}" if source else ""))
             ws.set_plan("outline", self._outline(ws, audience=audience, sections=sections, goals=goals, source=source,
                                                  language=language))
-            ws.set(plan_options=wanted)
+            ws.set_lecture(plan_options=wanted)
         if ws.storyboard is None:
             self.progress("plan", "writing the storyboard")
             outline = ws.outline
@@ -133,18 +133,18 @@ class Engine:
 
     def _language(self, ws: Workspace, source: Source | None) -> Language:
         """The lecture's language (`language.choose`), recorded in lecture.json before any request."""
-        recorded = ws.state.get("language") or ("en" if ws.outline is not None else None)  # planned before languages
+        recorded = ws.lecture.language or ("en" if ws.outline is not None else None)  # planned before languages
         language, note = choose(self.settings.language, recorded, source.text if source else None)
         if note:
             self.progress("plan", note)
         if recorded != language.tag:
-            ws.set(language=language.tag)
+            ws.set_lecture(language=language.tag)
         return language
 
     def _outline(self, ws: Workspace, *, audience: str, sections: int, goals: str, source: Source | None,
                  language: Language):
         if source is None:
-            return planner.make_outline(self.model_client(), ws.state["topic"], audience=audience, sections=sections,
+            return planner.make_outline(self.model_client(), ws.lecture.topic, audience=audience, sections=sections,
                                         goals=goals, language=language)
         return source_plan.make_outline(self.model_client(), source, audience=audience, sections=sections, goals=goals,
                                         budget=self.settings.source_tokens, progress=self.progress, language=language)
@@ -170,8 +170,8 @@ class Engine:
             report(self.progress, "code", f"section {section.id} written", SectionEvent(section.id, "waiting"))
             on_written(section)
 
-        coder.write_all(self.model_client(), missing, ws.state["topic"], on_done=done,
-                        language=lecture_language(ws.state))
+        coder.write_all(self.model_client(), missing, ws.lecture.topic, on_done=done,
+                        language=lecture_language(ws.lecture))
 
     # rendering ---------------------------------------------------------
     def render_all(self, ws: Workspace, quality: str = "preview", only: list[str] | None = None) -> list[SectionResult]:
@@ -309,5 +309,6 @@ def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, 
         result.timings["wall"] = time.monotonic() - started
     finally:  # what was paid for is recorded, even when the run stops half-way
         ws.add_usage(client.usage_by_stage())
-        ws.set(timings={k: round(v, 3) for k, v in result.timings.items()})  # the last run's, for eval efficiency
+        # the last run's, for eval efficiency
+        ws.set_lecture(timings={k: round(v, 3) for k, v in result.timings.items()})
     return result

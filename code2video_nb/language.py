@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .errors import ConfigError
+from .lecture_state import LectureState
 
 DEFAULT = "en"
 # ISO 15924 scripts written right to left, and those written without spaces between words.
@@ -81,9 +82,9 @@ def english() -> Language:
     return language(DEFAULT)
 
 
-def lecture_language(state: dict) -> Language:
+def lecture_language(lecture: LectureState) -> Language:
     """The language recorded in a lecture's state (`lecture.json`), English when none is."""
-    return language(state.get("language") or DEFAULT)
+    return language(lecture.language or DEFAULT)
 
 
 # --- detection ---------------------------------------------------------------------------------------

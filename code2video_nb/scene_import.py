@@ -267,7 +267,7 @@ def import_files(paths: list[Path], into: Path | None = None, *, topic: str = ""
     with disk_errors(folder):
         ws = Workspace(folder)
         created = ws.storyboard is None
-        if created and (ws.state.get("outline") or ws.state.get("topic")):
+        if created and (ws.outline is not None or ws.lecture.topic):
             raise WorkspaceError(f"{folder} holds a lecture whose plan is not finished; finish it with "
                                  "`code2video generate`, or import into another folder")
         if not created and only_own:

@@ -243,9 +243,9 @@ class SectionBuilder:
 
         client = self.client
         assert client is not None  # build() asks for a fix only when there is a model
-        report = autofix.refine(code, failure, section=section, topic=ws.state["topic"], client=client,
+        report = autofix.refine(code, failure, section=section, topic=ws.lecture.topic, client=client,
                                 check=check, limits=self.settings.fix_attempts, cancelled=self.cancelled,
-                                language=lecture_language(ws.state))
+                                language=lecture_language(ws.lecture))
         record = FixRecord.of_dict(report.to_dict())
         if static is not None:  # this build's static fix stays in the record, before auto-fix's attempts
             record = replace(record, attempts=static.attempts + record.attempts)

@@ -92,6 +92,12 @@ def make_outline(client: ModelClient, source: Source, *, audience: str, sections
     return outline
 
 
+def notes_name(outline: Outline | None) -> str:
+    """The name of the notes the outline was planned from ("" for a topic alone, or no outline)."""
+    record = outline.extra.get("source") if outline is not None else None
+    return str(record.get("name") or "") if isinstance(record, dict) else ""
+
+
 def cite(outline: Outline, source: Source) -> Outline:
     """Each section's "parts" checked (known, in the notes' order) and turned into its citation."""
     last = 1

@@ -34,9 +34,11 @@ from typing import TypeVar
 
 from filelock import FileLock, Timeout
 
+from . import lecture_state
 from . import section_state as records
 from .errors import PlanError, WorkspaceError
 from .files import atomic_copy, atomic_write_text, disk_error, disk_errors
+from .lecture_state import LectureState
 from .plan import SAFE_ID, Outline, Storyboard
 from .section_state import ErrorRecord, FixRecord, PanelRecord, RenderRecord, SectionState, Version
 
@@ -105,7 +107,7 @@ class Workspace:
         self.slug = self.dir.name
         self._lock = threading.RLock()  # threads of this process; the FileLock is for other processes
         self._file_lock = FileLock(self.dir / ".lecture.json.lock", thread_local=False)
-        self._parsed: dict = {}
+        self._parsed: dict = {}  # key -> (the JSON it was parsed from, the typed record)
         self._state, self._stamp = self._read()  # a broken lecture.json is reported on opening
 
     @classmethod
@@ -209,12 +211,13 @@ class Workspace:
 
     def _plan(self, key: str, parse):
         """Parsed once per version of lecture.json: every section render asks for the storyboard."""
-        data = self.state.get(key)
-        if not data:
-            return None
+        data = self._current().get(key)
+        return self._typed(key, data, parse) if data else None  # _parse_state checked that it parses
+
+    def _typed(self, key: str, data, parse):
         cached = self._parsed.get(key)
         if cached is None or cached[0] is not data:
-            cached = self._parsed[key] = (data, parse(data))  # _parse_state checked that it parses
+            cached = self._parsed[key] = (data, parse(data))
         return cached[1]
 
     def set_plan(self, key: str, value) -> None:
@@ -245,7 +248,7 @@ class Workspace:
 
     def section_state(self, section_id: str) -> SectionState:
         """The section's record as last written (read-only: change it with the `record_*` methods)."""
-        return SectionState.from_dict(self.state.get("sections", {}).get(str(section_id)))
+        return SectionState.from_dict(self._current().get("sections", {}).get(str(section_id)))
 
     def record_render(self, section_id: str, quality: str, record: RenderRecord) -> None:
         """A render of the section's code succeeded: its record, and the section no longer fails."""
@@ -271,31 +274,30 @@ class Workspace:
         return self.update(lambda state: change(_section(state, section_id)))
 
     def add_usage(self, usage_by_stage: dict[str, dict]) -> None:
-        """Usage accumulates across runs, cells and sessions: lecture.json says what the lecture cost."""
-
-        def change(state: dict) -> None:
-            totals = state.setdefault("usage", {})
-            for stage, usage in usage_by_stage.items():
-                into = totals.setdefault(stage, {})
-                for key, value in usage.items():
-                    into[key] = round(into.get(key, 0) + value, 3)
-
+        """This run's usage, added to the lecture's (`lecture_state.add_usage`)."""
         if usage_by_stage:
-            self.update(change)
+            self.update(lambda state: lecture_state.add_usage(state, usage_by_stage))
 
     def section_tokens(self, section_id: str) -> int:
         """Tokens spent on one section (its code, fix and later stages)."""
-        return sum(u.get("prompt_tokens", 0) + u.get("completion_tokens", 0)
-                   for stage, u in self.state.get("usage", {}).items() if stage.endswith(f":{section_id}"))
+        return self.lecture.tokens(f":{section_id}")
 
-    def set(self, **values) -> None:
-        self.update(lambda state: state.update(values))
+    # the lecture's own record ------------------------------------------
+    @property
+    def lecture(self) -> LectureState:
+        """The lecture-level record as last written (read-only: change it with `set_lecture`)."""
+        state = self._current()
+        return self._typed("", state, LectureState.from_dict)
+
+    def set_lecture(self, **changes) -> None:
+        """Set lecture-level fields by their LectureState names: `ws.set_lecture(replay="demo")`."""
+        self.update(lambda state: lecture_state.put(state, changes))
 
     # storage -----------------------------------------------------------
-    @property
-    def state(self) -> dict:
+    def _current(self) -> dict:
         """lecture.json as it is now: another process may have written it since we last
-        looked, so it is re-read when the file changed. Read-only: change it with `update`."""
+        looked, so it is re-read when the file changed. Read-only: the typed readers above
+        (`lecture`, `outline`, `storyboard`, `section_state`) are what the rest of the code reads."""
         with self._lock:
             if self._stamp != self._stamp_now():
                 self._state, self._stamp = self._read()

@@ -40,7 +40,7 @@ def test_no_critic_is_kept_for_the_lectures_cells_and_config_is_the_default(ip):
     ip.run_cell_magic("code2video", "--sections 3 --no-render --replay demo --no-critic", topic)
     session = magics.session
     ws = session.workspace(None)
-    assert ws.state["critic"] is False
+    assert ws.lecture.critic is False
     from code2video_nb.notebook import reviews
     assert reviews.on(session, ws) is False  # the lecture's flag beats %config
     ip.run_cell_magic("code2video", "--sections 3 --no-render --replay demo", topic)

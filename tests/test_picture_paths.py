@@ -120,7 +120,7 @@ def test_pictures_from_outside_are_copied_in_and_a_missing_one_is_a_box(built):
     # One line said, and one recorded, for the missing picture; the copies' sources recorded.
     note = "section 1: picture '/nowhere/icon/ghost.svg' (line 8): no such file; a labelled box stands in"
     assert f"[picture] {note}" in said
-    entries = {e["name"]: e for e in ws.state["storyboard"]["sections"][0]["assets"]}
+    entries = {e["name"]: e for e in ws.planned().sections[0].extra["assets"]}
     assert entries["badge"]["file"] == "assets/badge.svg"
     assert entries["badge"]["source"] == f"file: {elsewhere / 'badge.svg'}"
     assert entries["leaf"]["file"] == "assets/leaf.png"
@@ -138,7 +138,7 @@ def test_a_paper_style_file_gets_a_box_in_manims_own_names_and_its_own_picture_b
     assert any("section 2: picture '/nowhere/chart.png' (line 13): no such file" in line for line in said)
     # The lecture's own picture named by its absolute path is not copied again nor recorded twice.
     assert sorted(p.name for p in (ws.dir / "assets").iterdir()) == ["badge.svg", "leaf.png", "mark.svg"]
-    names = [e["name"] for e in ws.state["storyboard"]["sections"][1]["assets"]]
+    names = [e["name"] for e in ws.planned().sections[1].extra["assets"]]
     assert names == ["mark", "chart"]
     frame = last_frame(results["2"].video)
     assert at(frame, -3)[2] > 200 and at(frame, -3)[0] < 80  # the blue mark
@@ -167,7 +167,7 @@ def test_another_picture_under_a_taken_name_gets_a_hashed_name(tmp_path):
     (copied,) = [p.name for p in (ws.dir / "assets").iterdir() if p.name != "badge.svg"]
     assert copied.startswith("badge-") and f'SVGMobject("assets/{copied}")' in new
     assert (ws.dir / "assets" / "badge.svg").read_text() == RED_SVG  # never overwritten
-    entry = ws.state["storyboard"]["sections"][0]["assets"][0]
+    entry = ws.planned().sections[0].extra["assets"][0]
     assert entry["file"] == f"assets/{copied}"
 
 
@@ -261,7 +261,7 @@ def test_an_imported_sections_relative_paths_start_beside_the_file_it_came_from(
                         "not a picture manim reads (.svg, .png, .jpg, .jpeg)")
     assert [v.reason for v in Workspace(ws.dir).section_state("1").history] == [
         "imported from scene.py", "picture copied in", "picture path made absolute"]
-    assert [e["name"] for e in ws.state["storyboard"]["sections"][0]["assets"]] == ["wave", "atom", "rocket"]
+    assert [e["name"] for e in ws.planned().sections[0].extra["assets"]] == ["wave", "atom", "rocket"]
 
 
 def test_pictures_copied_in_at_once_under_one_name_never_overwrite_each_other(tmp_path):

@@ -103,7 +103,7 @@ def test_import_makes_one_section_per_file_each_kept_as_written(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "  section 2: Adding fractions (2 lecture lines) <- " in done.stdout
     ws = Workspace(tmp_path / "lectures" / "numbers")
-    assert ws.state["topic"] == "Numbers"
+    assert ws.lecture.topic == "Numbers"
     assert [s.id for s in ws.storyboard.sections] == ["1", "2"]
     for sid, path in zip(("1", "2"), files):
         (first,) = ws.section_state(sid).history

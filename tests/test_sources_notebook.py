@@ -24,7 +24,7 @@ def test_from_notes_plans_one_cited_section_per_heading_and_the_notebook_keeps_t
     ws = _session(ip).workspace(None)
     assert ws.slug == "eigenvectors-and-eigenvalues"
     assert [s.extra["source"]["part"] for s in ws.storyboard.sections] == HEADINGS
-    assert ws.state["outline"]["source"]["name"] == "eigenvectors.md"
+    assert ws.outline.extra["source"]["name"] == "eigenvectors.md"
 
     ip.run_line_magic("c2v", "notebook lecture.ipynb")
     nb = nbformat.read(str(tmp_path / "lecture.ipynb"), as_version=4)
@@ -41,8 +41,8 @@ def test_a_cell_body_with_headings_is_the_notes_and_editing_them_keeps_the_plan_
     notes = NOTES.read_text(encoding="utf-8")
     ip.run_cell_magic("code2video", f"--no-render --replay {CASSETTE}", notes)
     ws = _session(ip).workspace(None)
-    assert ws.state["topic"] == "Eigenvectors and eigenvalues"
-    assert ws.state["outline"]["source"]["name"] == "the cell's notes"
+    assert ws.lecture.topic == "Eigenvectors and eigenvalues"
+    assert ws.outline.extra["source"]["name"] == "the cell's notes"
     assert [s.extra["source"]["part"] for s in ws.storyboard.sections] == HEADINGS
     capsys.readouterr()
     ip.run_cell_magic("code2video", f"--no-render --replay {CASSETTE}", notes + "\nOne more sentence.")

@@ -314,7 +314,7 @@ def _usage(job: LectureJob, client) -> dict:
     from ..workspace import Workspace
 
     try:
-        return Workspace(job.plan.out / job.slug).state.get("usage") or client.usage_by_stage()
+        return dict(Workspace(job.plan.out / job.slug).lecture.usage) or client.usage_by_stage()
     except Code2VideoError:
         return client.usage_by_stage()
 

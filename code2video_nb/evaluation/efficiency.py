@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import WorkspaceError
+from ..lecture_state import Usage
 from ..workspace import Workspace
 from .protocol import PAPER
 
@@ -91,10 +92,9 @@ class Efficiency:
 def measure(workspace: Workspace | Path, *, prompt_price: float = 2.0, completion_price: float = 8.0) -> Efficiency:
     """What the lecture in `workspace` (a Workspace or its folder) cost so far."""
     ws = workspace if isinstance(workspace, Workspace) else _open(Path(workspace))
-    state = ws.state
-    return Efficiency(ws.slug, stage_costs(state.get("usage") or {}), section_costs(ws),
-                      {k: float(v) for k, v in (state.get("timings") or {}).items()
-                       if isinstance(v, (int, float))}, prompt_price, completion_price)
+    lecture = ws.lecture
+    return Efficiency(ws.slug, stage_costs(lecture.usage), section_costs(ws),
+                      {k: float(v) for k, v in lecture.timings.items()}, prompt_price, completion_price)
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class LectureTokens:
     paper: int  # outline, storyboard and code only, as the original counts
 
 
-def lecture_tokens(usage: dict) -> LectureTokens:
+def lecture_tokens(usage: Usage) -> LectureTokens:
     """`usage` (lecture.json's, or `client.usage_by_stage()`) counted both ways, evaluation stages apart."""
     made = [s for s in stage_costs(usage) if s.stage not in EVAL_STAGES]
     return LectureTokens(sum(s.calls for s in made), sum(s.tokens for s in made),
@@ -118,12 +118,10 @@ def _open(folder: Path) -> Workspace:
     return Workspace(folder)
 
 
-def stage_costs(usage: dict) -> list[StageCost]:
+def stage_costs(usage: Usage) -> list[StageCost]:
     """lecture.json's usage per stage key ("code:2", "quiz:video") summed by stage ("code", "quiz")."""
     by_stage: dict[str, StageCost] = {}
     for key, u in sorted(usage.items()):
-        if not isinstance(u, dict):
-            continue
         cost = by_stage.setdefault(key.split(":", 1)[0], StageCost(key.split(":", 1)[0]))
         for name in ("calls", "cached", "prompt_tokens", "completion_tokens"):
             setattr(cost, name, getattr(cost, name) + int(u.get(name, 0) or 0))

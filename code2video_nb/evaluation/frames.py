@@ -37,7 +37,7 @@ class Lecture:
 
     @property
     def topic(self) -> str | None:
-        return self.workspace.state.get("topic") if self.workspace else None
+        return self.workspace.lecture.topic if self.workspace else None
 
     @property
     def folder(self) -> Path:

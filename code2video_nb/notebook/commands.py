@@ -14,7 +14,7 @@ import nbformat
 from IPython.core.error import UsageError
 from IPython.display import HTML, FileLink, display
 
-from .. import scene_import, suggestions
+from .. import scene_import, source_plan, suggestions
 from ..engine import Engine, content_hash
 from ..evaluation import aes, quiz
 from ..evaluation.protocol import protocol_for
@@ -132,7 +132,7 @@ def export(magics, argv):
         first = failed[0]
         display(error_view(f"{len(failed)} section(s) failed, so nothing was joined. "
                            + failure_message(first, key_env=config.settings.api_key_env,
-                                             replayed=bool(config.replay or ws.state.get("replay")))
+                                             replayed=bool(config.replay or ws.lecture.replay))
                            + " Then export again.", first.log))
         return
     video, srt = engine.export(ws, results, args.quality)
@@ -147,9 +147,9 @@ def notebook(magics, argv):
     # A kernel to open it with (no "Select Kernel" dialog) and its language (highlighting).
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nb.metadata["language_info"] = {"name": "python", "version": platform.python_version()}
-    notes = (ws.state.get("outline") or {}).get("source", {}).get("name")
+    notes = source_plan.notes_name(ws.outline)
     planned = f" from the notes `{notes}`" if notes else ""
-    nb.cells.append(nbformat.v4.new_markdown_cell(f"# {ws.state['topic']}\n\nLecture `{ws.slug}`{planned}, made with "
+    nb.cells.append(nbformat.v4.new_markdown_cell(f"# {ws.lecture.topic}\n\nLecture `{ws.slug}`{planned}, made with "
                                                   "code2video_nb. Run the first cell, then any section cell."))
     nb.cells.append(nbformat.v4.new_code_cell("%load_ext code2video_nb"))
     for s in ws.storyboard.sections:
@@ -200,7 +200,7 @@ def open_files(magics, argv):
 def usage(magics, argv):
     ws = magics.session.workspace(_args(argv).lecture)
     rows, total_cost = [], 0.0
-    for stage, u in sorted(ws.state.get("usage", {}).items()):
+    for stage, u in sorted(ws.lecture.usage.items()):
         cost = (u.get("prompt_tokens", 0) * magics.prompt_price + u.get("completion_tokens", 0) *
                 magics.completion_price) / 1e6
         total_cost += cost

@@ -30,8 +30,8 @@ from . import lasting, sync
 
 
 def on(session, ws: Workspace) -> bool:
-    stored = ws.state.get("critic")  # --critic / --no-critic of the lecture's magic
-    return stored if isinstance(stored, bool) else session.configure().critic
+    stored = ws.lecture.critic  # --critic / --no-critic of the lecture's magic
+    return stored if stored is not None else session.configure().critic
 
 
 def critic(session, ws: Workspace, section_id: str, path: Path) -> list:

@@ -81,7 +81,7 @@ class NotebookSession:
     # plumbing -----------------------------------------------------------------
     def client(self, config: RunConfig, ws: Workspace) -> ModelClient:
         """Raises ConfigError (one line: how to set the key) when no model is configured."""
-        replay = config.replay or ws.state.get("replay", "")
+        replay = config.replay or ws.lecture.replay
         try:
             # A replayed lecture answers from its recording; what the recording lacks (a fix for
             # the user's own edit) goes to the live model when a key is set.
@@ -121,9 +121,9 @@ class NotebookSession:
         ws = self._open(Path(config.root) / slugify(topic), topic)
         self.current = ws.slug
         if config.replay:  # its section cells keep answering from the same recording
-            ws.set(replay=config.replay)
+            ws.set_lecture(replay=config.replay)
         if request.critic is not None:  # so are its cells' critic cards (on or off)
-            ws.set(critic=request.critic)
+            ws.set_lecture(critic=request.critic)
         client = self.client(config, ws)
         progress = ProgressView(f"code2video: {topic}")
         engine = Engine(config.settings, client, progress)
@@ -269,7 +269,7 @@ class NotebookSession:
         """`limit`: embed previews up to this size (None: `previews.embed_limit`; 0: played from the folder)."""
         config = self.configure()
         limit = previews.embed_limit(self, ws) if limit is None else limit
-        replayed = bool(config.replay or ws.state.get("replay"))
+        replayed = bool(config.replay or ws.lecture.replay)
         views = section_views(ws, result, old_code, new_code, tokens, embed_limit_bytes=limit,
                               key_env=config.settings.api_key_env, replayed=replayed)
         return views if result.ok else views + previews.last_good(ws, result.id, limit)
@@ -292,7 +292,7 @@ def _failed_list(failed: list[SectionResult]) -> str:
 
 
 def _plan_markdown(ws: Workspace) -> str:
-    parts = [f"**{ws.state['topic']}** — lecture `{ws.slug}`"]
+    parts = [f"**{ws.lecture.topic}** — lecture `{ws.slug}`"]
     for s in ws.planned().sections:
         lines = "; ".join(s.lecture_lines)
         parts.append(f"- **{s.id}. {s.title}** — {lines}" + cells.cited_markdown(s, "\n  "))

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pytest
+
+from code2video_nb.lecture_state import PlanOptions
 from code2video_nb.section_state import RenderRecord
 from code2video_nb.workspace import ARCHIVE_KEEP, Workspace
 
@@ -94,3 +97,30 @@ def test_a_typed_record_is_written_in_the_same_format_leaving_the_rest(tmp_path)
     assert saved["error"] is None  # it renders now
     assert {k: v for k, v in saved.items() if k not in ("render_final", "error")} == \
         {k: v for k, v in OLDER_SECTION.items() if k != "error"}  # everything else as it was, even what is not typed
+
+
+# An older lecture.json's own record: no slug, plan options without notes, a replay written as
+# null, a usage stage that is not a record, a timing that is not a number, and a field of later versions.
+OLDER_LECTURE = {"topic": "T", "version": 1, "plan_options": {"audience": "pupils", "sections": 3, "goals": ""},
+                 "replay": None, "critic": "yes", "usage": {"code:1": {"calls": 2, "prompt_tokens": 10,
+                                                                      "completion_tokens": 5}, "plan": "broken"},
+                 "timings": {"wall": 12.5, "render": "slow"}, "from_the_future": [1, 2]}
+
+
+def test_an_older_lecture_record_reads_with_defaults_and_writes_only_what_changed(tmp_path):
+    (tmp_path / "lecture").mkdir()
+    (tmp_path / "lecture" / "lecture.json").write_text(json.dumps(OLDER_LECTURE))
+    ws = Workspace(tmp_path / "lecture")
+    lecture = ws.lecture
+    assert (lecture.topic, lecture.slug, lecture.replay, lecture.critic) == ("T", "", "", None)
+    assert lecture.plan_options == PlanOptions("pupils", 3, "", "")
+    assert lecture.usage == {"code:1": {"calls": 2, "prompt_tokens": 10, "completion_tokens": 5}}
+    assert lecture.timings == {"wall": 12.5} and ws.section_tokens("1") == 15
+    ws.set_lecture(critic=False, plan_options=PlanOptions("pupils", 4, "", "notes.md 0123456789"))
+    saved = json.loads(ws.state_path.read_text())
+    assert saved["critic"] is False and saved["plan_options"]["notes"] == "notes.md 0123456789"
+    assert {k: v for k, v in saved.items() if k not in ("critic", "plan_options")} == \
+        {k: v for k, v in OLDER_LECTURE.items() if k not in ("critic", "plan_options")}  # the rest as it was
+    assert ws.lecture.plan_options.changed(PlanOptions("pupils", 3)) == ["sections 4", "notes 'notes.md 0123456789'"]
+    with pytest.raises(TypeError, match="topc: not a field of LectureState"):
+        ws.set_lecture(topc="typo")

@@ -27,7 +27,7 @@ ROOT = "code2video_nb"
 # own layer and those below, never one above.
 LAYERS = {
     # data, files, parsing and the teaching scene (generated code imports it): no model asked, nothing rendered
-    "core": ["config", "errors", "parse", "files", "plan", "section_state", "findings", "progress_events",
+    "core": ["config", "errors", "parse", "files", "plan", "section_state", "lecture_state", "findings", "progress_events",
              "scopes", "replies", "prompts", "sources", "icons", "picture_folder", "assets", "cassette",
              "video", "workspace", "suggestions", "teaching_scene", "data", "version", "language"],
     # the security boundary: the static check (parent) and the confinement the child applies

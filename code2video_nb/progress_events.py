@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 # writing: its code is being written; waiting: written, not built yet; checking: the critic's or the
 # check pass's run; rendering; fixing: a failure being repaired; critic: the layout critic on the
-# rendered code; then one of done, cached (unchanged code: the preview it had) or failed.
-STATES = ("writing", "waiting", "narrating", "checking", "rendering", "fixing", "critic", "done", "cached", "failed")
+# rendered code; then one of done, cached (unchanged code: the preview it had) or failed. `drawn` is
+# no change of state: the section's keyframes so far are on disk (`keyframes`), drawn from its code
+# while it is still being written (stream_draw.py) or by its build.
+STATES = ("writing", "waiting", "narrating", "checking", "rendering", "fixing", "critic", "done", "cached", "failed",
+          "drawn")
 FINAL = ("done", "cached", "failed")
 
 
@@ -32,6 +36,7 @@ class SectionEvent:
     plays: int = 0
     seconds: float | None = None  # done, failed: the build's time
     detail: str = ""  # one short phrase: the error, "keyframes drawn", "2 suggestion(s)"
+    keyframes: tuple[Path, ...] = ()  # drawn: block k's keyframe `k.png`, in the lecture's keyframes/<id>/
 
     @property
     def final(self) -> bool:

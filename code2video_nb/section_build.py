@@ -27,6 +27,7 @@ from .progress_events import SectionEvent, report
 from .render.render_key import content_hash
 from .render.renderer import Renderer, RenderOptions, RenderOutcome, render_file, sandbox_for, unsafe_outcome
 from .section_state import ErrorRecord, FixRecord, RenderRecord
+from .stream_draw import EarlyDrawing, FirstPicture
 from .video import keyframes, probe
 from .workspace import Workspace
 
@@ -34,6 +35,7 @@ Progress = Callable[[str, str], None]
 # Runs before a section's render (`generate`'s layout critic, `critic/improve.BeforeRender`):
 # (workspace, section, code) -> (the code to render, a failure its check pass found, or None).
 BeforeRender = Callable[[Workspace, StoryboardSection, str], tuple[str, RenderOutcome | None]]
+DRAWN_EARLY = "drawn-early"  # in a section's media folder: the check passes over its code so far
 # (section id, its keyframes in the workspace): shown before the video exists (`block_frames.py`).
 KeyframesListener = Callable[[str, list[Path]], None]
 
@@ -106,6 +108,7 @@ class SectionBuilder:
         # Narration (narration.py): None, and why, when off or no voice is installed.
         self.narrator, self.silent_reason = narrator_for(settings)
         self.before_render: BeforeRender | None = None  # its check pass stands in for the render's
+        self.first_picture = FirstPicture()  # the line said when the run's first keyframe is on disk
 
     @property
     def client(self) -> ModelClient | None:
@@ -197,6 +200,42 @@ class SectionBuilder:
             return ""
         return self.narrator.key_for(ws.storyboard.section(section_id), code)
 
+    # drawing while the code is written (stream_draw.py) ----------------------------------------
+    def early_drawing(self, ws: Workspace) -> EarlyDrawing:
+        """Each section drawn block by block while its code streams in, in free render slots."""
+        return EarlyDrawing(lambda section_id, code: self.draw_prefix(ws, section_id, code),
+                            lambda section_id, paths: self.show_drawn(ws, section_id, paths),
+                            self.render_slots)
+
+    def draw_prefix(self, ws: Workspace, section_id: str, code: str) -> list[Path] | None:
+        """The check pass over a section's code so far (its complete blocks), drawing their keyframes
+        in a media folder of its own; None when it failed, which is said to no one: the whole code is
+        checked, reported and fixed by the build. The caller holds a render slot. The TeX it compiles
+        goes to the shared cache, so the build's render finds it there."""
+        if self.cancelled.is_set() or unsafe_outcome(code, self.settings) is not None:
+            return None
+        path = ws.code_path(section_id).with_suffix(".prefix.py")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(code, encoding="utf-8")
+        try:
+            outcome = self.renderer(path, RenderOptions(
+                ws.media_dir(section_id) / DRAWN_EARLY, self.settings.render_timeout, dry_run_only=True,
+                on_keyframes=lambda paths: None, sandbox=sandbox_for(self.settings)))
+        finally:
+            path.unlink(missing_ok=True)
+        return outcome.keyframes if outcome.ok else None
+
+    def show_drawn(self, ws: Workspace, section_id: str, paths: list[Path]) -> list[Path]:
+        """Keyframes drawn (from the code so far, or the build's): into the workspace, then told as
+        an event with them (the notebook's display) and, the run's first, as a line (the CLI's)."""
+        here = ws.put_keyframes(section_id, paths)
+        if not here:
+            return here
+        blocks = f"block {here[0].stem}" if len(here) == 1 else f"blocks {here[0].stem}–{here[-1].stem}"
+        self._report("draw", self.first_picture.line(here),
+                     SectionEvent(section_id, "drawn", keyframes=tuple(here), detail=f"{blocks} drawn"))
+        return here
+
     def _render(self, ws, section_id, code, quality, narration: SectionNarration | None = None) -> RenderOutcome:
         def progress(done: int, total: int) -> None:
             self._report("render", f"section {section_id}: animation {done}/{total}",
@@ -207,8 +246,9 @@ class SectionBuilder:
         def keyframes(paths: list[Path]) -> None:  # the check pass is done; the frames are rendering
             self._report("render", f"section {section_id}: keyframes drawn, rendering the video",
                          SectionEvent(section_id, "rendering", detail="keyframes drawn"))
+            here = self.show_drawn(ws, section_id, paths)
             if listener is not None:  # passed on only when there is one
-                listener(section_id, ws.put_keyframes(section_id, paths))
+                listener(section_id, here)
 
         return self._render_path(ws.code_path(section_id), code, ws.media_dir(section_id), quality,
                                  dry_run_only=False, on_progress=progress, record_layout=self._records_layout(quality),
@@ -328,10 +368,11 @@ class SectionBuilder:
     def _keep_keyframes(self, ws, section_id, outcome, video, starts, duration) -> None:
         """The check pass's keyframes; for a scene without lecture-line blocks, cut from the video."""
         if outcome.keyframes:
-            ws.put_keyframes(section_id, outcome.keyframes)
+            self.show_drawn(ws, section_id, outcome.keyframes)
             return
         n_blocks = len(ws.storyboard.section(section_id).lecture_lines)
-        keyframes(video, starts or None, duration, n_blocks, ws.keyframes_dir(section_id))
+        cut = keyframes(video, starts or None, duration, n_blocks, ws.keyframes_dir(section_id))
+        self._report("draw", self.first_picture.line(cut), SectionEvent(section_id, "drawn", keyframes=tuple(cut)))
 
     def cached(self, ws, section_id, code, quality) -> SectionResult | None:
         return cached_result(ws, section_id, code, quality, self.narration_key(ws, section_id, code))

@@ -151,6 +151,18 @@ def _keyframe(path: Path, number: str, line: str, width: int, full_width: int) -
     )
 
 
+def thumbnail_row(paths, width: int = 96) -> str:
+    """Small keyframes side by side, captioned by block number (a progress row's pictures so far)."""
+    cells = []
+    for p in (Path(p) for p in paths):
+        if p.is_file():
+            mime, thumb = _thumbnail(p, width)
+            cells.append(f'<img src="data:{mime};base64,{thumb}" width="{width}" alt="block {_esc(p.stem)}" '
+                         f'title="block {_esc(p.stem)}" style="margin: 2px 4px 2px 0; '
+                         'border: 1px solid rgba(128, 128, 128, 0.4)">')
+    return f'<div class="c2v-drawn">{"".join(cells)}</div>' if cells else ""
+
+
 def keyframe_strip(paths, lines=(), *, width: int = 320, full_width: int = 1280, note: str = "") -> View:
     """A wrapping grid of thumbnails, one per lecture-line block (keyframe k.png is the last
     frame of block k), captioned "k. <lecture line>"; a click shows the frame at full size.

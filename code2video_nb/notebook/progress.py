@@ -20,12 +20,13 @@ import html
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from IPython.display import display
 
 from ..progress_events import SectionEvent
-from .display import View, keyframe_strip
+from .display import View, keyframe_strip, thumbnail_row
 
 _STAGE_LABELS = {"plan": "Planning", "code": "Writing code", "render": "Rendering", "fix": "Auto-fix",
                  "export": "Exporting", "critic": "Layout critic"}
@@ -39,6 +40,7 @@ class _Row:
     event: SectionEvent | None = None
     critic: str = ""
     fixed: int | None = None  # the file's line a fix was for, while or after fixing it
+    keyframes: tuple[Path, ...] = ()  # its pictures so far, as they are drawn (while its code is written, too)
 
 
 class ProgressView:
@@ -75,7 +77,9 @@ class ProgressView:
         """A section's new state (`progress_events.report` calls this instead of the line)."""
         with self._lock:
             row = self.rows.setdefault(event.section, _Row(""))
-            if event.state == "fixing" and event.line:
+            if event.state == "drawn":  # pictures, not a new state: the row keeps saying what it does
+                row.keyframes = event.keyframes
+            elif event.state == "fixing" and event.line:
                 row.fixed = event.line
             if event.state == "critic":
                 row.critic = event.detail
@@ -123,8 +127,8 @@ class ProgressView:
             out.append(("✓ " if done else "", f"{_STAGE_LABELS.get(stage, stage.title())}: {words}"))
         return out
 
-    def _row_lines(self) -> list[tuple[str, str, str]]:
-        """(mark, colour, text) per section."""
+    def _row_lines(self) -> list[tuple[str, str, str, tuple[Path, ...]]]:
+        """(mark, colour, text, keyframes so far) per section."""
         out = []
         for section_id, row in self.rows.items():
             event = row.event
@@ -133,11 +137,13 @@ class ProgressView:
                 state += f", after fixing {self._line(row.fixed)}"
             if row.critic:
                 state += f" · {row.critic}"
+            if row.keyframes and not (event is not None and event.final):
+                state += f" · {_drawn(row.keyframes)}"
             if self.summary and self.where and event is not None and event.state in ("done", "cached"):
                 state += f" — {self.where}"
             mark, colour = _mark(event, closed=bool(self.summary))
             name = f"{section_id}. {row.title}" if row.title else f"section {section_id}"
-            out.append((mark, colour, f"{name}: {state}"))
+            out.append((mark, colour, f"{name}: {state}", row.keyframes))
         return out
 
     def _state_words(self, event: SectionEvent | None) -> str:
@@ -173,7 +179,10 @@ class ProgressView:
 
     def _text(self) -> str:
         out = [self.title] + [mark + text for mark, text in self._stage_lines()]
-        out += [f"  {mark}{text}" for mark, _colour, text in self._row_lines()]
+        for mark, _colour, text, keyframes in self._row_lines():
+            out.append(f"  {mark}{text}")
+            if keyframes:
+                out.append(f"      pictures: {', '.join(p.name for p in keyframes)} in {keyframes[0].parent}")
         if self.summary:
             out.append(("✓ " if self.ok else "✗ ") + self.summary)
         return "\n".join(out)
@@ -181,13 +190,19 @@ class ProgressView:
     def _html(self) -> str:
         elapsed = time.monotonic() - self.started
         rows = "".join(f"<div>{html.escape(mark + text)}</div>" for mark, text in self._stage_lines())
-        rows += "".join(f"<div style='padding-left:1.5em;color:{colour}'>{html.escape(mark + text)}</div>"
-                        for mark, colour, text in self._row_lines())
+        rows += "".join(f"<div style='padding-left:1.5em;color:{colour}'>{html.escape(mark + text)}"
+                        f"{thumbnail_row(keyframes)}</div>" for mark, colour, text, keyframes in self._row_lines())
         if self.summary:
             mark, colour = ("✓", "inherit") if self.ok else ("✗", "#d32f2f")
             rows += f"<div style='color:{colour}'>{mark} {html.escape(self.summary)}</div>"
         return (f"<div style='font-family:monospace;font-size:12px'><b>{html.escape(self.title)}</b> "
                 f"<span style='color:#888'>({elapsed:.0f} s)</span>{rows}</div>")
+
+
+def _drawn(keyframes: tuple[Path, ...]) -> str:
+    """What its pictures so far cover: "block 1 drawn", "blocks 1–3 drawn"."""
+    first, last = keyframes[0].stem, keyframes[-1].stem
+    return f"block {first} drawn" if first == last else f"blocks {first}–{last} drawn"
 
 
 def _mark(event: SectionEvent | None, closed: bool) -> tuple[str, str]:

@@ -111,7 +111,9 @@ class RenderOptions:
     on its way (no run of its own). A full render draws each lecture-line block's keyframe
     (`media_dir/keyframes/<k>.png`): given `on_keyframes`, in a check pass first, handed over while
     the frames are still rendering; without, on the render's way (a separate check pass would only
-    repeat the scene: the render names a failing line as well). Partial movies of plays that did
+    repeat the scene: the render names a failing line as well). `dry_run_only` with `on_keyframes`:
+    the check pass draws them too (a section's code so far, while the rest is written:
+    `stream_draw.py`). Partial movies of plays that did
     not change are reused from `media_dir` (`movie_cache.py`), at most `max_cached_plays` kept.
     `pacing`: each lecture-line block's minimum length in seconds (its narration's), padded in the
     child (`block_pacing.py`). `lecture`: the folder the scene's `assets/<file>` paths are relative
@@ -193,7 +195,7 @@ def _render(path: Path, options: RenderOptions) -> RenderOutcome:
     if result is None and (why := describe_exit(exitcode, confinement)):
         return RenderOutcome(False, elapsed, error_type="ResourceLimit", message=why, log=log)
     outcome = _outcome(result, path, code, media_dir, log, elapsed)
-    if outcome.ok and job.keyframes and isinstance(result, RenderResult):  # a full render: for the next one's prefix
+    if outcome.ok and not options.check_only and isinstance(result, RenderResult):  # for the next render's prefix
         render_prefix.write_log(media_dir, quality, code, salt, list(result.keys), list(result.lines))
     return outcome
 
@@ -209,7 +211,7 @@ def _job(path: Path, code: str, scene: str, media_dir: Path, tmp: Path, options:
         dry_run_only=options.check_only, critique=options.critique,
         check_first=options.on_keyframes is not None,  # the keyframes are wanted before the video
         record_layout=options.record_layout and frames,
-        keyframes=str(media_dir / KEYFRAMES) if frames else None,
+        keyframes=str(media_dir / KEYFRAMES) if frames or options.on_keyframes else None,
         max_cached_plays=options.max_cached_plays, block_minimums=tuple(float(m) for m in options.pacing),
         reuse_keys=tuple(render_prefix.reusable(last, code, salt)) if frames else (),
         plays_hint=len(last.keys) if last else 0,

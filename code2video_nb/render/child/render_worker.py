@@ -68,8 +68,8 @@ def run(job: RenderJob) -> RenderResult:
         # through those as cheaply as a check pass would, and its keyframes arrive about as soon.
         return _render(job, scene_class, base, known, keyframes=True, total=expected)
     written, plays = _check(job, scene_class, base)
-    if job.dry_run_only:
-        return _result(ok=True)
+    if job.dry_run_only:  # a fix's check; or the code so far, drawn while the rest is written (stream_draw.py)
+        return _result(ok=True, keyframes=[int(p.stem) for p in written])
     return _render(job, scene_class, base, known, written=written, total=plays)
 
 
@@ -86,7 +86,7 @@ def _check(job: RenderJob, scene_class, base: dict) -> tuple[list[Path], int]:
         BlockPacing(check, list(job.block_minimums))  # after BlockFrames: a keyframe shows the padded end
         check.render()
         written = frames.finish() if frames else []
-    if written and not job.dry_run_only:  # the strip can be shown before any frame is drawn
+    if written:  # the strip can be shown before any frame is drawn
         _announce(job.progress, " ".join(["keyframes", *(p.stem for p in written)]))
     return written, check.renderer.num_plays
 

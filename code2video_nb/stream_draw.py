@@ -1,0 +1,157 @@
+"""Drawing a section while the model is still writing its code (issue 24, part 2).
+
+A section's code streams in block by block (`code_prefix.py`). Each time the code so far holds one
+more complete lecture-line block, its check pass runs on that prefix and draws the blocks'
+keyframes, so the teacher watches the section appear while the next block is being written.
+
+- One check pass at a time per section, always on the latest complete prefix: a prefix that
+  arrives while a pass runs waits, and a newer one replaces it. Each pass covers more blocks than
+  the last, so there are never more passes than blocks.
+- A pass takes a render slot like any render, but only a free one: it waits for one with short
+  looks, taking the latest prefix once it has it, and gives up once the code is complete.
+- A prefix that fails (syntax, runtime, the sandbox) ends the drawing for that section, silently:
+  the later prefixes hold the same code. The whole code is checked, reported and fixed as it is
+  today, by the section's build.
+- Once the code is complete (`close`), nothing more is drawn or shown from a prefix: the build's
+  own keyframes come next and must never be overwritten by an older picture.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from .code_prefix import Prefix, code_so_far, complete_prefix, marks_in
+
+# (the code so far) -> its keyframes (block k -> k.png), or None when its check pass failed.
+Check = Callable[[str], list[Path] | None]
+# (the prefix's keyframes) -> shown: put into the workspace, told to whoever listens.
+Publish = Callable[[list[Path]], object]
+
+_SLOT_LOOK = 0.25  # seconds between looks for a free render slot
+
+
+class SectionDrawer:
+    """One section's drawing while its reply streams in; `feed` is called on the request's thread."""
+
+    def __init__(self, check: Check, publish: Publish, slots: threading.Semaphore):
+        self.check, self.publish, self.slots = check, publish, slots
+        self.passes = 0  # check passes run (a test and the benchmark read it)
+        self.drawn = 0  # the last block whose keyframe was shown
+        self._marks = 0
+        self._pending: Prefix | None = None
+        self._asked = 0  # the last block handed to a pass (or waiting for one)
+        self._closed = self._failed = False
+        self._cond = threading.Condition()
+        self._worker: threading.Thread | None = None
+
+    def feed(self, reply_so_far: str) -> None:
+        """The reply as it stands; a prefix with one more complete block wakes the worker."""
+        marks = marks_in(reply_so_far)
+        if marks <= self._marks or self._closed or self._failed:
+            return  # cheap on every chunk: the code is looked at only when a mark arrived
+        self._marks = marks
+        prefix = complete_prefix(code_so_far(reply_so_far))
+        if prefix is None or prefix.block <= self._asked:
+            return
+        with self._cond:
+            self._pending, self._asked = prefix, prefix.block
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._work, name="c2v-draw", daemon=True)
+                self._worker.start()
+            self._cond.notify()
+
+    def close(self) -> None:
+        """The code is complete: no new pass starts, and a pass in flight shows nothing."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the worker (tests; the build never waits for a prefix's pass)."""
+        if self._worker is not None:
+            self._worker.join(timeout)
+
+    def _work(self) -> None:
+        while (prefix := self._next()) is not None:
+            try:
+                self.passes += 1
+                paths = self.check(prefix.code)
+            finally:
+                self.slots.release()
+            if paths is None:  # failed: the whole code is checked, reported and fixed by its build
+                self._failed = True
+                return
+            with self._cond:  # under the lock: `close` waits for a picture being shown
+                if self._closed:
+                    return
+                if paths:
+                    self.publish(paths)
+                    self.drawn = prefix.block
+
+    def _next(self) -> Prefix | None:
+        """The latest prefix, with a render slot held for it; None once the code is complete."""
+        with self._cond:
+            while self._pending is None and not self._closed:
+                self._cond.wait()
+        while not self.slots.acquire(timeout=_SLOT_LOOK):
+            if self._closed:
+                return None
+        with self._cond:
+            prefix, self._pending = self._pending, None
+            if self._closed or prefix is None:
+                self.slots.release()
+                return None
+            return prefix
+
+
+class EarlyDrawing:
+    """Every section of a lecture whose code is being written: a `SectionDrawer` each, made when
+    its reply starts to stream. `check(section id, code)` and `publish(section id, paths)` are the
+    builder's (`SectionBuilder.draw_prefix`, `SectionBuilder.show_drawn`)."""
+
+    def __init__(self, check: Callable[[str, str], list[Path] | None],
+                 publish: Callable[[str, list[Path]], object], slots: threading.Semaphore):
+        self._check, self._publish, self.slots = check, publish, slots
+        self.drawers: dict[str, SectionDrawer] = {}
+        self._lock = threading.Lock()
+
+    def feed(self, section_id: str, reply_so_far: str) -> None:
+        self.drawer(section_id).feed(reply_so_far)
+
+    def close(self, section_id: str) -> None:
+        with self._lock:
+            drawer = self.drawers.get(section_id)
+        if drawer is not None:
+            drawer.close()
+
+    def close_all(self) -> None:
+        with self._lock:
+            drawers = list(self.drawers.values())
+        for drawer in drawers:
+            drawer.close()
+
+    def drawer(self, section_id: str) -> SectionDrawer:
+        with self._lock:
+            if section_id not in self.drawers:
+                self.drawers[section_id] = SectionDrawer(
+                    lambda code: self._check(section_id, code),
+                    lambda paths: self._publish(section_id, paths), self.slots)
+            return self.drawers[section_id]
+
+
+class FirstPicture:
+    """The one line a lecture's run says when its first picture is on disk, with its path (the CLI
+    prints it); every later picture says nothing in a line (the notebook's display shows them all)."""
+
+    def __init__(self) -> None:
+        self._said = False
+        self._lock = threading.Lock()
+
+    def line(self, paths: list[Path]) -> str:
+        with self._lock:
+            if self._said or not paths:
+                return ""
+            self._said = True
+        return f"first picture ready: {paths[0]}"

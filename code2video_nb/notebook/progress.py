@@ -77,11 +77,11 @@ class ProgressView:
         """A section's new state (`progress_events.report` calls this instead of the line)."""
         with self._lock:
             row = self.rows.setdefault(event.section, _Row(""))
+            if event.state == "fixing" and event.line:
+                row.fixed = event.line
             if event.state == "drawn":  # pictures, not a new state: the row keeps saying what it does
                 row.keyframes = event.keyframes
-            elif event.state == "fixing" and event.line:
-                row.fixed = event.line
-            if event.state == "critic":
+            elif event.state == "critic":
                 row.critic = event.detail
             elif not (event.state == "narrating" and row.event is not None and row.event.state == "rendering"):
                 row.event = event

@@ -16,7 +16,7 @@ from code2video_nb.engine import Engine
 from code2video_nb.model_client import ModelClient, OpenAIBackend
 from code2video_nb.plan import Storyboard
 from code2video_nb.progress_events import SectionEvent
-from code2video_nb.render import RenderOptions, RenderOutcome, render_file
+from code2video_nb.render.renderer import RenderOptions, RenderOutcome, render_file
 from code2video_nb.scripted_server import Latency, Reply, ScriptedServer
 from code2video_nb.stream_draw import SectionDrawer
 from code2video_nb.workspace import Workspace

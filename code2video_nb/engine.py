@@ -37,7 +37,7 @@ from .section_build import (  # noqa: F401 - SectionResult, content_hash: caller
     content_hash,
 )
 from .sources import Source
-from .video import concat_videos, lecture_cues, stream_seconds, write_srt
+from .video import concat_videos, cut_at_sentences, lecture_cues, stream_seconds, write_srt
 from .workspace import Workspace
 
 
@@ -246,7 +246,7 @@ class Engine:
             offset += stream_seconds(video)  # where the next part starts in the joined video
         if spoken:  # one track for the whole lecture: no gap or drift at the joins
             mux_narration(video_path, spoken, ws.dir / "audio" / f"lecture-{quality}")
-        write_srt(lecture_cues(cue_input), srt_path)
+        write_srt(cut_at_sentences(lecture_cues(cue_input)), srt_path)  # Chinese: a cue a sentence
         assets.write_credits(storyboard, video_path.with_suffix(".credits.txt"))  # CC BY icons need credit
         return video_path, srt_path
 
@@ -254,10 +254,9 @@ class Engine:
         """The narration a section's render was paced to (from the cache: nothing is spoken again)."""
         if record is None or not record.narration:
             return None
-        narrator = self.sections.narrator
+        narrator, silent = self.sections.narrator_of(ws)
         if narrator is None:
-            self.progress("export", f"section {section.id} is exported without its narration: "
-                                    f"{self.sections.silent_reason}")
+            self.progress("export", f"section {section.id} is exported without its narration: {silent}")
             return None
         narration = narrator.narrate(ws, section, ws.read_code(section.id))
         return narration if narration.key == record.narration else None

@@ -34,6 +34,7 @@ from .coder import header_narration
 from .config import Settings
 from .errors import ConfigError
 from .files import atomic_path
+from .language import language as language_of
 from .plan import Storyboard, StoryboardSection
 from .video import encode_aac, mux_audio, stream_seconds
 from .voices import CachedVoice, voice_from_settings
@@ -101,8 +102,23 @@ class Narrator:
     """A voice (an uncached backend from voices.py) at a voice name and speed, speaking sections
     into a workspace."""
 
-    def __init__(self, voice, *, voice_name: str | None = None, speed: float = 1.0):
+    def __init__(self, voice, *, voice_name: str | None = None, speed: float = 1.0, language: str | None = None):
         self.voice, self.voice_name, self.speed = voice, voice.voice_name(voice_name), float(speed)
+        self.asked = voice_name  # --voice / $CODE2VIDEO_VOICE: kept whatever the lecture's language
+        self.language = language  # BCP 47; None: English, the voice's own
+
+    def in_language(self, tag: str) -> tuple[Narrator | None, str]:
+        """This narrator for a lecture in `tag`: the voice asked for, else the backend's voice for
+        the language (espeak-ng's `cmn` for zh); None, and the line saying so, when it has none."""
+        lang = language_of(tag)
+        if lang.english and self.language is None:
+            return self, ""
+        name = self.asked or self.voice.voice_for(lang.tag)
+        if name is None:
+            return None, (f"{self.voice.name} has no voice for {lang.described()}, so the lecture is silent; "
+                          f"pick one with --voice (`espeak-ng --voices` lists them) or set CODE2VIDEO_TTS_MODEL "
+                          "for a remote voice")
+        return Narrator(self.voice, voice_name=name, speed=self.speed, language=lang.tag), ""
 
     @property
     def label(self) -> str:
@@ -127,7 +143,7 @@ class Narrator:
         clips, new, started = [], 0, time.monotonic()
         for k, text in enumerate(texts, 1):
             new += not cache.path_for(text, voice=self.voice_name, speed=self.speed).is_file()
-            speech = cache.synthesize(text, voice=self.voice_name, speed=self.speed)
+            speech = cache.synthesize(text, voice=self.voice_name, speed=self.speed, language=self.language)
             clips.append(Clip(text, _linked(speech.path, folder / f"{k}.wav"), speech.seconds))
         for old in folder.glob("*.wav"):  # a line removed since: its file would speak for nothing
             if old.stem.isdigit() and int(old.stem) > len(texts):

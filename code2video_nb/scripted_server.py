@@ -92,6 +92,7 @@ class SpeechRequest:
     speed: float | None
     response_format: str | None
     headers: dict
+    instructions: str | None = None  # how to speak (e.g. the language), where the model takes it
 
 
 SPEECH_RATE = 24000  # Hz, as OpenAI's wav output
@@ -326,7 +327,8 @@ class _Handler(BaseHTTPRequestHandler):
         with self.owner._lock:
             self.owner.speech_requests.append(SpeechRequest(
                 stage, model, req.get("voice", ""), req.get("input", ""), req.get("speed"),
-                req.get("response_format"), {k.lower(): v for k, v in self.headers.items()}))
+                req.get("response_format"), {k.lower(): v for k, v in self.headers.items()},
+                req.get("instructions")))
         if not self._authorized():
             return
         if self.owner.models is not None and model not in self.owner.models:

@@ -21,7 +21,7 @@ from .errors import ConfigError, EndpointError, NarrationError, NotRecorded
 from .files import atomic_copy
 from .language import lecture_language
 from .model_client import ModelClient
-from .narration import SectionNarration, mux_narration, narrator_for
+from .narration import Narrator, SectionNarration, mux_narration, narrator_for
 from .plan import StoryboardSection
 from .progress_events import SectionEvent, report
 from .render.render_key import content_hash
@@ -177,13 +177,23 @@ class SectionBuilder:
             self._report("critic", "", SectionEvent(section.id, "checking"))
             return self.before_render(ws, section, code)
 
+    def narrator_of(self, ws) -> tuple[Narrator | None, str]:
+        """The narrator for this lecture's language (`Narrator.in_language`), or None and why."""
+        if self.narrator is None:
+            return None, self.silent_reason
+        return self.narrator.in_language(lecture_language(ws.state).tag)
+
     def _narrate(self, ws, section, code) -> SectionNarration | None:
         """The section's lines spoken (cached lines are not synthesized again); a voice that fails
         is said, and the section renders without sound rather than not at all."""
-        if self.narrator is None:
+        narrator, silent = self.narrator_of(ws)
+        if narrator is None:
+            if silent and self.narrator is not None:  # no voice for the language: said once a section
+                self._report("narration", f"section {section.id}: {silent}",
+                             SectionEvent(section.id, "narrating", detail="silent: no voice for the language"))
             return None
         try:
-            narration = self.narrator.narrate(ws, section, code)
+            narration = narrator.narrate(ws, section, code)
         except (NarrationError, EndpointError, ConfigError) as exc:
             self._report("narration", f"section {section.id}: no narration ({exc}); rendering without sound",
                          SectionEvent(section.id, "narrating", detail=f"no narration ({exc})"))
@@ -196,9 +206,10 @@ class SectionBuilder:
 
     def narration_key(self, ws, section_id, code) -> str:
         """What the section's narration would be, as a key, without synthesizing it ("" if silent)."""
-        if self.narrator is None or ws.storyboard is None:
+        narrator, _ = self.narrator_of(ws)
+        if narrator is None or ws.storyboard is None:
             return ""
-        return self.narrator.key_for(ws.storyboard.section(section_id), code)
+        return narrator.key_for(ws.storyboard.section(section_id), code)
 
     # drawing while the code is written (stream_draw.py) ----------------------------------------
     def early_drawing(self, ws: Workspace) -> EarlyDrawing:

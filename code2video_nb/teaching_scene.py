@@ -28,7 +28,9 @@ from manim import (
     DOWN,
     GREY_B,
     LEFT,
+    RIGHT,
     UL,
+    UR,
     WHITE,
     YELLOW,
     Animation,
@@ -46,6 +48,8 @@ from manim import (
     config,
     interpolate_color,
 )
+
+from . import fonts, line_wrap
 
 # --- Frame layout (manim's default frame: 8 units high, 16:9) -------------
 FRAME_HEIGHT = 8.0
@@ -161,16 +165,34 @@ def _placeholder(label: str, width: float, height: float) -> VGroup:
     return VGroup(box, text.move_to(box))
 
 
-def _fit_text(line: str, max_width: float, color) -> Text:
-    """A Text no wider than max_width: wrap long lines first, shrink only as a last resort."""
+def _fit_text(line: str, max_width: float, color, script: str = "Latn") -> Mobject:
+    """A Text no wider than max_width: wrap long lines first, shrink only as a last resort.
+    Chinese and Japanese rows are cut where Pango's glyphs reach the width (`line_wrap`); a
+    right-to-left line's rows are right-aligned, each drawn right to left by Pango."""
     text = Text(line, font_size=LECTURE_FONT_SIZE, color=color)
     if text.width > max_width and len(line) > 1:
+        rows = _rows(line, text, max_width, script)
+        if fonts.right_to_left(script) and len(rows) > 1:
+            lines = VGroup(*(Text(row, font_size=LECTURE_FONT_SIZE, color=color) for row in rows))
+            return _narrowed(lines.arrange(DOWN, aligned_edge=RIGHT, buff=0.12), max_width)
+        text = Text("\n".join(rows), font_size=LECTURE_FONT_SIZE, color=color)
+    return _narrowed(text, max_width)
+
+
+def _rows(line: str, text: Text, max_width: float, script: str) -> list[str]:
+    glyphs = text.submobjects
+    if script in fonts.CJK and len(glyphs) == sum(not c.isspace() for c in line):
+        return line_wrap.wrap(line, [(g.get_left()[0], g.get_right()[0]) for g in glyphs], max_width)
+    if script == "Latn":  # as English lectures always wrapped
         chars = max(8, int(0.9 * len(line) * max_width / text.width))
-        text = Text("\n".join(textwrap.wrap(line, chars)) or line,
-                    font_size=LECTURE_FONT_SIZE, color=color)
-    if text.width > max_width:
-        text.scale_to_fit_width(max_width)
-    return text
+        return textwrap.wrap(line, chars) or [line]
+    return line_wrap.estimated_rows(line, text.width, max_width)
+
+
+def _narrowed(mobject: Mobject, max_width: float) -> Mobject:
+    if mobject.width > max_width:
+        mobject.scale_to_fit_width(max_width)
+    return mobject
 
 
 class _Recolor(Animation):
@@ -227,10 +249,14 @@ class TeachingScene(Scene):
         # Lazily created: subclasses often override setup() without calling super().
         if not hasattr(self, "block_start_times"):
             self.block_start_times: list[tuple[int, float]] = []
-            self.lecture_line_mobjects: list[Text] = []
+            self.lecture_line_mobjects: list[Mobject] = []  # a Text each (a VGroup of rows: a wrapped RTL line)
 
     def setup_lecture(self, title: str, lecture_lines: list[str], *, animate: bool = True) -> None:
         self._ensure_state()
+        # The lecture's script (from its own words) picks the font of every Text from here on, and
+        # a right-to-left one aligns the lines to the column's right edge; the column stays put.
+        self.lecture_script = fonts.script_of(" ".join([title, *lecture_lines]))
+        fonts.use_for(self.lecture_script)
         left, right, top, bottom = TITLE_BAND
         self.title_mobject = Text(title, font_size=36, color=WHITE)
         self.title_mobject.scale(min(1.0, (right - left) / self.title_mobject.width,
@@ -238,13 +264,14 @@ class TeachingScene(Scene):
         self.title_mobject.move_to([(left + right) / 2, (top + bottom) / 2, 0])
 
         left, right, top, bottom = LECTURE_COLUMN
-        self.lecture_line_mobjects = [_fit_text(s, right - left, DIM_COLOR) for s in lecture_lines]
+        self.lecture_line_mobjects = [_fit_text(s, right - left, DIM_COLOR, self.lecture_script) for s in lecture_lines]
         column = self.lecture_column = VGroup(*self.lecture_line_mobjects)
         if lecture_lines:
-            column.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+            rtl = fonts.right_to_left(self.lecture_script)
+            column.arrange(DOWN, aligned_edge=RIGHT if rtl else LEFT, buff=0.3)
             if column.height > top - bottom:  # too many lines: shrink the whole column
                 column.scale_to_fit_height(top - bottom)
-            column.move_to([left, top, 0], aligned_edge=UL)
+            column.move_to([right, top, 0] if rtl else [left, top, 0], aligned_edge=UR if rtl else UL)
 
         if animate:
             self.play(Write(self.title_mobject), FadeIn(column), run_time=1)

@@ -8,6 +8,7 @@ PyAV, because an ffmpeg binary is not guaranteed to be installed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -230,6 +231,29 @@ def lecture_cues(sections) -> list[Cue]:
                     cues.append(Cue(offset + a, offset + b, text))
         offset += duration
     return cues
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?])")
+
+
+def cut_at_sentences(cues: list[Cue]) -> list[Cue]:
+    """Each cue in a script written without spaces (Chinese, Japanese) that holds several
+    sentences becomes one cue per sentence, timed by its share of the characters: players wrap
+    subtitles at spaces, so a long one would run off the screen. Other cues are kept as they are."""
+    from .language import is_spaceless_letter
+
+    out: list[Cue] = []
+    for cue in cues:
+        sentences = [s.strip() for s in _SENTENCE_END.split(cue.text) if s.strip()]
+        if len(sentences) < 2 or not any(is_spaceless_letter(c) for c in cue.text):
+            out.append(cue)
+            continue
+        total, at = sum(len(s) for s in sentences), cue.start
+        for sentence in sentences:
+            end = at + (cue.end - cue.start) * len(sentence) / total
+            out.append(Cue(at, end, sentence))
+            at = end
+    return out
 
 
 def _block_ends(block_starts, duration: float, n_blocks: int) -> list[float]:

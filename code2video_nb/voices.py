@@ -19,11 +19,13 @@ import hashlib
 import io
 import json
 import logging
+import re
 import shutil
 import subprocess
 import tempfile
 import wave
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -49,8 +51,10 @@ class Speech:
 class Voice(Protocol):
     name: str  # the backend, as the cache keys it (e.g. "espeak-ng", "remote:tts-1")
 
-    def synthesize(self, text: str, *, voice: str | None = None, speed: float = 1.0) -> Speech:
-        """`text` spoken by `voice` (None: the backend's default) at `speed` (1.0: normal)."""
+    def synthesize(self, text: str, *, voice: str | None = None, speed: float = 1.0,
+                   language: str | None = None) -> Speech:
+        """`text` spoken by `voice` (None: the backend's default) at `speed` (1.0: normal), in
+        `language` (a BCP 47 tag; None: the voice's own)."""
 
 
 def wav_seconds(path: Path) -> float:
@@ -90,20 +94,25 @@ class _FileVoice:
     def __init__(self, out_dir: Path | None = None):
         self._out_dir = Path(out_dir) if out_dir else None
 
-    def write(self, text: str, dest: Path, *, voice: str, speed: float) -> None:
+    def write(self, text: str, dest: Path, *, voice: str, speed: float, language: str | None = None) -> None:
         raise NotImplementedError
 
     def voice_name(self, voice: str | None) -> str:
         return voice or self.default_voice
 
-    def synthesize(self, text: str, *, voice: str | None = None, speed: float = 1.0) -> Speech:
+    def voice_for(self, language: str) -> str | None:
+        """This backend's voice for a language (a BCP 47 tag), None if it has none."""
+        return self.default_voice
+
+    def synthesize(self, text: str, *, voice: str | None = None, speed: float = 1.0,
+                   language: str | None = None) -> Speech:
         speed = _checked_speed(speed)
         voice = self.voice_name(voice)
         if self._out_dir is None:
             self._out_dir = Path(tempfile.mkdtemp(prefix="code2video-voice-"))
         path = self._out_dir / f"{speech_key(self.name, voice, speed, text)}.wav"
         with atomic_path(path) as tmp:
-            self.write(text, tmp, voice=voice, speed=speed)
+            self.write(text, tmp, voice=voice, speed=speed, language=language)
         return Speech(path, wav_seconds(path))
 
 
@@ -132,7 +141,15 @@ class EspeakVoice(_FileVoice):
         low, high = ESPEAK_WPM_RANGE
         return max(low, min(high, round(ESPEAK_WPM * speed)))
 
-    def write(self, text, dest, *, voice, speed):
+    def voice_for(self, language: str) -> str | None:
+        """espeak-ng's voice for a BCP 47 tag: the tag itself ("pt-br"), else its language ("pt"),
+        as `espeak-ng --voices` names them or lists them among a voice's other languages
+        ("zh" is Mandarin's, `cmn`); None when it has none."""
+        known = espeak_languages()
+        tag = language.lower()
+        return known.get(tag) or known.get(tag.split("-")[0])
+
+    def write(self, text, dest, *, voice, speed, language=None):
         program = shutil.which(ESPEAK)
         if not program:
             raise ConfigError(INSTALL_ESPEAK)
@@ -153,6 +170,28 @@ class EspeakVoice(_FileVoice):
         if done.returncode != 0 or not done.stdout:
             raise NarrationError(f"{ESPEAK} failed (exit status {done.returncode}): {said or 'no output'}")
         _rewrite_wav(done.stdout, Path(dest))
+
+
+@lru_cache(maxsize=1)
+def espeak_languages() -> dict[str, str]:
+    """Language code -> espeak-ng voice, from `espeak-ng --voices`: each voice's own language and
+    its "other languages" (`(zh 5)`: Mandarin also answers to zh, at priority 5; the lowest wins)."""
+    program = shutil.which(ESPEAK)
+    if not program:
+        return {}
+    listing = subprocess.run([program, "--voices"], capture_output=True, timeout=30, check=False)
+    best: dict[str, tuple[int, str]] = {}
+    for row in listing.stdout.decode("utf-8", "replace").splitlines()[1:]:
+        fields = row.split()
+        if len(fields) < 5 or not fields[0].isdigit():
+            continue
+        own = fields[1].lower()
+        offers = [(own, int(fields[0]))] + [(code.lower(), int(p)) for code, p in
+                                            re.findall(r"\(([\w-]+) (\d+)\)", row)]
+        for code, priority in offers:
+            if code not in best or priority < best[code][0]:
+                best[code] = (priority, own)
+    return {code: own for code, (_, own) in best.items()}
 
 
 def _rewrite_wav(streamed: bytes, dest: Path) -> None:
@@ -202,8 +241,8 @@ class RemoteVoice(_FileVoice):
         self._client = openai.OpenAI(api_key=key, base_url=settings.base_url, timeout=settings.request_timeout,
                                      max_retries=settings.max_retries)
 
-    def write(self, text, dest, *, voice, speed):
-        body = self._call(text, voice=voice, speed=speed)
+    def write(self, text, dest, *, voice, speed, language=None):
+        body = self._call(text, voice=voice, speed=speed, language=language)
         if body[:4] != b"RIFF" or body[8:12] != b"WAVE":
             raise EndpointError(f"[{NARRATION_STAGE}] {self._client.base_url} sent {len(body)} bytes that are "
                                 "not a WAV file for a wav request; check OPENAI_BASE_URL points at an "
@@ -215,15 +254,27 @@ class RemoteVoice(_FileVoice):
         except (wave.Error, EOFError) as exc:
             raise EndpointError(f"[{NARRATION_STAGE}] {self._client.base_url} sent a broken WAV file: {exc}") from exc
 
-    def _call(self, text: str, *, voice: str, speed: float) -> bytes:
+    def _call(self, text: str, *, voice: str, speed: float, language: str | None = None) -> bytes:
         from .model_client import STAGE_HEADER, endpoint_errors
 
         with endpoint_errors(self.settings, NARRATION_STAGE, self._client.base_url, self.model,
                              "at /audio/speech with CODE2VIDEO_TTS_MODEL"):
+            headers, told = self._told(language)
             response = self._client.audio.speech.create(
                 model=self.model, voice=voice, input=text, response_format="wav", speed=speed,
-                extra_headers={STAGE_HEADER: NARRATION_STAGE})
+                extra_headers={STAGE_HEADER: NARRATION_STAGE, **headers}, **told)
             return response.read()
+
+    def _told(self, language: str | None) -> tuple[dict, dict]:
+        """The language of a lecture not in English, as (headers, fields): the `Content-Language`
+        header, which any endpoint may read, and `instructions` (the speech API's field for how to
+        speak; OpenAI's tts-1 models take none and read the language from the text)."""
+        from .language import language as language_of
+
+        if not language or language_of(language).english:
+            return {}, {}
+        told = {} if self.model.startswith("tts-1") else {"instructions": f"Speak in {language_of(language).name}."}
+        return {"Content-Language": language}, told
 
 
 class SilentVoice(_FileVoice):
@@ -237,9 +288,11 @@ class SilentVoice(_FileVoice):
         self.words_per_minute = words_per_minute
 
     def estimate(self, text: str, speed: float = 1.0) -> float:
-        return len(text.split()) * 60.0 / (self.words_per_minute * speed)
+        from .language import count_words  # two Chinese characters a word
 
-    def write(self, text, dest, *, voice, speed):
+        return count_words(text) * 60.0 / (self.words_per_minute * speed)
+
+    def write(self, text, dest, *, voice, speed, language=None):
         write_silence(Path(dest), self.estimate(text, speed))
 
 
@@ -257,14 +310,16 @@ class CachedVoice:
         key = speech_key(self.voice.name, self.voice.voice_name(voice), _checked_speed(speed), text)
         return self.cache_dir / f"{key}.wav"
 
-    def synthesize(self, text: str, *, voice: str | None = None, speed: float = 1.0) -> Speech:
+    def synthesize(self, text: str, *, voice: str | None = None, speed: float = 1.0,
+                   language: str | None = None) -> Speech:
         path = self.path_for(text, voice=voice, speed=speed)
         try:
             return Speech(path, wav_seconds(path))
         except (OSError, wave.Error, EOFError):
             pass  # not cached yet (or a damaged file): synthesize it over
         with atomic_path(path) as tmp:
-            self.voice.write(text, tmp, voice=self.voice.voice_name(voice), speed=_checked_speed(speed))
+            self.voice.write(text, tmp, voice=self.voice.voice_name(voice), speed=_checked_speed(speed),
+                             language=language)
         return Speech(path, wav_seconds(path))
 
 

@@ -4,6 +4,7 @@ repair of words LaTeX cannot draw (tests/test_static_fix.py). Pure functions and
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -12,8 +13,12 @@ from code2video_nb.config import Settings
 from code2video_nb.engine import Engine
 from code2video_nb.errors import ConfigError, PlanError
 from code2video_nb.language import choose, count_words, detect, language
+from code2video_nb.line_wrap import wrap
+from code2video_nb.narration import Narrator
 from code2video_nb.plan import Storyboard, StoryboardSection, check_lecture_lines
 from code2video_nb.planner import make_outline
+from code2video_nb.video import Cue, cut_at_sentences
+from code2video_nb.voices import EspeakVoice, RemoteVoice
 from code2video_nb.workspace import Workspace
 
 from conftest import make_client
@@ -102,3 +107,70 @@ def test_the_engine_records_the_language_and_plans_in_it(server, tmp_path):
     engine.plan(ws, audience="alumnos", sections=1)
     assert json.loads(ws.state_path.read_text())["language"] == "es"
     assert all("Spanish (es, español)" in r.messages[-1]["content"] for r in server.requests)
+
+
+# --- wrapping a line the way Pango draws it (line_wrap.py) -------------------------------------------
+def _edges(text: str, widths: dict[str, float] | None = None, default: float = 1.0) -> list[tuple[float, float]]:
+    """Each drawn character's (left, right), as Pango would place glyphs of these advances."""
+    edges, x = [], 0.0
+    for c in text:
+        w = (widths or {}).get(c, default)
+        if not c.isspace():
+            edges.append((x, x + w))
+        x += w
+    return edges
+
+
+def test_chinese_rows_end_where_the_glyphs_reach_the_column():
+    line = "特征向量只被拉伸方向不变"
+    assert wrap(line, _edges(line), 5.0) == ["特征向量只", "被拉伸方向", "不变"]
+    # narrower glyphs (Latin letters, digits) make room for more characters in a row, as drawn
+    mixed = "矩阵A的特征值λ1与λ2"
+    assert wrap(mixed, _edges(mixed), 5.0) == ["矩阵A的特", "征值λ1与", "λ2"]
+    assert wrap(mixed, _edges(mixed, {c: 0.5 for c in "Aλ12"}), 5.0) == ["矩阵A的特", "征值λ1与λ2"]
+
+
+def test_rows_keep_latin_words_whole_and_punctuation_off_the_row_start():
+    line = "特征值λ是拉伸的倍数，方向不变。"
+    rows = wrap(line, _edges(line), 10.0)
+    assert rows == ["特征值λ是拉伸的倍", "数，方向不变。"]  # "，" never opens a row: "数" comes along
+    assert not any(r[0] in "，。" for r in rows)
+    spaced = "矩阵 matrix 的特征向量 eigenvector 和特征值"
+    rows = wrap(spaced, _edges(spaced), 9.0)
+    assert "matrix" in " ".join(rows).split() and "eigenvector" in " ".join(rows).split()
+    assert all(len(r.replace(" ", "")) <= 9 or " " not in r for r in rows)
+    assert "".join(rows).replace(" ", "") == spaced.replace(" ", "")  # nothing lost
+    with pytest.raises(ValueError, match="glyph edges"):
+        wrap(line, _edges(line)[:-1], 5.0)
+
+
+# --- voice and subtitles ---------------------------------------------------------------------------
+@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="scripts/install.sh installs espeak-ng")
+def test_espeak_speaks_the_lectures_language_or_it_is_said_silent():
+    narrator = Narrator(EspeakVoice())
+    assert narrator.in_language("en")[0] is narrator  # English as before: en-us
+    zh, _ = narrator.in_language("zh")
+    assert (zh.voice_name, zh.language, zh.label) == ("cmn", "zh", "espeak-ng cmn")
+    assert narrator.in_language("es")[0].voice_name == "es" and narrator.in_language("pt-BR")[0].voice_name == "pt-br"
+    assert Narrator(EspeakVoice(), voice_name="en-gb").in_language("ar")[0].voice_name == "en-gb"  # --voice wins
+    none, why = narrator.in_language("tlh")
+    assert none is None and why.startswith("espeak-ng has no voice for Klingon (tlh") and "lecture is silent" in why
+
+
+def test_the_remote_voice_is_told_the_language(live_env, tmp_path):
+    for model, told in (("gpt-4o-mini-tts", "Speak in Chinese."), ("tts-1", None)):
+        voice = RemoteVoice(Settings.from_env(tts_model=model), out_dir=tmp_path)
+        voice.synthesize("特征向量只被拉伸。", language="zh")
+        request = live_env.speech_requests[-1]
+        assert (request.instructions, request.headers.get("content-language")) == (told, "zh")
+    voice.synthesize("Eigenvectors.", language="en")
+    assert live_env.speech_requests[-1].instructions is None
+    assert "content-language" not in live_env.speech_requests[-1].headers
+
+
+def test_chinese_subtitles_are_cut_at_sentence_ends():
+    cues = cut_at_sentences([Cue(1.0, 5.0, "特征向量只被拉伸。方向不变！"), Cue(5.0, 6.0, "It stays. It stretches."),
+                             Cue(6.0, 7.0, "特征值")])
+    assert [(round(c.start, 3), round(c.end, 3), c.text) for c in cues] == [
+        (1.0, round(1 + 4 * 9 / 14, 3), "特征向量只被拉伸。"), (round(1 + 4 * 9 / 14, 3), 5.0, "方向不变！"),
+        (5.0, 6.0, "It stays. It stretches."), (6.0, 7.0, "特征值")]

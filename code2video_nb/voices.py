@@ -112,8 +112,14 @@ class _FileVoice:
             self._out_dir = Path(tempfile.mkdtemp(prefix="code2video-voice-"))
         path = self._out_dir / f"{speech_key(self.name, voice, speed, text)}.wav"
         with atomic_path(path) as tmp:
-            self.write(text, tmp, voice=voice, speed=speed, language=language)
+            self.write(text, tmp, voice=voice, speed=speed, **_told(language))
         return Speech(path, wav_seconds(path))
+
+
+def _told(language: str | None) -> dict:
+    """`language=` for a backend's write, only when there is one: voices written before languages
+    (a subclass's `write(text, dest, *, voice, speed)`) keep working for English lectures."""
+    return {"language": language} if language else {}
 
 
 def _checked_speed(speed: float) -> float:
@@ -319,7 +325,7 @@ class CachedVoice:
             pass  # not cached yet (or a damaged file): synthesize it over
         with atomic_path(path) as tmp:
             self.voice.write(text, tmp, voice=self.voice.voice_name(voice), speed=_checked_speed(speed),
-                             language=language)
+                             **_told(language))
         return Speech(path, wav_seconds(path))
 
 

@@ -181,7 +181,7 @@ class SectionBuilder:
         """The narrator for this lecture's language (`Narrator.in_language`), or None and why."""
         if self.narrator is None:
             return None, self.silent_reason
-        return self.narrator.in_language(lecture_language(ws.state).tag)
+        return self.narrator.in_language(lecture_language(ws.lecture).tag)
 
     def _narrate(self, ws, section, code) -> SectionNarration | None:
         """The section's lines spoken (cached lines are not synthesized again); a voice that fails

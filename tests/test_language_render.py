@@ -67,7 +67,7 @@ def lecture(request, tmp_path_factory):
     tag = request.param
     title, lines, label, said = CASES[tag]
     ws = Workspace.create(tmp_path_factory.mktemp(tag), tag, title)
-    ws.set(language=tag)
+    ws.set_lecture(language=tag)
     board = {"sections": [{"id": "1", "title": title, "lecture_lines": lines, "animations": ["-", "-"],
                            "narration": said}]}
     ws.set_plan("storyboard", Storyboard.from_dict(board))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from code2video_nb.config import Settings
 from code2video_nb.notebook import previews
-from code2video_nb.notebook.session import RunConfig
+from code2video_nb.notebook.run_config import RunConfig
 from code2video_nb.workspace import Workspace
 
 

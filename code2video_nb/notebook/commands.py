@@ -22,10 +22,12 @@ from ..files import disk_errors
 from ..model_client import build_client
 from ..narration import narration_record
 from ..section_state import SectionState
+from ..usage_record import recording_usage
 from ..workspace import lecture_dir
-from . import cells, previews
+from . import cells
 from .display import View, error_view, video_view
 from .failures import cell_line, failure_message, in_cell_terms
+from .lecture_client import replayed
 from .progress import ProgressView
 
 
@@ -122,17 +124,14 @@ def export(magics, argv):
     config = session.configure()
     engine = Engine(config.settings, lambda: session.client(config, ws),
                     ProgressView(f"Exporting {ws.slug} ({args.quality})"))
-    try:
+    with recording_usage(ws, lambda: engine.used_client):
         results = engine.render_all(ws, args.quality)
-    finally:
-        if engine.used_client is not None:
-            ws.add_usage(engine.used_client.usage_by_stage())
     failed = [r for r in results if not r.ok]
     if failed:
         first = failed[0]
         display(error_view(f"{len(failed)} section(s) failed, so nothing was joined. "
                            + failure_message(first, key_env=config.settings.api_key_env,
-                                             replayed=bool(config.replay or ws.lecture.replay))
+                                             replayed=replayed(config, ws))
                            + " Then export again.", first.log))
         return
     video, srt = engine.export(ws, results, args.quality)
@@ -157,7 +156,7 @@ def notebook(magics, argv):
         nb.cells.append(nbformat.v4.new_markdown_cell(f"## {s.id}. {s.title}\n\n{lines}" + cells.cited_markdown(s)
                                                       + cells.pictures_markdown(s)))
         code = ws.read_code(s.id)
-        shown = previews.rendered(magics.session, ws, s.id, code, travels=True)  # its preview, embedded
+        shown = magics.session.runner.rendered(ws, s.id, code, travels=True)  # its preview, embedded
         nb.cells.append(nbformat.v4.new_code_cell(cells.cell_source(ws.slug, s.id, code),
                                                   metadata=cells.cell_metadata(ws.slug, s.id), outputs=[
                                                       nbformat.v4.new_output("display_data", data={
@@ -249,15 +248,13 @@ def evaluate(magics, argv):
     settings = magics.run_config().settings
     settings = settings if protocol.cache else replace(settings, cache=False)  # the paper's: a cold cache
     client = build_client(settings, log_path=ws.log_path)  # live: a recording holds no judge
-    try:
+    with recording_usage(ws, lambda: client):  # what the judge and the quiz cost shows in %c2v usage
         if args.measure in ("aes", "both"):
             display(_aes_table(ws, aes.judge(ws.dir, settings=settings, client=client, workspace=ws,
                                              send=args.send, protocol=protocol)))
         if args.measure in ("quiz", "both"):
             display(_quiz_table(ws, quiz.teach_quiz(ws.dir, settings=settings, client=client, workspace=ws,
                                                     send=args.send, protocol=protocol, evidence=args.evidence)))
-    finally:  # what the judge and the quiz cost shows in %c2v usage
-        ws.add_usage(client.usage_by_stage())
 
 
 def _aes_table(ws, result):

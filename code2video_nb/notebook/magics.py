@@ -27,7 +27,8 @@ from ..planner import MAX_TOPIC_CHARS
 from ..render.renderer import warm_up
 from ..sources import is_notes
 from . import commands
-from .session import LectureRequest, RunConfig
+from .lecture_planning import LectureRequest
+from .run_config import RunConfig
 
 
 @magics_class

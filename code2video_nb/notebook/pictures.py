@@ -1,8 +1,8 @@
 """The plan's pictures: each section's chosen assets as thumbnails, with their source and licence,
 and a way to swap one (a dropdown of the other candidates, or a path) that re-renders that section.
 
-The widgets only show and collect; `swap_and_render` does the work through the session, as a
-card's Accept does: `assets.swap` copies the picture in and rewrites the section's code, the
+The widgets only show and collect; `swap_and_render` does the work through the session's
+`SectionRunner`, as a card's Accept does: `assets.swap` copies the picture in and rewrites the section's code, the
 section is rendered again (that section only), and its section cell is told as for a panel edit.
 """
 
@@ -22,6 +22,7 @@ from ..picture_folder import UserFolder
 from ..workspace import Workspace
 from . import lasting, sync
 from .display import View
+from .section_runner import SectionRunner
 
 THUMB = 96  # pixels: enough to tell pictures apart, small beside the plan
 _MIME = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
@@ -124,24 +125,25 @@ class PictureBoard:
                                         "Run this cell again to swap a picture (the swap needs a kernel)."), text)
 
 
-def show(session, ws: Workspace, folder: Path | None) -> PictureBoard | None:
-    """Display the board under the plan (kept on the session, so its buttons keep working)."""
-    board = PictureBoard(ws, folder, lambda sid, name, choice: swap_and_render(session, ws, sid, name, choice))
-    if board.widget is not None:
-        session.pictures[ws.slug] = board
-        lasting.show(board.widget, board.static_view)
-    return board if board.widget is not None else None
+def show(runner: SectionRunner, ws: Workspace, folder: Path | None) -> PictureBoard | None:
+    """Display the board under the plan; the caller keeps it, so its buttons keep working."""
+    board = PictureBoard(ws, folder, lambda sid, name, choice: swap_and_render(runner, ws, sid, name, choice))
+    if board.widget is None:
+        return None
+    lasting.show(board.widget, board.static_view)
+    return board
 
 
-def swap_and_render(session, ws: Workspace, section_id: str, name: str, choice: assets.Candidate) -> list:
+def swap_and_render(runner: SectionRunner, ws: Workspace, section_id: str, name: str,
+                    choice: assets.Candidate) -> list:
     """Swap the picture, render that section again, tell its cell; the views of the new render."""
     before = ws.read_code(section_id)
     if not assets.swap(ws, section_id, name, choice):
         raise Code2VideoError(f"section {section_id}'s code does not load {name!r} by its file, so the swap "
                               "would not change the video; the picture is recorded, edit the code to use it")
-    after = ws.read_code(section_id)
-    result, code, tokens = session._build(ws, section_id, after)  # written already: this only renders
+    after = ws.code(section_id)
+    result, code, tokens = runner.build(ws, section_id, after)  # written already: this only renders
     notes: list[str] = []
-    sync.after_panel_render(session.bridge, ws, section_id, before, code, result.ok, note=notes.append)
-    views = session._views(ws, result, code, code, tokens)
+    sync.after_panel_render(runner.bridge, ws, section_id, before, code, result.ok, note=notes.append)
+    views = runner.views(ws, result, code, code, tokens)
     return views + [View(html.escape(notes[-1]), notes[-1])] if notes else views

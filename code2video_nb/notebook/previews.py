@@ -1,7 +1,8 @@
 """Where a section's preview goes besides the run that made it, and how it travels.
 
-- A section cell inserted by the magic shows the preview the magic already rendered (`rendered`),
-  so nothing must be run again; so does each cell of `%c2v notebook`.
+- A section cell inserted by the magic shows the preview the magic already rendered (`recorded`,
+  shown by `SectionRunner.rendered`), so nothing must be run again; so does each cell of
+  `%c2v notebook`.
 - Under a failed render, the last preview that rendered stays in view (`last_good`).
 - In JupyterLab with the extension, whose server serves the notebook's folder, a preview plays
   from the lecture folder beside the notebook instead of being embedded (`embed_limit`): about
@@ -15,13 +16,24 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 from ..section_build import SectionResult, cached_result
 from ..workspace import Workspace
+from .bridge import FrontendBridge
 from .display import View, video_view
+from .run_config import RunConfig
 
 
-def embed_limit(session, ws: Workspace, *, travels: bool = False) -> int:
+class Served(Protocol):
+    """Where previews are shown: the front end and the effective settings (a `SectionRunner`)."""
+
+    bridge: FrontendBridge
+
+    def configure(self) -> RunConfig: ...
+
+
+def embed_limit(session: Served, ws: Workspace, *, travels: bool = False) -> int:
     """The size up to which a preview is embedded; 0 (played from the lecture folder) where the
     front end serves it: JupyterLab (or Notebook 7) with our extension, the lecture inside the
     notebook's folder (the default root, `code2video/` beside it), `link_previews` on."""
@@ -29,15 +41,6 @@ def embed_limit(session, ws: Workspace, *, travels: bool = False) -> int:
     serves = (not travels and config.link_previews and session.bridge.state == "ready"
               and ws.dir.resolve().is_relative_to(Path.cwd().resolve()))
     return 0 if serves else config.embed_limit_bytes
-
-
-def rendered(session, ws: Workspace, section_id: str, code: str | None, *, travels: bool = False) -> list:
-    """What the section's cell shows once rendered (preview, keyframes, fix note, status), if this
-    code rendered: [] otherwise. Said as rendered (its time, its fix attempts), not as a cached rerun."""
-    result = recorded(ws, section_id, code) if code is not None else None
-    if result is None:
-        return []
-    return session._views(ws, result, code, code, 0, limit=embed_limit(session, ws, travels=travels))
 
 
 def recorded(ws: Workspace, section_id: str, code: str) -> SectionResult | None:

@@ -19,7 +19,9 @@ On (the default) unless the lecture's magic said `--no-critic` (kept in lecture.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from .. import suggestions
 from ..errors import RenderError
@@ -27,14 +29,31 @@ from ..progress_events import Progress, SectionEvent, report
 from ..section_build import SectionResult
 from ..workspace import Workspace
 from . import lasting, sync
+from .bridge import FrontendBridge
+from .run_config import RunConfig
+from .section_runner import SectionRunner
+
+if TYPE_CHECKING:  # ipywidgets is imported when a deck or a panel is first shown
+    from .panel import SectionPanel
 
 
-def on(session, ws: Workspace) -> bool:
+class ReviewHost(Protocol):
+    """What the cards use of the notebook session (`NotebookSession`)."""
+
+    bridge: FrontendBridge
+    runner: SectionRunner  # renders a card's accepted code, and what to show for it
+    critic: Callable[[Path], list] | None  # section file -> findings; None: the layout critic
+    panels: dict[str, SectionPanel]  # lecture -> its panel, whose tabs follow the cells
+
+    def configure(self) -> RunConfig: ...
+
+
+def on(session: ReviewHost, ws: Workspace) -> bool:
     stored = ws.lecture.critic  # --critic / --no-critic of the lecture's magic
     return stored if stored is not None else session.configure().critic
 
 
-def critic(session, ws: Workspace, section_id: str, path: Path) -> list:
+def critic(session: ReviewHost, ws: Workspace, section_id: str, path: Path) -> list:
     """The findings for a section file: the session's own critic if it has one (tests), else the
     layout critic (the scene run instrumented in the render child: geometry, no frames; manim's
     TeX cache is the section's). A file that does not run is a RenderError (the deck's one line)."""
@@ -47,13 +66,13 @@ def critic(session, ws: Workspace, section_id: str, path: Path) -> list:
     return critique.findings
 
 
-def review(session, ws: Workspace, section_id: str, code: str) -> list:
+def review(session: ReviewHost, ws: Workspace, section_id: str, code: str) -> list:
     """The pending suggestions for `code` (which the section's file holds): cached by code."""
     return suggestions.review(ws, section_id, code, lambda path: critic(session, ws, section_id, path),
                               version=suggestions.critic_version())
 
 
-def critique_all(session, ws: Workspace, results: list[SectionResult], progress: Progress) -> None:
+def critique_all(session: ReviewHost, ws: Workspace, results: list[SectionResult], progress: Progress) -> None:
     """The critic on each section a rendering %%code2video rendered; an error is said, never raised
     (the section's cards say it again)."""
     if not on(session, ws):
@@ -71,7 +90,7 @@ def critique_all(session, ws: Workspace, results: list[SectionResult], progress:
             say(result.id, f"could not check the layout ({' '.join(str(exc).split())[:160] or type(exc).__name__})")
 
 
-def cell_cards(session, ws: Workspace, section_id: str, code: str | None) -> None:
+def cell_cards(session: ReviewHost, ws: Workspace, section_id: str, code: str | None) -> None:
     """The cards under a section cell's preview of `code` (None: it did not render: no cards).
     With nothing to act on (no suggestion, nothing to undo), one plain line instead of widgets."""
     from IPython.display import display
@@ -92,7 +111,8 @@ def cell_cards(session, ws: Workspace, section_id: str, code: str | None) -> Non
     deck.on_change = lasting.show(deck.widget, deck.static_view).refresh  # outlives the kernel
 
 
-def panel_cards(session, ws: Workspace, panel, section_id: str, code: str | None, *, run: bool = True) -> None:
+def panel_cards(session: ReviewHost, ws: Workspace, panel: SectionPanel, section_id: str, code: str | None, *,
+                run: bool = True) -> None:
     """The cards under a panel tab's preview. `run` False (a panel being built): only what the
     critic found before, nothing runs."""
     from .cards import PanelPlace
@@ -100,7 +120,7 @@ def panel_cards(session, ws: Workspace, panel, section_id: str, code: str | None
     panel.set_cards(section_id, deck.widget if deck is not None else None)
 
 
-def follow(session, ws: Workspace, section_id: str, code: str, views: list, ok: bool) -> None:
+def follow(session: ReviewHost, ws: Workspace, section_id: str, code: str, views: list, ok: bool) -> None:
     """A section cell rendered `code`: the panel's tab (if any) shows it, with its cards."""
     panel = session.panels.get(ws.slug)
     sync.follow_in_panel(panel, section_id, code, views)
@@ -108,7 +128,7 @@ def follow(session, ws: Workspace, section_id: str, code: str, views: list, ok: 
         panel_cards(session, ws, panel, section_id, code if ok else None)
 
 
-def _deck(session, ws: Workspace, section_id: str, code: str | None, place, *, run: bool = True):
+def _deck(session: ReviewHost, ws: Workspace, section_id: str, code: str | None, place, *, run: bool = True):
     if not on(session, ws) or code is None:
         return None
     if not run and suggestions.cached_findings(ws, section_id, code, suggestions.critic_version()) is None:
@@ -120,7 +140,7 @@ def _deck(session, ws: Workspace, section_id: str, code: str | None, place, *, r
                                                                        note, place))
 
 
-def _rerun(session, ws: Workspace, section_id: str):
+def _rerun(session: ReviewHost, ws: Workspace, section_id: str):
     """With the extension (now): put new code into the section cell and run it there (cards.Rerun)."""
     if session.bridge.state != "ready":
         return None
@@ -130,12 +150,12 @@ def _rerun(session, ws: Workspace, section_id: str):
     return rerun
 
 
-def _rebuild(session, ws: Workspace, section_id: str, before: str, after: str, note, place):
+def _rebuild(session: ReviewHost, ws: Workspace, section_id: str, before: str, after: str, note, place):
     """A card's Accept (or Undo) wrote `after`: render it, tell the section cell (as a panel edit
     does) and, from a cell, the panel's tab."""
     from .cards import CellPlace, Rebuilt
-    result, code, tokens = session._build(ws, section_id, after)  # written already: this only renders
-    views = session._views(ws, result, after, code, tokens)
+    result, code, tokens = session.runner.build(ws, section_id, after)  # written already: this only renders
+    views = session.runner.views(ws, result, after, code, tokens)
     sync.after_panel_render(session.bridge, ws, section_id, before, code, result.ok, note=note, by=sync.SUGGESTION)
     if isinstance(place, CellPlace):
         follow(session, ws, section_id, code, views, result.ok)

@@ -38,7 +38,7 @@ from .display import View, diff_view
 
 PANEL_EDIT = "panel edit"  # history reason of code a panel Render wrote
 PANEL, SUGGESTION = "panel", "suggestion"  # who wrote a version the section cell should take (cards.py: Accept)
-Views = Callable[[Workspace, SectionResult, str, str, int], list]  # NotebookSession._views
+Views = Callable[[Workspace, SectionResult, str, str, int], list]  # SectionRunner.views
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,18 @@ from collections import defaultdict, deque
 from importlib import resources
 from pathlib import Path
 
-from .errors import ModelError, NotRecorded
+from .errors import ConfigError, ModelError, NotRecorded
 from .files import atomic_write_text
 
 CASSETTE_FORMAT = "code2video-cassette"
 DEMO = "demo"  # `--replay demo`: the bundled recording, wherever the package is installed
 DEMO_RECORDING = "eigenvectors.json"
+DEMO_NOTES_RECORDING = "eigenvectors_notes.json"  # `code2video demo --from-notes`: its "lecture" names its notes
+
+
+def demo_file(name: str) -> Path:
+    """A file of the bundled demo (a recording, or the notes one was planned from)."""
+    return Path(str(resources.files("code2video_nb") / "demo" / name))  # joinpath takes one part on 3.10
 
 
 def recording_path(replay: str | Path | None) -> Path | None:
@@ -27,8 +33,16 @@ def recording_path(replay: str | Path | None) -> Path | None:
     if replay is None or str(replay) == "":
         return None
     if str(replay) == DEMO:
-        return Path(str(resources.files("code2video_nb") / "demo" / DEMO_RECORDING))  # joinpath takes one on 3.10
+        return demo_file(DEMO_RECORDING)
     return Path(replay)
+
+
+def existing_recording(replay: str | Path | None) -> Path | None:
+    """`recording_path`, or a one-line ConfigError when it names no file."""
+    path = recording_path(replay)
+    if path is not None and not path.is_file():
+        raise ConfigError(f"no recorded run at {replay}; pass a cassette written by --record, or 'demo'")
+    return path
 
 
 def recorded_options(replay: str | Path | None) -> dict:

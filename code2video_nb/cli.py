@@ -19,12 +19,11 @@ import json
 import sys
 import time
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 
 from . import picture_folder, scene_import, suggestions
 from .batch.cli import add_parser as add_batch_parser
-from .cassette import Cassette, recorded_options
+from .cassette import DEMO_NOTES_RECORDING, DEMO_RECORDING, Cassette, demo_file, recorded_options
 from .config import Settings
 from .critic import critique, report
 from .engine import Engine, LectureResult, generate
@@ -39,11 +38,9 @@ from .plan import slugify
 from .planner import check_topic
 from .render.renderer import warm_up
 from .sources import read_source
+from .usage_record import recording_usage
 from .video import probe
 from .workspace import Workspace
-
-DEMO_CASSETTE = "eigenvectors.json"
-DEMO_NOTES_CASSETTE = "eigenvectors_notes.json"  # its "lecture" names the bundled note it was planned from
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -275,17 +272,16 @@ def _generate(args) -> int:
 
 
 def _demo(args) -> int:
-    demo = resources.files("code2video_nb").joinpath("demo")
-    recording = demo.joinpath(DEMO_NOTES_CASSETTE if args.from_notes else DEMO_CASSETTE)
-    meta = json.loads(recording.read_text(encoding="utf-8"))["lecture"]
-    with resources.as_file(recording) as cassette, resources.as_file(demo.joinpath(meta.get("notes", ""))) as notes:
-        source = read_source(notes) if args.from_notes else None
-        topic = source.title if source else meta["topic"]
-        settings = _with_pictures(_settings(args), notes if args.from_notes else None)
-        client = _client(settings, args.out / slugify(topic) / "log.jsonl", replay=cassette)
-        result = generate(topic, out=args.out, settings=settings, client=client, audience=meta["audience"],
-                          sections=meta.get("sections"), quality=args.quality, progress=_progress(args),
-                          source=source)
+    cassette = demo_file(DEMO_NOTES_RECORDING if args.from_notes else DEMO_RECORDING)
+    meta = json.loads(cassette.read_text(encoding="utf-8"))["lecture"]
+    notes = demo_file(meta["notes"]) if args.from_notes else None
+    source = read_source(notes) if notes is not None else None
+    topic = source.title if source else meta["topic"]
+    settings = _with_pictures(_settings(args), notes)
+    client = _client(settings, args.out / slugify(topic) / "log.jsonl", replay=cassette)
+    result = generate(topic, out=args.out, settings=settings, client=client, audience=meta["audience"],
+                      sections=meta.get("sections"), quality=args.quality, progress=_progress(args),
+                      source=source)
     return _report(result, client)
 
 
@@ -317,7 +313,7 @@ def _render(args) -> int:
     unknown = sorted(set(args.section or []) - set(known))
     if unknown:
         raise Code2VideoError(f"no section {', '.join(unknown)} in {args.lecture} (sections: {', '.join(known)})")
-    with _recording_usage(ws, engine):
+    with recording_usage(ws, lambda: engine.used_client):
         result = LectureResult(ws, engine.render_all(ws, args.quality, only=args.section))
     return _report(result, engine.used_client)
 
@@ -338,7 +334,7 @@ def _render_file(args) -> int:
                                          only_own=True)
     ws, section_id = imported.workspace, imported.ids[0]
     engine = Engine(settings, lambda: _client(settings, ws.log_path), _progress(args))
-    with _recording_usage(ws, engine):
+    with recording_usage(ws, lambda: engine.used_client):
         result = engine.render_all(ws, args.quality, only=[section_id])[0]
     # Line numbers are the rendered code's: the file's own unless the build changed it (a picture
     # copied in, a static fix), then the lecture's copy is the file they are true of.
@@ -391,7 +387,7 @@ def _import(args) -> int:
 
 def _export(args) -> int:
     ws, engine = _open(args)
-    with _recording_usage(ws, engine):
+    with recording_usage(ws, lambda: engine.used_client):
         result = LectureResult(ws, engine.render_all(ws, args.quality))
         if not result.failed:
             result.video, result.subtitles = engine.export(ws, result.sections, args.quality)
@@ -482,11 +478,8 @@ def _evaluating(args, run):
         raise Code2VideoError(aes.NO_MODEL.replace("the judge needs", "evaluation needs") + ", or pass --model")
     lecture = frames.locate(args.video)
     client = build_client(settings, log_path=lecture.workspace.log_path if lecture.workspace else None)
-    try:
+    with recording_usage(lecture.workspace, lambda: client):
         return run(lecture, settings, client, protocol)
-    finally:
-        if lecture.workspace is not None:
-            lecture.workspace.add_usage(client.usage_by_stage())
 
 
 def _eval_efficiency(args) -> int:
@@ -496,21 +489,6 @@ def _eval_efficiency(args) -> int:
                                 completion_price=settings.completion_price)
     print(json.dumps(result.to_json()) if args.json else eval_report.efficiency_text(result))
     return 0
-
-
-class _recording_usage:
-    """Whatever the engine paid for lands in lecture.json, even on an error or Ctrl-C."""
-
-    def __init__(self, ws: Workspace, engine: Engine):
-        self.ws, self.engine = ws, engine
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.engine.used_client is not None:
-            self.ws.add_usage(self.engine.used_client.usage_by_stage())
-        return False
 
 
 def _report(result: LectureResult, client: ModelClient | None) -> int:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from . import prompts
-from .cassette import Cassette, ReplyCache, recording_path, request_key
+from .cassette import Cassette, ReplyCache, existing_recording, request_key
 from .config import Settings
 from .errors import ConfigError, EndpointError, ModelError, NotRecorded, PlanError, ReplyFormatError
 from .replies import CutOffError, parse_json
@@ -207,10 +207,8 @@ def build_client(settings: Settings, *, log_path: Path | None = None, replay: st
     `demo` for the bundled recording).
     With `live_after_replay`, what the cassette lacks goes to the live model if a key is set.
     Raises ConfigError when the key is missing or the cassette does not exist."""
-    cassette = recording_path(replay)
+    cassette = existing_recording(replay)
     if cassette is not None:
-        if not cassette.is_file():
-            raise ConfigError(f"no recorded run at {replay}; pass a cassette written by --record, or 'demo'")
         live = OpenAIBackend(settings) if live_after_replay and settings.api_key() else None
         # A replay must consume its own replies in order, so it bypasses the reply cache.
         backend: Backend

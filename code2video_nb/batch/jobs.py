@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..cassette import DEMO, recorded_options, recording_path
+from ..cassette import DEMO, existing_recording, recorded_options
 from ..config import Settings
 from ..errors import Code2VideoError, ConfigError
 from ..files import atomic_write_text, disk_errors
@@ -213,9 +213,7 @@ def _job(topic: str, plan: BatchPlan, before: TopicResult | None) -> LectureJob:
 def resolved(plan: BatchPlan) -> BatchPlan:
     """The plan with absolute paths, the same from a worker's own working folder; a recording
     that is not there is said once, before any job."""
-    cassette = recording_path(plan.replay)
-    if cassette is not None and not cassette.is_file():
-        raise ConfigError(f"no recorded run at {plan.replay}; pass a cassette written by --record, or 'demo'")
+    cassette = existing_recording(plan.replay)
     # "demo" stays a name: each worker finds the recording in its own installed package.
     replay = plan.replay if cassette is None or plan.replay == DEMO else str(cassette.resolve())
     return replace(plan, out=Path(plan.out).resolve(), replay=replay,

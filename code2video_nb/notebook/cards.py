@@ -48,7 +48,7 @@ from ..findings import Box, Patch
 from ..suggestions import Suggestion
 from ..workspace import Workspace
 from . import cells, lasting
-from .display import View, _diff, error_view
+from .display import CODE_STYLE, View, _diff, error_view
 from .failures import exception_line
 
 FRAME = (8.0 * 16 / 9, 8.0)  # manim's frame in scene units (width, height), centred on the origin
@@ -57,7 +57,6 @@ KIND_LABELS = {"offscreen": "Off screen", "overlap": "Overlap", "occludes_lectur
                "too_small": "Too small to read", "stale_overlap": "Left on screen", "note": "Remark",
                "other": "Remark"}
 _MUTED = "font-size: 0.9em; opacity: 0.75"
-_STYLE = "<style>.c2v-code textarea { font-family: monospace; font-size: 12px; white-space: pre; }</style>"
 
 
 @dataclass
@@ -228,7 +227,7 @@ class SuggestionDeck:
         self.box = w.VBox()
         self.cards: list[SuggestionCard] = []
         self.holds = code  # the section's code as this deck last saw it (Undo is offered for it)
-        self.widget = w.VBox([w.HTML(_STYLE), w.HBox([self.message, self.undo_button]), self.choice,
+        self.widget = w.VBox([w.HTML(CODE_STYLE), w.HBox([self.message, self.undo_button]), self.choice,
                               *place.widgets(), self.header, self.box])
         self.load(code, error=error)
 

@@ -17,6 +17,9 @@ import io
 import re
 from pathlib import Path
 
+# The code editors' look (a `c2v-code` class on the panel's and the cards' text areas), one
+# stylesheet shown once above each.
+CODE_STYLE = "<style>.c2v-code textarea { font-family: monospace; font-size: 12px; white-space: pre; }</style>"
 _MIME = {".mp4": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime", ".png": "image/png"}
 
 

@@ -20,11 +20,7 @@ from dataclasses import dataclass, field
 import ipywidgets as w
 
 from . import cells, lasting
-from .display import View, error_view
-
-_STYLE = """<style>
-.c2v-code textarea { font-family: monospace; font-size: 12px; white-space: pre; }
-</style>"""
+from .display import CODE_STYLE, View, error_view
 
 
 @dataclass
@@ -66,7 +62,7 @@ class SectionPanel:
         # Titles only after children: 7.7 keys them by index, 8 checks the length.
         for i, s in enumerate(self.sections):
             self.tab.set_title(i, f"{s.id}. {s.title}" if s.title else s.id)
-        self.widget = w.VBox([w.HTML(_STYLE), self.tab])
+        self.widget = w.VBox([w.HTML(CODE_STYLE), self.tab])
 
     def section(self, section_id: str) -> SectionTab:
         for s in self.sections:

@@ -29,7 +29,7 @@ LAYERS = {
     # data, files, parsing and the teaching scene (generated code imports it): no model asked, nothing rendered
     "core": ["config", "errors", "parse", "files", "plan", "section_state", "lecture_state", "findings", "progress_events",
              "scopes", "code_prefix", "replies", "prompts", "sources", "icons", "picture_folder", "assets", "cassette",
-             "video", "workspace", "suggestions", "teaching_scene", "data", "version", "language", "fonts", "line_wrap"],
+             "video", "workspace", "usage_record", "suggestions", "teaching_scene", "data", "version", "language", "fonts", "line_wrap"],
     # the security boundary: the static check (parent) and the confinement the child applies
     "sandbox": ["sandbox"],
     # everything that runs inside the sandboxed render process

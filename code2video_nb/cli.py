@@ -81,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="the lecture planned from a bundled teacher's note (demo/notes/eigenvectors.md)")
     _run_options(demo)
     _critic_options(demo)
+    _quiz_option(demo)
     demo.set_defaults(run=_demo)
 
     render = sub.add_parser("render", help="re-render a lecture's sections after editing their code, or "
@@ -162,8 +163,14 @@ def _plan_options(p):
     p.add_argument("--model", help="model name (default: $CODE2VIDEO_MODEL or gpt-4.1)")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
     p.add_argument("--no-render", action="store_true", help="stop after writing the code")
+    _quiz_option(p)
     p.add_argument("--assets", type=Path, metavar="DIR",
                    help="your pictures (SVG, PNG, JPEG; described in DIR/assets.json), used before the icon set")
+
+
+def _quiz_option(p):
+    p.add_argument("--no-quiz", action="store_true",
+                   help="plan no questions for the students (by default each section gets one to three)")
 
 
 def _protocol_options(p):
@@ -197,6 +204,8 @@ def _run_options(p, out=True):
                    help="preview = 480p15 (fast), final = 1080p60")
     _sandbox_options(p)
     _narration_options(p)
+    p.add_argument("--quiz-in-video", action="store_true",
+                   help="after each section, a card with its questions: a narrated pause, then the answer")
     p.add_argument("--quiet", action="store_true", help="print only the result")
 
 
@@ -231,7 +240,9 @@ def _settings(args) -> Settings:
                  "narrate": getattr(args, "narrate", None), "voice": getattr(args, "voice", None),
                  "speech_speed": getattr(args, "speed", None), "assets_dir": getattr(args, "assets", None),
                  "language": getattr(args, "language", None),
-                 "cache": False if getattr(args, "no_cache", False) else None}
+                 "cache": False if getattr(args, "no_cache", False) else None,
+                 "quiz": False if getattr(args, "no_quiz", False) else None,
+                 "quiz_in_video": getattr(args, "quiz_in_video", False) or None}
     if overrides["language"]:  # an unknown tag is one line before any key or request is needed
         overrides["language"] = language(overrides["language"]).tag
     if overrides["speech_speed"] is not None and not overrides["speech_speed"] > 0:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from . import assets, prompts
+from . import assets, prompts, quiz_questions
 from .language import Language, code_note, english, with_note
 from .model_client import ModelClient
 from .parse import parse
@@ -44,6 +44,7 @@ def section_header(section: StoryboardSection) -> str:
         lines += [f"#   {k}. {line}", f"#      -> {animation}"]
         if said:
             lines.append(SAY + " ".join(said[k - 1].split()))
+    lines += quiz_questions.header_lines(section.quiz)  # edited like `say:` lines (lecture_quiz.py)
     return "\n".join(lines) + "\n\n"
 
 

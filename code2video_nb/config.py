@@ -56,6 +56,8 @@ class Settings:
     language: str | None = None  # BCP 47 tag of a new lecture (language.py); None: English, or the notes' own
     source_tokens: int = 6000  # a teacher's notes in the outline request; longer ones are summarised first
     assets_dir: Path | None = None  # the teacher's pictures (assets.py); the notebook's default: ./assets
+    quiz: bool = True  # questions for the students planned with the storyboard (quiz_questions.py)
+    quiz_in_video: bool = False  # a question card after each section in the exported video (quiz_card.py)
     eval_frames: int = 8  # frames the judge and the quiz's video pass see
     eval_sampling: str = "keyframes"  # "keyframes" of the lecture-line blocks when known, else "uniform" in time
     prompt_price: float = 2.0  # USD per 1M prompt tokens (GPT-4.1's list price), for efficiency's cost

@@ -124,9 +124,12 @@ class Engine:
             self.progress("plan", "writing the storyboard")
             outline = ws.outline
             assert outline is not None  # written just above if it was missing
+            notes: list[str] = []
             storyboard = planner.make_storyboard(self.model_client(), outline,
                                                  pictures=picture_folder.folder_note(self.settings.assets_dir),
-                                                 language=language)
+                                                 language=language, quiz=self.settings.quiz, notes=notes)
+            for note in notes:  # questions still unusable after their re-ask
+                self.progress("plan", note)
             ws.set_plan("storyboard", source_plan.carry_citations(storyboard, outline))
         self.place_assets(ws)
         return ws.planned()

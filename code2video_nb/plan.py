@@ -2,7 +2,8 @@
 
 Outline:    {"topic", "target_audience", "sections": [{"id", "title", "content", "example"}]}
 Storyboard: {"sections": [{"id", "title", "lecture_lines": [...], "animations": [...], "narration": [...]}]}
-`narration` (ours: what the voice says for each lecture line) is optional, so the paper's cases
+`narration` (ours: what the voice says for each lecture line) and `quiz` (ours: questions for the
+students, quiz_questions.py) are optional, so the paper's cases
 import as they are; extra fields are kept on a round trip so they export unchanged too.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 
 from .errors import PlanError
 from .language import count_words
+from .quiz_questions import QuizQuestion, read_questions
 
 MAX_LINE_WORDS = 10
 MAX_LINES = 5
@@ -60,6 +62,7 @@ class StoryboardSection:
     animations: list[str]
     narration: list[str] = field(default_factory=list)  # one spoken text per lecture line; [] = none written
     extra: dict = field(default_factory=dict)
+    quiz: list[QuizQuestion] = field(default_factory=list)  # questions for the students (quiz_questions.py)
 
     def spoken(self) -> list[str]:
         """What the voice says for each lecture line: its narration, else the line itself."""
@@ -82,7 +85,8 @@ class Storyboard:
 
     def to_dict(self) -> dict:
         sections = [{"id": s.id, "title": s.title, "lecture_lines": s.lecture_lines, "animations": s.animations,
-                     **({"narration": s.narration} if s.narration else {}), **s.extra} for s in self.sections]
+                     **({"narration": s.narration} if s.narration else {}), **s.extra,
+                     **({"quiz": [q.to_dict() for q in s.quiz]} if s.quiz else {})} for s in self.sections]
         return {"sections": sections, **self.extra}
 
     def section(self, section_id: str) -> StoryboardSection:
@@ -134,12 +138,13 @@ def _storyboard_section(index: int, raw) -> StoryboardSection:
     if not isinstance(raw, dict):
         raise PlanError(f"storyboard section {index} is not an object")
     _require(raw, ("lecture_lines", "animations"), f"storyboard section {index}")
-    known = ("id", "title", "lecture_lines", "animations", "narration")
+    known = ("id", "title", "lecture_lines", "animations", "narration", "quiz")
     lines = [str(x) for x in _list(raw["lecture_lines"], f"section {index}.lecture_lines")]
     animations = [a if isinstance(a, str) else str(a) for a in _list(raw["animations"], f"section {index}.animations")]
     narration = [str(x) for x in _list(raw.get("narration") or [], f"section {index}.narration")]
+    quiz = read_questions(raw.get("quiz"), len(lines), f"section {index}")[0]  # unusable ones: the planner says
     return StoryboardSection(_section_id(raw, index), str(raw.get("title", f"Section {index}")), lines, animations,
-                             narration, {k: v for k, v in raw.items() if k not in known})
+                             narration, {k: v for k, v in raw.items() if k not in known}, quiz)
 
 
 def _section_id(raw: dict, index: int) -> str:

@@ -9,6 +9,7 @@ from .errors import PlanError
 from .language import Language, english, plan_note, with_note
 from .model_client import ModelClient
 from .plan import MAX_LINE_WORDS, MAX_LINES, Outline, Storyboard, check_lecture_lines
+from .quiz_questions import MAX_QUESTIONS, storyboard_problems
 
 MAX_TOPIC_CHARS = 2000
 MAX_SECTIONS = 12
@@ -48,17 +49,36 @@ def make_outline(client: ModelClient, topic: str, *, audience: str = "university
 
 
 def make_storyboard(client: ModelClient, outline: Outline, pictures: str = "",
-                    language: Language | None = None) -> Storyboard:
+                    language: Language | None = None, *, quiz: bool = True,
+                    notes: list[str] | None = None) -> Storyboard:
     """`pictures`: the teacher's own, as `picture_folder.folder_note` lists them ('' for none);
-    `language`: the lecture's (English by default), which its lines and narration are written in."""
+    `language`: the lecture's (English by default), which its lines and narration are written in.
+    `quiz`: ask for questions for the students in the same request. A question that cannot be used
+    (answer not among its options, options repeating, not four) is re-asked once, then left out
+    with a note appended to `notes`."""
+    quiz_text = prompts.render("storyboard_quiz", min_questions=1, max_questions=MAX_QUESTIONS) if quiz else ""
     request = prompts.messages(
         "storyboard", outline=json.dumps(outline.to_dict(), indent=1, ensure_ascii=False),
-        max_words=MAX_LINE_WORDS, max_lines=MAX_LINES, pictures=pictures,
+        max_words=MAX_LINE_WORDS, max_lines=MAX_LINES, pictures=pictures, quiz=quiz_text.rstrip(),
     )
     with_note(request, plan_note(language or english(), MAX_LINE_WORDS))
-    return client.ask_json(request, stage="storyboard",
-                           validate=lambda data: check_lecture_lines(matches_outline(Storyboard.from_dict(data),
-                                                                                     outline)))
+    reasked: list[str] = []
+
+    def validate(data) -> Storyboard:
+        storyboard = check_lecture_lines(matches_outline(Storyboard.from_dict(data), outline))
+        if not quiz:
+            for section in storyboard.sections:
+                section.quiz = []
+            return storyboard
+        problems = storyboard_problems(data)
+        if problems and not reasked:  # once: a second try that is still wrong keeps the good ones
+            reasked.extend(problems)
+            raise PlanError("some quiz questions cannot be used: " + "; ".join(problems))
+        if notes is not None:
+            notes.extend(f"left out {p}" for p in problems)
+        return storyboard
+
+    return client.ask_json(request, stage="storyboard", validate=validate)
 
 
 def matches_outline(storyboard: Storyboard, outline: Outline) -> Storyboard:

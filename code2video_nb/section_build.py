@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import autofix, picture_paths, static_fix
+from . import autofix, lecture_quiz, picture_paths, static_fix
 from .config import Settings
 from .critic.critique import keep_render_record
 from .errors import ConfigError, EndpointError, NarrationError, NotRecorded
@@ -163,6 +163,7 @@ class SectionBuilder:
     def _attempt(self, ws, section, code, quality) -> tuple[str, RenderOutcome, SectionNarration | None]:
         """`before_render` (its check may fail, or its critic change the code), then the render."""
         code, failure = self._before_render(ws, section, code)
+        lecture_quiz.keep_edited_quiz(ws, section, code)  # questions edited in the header: into the plan
         narration = self._narrate(ws, section, code)  # audio first: the blocks are paced to it
         self._report("render", f"section {section.id}: rendering ({quality})", SectionEvent(section.id, "rendering"))
         return code, failure or self._render(ws, section.id, code, quality, narration), narration

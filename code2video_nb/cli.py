@@ -28,7 +28,7 @@ from .config import Settings
 from .critic import critique, report
 from .engine import Engine, LectureResult, generate
 from .errors import Code2VideoError, ConfigError
-from .evaluation import aes, efficiency, frames, quiz
+from .evaluation import aes, efficiency, frames, quiz, section_quiz
 from .evaluation import report as eval_report
 from .evaluation.protocol import protocol_for
 from .files import disk_error
@@ -144,6 +144,9 @@ def _eval_parser(sub):
     quiz_.add_argument("--evidence", choices=["frames", "frames+subtitles"],
                        help="what the video pass is given: frames alone, or each frame followed by the subtitles "
                             "since the frame before (default: with subtitles when the video is narrated)")
+    quiz_.add_argument("--per-section", action="store_true",
+                       help="each section's own questions (planned with the lecture) on that section's frames: "
+                            "the gain per section, and which section teaches worst")
     aes_.set_defaults(run=_eval_aes)
     quiz_.set_defaults(run=_eval_quiz)
     eff = kinds.add_parser("efficiency", help="time, model calls, tokens and cost of a lecture, from its folder")
@@ -464,6 +467,9 @@ def _eval_aes(args) -> int:
 
 
 def _eval_quiz(args) -> int:
+    if args.per_section:
+        return _eval_quiz_per_section(args)
+
     def run(lecture, settings, client, protocol):
         topic = lecture.topic_or(args.topic)
         return quiz.teach_quiz(args.video, topic, settings=settings, client=client, send=args.send,
@@ -472,6 +478,18 @@ def _eval_quiz(args) -> int:
 
     result = _evaluating(args, run)
     print(json.dumps(result.to_json()) if args.json else eval_report.quiz_text(result))
+    return 0
+
+
+def _eval_quiz_per_section(args) -> int:
+    def run(lecture, settings, client, protocol):
+        if lecture.workspace is None:
+            raise Code2VideoError(f"--per-section needs a lecture folder (lectures/<slug>), not {args.video}")
+        return section_quiz.per_section(lecture.workspace, settings=settings, client=client, protocol=protocol,
+                                        frames=args.frames)
+
+    result = _evaluating(args, run)
+    print(json.dumps(result.to_json()) if args.json else section_quiz.report_text(result))
     return 0
 
 

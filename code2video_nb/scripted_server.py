@@ -20,6 +20,7 @@ import time
 import uuid
 import wave
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
@@ -65,6 +66,13 @@ class Latency:
 
     def seconds(self, completion_tokens: int) -> float:
         return self.per_request + self.per_1k_tokens * completion_tokens / 1000
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A reply worked out from the request's messages when it arrives: a scripted judge that looks
+    at the frames it is sent (returns a reply's text)."""
+    answer: Callable[[list], str]
 
 
 @dataclass(frozen=True)
@@ -354,6 +362,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(reply.code, _error_body(msg, reply.code), reply.headers)
         if isinstance(reply, Garbage):
             return self._send(200, reply.body.encode())
+        if isinstance(reply, Computed):
+            reply = reply.answer(req.get("messages", []))
         if isinstance(reply, Delay):
             if reply.until is not None:
                 reply.until.wait(reply.seconds)

@@ -4,7 +4,8 @@ tests/test_browser.py and tests/lab_harness.py for the set-up and what it needs)
   1. `%load_ext code2video_nb`, then `%%code2video --replay demo` (no key)
   2. section 3's cell with its last formula placed on the diagonal matrix (B5), which is still
      on screen from the block before                                            -> 05-card.png
-  3. a click on the card's Accept                                              -> 06-accepted.png
+  3. the quiz under the preview: a wrong option, Check, the right one, Check   -> 05-quiz.png
+  4. a click on the card's Accept                                              -> 06-accepted.png
 
 The checks read what is visible: the card's problem line, its buttons and its outlined keyframe;
 after Accept, the new preview in the card's place and the section file without the overlap.
@@ -51,6 +52,13 @@ def seen(tmp_path_factory):
         result["card"] = lab.output_texts(index)[-1]  # the deck: the cell's last output
         result["images"] = cell.locator(".jp-OutputArea-output img").count()
         lab.screenshot_cell(index, "05-card")
+        # The students' quiz under the preview (quiz_widget.py): a wrong pick, Check, then the right one.
+        for option, verdict in (("B) Full of ones", "Not quite"), ("A) Diagonal", "✓ Right.")):
+            cell.get_by_role("radio", name=option).first.check()
+            cell.get_by_role("button", name="Check").first.click()
+            cell.get_by_text(verdict).first.wait_for(state="visible", timeout=20_000)
+            result.setdefault("quiz", []).append(cell.locator(".c2v-quiz-feedback").first.inner_text())
+        lab.screenshot_cell(index, "05-quiz")
         started = time.monotonic()
         cell.get_by_role("button", name="Accept").first.click()
         # "Accepted: … — rendering…" first; the final message once the new preview is there
@@ -75,6 +83,13 @@ def test_the_card_shows_the_problem_its_buttons_and_the_outlined_keyframe(seen):
     for button in ("Accept", "Override", "Dismiss"):
         assert button in card, card
     assert seen["images"] >= 1  # the keyframe with the objects outlined
+
+
+def test_the_quiz_says_wrong_then_right_with_the_line_it_cites(seen):
+    wrong, right = seen["quiz"]
+    assert "Not quite: the answer is A) Diagonal." in wrong, wrong
+    assert "Lecture line 2: “In that basis the matrix is diagonal”" in wrong, wrong
+    assert right.startswith("✓ Right."), right
 
 
 def test_accept_shows_the_new_preview_and_changes_the_code(seen):

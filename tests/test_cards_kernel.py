@@ -166,7 +166,8 @@ def test_dismiss_persists_across_a_rerun_of_the_same_code(nb):
     if shown == 1:  # nothing left to act on: one plain line, no widgets
         assert "Layout critic: nothing to suggest for this code ✓" in outputs(again)
         assert not [m for m in again if m["msg_type"] == "display_data"  # (the panel's tab has its own deck)
-                    and "application/vnd.jupyter.widget-view+json" in m["content"]["data"]]
+                    and "application/vnd.jupyter.widget-view+json" in m["content"]["data"]
+                    and "Check your understanding" not in m["content"]["data"].get("text/plain", "")]  # the quiz
     else:
         rerun = deck_in(again, nb.widgets)
         assert len(rerun.cards()) == shown - 1
@@ -268,3 +269,31 @@ def test_in_the_panel_a_card_acts_on_the_tabs_code(nb):
     assert "Run the section cell again to put this code into it." in nb.widgets.state[tab["note"]]["value"]
     (notice,) = notices(clicked, "3", "update_display_data")
     assert notice.startswith("An accepted suggestion changed this section's code")
+
+
+def quiz_in(messages: list[dict], widgets: Widgets, section: str) -> dict[str, list[str]]:
+    """The quiz a section cell displayed (quiz_widget.py): per question its radio, Check and feedback."""
+    views = [m["content"]["data"] for m in messages if m["msg_type"] == "display_data"
+             and f"Check your understanding: section {section}" in m["content"]["data"].get("text/plain", "")]
+    assert len(views) == 1, outputs(messages)[-2000:]
+    widgets.see(messages)
+    box = views[0]["application/vnd.jupyter.widget-view+json"]["model_id"]
+    questions = [widgets._children(q) for q in widgets._children(box)[1:]]
+    return {"pick": [q[1] for q in questions], "check": [q[2] for q in questions], "said": [q[3] for q in questions],
+            "static": views[0]["text/html"]}
+
+
+def test_a_section_cell_shows_its_quiz_and_check_answers_it(nb):
+    code = (nb.lecture / "sections" / "1.py").read_text()
+    assert "#   quiz: Where does the matrix send the vector (1, 0)?" in code  # the header shows the questions
+    quiz = quiz_in(nb.run(cells.cell_source(SLUG, "1", code), cell_id=None), nb.widgets, "1")
+    assert len(quiz["pick"]) == 2 and nb.widgets.state[quiz["pick"][0]]["_options_labels"][2] == "C) (3, 0)"
+    assert "<details><summary>Answer</summary>" in quiz["static"]  # without a kernel: the answer folded away
+    said = lambda: nb.widgets.state[quiz["said"][0]]["value"]  # noqa: E731
+    for index, verdict in ((0, "✗ Not quite</b>: the answer is C) (3, 0)."), (2, "✓ Right.")):
+        nb.widgets.see(nb.comm_msg(quiz["pick"][0], {"method": "update", "state": {"index": index},
+                                                     "buffer_paths": []}))
+        click(nb, nb.widgets, quiz["check"][0])
+        assert verdict in said(), said()
+    assert "Lecture line 3: “Eigenvectors stay on their own line”" in said()
+    assert "<img" in said()  # the keyframe of the line it cites

@@ -109,3 +109,25 @@ def test_eval_without_a_key_does_not_offer_the_replay_it_refuses(ip, demo_lectur
     with pytest.raises(UsageError) as raised:
         ip.run_line_magic("c2v", f"eval aes {demo_lecture.name}")
     assert "OPENAI_API_KEY is not set" in str(raised.value) and "replay" not in str(raised.value), str(raised.value)
+
+
+def test_eval_quiz_per_section_shows_the_table_and_a_card_for_the_weak_section(ip, live_env, demo_lecture):
+    from code2video_nb.scripted_server import Computed
+    from code2video_nb.workspace import Workspace
+    from test_eval_quiz import frames_judge
+
+    ws = Workspace(Path("code2video") / demo_lecture.name)
+    key = {q.question: q.answer for s in ws.planned().sections for q in s.quiz}
+    (cited_wrong,) = [q for q in ws.planned().section("3").quiz if q.line == 3]
+    for question in key:
+        live_env.script_by_text("quiz:unlearned", question, '{"answer": "INSUFFICIENT"}')
+        # section 3's last question is answered wrong from its frames: the judge picks another letter
+        live_env.script_by_text("quiz:video", question, json.dumps({"answer": "C"}) if question == cited_wrong.question
+                                else Computed(frames_judge(key)))
+    with capture_output() as shown:
+        ip.run_line_magic("c2v", f"eval quiz --per-section {demo_lecture.name}")
+    table, card = shown.outputs
+    rows = table.data["text/plain"]
+    assert "1 | What is an eigenvector? | 2 | 0% | 100% | +100% |" in rows
+    assert "3 | Eigenbasis: a basis of eigenvectors | 2 | 0% | 50% | +50% | teaches worst" in rows
+    assert card.data["text/plain"].splitlines()[-1] == '    teach it in line 3: "Powers of A become easy to compute"'

@@ -12,6 +12,7 @@ from code2video_nb import cli
 from code2video_nb.config import Settings
 from code2video_nb.errors import ConfigError
 from code2video_nb.evaluation import quiz, report
+from code2video_nb.evaluation.quiz import INSUFFICIENT
 
 from conftest import copy_lecture, make_client
 
@@ -182,3 +183,59 @@ def test_with_subtitles_each_keyframe_is_followed_by_its_own_line(demo_lecture, 
     assert [text.count("] ") for text in said] == [1] * 9  # one cue per keyframe
     assert [text.split("] ", 1)[1] for text in said] == lines
     assert f"{len(lines)} keyframes, in order (the last frame of each lecture line's animation)" in content[-1]["text"]
+
+
+def frames_judge(key: dict[str, str]):
+    """A scripted VLM that answers from what it is shown: the right letter when the frames it is
+    sent show something, INSUFFICIENT when every one of them is blank (one colour)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    def answer(messages: list) -> str:
+        content = messages[-1]["content"]
+        text = " ".join(p.get("text", "") for p in content if p.get("type") == "text")
+        (question,) = [q for q in key if q in text]
+        pictures = [Image.open(io.BytesIO(base64.b64decode(p["image_url"]["url"].split(",", 1)[1])))
+                    for p in content if p.get("type") == "image_url"]
+        blank = all(len(set(picture.convert("L").getextrema())) == 1 for picture in pictures)
+        return json.dumps({"answer": INSUFFICIENT if blank else key[question]})
+
+    return answer
+
+
+@pytest.mark.render
+def test_per_section_the_section_whose_frames_lack_the_answer_is_singled_out(demo_lecture, server, tmp_path,
+                                                                            capsys, monkeypatch):
+    from PIL import Image
+
+    from code2video_nb.scripted_server import Computed
+    from code2video_nb.workspace import Workspace
+
+    lecture = copy_lecture(demo_lecture, tmp_path)
+    ws = Workspace(lecture)
+    for png in ws.keyframes_dir("2").glob("*.png"):  # section 2's frames show nothing at all
+        Image.new("RGB", Image.open(png).size, (20, 20, 20)).save(png)
+    key = {q.question: q.answer for s in ws.planned().sections for q in s.quiz}
+    assert len(key) == 6  # the demo's hand-written questions, two per section
+    for question in key:
+        server.script_by_text("quiz:unlearned", question, *[json.dumps({"answer": INSUFFICIENT})] * 2)
+        server.script_by_text("quiz:video", question, *[Computed(frames_judge(key))] * 2)
+    for name, value in (("OPENAI_API_KEY", "sk-test"), ("OPENAI_BASE_URL", server.base_url),
+                        ("CODE2VIDEO_VLM_MODEL", "vlm-1")):
+        monkeypatch.setenv(name, value)
+    assert cli.main(["eval", "quiz", str(lecture), "--per-section", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [(s["section"], s["gain"], s["weak"]) for s in out["sections"]] == [
+        ("1", 1.0, False), ("2", 0.0, True), ("3", 1.0, False)]
+    assert out["worst"] == "2" and "quiz:plain" not in server.stages()
+    videos = [r for r in server.requests if r.stage == "quiz:video"]
+    assert len(videos) >= 6 and all(  # each question sees its own section's three keyframes, no other
+        sum(p.get("type") == "image_url" for p in r.messages[-1]["content"]) == 3 for r in videos)
+    assert cli.main(["eval", "quiz", str(lecture), "--per-section"]) == 0  # the text report, from the cache
+    text = capsys.readouterr().out
+    row = next(line for line in text.splitlines() if line.startswith("2 "))
+    assert row.split()[:5] == ["2", "2", "0%", "0%", "+0%"] and row.endswith("<- teaches worst"), text
+    assert 'teach it in line 3: "Find them by solving det(A - λI) = 0"' in text
+    assert "Section 2: Eigenvalues: the stretch factor — its frames did not answer 2 of 2" in text

@@ -31,7 +31,7 @@ from ..workspace import Workspace
 from .aes import describe
 from .evidence import attach as attach_subtitles
 from .evidence import choose as choose_evidence
-from .frames import Visual, locate, sending
+from .frames import Lecture, Visual, locate, sending
 from .paper_prompts import PaperPrompts
 from .protocol import OURS, Protocol
 
@@ -258,7 +258,8 @@ def _lone_answer(line: str) -> str | None:
 def teach_quiz(video: Path | None, topic: str | None = None, *, settings, client,
                questions: list[Question] | None = None, workspace: Workspace | None = None,
                frames: int | None = None, send: str | None = None, protocol: Protocol = OURS,
-               evidence: str | None = None) -> QuizResult:
+               evidence: str | None = None, passes: tuple[str, ...] = PASSES,
+               lecture: Lecture | None = None) -> QuizResult:
     """TeachQuiz of `video` (a file, or a lecture folder) over `questions` (default: the topic's in
     the MMMC bank). The model is `settings.vlm_model` (it must read images for the video pass).
     `send` (default: the protocol's) and `protocol` as for `aes.judge`. `evidence`: "frames" or
@@ -266,12 +267,13 @@ def teach_quiz(video: Path | None, topic: str | None = None, *, settings, client
     protocol's (ours: with subtitles when the video is narrated, evidence.py; the paper's: frames).
     `video` None (a lecture that failed, `topic` given): the other passes are asked and every
     video-pass answer is wrong, as the original's quiz scores a missing video (its request fails
-    before it is sent)."""
+    before it is sent). `passes`: which of PASSES to ask (the per-section report skips the plain one);
+    `lecture`: what to show, already located (one section's keyframes, section_quiz.py)."""
     model = settings.vlm_model
     if not model:
         raise ConfigError("TeachQuiz needs a model that reads images: set CODE2VIDEO_VLM_MODEL "
                           "(e.g. export CODE2VIDEO_VLM_MODEL=gpt-4.1)")
-    lecture = locate(Path(video), workspace) if video is not None else None
+    lecture = lecture or (locate(Path(video), workspace) if video is not None else None)
     topic = lecture.topic_or(topic) if lecture else topic
     if topic is None:
         raise ConfigError("no video and no topic: name the topic whose questions to ask")
@@ -284,7 +286,7 @@ def teach_quiz(video: Path | None, topic: str | None = None, *, settings, client
     before = _quiz_tokens(client)
     missing = shown is None
     answers = [Answer(q.question, q.answer, problems={"video": NO_VIDEO} if missing else {}) for q in questions]
-    for which in PASSES[:-1] if missing else PASSES:
+    for which in [p for p in PASSES if p in passes and not (missing and p == "video")]:
         ask = _asker(which, topic, shown, client, model, protocol)
         with ThreadPoolExecutor(PARALLEL) as pool, contextlib.nullcontext() if shown is None else sending(shown):
             for answer, (given, problem) in zip(answers, pool.map(ask, questions)):

@@ -16,15 +16,16 @@ from IPython.display import HTML, FileLink, display
 
 from .. import scene_import, source_plan, suggestions
 from ..engine import Engine, content_hash
-from ..evaluation import aes, quiz
+from ..evaluation import aes, quiz, section_quiz
 from ..evaluation.protocol import protocol_for
 from ..files import disk_errors
+from ..lecture_quiz import lecture_questions
 from ..model_client import build_client
 from ..narration import narration_record
 from ..section_state import SectionState
 from ..usage_record import recording_usage
 from ..workspace import lecture_dir
-from . import cells
+from . import cells, quiz_widget
 from .display import View, error_view, video_view
 from .failures import cell_line, failure_message, in_cell_terms
 from .lecture_client import replayed
@@ -151,6 +152,8 @@ def notebook(magics, argv):
     nb.cells.append(nbformat.v4.new_markdown_cell(f"# {ws.lecture.topic}\n\nLecture `{ws.slug}`{planned}, made with "
                                                   "code2video_nb. Run the first cell, then any section cell."))
     nb.cells.append(nbformat.v4.new_code_cell("%load_ext code2video_nb"))
+    if lecture_questions(ws):  # the quizzes' widget, defined once: it needs ipywidgets, not code2video_nb
+        nb.cells.append(nbformat.v4.new_code_cell(quiz_widget.helper_source()))
     for s in ws.storyboard.sections:
         lines = "\n".join(f"{k}. {line}" for k, line in enumerate(s.lecture_lines, 1))
         nb.cells.append(nbformat.v4.new_markdown_cell(f"## {s.id}. {s.title}\n\n{lines}" + cells.cited_markdown(s)
@@ -162,6 +165,7 @@ def notebook(magics, argv):
                                                       nbformat.v4.new_output("display_data", data={
                                                           "text/html": v.html, "text/plain": v.text})
                                                       for v in shown]))
+        nb.cells.extend(quiz_widget.export_cells(ws, s))
     path = Path(args.path)
     nbformat.write(nb, str(path))
     message = f"Wrote {len(ws.storyboard.sections)} section cells to {path}"
@@ -230,7 +234,7 @@ def help(magics, argv):  # the command's name, though it shadows the builtin
         "%c2v open FILE.py… [--into LECTURE]   scene files written elsewhere as section cells\n"
         "%c2v usage                            tokens and cost per stage\n"
         "%c2v eval [aes|quiz] [--protocol paper [--paper-repo PATH]] [--send frames|video]\n"
-        "          [--evidence frames|frames+subtitles]\n"
+        "          [--evidence frames|frames+subtitles] [--per-section]\n"
         "                                      the VLM judge's scores and feedback, TeachQuiz\n"
         "%c2v config                           effective settings (%config Code2Video.<name> = ...)") + "</pre>"))
 
@@ -242,13 +246,17 @@ def evaluate(magics, argv):
     args = _args(argv, (("measure",), {"nargs": "?", "choices": ["aes", "quiz", "both"], "default": "both"}),
                  (("--protocol",), {"choices": ["ours", "paper"], "default": "ours"}), (("--paper-repo",), {}),
                  (("--send",), {"choices": ["frames", "video"]}),
-                 (("--evidence",), {"choices": ["frames", "frames+subtitles"]}))
+                 (("--evidence",), {"choices": ["frames", "frames+subtitles"]}),
+                 (("--per-section",), {"action": "store_true"}))
     protocol = protocol_for(args.protocol, args.paper_repo)
     ws = magics.session.workspace(args.lecture)
     settings = magics.run_config().settings
     settings = settings if protocol.cache else replace(settings, cache=False)  # the paper's: a cold cache
     client = build_client(settings, log_path=ws.log_path)  # live: a recording holds no judge
     with recording_usage(ws, lambda: client):  # what the judge and the quiz cost shows in %c2v usage
+        if args.per_section:  # which section teaches worst: its own questions on its own frames
+            _show_per_section(ws, section_quiz.per_section(ws, settings=settings, client=client, protocol=protocol))
+            return
         if args.measure in ("aes", "both"):
             display(_aes_table(ws, aes.judge(ws.dir, settings=settings, client=client, workspace=ws,
                                              send=args.send, protocol=protocol)))
@@ -263,6 +271,23 @@ def _aes_table(ws, result):
     rows.append(["total", f"{result.total:g} / 100", f"{result.tokens:,} tokens"])
     return _table(["dimension", "score", "the judge's feedback"], rows,
                   f"AES of {ws.slug}, judged on {result.shown}; {result.protocol.describe()}")
+
+
+def _show_per_section(ws, report) -> None:
+    worst = report.worst
+    rows = [[s.section_id, s.title, s.result.questions, f"{s.result.accuracy('unlearned'):.0%}",
+             f"{s.result.accuracy('video'):.0%}", f"{s.gain:+.0%}",
+             "teaches worst" if s is worst else "weak" if s.weak else ""] for s in report.sections]
+    display(_table(["section", "title", "questions", "unlearned", "from its frames", "gain", ""], rows,
+                   f"Each section's questions on its own frames, {ws.slug}: {report.tokens:,} tokens"))
+    for score in report.sections:
+        if score.weak:  # a card per weak section: the questions it failed, the lines to work on
+            lines = section_quiz.card_lines(score)
+            body = f"<b>{html.escape(lines[0])}</b>" + "".join(f"<div>{html.escape(line)}</div>" for line in lines[1:])
+            display(View(f'<div style="border-left: 3px solid #c62828; padding: 2px 8px; margin: 4px 0">{body}</div>',
+                         "\n".join(lines)))
+    for note in report.skipped:
+        display(View(html.escape(f"skipped {note}"), f"skipped {note}"))
 
 
 def _quiz_table(ws, result):

@@ -44,6 +44,7 @@ from .lecture_panel import show_panel
 from .lecture_planning import LectureRequest
 from .open_lectures import OpenLectures
 from .progress import EarlyKeyframes, LazyProgress, ProgressView
+from .quiz_widget import show as show_quiz  # the students' questions under a section's preview
 from .run_config import RunConfig
 from .section_runner import SectionRunner, outcome_line
 
@@ -135,6 +136,7 @@ class NotebookSession:
         views = self.runner.views(ws, result, code, new_code, tokens)
         for view in strip.settle(views):  # the strip shown while the video rendered took its own place
             display(view)
+        show_quiz(ws, section_id, new_code if result.ok else None)  # under the preview, before the cards
         reviews.cell_cards(self, ws, section_id, new_code if result.ok else None)
         if taking:
             sync.take(self.bridge, self.shell, ws, section_id, body, new_code, taking)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import assets, coder, picture_folder, planner, source_plan
+from . import assets, coder, picture_folder, planner, quiz_card, source_plan
 from .config import Settings
 from .critic_loop import BeforeRender, improve_lecture
 from .errors import ConfigError, RenderError
@@ -228,12 +228,16 @@ class Engine:
         if len(videos) < len(results):
             raise RenderError(f"could not join the sections: {', '.join(r.id for r in results if r.video is None)} "
                               "rendered no video; render them first")
+        storyboard = ws.planned()
+        cards = quiz_card.section_cards(ws, storyboard, videos, quality, self.sections.narrator,
+                                        self.progress) if self.settings.quiz_in_video else {}
+        parts = [part for section, video in zip(storyboard.sections, videos)
+                 for part in ([video, cards[section.id].path] if section.id in cards else [video])]
         try:
-            concat_videos(videos, video_path)
+            concat_videos(parts, video_path)
         except ValueError as exc:  # a preview deleted by hand, an unreadable part
             raise RenderError(f"could not join the sections: {exc}; delete a damaged preview, "
                               "then render again") from exc
-        storyboard = ws.planned()
         cue_input: list[tuple] = []
         spoken, offset = [], 0.0
         for section, result, video in zip(storyboard.sections, results, videos):
@@ -247,6 +251,10 @@ class Engine:
                                   [c.seconds for c in narration.clips]))
                 spoken += [(offset + at, clip) for at, clip in narration.placed(starts, result.duration)]
             offset += stream_seconds(video)  # where the next part starts in the joined video
+            if (card := cards.get(section.id)) is not None:  # its questions: picture, voice and cues agree
+                cue_input.append(card.cue_input())
+                spoken += [(offset + at, clip) for at, clip in card.clips]
+                offset += stream_seconds(card.path)
         if spoken:  # one track for the whole lecture: no gap or drift at the joins
             mux_narration(video_path, spoken, ws.dir / "audio" / f"lecture-{quality}")
         write_srt(cut_at_sentences(lecture_cues(cue_input)), srt_path)  # Chinese: a cue a sentence

@@ -215,3 +215,9 @@ def test_edit_notebook_writes_the_lecture_as_a_standalone_notebook(edit_rerender
     assert [c.source.splitlines()[0] for c in sections] == [f"%%c2v_section {SLUG}/{i}" for i in ("1", "2", "3")]
     assert [c.metadata["code2video"] for c in sections] == [{"lecture": SLUG, "section": i} for i in ("1", "2", "3")]
     assert sections[2].source == code_cells(nb, "%%c2v_section")[1].source  # with the edit
+    # The demo's questions: a widget cell per section needing only ipywidgets, and the same as Markdown
+    assert len(code_cells(written, "# Check your understanding: the quiz widget")) == 1
+    assert [c.source.splitlines()[-1].rsplit(", ", 1)[1] for c in code_cells(written, "show_quiz(")] == [
+        f'"Check your understanding: section {i}")' for i in ("1", "2", "3")]
+    quizzes = [c.source for c in written.cells if c.cell_type == "markdown" and "Check your understanding" in c.source]
+    assert len(quizzes) == 3 and "<details><summary>Answer</summary>" in quizzes[0]

@@ -229,3 +229,46 @@ def test_the_notebook_picks_the_voice_and_status_says_what_each_section_speaks(n
     for section in narrated_demo.storyboard.sections:
         seconds = sum(narration_record(narrated_demo, section.id).seconds)
         assert f"espeak-ng en-us: 3 line(s), {seconds:.1f} s" in table
+
+
+def _frame_at(video: Path, seconds: float) -> np.ndarray:
+    with av.open(str(video)) as c:
+        for frame in c.decode(video=0):
+            if (frame.time or 0.0) >= seconds:
+                return frame.to_ndarray(format="rgb24")
+    raise AssertionError(f"no frame at {seconds} s in {video}")
+
+
+def _green(picture: np.ndarray) -> int:
+    """Pixels in the colour a revealed answer is drawn in (quiz_card.RIGHT)."""
+    from code2video_nb.quiz_card import RIGHT
+
+    return int((np.abs(picture.astype(int) - np.array(RIGHT)).sum(axis=2) < 40).sum())
+
+
+def test_quiz_cards_follow_their_sections_with_picture_sound_and_subtitles_on_one_timeline(narrated_demo, tmp_path):
+    from code2video_nb.quiz_card import THINK
+
+    from conftest import copy_lecture
+
+    ws = Workspace(copy_lecture(narrated_demo.dir, tmp_path))
+    engine = Engine(Settings.from_env(narrate=True, quiz_in_video=True, critic_rounds=0), None)
+    results = engine.render_all(ws, "preview")
+    assert all(r.cached for r in results)  # the sections as they were: only the cards are new
+    video, srt = engine.export(ws, results, "preview")
+    cards = sorted((ws.dir / "cards").glob("*.mp4"))
+    assert [p.name for p in cards] == ["1-preview.mp4", "2-preview.mp4", "3-preview.mp4"]
+    parts = sum(probe(r.video).duration for r in results) + sum(probe(p).duration for p in cards)
+    assert abs(probe(video).duration - parts) < 0.5
+    cues = _cues(srt)
+    asked = [k for k, (_, _, text) in enumerate(cues) if text.startswith("Where does the matrix send")]
+    (k,) = asked  # section 1's first question, after section 1's three lines
+    (q_start, q_end, _), (a_start, a_end, answer) = cues[k], cues[k + 1]
+    assert answer.startswith("The answer is C: (3, 0).") and q_end == a_start  # shown while thinking
+    assert q_start >= cues[k - 1][1] and "it is an eigenvector" in cues[k - 1][2]  # after section 1's last line
+    samples = _audio(video)
+    think = samples[int((a_start - THINK + 0.4) * AUDIO_RATE):int((a_start - 0.1) * AUDIO_RATE)]
+    assert np.abs(think).max() < 800  # the pause to think is silent
+    assert _onset(samples[int(a_start * AUDIO_RATE):]) < 0.5  # the answer is heard as it is revealed
+    assert _green(_frame_at(video, a_start - 0.4)) == 0  # not revealed while thinking
+    assert _green(_frame_at(video, a_start + 0.4)) > 50  # revealed as the voice says it

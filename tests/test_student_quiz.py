@@ -101,3 +101,29 @@ def test_without_the_quiz_none_is_asked_for_or_kept(server, tmp_path):
 def test_a_question_lists_its_options_with_letters():
     q = QuizQuestion("Q?", ("w", "x", "y", "z"), "C", "because", 1)
     assert q.lettered()[2] == ("C", "y") and q.answer_text == "y"
+
+
+def test_an_exported_quiz_works_with_ipywidgets_alone_and_reads_as_markdown(tmp_path, capsys):
+    from code2video_nb.notebook import quiz_widget
+
+    board = Storyboard.from_dict({"sections": [section([GOOD])]})
+    ws = Workspace.create(tmp_path, "q", "Q")
+    ws.set_plan("storyboard", board)
+    widget_cell, markdown_cell = quiz_widget.export_cells(ws, ws.planned().sections[0])
+    helper = quiz_widget.helper_source()
+    assert "code2video_nb" not in helper.split("\n", 1)[1]  # imports nothing of ours: it runs where we are not
+    namespace: dict = {}
+    exec(helper, namespace)  # noqa: S102 - the exported cells, as a kernel elsewhere runs them
+    box = eval(widget_cell.source, namespace)  # noqa: S307
+    _question, pick, check, said = box.children[1].children
+    check.click()
+    assert "Pick an option first" in said.value
+    pick.index = 0
+    check.click()
+    assert "✗ Not quite</b>: the answer is B) An eigenvector." in said.value
+    pick.index = 1
+    check.click()
+    assert "✓ Right." in said.value and "Lecture line 2: “Eigenvectors stay on their line”" in said.value
+    text = markdown_cell.source
+    assert "**1. What stays on its line?**" in text and "- B) An eigenvector" in text
+    assert "<details><summary>Answer</summary>\n\nB) An eigenvector. Line 2:" in text

@@ -29,7 +29,8 @@ LAYERS = {
     # data, files, parsing and the teaching scene (generated code imports it): no model asked, nothing rendered
     "core": ["config", "errors", "parse", "files", "plan", "section_state", "lecture_state", "findings", "progress_events",
              "scopes", "code_prefix", "replies", "prompts", "sources", "icons", "picture_folder", "assets", "cassette",
-             "video", "workspace", "usage_record", "suggestions", "teaching_scene", "data", "version", "language", "fonts", "line_wrap"],
+             "video", "workspace", "usage_record", "suggestions", "teaching_scene", "data", "version", "language", "fonts", "line_wrap",
+             "quiz_questions", "lecture_quiz"],
     # the security boundary: the static check (parent) and the confinement the child applies
     "sandbox": ["sandbox"],
     # everything that runs inside the sandboxed render process
@@ -40,7 +41,7 @@ LAYERS = {
     "analysis": ["critic", "grounding", "scene_import", "picture_paths"],
     # a lecture made with the model: plan, code, fix, build, narrate, critic rounds, evaluate, batches
     "engine": ["model_client", "voices", "coder", "planner", "source_plan", "autofix", "static_fix", "narration",
-               "section_build", "stream_draw", "pipeline", "critic_loop", "engine", "evaluation", "batch"],
+               "section_build", "stream_draw", "pipeline", "critic_loop", "engine", "evaluation", "batch", "quiz_card"],
     # the faces: the CLI, the notebook, the public API, the test server
     "faces": ["cli", "launch", "notebook", "batch.cli", "scripted_server", ""],
 }

@@ -90,7 +90,7 @@ def per_section(ws: Workspace, *, settings, client, protocol: Protocol = OURS, f
             skipped.append(f"section {section.id}: not rendered yet (no keyframes, no preview)")
             continue
         questions = asked[section.id]
-        result = teach_quiz(lecture.video or ws.dir, ws.state.get("topic"), settings=settings, client=client,
+        result = teach_quiz(lecture.video or ws.dir, ws.lecture.topic or None, settings=settings, client=client,
                             questions=[_asked(q) for q in questions], workspace=ws, frames=frames,
                             send="frames", protocol=protocol, evidence="frames", passes=PASSES,
                             lecture=lecture)

@@ -127,3 +127,21 @@ def test_an_exported_quiz_works_with_ipywidgets_alone_and_reads_as_markdown(tmp_
     text = markdown_cell.source
     assert "**1. What stays on its line?**" in text and "- B) An eigenvector" in text
     assert "<details><summary>Answer</summary>\n\nB) An eigenvector. Line 2:" in text
+
+
+def test_a_panel_tab_shows_the_quiz_under_its_preview_where_no_section_cells_are(tmp_path):
+    from code2video_nb.notebook import quiz_widget
+    from code2video_nb.notebook.panel import PanelResult, SectionPanel
+
+    ws = Workspace.create(tmp_path, "q", "Q")
+    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [section([GOOD])]}))
+    code = section_header(ws.planned().sections[0]) + "x = 1\n"
+    panel = SectionPanel("q", [("1", "Eigenvectors", code)], lambda sid, c: PanelResult(c))
+    quiz_widget.in_panel(panel, ws, "1", code)
+    (box,) = panel.section("1").quiz.children
+    _question, pick, check, said = box.children[1].children
+    pick.index = 1
+    check.click()
+    assert "✓ Right." in said.value
+    quiz_widget.in_panel(panel, ws, "1", None)  # a render that failed: no quiz under it
+    assert panel.section("1").quiz.children == ()

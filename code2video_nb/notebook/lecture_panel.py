@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..workspace import Workspace
-from . import reviews, sync
+from . import quiz_widget, reviews, sync
 
 if TYPE_CHECKING:  # ipywidgets is imported when a panel is first shown
     from .panel import SectionPanel
@@ -29,6 +29,7 @@ def show_panel(session: reviews.ReviewHost, ws: Workspace) -> SectionPanel:
         sync.after_panel_render(session.bridge, ws, section_id, before, new_code, result.ok,
                                 note=lambda text: panel.note(section_id, text))  # tell the section cell
         reviews.panel_cards(session, ws, panel, section_id, new_code if result.ok else None)
+        quiz_widget.in_panel(panel, ws, section_id, new_code if result.ok else None)  # the students' questions
         return PanelResult(code=new_code, views=views, status=repr(views[-1]) if result.ok else "failed")
 
     sections = [(s.id, s.title, ws.code(s.id)) for s in ws.planned().sections]
@@ -36,6 +37,7 @@ def show_panel(session: reviews.ReviewHost, ws: Workspace) -> SectionPanel:
     for section_id, _title, code in sections:  # what was rendered shows at once; nothing renders here
         panel.show(section_id, *sync.current_views(ws, section_id, code, session.runner.views))
         reviews.panel_cards(session, ws, panel, section_id, code, run=False)
+        quiz_widget.in_panel(panel, ws, section_id, code if ws.section_state(section_id).render("preview") else None)
     session.panels[ws.slug] = panel
     panel.display()
     return panel

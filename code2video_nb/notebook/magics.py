@@ -61,6 +61,9 @@ class Code2Video(Magics):
     speech_speed = Float(1.0, help="narration speed, 1.0 normal").tag(config=True)
     language = Unicode("", help="a new lecture's language, a BCP 47 tag such as 'zh', 'es', 'ar'; empty: English, "
                                 "or the notes' own").tag(config=True)
+    quiz = Bool(True, help="plan one to three questions per section for the students (a quiz under each "
+                           "preview)").tag(config=True)
+    quiz_in_video = Bool(False, help="%c2v export: a card with each section's questions after it").tag(config=True)
     vlm_model = Unicode("", help="a model that reads images, for %c2v eval (default: $CODE2VIDEO_VLM_MODEL)").tag(
         config=True)
     eval_frames = Int(8, help="frames %c2v eval shows the judge and the quiz (keyframes of the lecture lines)").tag(
@@ -81,7 +84,8 @@ class Code2Video(Magics):
                      "narrate": None if self.narrate else False, "voice": self.voice or None,
                      "speech_speed": self.speech_speed, "language": self.language or None,
                      "assets_dir": _assets_folder(flags.get("assets"), flags.get("notes")),
-                     "vlm_model": self.vlm_model or None, "eval_frames": self.eval_frames}
+                     "vlm_model": self.vlm_model or None, "eval_frames": self.eval_frames,
+                     "quiz": self.quiz, "quiz_in_video": self.quiz_in_video}
         settings = Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
         return RunConfig(settings, Path(self.root), flags.get("replay") or self.replay,
                          int(self.embed_limit_mb * 1_000_000), critic=self.critic, link_previews=self.link_previews)

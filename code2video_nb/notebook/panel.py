@@ -44,6 +44,7 @@ class SectionTab:
     source: w.HTML  # "Copy as cell": the full section cell source, read-only
     cell_note: w.HTML  # what became of the section cell after a render here (sync.py)
     cards: w.VBox = field(default_factory=w.VBox)  # the critic's suggestions for its code (cards.py)
+    quiz: w.VBox = field(default_factory=w.VBox)  # the students' questions (quiz_widget.py)
     rendered: str = ""  # the code the tab last loaded or rendered: typing changes only the editor
 
     @property
@@ -110,7 +111,7 @@ class SectionPanel:
         copy = w.Accordion(children=[s.source])
         copy.set_title(0, "Copy as cell")
         copy.selected_index = None  # collapsed: 7.7 opens the first page by default
-        return w.VBox([s.code, w.HBox([s.button, s.status]), s.cell_note, s.output, s.cards, copy])
+        return w.VBox([s.code, w.HBox([s.button, s.status]), s.cell_note, s.output, s.quiz, s.cards, copy])
 
     def _update_source(self, s: SectionTab) -> None:
         src = cells.cell_source(self.lecture, s.id, s.code.value)
@@ -171,6 +172,10 @@ class SectionPanel:
     def set_cards(self, section_id: str, widget: w.Widget | None) -> None:
         """The critic's cards under the tab's preview (None: none)."""
         self.section(section_id).cards.children = [widget] if widget is not None else []
+
+    def set_quiz(self, section_id: str, widget: w.Widget | None) -> None:
+        """The students' quiz under the tab's preview (None: none)."""
+        self.section(section_id).quiz.children = [widget] if widget is not None else []
 
     def note(self, section_id: str, text: str) -> None:
         """One line under the Render button about the section cell (sync.py writes it)."""

@@ -39,17 +39,30 @@ def question_dicts(ws: Workspace | None, section: StoryboardSection, questions: 
 
 
 def show(ws: Workspace, section_id: str, code: str | None) -> None:
-    """The quiz under a section's preview of `code` (nothing when it has no questions or did not render)."""
+    """The quiz under a section cell's preview of `code` (nothing when it has no questions or did not render)."""
+    made = _made(ws, section_id, code)
+    if made is not None:
+        box, asked = made
+        lasting.show(box, lambda: static_view(section_id, asked))
+
+
+def in_panel(panel, ws: Workspace, section_id: str, code: str | None) -> None:
+    """The quiz under a panel tab's preview (Colab, VS Code, the classic Notebook)."""
+    made = _made(ws, section_id, code)
+    panel.set_quiz(section_id, made[0] if made is not None else None)
+
+
+def _made(ws: Workspace, section_id: str, code: str | None):
     if code is None:
-        return
+        return None
     section = ws.planned().section(section_id)
     questions = section_questions(section, code)
     if not questions:
-        return
+        return None
     asked = question_dicts(ws, section, questions)
     box = quiz_cell.quiz_box(asked, f"{TITLE}: section {section_id}")
     shown[(ws.slug, section_id)] = box
-    lasting.show(box, lambda: static_view(section_id, asked))
+    return box, asked
 
 
 def static_view(section_id: str, asked: list[dict]) -> View:

@@ -37,6 +37,7 @@ from .section_build import (  # noqa: F401 - SectionResult, content_hash: caller
     content_hash,
 )
 from .sources import Source
+from .usage_record import record_usage
 from .video import concat_videos, cut_at_sentences, lecture_cues, stream_seconds, write_srt
 from .workspace import Workspace
 
@@ -318,7 +319,7 @@ def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, 
                 result.timings["export"] = time.monotonic() - clock
         result.timings["wall"] = time.monotonic() - started
     finally:  # what was paid for is recorded, even when the run stops half-way
-        ws.add_usage(client.usage_by_stage())
+        record_usage(ws, client)
         # the last run's, for eval efficiency
         ws.set_lecture(timings={k: round(v, 3) for k, v in result.timings.items()})
     return result

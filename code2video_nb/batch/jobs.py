@@ -28,6 +28,7 @@ from ..config import Settings
 from ..errors import Code2VideoError, ConfigError
 from ..files import atomic_write_text, disk_errors
 from ..plan import slugify
+from ..usage_record import record_usage
 
 if TYPE_CHECKING:
     from ..evaluation.protocol import Protocol
@@ -340,8 +341,7 @@ def _evaluate(job: LectureJob, result: TopicResult) -> None:
                 if name == "aes" and plan.measured.failed_scored:  # the original's judge error scores 0
                     result.aes, result.feedback = 0.0, {}
     finally:
-        if workspace is not None:
-            workspace.add_usage(client.usage_by_stage())
+        record_usage(workspace, client)
         result.eval_tokens = client.total().tokens
     result.evals = tuple(done)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from . import coder, prompts
 from .errors import ModelError, ReplyFormatError
@@ -23,21 +23,7 @@ from .plan import StoryboardSection
 from .render.renderer import RenderOutcome
 from .replies import code_in_reply
 from .scopes import Scope, apply_fix, cut, scope_for_line, section_scope, widen
-
-LEVELS = ("scope", "section", "regenerate")
-
-
-@dataclass
-class FixAttempt:
-    level: str
-    scope: str
-    start: int
-    end: int
-    error: str  # what this attempt set out to fix
-    line: int | None
-    result: str  # "ok", or the error the candidate still had
-    tokens: int
-    seconds: float
+from .section_state import MODEL_LEVELS, FixAttempt, FixLevel, FixRecord
 
 
 @dataclass
@@ -48,9 +34,9 @@ class FixReport:
     attempts: list[FixAttempt] = field(default_factory=list)
     model_error: ModelError | None = None  # why the model could not be asked (no reply recorded, endpoint down)
 
-    def to_dict(self) -> dict:
-        stopped = {"model_error": str(self.model_error)} if self.model_error else {}
-        return {"ok": self.ok, "attempts": [asdict(a) for a in self.attempts], **stopped}
+    def record(self) -> FixRecord:
+        """What lecture.json keeps of it (the section builder adds the code around a success)."""
+        return FixRecord(self.ok, list(self.attempts), str(self.model_error or ""))
 
 
 def refine(code: str, failure: RenderOutcome, *, section: StoryboardSection, topic: str,
@@ -69,7 +55,7 @@ def refine(code: str, failure: RenderOutcome, *, section: StoryboardSection, top
 
 
 def _refine(report, section, lecture, client, check, limits, cancelled) -> FixReport:
-    for level, budget in zip(LEVELS, limits):
+    for level, budget in zip(MODEL_LEVELS, limits):
         for attempt in range(budget):
             if cancelled is not None and cancelled.is_set():  # interrupted: ask the model for nothing more
                 raise KeyboardInterrupt
@@ -92,7 +78,7 @@ def _refine(report, section, lecture, client, check, limits, cancelled) -> FixRe
     return report
 
 
-def _scope_for(level: str, code: str, outcome: RenderOutcome, attempt: int) -> Scope | None:
+def _scope_for(level: FixLevel, code: str, outcome: RenderOutcome, attempt: int) -> Scope | None:
     """The scope level starts at the failing line's block; a second try takes its function."""
     if level == "scope":
         scope = scope_for_line(code, outcome.line)

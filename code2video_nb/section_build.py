@@ -298,7 +298,7 @@ class SectionBuilder:
         report = autofix.refine(code, failure, section=section, topic=ws.lecture.topic, client=client,
                                 check=check, limits=self.settings.fix_attempts, cancelled=self.cancelled,
                                 language=lecture_language(ws.lecture))
-        record = FixRecord.of_dict(report.to_dict())
+        record = report.record()
         if static is not None:  # this build's static fix stays in the record, before auto-fix's attempts
             record = replace(record, attempts=static.attempts + record.attempts)
             code_before = static.before
@@ -415,8 +415,7 @@ def _learned_renames(ws: Workspace, section_id: str) -> dict[str, str]:
     renames: dict[str, str] = {}
     for other in ws.storyboard.sections if ws.storyboard else []:
         fix = ws.section_state(other.id).fix if other.id != section_id else None
-        if fix and fix.ok and fix.before is not None and fix.after is not None and \
-                any(a.get("level") != static_fix.LEVEL for a in fix.attempts):
+        if fix and fix.ok and fix.before is not None and fix.after is not None and fix.model_attempts:
             renames.update(static_fix.learned_renames(static_fix.repair(fix.before).code, fix.after))
     return renames
 

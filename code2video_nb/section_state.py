@@ -4,7 +4,8 @@
     sections.<id>.render_<quality>  {hash, video, duration, …}    the last render at that quality (`RenderRecord`)
     sections.<id>.archive_preview   {hash: {hash, video, …}}      earlier previews, oldest first
     sections.<id>.error             {message, line, log, hash, …} why the code in the file does not render
-    sections.<id>.fix               {ok, attempts, model_error?, before?, after?}   auto-fix's last repair
+    sections.<id>.fix               {ok, attempts: [{level, scope, …}], model_error?, before?, after?}
+                                                                    auto-fix's last repair (`FixRecord`, `FixAttempt`)
     sections.<id>.panel             {sha, time, versions, by, taken?}   code a panel Render wrote (sync.py)
     sections.<id>.<anything else>   kept as it is (`other`): suggestions.py's own records
 
@@ -17,11 +18,17 @@ record written by another process meanwhile is kept.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Literal, get_args
 
 _RENDER = "render_"  # + quality: "render_preview", "render_final"
 ARCHIVE, ERROR, FIX, PANEL, HISTORY = "archive_preview", "error", "fix", "panel", "history"
 SHAPE: dict[str, type] = {HISTORY: list, ARCHIVE: dict}  # what lecture.json is checked for on opening: key -> JSON type
+# How far a fix reached: the static pass (no model: static_fix.py), then auto-fix's levels in order (autofix.py).
+FixLevel = Literal["static", "scope", "section", "regenerate"]
+STATIC: FixLevel = "static"
+MODEL_LEVELS: tuple[FixLevel, ...] = ("scope", "section", "regenerate")
+_LEVELS: dict[str, FixLevel] = {level: level for level in get_args(FixLevel)}
 
 
 def _number(value, default: float = 0.0) -> float:
@@ -116,31 +123,66 @@ class ErrorRecord:
 
 
 @dataclass(frozen=True)
+class FixAttempt:
+    """One try at a repair: which level and scope it took, what it set out to fix, what became of it."""
+
+    level: FixLevel
+    scope: str = ""  # e.g. "Lecture Line 1 block", "line 13"
+    start: int | None = None  # the scope's lines in the section file, 1-based
+    end: int | None = None
+    error: str = ""  # what this attempt set out to fix
+    line: int | None = None  # where that error was
+    result: str = ""  # "ok", or the error the candidate still had
+    tokens: int = 0
+    seconds: float = 0.0
+
+    @property
+    def asked_model(self) -> bool:
+        return self.level != STATIC
+
+    @classmethod
+    def from_dict(cls, data) -> FixAttempt | None:
+        """None for an attempt of no level we know (nothing could be said about it)."""
+        level = _LEVELS.get(_text(data.get("level"))) if isinstance(data, dict) else None
+        if level is None:
+            return None
+        return cls(level, _text(data.get("scope")), _line(data.get("start")), _line(data.get("end")),
+                   _text(data.get("error")), _line(data.get("line")), _text(data.get("result")),
+                   int(_number(data.get("tokens"))), _number(data.get("seconds")))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class FixRecord:
-    """Auto-fix's last repair of the section. `attempts` are autofix.FixAttempt as dicts (level,
-    scope, start, end, error, line, result, tokens, seconds); `before`/`after` the code around a
-    successful fix (None in records older than that: the history tells them)."""
+    """Auto-fix's last repair of the section (with the static pass's, which come first);
+    `before`/`after` the code around a successful fix (None in records older than that: the
+    history tells them)."""
 
     ok: bool
-    attempts: list[dict] = field(default_factory=list)
+    attempts: list[FixAttempt] = field(default_factory=list)
     model_error: str = ""  # why the model could not be asked
     before: str | None = None
     after: str | None = None
 
-    @classmethod
-    def from_dict(cls, data) -> FixRecord | None:
-        return cls.of_dict(data) if isinstance(data, dict) else None
+    @property
+    def model_attempts(self) -> int:
+        """The attempts that asked the model (the static pass's repairs are free)."""
+        return sum(a.asked_model for a in self.attempts)
 
     @classmethod
-    def of_dict(cls, data: dict) -> FixRecord:
-        attempts = data.get("attempts")
-        attempts = [a for a in attempts if isinstance(a, dict)] if isinstance(attempts, list) else []
+    def from_dict(cls, data) -> FixRecord | None:
+        if not isinstance(data, dict):
+            return None
+        attempts = given if isinstance(given := data.get("attempts"), list) else []
         before, after = data.get("before"), data.get("after")
-        return cls(data.get("ok") is True, attempts, _text(data.get("model_error")),
+        return cls(data.get("ok") is True, [a for a in map(FixAttempt.from_dict, attempts) if a is not None],
+                   _text(data.get("model_error")),
                    before if isinstance(before, str) else None, after if isinstance(after, str) else None)
 
     def to_dict(self) -> dict:
-        data = {"ok": self.ok, "attempts": list(self.attempts)}
+        data: dict = {"ok": self.ok, "attempts": [a.to_dict() for a in self.attempts]}
         if self.model_error:
             data["model_error"] = self.model_error
         if self.after is not None:

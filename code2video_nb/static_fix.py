@@ -27,16 +27,14 @@ import difflib
 import functools
 import inspect
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
-from .autofix import FixAttempt
 from .grounding import manim_api
 from .grounding.grid import a1_to_f6
 from .language import latex_draws
 from .parse import end_column, parse
-from .section_state import FixRecord
+from .section_state import STATIC, FixAttempt, FixRecord
 
-LEVEL = "static"
 _CUTOFF = 0.8  # difflib ratio a spelling must reach: 'colour'/'color' 0.91, 'PURPEL'/'PURPLE' 0.83
 _MARGIN = 0.1  # ... and beat the runner-up by: 'YELOW' -> YELLOW 0.91 over Elbow 0.80
 _MIN_LENGTH = 4  # shorter names are too easily something else (x -> X)
@@ -71,7 +69,7 @@ class StaticResult:
 
     def record(self, before: str) -> FixRecord:
         """The fix as auto-fix records one: an attempt per repair, level "static", no tokens."""
-        attempts = [asdict(FixAttempt(LEVEL, f"line {f.line}", f.line, f.line, f.message, f.line, "ok", 0, 0.0))
+        attempts = [FixAttempt(STATIC, f"line {f.line}", f.line, f.line, f.message, f.line, "ok")
                     for f in self.fixes]
         return FixRecord(True, attempts, before=before, after=self.code)
 

@@ -84,4 +84,4 @@ def test_a_model_that_stops_answering_ends_the_fix_with_the_reason_and_keeps_the
                     check=check)
     assert not report.ok and len(report.attempts) == 1  # the first try is kept; the second could not be asked
     assert "refused the key" in str(report.model_error) and "key revoked" in str(report.model_error)
-    assert report.to_dict()["model_error"] == str(report.model_error)  # recorded for %c2v status
+    assert report.record().model_error == str(report.model_error)  # recorded for %c2v status

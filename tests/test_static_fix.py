@@ -191,8 +191,8 @@ def test_a_section_full_of_old_names_and_typos_renders_without_a_model(tmp_path)
     state = ws.section_state("1")
     assert [v.reason for v in state.history] == ["generated", "static fix"]
     assert state.fix.ok and state.fix.before == BROKEN and state.fix.after == REPAIRED
-    assert {a["level"] for a in state.fix.attempts} == {"static"} and len(state.fix.attempts) == 8
-    assert state.fix.attempts[3]["line"] == 13 and state.fix.attempts[3]["tokens"] == 0
+    assert {a.level for a in state.fix.attempts} == {"static"} and len(state.fix.attempts) == 8
+    assert state.fix.attempts[3].line == 13 and state.fix.attempts[3].tokens == 0
     assert _fix_summary(state) == "fixed without a model (8 static fixes)"  # %c2v status
 
     # The notebook's fix note shows it, on this build and on a cached rerun of the fixed code.

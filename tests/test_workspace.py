@@ -8,7 +8,7 @@ import json
 import pytest
 
 from code2video_nb.lecture_state import PlanOptions
-from code2video_nb.section_state import RenderRecord
+from code2video_nb.section_state import FixAttempt, RenderRecord
 from code2video_nb.workspace import ARCHIVE_KEEP, Workspace
 
 
@@ -81,7 +81,8 @@ def test_an_older_section_record_reads_as_typed_state(tmp_path):
     assert state.render("final") is None
     assert state.archive["b" * 64].hash == "b" * 64 and state.archive["b" * 64].duration == 3.0
     assert state.error.line == 7 and state.error.hash is None and not state.error.needs_model
-    assert not state.fix.ok and state.fix.attempts[0]["line"] == 7 and state.fix.after is None
+    assert not state.fix.ok and state.fix.attempts == [FixAttempt("scope", error="NameError", line=7)]
+    assert state.fix.after is None and state.fix.model_attempts == 1
     assert state.panel.by == "panel" and state.panel.taken is None
     assert state.other == {"suggestions": [{"id": "s1"}]}
 

@@ -135,7 +135,6 @@ def section_costs(ws: Workspace) -> list[SectionCost]:
     for sid in ids:
         state = ws.section_state(sid)
         render = state.render("preview")
-        attempts = [a for a in (state.fix.attempts if state.fix else []) if a.get("level") != "static"]
         out.append(SectionCost(sid, render.seconds if render else 0.0, render.duration if render else 0.0,
-                               len(attempts)))
+                               state.fix.model_attempts if state.fix else 0))
     return out

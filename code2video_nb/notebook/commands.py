@@ -98,9 +98,8 @@ def _fix_summary(state: SectionState) -> str:
     if state.error is not None and state.error.needs_model:
         return "needs a model (no key set)"
     fix = state.fix
-    recorded = fix.attempts if fix is not None else []
-    static = sum(a.get("level") == "static" for a in recorded)  # static_fix.py's: no model asked
-    attempts = len(recorded) - static
+    attempts = fix.model_attempts if fix is not None else 0
+    static = len(fix.attempts) - attempts if fix is not None else 0  # static_fix.py's: no model asked
     if fix is None or not attempts:
         return f"fixed without a model ({static} static fix{'es' if static != 1 else ''})" if static else "—"
     tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from ..engine import SectionResult
+from ..section_state import FixAttempt
 from .display import View, error_view
 
 CELL_LINE_OFFSET = 1  # the `%%c2v_section` line above the section's code
@@ -53,7 +54,7 @@ def _next_step(result: SectionResult, by_hand: str, key_env: str, replayed: bool
     return f"{by_hand.capitalize()} and run the cell again."
 
 
-def failure_view(result: SectionResult, *, key_env: str, replayed: bool = False, attempts: Sequence[dict] = (),
+def failure_view(result: SectionResult, *, key_env: str, replayed: bool = False, attempts: Sequence[FixAttempt] = (),
                  code: str | None = None) -> View:
     """The red line, with the render's log and auto-fix's attempts behind "full log"."""
     log = result.log or ""
@@ -69,11 +70,11 @@ def _quoted(code: str | None, file_line: int | None) -> str:
     return f" (`{_short(lines[file_line - 1].strip(), 80)}`)"
 
 
-def _attempt_line(attempt: dict) -> str:
-    start, end = cell_line(attempt.get("start")), cell_line(attempt.get("end"))
-    result = "fixed" if attempt.get("result") == "ok" else f"still failing: {in_cell_terms(attempt.get('result', ''))}"
-    return (f"  {attempt.get('level')} {attempt.get('scope')} (cell lines {start}–{end}): {result} "
-            f"({attempt.get('tokens', 0):,} tokens, {attempt.get('seconds', 0):.1f} s)")
+def _attempt_line(attempt: FixAttempt) -> str:
+    start, end = cell_line(attempt.start), cell_line(attempt.end)
+    result = "fixed" if attempt.result == "ok" else f"still failing: {in_cell_terms(attempt.result)}"
+    return (f"  {attempt.level} {attempt.scope} (cell lines {start}–{end}): {result} "
+            f"({attempt.tokens:,} tokens, {attempt.seconds:.1f} s)")
 
 
 def exception_line(exc: BaseException) -> str:

@@ -9,6 +9,7 @@ decides where they go (a cell's outputs or a panel tab).
 from __future__ import annotations
 
 from ..engine import SectionResult
+from ..section_state import FixAttempt
 from ..workspace import Workspace
 from . import cells
 from .display import View, fix_note, keyframe_strip, location_line, status_line, video_view
@@ -51,15 +52,15 @@ def _fix_view(ws: Workspace, section_id: str, old_code: str, new_code: str) -> V
         return None
     fixed = []  # (line of the cell, error): the section file's line + 1, for the magic line above it
     for attempt in attempts:
-        line = attempt.get("line")
-        entry = (line + 1 if isinstance(line, int) and line > 0 else None, str(attempt.get("error") or ""))
+        line = attempt.line
+        entry = (line + 1 if line is not None and line > 0 else None, attempt.error)
         if entry not in fixed:
             fixed.append(entry)
     source = lambda code: cells.cell_source(ws.slug, section_id, code)  # noqa: E731
     return fix_note(fixed, source(before), source(new_code))
 
 
-def _recorded_fix(ws: Workspace, section_id: str, code: str) -> tuple[str | None, list[dict]]:
+def _recorded_fix(ws: Workspace, section_id: str, code: str) -> tuple[str | None, list[FixAttempt]]:
     """(the code before the fix, its attempts) if the section's last fix produced `code`."""
     section = ws.section_state(section_id)
     fix = section.fix

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from code2video_nb.engine import SectionResult
 from code2video_nb.notebook.failures import failure_message, failure_view, in_cell_terms
+from code2video_nb.section_state import FixAttempt
 
 NAME_ERROR = "NameError: name 'Creat' is not defined"
 
@@ -51,8 +52,8 @@ def test_line_numbers_inside_engine_messages_become_the_cells():
 
 
 def test_the_full_log_holds_the_traceback_and_each_fix_attempt():
-    attempts = [{"level": "scope", "scope": "Lecture Line 2 block", "start": 20, "end": 27, "result": NAME_ERROR,
-                 "tokens": 812, "seconds": 2.5}]
+    attempts = [FixAttempt("scope", "Lecture Line 2 block", start=20, end=27, result=NAME_ERROR, tokens=812,
+                           seconds=2.5)]
     view = failure_view(failed(fix_attempts=1, log="Traceback …\nNameError: name 'Creat' is not defined"),
                         key_env="OPENAI_API_KEY", attempts=attempts)
     html = view._repr_html_()

@@ -17,7 +17,7 @@ from code2video_nb.notebook.display import (
 from code2video_nb.notebook.panel import PanelResult, SectionPanel
 from code2video_nb.notebook.section_view import section_views
 from code2video_nb.plan import Storyboard
-from code2video_nb.section_state import FixRecord
+from code2video_nb.section_state import FixAttempt, FixRecord
 from code2video_nb.workspace import Workspace
 
 
@@ -178,9 +178,9 @@ def lecture(tmp_path, monkeypatch) -> Workspace:
 def _fixed_by_engine(ws: Workspace, record_code: bool = True) -> None:
     """What SectionBuilder._fix leaves: the buggy version, the fixed one, and the fix report."""
     ws.write_code("2", BUGGY, "notebook edit")
-    attempt = {"level": "scope", "scope": "Lecture Line 1 block", "start": 4, "end": 5, "line": 4,
-               "error": "TypeError: Mobject.__init__() got an unexpected keyword argument 'colour'",
-               "result": "ok", "tokens": 1450, "seconds": 2.3}
+    attempt = FixAttempt("scope", "Lecture Line 1 block", start=4, end=5, line=4,
+                         error="TypeError: Mobject.__init__() got an unexpected keyword argument 'colour'",
+                         result="ok", tokens=1450, seconds=2.3)
     fix = FixRecord(True, [attempt], **({"before": BUGGY, "after": FIXED} if record_code else {}))
     ws.record_fix("2", fix)
     ws.write_code("2", FIXED, "auto-fix")

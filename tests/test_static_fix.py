@@ -13,7 +13,7 @@ from code2video_nb.notebook.commands import _fix_summary
 from code2video_nb.notebook.section_view import _fix_view
 from code2video_nb.plan import Storyboard
 from code2video_nb.section_build import _learned_renames
-from code2video_nb.section_state import FixRecord
+from code2video_nb.section_state import FixAttempt, FixRecord
 from code2video_nb.static_fix import learned_renames, repair
 from code2video_nb.video import probe
 from code2video_nb.workspace import Workspace
@@ -174,7 +174,7 @@ def test_a_rename_auto_fix_made_is_learned_when_manim_has_the_new_name():
 def test_another_sections_auto_fix_is_applied_before_this_one_renders(tmp_path):
     ws = lecture(tmp_path, FINE)
     before = FINE.replace("Create(circle)", "Creat(circle)").replace("YELLOW", "YELOW")
-    model_fix = [{"level": "scope", "line": 13, "error": "NameError"}]
+    model_fix = [FixAttempt("scope", line=13, error="NameError")]
     ws.record_fix("1", FixRecord(True, model_fix, before=before, after=FINE))
     assert _learned_renames(ws, "2") == {"Creat": "Create"}  # YELOW -> YELLOW was the static pass's own
     assert _learned_renames(ws, "1") == {}  # a section does not learn from itself

@@ -122,10 +122,13 @@ def write_frames(beats: list[Beat], out: Path, *, size: tuple[int, int], fps: fl
     with atomic_path(Path(out), suffix=".mp4") as tmp, av.open(str(tmp), "w", format="mp4") as dst:
         stream = dst.add_stream("libx264", rate=rate)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        # A card is a few still pictures held for seconds: the fastest preset loses nothing visible.
+        stream.options = {"preset": "ultrafast", "tune": "stillimage"}
         n = 0
         for beat in beats:
             for reveal, until in ((False, beat.answered_at), (True, beat.ends_at)):
-                frame = av.VideoFrame.from_image(draw(beat.question, (width, height), reveal=reveal))
+                picture = draw(beat.question, (width, height), reveal=reveal)
+                frame = av.VideoFrame.from_image(picture).reformat(format="yuv420p")  # once, not per frame
                 while n / rate < until - 1e-6:  # frame n is seen at n / rate
                     frame.pts, frame.time_base = n, 1 / rate
                     dst.mux(stream.encode(frame))

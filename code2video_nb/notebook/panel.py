@@ -111,7 +111,7 @@ class SectionPanel:
         copy = w.Accordion(children=[s.source])
         copy.set_title(0, "Copy as cell")
         copy.selected_index = None  # collapsed: 7.7 opens the first page by default
-        return w.VBox([s.code, w.HBox([s.button, s.status]), s.cell_note, s.output, s.quiz, s.cards, copy])
+        return w.VBox([s.code, w.HBox([s.button, s.status]), s.cell_note, s.output, s.cards, s.quiz, copy])
 
     def _update_source(self, s: SectionTab) -> None:
         src = cells.cell_source(self.lecture, s.id, s.code.value)

@@ -1,6 +1,12 @@
 """Shared fixtures: an isolated environment and the scripted OpenAI-compatible server.
 
 Tests never mock the openai client: they point the real one at `ScriptedServer` on loopback.
+
+What is expensive and the same for every test is made once per run, not once per pytest-xdist
+worker: `made_once` (the FileLock pattern of xdist's docs) keeps it in a folder all workers of the
+run share, keyed by name. The demo lecture's render is one; the TeX/text cache is another (every
+render of the run reads and fills one, as a user's renders do; tests/test_tex_cache.py, which tests
+the cache itself, gives each test its own).
 """
 
 from __future__ import annotations
@@ -8,16 +14,53 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from code2video_nb.config import Settings
 from code2video_nb.model_client import ModelClient, OpenAIBackend
 from code2video_nb.scripted_server import ScriptedServer
 
 DATA = Path(__file__).parent / "data"
+
+
+def run_folder(tmp_path_factory) -> Path:
+    """A folder every worker of this run shares (the parent of the workers' own temp roots under
+    xdist, the temp root itself in one process); a new run gets a new one."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def made_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """`<run folder>/<name>`, made by `make(folder)` in the first worker that asks for it while the
+    others wait on its lock, then only read. A `make` that fails leaves nothing behind, so the next
+    worker that asks tries again and reports its own failure."""
+    folder = run_folder(tmp_path_factory) / name
+    done = folder.with_name(f"{name}.done")
+    with FileLock(str(folder.with_name(f"{name}.lock"))):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            make(folder)
+            done.touch()
+    return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_tex_cache(tmp_path_factory):
+    """One TeX/text cache (render/tex_cache.py) for every render of the run, in every worker and
+    every kernel or JupyterLab a test starts (they inherit the variable): a formula is compiled
+    once per run rather than once per test. It is this run's, never the developer's."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CODE2VIDEO_TEX_CACHE_DIR", str(run_folder(tmp_path_factory) / "tex-cache"))
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -88,21 +131,39 @@ def demo_cassette() -> dict:
     return json.loads(source.read_text(encoding="utf-8"))
 
 
+@dataclass(frozen=True)
+class DemoRun:
+    lecture: Path  # the lecture's folder
+    said: str  # what `code2video demo --quiet` printed
+
+
 @pytest.fixture(scope="session")
-def demo_lecture(tmp_path_factory) -> Path:
-    """The demo lecture, rendered for real once per session (`code2video demo`, ~30 s): its folder.
-    Tests that write to it (usage, logs) copy it first (`copy_lecture`)."""
+def demo_run(tmp_path_factory, shared_tex_cache) -> DemoRun:
+    """The demo lecture, rendered for real once per run (`code2video demo`, ~30 s) by whichever
+    worker asks first (`made_once`); each worker then gets its own copy, so no two workers ever
+    read or write one folder."""
     from code2video_nb import cli
 
-    out = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context() as mp:
-        isolate(mp, out)
-        said = io.StringIO()
-        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
-            code = cli.main(["demo", "--out", str(out), "--quiet"])
-        assert code == 0, f"code2video demo failed:\n{said.getvalue()}"
-    (lecture,) = [p for p in out.iterdir() if (p / "lecture.json").is_file()]
-    return lecture
+    def render(out: Path) -> None:
+        with pytest.MonkeyPatch.context() as mp:
+            isolate(mp, out)
+            said = io.StringIO()
+            with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+                code = cli.main(["demo", "--out", str(out / "lectures"), "--quiet"])
+            assert code == 0, f"code2video demo failed:\n{said.getvalue()}"
+            (out / "said.txt").write_text(said.getvalue())
+
+    made = made_once(tmp_path_factory, "demo", render)
+    out = Path(shutil.copytree(made, tmp_path_factory.mktemp("demo") / "run"))
+    (lecture,) = [p for p in (out / "lectures").iterdir() if (p / "lecture.json").is_file()]
+    return DemoRun(lecture, (out / "said.txt").read_text())
+
+
+@pytest.fixture(scope="session")
+def demo_lecture(demo_run) -> Path:
+    """The demo lecture's folder (`demo_run`). Tests that write to it (usage, logs) copy it first
+    (`copy_lecture`)."""
+    return demo_run.lecture
 
 
 def copy_lecture(lecture: Path, into: Path) -> Path:

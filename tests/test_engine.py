@@ -123,10 +123,10 @@ def test_unsafe_generated_code_is_not_run_and_names_its_line(live_env, tmp_path,
 
 
 @pytest.mark.render
-def test_demo_needs_no_key_and_writes_video_and_subtitles(tmp_path, capsys):
-    assert main(["demo", "--out", str(tmp_path), "--quiet"]) == 0
-    out = capsys.readouterr().out
-    lecture = tmp_path / slugify(TOPIC)
+def test_demo_needs_no_key_and_writes_video_and_subtitles(demo_run):
+    # demo_run: `code2video demo --out <folder> --quiet` in a clean environment (no key), once per run
+    out, lecture = demo_run.said, demo_run.lecture
+    assert lecture.name == slugify(TOPIC)
     video = probe(lecture / f"{slugify(TOPIC)}.mp4")
     assert video.has_video and video.duration > 15
     assert (lecture / f"{slugify(TOPIC)}.srt").read_text().count(" --> ") == 9

@@ -6,6 +6,10 @@ and checked requests (JSON or code, re-asked with the exact problem). A reply th
 fails its check is dropped from the cache, so a rerun asks the model again.
 Backends only turn messages into a `Completion`: `OpenAIBackend` (any
 OpenAI-compatible endpoint) and `ReplayBackend` (a cassette).
+
+Every reply streams, so a stage can start on what has arrived (`on_text`: the section titles
+of an outline, the storyboard entries that are complete) while the model is still writing.
+Only whole replies are returned and cached; a stream that breaks off is asked again.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Protocol
 from . import prompts
 from .cassette import Cassette, ReplyCache, existing_recording, request_key
 from .config import Settings
-from .errors import ConfigError, EndpointError, ModelError, NotRecorded, PlanError, ReplyFormatError
+from .errors import ConfigError, EndpointError, NotRecorded, PlanError, ReplyFormatError
 from .replies import CutOffError, parse_json
 
 STAGE_HEADER = "X-Code2Video-Stage"
@@ -74,9 +78,20 @@ class _Checked:
     problem: str = ""  # empty: the reply was accepted
 
 
+# `on_text(text)`: the reply so far, each time it grows while it streams (once, whole, for a cached
+# or replayed reply). It starts over if a broken stream is asked again. It runs on the requesting
+# thread, between chunks: keep it quick.
+OnText = Callable[[str], None]
+
+
+class Stopped(KeyboardInterrupt):
+    """A streaming reply was hung up on because the run was interrupted (`ModelClient.stop_streams`)."""
+
+
 class Backend(Protocol):
-    def complete(self, messages: list[dict], *, model: str, stage: str) -> Completion:
-        """One chat completion for `messages`."""
+    def complete(self, messages: list[dict], *, model: str, stage: str,
+                 on_text: OnText | None = None) -> Completion:
+        """One chat completion for `messages`; `on_text(text so far)` as it streams (may repeat a text)."""
 
 
 class OpenAIBackend:
@@ -109,27 +124,19 @@ class OpenAIBackend:
             max_retries=settings.max_retries,
         )
 
-    def complete(self, messages, *, model, stage):
-        response = self._call_until_parsed(messages, model=model, stage=stage)
-        if not response.choices:
-            raise ModelError(f"[{stage}] the endpoint answered with no choices")
-        usage, choice = response.usage, response.choices[0]
-        tokens = {
-            "prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
-            "completion_tokens": getattr(usage, "completion_tokens", 0) or 0,
-        }
-        return Completion(choice.message.content or "", tokens, choice.finish_reason or "stop")
-
-    def _call_until_parsed(self, messages, *, model, stage):
-        """A 200 whose body is not a completion (a proxy's error page, a cut-off body)
-        escapes the openai client's retries, so retry it here, bounded, with backoff."""
+    def complete(self, messages, *, model, stage, on_text=None):
+        """The reply, streamed: `on_text(text so far)` as chunks arrive. A stream that breaks off
+        (no finish_reason: a dropped connection, a proxy's time-out) or a 200 whose body is not a
+        stream of completion chunks (a proxy's error page) escapes the openai client's retries, so it
+        is asked again here, within the same bound (`max_retries`), with backoff. Only a whole reply
+        is returned, so only a whole reply can reach the cache."""
         for attempt in range(self.settings.max_retries + 1):
             try:
-                response = self._call(messages, model=model, stage=stage)
-                if hasattr(response, "choices"):
-                    return response
-                problem = f"a {type(response).__name__} body instead of a completion"
-            except ValueError as exc:  # json.JSONDecodeError from the client
+                done = self._stream(messages, model=model, stage=stage, on_text=on_text)
+                if done is not None:
+                    return done
+                problem = "a reply that broke off mid-stream"
+            except ValueError as exc:  # json.JSONDecodeError from the client: a chunk that is not JSON
                 problem = f"a body that is not JSON ({exc})"
             time.sleep(min(8.0, 0.5 * 2**attempt))
         raise EndpointError(
@@ -137,11 +144,30 @@ class OpenAIBackend:
             f"({self.settings.max_retries + 1} tries); check OPENAI_BASE_URL points at an OpenAI-compatible API"
         )
 
-    def _call(self, messages, *, model, stage):
+    def _stream(self, messages, *, model, stage, on_text) -> Completion | None:
+        """One streamed request; None if the stream ended without a finish_reason."""
+        parts: list[str] = []
+        finish, usage = None, None
         with endpoint_errors(self.settings, stage, self._client.base_url, model, "with --model or CODE2VIDEO_MODEL"):
-            return self._client.chat.completions.create(
-                model=model, messages=messages, extra_headers={STAGE_HEADER: stage}
-            )
+            stream = self._client.chat.completions.create(
+                model=model, messages=messages, extra_headers={STAGE_HEADER: stage},
+                stream=True, stream_options={"include_usage": True})
+            with stream:  # closed on any way out: an interrupt hangs up at once
+                for chunk in stream:
+                    usage = getattr(chunk, "usage", None) or usage
+                    choice = chunk.choices[0] if getattr(chunk, "choices", None) else None
+                    if choice is not None and choice.delta is not None and choice.delta.content:
+                        parts.append(choice.delta.content)
+                    if on_text is not None:  # every chunk, so a stop request is seen at once
+                        on_text("".join(parts))
+                    finish = (choice.finish_reason if choice is not None else None) or finish
+        if finish is None:
+            return None
+        tokens = {
+            "prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
+            "completion_tokens": getattr(usage, "completion_tokens", 0) or 0,
+        }
+        return Completion("".join(parts), tokens, finish)
 
 
 @contextlib.contextmanager
@@ -191,13 +217,15 @@ class ReplayBackend:
         self.cassette = cassette
         self.then = then
 
-    def complete(self, messages, *, model, stage):
+    def complete(self, messages, *, model, stage, on_text=None):
         try:
             item = self.cassette.next_reply(stage)
         except NotRecorded:
             if self.then is None:
                 raise
-            return self.then.complete(messages, model=model, stage=stage)
+            return self.then.complete(messages, model=model, stage=stage, on_text=on_text)
+        if on_text is not None:
+            on_text(item["reply"])
         return Completion(item["reply"], dict(item.get("usage") or {}), item.get("finish_reason", "stop"))
 
 
@@ -238,23 +266,28 @@ class ModelClient:
         self.json_reasks = json_reasks
         self.usage: dict[str, Usage] = {}
         self._lock = threading.Lock()
+        self._stops = 0  # how many times streams were stopped; a request started before the last stop ends
 
-    def ask(self, messages: list[dict], *, stage: str, model: str | None = None, fresh: bool = False) -> str:
+    def ask(self, messages: list[dict], *, stage: str, model: str | None = None, fresh: bool = False,
+            on_text: OnText | None = None) -> str:
         """One request tagged with its stage; its reply's text. See `request`."""
-        return self.request(messages, stage=stage, model=model, fresh=fresh).text
+        return self.request(messages, stage=stage, model=model, fresh=fresh, on_text=on_text).text
 
     def request(self, messages: list[dict], *, stage: str, model: str | None = None,
-                fresh: bool = False) -> ModelReply:
+                fresh: bool = False, on_text: OnText | None = None) -> ModelReply:
         """One request tagged with its stage; cached by content. `fresh` skips the cached reply
-        (still storing the new one): for requests whose earlier answer was already rejected."""
+        (still storing the new one): for requests whose earlier answer was already rejected.
+        `on_text(text so far)` as the reply streams (see `OnText`); only a whole reply is cached."""
         model = model or self.model
         key = request_key(model, messages)
         started = time.monotonic()
         hit = self.cache.get(key) if self.cache and not fresh else None
         if hit is not None:
             done = Completion(hit["reply"], hit.get("usage", {}), hit.get("finish_reason", "stop"))
+            if on_text is not None:
+                on_text(done.text)
         else:
-            done = self.backend.complete(messages, model=model, stage=stage)
+            done = self.backend.complete(messages, model=model, stage=stage, on_text=self._watch(on_text))
             if self.cache:
                 self.cache.put(key, {"reply": done.text, "usage": done.usage, "finish_reason": done.finish_reason,
                                      "stage": stage, "model": model})
@@ -265,29 +298,53 @@ class ModelClient:
         self._log(stage, model, messages, done.text, done.usage, elapsed, cached)
         return ModelReply(done.text, key, cached, done.finish_reason)
 
+    def stop_streams(self) -> None:
+        """Hang up every reply streaming now, on whatever thread (each raises `Stopped` at its next
+        chunk, closing its response): an interrupt must not leave requests running. Requests started
+        afterwards (the rerun's) stream as usual."""
+        with self._lock:
+            self._stops += 1
+
+    def _watch(self, on_text: OnText | None) -> OnText:
+        """The backend's per-chunk callback: hangs up once `stop_streams` was called, and hands
+        `on_text` the text only when it grew."""
+        stops, last = self._stops, [""]
+
+        def chunk(text: str) -> None:
+            if self._stops != stops:
+                raise Stopped
+            if on_text is not None and text != last[0]:
+                last[0] = text
+                on_text(text)
+
+        return chunk
+
     def discard(self, reply: ModelReply) -> None:
         """Drop a rejected reply from the cache: it must never be served again."""
         if self.cache:
             self.cache.discard(reply.key)
 
     def ask_json(self, messages: list[dict], *, stage: str, validate: Callable | None = None,
-                 model: str | None = None):
+                 model: str | None = None, on_text: OnText | None = None):
         """Ask for JSON; repair what is safe, re-ask with the exact problem, bounded."""
         def use(text):
             value = parse_json(text)
             return validate(value) if validate else value
 
-        return self.ask_until(messages, stage=stage, use=use, reask="reask_json", model=model)
+        return self.ask_until(messages, stage=stage, use=use, reask="reask_json", model=model, on_text=on_text)
 
     def ask_until(self, messages: list[dict], *, stage: str, use: Callable[[str], object], reask: str,
-                  fresh: bool = False, whole: bool = False, model: str | None = None):
+                  fresh: bool = False, whole: bool = False, model: str | None = None,
+                  on_text: OnText | None = None):
         """Ask until `use(text)` accepts a reply (it raises ValueError or PlanError naming the problem),
         re-asking with that problem from the `reask` prompt, at most `json_reasks` times.
         `whole`: a reply cut off at the model's output limit is refused even if `use` takes it.
-        `model`: another model than the client's (the VLM review)."""
+        `model`: another model than the client's (the VLM review).
+        `on_text`: each reply's text so far as it streams; a re-asked reply starts over."""
         convo = list(messages)
         for _ in range(self.json_reasks + 1):
-            reply, checked = self._checked(convo, stage=stage, use=use, fresh=fresh, whole=whole, model=model)
+            reply, checked = self._checked(convo, stage=stage, use=use, fresh=fresh, whole=whole, model=model,
+                                           on_text=on_text)
             if not checked.problem:
                 return checked.value
             convo = convo + [{"role": "assistant", "content": reply.text},
@@ -296,14 +353,14 @@ class ModelClient:
             f"[{stage}] the model's reply was still unusable after {self.json_reasks} re-asks: {checked.problem}"
         )
 
-    def _checked(self, convo, *, stage, use, fresh, whole, model) -> tuple[ModelReply, _Checked]:
-        reply = self.request(convo, stage=stage, fresh=fresh, model=model)
+    def _checked(self, convo, *, stage, use, fresh, whole, model, on_text) -> tuple[ModelReply, _Checked]:
+        reply = self.request(convo, stage=stage, fresh=fresh, model=model, on_text=on_text)
         checked = _check(reply, use, whole)
         if checked.problem and reply.cached:
             # Cached before this check existed (an older version kept rejected replies):
             # ask the model itself rather than spend a re-ask on an answer it may not give again.
             self.discard(reply)
-            reply = self.request(convo, stage=stage, fresh=True, model=model)
+            reply = self.request(convo, stage=stage, fresh=True, model=model, on_text=on_text)
             checked = _check(reply, use, whole)
         if checked.problem:
             self.discard(reply)

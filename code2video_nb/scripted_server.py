@@ -14,6 +14,7 @@ import base64
 import http
 import json
 import math
+import re
 import struct
 import threading
 import time
@@ -59,6 +60,15 @@ class Delay:
 
 
 @dataclass(frozen=True)
+class Cut:
+    """A stream that breaks off: the first `fraction` of the reply's chunks, then the connection
+    closes with no finish_reason and no [DONE] (a dropped connection, a proxy's time-out).
+    Asked without streaming, the connection closes before any answer."""
+    reply: str | Reply
+    fraction: float = 0.5
+
+
+@dataclass(frozen=True)
 class Latency:
     """A model's time to answer, simulated: a fixed wait per request plus one per 1000 completion tokens."""
     per_request: float = 0.0
@@ -88,6 +98,8 @@ class RecordedRequest:
     messages: list
     stream: bool
     headers: dict
+    at: float = 0.0  # time.monotonic() when the request came in
+    ended: float | None = None  # when the whole reply had been sent; None: not (yet), or the client hung up
 
 
 @dataclass
@@ -266,6 +278,7 @@ class ScriptedServer:
 
 class _Handler(BaseHTTPRequestHandler):
     owner: ScriptedServer
+    broke_off = False  # this request's stream was cut on purpose (`Cut`)
 
     def log_message(self, *args: Any) -> None:  # keep test output clean
         pass
@@ -314,10 +327,10 @@ class _Handler(BaseHTTPRequestHandler):
         req = json.loads(raw or b"{}")
         stage = self.headers.get(STAGE_HEADER, "")
         model = req.get("model", "")
+        record = RecordedRequest(stage, model, req.get("messages", []), bool(req.get("stream")),
+                                 {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
         with self.owner._lock:
-            self.owner.requests.append(RecordedRequest(
-                stage, model, req.get("messages", []), bool(req.get("stream")),
-                {k.lower(): v for k, v in self.headers.items()}))
+            self.owner.requests.append(record)
         if not self._authorized():  # checked after recording: rejected requests show up too
             return
         if self.owner.models is not None and model not in self.owner.models:
@@ -328,6 +341,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not self.owner.takes_video and _has_video(req.get("messages", [])):
             return self._json(400, _error_body("Invalid content part type: 'video_url'", 400, "invalid_value"))
         self._answer(stage, req, self.owner._next_reply(stage, req.get("messages", [])))
+        if not self.broke_off:  # not reached either when the client hung up (BrokenPipeError)
+            record.ended = time.monotonic()
 
     def _speech(self, raw: bytes) -> None:
         req = json.loads(raw or b"{}")
@@ -370,14 +385,19 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 time.sleep(reply.seconds)
             reply = reply.reply
+        cut = reply.fraction if isinstance(reply, Cut) else None
+        if isinstance(reply, Cut):
+            reply = reply.reply
         if isinstance(reply, str):
             reply = Reply(reply)
         usage = dict(reply.usage or {"prompt_tokens": _words(req.get("messages", [])),
                                      "completion_tokens": len(reply.content.split())})
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
-        time.sleep(self.owner.latency.seconds(usage["completion_tokens"]))  # the model "writing" it
         if req.get("stream"):
-            return self._stream(req, reply.content, usage, reply.finish_reason)
+            return self._stream(req, reply.content, usage, reply.finish_reason, cut)
+        if cut is not None:
+            raise ConnectionResetError  # hang up without an answer
+        time.sleep(self.owner.latency.seconds(usage["completion_tokens"]))  # the model "writing" it
         self._json(200, {
             "id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion",
             "created": int(time.time()), "model": req.get("model", ""),
@@ -385,18 +405,53 @@ class _Handler(BaseHTTPRequestHandler):
                          "finish_reason": reply.finish_reason, "logprobs": None}],
             "usage": usage})
 
-    def _stream(self, req: dict, content: str, usage: dict, finish_reason: str = "stop") -> None:
+    def _stream(self, req: dict, content: str, usage: dict, finish_reason: str = "stop",
+                cut: float | None = None) -> None:
+        """Server-sent events as a model writes them: the role at once, the first words after the
+        latency's per-request wait, then a few words a chunk at its per-token pace (the reply's
+        completion tokens' time shared out by length). `cut`: break off after that fraction of the chunks."""
         base = {"id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion.chunk",
                 "created": int(time.time()), "model": req.get("model", "")}
-        step = max(1, -(-len(content) // 3))  # a few chunks, so clients really reassemble
-        deltas = [{"role": "assistant", "content": ""}]
-        deltas += [{"content": content[i:i + step]} for i in range(0, len(content), step)]
-        events = [{**base, "choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in deltas]
-        events.append({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish_reason}]})
+        pieces = _pieces(content)
+        if cut is not None:
+            pieces = pieces[:int(len(pieces) * cut)]
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()  # no length: HTTP/1.0, the body ends when the connection closes
+
+        def send(delta: dict | None = None, finish: str | None = None, **extra: Any) -> None:
+            choices = [] if delta is None else [{"index": 0, "delta": delta, "finish_reason": finish}]
+            self.wfile.write(f"data: {json.dumps({**base, 'choices': choices, **extra})}\n\n".encode())
+            self.wfile.flush()
+
+        send({"role": "assistant", "content": ""})
+        latency = self.owner.latency
+        time.sleep(latency.per_request)
+        writing = latency.per_1k_tokens * usage["completion_tokens"] / 1000  # the whole reply's, shared by length
+        for piece in pieces:
+            time.sleep(writing * len(piece) / len(content))
+            send({"content": piece})
+        if cut is not None:
+            self.broke_off = True  # the connection closes with the reply half-sent
+            return
+        send({}, finish_reason)
         if (req.get("stream_options") or {}).get("include_usage"):
-            events.append({**base, "choices": [], "usage": usage})
-        body = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
-        self._send(200, body.encode(), "text/event-stream")
+            send(usage=usage)
+        self.wfile.write(b"data: [DONE]\n\n")
+
+
+STREAM_WORDS = 6  # words a chunk at most: a model's few tokens per event
+
+
+def _pieces(content: str) -> list[str]:
+    """The reply in chunks of a few words each (at least three chunks when it has as many words),
+    joining back to exactly `content`."""
+    words = re.findall(r"\s*\S+", content)
+    if not words:
+        return [content] if content else []
+    words[-1] += content[len("".join(words)):]  # trailing whitespace
+    step = max(1, min(STREAM_WORDS, -(-len(words) // 3)))
+    return ["".join(words[i:i + step]) for i in range(0, len(words), step)]
 
 
 def parse_latency(text: str) -> Latency:

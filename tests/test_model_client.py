@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 
 from code2video_nb.cassette import Cassette
 from code2video_nb.config import Settings
 from code2video_nb.errors import ConfigError, EndpointError, ReplyFormatError
-from code2video_nb.model_client import ModelClient, OpenAIBackend, ReplayBackend
-from code2video_nb.scripted_server import Delay, Garbage, Status
+from code2video_nb.model_client import ModelClient, OpenAIBackend, ReplayBackend, Stopped
+from code2video_nb.scripted_server import Cut, Delay, Garbage, Status
 
 from conftest import make_client
 
@@ -160,3 +162,66 @@ def test_a_replay_hands_what_it_lacks_to_the_live_model_or_says_it_was_not_recor
     with pytest.raises(NotRecorded, match="no reply for this request") as caught:
         alone.ask(HELLO, stage="fix:1")
     assert caught.value.stage == "fix:1"
+
+
+# -- streaming -------------------------------------------------------------------------------------
+LONG = " ".join(f"word{k}" for k in range(60))
+
+
+def cache_files(tmp_path) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted((tmp_path / "cache").glob("*/*.json"))]
+
+
+def test_every_reply_streams_and_the_callback_sees_it_grow(server, tmp_path):
+    server.script("outline", LONG)
+    seen: list[str] = []
+    client = make_client(server, tmp_path)
+    assert client.ask(HELLO, stage="outline", on_text=seen.append) == LONG
+    assert server.requests[0].stream is True
+    assert len(seen) >= 3 and seen[-1] == LONG  # a few chunks, each a longer prefix of the reply
+    assert all(LONG.startswith(t) and len(a) < len(t) for a, t in zip(seen, seen[1:]))
+    assert client.usage_by_stage()["outline"]["completion_tokens"] == 60  # usage sent in the stream
+    again: list[str] = []
+    assert make_client(server, tmp_path).ask(HELLO, stage="outline", on_text=again.append) == LONG
+    assert again == [LONG] and server.count("outline") == 1  # from the cache: once, whole
+
+
+def test_a_stream_cut_mid_way_is_asked_again_and_only_the_whole_reply_is_cached(server, tmp_path):
+    server.script("outline", Cut(LONG, 0.5), LONG)
+    seen: list[str] = []
+    assert make_client(server, tmp_path).ask(HELLO, stage="outline", on_text=seen.append) == LONG
+    assert server.count("outline") == 2 and server.requests[0].ended is None
+    assert LONG.startswith(seen[0]) and len(seen[0]) < len(LONG)  # the broken stream's text was shown
+    assert [entry["reply"] for entry in cache_files(tmp_path)] == [LONG]
+
+
+def test_a_stream_that_keeps_breaking_ends_in_one_line_and_caches_nothing(server, tmp_path):
+    server.script("outline", *[Cut(LONG, 0.3)] * 2)
+    with pytest.raises(EndpointError, match=r"\[outline\] .* kept answering with a reply that broke off mid-stream"):
+        make_client(server, tmp_path, max_retries=1).ask(HELLO, stage="outline")
+    assert server.count("outline") == 2 and cache_files(tmp_path) == []
+
+
+def test_an_interrupt_hangs_up_streams_at_once_and_the_rerun_asks_again(server, tmp_path):
+    server.set_latency(0.0, 200.0)  # 0.2 s a word: the whole reply would take 12 s
+    server.script("outline", LONG, LONG)
+    client, seen, outcome = make_client(server, tmp_path), threading.Event(), []
+
+    def ask():
+        try:
+            client.ask(HELLO, stage="outline", on_text=lambda text: seen.set())
+        except BaseException as exc:  # noqa: BLE001 - the test looks at what it was
+            outcome.append(exc)
+
+    asking = threading.Thread(target=ask)
+    asking.start()
+    assert seen.wait(10)  # the first words are there
+    stopped = time.monotonic()
+    client.stop_streams()
+    asking.join(5)
+    assert not asking.is_alive() and time.monotonic() - stopped < 3  # at its next chunk, a second at most
+    assert isinstance(outcome[0], Stopped) and isinstance(outcome[0], KeyboardInterrupt)
+    assert cache_files(tmp_path) == [] and server.requests[0].ended is None
+    server.set_latency()
+    assert client.ask(HELLO, stage="outline") == LONG  # the rerun's request streams as usual
+    assert server.count("outline") == 2 and [e["reply"] for e in cache_files(tmp_path)] == [LONG]

@@ -11,7 +11,7 @@ import time
 import openai
 import pytest
 
-from code2video_nb.scripted_server import Delay, Garbage, Latency, Reply, ScriptedServer, Status, parse_latency
+from code2video_nb.scripted_server import Cut, Delay, Garbage, Latency, Reply, ScriptedServer, Status, parse_latency
 
 MSGS = [{"role": "user", "content": "explain the chain rule please"}]
 
@@ -198,3 +198,21 @@ def test_a_held_reply_is_answered_once_released(srv):
     release.set()
     asking.join(timeout=10)
     assert answers[0].choices[0].message.content == "late code"
+
+
+def test_a_stream_spreads_the_latency_over_its_chunks_and_a_cut_one_breaks_off(srv):
+    srv.set_latency(per_request=0.3, per_1k_tokens=100.0)  # 0.1 s per word
+    text = " ".join(f"w{k}" for k in range(12))
+    srv.script("code:1", text, Cut(text, 0.4))
+    started, arrivals = time.monotonic(), []
+    for chunk in ask(client(srv), "code:1", stream=True):
+        if chunk.choices and chunk.choices[0].delta.content:
+            arrivals.append((time.monotonic() - started, chunk.choices[0].delta.content))
+    assert "".join(piece for _, piece in arrivals) == text
+    assert 0.3 <= arrivals[0][0] < arrivals[-1][0] - 0.5  # the first words come long before the last
+    assert arrivals[-1][0] >= 0.3 + 1.2 and srv.requests[0].ended is not None
+    srv.set_latency()
+    cut = list(ask(client(srv), "code:1", stream=True))  # the stream just stops: no finish, no [DONE]
+    assert all(c.choices[0].finish_reason is None for c in cut if c.choices)
+    assert text.startswith("".join(c.choices[0].delta.content or "" for c in cut if c.choices))
+    assert srv.requests[1].ended is None

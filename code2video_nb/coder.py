@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import assets, prompts, quiz_questions
 from .language import Language, code_note, english, with_note
-from .model_client import ModelClient
+from .model_client import ModelClient, OnText
 from .parse import parse
 from .plan import StoryboardSection
 from .replies import code_in_reply
@@ -149,20 +149,28 @@ def _parameter(arg: ast.arg, default: ast.expr | None) -> str:
 
 
 def write_section_code(client: ModelClient, section: StoryboardSection, topic: str, *,
-                       regenerate_error: str = "", fresh: bool = False, language: Language | None = None) -> str:
+                       regenerate_error: str = "", fresh: bool = False, language: Language | None = None,
+                       on_text: OnText | None = None) -> str:
     """The section's scene code. A reply without any (prose, an error blob, a cut-off file) is
-    re-asked with the problem, bounded, then raises ReplyFormatError: it never becomes the section."""
+    re-asked with the problem, bounded, then raises ReplyFormatError: it never becomes the section.
+    `on_text`: the reply so far as it streams (`model_client.OnText`)."""
     code = client.ask_until(code_request(section, topic, regenerate_error=regenerate_error, language=language),
                             stage=f"code:{section.id}", use=lambda text: code_in_reply(text, scene=True),
-                            reask="reask_code", fresh=fresh, whole=True)
+                            reask="reask_code", fresh=fresh, whole=True, on_text=on_text)
     return with_header(section, code)
 
 
 def write_all(client: ModelClient, sections: list[StoryboardSection], topic: str,
-              on_done=lambda section, code: None, language: Language | None = None) -> dict[str, str]:
+              on_done=lambda section, code: None, language: Language | None = None,
+              started: Callable[[StoryboardSection], Future | None] = lambda section: None) -> dict[str, str]:
     """Sections in parallel: requests are I/O-bound, so a thread each (bounded). Each section's
-    code goes to `on_done` as it arrives, so a failure or Ctrl-C loses nothing already paid for."""
-    futures = in_background(lambda s: write_section_code(client, s, topic, language=language), sections)
+    code goes to `on_done` as it arrives, so a failure or Ctrl-C loses nothing already paid for.
+    `started(section)`: its request if one is already under way (`plan_stream.CodeAhead.take`)."""
+    early = [started(s) for s in sections]
+    rest = [s for s, future in zip(sections, early) if future is None]
+    asked = iter(in_background(lambda s: write_section_code(client, s, topic, language=language), rest)
+                 if rest else [])
+    futures = [future if future is not None else next(asked) for future in early]
     section_of = {future: section for section, future in zip(sections, futures)}
     results, errors = {}, {}
     try:
@@ -174,10 +182,12 @@ def write_all(client: ModelClient, sections: list[StoryboardSection], topic: str
                 errors[section.id] = exc
                 continue
             on_done(section, results[section.id])
-    except BaseException:  # Ctrl-C (or on_done failed): requests not started never start, and
+    except BaseException as exc:  # Ctrl-C (or on_done failed): requests not started never start, and
         # those in flight are not waited for
         for future in futures:
             future.cancel()
+        if isinstance(exc, KeyboardInterrupt):  # hang up the replies streaming now; the rerun asks again
+            client.stop_streams()
         raise
     if errors:
         raise next(errors[s.id] for s in sections if s.id in errors)
@@ -187,7 +197,7 @@ def write_all(client: ModelClient, sections: list[StoryboardSection], topic: str
 def in_background(task: Callable, items: list, workers: int = MAX_PARALLEL_REQUESTS) -> list[Future]:
     """`task` over `items` on at most `workers` daemon threads. Not a ThreadPoolExecutor: its threads
     are joined when the process exits, so an interrupted CLI would still wait for every request in
-    flight. A request that finishes after an interrupt still lands in the reply cache for the rerun."""
+    flight (`ModelClient.stop_streams` hangs those up; only whole replies reach the reply cache)."""
     futures: list[Future] = [Future() for _ in items]
     queue = deque(zip(items, futures))
 

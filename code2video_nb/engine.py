@@ -25,6 +25,7 @@ from .model_client import ModelClient
 from .narration import SectionNarration, mux_narration
 from .pipeline import BuildPipeline, Pipelined, SectionTimes
 from .plan import Storyboard, StoryboardSection, slugify
+from .plan_stream import CodeAhead, section_titles
 from .progress_events import SectionEvent, report
 from .render.renderer import Renderer, render_file
 from .render.renderer import warm_up as _warm_render_server
@@ -104,8 +105,9 @@ class Engine:
 
     # planning and code -------------------------------------------------
     def plan(self, ws: Workspace, *, audience: str, sections: int | None, goals: str = "",
-             source: Source | None = None) -> Storyboard:
-        """`source`: a teacher's notes the plan follows (`source_plan`); `sections` None: one per part."""
+             source: Source | None = None, ahead: CodeAhead | None = None) -> Storyboard:
+        """`source`: a teacher's notes the plan follows (`source_plan`); `sections` None: one per part.
+        `ahead`: starts each section's code request as soon as its storyboard entry is written."""
         if sections is None:
             sections = source_plan.default_sections(source) if source else 4
         # edited notes keep the plan too, and the run says so
@@ -126,13 +128,21 @@ class Engine:
             outline = ws.outline
             assert outline is not None  # written just above if it was missing
             notes: list[str] = []
-            storyboard = planner.make_storyboard(self.model_client(), outline,
-                                                 pictures=picture_folder.folder_note(self.settings.assets_dir),
-                                                 language=language, quiz=self.settings.quiz, notes=notes)
+            try:
+                storyboard = planner.make_storyboard(self.model_client(), outline,
+                                                     pictures=picture_folder.folder_note(self.settings.assets_dir),
+                                                     language=language, quiz=self.settings.quiz, notes=notes,
+                                                     on_text=ahead.reader(outline, language) if ahead else None)
+            except BaseException:  # an interrupt, a storyboard that never passed: hang up its code requests
+                if ahead:
+                    ahead.stop()
+                raise
             for note in notes:  # questions still unusable after their re-ask
                 self.progress("plan", note)
             ws.set_plan("storyboard", source_plan.carry_citations(storyboard, outline))
         self.place_assets(ws)
+        if ahead:
+            ahead.settle(ws.planned())
         return ws.planned()
 
     def _language(self, ws: Workspace, source: Source | None) -> Language:
@@ -147,11 +157,13 @@ class Engine:
 
     def _outline(self, ws: Workspace, *, audience: str, sections: int, goals: str, source: Source | None,
                  language: Language):
+        titles = section_titles(self.progress)  # each title shown as soon as the model has written it
         if source is None:
             return planner.make_outline(self.model_client(), ws.lecture.topic, audience=audience, sections=sections,
-                                        goals=goals, language=language)
+                                        goals=goals, language=language, on_text=titles)
         return source_plan.make_outline(self.model_client(), source, audience=audience, sections=sections, goals=goals,
-                                        budget=self.settings.source_tokens, progress=self.progress, language=language)
+                                        budget=self.settings.source_tokens, progress=self.progress, language=language,
+                                        on_text=titles)
 
     def place_assets(self, ws: Workspace) -> None:
         """The pictures the storyboard asks for, found offline and copied in (`assets.py`), before
@@ -160,8 +172,10 @@ class Engine:
             what = f"{done.file} ({done.source})" if done.file else done.note
             self.progress("plan", f"picture {done.request.name}: {what}")
 
-    def write_code(self, ws: Workspace, on_written: Callable[[StoryboardSection], None] = lambda section: None) -> None:
-        """Every section missing code, in parallel; `on_written(section)` as each one's is written."""
+    def write_code(self, ws: Workspace, on_written: Callable[[StoryboardSection], None] = lambda section: None,
+                   ahead: CodeAhead | None = None) -> None:
+        """Every section missing code, in parallel; `on_written(section)` as each one's is written.
+        `ahead`: the requests `plan` already started (taken rather than asked again)."""
         missing = [s for s in ws.planned().sections if ws.read_code(s.id) is None]
         if not missing:
             return
@@ -175,7 +189,7 @@ class Engine:
             on_written(section)
 
         coder.write_all(self.model_client(), missing, ws.lecture.topic, on_done=done,
-                        language=lecture_language(ws.lecture))
+                        language=lecture_language(ws.lecture), started=ahead.take if ahead else lambda section: None)
 
     # rendering ---------------------------------------------------------
     def render_all(self, ws: Workspace, quality: str = "preview", only: list[str] | None = None) -> list[SectionResult]:
@@ -183,11 +197,11 @@ class Engine:
         sections = [s for s in ws.planned().sections if not only or s.id in only]
         return self._pipeline(ws, quality).run(sections).results
 
-    def write_and_build(self, ws: Workspace, quality: str = "preview") -> Pipelined:
+    def write_and_build(self, ws: Workspace, quality: str = "preview", ahead: CodeAhead | None = None) -> Pipelined:
         """Write the missing code and build every section, each as soon as its code is there."""
         sections = ws.planned().sections
         missing = [s for s in sections if ws.read_code(s.id) is None]
-        return self._pipeline(ws, quality).run(sections, missing, lambda on_code: self.write_code(ws, on_code))
+        return self._pipeline(ws, quality).run(sections, missing, lambda on_code: self.write_code(ws, on_code, ahead))
 
     def _pipeline(self, ws: Workspace, quality: str) -> BuildPipeline:
         return BuildPipeline(lambda s: self.build_section(ws, s, quality), self.cancelled)
@@ -289,16 +303,17 @@ def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, 
         engine.warm_up()
     result, started = LectureResult(ws), time.monotonic()
     clock = started
+    ahead = CodeAhead(engine.model_client, ws.lecture.topic, engine.progress)  # code asked as the storyboard streams
     try:
-        engine.plan(ws, audience=audience, sections=sections, goals=goals, source=source)
+        engine.plan(ws, audience=audience, sections=sections, goals=goals, source=source, ahead=ahead)
         result.timings["plan"] = time.monotonic() - clock
         clock = time.monotonic()
         if not render:
-            engine.write_code(ws)
+            engine.write_code(ws, ahead=ahead)
             result.timings["code"] = time.monotonic() - clock
         else:
             early = engine.critic_before_render() if settings.critic_rounds > 0 else None
-            built = engine.write_and_build(ws, quality)
+            built = engine.write_and_build(ws, quality, ahead)
             result.sections, result.schedule = built.results, built.times
             result.timings.update(code=built.code_span, render=built.build_span)
             if early is not None:  # the rounds ran inside each build, before its one render

@@ -7,7 +7,7 @@ import json
 from . import prompts
 from .errors import PlanError
 from .language import Language, english, plan_note, with_note
-from .model_client import ModelClient
+from .model_client import ModelClient, OnText
 from .plan import MAX_LINE_WORDS, MAX_LINES, Outline, Storyboard, check_lecture_lines
 from .quiz_questions import MAX_QUESTIONS, storyboard_problems
 
@@ -28,7 +28,9 @@ def check_topic(topic: str) -> str:
 
 
 def make_outline(client: ModelClient, topic: str, *, audience: str = "university students",
-                 sections: int = 4, goals: str = "", language: Language | None = None) -> Outline:
+                 sections: int = 4, goals: str = "", language: Language | None = None,
+                 on_text: OnText | None = None) -> Outline:
+    """`on_text`: the reply so far as it streams (`plan_stream.section_titles` shows the titles)."""
     topic = check_topic(topic)
     if not 1 <= sections <= MAX_SECTIONS:
         raise PlanError(f"sections must be between 1 and {MAX_SECTIONS}, not {sections}")
@@ -42,17 +44,18 @@ def make_outline(client: ModelClient, topic: str, *, audience: str = "university
             raise PlanError(f"the outline has {len(outline.sections)} sections; exactly {sections} were asked for")
         return outline
 
-    outline = client.ask_json(request, stage="outline", validate=validate)
+    outline = client.ask_json(request, stage="outline", validate=validate, on_text=on_text)
     outline.topic = outline.topic or topic
     outline.target_audience = outline.target_audience or audience
     return outline
 
 
 def make_storyboard(client: ModelClient, outline: Outline, pictures: str = "",
-                    language: Language | None = None, *, quiz: bool = True,
+                    language: Language | None = None, on_text: OnText | None = None, *, quiz: bool = True,
                     notes: list[str] | None = None) -> Storyboard:
     """`pictures`: the teacher's own, as `picture_folder.folder_note` lists them ('' for none);
     `language`: the lecture's (English by default), which its lines and narration are written in.
+    `on_text`: the reply so far as it streams (`plan_stream.CodeAhead` starts code requests from it).
     `quiz`: ask for questions for the students in the same request. A question that cannot be used
     (answer not among its options, options repeating, not four) is re-asked once, then left out
     with a note appended to `notes`."""
@@ -78,7 +81,7 @@ def make_storyboard(client: ModelClient, outline: Outline, pictures: str = "",
             notes.extend(f"left out {p}" for p in problems)
         return storyboard
 
-    return client.ask_json(request, stage="storyboard", validate=validate)
+    return client.ask_json(request, stage="storyboard", validate=validate, on_text=on_text)
 
 
 def matches_outline(storyboard: Storyboard, outline: Outline) -> Storyboard:

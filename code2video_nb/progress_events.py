@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-# writing: its code is being written; waiting: written, not built yet; checking: the critic's or the
+# planned: its title is in the outline (`detail`), while the plan is still being written; writing: its
+# code is being written; waiting: written, not built yet; checking: the critic's or the
 # check pass's run; rendering; fixing: a failure being repaired; critic: the layout critic on the
 # rendered code; then one of done, cached (unchanged code: the preview it had) or failed. `drawn` is
 # no change of state: the section's keyframes so far are on disk (`keyframes`), drawn from its code
 # while it is still being written (stream_draw.py) or by its build.
-STATES = ("writing", "waiting", "narrating", "checking", "rendering", "fixing", "critic", "done", "cached", "failed",
-          "drawn")
+STATES = ("planned", "writing", "waiting", "narrating", "checking", "rendering", "fixing", "critic", "done", "cached",
+          "failed", "drawn")
 FINAL = ("done", "cached", "failed")
 
 

@@ -78,6 +78,51 @@ def cut_off_at(text: str) -> int | None:
     return None
 
 
+def complete_items(text: str, key: str = "sections") -> list:
+    """The items of the reply's `key` array that are complete so far, from a reply still being
+    written (a streamed prefix): each closed value parsed, the one being written left out. Read
+    the whole reply with `parse_json`: this only looks ahead, it never decides what the reply says."""
+    return ItemReader(key).read(text)
+
+
+class ItemReader:
+    """`complete_items` over a growing reply: each `read` rescans only what came after the last
+    complete item (a prefix read again would cost its length at every chunk). A text that does not
+    continue the last one (a reply asked again) is read from its start."""
+
+    def __init__(self, key: str = "sections"):
+        self._array = re.compile(rf'"{re.escape(key)}"\s*:\s*\[')
+        self._read = ""  # the text up to the end of the last complete item
+        self.items: list = []
+
+    def read(self, text: str) -> list:
+        if not self._read or not text.startswith(self._read):
+            found = self._array.search(text)
+            if found is None:
+                return []
+            self._read, self.items = text[:found.end()], []
+        pos = len(self._read)
+        while (start := _item_start(text, pos)) is not None:
+            end = _value_end(text, start)
+            if end is None or end < 0:  # unbalanced (malformed), or still being written
+                break
+            try:
+                self.items.append(json.loads(_TRAILING_COMMA.sub(lambda m: m.group(1) or m.group(2), text[start:end])))
+            except json.JSONDecodeError:
+                break  # malformed: the whole reply's check will say how
+            pos = end
+        self._read = text[:pos]
+        return list(self.items)
+
+
+def _item_start(text: str, pos: int) -> int | None:
+    """Where the next object of an array starts after `pos` (commas and blanks between), or None at
+    the array's end, the text's end, or anything else."""
+    match = re.compile(r"[\s,]*").match(text, pos)
+    at = match.end() if match else pos
+    return at if text.startswith("{", at) else None
+
+
 def _next_opener(text: str, pos: int) -> int | None:
     match = _OPENER.search(text, pos)
     return match.start() if match else None

@@ -21,7 +21,7 @@ from . import prompts
 from .coder import in_background  # daemon threads: Ctrl-C never waits for a request in flight
 from .errors import PlanError, SourceError
 from .language import Language, english, plan_note, with_note
-from .model_client import ModelClient
+from .model_client import ModelClient, OnText
 from .plan import MAX_LINE_WORDS, Outline, Storyboard
 from .planner import MAX_SECTIONS
 from .sources import CHARS_PER_TOKEN, Source, SourcePart, estimate_tokens, find_formulas
@@ -65,8 +65,9 @@ def check_length(source: Source) -> None:
 
 def make_outline(client: ModelClient, source: Source, *, audience: str, sections: int, goals: str = "",
                  budget: int = 6000, progress: Callable[[str, str], None] = lambda stage, message: None,
-                 language: Language | None = None) -> Outline:
-    """An outline following the notes, each section citing its part(s) (`source` field)."""
+                 language: Language | None = None, on_text: OnText | None = None) -> Outline:
+    """An outline following the notes, each section citing its part(s) (`source` field).
+    `on_text`: the outline reply so far as it streams."""
     check_length(source)
     if not 1 <= sections <= MAX_SECTIONS:
         raise PlanError(f"sections must be between 1 and {MAX_SECTIONS}, not {sections}")
@@ -85,7 +86,7 @@ def make_outline(client: ModelClient, source: Source, *, audience: str, sections
             raise PlanError(f"the outline has {len(outline.sections)} sections; exactly {sections} were asked for")
         return cite(outline, source)
 
-    outline = client.ask_json(request, stage="outline", validate=validate)
+    outline = client.ask_json(request, stage="outline", validate=validate, on_text=on_text)
     outline.topic = outline.topic or source.title
     outline.target_audience = outline.target_audience or audience
     outline.extra["source"] = {**source.record(), **({"note": fitted.note()} if fitted.chunks else {})}

@@ -130,7 +130,9 @@ def test_a_persistent_mismatch_fails_clearly_writes_nothing_and_a_rerun_recovers
     code, err = generate()
     assert code == 1 and "the storyboard has 60 sections but the outline has 3" in err
     assert not list(lecture.glob("sections/*.py"))
-    assert not any(r.stage.startswith("code") for r in live_env.requests)  # no 60 code requests paid for
+    # No 60 code requests paid for: at most the outline's three, started while the storyboard streamed and
+    # hung up once it went past the outline.
+    assert {r.stage for r in live_env.requests if r.stage.startswith("code")} <= {"code:1", "code:2", "code:3"}
 
     live_env.script("storyboard", recorded("storyboard"))
     script_code(live_env)

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..cassette import recorded_options
 from ..engine import Engine, SectionResult
 from ..plan import StoryboardSection
+from ..plan_stream import CodeAhead
 from ..sources import Source, read_source, source_from_markdown
 from ..workspace import Workspace
 from . import cells
@@ -48,11 +49,12 @@ def plan_and_build(engine: Engine, ws: Workspace, request: LectureRequest, confi
     once there are some (the progress display gives each its row)."""
     sections = (request.sections or recorded_options(config.replay).get("sections")
                 or (None if source else request.default_sections))  # notes: one section per part
-    engine.plan(ws, audience=request.audience, sections=sections, goals=request.goals, source=source)
+    ahead = CodeAhead(engine.model_client, ws.lecture.topic, engine.progress)  # code asked as the storyboard streams
+    engine.plan(ws, audience=request.audience, sections=sections, goals=request.goals, source=source, ahead=ahead)
     expect(ws.planned().sections)
     if request.render:
-        return engine.write_and_build(ws).results
-    engine.write_code(ws)
+        return engine.write_and_build(ws, ahead=ahead).results
+    engine.write_code(ws, ahead=ahead)
     return []
 
 

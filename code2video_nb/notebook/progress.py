@@ -77,6 +77,8 @@ class ProgressView:
         """A section's new state (`progress_events.report` calls this instead of the line)."""
         with self._lock:
             row = self.rows.setdefault(event.section, _Row(""))
+            if event.state == "planned":  # its title, from the outline while the model writes it
+                row.title = event.detail or row.title
             if event.state == "fixing" and event.line:
                 row.fixed = event.line
             if event.state == "drawn":  # pictures, not a new state: the row keeps saying what it does
@@ -119,10 +121,11 @@ class ProgressView:
     def _stage_lines(self) -> list[tuple[str, str]]:
         """(mark, text) of the other stages: planning and code writing read as done once sections build."""
         events = [r.event for r in self.rows.values()]
-        written = events and all(e is not None and e.state != "writing" for e in events)
+        written = events and all(e is not None and e.state not in ("planned", "writing") for e in events)
+        planned = bool(self.rows) and all(e is None or e.state != "planned" for e in events)  # titles alone: not yet
         out = []
         for stage, text in self.lines.items():
-            done = stage == "plan" and bool(self.rows) or stage == "code" and written
+            done = stage == "plan" and planned or stage == "code" and written
             words = {"plan": f"done ({len(self.rows)} sections)", "code": "done"}.get(stage, text) if done else text
             out.append(("✓ " if done else "", f"{_STAGE_LABELS.get(stage, stage.title())}: {words}"))
         return out
@@ -151,6 +154,7 @@ class ProgressView:
             return "not started" if self.summary else "waiting for its code"
         line = self._line(event.line)
         words = {
+            "planned": "planned, its storyboard being written",
             "writing": "writing its code",
             "waiting": "code written, waiting to render",
             "narrating": f"speaking its lines ({event.detail})" if event.detail else "speaking its lines",

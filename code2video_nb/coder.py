@@ -21,6 +21,9 @@ from .plan import StoryboardSection
 from .replies import code_in_reply
 
 MAX_PARALLEL_REQUESTS = 8
+# (section, its code reply so far): called on the request's thread as the reply streams; it starts
+# over when a reply is asked again (see `model_client.OnText`).
+OnReply = Callable[[StoryboardSection, str], None]
 TEACHING_SCENE_SOURCE = Path(__file__).with_name("teaching_scene.py")
 
 
@@ -162,14 +165,20 @@ def write_section_code(client: ModelClient, section: StoryboardSection, topic: s
 
 def write_all(client: ModelClient, sections: list[StoryboardSection], topic: str,
               on_done=lambda section, code: None, language: Language | None = None,
-              started: Callable[[StoryboardSection], Future | None] = lambda section: None) -> dict[str, str]:
+              started: Callable[[StoryboardSection], Future | None] = lambda section: None,
+              on_reply: OnReply | None = None) -> dict[str, str]:
     """Sections in parallel: requests are I/O-bound, so a thread each (bounded). Each section's
     code goes to `on_done` as it arrives, so a failure or Ctrl-C loses nothing already paid for.
-    `started(section)`: its request if one is already under way (`plan_stream.CodeAhead.take`)."""
+    `started(section)`: its request if one is already under way (`plan_stream.CodeAhead.take`).
+    `on_reply(section, reply so far)` as each reply streams."""
     early = [started(s) for s in sections]
     rest = [s for s, future in zip(sections, early) if future is None]
-    asked = iter(in_background(lambda s: write_section_code(client, s, topic, language=language), rest)
-                 if rest else [])
+
+    def write(section: StoryboardSection) -> str:
+        streamed = (lambda text: on_reply(section, text)) if on_reply else None
+        return write_section_code(client, section, topic, language=language, on_text=streamed)
+
+    asked = iter(in_background(write, rest) if rest else [])
     futures = [future if future is not None else next(asked) for future in early]
     section_of = {future: section for section, future in zip(sections, futures)}
     results, errors = {}, {}

@@ -53,11 +53,14 @@ class CodeAhead:
     """Code requests started from a storyboard still being written; `coder.write_all` takes them
     (`take`) instead of asking again."""
 
-    def __init__(self, client: Callable[[], ModelClient], topic: str, progress: Progress | None = None):
-        """`client`: called when the first request starts (a plan that is already there needs none)."""
+    def __init__(self, client: Callable[[], ModelClient], topic: str, progress: Progress | None = None,
+                 on_reply: coder.OnReply | None = None):
+        """`client`: called when the first request starts (a plan that is already there needs none).
+        `on_reply(section, reply so far)` as each early request's reply streams (as `coder.write_all`'s)."""
         self.client = client
         self.topic = topic
         self.progress = progress or (lambda stage, message: None)
+        self.on_reply = on_reply
         self._lock = threading.Lock()
         self._started: dict[str, tuple[StoryboardSection, Future]] = {}  # request key -> its entry and reply
         self._wanted: set[str] = set()  # the keys still wanted; any other is hung up at its next chunk
@@ -96,7 +99,7 @@ class CodeAhead:
             client = self.client()
             future = coder.in_background(
                 lambda s: coder.write_section_code(client, s, self.topic, language=self.language,
-                                                   on_text=self._hang_up_unless(key)),
+                                                   on_text=self._hang_up_unless(key, s)),
                 [section])[0]
             self._started[key] = (section, future)
         report(self.progress, "code", "", SectionEvent(section.id, "writing", detail="from the storyboard's entry"))
@@ -128,10 +131,12 @@ class CodeAhead:
     def _key(self, section: StoryboardSection) -> str:
         return request_key("", coder.code_request(section, self.topic, language=self.language))
 
-    def _hang_up_unless(self, key: str) -> OnText:
-        def on_text(_text: str) -> None:
+    def _hang_up_unless(self, key: str, section: StoryboardSection) -> OnText:
+        def on_text(text: str) -> None:
             if key not in self._wanted:
                 raise Stopped
+            if self.on_reply is not None:
+                self.on_reply(section, text)
 
         return on_text
 

@@ -16,6 +16,7 @@ from conftest import make_client
 
 from code2video_nb import coder, planner
 from code2video_nb.engine import generate
+from code2video_nb.plan import Storyboard
 from code2video_nb.plan_stream import section_titles
 from code2video_nb.progress_events import SectionEvent
 from code2video_nb.replies import ItemReader, complete_items
@@ -167,3 +168,16 @@ def test_an_interrupt_while_the_storyboard_streams_hangs_up_its_code_requests_an
         assert again.count("outline") == 0  # the outline, whole before Ctrl-C, comes from the cache
         assert again.count("storyboard") == 1 and again.count("code:1") == 1
     assert all(Workspace(result.workspace.dir).read_code(s) for s in "1234")
+
+
+def test_each_code_reply_is_handed_on_as_it_streams(server, tmp_path):
+    script(server, FOUR)
+    board = json.loads(reply(FOUR, "storyboard").strip().strip("`").removeprefix("json"))
+    sections = Storyboard.from_dict(board).sections[:2]
+    seen: dict[str, list[str]] = {"1": [], "2": []}
+    written = coder.write_all(make_client(server, tmp_path), sections, FOUR["lecture"]["topic"],
+                              on_reply=lambda section, text: seen[section.id].append(text))
+    for section_id, texts in seen.items():
+        assert len(texts) >= 3 and texts[-1] == reply(FOUR, f"code:{section_id}")  # growing, then whole
+        assert all(b.startswith(a) for a, b in zip(texts, texts[1:]))
+        assert f"class Section{section_id}Scene" in written[section_id]

@@ -112,3 +112,14 @@ def test_a_section_listener_gets_the_event_and_a_plain_callback_its_line():
     assert lines == ["section 1 done (1.0 s)", "writing the storyboard"] and events == [done]
     assert isinstance(ProgressView("code2video: Clips"), SectionListener)  # the notebook's displays
     assert isinstance(LazyProgress("Section 1"), SectionListener)
+
+
+def test_the_outline_titles_show_as_rows_while_planning_goes_on():
+    view = ProgressView("code2video: Clips")
+    view("plan", "writing the outline")
+    view.on_section(SectionEvent("1", "planned", detail="What is a clip?"))
+    text = view._text()
+    assert "1. What is a clip?: planned, its storyboard being written" in text, text
+    assert "Planning: writing the outline" in text and "✓ Planning" not in text  # titles alone: not done yet
+    view.on_section(SectionEvent("1", "writing"))  # its code asked for, from its storyboard entry
+    assert "1. What is a clip?: writing its code" in view._text()

@@ -3,8 +3,8 @@
 Kept in lecture.json through the workspace (every change a locked, merged `update_section`; read
 from the section's `other` records, the part of its state that is this module's):
 
-    sections.<id>.suggestions  [{id, hash, status, finding, time, reason?, applied?}]
-    sections.<id>.critiques    {hash: {findings, seconds, version, time}}   the last few critic runs
+    sections.<id>.suggestions  [{id, hash, status, finding, time, topic, reason?, applied?, undone?}]  (`Suggestion`)
+    sections.<id>.critiques    {hash: {findings, seconds, version, time}}   the last few critic runs (`Critique`)
 
 `hash` is the code a suggestion was made for; `topic` what it is about: its kind, its objects and the
 lines of the code that name them (so an unrelated edit keeps a dismissal). Its status is one of
@@ -29,16 +29,23 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 from .errors import StalePatch, SuggestionError
 from .findings import Finding, Patch
 from .workspace import Workspace
 
-PENDING, ACCEPTED, OVERRIDDEN, DISMISSED, STALE = "pending", "accepted", "overridden", "dismissed", "stale"
-APPLIED = (ACCEPTED, OVERRIDDEN)
+Status = Literal["pending", "accepted", "overridden", "dismissed", "stale"]
+PENDING: Status = "pending"
+ACCEPTED: Status = "accepted"
+OVERRIDDEN: Status = "overridden"
+DISMISSED: Status = "dismissed"
+STALE: Status = "stale"
+APPLIED: tuple[Status, ...] = (ACCEPTED, OVERRIDDEN)
+_STATUSES: dict[str, Status] = {s: s for s in (PENDING, ACCEPTED, OVERRIDDEN, DISMISSED, STALE)}
 KEEP_DECIDED = 100  # decided suggestions kept per section (dismissals among them)
 KEEP_CRITIQUES = 8  # critic runs cached per section, like the archived previews
 REASON = "critic: "  # history reasons of code a suggestion wrote: "critic: accepted overlap", "critic: undid …"
@@ -62,37 +69,91 @@ def critic_version() -> str:
     return digest.hexdigest()[:12]
 
 
-@dataclass
+@dataclass(frozen=True)
+class Applied:
+    """What applying a suggestion wrote: when, and the hashes of the code before and after it."""
+    time: float
+    before: str
+    after: str
+    text: str | None = None  # the user's own text in place of the proposed change (overridden)
+
+    @classmethod
+    def from_dict(cls, data) -> Applied | None:
+        if not isinstance(data, dict):
+            return None
+        text = data.get("text")
+        return cls(_number(data.get("time")), str(data.get("before") or ""), str(data.get("after") or ""),
+                   text if isinstance(text, str) else None)
+
+    def to_dict(self) -> dict:
+        data = {"time": self.time, "before": self.before, "after": self.after}
+        return {**data, "text": self.text} if self.text is not None else data
+
+
+@dataclass(frozen=True)
 class Suggestion:
     id: str
     finding: Finding
     hash: str  # of the code it was made for
-    status: str = PENDING
+    status: Status = PENDING
     time: float = 0.0
     reason: str = ""  # why it is stale
-    applied: dict | None = None  # {time, before, after, text?}: code hashes around the version it wrote
+    applied: Applied | None = None
     topic: str = ""  # what it is about (`topic_key`): a dismissal holds for the same topic
-
+    undone: float | None = None  # when it was applied and then undone (pending again)
 
     @property
     def patch(self) -> Patch | None:
         return self.finding.patch
 
     def to_dict(self) -> dict:
-        data = {"id": self.id, "hash": self.hash, "status": self.status, "time": self.time,
-                "finding": self.finding.to_dict(full=True), "topic": self.topic}
+        data: dict = {"id": self.id, "hash": self.hash, "status": self.status, "time": self.time,
+                      "finding": self.finding.to_dict(full=True), "topic": self.topic}
         if self.reason:
             data["reason"] = self.reason
         if self.applied:
-            data["applied"] = self.applied
+            data["applied"] = self.applied.to_dict()
+        if self.undone is not None:
+            data["undone"] = self.undone
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> Suggestion:
-        return cls(str(data["id"]), Finding.from_dict(data["finding"]), str(data.get("hash", "")),
-                   str(data.get("status", PENDING)), float(data.get("time") or 0.0), str(data.get("reason") or ""),
-                   data.get("applied") if isinstance(data.get("applied"), dict) else None,
-                   str(data.get("topic") or ""))
+    def from_dict(cls, data) -> Suggestion | None:
+        """None for an entry without an id, a finding or a status we know (nothing to show or decide)."""
+        if not isinstance(data, dict) or "id" not in data or not isinstance(data.get("finding"), dict):
+            return None
+        status = _STATUSES.get(str(data.get("status", PENDING)))
+        if status is None:
+            return None
+        undone = data.get("undone")
+        return cls(str(data["id"]), Finding.from_dict(data["finding"]), str(data.get("hash", "")), status,
+                   _number(data.get("time")), str(data.get("reason") or ""), Applied.from_dict(data.get("applied")),
+                   str(data.get("topic") or ""), _number(undone) if undone is not None else None)
+
+
+@dataclass(frozen=True)
+class Critique:
+    """One critic run on one version of the code: what it found, how long it took, which critic."""
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+    version: str = ""  # `critic_version()`: findings of another critic are not shown
+    time: float = 0.0
+
+    @classmethod
+    def from_dict(cls, data) -> Critique | None:
+        if not isinstance(data, dict):
+            return None
+        findings = data.get("findings")
+        return cls([Finding.from_dict(f) for f in findings if isinstance(f, dict)] if isinstance(findings, list)
+                   else [], _number(data.get("seconds")), str(data.get("version", "")), _number(data.get("time")))
+
+    def to_dict(self) -> dict:
+        return {"findings": [f.to_dict(full=True) for f in self.findings], "seconds": round(self.seconds, 3),
+                "version": self.version, "time": self.time}
+
+
+def _number(value) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
 def suggestion_id(content_hash: str, finding: Finding) -> str:
@@ -135,15 +196,20 @@ def _without_comment(line: str) -> str:
 
 
 # reading ---------------------------------------------------------------------------------
-def _entries(section) -> list[dict]:
-    """The suggestion records of a section's dict (or of its state's `other` records)."""
+def _entries(section: Mapping) -> list[Suggestion]:
+    """The suggestions of a section's dict (or of its state's `other` records)."""
     entries = section.get("suggestions")
-    return [e for e in entries if isinstance(e, dict) and "id" in e and "finding" in e] \
-        if isinstance(entries, list) else []
+    return [s for s in map(Suggestion.from_dict, entries) if s is not None] if isinstance(entries, list) else []
+
+
+def _critique(section: Mapping, code: str) -> Critique | None:
+    """The critic's cached run on exactly this code, if there is one."""
+    critiques = section.get("critiques")
+    return Critique.from_dict(critiques.get(code_hash(code))) if isinstance(critiques, dict) else None
 
 
 def all_suggestions(ws: Workspace, section_id: str) -> list[Suggestion]:
-    return [Suggestion.from_dict(e) for e in _entries(ws.section_state(section_id).other)]
+    return _entries(ws.section_state(section_id).other)
 
 
 def pending(ws: Workspace, section_id: str, code: str | None = None) -> list[Suggestion]:
@@ -165,11 +231,8 @@ def get(ws: Workspace, section_id: str, suggestion_id_: str) -> Suggestion:
 
 def cached_findings(ws: Workspace, section_id: str, code: str, version: str = "") -> list[Finding] | None:
     """What the critic found in exactly this code when it last looked; None if it has not."""
-    critiques = ws.section_state(section_id).other.get("critiques")
-    entry = critiques.get(code_hash(code)) if isinstance(critiques, dict) else None
-    if not isinstance(entry, dict) or entry.get("version", "") != version:
-        return None
-    return [Finding.from_dict(f) for f in entry.get("findings", []) if isinstance(f, dict)]
+    critique = _critique(ws.section_state(section_id).other, code)
+    return critique.findings if critique is not None and critique.version == version else None
 
 
 # recording the critic's findings ----------------------------------------------------------------
@@ -180,30 +243,29 @@ def record_findings(ws: Workspace, section_id: str, code: str, findings: list[Fi
     dismissed for this code stays dismissed. Returns the pending suggestions for `code`."""
     wanted, now = code_hash(code), time.time()
 
-    def change(section: dict) -> list[dict]:
+    def change(section: dict) -> list[Suggestion]:
         entries = _entries(section)
         ids = {suggestion_id(wanted, f): f for f in findings}
         topics = {i: topic_key(code, f) for i, f in ids.items()}
         gone = _dismissed_topics(entries)
         dismissed = {i for i, t in topics.items() if t in gone} | {
-            e["id"] for e in entries if e.get("status") == DISMISSED and e.get("hash") == wanted}
-        kept = {e["id"]: e for e in entries if e.get("status") == PENDING and e.get("hash") == wanted}
-        fresh = [kept.get(i) or Suggestion(i, f, wanted, PENDING, now, topic=topics[i]).to_dict()
+            e.id for e in entries if e.status == DISMISSED and e.hash == wanted}
+        kept = {e.id: e for e in entries if e.status == PENDING and e.hash == wanted}
+        fresh = [kept.get(i) or Suggestion(i, f, wanted, PENDING, now, topic=topics[i])
                  for i, f in ids.items() if i not in dismissed]
         # Decided ones stay as the record (an undone accept comes back as pending instead).
-        decided = [e for e in entries if (e.get("status") != PENDING and e["id"] not in ids) or e["id"] in dismissed]
-        section["suggestions"] = decided[-KEEP_DECIDED:] + fresh
+        decided = [e for e in entries if (e.status != PENDING and e.id not in ids) or e.id in dismissed]
+        section["suggestions"] = [s.to_dict() for s in decided[-KEEP_DECIDED:] + fresh]
+        earlier = _critique(section, code)
         critiques = kept_ones if isinstance(kept_ones := section.get("critiques"), dict) else {}
-        earlier = critiques.pop(wanted, None)  # re-insert: the dict's order is the age
-        took = seconds  # None: recorded again from the cache, so how long the critic took stays
-        if took is None:
-            took = float(earlier.get("seconds") or 0.0) if isinstance(earlier, dict) else 0.0
-        critiques[wanted] = {"findings": [f.to_dict(full=True) for f in findings], "seconds": round(took, 3),
-                             "version": version, "time": now}
+        critiques.pop(wanted, None)  # re-insert: the dict's order is the age
+        # seconds None: recorded again from the cache, so how long the critic took stays
+        took = seconds if seconds is not None else earlier.seconds if earlier is not None else 0.0
+        critiques[wanted] = Critique(list(findings), took, version, now).to_dict()
         section["critiques"] = dict(list(critiques.items())[-KEEP_CRITIQUES:])
         return fresh
 
-    return [Suggestion.from_dict(e) for e in ws.update_section(section_id, change)]
+    return ws.update_section(section_id, change)
 
 
 def review(ws: Workspace, section_id: str, code: str, critic: Critic, *, version: str = "") -> list[Suggestion]:
@@ -216,7 +278,7 @@ def review(ws: Workspace, section_id: str, code: str, critic: Critic, *, version
         return record_findings(ws, section_id, code, findings, seconds=time.monotonic() - started, version=version)
     shown = pending(ws, section_id, code)
     entries = _entries(ws.section_state(section_id).other)
-    decided = {e["id"] for e in entries if e.get("status") == DISMISSED}
+    decided = {e.id for e in entries if e.status == DISMISSED}
     gone = _dismissed_topics(entries)
     wanted = {suggestion_id(code_hash(code), f) for f in findings if topic_key(code, f) not in gone} - decided
     if {s.id for s in shown} == wanted:  # as recorded: nothing to write
@@ -226,29 +288,30 @@ def review(ws: Workspace, section_id: str, code: str, critic: Critic, *, version
 
 def dismissed_count(ws: Workspace, section_id: str, code: str) -> int:
     """How many of the critic's findings in `code` are not shown because they were dismissed."""
-    critiques = ws.section_state(section_id).other.get("critiques")
-    entry = critiques.get(code_hash(code)) if isinstance(critiques, dict) else None
-    if not isinstance(entry, dict):
+    other = ws.section_state(section_id).other
+    critique = _critique(other, code)
+    if critique is None:
         return 0
-    findings = [Finding.from_dict(f) for f in entry.get("findings", []) if isinstance(f, dict)]
-    entries = _entries(ws.section_state(section_id).other)
-    gone, ids = _dismissed_topics(entries), {e["id"] for e in entries if e.get("status") == DISMISSED}
+    entries = _entries(other)
+    gone, ids = _dismissed_topics(entries), {e.id for e in entries if e.status == DISMISSED}
     wanted = code_hash(code)
-    return sum(1 for f in findings if topic_key(code, f) in gone or suggestion_id(wanted, f) in ids)
+    return sum(1 for f in critique.findings if topic_key(code, f) in gone or suggestion_id(wanted, f) in ids)
 
 
-def _dismissed_topics(entries: list[dict]) -> set[str]:
-    return {e["topic"] for e in entries if e.get("status") == DISMISSED and e.get("topic")}
+def _dismissed_topics(entries: list[Suggestion]) -> set[str]:
+    return {e.topic for e in entries if e.status == DISMISSED and e.topic}
 
 
 # deciding ---------------------------------------------------------------------------------
-def _set(ws: Workspace, section_id: str, suggestion_id_: str, **values) -> None:
+def _set(ws: Workspace, section_id: str, suggestion_id_: str, **changes) -> None:
+    """Change one suggestion's fields (`Suggestion`'s names), the section's others as they are."""
     def change(section: dict) -> None:
-        for entry in _entries(section):
-            if entry["id"] == suggestion_id_:
-                entry.update(values)
-                for key in [k for k, v in values.items() if v is None]:
-                    del entry[key]
+        entries = given if isinstance(given := section.get("suggestions"), list) else []
+        for k, entry in enumerate(entries):
+            if isinstance(entry, dict) and entry.get("id") == suggestion_id_:
+                suggestion = Suggestion.from_dict(entry)
+                if suggestion is not None:
+                    entries[k] = replace(suggestion, **changes).to_dict()
     ws.update_section(section_id, change)
 
 
@@ -293,9 +356,8 @@ def apply(ws: Workspace, section_id: str, suggestion_id_: str, new_text: str | N
     overridden = new_text is not None and new_text.rstrip("\n") != suggestion.patch.new.rstrip("\n")
     status = OVERRIDDEN if overridden else ACCEPTED
     ws.write_code(section_id, new_code, f"{REASON}{status} {suggestion.finding.kind}")
-    _set(ws, section_id, suggestion.id, status=status, reason=None,
-         applied={"time": time.time(), "before": code_hash(code), "after": code_hash(new_code),
-                  **({"text": new_text} if overridden else {})})
+    _set(ws, section_id, suggestion.id, status=status, reason="",
+         applied=Applied(time.time(), code_hash(code), code_hash(new_code), new_text if overridden else None))
     return new_code
 
 
@@ -306,7 +368,7 @@ def _version(ws: Workspace, section_id: str, wanted: str | None) -> str | None:
 
 
 def _applied_code(ws: Workspace, section_id: str, suggestion: Suggestion) -> str | None:
-    return _version(ws, section_id, (suggestion.applied or {}).get("after"))
+    return _version(ws, section_id, suggestion.applied.after if suggestion.applied else None)
 
 
 def fit(ws: Workspace, section_id: str, suggestion_id_: str, code: str) -> str | None:
@@ -315,15 +377,15 @@ def fit(ws: Workspace, section_id: str, suggestion_id_: str, code: str) -> str |
     changes, and one line either side, must read as they did in the code it was applied to."""
     suggestion = get(ws, section_id, suggestion_id_)
     patch = suggestion.patch
-    before = _version(ws, section_id, (suggestion.applied or {}).get("before"))
-    if patch is None or before is None:
+    applied = suggestion.applied
+    before = _version(ws, section_id, applied.before) if applied is not None else None
+    if patch is None or applied is None or before is None:
         return None
     lo, hi = max(patch.start - 2, 0), patch.end + 1  # 0-based, one line of context either side
     if before.splitlines()[lo:hi] != code.splitlines()[lo:hi]:
         return None
-    text = (suggestion.applied or {}).get("text")
     try:
-        return patch_code(code, patch, text if isinstance(text, str) else None)
+        return patch_code(code, patch, applied.text)
     except StalePatch:
         return None
 
@@ -343,8 +405,8 @@ def reapply(ws: Workspace, section_id: str, suggestion_id_: str, edited: str) ->
     if ws.read_code(section_id) != edited:
         ws.write_code(section_id, edited, "notebook edit")
     ws.write_code(section_id, new_code, f"{REASON}{suggestion.status} {suggestion.finding.kind}")
-    _set(ws, section_id, suggestion.id, applied={**(suggestion.applied or {}), "time": time.time(),
-                                                 "before": code_hash(edited), "after": code_hash(new_code)})
+    text = suggestion.applied.text if suggestion.applied else None
+    _set(ws, section_id, suggestion.id, applied=Applied(time.time(), code_hash(edited), code_hash(new_code), text))
     return edited, new_code
 
 
@@ -356,18 +418,18 @@ def dismiss(ws: Workspace, section_id: str, suggestion_id_: str) -> None:
     code = ws.read_code(section_id)
     if not topic and code is not None and code_hash(code) == suggestion.hash:  # recorded before topics
         topic = topic_key(code, suggestion.finding)
-    _set(ws, section_id, suggestion_id_, status=DISMISSED, topic=topic or None)
+    _set(ws, section_id, suggestion_id_, status=DISMISSED, topic=topic)
 
 
 def last_applied(ws: Workspace, section_id: str) -> Suggestion | None:
     applied = [s for s in all_suggestions(ws, section_id) if s.status in APPLIED and s.applied]
-    return max(applied, key=lambda s: (s.applied or {}).get("time", 0)) if applied else None
+    return max(applied, key=lambda s: s.applied.time if s.applied else 0.0) if applied else None
 
 
 def undoable(ws: Workspace, section_id: str, code: str) -> bool:
     """Whether `code` is what the last applied suggestion wrote (so Undo is offered with it)."""
     last = last_applied(ws, section_id)
-    return last is not None and (last.applied or {}).get("after") == code_hash(code)
+    return last is not None and last.applied is not None and last.applied.after == code_hash(code)
 
 
 def undo(ws: Workspace, section_id: str) -> str:
@@ -377,8 +439,8 @@ def undo(ws: Workspace, section_id: str) -> str:
     if suggestion is None:
         raise SuggestionError(f"section {section_id} has no applied suggestion to undo")
     history = ws.section_state(section_id).history
-    applied = suggestion.applied or {}
-    after, before = applied.get("after"), applied.get("before")
+    applied = suggestion.applied
+    after, before = (applied.after, applied.before) if applied else (None, None)
     wrote = [i for i, h in enumerate(history) if h.reason.startswith(REASON) and code_hash(h.code) == after]
     earlier = [h.code for h in history[:wrote[-1]] if code_hash(h.code) == before] if wrote else []
     if not earlier:

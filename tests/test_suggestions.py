@@ -211,3 +211,22 @@ def test_an_applied_suggestion_fits_into_a_later_edit_only_where_its_lines_are_u
         "        self.play(FadeIn", "        self.play(FadeOut(box))\n        self.play(FadeIn") + "        # mine\n"
     shifted = CODE.replace("        box = Square()\n", "        # first\n        box = Square()\n")
     assert suggestions.fit(ws, "1", s.id, shifted) is None  # its place moved: not guessed
+
+
+def test_older_suggestion_records_read_typed_and_a_decision_rewrites_only_its_own(ws):
+    """Records of earlier versions: no topic, an applied change without the teacher's text, and
+    entries nothing can be said about (no finding, a status we do not know), which are left as stored."""
+    code = ws.read_code("1")
+    finding = overlap().to_dict(full=True)
+    older = [{"id": "a", "hash": suggestions.code_hash(code), "status": "accepted", "finding": finding,
+              "applied": {"time": 3.0, "before": "b" * 16, "after": "c" * 16}},
+             {"id": "b", "hash": suggestions.code_hash(code), "finding": finding},
+             {"id": "c", "status": "pending"}, {"id": "d", "status": "maybe", "finding": finding}]
+    ws.update_section("1", lambda section: section.update(suggestions=older))
+    accepted, pending = suggestions.all_suggestions(ws, "1")
+    assert accepted.applied == suggestions.Applied(3.0, "b" * 16, "c" * 16) and accepted.topic == ""
+    assert (pending.id, pending.status, pending.finding.patch.new) == ("b", "pending", overlap().patch.new)
+    suggestions.dismiss(ws, "1", "b")
+    stored = json.loads(ws.state_path.read_text())["sections"]["1"]["suggestions"]
+    assert stored[1]["status"] == "dismissed" and stored[1]["topic"] == suggestions.topic_key(code, overlap())
+    assert [stored[0], *stored[2:]] == [older[0], *older[2:]]  # the others as they were

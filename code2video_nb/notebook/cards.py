@@ -136,8 +136,8 @@ def critic_line(pending: int, error: str = "", dismissed: int = 0) -> View:
 def applied_line(s: Suggestion) -> str:
     """What an applied suggestion did, in the teacher's terms: an override says the teacher's text."""
     kind = KIND_LABELS.get(s.finding.kind, s.finding.kind)
-    text = (s.applied or {}).get("text")
-    if s.status == suggestions.OVERRIDDEN and isinstance(text, str):
+    text = s.applied.text if s.applied else None
+    if s.status == suggestions.OVERRIDDEN and text is not None:
         lines = [t.strip() for t in text.strip().splitlines()]
         mine = lines[0] + (" …" if len(lines) > 1 else "") if lines else "(removed the lines)"
         objects = f" ({', '.join(s.finding.objects)})" if s.finding.objects else ""

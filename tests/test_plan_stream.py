@@ -71,7 +71,7 @@ def test_complete_items_reads_only_closed_entries_of_a_growing_reply():
 
 
 def test_the_outline_titles_show_while_the_outline_is_written(server, tmp_path):
-    server.set_latency(0.0, 8.0)  # the outline's 261 tokens take about 2 s
+    server.set_latency(0.0, 12.0)  # the outline's 261 tokens take about 3 s
     server.script("outline", Reply(reply(FOUR, "outline"), FOUR["interactions"][0]["usage"]))
     events = Events()
     outline = planner.make_outline(make_client(server, tmp_path), FOUR["lecture"]["topic"], sections=4,
@@ -86,7 +86,7 @@ def test_the_outline_titles_show_while_the_outline_is_written(server, tmp_path):
 
 
 def test_each_code_request_starts_once_its_storyboard_entry_is_written_and_costs_no_more(server, tmp_path):
-    server.set_latency(0.1, 4.0)  # the storyboard's 753 tokens take about 3 s
+    server.set_latency(0.1, 6.0)  # the storyboard's 753 tokens take about 4.6 s
     script(server, FOUR)
     events = Events()
     result = run(server, tmp_path, progress=events)

@@ -117,6 +117,7 @@ class OpenAIBackend:
         # them all into the CLI's and the notebook's output. openai 3.x ships "httpx2".
         for name in ("httpx", "httpx2"):
             logging.getLogger(name).setLevel(logging.WARNING)
+        self._usage_in_stream = True  # False once the endpoint refused `stream_options`
         self._client = openai.OpenAI(
             api_key=key,
             base_url=settings.base_url,
@@ -149,9 +150,7 @@ class OpenAIBackend:
         parts: list[str] = []
         finish, usage = None, None
         with endpoint_errors(self.settings, stage, self._client.base_url, model, "with --model or CODE2VIDEO_MODEL"):
-            stream = self._client.chat.completions.create(
-                model=model, messages=messages, extra_headers={STAGE_HEADER: stage},
-                stream=True, stream_options={"include_usage": True})
+            stream = self._create(messages, model=model, stage=stage)
             with stream:  # closed on any way out: an interrupt hangs up at once
                 for chunk in stream:
                     usage = getattr(chunk, "usage", None) or usage
@@ -168,6 +167,22 @@ class OpenAIBackend:
             "completion_tokens": getattr(usage, "completion_tokens", 0) or 0,
         }
         return Completion("".join(parts), tokens, finish)
+
+    def _create(self, messages, *, model, stage):
+        """The streaming request, with the usage asked for at its end. An endpoint that refuses
+        `stream_options` (HTTP 400 naming it) is asked without from then on: its replies then count
+        no tokens, rather than every request failing."""
+        import openai
+
+        ask = dict(model=model, messages=messages, extra_headers={STAGE_HEADER: stage}, stream=True)
+        if self._usage_in_stream:
+            try:
+                return self._client.chat.completions.create(**ask, stream_options={"include_usage": True})
+            except openai.BadRequestError as exc:
+                if "stream_options" not in str(exc):
+                    raise
+                self._usage_in_stream = False
+        return self._client.chat.completions.create(**ask)
 
 
 @contextlib.contextmanager

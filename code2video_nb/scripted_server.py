@@ -197,6 +197,8 @@ class ScriptedServer:
         self.latency = latency  # applied to every completion (not to scripted errors)
         # An endpoint that reads images but not video (as OpenAI's): a `video_url` part is a 400.
         self.takes_video = True
+        # An endpoint that streams but refuses `stream_options` (some OpenAI-compatible servers): a 400.
+        self.takes_stream_options = True
         self.requests: list[RecordedRequest] = []
         self.speech_requests: list[SpeechRequest] = []
         self._queues: dict[str, deque] = defaultdict(deque)
@@ -338,6 +340,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(404, _error_body(msg, 404, "model_not_found"))
         if not stage:
             return self._json(400, _error_body(f"missing {STAGE_HEADER} header", 400))
+        if not self.owner.takes_stream_options and "stream_options" in req:
+            return self._json(400, _error_body("Unrecognized request argument supplied: stream_options", 400))
         if not self.owner.takes_video and _has_video(req.get("messages", [])):
             return self._json(400, _error_body("Invalid content part type: 'video_url'", 400, "invalid_value"))
         self._answer(stage, req, self.owner._next_reply(stage, req.get("messages", [])))

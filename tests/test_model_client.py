@@ -225,3 +225,13 @@ def test_an_interrupt_hangs_up_streams_at_once_and_the_rerun_asks_again(server, 
     server.set_latency()
     assert client.ask(HELLO, stage="outline") == LONG  # the rerun's request streams as usual
     assert server.count("outline") == 2 and [e["reply"] for e in cache_files(tmp_path)] == [LONG]
+
+
+def test_an_endpoint_that_refuses_stream_options_is_asked_without_them(server, tmp_path):
+    server.takes_stream_options = False
+    server.script("outline", "first", "second")
+    client = make_client(server, tmp_path)
+    assert client.ask(HELLO, stage="outline") == "first"
+    assert client.ask([{"role": "user", "content": "again"}], stage="outline") == "second"
+    # Refused once, then asked without: the replies stream, with no usage to count.
+    assert server.count("outline") == 3 and client.total().tokens == 0

@@ -146,7 +146,7 @@ def place_all(ws, storyboard: Storyboard, folder_path: Path | None) -> list[Plac
         if todo:
             done[section.id] = [_place(ws, p.request, folder) for p in todo]
     if done:
-        ws.update(lambda state: _record(state, done))
+        ws.update_storyboard(lambda board: _record(board, done))
     return [p for items in done.values() for p in items]
 
 
@@ -212,12 +212,14 @@ def picture_bytes(path: Path) -> bytes:
     return data
 
 
-def _record(state: dict, done: dict[str, list[PlacedAsset]]) -> None:
-    for section in state.get("storyboard", {}).get("sections", []):
-        new = {p.request.name: p.to_dict() for p in done.get(str(section.get("id")), [])}
-        if new and isinstance(section.get("assets"), list):
-            section["assets"] = [new.get(asset_name(e.get("name")), e) if isinstance(e, dict) else e
-                                 for e in section["assets"]]
+def _record(board: Storyboard, done: dict[str, list[PlacedAsset]]) -> None:
+    """Each placed picture's entry in its storyboard section's `assets` (the others as they are)."""
+    for section in board.sections:
+        new = {p.request.name: p.to_dict() for p in done.get(section.id, [])}
+        entries = section.extra.get("assets")
+        if new and isinstance(entries, list):
+            section.extra["assets"] = [new.get(asset_name(e.get("name")), e) if isinstance(e, dict) else e
+                                       for e in entries]
 
 
 def _link(aside: str, target: Path) -> None:
@@ -245,7 +247,7 @@ def swap(ws, section_id: str, name: str, candidate: Candidate) -> str:
         raise AssetError(f"section {section_id} has no picture {name!r} "
                          f"(it has: {', '.join(p.request.name for p in placed(section)) or 'none'})")
     new = copy_in(ws.dir, old.request, candidate)
-    ws.update(lambda state: _record_one(state, section_id, new))
+    ws.update_storyboard(lambda board: _record(board, {str(section_id): [new]}))
     code = ws.read_code(section_id) or ""
     changed = _rename_in_code(code, old, new.file)
     if changed != code:
@@ -258,10 +260,6 @@ def user_file(path: str | Path) -> Candidate:
     real = Path(path).expanduser().resolve()
     picture_bytes(real)  # checked now, so a wrong path is one line before anything changes
     return Candidate(real, f"file: {real.name}", USER_LICENCE, "file")
-
-
-def _record_one(state: dict, section_id: str, new: PlacedAsset) -> None:
-    _record(state, {str(section_id): [new]})
 
 
 def _rename_in_code(code: str, old: PlacedAsset, new_file: str) -> str:

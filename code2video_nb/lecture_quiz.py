@@ -30,12 +30,10 @@ def keep_edited_quiz(ws: Workspace, section: StoryboardSection, code: str | None
     if questions == list(section.quiz):
         return
 
-    def change(state: dict) -> None:
-        board = Storyboard.from_dict(state["storyboard"])
+    def change(board: Storyboard) -> None:
         for s in board.sections:
             if s.id == section.id:
                 s.quiz = list(questions)
-        state["storyboard"] = board.to_dict()
 
-    ws.update(change)
+    ws.update_storyboard(change)
     section.quiz = list(questions)

@@ -246,12 +246,10 @@ def _keep_edited_text(ws: Workspace, section: StoryboardSection, texts: list[str
     if texts == section.spoken() or texts == list(section.narration):
         return
 
-    def change(state: dict) -> None:
-        board = Storyboard.from_dict(state["storyboard"])
+    def change(board: Storyboard) -> None:
         for s in board.sections:
             if s.id == section.id:
                 s.narration = list(texts)
-        state["storyboard"] = board.to_dict()
 
-    ws.update(change)
+    ws.update_storyboard(change)
     section.narration = list(texts)

@@ -37,13 +37,14 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PureWindowsPath
 
 from . import assets
 from .errors import AssetError
 from .parse import Located, end_column, end_line, parse
 from .picture_folder import FOLDER, SUFFIXES
+from .plan import Storyboard
 from .scene_import import IMPORTED_FROM
 
 COPIED = "picture copied in"
@@ -336,7 +337,7 @@ def bring_in(ws, section_id: str, code: str | None, say: Callable[[str, str], No
         if boxed != brought.code:
             brought.code = boxed
             ws.write_code(section_id, boxed, BOXED)
-    ws.update(lambda state: _record(state, section_id, brought))
+    ws.update_storyboard(lambda board: _record(board, section_id, brought))
     for note in brought.notes:
         (say or (lambda stage, message: None))("picture", f"section {section_id}: {note}")
     return brought.code
@@ -369,36 +370,34 @@ def _why(exc: Exception, path: Path) -> str:
     return text[len(f"{path}: "):] if text.startswith(f"{path}: ") else text
 
 
-def _record(state: dict, section_id: str, brought: Brought) -> None:
+def _record(board: Storyboard, section_id: str, brought: Brought) -> None:
     """Each copy's source (and each missing picture's note) in the storyboard section's `assets`,
     as the plan's pictures are recorded; a source already recorded is not recorded again."""
-    for section in state.get("storyboard", {}).get("sections", []):
-        entries = section.get("assets", []) if str(section.get("id")) == str(section_id) else None
+    for section in board.sections:
+        entries = section.extra.get("assets", []) if section.id == str(section_id) else None
         if not isinstance(entries, list):
             continue
         taken = {assets.asset_name(e.get("name")) for e in entries if isinstance(e, dict)}
         known = {(e.get("file"), e.get("source")) for e in entries if isinstance(e, dict)}
         for entry in [*map(_entry, brought.copied), *map(_entry, brought.missing)]:
-            if entry is None or (entry["file"], entry["source"]) in known:
+            if entry is None or (entry.file, entry.source) in known:
                 continue
-            entry["name"] = _free_name(entry["name"], taken)
-            taken.add(entry["name"])
-            known.add((entry["file"], entry["source"]))
-            entries.append(entry)
-        section["assets"] = entries
+            name = _free_name(entry.request.name, taken)
+            taken.add(name)
+            known.add((entry.file, entry.source))
+            entries.append(replace(entry, request=replace(entry.request, name=name)).to_dict())
+        section.extra["assets"] = entries
 
 
-def _entry(item: Copied | Missing) -> dict | None:
+def _entry(item: Copied | Missing) -> assets.PlacedAsset | None:
     """The storyboard entry for a copy or a missing picture (None: the lecture's own, already known)."""
-    name = assets.asset_name(_written(item.load.path).stem)
-    kind = "icon" if _written(item.load.path).suffix.lower() in ("", ".svg") else "photo"
+    request = assets.AssetRequest(assets.asset_name(_written(item.load.path).stem),
+                                  "icon" if _written(item.load.path).suffix.lower() in ("", ".svg") else "photo")
     if isinstance(item, Missing):
-        return {"name": name, "kind": kind, "description": "", "file": "", "source": f"file: {item.load.path}",
-                "licence": "", "note": item.note}
+        return assets.PlacedAsset(request, "", f"file: {item.load.path}", "", item.note)
     if item.own:
         return None
-    return {"name": name, "kind": kind, "description": "", "file": item.file, "source": f"file: {item.source}",
-            "licence": LICENCE}
+    return assets.PlacedAsset(request, item.file, f"file: {item.source}", LICENCE)
 
 
 def _free_name(name: str, taken: set[str]) -> str:

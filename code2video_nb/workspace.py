@@ -223,6 +223,20 @@ class Workspace:
     def set_plan(self, key: str, value) -> None:
         self.update(lambda state: state.__setitem__(key, value.to_dict()))
 
+    def update_storyboard(self, change: Callable[[Storyboard], T]) -> T:
+        """`change` the storyboard as it is on disk (a record of its sections' pictures, an edited
+        narration), written back whole, under the same lock and merge as every write."""
+        def apply(state: dict) -> T:
+            if not state.get("storyboard"):
+                raise WorkspaceError(f"{self.dir} holds no planned lecture (no storyboard in lecture.json): "
+                                     "plan it first")
+            board = Storyboard.from_dict(state["storyboard"])  # _parse_state checked that it parses
+            result = change(board)
+            state["storyboard"] = board.to_dict()
+            return result
+
+        return self.update(apply)
+
     # sections ----------------------------------------------------------
     def read_code(self, section_id: str) -> str | None:
         path = self.code_path(section_id)

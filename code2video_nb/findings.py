@@ -60,6 +60,8 @@ class Placed:
     z: float = 0.0  # z_index, then order on screen: later is drawn on top
     ink: list[list[list[float]]] = field(default_factory=list)  # shapes: where their strokes run, as
     # polylines of [x, y] (a coordinate system: its axis lines); empty for text, pictures, groups
+    script: str = "Latn"  # text: the ISO 15924 script of its letters ("Hani": Chinese), which sets how
+    # high its glyphs must be to read (critic/layout.py, too_small)
 
 
 @dataclass

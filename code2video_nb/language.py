@@ -178,6 +178,17 @@ def code_note(lang: Language) -> str:
     return prompts.render("language_code", language=lang.described(), language_name=lang.name).strip()
 
 
+def review_note(lang: Language) -> str:
+    """What a model that looks at the video (the VLM critic, the judge) is told ("" for English)."""
+    if lang.english:
+        return ""
+    from . import prompts
+
+    direction = ", written right to left" if lang.rtl else ""
+    return prompts.render("language_review", language=lang.described(), language_name=lang.name,
+                          direction=direction).strip()
+
+
 def with_note(request: list[dict], note: str) -> list[dict]:
     """A chat request with `note` appended to its last message (unchanged for an empty note)."""
     if note:

@@ -10,7 +10,11 @@ import pytest
 
 from code2video_nb import coder
 from code2video_nb.config import Settings
+from code2video_nb.critic import vlm
+from code2video_nb.critic.critique import critique_file
 from code2video_nb.engine import Engine
+from code2video_nb.evaluation import aes
+from code2video_nb.evaluation.frames import Visual
 from code2video_nb.errors import ConfigError, PlanError
 from code2video_nb.language import choose, count_words, detect, language
 from code2video_nb.line_wrap import wrap
@@ -174,3 +178,47 @@ def test_chinese_subtitles_are_cut_at_sentence_ends():
     assert [(round(c.start, 3), round(c.end, 3), c.text) for c in cues] == [
         (1.0, round(1 + 4 * 9 / 14, 3), "特征向量只被拉伸。"), (round(1 + 4 * 9 / 14, 3), 5.0, "方向不变！"),
         (5.0, 6.0, "It stays. It stretches."), (6.0, 7.0, "特征值")]
+
+
+# --- the critic judges a script by its own glyph height ----------------------------------------------
+CJK_SIZES = '''from manim import *
+from code2video_nb.teaching_scene import TeachingScene
+
+
+class S(TeachingScene):
+    def construct(self):
+        self.setup_lecture("特征向量", ["特征向量只被拉伸", "特征值是倍数"], animate=False)
+        # === Animation for Lecture Line 1 ===
+        self.highlight_line(1, run_time=0)
+        line = Text("特征向量方向不变", font_size=24)
+        self.place_at_grid(line, "B3")
+        tiny = Text("特征值", font_size=10)
+        self.place_at_grid(tiny, "D3")
+        small = Text("eigenvalue", font_size=12)
+        self.place_at_grid(small, "F3")
+        self.add(line, tiny, small)
+        self.wait(0.2)
+'''
+
+
+def test_too_small_judges_cjk_by_its_glyph_height(tmp_path):
+    path = tmp_path / "cjk.py"
+    path.write_text(CJK_SIZES, encoding="utf-8")
+    result = critique_file(path, media_dir=tmp_path / "media", check_patches=False)
+    assert result.error is None, result.error
+    small = [f for f in result.findings if f.kind == "too_small"]
+    # a 24-pt Chinese line (18 px) reads, and so do the lecture lines; a 10-pt one (7 px) does not,
+    # though a 12-pt Latin word (7.3 px) is readable at that height
+    assert [f.objects for f in small] == [["tiny"]], small
+    assert "tiny is 7 px high at 480p (Chinese characters read from 11 px); scale it by" in small[0].message
+    assert small[0].line == 13
+
+
+def test_the_vlm_critic_and_the_judge_are_told_the_language():
+    shown = Visual((), "keyframes", lines=2)
+    judge_zh = aes.build_messages(shown, "特征向量", language=language("zh"))[0]["content"][0]["text"]
+    assert "The lecture is in Chinese (zh, 中文)" in judge_zh and "not in English is not a defect" in judge_zh
+    assert "The lecture is in" not in aes.build_messages(shown, "Eigenvectors")[0]["content"][0]["text"]
+    critic_ar = vlm.build_messages([], "المتجهات", language=language("ar"))[1]["content"][0]["text"]
+    assert "in Arabic, written right to left" in critic_ar
+    assert "The lecture is in" not in vlm.build_messages([], "Eigenvectors")[1]["content"][0]["text"]

@@ -199,7 +199,12 @@ def _placed(o: dict) -> Placed:
                   _line(o.get("line")), _line(o.get("placed_line")), _given_box(o["box"]), role,
                   None if height is None else _number(height), _number(o.get("opacity", 1.0)),
                   None if o.get("parent") is None else int(o["parent"]), _number(o.get("z", 0.0)),
-                  _ink(o.get("ink") or []))
+                  _ink(o.get("ink") or []), _script(o.get("script")))
+
+
+def _script(raw) -> str:
+    """An ISO 15924 code as the child wrote it ("Hani"), else Latin."""
+    return raw if isinstance(raw, str) and re.fullmatch(r"[A-Z][a-z]{3}", raw) else "Latn"
 
 
 def _ink(raw) -> list[list[list[float]]]:

@@ -55,6 +55,16 @@ PX_PER_UNIT = 480 / 8
 MIN_GLYPH_PX = 7.0
 MIN_TEXT_HEIGHT = MIN_GLYPH_PX / PX_PER_UNIT
 COMFORTABLE_TEXT_HEIGHT = 10.0 / PX_PER_UNIT  # what a too_small patch scales up to
+# Chinese, Japanese and Korean glyphs fill the em box (a 24-pt character is 18 px high at 480p, a Latin
+# capital 14.6 px) but their strokes are dense: they read from about 11 px, a 15-pt Text, where a
+# 10-pt one (7.5 px) is a blur. Their text_height is the whole glyph's (render/child/critic_instrument).
+MIN_GLYPH_PX_BY_SCRIPT = {"Hani": 11.0, "Jpan": 11.0, "Hang": 11.0}
+SCRIPT_NAMES = {"Hani": "Chinese characters", "Jpan": "Japanese characters", "Hang": "Korean characters"}
+
+
+def min_text_height(script: str) -> float:
+    """The least glyph height, in scene units, at which text in `script` reads at 480p."""
+    return MIN_GLYPH_PX_BY_SCRIPT.get(script, MIN_GLYPH_PX) / PX_PER_UNIT
 OVERLAP_SHARE = 0.10  # the covered share of the smaller box that counts as on top of it
 STALE_SHAPE_SHARE = 0.5  # two shapes of different blocks: only when this much is covered
 # A label written into a shape that was already there is framed by it, whatever their sizes (a
@@ -335,7 +345,7 @@ class _Run:
             return beside
         whole = self.whole(i, o)  # one part of a group (a digit of its number) moves with the rest
         it = "it" if whole is o else f"{whole.name} whole"
-        spot = room.find(self.stage, self.blockers(i, whole), whole.box, o.text_height, MIN_TEXT_HEIGHT)
+        spot = room.find(self.stage, self.blockers(i, whole), whole.box, o.text_height, min_text_height(o.script))
         line = place_line(whole)
         if spot is None or whole.name is None or line is None:
             return ("", None) if spot is None else (f"; move {it} to {spot.words()}", None)
@@ -439,19 +449,21 @@ class _Run:
         for i in range(len(self.shots)):
             for o in self.leaves(i):
                 if (o.uid in done or not _textual(o) or o.text_height is None
-                        or o.text_height >= MIN_TEXT_HEIGHT):
+                        or o.text_height >= min_text_height(o.script)):
                     continue
                 done.add(o.uid)
-                px = o.text_height * PX_PER_UNIT
+                px, least = o.text_height * PX_PER_UNIT, min_text_height(o.script) * PX_PER_UNIT
+                readable = f"{SCRIPT_NAMES[o.script]} read from" if o.script in SCRIPT_NAMES else "readable from"
                 hits.append(_Hit(self.finding("too_small", i, [o], f"{label(o)} is {px:.0f} px high at 480p "
-                                              f"(readable from {MIN_GLYPH_PX:.0f} px)"),
+                                              f"({readable} {least:.0f} px)"),
                                  o.uid, fix=functools.partial(self.enlargement, i, o, o.text_height)))
         return hits
 
     def enlargement(self, i: int, o: Placed, height: float) -> tuple[str, Patch | None]:
-        factor = room.round_up(COMFORTABLE_TEXT_HEIGHT / height)
+        least = min_text_height(o.script)
+        factor = room.round_up(COMFORTABLE_TEXT_HEIGHT / MIN_TEXT_HEIGHT * least / height)
         blockers = [b for b in self.blockers(i, o) if _covered(b, o.box) == 0]
-        for f in (factor, room.round_up(MIN_TEXT_HEIGHT / height)):
+        for f in (factor, room.round_up(least / height)):
             grown = room.scaled(o.box, f)
             if self.stage.frame.contains(grown) and not any(_covered(b, grown) for b in blockers):
                 line = place_line(o)

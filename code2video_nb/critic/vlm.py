@@ -26,6 +26,7 @@ from PIL import Image, ImageDraw, ImageFont
 from .. import prompts
 from ..errors import ConfigError, WorkspaceError
 from ..findings import KINDS, Box, Finding, Patch, Placed, Shot, Stage
+from ..language import Language, english, lecture_language, review_note
 from ..teaching_scene import FRAME_HEIGHT, FRAME_WIDTH
 from . import layout, room
 from .grid_overlay import default_grid
@@ -71,7 +72,7 @@ def review_section(ws, section_id: str, shots: list[Shot], stage: Stage | None, 
     keys = [make_keyframe(k, path, line, shots, stage)
             for k, (path, line) in enumerate(zip(frames, section.lecture_lines), 1)]
     found = review(keys, section.title, code, client, model, stage_name=f"critic:{section_id}",
-                   stage=stage, shots=shots, previous=previous)
+                   stage=stage, shots=shots, previous=previous, language=lecture_language(ws.lecture))
     return checked(found, code, shots, None)  # what the code and shots say; its findings are not the layout rules'
 
 
@@ -106,9 +107,10 @@ def _still_open(finding: Finding, code: str) -> bool:
 
 
 def review(keys: list[Keyframe], title: str, code: str, client, model: str, *, stage_name: str,
-           stage: Stage | None, shots: list[Shot], previous: Sequence[Finding] = ()) -> list[Finding]:
+           stage: Stage | None, shots: list[Shot], previous: Sequence[Finding] = (),
+           language: Language | None = None) -> list[Finding]:
     """Ask `model` about these keyframes and turn its answer into findings against `code`."""
-    messages = build_messages(keys, title, previous, grid_of(stage))
+    messages = build_messages(keys, title, previous, grid_of(stage), language)
     answer = client.ask_json(messages, stage=stage_name, model=model, validate=check_answer)
     return [to_finding(issue, keys, code, stage, shots) for issue in answer["issues"]]
 
@@ -217,13 +219,16 @@ def table_text(rows: list[dict]) -> str:
 
 
 def build_messages(keys: list[Keyframe], title: str, previous: Sequence[Finding] = (),
-                   grid: room.Grid | None = None) -> list[dict]:
+                   grid: room.Grid | None = None, language: Language | None = None) -> list[dict]:
     """System prompt, then one user message: the instructions, and per block its table and image.
-    `grid`: the scene's own (a paper-style base class may lay out another), else ours."""
+    `grid`: the scene's own (a paper-style base class may lay out another), else ours; `language`:
+    the lecture's, which the model is told when it is not English."""
     changes = "\n".join(f"- keyframe {f.block}: {f.message}"
                         + (f" (now: {' '.join(f.patch.new.split())})" if f.patch else "") for f in previous)
     intro = prompts.render("critic_vlm", title=title, grid=grid_words(grid or grid_of(None)),
                            previous=prompts.render("critic_vlm_previous", changes=changes) if previous else "")
+    if note := review_note(language or english()):
+        intro = intro.strip() + "\n\n" + note
     content = [{"type": "text", "text": intro.strip()}]
     for key in keys:
         text = prompts.render("critic_vlm_block", block=key.block, count=len(keys),

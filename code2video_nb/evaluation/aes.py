@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import prompts
 from ..errors import ConfigError
+from ..language import Language, english, review_note
 from ..workspace import Workspace
 from .frames import Visual, locate, sending
 from .protocol import OURS, Protocol
@@ -60,7 +61,7 @@ def judge(video: Path, topic: str | None = None, *, settings, client, frames: in
     topic = lecture.topic_or(topic)
     shown = protocol.visual(lecture, settings=settings, frames=frames, send=send)
     before = _stage_tokens(client, STAGE)
-    messages = build_messages(shown, topic, lecture.audience, protocol)
+    messages = build_messages(shown, topic, lecture.audience, protocol, lecture.language)
     with sending(shown):
         answer = client.ask_json(messages, stage=STAGE, model=model, validate=check_answer)
     return AesResult({name: float(answer[name]["score"]) for name in DIMENSIONS},
@@ -90,9 +91,11 @@ def describe(shown: Visual) -> str:
     return what + (", each followed by the subtitles of the video since the frame before" if shown.subtitled else "")
 
 
-def build_messages(shown: Visual, topic: str, audience: str | None = None, protocol: Protocol = OURS) -> list[dict]:
+def build_messages(shown: Visual, topic: str, audience: str | None = None, protocol: Protocol = OURS,
+                   language: Language | None = None) -> list[dict]:
     """Our judge prompt, or the original's rubric (read from the protocol's checkout), with the
-    video or its frames; frames are announced in one line of ours, as the rubric speaks of a video."""
+    video or its frames; frames are announced in one line of ours, as the rubric speaks of a video.
+    A lecture not in English says its language, under either protocol."""
     if protocol.paper:
         text = protocol.paper.aes(topic).strip()
         if shown.source != "video":
@@ -100,6 +103,8 @@ def build_messages(shown: Visual, topic: str, audience: str | None = None, proto
     else:
         text = prompts.render("judge", what=describe(shown), topic=topic,
                               audience=f", made for {audience}" if audience else "").strip()
+    if note := review_note(language or english()):
+        text += "\n\n" + note
     return [{"role": "user", "content": [{"type": "text", "text": text}, *shown.parts]}]
 
 

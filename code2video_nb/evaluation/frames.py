@@ -20,6 +20,7 @@ import av
 import openai
 
 from ..errors import ConfigError, EndpointError, WorkspaceError
+from ..language import Language, english, lecture_language
 from ..video import _block_ends
 from ..workspace import Workspace
 
@@ -38,6 +39,11 @@ class Lecture:
     @property
     def topic(self) -> str | None:
         return self.workspace.lecture.topic if self.workspace else None
+
+    @property
+    def language(self) -> Language:
+        """The lecture's language (English for a video without a lecture folder)."""
+        return lecture_language(self.workspace.lecture) if self.workspace else english()
 
     @property
     def folder(self) -> Path:

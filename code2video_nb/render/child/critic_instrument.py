@@ -82,6 +82,7 @@ from manim.mobject.mobject import _AnimationBuilder
 from manim.mobject.types.image_mobject import AbstractImageMobject
 
 from ...findings import Placed, Shot
+from ...fonts import CJK, script_of
 from ...scopes import BLOCK_MARK, blocks
 from .critic_stage import box_of_family, lecture_group, role_ids, stage_of, title_of
 from .dry_run import animations, draw_nothing, untween
@@ -99,6 +100,9 @@ MAX_HOPS = 24  # frames walked out of manim to find the section's line of a new 
 MAX_SHOTS = 2000  # a scene playing more (a loop of tiny steps) is judged on its first 2000
 # The height of a capital letter per font point, in scene units (manim 0.22; "H" measured at 24 and 48 pt).
 TEXT_CAP_PER_POINT = 0.010124  # Text, MarkupText, Paragraph (Pango)
+# A Chinese, Japanese or Korean glyph's height per font point ("永", "国", "한", "あ" at 100 pt: 0.0117-0.0127):
+# they fill the em box, where a Latin capital is seven tenths of it.
+CJK_GLYPH_PER_POINT = 0.0125
 TEX_CAP_PER_POINT = 0.007088  # MathTex, Tex, DecimalNumber (LaTeX)
 _NAME_LIST_LIMIT = 64
 INK_POINTS = 96  # an outline is kept as at most this many points (a circle needs 17)
@@ -340,7 +344,7 @@ class Recorder:
                         getattr(mob, "_critic_line", None), placement[1] if placement else None,
                         box, role, _text_height(mob, kind), round(opacity, 3),
                         parent.uid if parent else None, float(getattr(mob, "z_index", 0)) * 1e6 + len(out),
-                        self.ink(mob, uid, kind, box))
+                        self.ink(mob, uid, kind, box), _script(mob, kind))
         out.append(placed)
         for i, part in enumerate(parts or ()):
             self.describe(part, placed, names, roles, out, f"{placed.name}[{i}]" if placed.name else None, placement)
@@ -490,14 +494,24 @@ def _opacity(family: list) -> float:
     return best
 
 
+def _script(mob, kind: str) -> str:
+    """The script of a text's letters ("Latn" for formulas and anything without its own words)."""
+    if kind != "text":
+        return "Latn"
+    words = getattr(mob, "original_text", None) or getattr(mob, "text", None)
+    return script_of(words) if isinstance(words, str) else "Latn"
+
+
 def _text_height(mob, kind: str) -> float | None:
-    """Height of a capital letter as drawn now: font size (which follows scaling) times cap height."""
+    """Height of a glyph as drawn now: font size (which follows scaling) times the script's glyph
+    height per point (a Latin capital's; a CJK character's, the whole em)."""
     try:
+        per_point = CJK_GLYPH_PER_POINT if _script(mob, kind) in CJK else TEXT_CAP_PER_POINT
         if isinstance(mob, Paragraph):
             inner = mob.lines_text  # the Text it was cut from, never scaled with it
-            height = inner.font_size * TEXT_CAP_PER_POINT * mob.height / inner.height
+            height = inner.font_size * per_point * mob.height / inner.height
         elif kind in ("text", "formula"):
-            height = float(mob.font_size) * (TEXT_CAP_PER_POINT if kind == "text" else TEX_CAP_PER_POINT)
+            height = float(mob.font_size) * (per_point if kind == "text" else TEX_CAP_PER_POINT)
         else:
             return None
     except (ZeroDivisionError, AttributeError, FloatingPointError, TypeError, ValueError):

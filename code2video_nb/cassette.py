@@ -21,6 +21,8 @@ CASSETTE_FORMAT = "code2video-cassette"
 DEMO = "demo"  # `--replay demo`: the bundled recording, wherever the package is installed
 DEMO_RECORDING = "eigenvectors.json"
 DEMO_NOTES_RECORDING = "eigenvectors_notes.json"  # `code2video demo --from-notes`: its "lecture" names its notes
+# `--replay demo:zh`: the bundled lecture in another language (`code2video demo --language zh`)
+DEMO_LANGUAGES = {"zh": "eigenvectors_zh.json"}
 
 
 def demo_file(name: str) -> Path:
@@ -32,8 +34,9 @@ def recording_path(replay: str | Path | None) -> Path | None:
     """The cassette a `--replay` value names: the bundled demo recording for `demo`, else the path."""
     if replay is None or str(replay) == "":
         return None
-    if str(replay) == DEMO:
-        return demo_file(DEMO_RECORDING)
+    name, _, language = str(replay).partition(":")
+    if name == DEMO and (not language or language in DEMO_LANGUAGES):
+        return demo_file(DEMO_LANGUAGES[language] if language else DEMO_RECORDING)
     return Path(replay)
 
 

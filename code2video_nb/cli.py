@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import picture_folder, scene_import, suggestions
 from .batch.cli import add_parser as add_batch_parser
-from .cassette import DEMO_NOTES_RECORDING, DEMO_RECORDING, Cassette, demo_file, recorded_options
+from .cassette import DEMO_LANGUAGES, DEMO_NOTES_RECORDING, DEMO_RECORDING, Cassette, demo_file, recorded_options
 from .config import Settings
 from .critic import critique, report
 from .engine import Engine, LectureResult, generate
@@ -41,6 +41,8 @@ from .sources import read_source
 from .usage_record import recording_usage
 from .video import probe
 from .workspace import Workspace
+
+DEMO_CASSETTES = {"en": DEMO_RECORDING, **DEMO_LANGUAGES}  # by language: `demo --language zh`
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="replay a bundled recorded lecture (no API key needed)")
     demo.add_argument("--from-notes", action="store_true",
                       help="the lecture planned from a bundled teacher's note (demo/notes/eigenvectors.md)")
+    demo.add_argument("--language", help="the bundled lecture in another language: zh (Chinese); default English")
     _run_options(demo)
     _critic_options(demo)
     _quiz_option(demo)
@@ -286,7 +289,7 @@ def _generate(args) -> int:
 
 
 def _demo(args) -> int:
-    cassette = demo_file(DEMO_NOTES_RECORDING if args.from_notes else DEMO_RECORDING)
+    cassette = demo_file(DEMO_NOTES_RECORDING if args.from_notes else _demo_cassette(args))
     meta = json.loads(cassette.read_text(encoding="utf-8"))["lecture"]
     notes = demo_file(meta["notes"]) if args.from_notes else None
     source = read_source(notes) if notes is not None else None
@@ -297,6 +300,18 @@ def _demo(args) -> int:
                       sections=meta.get("sections"), quality=args.quality, progress=_progress(args),
                       source=source)
     return _report(result, client)
+
+
+def _demo_cassette(args) -> str:
+    """The bundled recording in the language asked for (`--language`), English by default."""
+    asked = language(args.language) if args.language else None
+    if asked is None or asked.english:
+        return DEMO_RECORDING
+    if asked.base not in DEMO_CASSETTES or args.from_notes:
+        bundled = ", ".join(f"{language(tag).name} ({tag})" for tag in DEMO_CASSETTES)
+        raise ConfigError(f"no bundled demo {'from notes ' if args.from_notes else ''}in {asked.name}: "
+                          f"the demos are in {bundled}" + ("; --from-notes is in English" if args.from_notes else ""))
+    return DEMO_CASSETTES[asked.base]
 
 
 def _with_pictures(settings: Settings, notes) -> Settings:

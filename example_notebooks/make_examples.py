@@ -209,12 +209,42 @@ def when_a_section_fails(code: dict[str, str]) -> nbformat.NotebookNode:
     ])
 
 
+ZH = json.loads(resources.files("code2video_nb").joinpath("demo", "eigenvectors_zh.json").read_text("utf-8"))["lecture"]
+
+
+def chinese_lecture() -> nbformat.NotebookNode:
+    return notebook([
+        new_markdown_cell(
+            "# A lecture in Chinese (offline)\n\n"
+            "The lecture's language is a setting: `%config Code2Video.language = \"zh\"` (a BCP 47 tag: `zh`, "
+            "`es`, `ar`, `fr`, `hi`, `ja`…). The planner and the coder are then asked for the title, the lecture "
+            "lines and the narration in Chinese, mathematics stays in `MathTex`, the scene draws the words in a "
+            "font that covers them (Noto Sans CJK, installed by `scripts/install.sh`), and `espeak-ng` speaks "
+            "them in Mandarin. With `--from notes.md`, notes written in Chinese are recognised without the setting.\n\n"
+            f"Here `--replay demo:zh` answers from a bundled recorded lecture, *{ZH['topic']}* "
+            f"({ZH['sections']} sections for {ZH['audience']}): no API key or network needed. The same lecture "
+            "from the command line: `code2video demo --language zh --out lectures/`."),
+        new_code_cell("%load_ext code2video_nb"),
+        new_code_cell('%config Code2Video.language = "zh"'),
+        new_markdown_cell("Plan, write and render both sections (about a minute: the narration sets each "
+                          "block's length). In JupyterLab with the code2video extension the section cells are "
+                          "inserted below; elsewhere a panel offers them."),
+        new_code_cell(f"%%code2video --replay demo:zh --sections {ZH['sections']} --audience {ZH['audience']}\n"
+                      f"{ZH['topic']}"),
+        new_code_cell("%c2v status"),
+        new_markdown_cell("The whole lecture as one MP4 with its Mandarin narration, and UTF-8 subtitles cut at "
+                          "sentence ends:"),
+        new_code_cell("%c2v export"),
+    ])
+
+
 def main() -> None:
     code = demo_sections()
     for name, nb in [("01_quickstart_offline.ipynb", quickstart(code)),
                      ("02_live_model.ipynb", live_model()),
                      ("03_edit_and_rerender.ipynb", edit_and_rerender(code)),
-                     ("04_when_a_section_fails.ipynb", when_a_section_fails(code))]:
+                     ("04_when_a_section_fails.ipynb", when_a_section_fails(code)),
+                     ("05_lecture_in_chinese.ipynb", chinese_lecture())]:
         nbformat.validate(nb)
         nbformat.write(nb, str(HERE / name))
         print(f"wrote {HERE / name}")

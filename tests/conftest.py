@@ -126,8 +126,8 @@ def make_client(server, tmp_path, **settings) -> ModelClient:
                        log_path=tmp_path / "log.jsonl", json_reasks=config.json_reasks)
 
 
-def demo_cassette() -> dict:
-    source = resources.files("code2video_nb").joinpath("demo", "eigenvectors.json")
+def demo_cassette(name: str = "eigenvectors.json") -> dict:
+    source = resources.files("code2video_nb").joinpath("demo", name)
     return json.loads(source.read_text(encoding="utf-8"))
 
 

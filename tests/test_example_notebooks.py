@@ -104,7 +104,8 @@ def edit_rerender(tmp_path_factory):
 # --- the stored notebooks ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["01_quickstart_offline.ipynb", "02_live_model.ipynb",
-                                  "03_edit_and_rerender.ipynb", "04_when_a_section_fails.ipynb"])
+                                  "03_edit_and_rerender.ipynb", "04_when_a_section_fails.ipynb",
+                                  "05_lecture_in_chinese.ipynb"])
 def test_example_notebooks_are_valid_and_stored_without_outputs(name):
     nb = nbformat.read(str(EXAMPLES / name), as_version=4)
     nbformat.validate(nb)

@@ -289,7 +289,8 @@ def _generate(args) -> int:
 
 
 def _demo(args) -> int:
-    cassette = demo_file(DEMO_NOTES_RECORDING if args.from_notes else _demo_cassette(args))
+    recording = _demo_cassette(args)  # the language asked for: one line if there is no such demo
+    cassette = demo_file(DEMO_NOTES_RECORDING if args.from_notes else recording)
     meta = json.loads(cassette.read_text(encoding="utf-8"))["lecture"]
     notes = demo_file(meta["notes"]) if args.from_notes else None
     source = read_source(notes) if notes is not None else None
@@ -307,10 +308,13 @@ def _demo_cassette(args) -> str:
     asked = language(args.language) if args.language else None
     if asked is None or asked.english:
         return DEMO_RECORDING
-    if asked.base not in DEMO_CASSETTES or args.from_notes:
+    if args.from_notes:
+        raise ConfigError("the bundled notes (--from-notes) are in English: run it without --language, or "
+                          "`code2video demo --language zh` for the lecture in Chinese")
+    if asked.base not in DEMO_CASSETTES:
         bundled = ", ".join(f"{language(tag).name} ({tag})" for tag in DEMO_CASSETTES)
-        raise ConfigError(f"no bundled demo {'from notes ' if args.from_notes else ''}in {asked.name}: "
-                          f"the demos are in {bundled}" + ("; --from-notes is in English" if args.from_notes else ""))
+        raise ConfigError(f"no bundled demo in {asked.name}: the demos are in {bundled}; "
+                          f"`code2video generate … --language {asked.tag}` makes one with a model")
     return DEMO_CASSETTES[asked.base]
 
 

@@ -222,3 +222,14 @@ def test_the_vlm_critic_and_the_judge_are_told_the_language():
     critic_ar = vlm.build_messages([], "المتجهات", language=language("ar"))[1]["content"][0]["text"]
     assert "in Arabic, written right to left" in critic_ar
     assert "The lecture is in" not in vlm.build_messages([], "Eigenvectors")[1]["content"][0]["text"]
+
+
+def test_a_demo_in_a_language_not_bundled_is_one_line(capsys):
+    from code2video_nb import cli
+
+    assert cli.main(["demo", "--language", "fr", "--out", "unused"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "code2video: error: no bundled demo in French: the demos are in English (en), Chinese (zh); "
+        "`code2video generate … --language fr` makes one with a model")
+    assert cli.main(["demo", "--from-notes", "--language", "zh", "--out", "unused"]) == 1
+    assert "the bundled notes (--from-notes) are in English" in capsys.readouterr().err

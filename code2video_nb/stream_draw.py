@@ -39,7 +39,7 @@ class SectionDrawer:
         self.check, self.publish, self.slots = check, publish, slots
         self.passes = 0  # check passes run (a test and the benchmark read it)
         self.drawn = 0  # the last block whose keyframe was shown
-        self._marks = 0
+        self._marks = self._length = 0
         self._pending: Prefix | None = None
         self._asked = 0  # the last block handed to a pass (or waiting for one)
         self._closed = self._failed = False
@@ -48,6 +48,9 @@ class SectionDrawer:
 
     def feed(self, reply_so_far: str) -> None:
         """The reply as it stands; a prefix with one more complete block wakes the worker."""
+        if len(reply_so_far) < self._length:  # a reply asked again starts over: its blocks are new
+            self._marks = self._asked = 0
+        self._length = len(reply_so_far)
         marks = marks_in(reply_so_far)
         if marks <= self._marks or self._closed or self._failed:
             return  # cheap on every chunk: the code is looked at only when a mark arrived

@@ -38,6 +38,7 @@ from .section_build import (  # noqa: F401 - SectionResult, content_hash: caller
     content_hash,
 )
 from .sources import Source
+from .stream_draw import EarlyDrawing
 from .usage_record import record_usage
 from .video import concat_videos, cut_at_sentences, lecture_cues, stream_seconds, write_srt
 from .workspace import Workspace
@@ -173,9 +174,10 @@ class Engine:
             self.progress("plan", f"picture {done.request.name}: {what}")
 
     def write_code(self, ws: Workspace, on_written: Callable[[StoryboardSection], None] = lambda section: None,
-                   ahead: CodeAhead | None = None) -> None:
+                   ahead: CodeAhead | None = None, drawing: EarlyDrawing | None = None) -> None:
         """Every section missing code, in parallel; `on_written(section)` as each one's is written.
-        `ahead`: the requests `plan` already started (taken rather than asked again)."""
+        `ahead`: the requests `plan` already started (taken rather than asked again). `drawing`: each
+        section drawn block by block while its code streams in (`early_drawing`)."""
         missing = [s for s in ws.planned().sections if ws.read_code(s.id) is None]
         if not missing:
             return
@@ -184,12 +186,15 @@ class Engine:
             report(self.progress, "code", "", SectionEvent(section.id, "writing"))
 
         def done(section, code):
+            if drawing is not None:  # the code is complete: from now on its build shows the pictures
+                drawing.close(section.id)
             ws.write_code(section.id, code, "generated")
             report(self.progress, "code", f"section {section.id} written", SectionEvent(section.id, "waiting"))
             on_written(section)
 
         coder.write_all(self.model_client(), missing, ws.lecture.topic, on_done=done,
-                        language=lecture_language(ws.lecture), started=ahead.take if ahead else lambda section: None)
+                        language=lecture_language(ws.lecture), started=ahead.take if ahead else lambda section: None,
+                        on_reply=drawing.feed if drawing else None)
 
     # rendering ---------------------------------------------------------
     def render_all(self, ws: Workspace, quality: str = "preview", only: list[str] | None = None) -> list[SectionResult]:
@@ -197,11 +202,24 @@ class Engine:
         sections = [s for s in ws.planned().sections if not only or s.id in only]
         return self._pipeline(ws, quality).run(sections).results
 
-    def write_and_build(self, ws: Workspace, quality: str = "preview", ahead: CodeAhead | None = None) -> Pipelined:
-        """Write the missing code and build every section, each as soon as its code is there."""
+    def write_and_build(self, ws: Workspace, quality: str = "preview", ahead: CodeAhead | None = None,
+                        drawing: EarlyDrawing | None = None) -> Pipelined:
+        """Write the missing code and build every section, each as soon as its code is there; a
+        preview's sections are drawn block by block while their code is written (`drawing`, made
+        here unless the caller made it to draw the requests `ahead` started)."""
         sections = ws.planned().sections
         missing = [s for s in sections if ws.read_code(s.id) is None]
-        return self._pipeline(ws, quality).run(sections, missing, lambda on_code: self.write_code(ws, on_code, ahead))
+        drawing = drawing or self.early_drawing(ws, quality)
+        try:
+            return self._pipeline(ws, quality).run(sections, missing,
+                                                   lambda on_code: self.write_code(ws, on_code, ahead, drawing))
+        finally:
+            if drawing is not None:
+                drawing.close_all()
+
+    def early_drawing(self, ws: Workspace, quality: str = "preview") -> EarlyDrawing | None:
+        """Sections drawn while their code streams in (`stream_draw.py`); keyframes are a preview's."""
+        return self.sections.early_drawing(ws) if quality == "preview" else None
 
     def _pipeline(self, ws: Workspace, quality: str) -> BuildPipeline:
         return BuildPipeline(lambda s: self.build_section(ws, s, quality), self.cancelled)
@@ -303,7 +321,9 @@ def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, 
         engine.warm_up()
     result, started = LectureResult(ws), time.monotonic()
     clock = started
-    ahead = CodeAhead(engine.model_client, ws.lecture.topic, engine.progress)  # code asked as the storyboard streams
+    drawing = engine.early_drawing(ws, quality) if render else None  # each section drawn as its code streams
+    ahead = CodeAhead(engine.model_client, ws.lecture.topic, engine.progress,  # code asked as the storyboard streams
+                      on_reply=drawing.feed if drawing else None)
     try:
         engine.plan(ws, audience=audience, sections=sections, goals=goals, source=source, ahead=ahead)
         result.timings["plan"] = time.monotonic() - clock
@@ -313,7 +333,7 @@ def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, 
             result.timings["code"] = time.monotonic() - clock
         else:
             early = engine.critic_before_render() if settings.critic_rounds > 0 else None
-            built = engine.write_and_build(ws, quality, ahead)
+            built = engine.write_and_build(ws, quality, ahead, drawing)
             result.sections, result.schedule = built.results, built.times
             result.timings.update(code=built.code_span, render=built.build_span)
             if early is not None:  # the rounds ran inside each build, before its one render
@@ -334,6 +354,8 @@ def generate(topic: str, *, out: Path, settings: Settings, client: ModelClient, 
                 result.timings["export"] = time.monotonic() - clock
         result.timings["wall"] = time.monotonic() - started
     finally:  # what was paid for is recorded, even when the run stops half-way
+        if drawing is not None:  # a plan that failed or was interrupted: no pass keeps running
+            drawing.close_all()
         record_usage(ws, client)
         # the last run's, for eval efficiency
         ws.set_lecture(timings={k: round(v, 3) for k, v in result.timings.items()})

@@ -110,6 +110,42 @@ def build(tmp_path: Path, code: str):
     return ws, results[0], listener, renderer, request.ended
 
 
+def test_complete_blocks_are_drawn_while_the_code_is_still_streaming(tmp_path):
+    ws, result, listener, renderer, ended = build(tmp_path, shapes())
+    assert result.ok, result.error
+    drawn = [(t, e) for t, e in listener.events if e.state == "drawn"]
+    early = [(t, e) for t, e in drawn if t < ended]
+    assert early, [(round(ended - t, 1), e.keyframes) for t, e in drawn]  # a picture before the reply ended
+    for _t, event in early:  # only complete blocks: block 3 ends with the code
+        assert [p.name for p in event.keyframes] in (["1.png"], ["1.png", "2.png"])
+        assert all(p.parent == ws.keyframes_dir("1") and p.is_file() for p in event.keyframes)
+    assert early[0][1].keyframes[0] == ws.keyframes_dir("1") / "1.png"
+    prefixes = [r for r in renderer.runs if r[0] == "prefix"]
+    assert 1 <= len(prefixes) <= 2 and all(o.ok for _k, _t, o in prefixes)  # never more passes than blocks
+    # The build drew all three, after the reply ended; the folder holds its pictures, not a prefix's.
+    assert [p.name for p in drawn[-1][1].keyframes] == ["1.png", "2.png", "3.png"] and drawn[-1][0] > ended
+    assert sorted(p.name for p in ws.keyframes_dir("1").glob("*.png")) == ["1.png", "2.png", "3.png"]
+    assert [k for k, _t, _o in renderer.runs if k != "prefix"] == ["render"]  # the build as today: one render
+
+
+def test_a_failing_prefix_says_nothing_until_the_code_is_complete_then_fails_as_today(tmp_path):
+    code = shapes(bug="\n        shape = [square][1]")
+    bug_line = code.splitlines().index("        shape = [square][1]") + 1
+    ws, result, listener, renderer, ended = build(tmp_path, code)
+    (prefix,) = [(t, o) for k, t, o in renderer.runs if k == "prefix"]  # one pass: after it failed, none
+    assert not prefix[1].ok and "IndexError" in prefix[1].error and prefix[0] < ended  # failed while streaming
+    before = [e for t, e in listener.events if t < ended]
+    assert not [e for e in before if e.state in ("failed", "fixing", "drawn")], before
+    assert not any("first picture" in m or "IndexError" in m for t, m in listener.lines if t < ended)
+    # Then, with the whole code: reported as today, with the section file's own line.
+    assert not result.ok and "IndexError" in result.error
+    assert result.line == bug_line + len(ws.read_code("1").splitlines()) - len(code.splitlines())
+    failed = [e for t, e in listener.events if e.state == "failed"]
+    assert failed and failed[-1].line == result.line
+    assert ws.section_state("1").error is not None and ws.section_state("1").error.line == result.line
+    assert not list(ws.keyframes_dir("1").glob("*.png"))  # no picture of code that failed
+
+
 def test_one_pass_at_a_time_always_on_the_latest_complete_prefix():
     """Prefixes that arrive while a pass runs wait, and only the newest of them is checked."""
     release, started = threading.Event(), []
@@ -155,3 +191,24 @@ def test_the_progress_display_holds_each_sections_pictures_as_they_come(tmp_path
     view.on_section(SectionEvent("2", "done", seconds=3.0))
     view.done("1 section rendered")
     assert view._html().count("<img") == 2  # the closed display keeps them
+
+
+def test_the_cli_says_once_where_the_first_picture_is(tmp_path):
+    """A plain progress callback (the CLI's) gets one line for the run's first picture, none after."""
+    from PIL import Image
+
+    from code2video_nb.section_build import LazyModel, SectionBuilder
+
+    ws = Workspace.create(tmp_path, "shapes", "Shapes")
+    drawn = tmp_path / "drawn"
+    drawn.mkdir()
+    for k in (1, 2):
+        Image.new("RGB", (64, 36), "blue").save(drawn / f"{k}.png")
+    lines = []
+    builder = SectionBuilder(Settings.from_env(narrate=False), LazyModel(None),
+                             lambda stage, message: lines.append((stage, message)))
+    builder.show_drawn(ws, "1", [drawn / "1.png"])
+    builder.show_drawn(ws, "1", [drawn / "1.png", drawn / "2.png"])
+    builder.show_drawn(ws, "2", [drawn / "1.png"])
+    assert lines == [("draw", f"first picture ready: {ws.keyframes_dir('1') / '1.png'}")]
+    assert (ws.keyframes_dir("1") / "2.png").is_file()

@@ -49,13 +49,20 @@ def plan_and_build(engine: Engine, ws: Workspace, request: LectureRequest, confi
     once there are some (the progress display gives each its row)."""
     sections = (request.sections or recorded_options(config.replay).get("sections")
                 or (None if source else request.default_sections))  # notes: one section per part
-    ahead = CodeAhead(engine.model_client, ws.lecture.topic, engine.progress)  # code asked as the storyboard streams
-    engine.plan(ws, audience=request.audience, sections=sections, goals=request.goals, source=source, ahead=ahead)
-    expect(ws.planned().sections)
-    if request.render:
-        return engine.write_and_build(ws, ahead=ahead).results
-    engine.write_code(ws, ahead=ahead)
-    return []
+    drawing = engine.early_drawing(ws) if request.render else None  # each section drawn as its code streams
+    ahead = CodeAhead(engine.model_client, ws.lecture.topic, engine.progress,  # code asked as the storyboard streams
+                      on_reply=drawing.feed if drawing else None)
+    try:
+        engine.plan(ws, audience=request.audience, sections=sections, goals=request.goals, source=source,
+                    ahead=ahead)
+        expect(ws.planned().sections)
+        if request.render:
+            return engine.write_and_build(ws, ahead=ahead, drawing=drawing).results
+        engine.write_code(ws, ahead=ahead)
+        return []
+    finally:
+        if drawing is not None:  # a plan that failed or was interrupted: no pass keeps running
+            drawing.close_all()
 
 
 def summary(ws: Workspace, results: list[SectionResult], seconds: float) -> str:

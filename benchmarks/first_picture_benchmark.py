@@ -195,6 +195,8 @@ def main() -> None:
                         help='simulated model time (default "1+12": 1 s per request + 12 s per 1000 tokens)')
     parser.add_argument("--lecture", choices=["demo", "four", "both"], default="both")
     parser.add_argument("--runs", type=int, default=1, help="measured runs per lecture (after one warm-up)")
+    parser.add_argument("--tex-cache", type=Path, help="the shared TeX cache's folder to use (default: a fresh "
+                                                        "one); one that holds files already is not warmed up again")
     parser.add_argument("--pythonpath", default=os.environ.get("PYTHONPATH", str(Path(__file__).parents[1])),
                         help="the checkout whose code2video_nb runs (default: this one)")
     args = parser.parse_args()
@@ -203,8 +205,9 @@ def main() -> None:
           f"{args.latency.per_1k_tokens:g} s per 1k completion tokens, critic and narration on, "
           f"code from {args.pythonpath}")
     with tempfile.TemporaryDirectory(prefix="c2v-first-picture-") as tmp:
-        tex = Path(tmp) / "tex"
-        run_once(lecture_script(4), Path(tmp) / "warm-up", Latency(), tex, args.pythonpath)  # fills the TeX cache
+        tex = args.tex_cache or Path(tmp) / "tex"
+        if not (tex.is_dir() and any(tex.rglob("*.svg"))):  # fill the TeX cache, unmeasured
+            run_once(lecture_script(4), Path(tmp) / "warm-up", Latency(), tex, args.pythonpath)
         for sections in lectures:
             name = "demo (3 sections)" if sections == 3 else "4 sections"
             runs = [run_once(lecture_script(sections), Path(tmp) / f"{sections}-{k}", args.latency, tex,

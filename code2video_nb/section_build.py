@@ -215,14 +215,16 @@ class SectionBuilder:
     # drawing while the code is written (stream_draw.py) ----------------------------------------
     def early_drawing(self, ws: Workspace) -> EarlyDrawing:
         """Each section drawn block by block while its code streams in, in free render slots."""
-        return EarlyDrawing(lambda section_id, code: self.draw_prefix(ws, section_id, code),
+        return EarlyDrawing(lambda section_id, code, stop: self.draw_prefix(ws, section_id, code, stop),
                             lambda section_id, paths: self.show_drawn(ws, section_id, paths),
                             self.render_slots)
 
-    def draw_prefix(self, ws: Workspace, section_id: str, code: str) -> list[Path] | None:
+    def draw_prefix(self, ws: Workspace, section_id: str, code: str,
+                    stop: threading.Event | None = None) -> list[Path] | None:
         """The check pass over a section's code so far (its complete blocks), drawing their keyframes
         in a media folder of its own; None when it failed, which is said to no one: the whole code is
-        checked, reported and fixed by the build. The caller holds a render slot. The TeX it compiles
+        checked, reported and fixed by the build. The caller holds a render slot; `stop` kills the pass
+        (the code is complete: the build needs the CPU). The TeX it compiles
         goes to the shared cache, so the build's render finds it there."""
         if self.cancelled.is_set() or unsafe_outcome(code, self.settings) is not None:
             return None
@@ -232,7 +234,7 @@ class SectionBuilder:
         try:
             outcome = self.renderer(path, RenderOptions(
                 ws.media_dir(section_id) / DRAWN_EARLY, self.settings.render_timeout, dry_run_only=True,
-                on_keyframes=lambda paths: None, sandbox=sandbox_for(self.settings)))
+                on_keyframes=lambda paths: None, sandbox=sandbox_for(self.settings), stop=stop))
         finally:
             path.unlink(missing_ok=True)
         return outcome.keyframes if outcome.ok else None

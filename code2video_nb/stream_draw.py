@@ -13,7 +13,8 @@ keyframes, so the teacher watches the section appear while the next block is bei
   the later prefixes hold the same code. The whole code is checked, reported and fixed as it is
   today, by the section's build.
 - Once the code is complete (`close`), nothing more is drawn or shown from a prefix: the build's
-  own keyframes come next and must never be overwritten by an older picture.
+  own keyframes come next and must never be overwritten by an older picture. A pass still running
+  then is stopped (its process killed), so the build has the CPU to itself.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from pathlib import Path
 
 from .code_prefix import Prefix, code_so_far, complete_prefix, marks_in
 
-# (the code so far) -> its keyframes (block k -> k.png), or None when its check pass failed.
-Check = Callable[[str], list[Path] | None]
+# (the code so far, set when it is no longer wanted) -> its keyframes (block k -> k.png), or None when
+# its check pass failed (or was stopped).
+Check = Callable[[str, threading.Event], list[Path] | None]
 # (the prefix's keyframes) -> shown: put into the workspace, told to whoever listens.
 Publish = Callable[[list[Path]], object]
 
@@ -44,6 +46,7 @@ class SectionDrawer:
         self._asked = 0  # the last block handed to a pass (or waiting for one)
         self._closed = self._failed = False
         self._cond = threading.Condition()
+        self._stop = threading.Event()  # set by `close`: a pass still running is killed
         self._worker: threading.Thread | None = None
 
     def feed(self, reply_so_far: str) -> None:
@@ -69,6 +72,7 @@ class SectionDrawer:
         """The code is complete: no new pass starts, and a pass in flight shows nothing."""
         with self._cond:
             self._closed = True
+            self._stop.set()
             self._cond.notify()
 
     def join(self, timeout: float | None = None) -> None:
@@ -80,7 +84,7 @@ class SectionDrawer:
         while (prefix := self._next()) is not None:
             try:
                 self.passes += 1
-                paths = self.check(prefix.code)
+                paths = self.check(prefix.code, self._stop)
             finally:
                 self.slots.release()
             if paths is None:  # failed: the whole code is checked, reported and fixed by its build
@@ -114,7 +118,7 @@ class EarlyDrawing:
     its reply starts to stream. `check(section id, code)` and `publish(section id, paths)` are the
     builder's (`SectionBuilder.draw_prefix`, `SectionBuilder.show_drawn`)."""
 
-    def __init__(self, check: Callable[[str, str], list[Path] | None],
+    def __init__(self, check: Callable[[str, str, threading.Event], list[Path] | None],
                  publish: Callable[[str, list[Path]], object], slots: threading.Semaphore):
         self._check, self._publish, self.slots = check, publish, slots
         self.drawers: dict[str, SectionDrawer] = {}
@@ -139,7 +143,7 @@ class EarlyDrawing:
         with self._lock:
             if section_id not in self.drawers:
                 self.drawers[section_id] = SectionDrawer(
-                    lambda code: self._check(section_id, code),
+                    lambda code, stop: self._check(section_id, code, stop),
                     lambda paths: self._publish(section_id, paths), self.slots)
             return self.drawers[section_id]
 

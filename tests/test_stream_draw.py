@@ -150,7 +150,7 @@ def test_one_pass_at_a_time_always_on_the_latest_complete_prefix():
     """Prefixes that arrive while a pass runs wait, and only the newest of them is checked."""
     release, started = threading.Event(), []
 
-    def check(code: str):
+    def check(code: str, stop):
         started.append(code.count("# === Animation"))
         release.wait(10)
         return []
@@ -212,3 +212,17 @@ def test_the_cli_says_once_where_the_first_picture_is(tmp_path):
     builder.show_drawn(ws, "2", [drawn / "1.png"])
     assert lines == [("draw", f"first picture ready: {ws.keyframes_dir('1') / '1.png'}")]
     assert (ws.keyframes_dir("1") / "2.png").is_file()
+
+
+def test_a_pass_no_longer_wanted_is_killed_at_once(tmp_path):
+    """A prefix's pass still running when the code is complete is stopped: the build needs the CPU."""
+    scene = tmp_path / "spin.py"
+    scene.write_text("from manim import *\n\nclass Spin(Scene):\n    def construct(self):\n"
+                     "        n = 0\n        while True:\n            n += 1\n", encoding="utf-8")
+    stop = threading.Event()
+    threading.Timer(1.0, stop.set).start()
+    started = time.monotonic()
+    outcome = render_file(scene, RenderOptions(tmp_path / "media", 120, dry_run_only=True,
+                                               on_keyframes=lambda paths: None, stop=stop))
+    assert not outcome.ok and outcome.error_type == "Stopped" and not outcome.timed_out
+    assert time.monotonic() - started < 30  # not the 120 s time limit

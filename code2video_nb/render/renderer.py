@@ -131,6 +131,7 @@ class RenderOptions:
     record_layout: bool = False
     pacing: tuple[float, ...] = ()
     lecture: Path | None = None
+    stop: threading.Event | None = None  # set: the run is killed at once, its outcome "Stopped" (not wanted any more)
 
     @property
     def check_only(self) -> bool:
@@ -184,7 +185,7 @@ def _render(path: Path, options: RenderOptions) -> RenderOutcome:
         reader = _ProgressReader(Path(tmp) / "progress.txt", media_dir / KEYFRAMES, options.on_progress,
                                  options.on_keyframes)
         log, timed_out, exitcode = _run_worker(Path(tmp), cwd=media_dir, environ=environ, key_env=sandbox.key_env,
-                                               timeout=timeout, reader=reader)
+                                               timeout=timeout, reader=reader, stop=options.stop)
         result = _read_result(Path(job.result))
         if shared:  # by the parent, after the child: it never writes where other renders read
             shared.publish(media_dir, since)
@@ -192,6 +193,8 @@ def _render(path: Path, options: RenderOptions) -> RenderOutcome:
     if timed_out:
         return RenderOutcome(False, elapsed, error_type="RenderTimeout", timed_out=True, log=log,
                              message=f"the scene ran longer than {timeout:.0f} s and was stopped")
+    if result is None and options.stop is not None and options.stop.is_set():
+        return RenderOutcome(False, elapsed, error_type="Stopped", message="stopped: no longer wanted", log=log)
     if result is None and (why := describe_exit(exitcode, confinement)):
         return RenderOutcome(False, elapsed, error_type="ResourceLimit", message=why, log=log)
     outcome = _outcome(result, path, code, media_dir, log, elapsed)
@@ -313,7 +316,7 @@ def _alive(pid: int | None) -> bool:
 
 
 def _run_worker(tmp: Path, *, cwd: Path, environ: dict, key_env: str, timeout: float,
-                reader: _ProgressReader) -> tuple[str, bool, int | None]:
+                reader: _ProgressReader, stop: threading.Event | None = None) -> tuple[str, bool, int | None]:
     """Run the worker; poll its progress file while waiting. Output goes to a file, not a
     pipe, so a chatty scene can never block on a full pipe while we poll."""
     cwd.mkdir(parents=True, exist_ok=True)
@@ -329,7 +332,7 @@ def _run_worker(tmp: Path, *, cwd: Path, environ: dict, key_env: str, timeout: f
     with _live_lock:
         _live.add(proc)
     try:
-        timed_out = _wait(proc, timeout, reader)
+        timed_out = _wait(proc, timeout, reader, stop)
     except BaseException:  # KeyboardInterrupt in the caller: leave no orphan renders behind
         _kill_group(proc)
         proc.join()
@@ -341,8 +344,8 @@ def _run_worker(tmp: Path, *, cwd: Path, environ: dict, key_env: str, timeout: f
     return log, timed_out, proc.exitcode
 
 
-def _wait(proc, timeout: float, reader: _ProgressReader) -> bool:
-    """True if the render was killed at its time limit."""
+def _wait(proc, timeout: float, reader: _ProgressReader, stop: threading.Event | None = None) -> bool:
+    """True if the render was killed at its time limit (`stop` set: killed, not wanted any more)."""
     deadline = time.monotonic() + timeout
     while True:
         # Polled often: the keyframes are shown the moment the check pass has drawn them.
@@ -350,10 +353,10 @@ def _wait(proc, timeout: float, reader: _ProgressReader) -> bool:
         if proc.exitcode is not None:
             reader.poll()  # the last word, however fast it ran
             return False
-        if time.monotonic() >= deadline:
+        if time.monotonic() >= deadline or (stop is not None and stop.is_set()):
             _kill_group(proc)
             proc.join()
-            return True
+            return not (stop is not None and stop.is_set())
         reader.poll()
 
 

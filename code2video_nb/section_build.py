@@ -109,6 +109,7 @@ class SectionBuilder:
         self.narrator, self.silent_reason = narrator_for(settings)
         self.before_render: BeforeRender | None = None  # its check pass stands in for the render's
         self.first_picture = FirstPicture()  # the line said when the run's first keyframe is on disk
+        self.drawing: EarlyDrawing | None = None  # sections drawn while their code streams (`early_drawing`)
 
     @property
     def client(self) -> ModelClient | None:
@@ -148,6 +149,7 @@ class SectionBuilder:
         elif not outcome.ok:
             code, outcome, fix = self._fix(ws, section, code, outcome, quality, static, narration)
         result = self._finish(ws, section.id, code, quality, outcome, fix, time.monotonic() - started, narration)
+        self._supersede(section.id)  # failed or not: a picture of its code so far would come too late
         state = "done" if result.ok else f"failed: {result.error}"
         reused = outcome.reused_plays if result.ok else 0
         if reused:
@@ -215,9 +217,10 @@ class SectionBuilder:
     # drawing while the code is written (stream_draw.py) ----------------------------------------
     def early_drawing(self, ws: Workspace) -> EarlyDrawing:
         """Each section drawn block by block while its code streams in, in free render slots."""
-        return EarlyDrawing(lambda section_id, code, stop: self.draw_prefix(ws, section_id, code, stop),
-                            lambda section_id, paths: self.show_drawn(ws, section_id, paths),
-                            self.render_slots)
+        self.drawing = EarlyDrawing(lambda section_id, code, stop: self.draw_prefix(ws, section_id, code, stop),
+                                    lambda section_id, paths: self.show_drawn(ws, section_id, paths, early=True),
+                                    self.render_slots)
+        return self.drawing
 
     def draw_prefix(self, ws: Workspace, section_id: str, code: str,
                     stop: threading.Event | None = None) -> list[Path] | None:
@@ -239,9 +242,11 @@ class SectionBuilder:
             path.unlink(missing_ok=True)
         return outcome.keyframes if outcome.ok else None
 
-    def show_drawn(self, ws: Workspace, section_id: str, paths: list[Path]) -> list[Path]:
-        """Keyframes drawn (from the code so far, or the build's): into the workspace, then told as
-        an event with them (the notebook's display) and, the run's first, as a line (the CLI's)."""
+    def show_drawn(self, ws: Workspace, section_id: str, paths: list[Path], early: bool = False) -> list[Path]:
+        """Keyframes drawn (from the code so far: `early`, or the build's): into the workspace, then told
+        as an event with them (the notebook's display) and, the run's first, as a line (the CLI's)."""
+        if not early:
+            self._supersede(section_id)
         here = ws.put_keyframes(section_id, paths)
         if not here:
             return here
@@ -249,6 +254,11 @@ class SectionBuilder:
         self._report("draw", self.first_picture.line(here),
                      SectionEvent(section_id, "drawn", keyframes=tuple(here), detail=f"{blocks} drawn"))
         return here
+
+    def _supersede(self, section_id: str) -> None:
+        """The build has its own pictures, or has ended: nothing drawn from its code so far after this."""
+        if self.drawing is not None:
+            self.drawing.supersede(section_id)
 
     def _render(self, ws, section_id, code, quality, narration: SectionNarration | None = None) -> RenderOutcome:
         def progress(done: int, total: int) -> None:

@@ -12,9 +12,10 @@ keyframes, so the teacher watches the section appear while the next block is bei
 - A prefix that fails (syntax, runtime, the sandbox) ends the drawing for that section, silently:
   the later prefixes hold the same code. The whole code is checked, reported and fixed as it is
   today, by the section's build.
-- Once the code is complete (`close`), nothing more is drawn or shown from a prefix: the build's
-  own keyframes come next and must never be overwritten by an older picture. A pass still running
-  then is stopped (its process killed), so the build has the CPU to itself.
+- Once the code is complete (`close`), no new pass starts. A pass still running then is stopped
+  (its process killed, so the build has the CPU) unless the section has no picture yet: its first
+  picture is worth the rest of that one pass. Once the build shows its own keyframes, or ends
+  (`supersede`), nothing from a prefix is shown: an older picture must never replace the build's.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class SectionDrawer:
         self._marks = self._length = 0
         self._pending: Prefix | None = None
         self._asked = 0  # the last block handed to a pass (or waiting for one)
-        self._closed = self._failed = False
+        self._closed = self._failed = self._superseded = False
         self._cond = threading.Condition()
         self._stop = threading.Event()  # set by `close`: a pass still running is killed
         self._worker: threading.Thread | None = None
@@ -69,9 +70,18 @@ class SectionDrawer:
             self._cond.notify()
 
     def close(self) -> None:
-        """The code is complete: no new pass starts, and a pass in flight shows nothing."""
+        """The code is complete: no new pass starts; one in flight is stopped unless it would show
+        the section's first picture."""
         with self._cond:
             self._closed = True
+            if self.drawn:
+                self._stop.set()
+            self._cond.notify()
+
+    def supersede(self) -> None:
+        """The build shows its own pictures (or has ended): nothing from a prefix after this."""
+        with self._cond:
+            self._closed = self._superseded = True
             self._stop.set()
             self._cond.notify()
 
@@ -90,8 +100,8 @@ class SectionDrawer:
             if paths is None:  # failed: the whole code is checked, reported and fixed by its build
                 self._failed = True
                 return
-            with self._cond:  # under the lock: `close` waits for a picture being shown
-                if self._closed:
+            with self._cond:  # under the lock: `supersede` waits for a picture being shown
+                if self._superseded or (self._closed and self.drawn):
                     return
                 if paths:
                     self.publish(paths)
@@ -133,11 +143,18 @@ class EarlyDrawing:
         if drawer is not None:
             drawer.close()
 
+    def supersede(self, section_id: str) -> None:
+        with self._lock:
+            drawer = self.drawers.get(section_id)
+        if drawer is not None:
+            drawer.supersede()
+
     def close_all(self) -> None:
+        """The run is over (or stopped): every pass still running is stopped, nothing more is shown."""
         with self._lock:
             drawers = list(self.drawers.values())
         for drawer in drawers:
-            drawer.close()
+            drawer.supersede()
 
     def drawer(self, section_id: str) -> SectionDrawer:
         with self._lock:

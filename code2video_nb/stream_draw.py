@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .code_prefix import Prefix, code_so_far, complete_prefix, marks_in
+from .plan import StoryboardSection
 
 # (the code so far, set when it is no longer wanted) -> its keyframes (block k -> k.png), or None when
 # its check pass failed (or was stopped).
@@ -134,8 +135,9 @@ class EarlyDrawing:
         self.drawers: dict[str, SectionDrawer] = {}
         self._lock = threading.Lock()
 
-    def feed(self, section_id: str, reply_so_far: str) -> None:
-        self.drawer(section_id).feed(reply_so_far)
+    def feed(self, section: StoryboardSection, reply_so_far: str) -> None:
+        """A section's code reply so far (`coder.OnReply`)."""
+        self.drawer(section.id).feed(reply_so_far)
 
     def close(self, section_id: str) -> None:
         with self._lock:

@@ -59,7 +59,8 @@ AFTERWORD = "\n\nThe scene " + " ".join(["adds one shape a line, each in its own
 
 
 def reply(code: str) -> Reply:
-    """The code in a fence with prose after it, written at a pace that spends ~36 s on the whole (a loaded machine still checks a prefix meanwhile)."""
+    """The code in a fence with prose after it, written at a pace that spends ~36 s on the whole (so a
+    loaded machine still checks a prefix before the reply ends)."""
     return Reply(f"Here is the scene.\n\n```python\n{code}```{AFTERWORD}",
                  usage={"prompt_tokens": 500, "completion_tokens": 3000})
 

@@ -129,6 +129,13 @@ class Run:
     said_line: str = ""
     exit_code: int | None = None
     stderr: list[str] = field(default_factory=list)
+    stdout: list[str] = field(default_factory=list)  # the CLI's report: each section's build time
+
+    @property
+    def builds(self) -> str:
+        """Each section's build time as the CLI reported it (check, critic rounds, narration, render)."""
+        return ", ".join(line.strip().removeprefix("section ") for line in self.stdout
+                         if line.strip().startswith("section "))
 
 
 def run_once(script: dict, out: Path, latency: Latency, tex_cache: Path, pythonpath: str) -> Run:
@@ -149,7 +156,7 @@ def run_once(script: dict, out: Path, latency: Latency, tex_cache: Path, pythonp
         run.lecture, run.exit_code = time.monotonic() - started, proc.returncode
         _look(out, run, run.lecture)
         reader.join(timeout=5)
-        proc.stdout.read() if proc.stdout else None
+        run.stdout = proc.stdout.read().splitlines() if proc.stdout else []
     finally:
         server.stop()
     return run
@@ -177,6 +184,7 @@ def report(name: str, runs: list[Run]) -> None:
     for k, run in enumerate(runs, 1):
         print(f"  {name} run {k}: first keyframe {_s(run.keyframe)}   first preview {_s(run.preview)}   "
               f"whole lecture {_s(run.lecture)}   (exit {run.exit_code})")
+        print(f"      builds: {run.builds}")
         if run.said is not None:
             print(f"      the CLI said at {run.said:.1f} s: {run.said_line}")
         if run.exit_code:

@@ -43,8 +43,8 @@ def made_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path
     others wait on its lock, then only read. A `make` that fails leaves nothing behind, so the next
     worker that asks tries again and reports its own failure."""
     folder = run_folder(tmp_path_factory) / name
-    done = folder.with_name(f"{name}.done")
-    with FileLock(str(folder.with_name(f"{name}.lock"))):
+    done = folder.parent / f"{folder.name}.done"
+    with FileLock(str(folder.parent / f"{folder.name}.lock")):
         if not done.exists():
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
@@ -164,6 +164,31 @@ def demo_lecture(demo_run) -> Path:
     """The demo lecture's folder (`demo_run`). Tests that write to it (usage, logs) copy it first
     (`copy_lecture`)."""
     return demo_run.lecture
+
+
+@pytest.fixture(scope="session")
+def corpus_critique(tmp_path_factory):
+    """`critique_file(path, check_patches=check)` of a corpus file, run once per run whichever
+    worker asks first (tests/test_critic_corpus.py and tests/test_patch_check.py critique the same
+    56 files the same way), then read back (a `Critique` pickles whole: findings, shots, stage)."""
+    import hashlib
+    import pickle
+
+    from code2video_nb.critic.critique import critique_file
+
+    media = tmp_path_factory.mktemp("critique-media")  # this worker's: formulas typeset once per worker
+    (run_folder(tmp_path_factory) / "critiques").mkdir(exist_ok=True)
+
+    def run(path: Path, check: bool = True):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+        def make(folder: Path) -> None:
+            result = critique_file(path, media_dir=media, check_patches=check)
+            (folder / "critique.pickle").write_bytes(pickle.dumps(result))
+
+        done = made_once(tmp_path_factory, f"critiques/{path.stem}-{digest}-{int(check)}", make)
+        return pickle.loads((done / "critique.pickle").read_bytes())
+    return run
 
 
 def copy_lecture(lecture: Path, into: Path) -> Path:

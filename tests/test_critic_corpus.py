@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from code2video_nb.critic.critique import critique_file
 from code2video_nb.critic.scoring import declared, keys, score, table
 
 CORPUS = Path(__file__).parent / "data" / "critic_corpus"
@@ -39,19 +38,14 @@ def found(critique) -> set[tuple[str, int, int]]:
 
 
 @pytest.fixture(scope="module")
-def media(tmp_path_factory):
-    """One manim media folder for the module: formulas are typeset once, whichever file uses them."""
-    return tmp_path_factory.mktemp("critic-media")
-
-
-@pytest.fixture(scope="module")
-def critique(media):
-    """The critique of a corpus file, run once per module."""
+def critique(corpus_critique):
+    """The critique of a corpus file, run once per run (conftest.corpus_critique: test_patch_check
+    critiques the same files the same way)."""
     done = {}
 
     def run(path: Path):
         if path not in done:
-            done[path] = critique_file(path, media_dir=media)
+            done[path] = corpus_critique(path)
         return done[path]
     return run
 

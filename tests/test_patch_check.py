@@ -50,12 +50,14 @@ def media(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def critique(media):
+def critique(corpus_critique):
+    """A corpus file's critique, run once per run (conftest.corpus_critique: test_critic_corpus
+    critiques the critic corpus the same way)."""
     done = {}
 
     def run(path: Path, check: bool = True):
         if (path, check) not in done:
-            done[path, check] = critique_file(path, media_dir=media, check_patches=check)
+            done[path, check] = corpus_critique(path, check)
         return done[path, check]
     return run
 

@@ -302,10 +302,8 @@ def _place(ws: Workspace, scenes: list[SceneFile]) -> list[StoryboardSection]:
     before keeps its section (title and lines read again), a new one gets the next free number."""
     placed: list[StoryboardSection] = []
 
-    def change(state: dict) -> None:
+    def change(outline: Outline, board: Storyboard) -> None:
         placed.clear()
-        board = Storyboard.from_dict(state["storyboard"]) if state.get("storyboard") else Storyboard([])
-        outline = Outline.from_dict(state["outline"]) if state.get("outline") else Outline(state["topic"], "", [])
         for scene in scenes:
             old = next((s for s in board.sections if s.extra.get(IMPORTED_FROM) == str(scene.path)), None)
             section = scene.section(old.id if old else _next_id(board))
@@ -315,9 +313,8 @@ def _place(ws: Workspace, scenes: list[SceneFile]) -> list[StoryboardSection]:
                 board.sections.append(section)
             _outline_entry(outline, section)
             placed.append(section)
-        state["storyboard"], state["outline"] = board.to_dict(), outline.to_dict()
 
-    ws.update(change)
+    ws.update_plan(change)
     return placed
 
 

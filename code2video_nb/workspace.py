@@ -12,7 +12,7 @@ an interruption picks up where the last one stopped.
 
 Nothing is lost when several writers share a lecture (a CLI `render` and a notebook,
 or parallel renders of different sections): every change to lecture.json goes through
-`update`, which takes an inter-process lock, re-reads the file, applies just that
+`_update`, which takes an inter-process lock, re-reads the file, applies just that
 change and writes it back. Paths are never taken from lecture.json: they are rebuilt
 from section ids (checked to be plain names) and content hashes.
 """
@@ -113,7 +113,7 @@ class Workspace:
     @classmethod
     def create(cls, root: Path, slug: str, topic: str) -> Workspace:
         ws = cls(Path(root) / slug)
-        ws.update(lambda state: (state.setdefault("topic", topic), state.setdefault("slug", slug)))
+        ws._update(lambda state: (state.setdefault("topic", topic), state.setdefault("slug", slug)))
         return ws
 
     # paths: rebuilt from ids and hashes, never read from lecture.json -------------
@@ -221,7 +221,7 @@ class Workspace:
         return cached[1]
 
     def set_plan(self, key: str, value) -> None:
-        self.update(lambda state: state.__setitem__(key, value.to_dict()))
+        self._update(lambda state: state.__setitem__(key, value.to_dict()))
 
     def update_storyboard(self, change: Callable[[Storyboard], T]) -> T:
         """`change` the storyboard as it is on disk (a record of its sections' pictures, an edited
@@ -235,7 +235,20 @@ class Workspace:
             state["storyboard"] = board.to_dict()
             return result
 
-        return self.update(apply)
+        return self._update(apply)
+
+    def update_plan(self, change: Callable[[Outline, Storyboard], T]) -> T:
+        """`change` the outline and the storyboard together (empty ones where there are none yet:
+        a lecture made of imported files), both written back under the lock."""
+        def apply(state: dict) -> T:
+            outline = Outline.from_dict(state["outline"]) if state.get("outline") else \
+                Outline(LectureState.from_dict(state).topic, "", [])
+            board = Storyboard.from_dict(state["storyboard"]) if state.get("storyboard") else Storyboard([])
+            result = change(outline, board)
+            state["outline"], state["storyboard"] = outline.to_dict(), board.to_dict()
+            return result
+
+        return self._update(apply)
 
     # sections ----------------------------------------------------------
     def read_code(self, section_id: str) -> str | None:
@@ -283,14 +296,14 @@ class Workspace:
         self.update_section(section_id, lambda section: records.put_panel(section, panel))
 
     def update_section(self, section_id: str, change: Callable[[dict], T]) -> T:
-        """`update` on one section's dict (made if missing). For section_state.py's writers, and for
+        """`_update` on one section's dict (made if missing). For section_state.py's writers, and for
         a module that keeps its own records in the section (suggestions.py)."""
-        return self.update(lambda state: change(_section(state, section_id)))
+        return self._update(lambda state: change(_section(state, section_id)))
 
     def add_usage(self, usage_by_stage: dict[str, dict]) -> None:
         """This run's usage, added to the lecture's (`lecture_state.add_usage`)."""
         if usage_by_stage:
-            self.update(lambda state: lecture_state.add_usage(state, usage_by_stage))
+            self._update(lambda state: lecture_state.add_usage(state, usage_by_stage))
 
     def section_tokens(self, section_id: str) -> int:
         """Tokens spent on one section (its code, fix and later stages)."""
@@ -305,7 +318,7 @@ class Workspace:
 
     def set_lecture(self, **changes) -> None:
         """Set lecture-level fields by their LectureState names: `ws.set_lecture(replay="demo")`."""
-        self.update(lambda state: lecture_state.put(state, changes))
+        self._update(lambda state: lecture_state.put(state, changes))
 
     # storage -----------------------------------------------------------
     def _current(self) -> dict:
@@ -317,7 +330,7 @@ class Workspace:
                 self._state, self._stamp = self._read()
             return self._state
 
-    def update(self, change: Callable[[dict], T]) -> T:
+    def _update(self, change: Callable[[dict], T]) -> T:
         """Apply `change` to lecture.json as it is on disk, under an inter-process lock, and
         save atomically: records another process wrote since we last read are kept."""
         with self._lock, self._locked():

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from IPython.display import Markdown, display
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
     from .panel import SectionPanel
+    from .pictures import PictureBoard
 
 from ..engine import Engine
 from ..errors import ConfigError
@@ -57,13 +58,13 @@ class NotebookSession:
     critic: Callable[[Path], list] | None = None  # section file -> findings; None: the layout critic (tests)
     lectures: OpenLectures = field(default_factory=OpenLectures)
     panels: dict[str, SectionPanel] = field(default_factory=dict)  # lecture -> its panel, kept for its buttons
-    pictures: dict[str, Any] = field(default_factory=dict)  # lecture -> PictureBoard under its plan, kept alive
+    pictures: dict[str, PictureBoard] = field(default_factory=dict)  # lecture -> its board, kept alive
     runner: SectionRunner = field(init=False)
-    cells: CellDelivery = field(init=False)
+    delivery: CellDelivery = field(init=False)  # how the section cells reach the notebook
 
     def __post_init__(self) -> None:
         self.runner = SectionRunner(self.configure, self.bridge, self.client)
-        self.cells = CellDelivery(self.shell, self.bridge)
+        self.delivery = CellDelivery(self.shell, self.bridge)
 
     def client(self, config: RunConfig, ws: Workspace) -> ModelClient:
         """Raises ConfigError (one line: how to set the key) when no model is configured."""
@@ -109,7 +110,7 @@ class NotebookSession:
 
     def deliver_cells(self, ws: Workspace, only: list[str] | None = None) -> None:
         """The section cells of `ws` (`only`: these sections'), as the front end takes them."""
-        self.cells.deliver(ws, self.runner, self.show_panel, only)
+        self.delivery.deliver(ws, self.runner, self.show_panel, only)
 
     def show_panel(self, ws: Workspace) -> None:
         show_panel(self, ws)
@@ -141,7 +142,7 @@ class NotebookSession:
         if taking:
             sync.take(self.bridge, self.shell, ws, section_id, body, new_code, taking)
         elif new_code != body:
-            self.cells.update_cell(ws, section_id, body, new_code)
+            self.delivery.update_cell(ws, section_id, body, new_code)
         else:
-            self.cells.offer_next(ws, section_id)
+            self.delivery.offer_next(ws, section_id)
         reviews.follow(self, ws, section_id, new_code, views, result.ok)

@@ -38,7 +38,7 @@ CASES = {
     "es": ("Vectores propios", ["Un vector propio no cambia de dirección", "El valor propio es el factor"],
            "dirección", ["Un vector propio no cambia de dirección.", "El valor propio dice cuánto se estira."]),
 }
-VOICES = {"zh": "espeak-ng cmn", "ar": "espeak-ng ar", "es": "espeak-ng es"}
+VOICES = {"zh": "espeak-ng cmn at 2x", "ar": "espeak-ng ar", "es": "espeak-ng es"}  # the demo at --speed 2
 
 SECTION = '''from manim import *
 from code2video_nb.teaching_scene import TeachingScene
@@ -99,7 +99,9 @@ def lecture(request, tmp_path_factory) -> Rendered:
 def _chinese_demo(root: Path) -> Rendered:
     with pytest.MonkeyPatch.context() as env:
         isolate(env, root)  # offline: no key, no endpoint, caches of its own
-        assert cli.main(["demo", "--language", "zh", "--out", str(root), "--narrate", "--no-critic", "--quiet"]) == 0
+        # at twice the speed: half the frames to render, the same checks
+        assert cli.main(["demo", "--language", "zh", "--out", str(root), "--narrate", "--speed", "2", "--no-critic",
+                         "--quiet"]) == 0
     ws = Workspace(root / slugify(demo_cassette("eigenvectors_zh.json")["lecture"]["topic"]))
     video, srt = ws.export_paths()
     # section 2's last keyframe: its third line, "解特征方程 det(A − λI) = 0，求出特征值", is too wide for one row

@@ -5,7 +5,7 @@ exported notebook all say the same."""
 
 from __future__ import annotations
 
-from .plan import Storyboard, StoryboardSection
+from .plan import StoryboardSection
 from .quiz_questions import QuizQuestion, header_quiz
 from .workspace import Workspace
 
@@ -29,11 +29,4 @@ def keep_edited_quiz(ws: Workspace, section: StoryboardSection, code: str | None
     questions = section_questions(section, code)
     if questions == list(section.quiz):
         return
-
-    def change(board: Storyboard) -> None:
-        for s in board.sections:
-            if s.id == section.id:
-                s.quiz = list(questions)
-
-    ws.update_storyboard(change)
-    section.quiz = list(questions)
+    ws.edit_section_plan(section, quiz=list(questions))

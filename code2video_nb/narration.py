@@ -35,7 +35,7 @@ from .config import Settings
 from .errors import ConfigError
 from .files import atomic_path
 from .language import language as language_of
-from .plan import Storyboard, StoryboardSection
+from .plan import StoryboardSection
 from .video import encode_aac, mux_audio, stream_seconds
 from .voices import CachedVoice, voice_from_settings
 from .workspace import Workspace, safe_id
@@ -245,11 +245,4 @@ def _keep_edited_text(ws: Workspace, section: StoryboardSection, texts: list[str
     a re-generated header and an exported notebook say the same."""
     if texts == section.spoken() or texts == list(section.narration):
         return
-
-    def change(board: Storyboard) -> None:
-        for s in board.sections:
-            if s.id == section.id:
-                s.narration = list(texts)
-
-    ws.update_storyboard(change)
-    section.narration = list(texts)
+    ws.edit_section_plan(section, narration=list(texts))

@@ -39,7 +39,7 @@ from . import section_state as records
 from .errors import PlanError, WorkspaceError
 from .files import atomic_copy, atomic_write_text, disk_error, disk_errors
 from .lecture_state import LectureState
-from .plan import SAFE_ID, Outline, Storyboard
+from .plan import SAFE_ID, Outline, Storyboard, StoryboardSection
 from .section_state import ErrorRecord, FixRecord, PanelRecord, RenderRecord, SectionState, Version
 
 STATE_VERSION = 1
@@ -236,6 +236,16 @@ class Workspace:
             return result
 
         return self._update(apply)
+
+    def edit_section_plan(self, section: StoryboardSection, **changes) -> None:
+        """Fields of one storyboard section (its narration or quiz, edited in the section's header)
+        set in lecture.json and in `section`, so both say the same."""
+        def change(board: Storyboard) -> None:
+            board.sections = [replace(s, **changes) if s.id == section.id else s for s in board.sections]
+
+        self.update_storyboard(change)
+        for name, value in changes.items():
+            setattr(section, name, value)
 
     def update_plan(self, change: Callable[[Outline, Storyboard], T]) -> T:
         """`change` the outline and the storyboard together (empty ones where there are none yet:

@@ -82,8 +82,9 @@ def missing_font(script: str) -> str:
 
 def use_for(script: str) -> str | None:
     """Make the font covering `script` the default of Text and MarkupText in this render process
-    (one section per process), right-to-left lines isolated (`isolate_rtl`), and return the font;
-    None (defaults untouched) for manim's own scripts."""
+    (one section per process), right-to-left lines isolated (`isolate_rtl`: a line without
+    right-to-left letters is left as it is), and return the font; None (the default font kept)
+    for manim's own scripts."""
     from manim import MarkupText, Text
 
     font = font_for(script)
@@ -92,8 +93,7 @@ def use_for(script: str) -> str | None:
     for cls in (Text, MarkupText):
         if font is not None:
             cls.set_default(font=font)
-        if right_to_left(script):
-            _isolating(cls)
+        _isolating(cls)  # whatever the lecture's script: an Arabic label in an English lecture too
     return font
 
 

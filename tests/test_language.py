@@ -16,6 +16,7 @@ from code2video_nb.engine import Engine
 from code2video_nb.evaluation import aes
 from code2video_nb.evaluation.frames import Visual
 from code2video_nb.errors import ConfigError, PlanError
+from code2video_nb.fonts import isolate_rtl
 from code2video_nb.language import choose, count_words, detect, language
 from code2video_nb.line_wrap import wrap
 from code2video_nb.narration import Narrator
@@ -233,3 +234,10 @@ def test_a_demo_in_a_language_not_bundled_is_one_line(capsys):
         "`code2video generate … --language fr` makes one with a model")
     assert cli.main(["demo", "--from-notes", "--language", "zh", "--out", "unused"]) == 1
     assert "the bundled notes (--from-notes) are in English" in capsys.readouterr().err
+
+
+def test_right_to_left_lines_are_isolated_and_others_left_alone():
+    assert isolate_rtl("Eigenvectors 特征") == "Eigenvectors 特征"
+    assert isolate_rtl("تمدد") == "\u200e\u2067تمدد\u2069"
+    assert isolate_rtl("x = 3\nالقيمة") == "x = 3\n\u200e\u2067القيمة\u2069"  # line by line, as manim lays them out
+    assert isolate_rtl(isolate_rtl("تمدد")) == isolate_rtl("تمدد")

@@ -30,7 +30,8 @@ def feedback(question: dict, letter: str | None) -> str:
     why = f" {html.escape(question.get('explanation') or '')}"
     cited = (f"<div style='opacity: 0.8'>Lecture line {question['line']}: "
              f"“{html.escape(question['cited'])}”</div>") if question.get("cited") else ""
-    return f"<div class='c2v-quiz-feedback'>{verdict}{why}{cited}{question.get('picture') or ''}</div>"
+    picture = f"<div style='margin-top: 4px'>{question['picture']}</div>" if question.get("picture") else ""
+    return f"<div class='c2v-quiz-feedback'>{verdict}{why}{cited}{picture}</div>"
 
 
 def quiz_box(questions: list[dict], title: str = "Check your understanding"):

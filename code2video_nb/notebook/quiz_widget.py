@@ -20,7 +20,7 @@ from ..plan import StoryboardSection
 from ..quiz_questions import QuizQuestion
 from ..workspace import Workspace
 from . import lasting, quiz_cell
-from .display import View, keyframe_strip
+from .display import View
 
 TITLE = "Check your understanding"
 shown: dict[tuple[str, str], object] = {}  # (lecture, section) -> the last quiz widget shown (tests reach it)
@@ -33,7 +33,8 @@ def question_dicts(ws: Workspace | None, section: StoryboardSection, questions: 
     for q in questions:
         cited = section.lecture_lines[q.line - 1] if 1 <= q.line <= len(section.lecture_lines) else ""
         frame = ws.keyframes_dir(section.id) / f"{q.line}.png" if ws is not None and q.line else None
-        picture = keyframe_strip([frame], [cited], width=240).html if pictures and frame and frame.is_file() else ""
+        picture = (lasting.png_img(frame.read_bytes(), f"the keyframe of lecture line {q.line}", 240)
+                   if pictures and frame and frame.is_file() else "")
         out.append({**q.to_dict(), "cited": cited, "picture": picture})
     return out
 

@@ -158,7 +158,7 @@ def test_quickstart_section_cells_show_preview_video_and_keyframes(quickstart):
         assert (folder / "code2video" / lecture / "sections" / f"{section}.py").read_text() == \
             cell.source.split("\n", 1)[1], REGENERATE
     # Section 2 holds the code auto-fix repaired during the magic's run: its cached rerun still says so.
-    assert "Auto-fix: fixed line 31: TypeError" in shown(sections[1])
+    assert "Auto-fix: fixed line 43: TypeError" in shown(sections[1])
     assert "Auto-fix" not in shown(sections[0]) + shown(sections[2])
 
 

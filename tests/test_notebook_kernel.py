@@ -153,8 +153,8 @@ def test_auto_fix_reaches_the_cell_as_a_guarded_replace(lab):
     messages = lab.run(buggy, "cell-2")
     shown = outputs(messages)
     # What auto-fix did, by the cell's line, with the diff behind a click.
-    assert "Auto-fix: fixed line 31: TypeError: VMobject.set_color() got an unexpected keyword argument" in shown
-    assert re.search(r"<details[^>]*><summary[^>]*>Auto-fix: fixed line 31.*?</summary><pre.*colour=GREEN", shown, re.S)
+    assert "Auto-fix: fixed line 43: TypeError: VMobject.set_color() got an unexpected keyword argument" in shown
+    assert re.search(r"<details[^>]*><summary[^>]*>Auto-fix: fixed line 43.*?</summary><pre.*colour=GREEN", shown, re.S)
     assert re.search(r"video \d+\.\d s · rendered in \d+\.\d s · 1 fix attempt · 1,450 tokens", shown)
     replace = [m["content"] for m in of_type(messages, "comm_open") if m["content"]["data"]["op"] == "replace_source"]
     assert len(replace) == 1

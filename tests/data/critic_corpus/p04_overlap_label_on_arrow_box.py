@@ -39,7 +39,7 @@ class Section4Scene(TeachingScene):
         memory = Rectangle(width=1.8, height=2.6, color=GREEN, fill_opacity=0.5)
         self.place_at_grid(memory, "C5")
         bus = Arrow(memory.get_left(), cpu.get_right(), buff=0.1)
-        caption = Text("CPU core", font_size=28).next_to(cpu, DOWN, buff=-0.4)
+        caption = Text("CPU core (3 GHz)", font_size=28).next_to(cpu, DOWN, buff=-0.4)
         self.play(FadeIn(cpu), FadeIn(memory), GrowArrow(bus), Write(caption), run_time=1)
         self.wait(2)
 

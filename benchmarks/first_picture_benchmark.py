@@ -147,7 +147,9 @@ def run_once(script: dict, out: Path, latency: Latency, tex_cache: Path, pythonp
                "--sections", str(meta["sections"]), "--audience", meta["audience"], "--no-cache"]
     run, started = Run(), time.monotonic()
     try:
-        proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # Run from the checkout: `python -m` puts the working folder first on the path.
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                cwd=pythonpath)
         reader = threading.Thread(target=_read_stderr, args=(proc, run, started), daemon=True)
         reader.start()
         while proc.poll() is None:

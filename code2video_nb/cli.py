@@ -334,6 +334,9 @@ def _open(args) -> tuple[Workspace, Engine]:
 
 
 def _render(args) -> int:
+    if args.quiz_in_video:  # accepted like the other run options, but render joins no video to put cards in
+        print("code2video: note: render joins no video, so --quiz-in-video adds nothing here; "
+              "`code2video export LECTURE --quiz-in-video` puts the cards in the joined video", file=sys.stderr)
     if args.lecture.suffix == ".py" or args.lecture.is_file():
         home = scene_import.section_of(args.lecture)
         if home is None:

@@ -6,7 +6,7 @@ exported notebook all say the same."""
 from __future__ import annotations
 
 from .plan import StoryboardSection
-from .quiz_questions import QuizQuestion, header_quiz
+from .quiz_questions import QuizQuestion, header_quiz, read_header_quiz
 from .workspace import Workspace
 
 
@@ -24,9 +24,11 @@ def lecture_questions(ws: Workspace) -> dict[str, list[QuizQuestion]]:
     return {sid: questions for sid, questions in found.items() if questions}
 
 
-def keep_edited_quiz(ws: Workspace, section: StoryboardSection, code: str | None) -> None:
-    """Questions edited in the section file's header written back to the storyboard."""
-    questions = section_questions(section, code)
-    if questions == list(section.quiz):
-        return
-    ws.edit_section_plan(section, quiz=list(questions))
+def keep_edited_quiz(ws: Workspace, section: StoryboardSection, code: str | None) -> list[str]:
+    """Questions edited in the section file's header written back to the storyboard; returns a
+    problem for each edited question left out (an answer not among its options, say)."""
+    read = read_header_quiz(code or "", len(section.lecture_lines))
+    questions, problems = read if read is not None else (list(section.quiz), [])
+    if questions != list(section.quiz):
+        ws.edit_section_plan(section, quiz=list(questions))
+    return problems

@@ -135,6 +135,13 @@ def header_lines(questions: list[QuizQuestion]) -> list[str]:
 def header_quiz(code: str, lines: int) -> list[QuizQuestion] | None:
     """The questions in a section file's leading comment header; None when it has no `quiz:` line
     (the storyboard's are used). A question edited into something unusable is left out."""
+    read = read_header_quiz(code, lines)
+    return None if read is None else read[0]
+
+
+def read_header_quiz(code: str, lines: int) -> tuple[list[QuizQuestion], list[str]] | None:
+    """`header_quiz`'s questions and a problem for each edited question left out, so the build can
+    tell the teacher why a question they edited is gone; None without a `quiz:` line."""
     blocks: list[dict] = []
     for line in code.splitlines():
         if not line.startswith("#"):
@@ -148,4 +155,4 @@ def header_quiz(code: str, lines: int) -> list[QuizQuestion] | None:
                               explanation=answer.group(3).strip())
     if not blocks:
         return None
-    return read_questions(blocks, lines, "header")[0]
+    return read_questions(blocks, lines, "header")

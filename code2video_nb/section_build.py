@@ -165,7 +165,8 @@ class SectionBuilder:
     def _attempt(self, ws, section, code, quality) -> tuple[str, RenderOutcome, SectionNarration | None]:
         """`before_render` (its check may fail, or its critic change the code), then the render."""
         code, failure = self._before_render(ws, section, code)
-        lecture_quiz.keep_edited_quiz(ws, section, code)  # questions edited in the header: into the plan
+        for problem in lecture_quiz.keep_edited_quiz(ws, section, code):  # edited in the header: into the plan
+            self._report("quiz", f"section {section.id}: {problem}; that question is left out")
         narration = self._narrate(ws, section, code)  # audio first: the blocks are paced to it
         self._report("render", f"section {section.id}: rendering ({quality})", SectionEvent(section.id, "rendering"))
         return code, failure or self._render(ws, section.id, code, quality, narration), narration

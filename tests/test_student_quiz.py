@@ -61,8 +61,12 @@ def test_the_header_shows_the_questions_and_an_edit_there_is_read_back_and_kept(
     assert (question.answer, question.answer_text) == ("D", "The zero vector")
     ws = Workspace.create(tmp_path, "q", "Q")
     ws.set_plan("storyboard", board)
-    keep_edited_quiz(ws, ws.planned().sections[0], edited)
+    assert keep_edited_quiz(ws, ws.planned().sections[0], edited) == []
     assert Workspace(ws.dir).planned().sections[0].quiz[0].answer == "D"
+    broken = edited.replace("#      D) The zero vector", "#      D) An eigenvector")  # two options alike
+    (problem,) = keep_edited_quiz(ws, ws.planned().sections[0], broken)  # said to the teacher, not silent
+    assert problem.startswith("header, question 1:") and "options repeat" in problem
+    assert Workspace(ws.dir).planned().sections[0].quiz == []
 
 
 def test_a_header_without_questions_uses_the_storyboards():
@@ -145,3 +149,11 @@ def test_a_panel_tab_shows_the_quiz_under_its_preview_where_no_section_cells_are
     assert "✓ Right." in said.value
     quiz_widget.in_panel(panel, ws, "1", None)  # a render that failed: no quiz under it
     assert panel.section("1").quiz.children == ()
+
+
+def test_render_says_its_cards_go_in_at_export_rather_than_ignoring_the_flag(tmp_path, capsys):
+    from code2video_nb.cli import main
+
+    assert main(["render", str(tmp_path / "no-such-lecture"), "--quiz-in-video"]) == 1
+    err = capsys.readouterr().err
+    assert "render joins no video" in err and "code2video export LECTURE --quiz-in-video" in err

@@ -205,7 +205,7 @@ def test_the_storyboard_request_lists_the_teachers_pictures_and_is_unchanged_wit
     (folder / "assets.json").write_text(json.dumps({"img_7.png": "a rainbow on a wall"}))
     note = folder_note(folder)
     assert note.endswith("\n  - img_7.png: a rainbow on a wall\n  - prism.png")
-    plain = prompts.render("storyboard", outline="{}", max_words=10, max_lines=5, pictures="")
+    plain = prompts.render("storyboard", outline="{}", max_words=10, max_lines=5, pictures="", quiz="")
     assert "enough.\n\nAnswer" in plain and folder_note(None) == folder_note(tmp_path / "no") == ""
 
 

@@ -16,6 +16,7 @@ import io
 import json
 import os
 import shutil
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -61,6 +62,16 @@ def shared_tex_cache(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CODE2VIDEO_TEX_CACHE_DIR", str(run_folder(tmp_path_factory) / "tex-cache"))
         yield
+
+
+@pytest.fixture(autouse=True)
+def ctrl_c_as_a_terminal_sends_it():
+    """Every test starts with Python's own Ctrl-C handler, as the CLI has in a terminal, and leaves
+    it so. A test in the same worker that leaves another handler behind (an event loop's, which
+    only cancels its task) would otherwise swallow the real SIGINT a later interrupt test sends."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)

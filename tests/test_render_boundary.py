@@ -9,17 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from code2video_nb.sandbox.confine import Confinement
-from code2video_nb.render.renderer import RenderOptions, render_file
 from code2video_nb.render.child.render_job import (
     BoundaryError,
     Frame,
+    KeyframesDrawn,
+    PlaysDone,
     RenderJob,
     RenderResult,
     job_from_json,
+    progress_line,
+    read_progress,
     result_from_json,
     to_json,
 )
+from code2video_nb.render.renderer import RenderOptions, render_file
+from code2video_nb.sandbox.confine import Confinement
 
 
 def test_a_job_and_a_result_cross_the_boundary_unchanged():
@@ -87,3 +91,13 @@ def test_a_job_run_by_hand_that_does_not_read_is_one_line(tmp_path, capsys):
     assert render_worker.main(["render_worker", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "RenderJob.file: Input should be a valid string" in err
+
+
+def test_progress_events_cross_as_lines_and_what_is_not_one_is_skipped():
+    """The parent polls the progress file while the child appends to it: a line still being
+    written is not read yet, and a line the scene wrote there itself is not an event."""
+    written = [PlaysDone(0, 3), KeyframesDrawn((1, 2)), PlaysDone(1, 3)]
+    text = "".join(progress_line(event) for event in written)
+    junk = 'hello from the scene\n{"kind": "plays", "done": "x", "total": 3}\n{"kind": "keyframes"}\n[1]\n'
+    assert read_progress(text + junk + progress_line(PlaysDone(2, 3))[:-4]) == written
+    assert read_progress(text + progress_line(PlaysDone(2, 3))) == [*written, PlaysDone(2, 3)]

@@ -30,7 +30,17 @@ from ..parse import parse
 from ..sandbox import safety
 from ..sandbox.confine import SandboxSettings, confinement_for, describe_exit, scrubbed_environ
 from . import render_prefix
-from .child.render_job import BoundaryError, Frame, RenderJob, RenderResult, result_from_json, to_json
+from .child.render_job import (
+    BoundaryError,
+    Frame,
+    KeyframesDrawn,
+    PlaysDone,
+    RenderJob,
+    RenderResult,
+    read_progress,
+    result_from_json,
+    to_json,
+)
 from .mp_internals import forkserver_pid, main_module_hidden
 from .render_key import picture_salt
 from .tex_cache import TexCache
@@ -372,28 +382,28 @@ KEYFRAMES = "keyframes"  # the check pass's keyframes, in the section's media fo
 
 
 class _ProgressReader:
-    """Reads the lines the render child appends to its progress file: "done total" after each
-    animation, and "keyframes 1 2 3" once the check pass has drawn those blocks' keyframes."""
+    """Reads the events the render child appends to its progress file (`render_job.read_progress`):
+    the plays done after each animation, and the blocks whose keyframes the check pass drew."""
 
     def __init__(self, path: Path, keyframes_dir: Path, on_progress: Progress | None,
                  on_keyframes: Keyframes | None):
         self.path, self.keyframes_dir = path, keyframes_dir
         self.on_progress, self.on_keyframes = on_progress, on_keyframes
-        self.reported: tuple[int, ...] | None = None
+        self.reported: PlaysDone | None = None
         self.keyframes_told = False
 
     def poll(self) -> None:
         if (self.on_progress is None and self.on_keyframes is None) or not self.path.exists():
             return
-        complete = self.path.read_text().split("\n")[:-1]  # the last piece may be mid-write
-        counts = [line for line in complete if not line.startswith(KEYFRAMES)]
-        announced = [line for line in complete if line.startswith(KEYFRAMES)]
-        if announced and not self.keyframes_told and self.on_keyframes is not None:
+        events = read_progress(self.path.read_text())
+        drawn = [event for event in events if isinstance(event, KeyframesDrawn)]
+        if drawn and not self.keyframes_told and self.on_keyframes is not None:
             self.keyframes_told = True
-            self.on_keyframes(keyframe_paths(self.keyframes_dir, announced[-1].split()[1:]))
-        latest = tuple(int(x) for x in counts[-1].split()) if counts else None
+            self.on_keyframes(keyframe_paths(self.keyframes_dir, list(drawn[-1].blocks)))
+        counts = [event for event in events if isinstance(event, PlaysDone)]
+        latest = counts[-1] if counts else None
         if latest and latest != self.reported and self.on_progress is not None:
-            self.on_progress(*latest)
+            self.on_progress(latest.done, latest.total)
         self.reported = latest or self.reported
 
 

@@ -10,6 +10,11 @@ reader once (`render_worker` calls `prepare_job_reader`), not each render.
 The result is the child's word, and the child ran untrusted code that can write the result file
 itself: the parent reads it with `result_from_json`, which checks every field's type and names
 the first bad one. Values are still bounded where used (`render._outcome`).
+
+While it works, the child appends progress events to a third file, one JSON line each: how many
+plays are done (`PlaysDone`) and which blocks' keyframes are drawn (`KeyframesDrawn`). The parent
+polls that file every few milliseconds, so it is read with `json` alone, and a line that is not an
+event (a scene can write there too) is skipped rather than refused.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ class RenderJob:
     media_dir: str  # manim's media folder for this section
     result: str  # where the child writes its RenderResult
     temp_dir: str  # the child's TMPDIR (inside the job folder: writable, removed after)
-    progress: str | None = None  # the file the child appends "done total" and "keyframes …" lines to
+    progress: str | None = None  # the file the child appends its progress events to (`progress_line`)
     dry_run_only: bool = False  # the check pass alone (a fix's check, a critique)
     critique: bool = False  # the check pass instrumented for the critic (`critic_instrument.py`)
     check_first: bool = False  # someone shows the keyframes before the video: a check pass first
@@ -74,6 +79,45 @@ class RenderResult:
     message: str = ""
     frames: tuple[Frame, ...] = ()
     traceback: str = ""
+
+
+@dataclass(frozen=True)
+class PlaysDone:
+    """After each play: `done` plays of about `total` (the check pass counted them, or the last
+    render did: an estimate, never below what is done)."""
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class KeyframesDrawn:
+    """These lecture-line blocks' keyframes are on disk (`RenderJob.keyframes`/<block>.png)."""
+    blocks: tuple[int, ...]
+
+
+ProgressEvent = PlaysDone | KeyframesDrawn
+_EVENT_KINDS = {"plays": PlaysDone, "keyframes": KeyframesDrawn}
+
+
+def progress_line(event: ProgressEvent) -> str:
+    """The event as one line of the progress file (newline included)."""
+    kind = "plays" if isinstance(event, PlaysDone) else "keyframes"
+    return json.dumps({"kind": kind, **_fields(event)}) + "\n"
+
+
+def read_progress(text: str) -> list[ProgressEvent]:
+    """The events of the progress file's complete lines (the last piece may be mid-write)."""
+    events: list[ProgressEvent] = []
+    for line in text.split("\n")[:-1]:
+        try:
+            record = json.loads(line)
+            if record.get("kind") == "plays":
+                events.append(PlaysDone(int(record["done"]), int(record["total"])))
+            elif record.get("kind") == "keyframes":
+                events.append(KeyframesDrawn(tuple(int(block) for block in record["blocks"])))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue  # not one of ours
+    return events
 
 
 class BoundaryError(ValueError):

@@ -32,7 +32,7 @@ from . import critic_instrument, movie_cache, render_job, svg_scratch, tex_looku
 from .block_frames import BlockFrames
 from .block_pacing import BlockPacing
 from .dry_run import draw_nothing, untweened
-from .render_job import Frame, RenderJob, RenderResult
+from .render_job import Frame, KeyframesDrawn, PlaysDone, ProgressEvent, RenderJob, RenderResult, progress_line
 
 render_job.prepare_job_reader()  # once, in the warm server
 
@@ -87,7 +87,7 @@ def _check(job: RenderJob, scene_class, base: dict) -> tuple[list[Path], int]:
         check.render()
         written = frames.finish() if frames else []
     if written:  # the strip can be shown before any frame is drawn
-        _announce(job.progress, " ".join(["keyframes", *(p.stem for p in written)]))
+        _announce(job.progress, KeyframesDrawn(tuple(int(p.stem) for p in written)))
     return written, check.renderer.num_plays
 
 
@@ -115,7 +115,7 @@ def _render(job: RenderJob, scene_class, base: dict, known: list[str], *, writte
         video = scene.renderer.file_writer.movie_file_path
     if frames is not None:
         written = frames.finish()
-        _announce(job.progress, " ".join(["keyframes", *(p.stem for p in written)]))
+        _announce(job.progress, KeyframesDrawn(tuple(int(p.stem) for p in written)))
     return _result(
         ok=True,
         video=str(video) if video else None,
@@ -137,22 +137,18 @@ def _result(*, ok: bool, block_starts=(), shots=(), keyframes=(), keys=(), lines
                         keyframes=tuple(keyframes), keys=tuple(keys), lines=tuple(lines), **fields)
 
 
-def _announce(path: str | None, line: str) -> None:
-    """A line on the progress file the parent polls (beside the "done total" counts)."""
+def _announce(path: str | None, event: ProgressEvent) -> None:
+    """An event on the progress file the parent polls (`render_job.read_progress`)."""
     if path:
         with open(path, "a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
+            handle.write(progress_line(event))
 
 
 def _progress_writer(path: str | None, total: int):
-    """Appends "done total" lines the parent polls; the check pass counted the animations (or the
-    last render did, when there is no check pass: an estimate, never below what is done)."""
-    if not path:
-        return lambda done: None
-
+    """Announces `PlaysDone` after each play; the check pass counted the animations (or the last
+    render did, when there is no check pass: an estimate, never below what is done)."""
     def write(done: int) -> None:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(f"{done} {max(done, total)}\n")
+        _announce(path, PlaysDone(done, max(done, total)))
 
     write(0)
     return write

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import av
-import openai
 
 from ..errors import ConfigError, EndpointError, WorkspaceError
 from ..language import Language, english, lecture_language
@@ -228,6 +227,8 @@ def sending(shown: Visual):
     try:
         yield
     except EndpointError as exc:
+        import openai  # here: the client imports it when it asks; a kernel's %load_ext need not (~1 s)
+
         if shown.source != "video" or not isinstance(exc.__cause__, openai.BadRequestError):
             raise
         raise EndpointError(f"{exc}; if this endpoint does not take video, pass --send frames") from exc

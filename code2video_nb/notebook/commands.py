@@ -10,7 +10,6 @@ import shlex
 from dataclasses import replace
 from pathlib import Path
 
-import nbformat
 from IPython.core.error import UsageError
 from IPython.display import HTML, FileLink, display
 
@@ -140,6 +139,10 @@ def export(magics, argv):
 
 
 def notebook(magics, argv):
+    # Here, not at import: nbformat's schema checker (jsonschema and its URI grammars) costs ~3 s of
+    # CPU to import, which every %load_ext paid for a command few runs.
+    import nbformat
+
     args = _args(argv, (("path",), {}))
     ws = magics.session.workspace(args.lecture)
     nb = nbformat.v4.new_notebook()

@@ -13,8 +13,6 @@ import html
 import inspect
 import json
 
-import nbformat
-
 from ..lecture_quiz import section_questions
 from ..plan import StoryboardSection
 from ..quiz_questions import QuizQuestion
@@ -101,6 +99,8 @@ def helper_source() -> str:
 
 def export_cells(ws: Workspace, section: StoryboardSection) -> list:
     """A section's quiz in an exported notebook: a code cell (the widget) and the same as Markdown."""
+    import nbformat  # only `%c2v notebook` needs it (commands.notebook says why it is not imported above)
+
     questions = section_questions(section, ws.read_code(section.id))
     if not questions:
         return []

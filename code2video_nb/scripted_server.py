@@ -69,6 +69,18 @@ class Cut:
 
 
 @dataclass(frozen=True)
+class Hold:
+    """A stream that pauses once the text `after` has been sent, until `until` is set (`seconds` at
+    most), then goes on: a test holds the rest of a reply back until something happened while the
+    first part streamed, rather than slowing the whole reply to a pace a loaded machine keeps up with.
+    Asked without streaming, the whole answer waits."""
+    reply: str | Reply
+    after: str
+    until: threading.Event
+    seconds: float
+
+
+@dataclass(frozen=True)
 class Latency:
     """A model's time to answer, simulated: a fixed wait per request plus one per 1000 completion tokens."""
     per_request: float = 0.0
@@ -392,15 +404,20 @@ class _Handler(BaseHTTPRequestHandler):
         cut = reply.fraction if isinstance(reply, Cut) else None
         if isinstance(reply, Cut):
             reply = reply.reply
+        hold = reply if isinstance(reply, Hold) else None
+        if hold is not None:
+            reply = hold.reply
         if isinstance(reply, str):
             reply = Reply(reply)
         usage = dict(reply.usage or {"prompt_tokens": _words(req.get("messages", [])),
                                      "completion_tokens": len(reply.content.split())})
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
         if req.get("stream"):
-            return self._stream(req, reply.content, usage, reply.finish_reason, cut)
+            return self._stream(req, reply.content, usage, reply.finish_reason, cut, hold)
         if cut is not None:
             raise ConnectionResetError  # hang up without an answer
+        if hold is not None:
+            hold.until.wait(hold.seconds)
         time.sleep(self.owner.latency.seconds(usage["completion_tokens"]))  # the model "writing" it
         self._json(200, {
             "id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion",
@@ -410,10 +427,11 @@ class _Handler(BaseHTTPRequestHandler):
             "usage": usage})
 
     def _stream(self, req: dict, content: str, usage: dict, finish_reason: str = "stop",
-                cut: float | None = None) -> None:
+                cut: float | None = None, hold: Hold | None = None) -> None:
         """Server-sent events as a model writes them: the role at once, the first words after the
         latency's per-request wait, then a few words a chunk at its per-token pace (the reply's
-        completion tokens' time shared out by length). `cut`: break off after that fraction of the chunks."""
+        completion tokens' time shared out by length). `cut`: break off after that fraction of the
+        chunks; `hold`: pause once its text has been sent."""
         base = {"id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion.chunk",
                 "created": int(time.time()), "model": req.get("model", "")}
         pieces = _pieces(content)
@@ -432,9 +450,14 @@ class _Handler(BaseHTTPRequestHandler):
         latency = self.owner.latency
         time.sleep(latency.per_request)
         writing = latency.per_1k_tokens * usage["completion_tokens"] / 1000  # the whole reply's, shared by length
+        sent = ""
         for piece in pieces:
             time.sleep(writing * len(piece) / len(content))
             send({"content": piece})
+            sent += piece
+            if hold is not None and hold.after in sent:
+                hold.until.wait(hold.seconds)
+                hold = None
         if cut is not None:
             self.broke_off = True  # the connection closes with the reply half-sent
             return

@@ -3,12 +3,16 @@ complete lecture-line block is drawn by a check pass on the code so far, before 
 ended; a prefix that fails says nothing until the whole code has come, then fails as today.
 
 The real `openai` client streams from the scripted server at a model's pace, the real check pass
-and render run, one small section each (`Engine.write_and_build`, critic and narration off)."""
+and render run, one small section each (`Engine.write_and_build`, critic and narration off). The
+model's explanation after the code is held back until the prefix's pass has shown what the test
+looks for (`Hold`, at most as long as a slow model would take): the order of events is the point,
+not the pace, so a loaded machine neither fails the test nor makes every run wait a model's time."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from code2video_nb.config import Settings
@@ -17,7 +21,7 @@ from code2video_nb.model_client import ModelClient, OpenAIBackend
 from code2video_nb.plan import Storyboard
 from code2video_nb.progress_events import SectionEvent
 from code2video_nb.render.renderer import RenderOptions, RenderOutcome, render_file
-from code2video_nb.scripted_server import Latency, Reply, ScriptedServer
+from code2video_nb.scripted_server import Hold, Latency, Reply, ScriptedServer
 from code2video_nb.stream_draw import SectionDrawer
 from code2video_nb.workspace import Workspace
 
@@ -56,51 +60,63 @@ class Section1Scene(TeachingScene):
 
 # After the code, a model's explanation: the stream runs on for a while after the last block's mark.
 AFTERWORD = "\n\nThe scene " + " ".join(["adds one shape a line, each in its own grid cell,"] * 60) + " and ends.\n"
+PACE = Latency(0.2, 1.0)  # the whole reply's 3000 tokens in ~3 s, a fast model's pace
+HOLD_AT_MOST = 36.0  # seconds the explanation waits for the prefix's pass: a slow model's whole reply
 
 
-def reply(code: str) -> Reply:
-    """The code in a fence with prose after it, written at a pace that spends ~36 s on the whole (so a
-    loaded machine still checks a prefix before the reply ends)."""
-    return Reply(f"Here is the scene.\n\n```python\n{code}```{AFTERWORD}",
-                 usage={"prompt_tokens": 500, "completion_tokens": 3000})
+def reply(code: str, until: threading.Event) -> Hold:
+    """The code in a fence with prose after it; the prose is held back (after its first words) until
+    `until` is set."""
+    return Hold(Reply(f"Here is the scene.\n\n```python\n{code}```{AFTERWORD}",
+                      usage={"prompt_tokens": 500, "completion_tokens": 3000}),
+                after="The scene adds", until=until, seconds=HOLD_AT_MOST)
 
 
 class Listener:
-    """The engine's progress, as a display that follows sections (`SectionListener`): each event and line, timed."""
+    """The engine's progress, as a display that follows sections (`SectionListener`): each event and
+    line, timed. `two_drawn` is set once blocks 1 and 2 have been shown."""
 
     def __init__(self):
         self.events: list[tuple[float, SectionEvent]] = []
         self.lines: list[tuple[float, str]] = []
+        self.two_drawn = threading.Event()
 
     def __call__(self, stage: str, message: str) -> None:
         self.lines.append((time.monotonic(), message))
 
     def on_section(self, event: SectionEvent) -> None:
         self.events.append((time.monotonic(), event))
+        if event.state == "drawn" and len(event.keyframes) >= 2:
+            self.two_drawn.set()
 
 
 class Watched:
-    """`render_file`, with each run's kind, end and outcome noted."""
+    """`render_file`, with each run's kind, end and outcome noted. `prefix_checked` is set once a
+    prefix's pass has ended."""
 
     def __init__(self):
         self.runs: list[tuple[str, float, RenderOutcome]] = []
+        self.prefix_checked = threading.Event()
 
     def __call__(self, path: Path, options: RenderOptions) -> RenderOutcome:
         outcome = render_file(path, options)
         kind = "prefix" if options.dry_run_only and options.on_keyframes else \
             "check" if options.dry_run_only else "render"
         self.runs.append((kind, time.monotonic(), outcome))
+        if kind == "prefix":
+            self.prefix_checked.set()
         return outcome
 
 
-def build(tmp_path: Path, code: str):
-    """One section planned, its code streamed from the scripted server and built."""
+def build(tmp_path: Path, code: str, hold: Callable[[Listener, Watched], threading.Event]):
+    """One section planned, its code streamed from the scripted server and built; the explanation
+    after the code waits for `hold(listener, renderer)`."""
     ws = Workspace.create(tmp_path, "shapes", "Shapes")
     ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
         {"id": "1", "title": "Shapes", "lecture_lines": LINES, "animations": ["square", "circle", "triangle"]}]}))
     listener, renderer = Listener(), Watched()
-    with ScriptedServer(latency=Latency(0.5, 12)) as server:
-        server.script("code:1", reply(code))
+    with ScriptedServer(latency=PACE) as server:
+        server.script("code:1", reply(code, hold(listener, renderer)))
         settings = Settings.from_env(base_url=server.base_url, cache_dir=None, workers=2, narrate=False,
                                      critic_rounds=0, request_timeout=60.0)
         client = ModelClient(OpenAIBackend(settings, api_key="sk-test"), model=settings.model)
@@ -112,7 +128,8 @@ def build(tmp_path: Path, code: str):
 
 
 def test_complete_blocks_are_drawn_while_the_code_is_still_streaming(tmp_path):
-    ws, result, listener, renderer, ended = build(tmp_path, shapes())
+    # Held until blocks 1 and 2 are shown: no pass is left running for the code's end to stop.
+    ws, result, listener, renderer, ended = build(tmp_path, shapes(), lambda listener, _r: listener.two_drawn)
     assert result.ok, result.error
     drawn = [(t, e) for t, e in listener.events if e.state == "drawn"]
     early = [(t, e) for t, e in drawn if t < ended]
@@ -132,7 +149,7 @@ def test_complete_blocks_are_drawn_while_the_code_is_still_streaming(tmp_path):
 def test_a_failing_prefix_says_nothing_until_the_code_is_complete_then_fails_as_today(tmp_path):
     code = shapes(bug="\n        shape = [square][1]")
     bug_line = code.splitlines().index("        shape = [square][1]") + 1
-    ws, result, listener, renderer, ended = build(tmp_path, code)
+    ws, result, listener, renderer, ended = build(tmp_path, code, lambda _l, renderer: renderer.prefix_checked)
     (prefix,) = [(t, o) for k, t, o in renderer.runs if k == "prefix"]  # one pass: after it failed, none
     assert not prefix[1].ok and "IndexError" in prefix[1].error and prefix[0] < ended  # failed while streaming
     before = [e for t, e in listener.events if t < ended]

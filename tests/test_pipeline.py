@@ -1,8 +1,11 @@
 """Pipelined generation: each section is built as soon as its code arrives.
 
-The bundled demo lecture over the real openai client and the scripted server, real renders.
-One section's code reply is held back; the order of events is read from the schedule the
-engine records (`LectureResult.schedule`), never from a timer threshold.
+The bundled demo lecture's plan over the real openai client and the scripted server, real
+renders of light sections in the coder's shape (one block each, a shape apiece; section 2 carries
+the demo's bug, which a fix request repairs): the order of events is the point, and the demo's own
+sections cost about eight times as much to render. One section's code reply is held back; the order
+of events is read from the schedule the engine records (`LectureResult.schedule`), never from a
+timer threshold.
 """
 
 from __future__ import annotations
@@ -31,7 +34,42 @@ from code2video_nb.workspace import Workspace
 from conftest import demo_cassette, make_client, three_part_lecture
 from test_video import GREEN, make_clip
 
-CASSETTE = demo_cassette()
+SECTION = '''Here is the scene for section {n}.
+
+```python
+from manim import *
+from code2video_nb.teaching_scene import TeachingScene
+
+
+class Section{n}Scene(TeachingScene):
+    def construct(self):
+        self.setup_lecture("Part {n}", ["{line}"], animate=False)
+
+{block}        self.wait(0.5)
+```
+'''
+BLOCK = '''        # === Animation for Lecture Line 1 ===
+        self.highlight_line(1)
+        shape = {shape}
+        self.place_at_grid(shape, "C4")
+        self.play(FadeIn(shape), run_time=0.5)
+'''
+SHAPES = {"1": ("A red square", "Square(side_length=1.5, color=RED, fill_opacity=1)"),
+          "2": ("A green circle", "Circle(radius=0.8, fill_opacity=1).set_color(colour=GREEN)"),  # the demo's bug
+          "3": ("A blue triangle", "Triangle(color=BLUE, fill_opacity=1).scale(1.2)")}
+FIXED = "Circle(radius=0.8, fill_opacity=1, color=GREEN)"
+
+
+def light(cassette: dict) -> dict:
+    """The demo's plan, with a light section for each code reply and the fix of section 2's bug."""
+    replies = {f"code:{n}": SECTION.format(n=n, line=line, block=BLOCK.format(shape=shape))
+               for n, (line, shape) in SHAPES.items()}
+    replies["fix:2"] = f"`set_color` takes `color`, not `colour`:\n\n```python\n{BLOCK.format(shape=FIXED)}```\n"
+    return {**cassette, "interactions": [{**i, "reply": replies.get(i["stage"], i["reply"])}
+                                         for i in cassette["interactions"]]}
+
+
+CASSETTE = light(demo_cassette())
 META = CASSETTE["lecture"]
 HOLD_AT_MOST = 120.0  # seconds a held reply waits if its release never comes (a broken pipeline)
 

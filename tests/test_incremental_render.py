@@ -4,6 +4,7 @@ and the faster play key never reuses a movie whose code changed (`movie_cache.py
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import av
@@ -38,8 +39,27 @@ def partial_movies(folder: Path) -> set[str]:
     return {p.name for p in (folder / "media").rglob("partial_movie_files/*/*.mp4")}
 
 
-def test_an_edit_in_the_last_block_reuses_every_earlier_play(tmp_path):
-    first = render(tmp_path, SECTION_3)
+def rendered_once(tmp_path_factory, code: str):
+    """`code` rendered from scratch once for the module: (its folder, the outcome). Each test
+    continues from a copy of the folder (`copy_of`), as if it had rendered it itself."""
+    folder = tmp_path_factory.mktemp("rendered")
+    return folder, render(folder, code)
+
+
+def copy_of(rendered: tuple[Path, object], into: Path) -> Path:
+    """The section file and its media folder (partial movies, play log), as the first render left them."""
+    shutil.copytree(rendered[0], into, dirs_exist_ok=True)
+    return into
+
+
+@pytest.fixture(scope="module")
+def section_3(tmp_path_factory):
+    return rendered_once(tmp_path_factory, SECTION_3)
+
+
+def test_an_edit_in_the_last_block_reuses_every_earlier_play(section_3, tmp_path):
+    first = section_3[1]
+    copy_of(section_3, tmp_path)
     assert (first.plays, first.reused_plays) == (PLAYS, 0)
     before = partial_movies(tmp_path)
     assert len(before) == PLAYS
@@ -69,8 +89,8 @@ def frames(video: Path) -> list:
         return [f.to_ndarray(format="rgb24").astype(float) for f in container.decode(video=0)]
 
 
-def test_an_edit_in_block_1_renders_every_play_after_it_again(tmp_path):
-    render(tmp_path, SECTION_3)
+def test_an_edit_in_block_1_renders_every_play_after_it_again(section_3, tmp_path):
+    copy_of(section_3, tmp_path)  # SECTION_3 rendered
     before = partial_movies(tmp_path)
     edited = SECTION_3.replace('Text("λ=3", font_size=24', 'Text("λ=3", font_size=28')
     assert edited != SECTION_3
@@ -81,8 +101,10 @@ def test_an_edit_in_block_1_renders_every_play_after_it_again(tmp_path):
     assert len(partial_movies(tmp_path) - before) == PLAYS - 2
 
 
-def test_the_media_folder_keeps_at_most_its_bound_of_partial_movies(tmp_path):
-    for size in (24, 26, 28):
+def test_the_media_folder_keeps_at_most_its_bound_of_partial_movies(section_3, tmp_path):
+    copy_of(section_3, tmp_path)  # font size 24, SECTION_3 as it is: its 9 movies, under the bound
+    assert len(partial_movies(tmp_path)) <= 12
+    for size in (26, 28):
         render(tmp_path, SECTION_3.replace('Text("λ=3", font_size=24', f'Text("λ=3", font_size={size}'),
                max_cached_plays=12)
         assert len(partial_movies(tmp_path)) <= 12
@@ -113,12 +135,20 @@ class Follow(Scene):
 '''
 
 
+@pytest.fixture(scope="module")
+def updater_rendered(tmp_path_factory):
+    """UPDATER_SCENE rendered, then rendered again unchanged: (the folder, both outcomes)."""
+    folder, first = rendered_once(tmp_path_factory, UPDATER_SCENE)
+    return folder, (first, render(folder, UPDATER_SCENE))
+
+
 @pytest.mark.parametrize("edit", [("label.next_to(DOT, LABEL_SIDE)", "label.next_to(DOT, LABEL_SIDE * 2)"),
                                   ("LABEL_SIDE = UP", "LABEL_SIDE = DOWN")],
                          ids=["the updater's code", "a global the updater reads"])
-def test_a_changed_updater_is_never_a_cache_hit(tmp_path, edit):
-    first = render(tmp_path, UPDATER_SCENE)
-    assert render(tmp_path, UPDATER_SCENE).reused_plays == first.plays == 1  # same code: reused
+def test_a_changed_updater_is_never_a_cache_hit(updater_rendered, tmp_path, edit):
+    first, again = updater_rendered[1]
+    assert again.reused_plays == first.plays == 1  # same code: reused
+    copy_of(updater_rendered, tmp_path)
     changed = UPDATER_SCENE.replace(*edit)
     assert changed != UPDATER_SCENE
     # Nothing on screen differs before the play; only the function the play runs does.

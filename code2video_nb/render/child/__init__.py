@@ -10,6 +10,7 @@ this package: never the parent's side (`render/`), the engine or the faces.
     movie_cache.py        manim's partial-movie cache made cheap to hit
     svg_scratch.py        an SVG outside the writable folders read from a scratch copy
     tex_lookup.py         the shared TeX cache, read (render/tex_cache.py publishes)
+    text_geometry.py      a text's outlines kept beside its SVG: parsed once per section
     critic_instrument.py  the critic's instrumented run: a Shot after every play/wait
     critic_stage.py       the critic's Stage of the running scene: frame, title, lecture, grid
 """

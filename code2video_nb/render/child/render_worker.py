@@ -15,6 +15,7 @@ and the frame's layout (`stage`).
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import runpy
 import sys
@@ -28,13 +29,16 @@ from manim import tempconfig  # at import: the forkserver preloads this module, 
 
 from ...sandbox import audit_hook
 from ...sandbox.confine import apply as apply_confinement
-from . import critic_instrument, movie_cache, render_job, svg_scratch, tex_lookup
+from . import critic_instrument, movie_cache, render_job, svg_scratch, tex_lookup, text_geometry
 from .block_frames import BlockFrames
 from .block_pacing import BlockPacing
 from .dry_run import draw_nothing, untweened
 from .render_job import Frame, KeyframesDrawn, PlaysDone, ProgressEvent, RenderJob, RenderResult, progress_line
 
 render_job.prepare_job_reader()  # once, in the warm server
+# What the warm server has imported (manim: some 130,000 objects) is never garbage; frozen, a
+# render's collections do not walk it, nor touch (and so copy) its memory pages after the fork.
+gc.freeze()
 
 QUALITIES = {"preview": "low_quality", "final": "high_quality"}
 
@@ -44,6 +48,7 @@ SECTION_MODULE = "__code2video_section__"  # the run name of a section file: its
 
 def run(job: RenderJob) -> RenderResult:
     tex_lookup.use_shared(job.tex_cache)  # formulas and texts another render already made
+    text_geometry.install()  # a text's outlines as an earlier run of this section read them
     namespace = runpy.run_path(job.file, run_name=SECTION_MODULE)
     scene_class = namespace[job.scene]
     base = {

@@ -57,3 +57,29 @@ def test_a_kept_file_that_does_not_read_back_is_parsed_again(media):
     with open(kept, "wb") as handle:  # whole, but the counts do not add up to the points
         np.savez(handle, points=np.zeros((4, 3)), counts=np.array([5]))
     same(parsed, Text(WORDS))
+
+
+def test_another_sections_run_reads_the_outlines_the_shared_cache_got_and_a_cut_one_is_not_published(
+        tmp_path, monkeypatch):
+    """The parent publishes a run's outlines with its SVGs (tex_cache.publish); a run of another
+    section finds them there (copied in, as SVGs are) and builds manim's parse from them."""
+    from code2video_nb.render.tex_cache import TexCache
+
+    monkeypatch.setenv("CODE2VIDEO_TEX_CACHE_DIR", str(tmp_path / "shared"))
+    cache = TexCache.from_env()
+    monkeypatch.setattr(SVGMobject, "generate_mobject", SVGMobject.generate_mobject)
+    one, two = tmp_path / "one", tmp_path / "two"
+    with tempconfig({"media_dir": str(one), "dry_run": True, "verbosity": "ERROR"}):
+        parsed = Text(WORDS)  # manim's own parse
+        text_geometry.install(str(cache.folder("outlines")))
+        Text(WORDS)  # parsed and kept in section one
+    [kept] = (one / "texts").glob("*.outlines.npz")
+    (one / "texts" / ("0" * 24 + ".outlines.npz")).write_bytes(kept.read_bytes()[:-30])  # cut off
+    assert cache.publish(one, since=0).added == 2  # the SVG and the whole outlines; not the cut one
+    assert {p.name for p in cache.folder("outlines").iterdir()} == {kept.name}
+    with tempconfig({"media_dir": str(two), "dry_run": True, "verbosity": "ERROR"}):
+        (two / "texts").mkdir(parents=True)
+        (two / "texts" / next(one.glob("texts/*.svg")).name).write_bytes(next(one.glob("texts/*.svg")).read_bytes())
+        again = Text(WORDS)
+    assert (two / "texts" / kept.name).read_bytes() == kept.read_bytes()  # copied in, not parsed and written
+    same(parsed, again)

@@ -26,6 +26,10 @@ Two sides, so that many renders at once are safe:
   (a regular file under manim's naming pattern, not a link, of bounded size, a complete SVG
   without DTD or entities) and writes only under names it builds itself.
 
+Each text's outlines as a child read them from its SVG (`<hash>.outlines.npz` beside the SVG,
+`child/text_geometry.py`) are published the same way, to a folder `outlines` of their own (a
+whole .npz of bounded size; the child reads it as numbers only).
+
 What a poisoned entry can do: a child may publish a wrong picture under a formula's name, and a
 later render shows that picture. It can never do more, because the entries are only ever parsed
 by confined render children, never by the parent, and the parent writes nothing a child named
@@ -50,11 +54,12 @@ from importlib import metadata
 from pathlib import Path
 
 from ..errors import ConfigError
-from .child.tex_lookup import MAX_ENTRY_BYTES, looks_complete
+from .child.tex_lookup import MAX_ENTRY_BYTES, OUTLINES, looks_complete, outlines_complete
 
 MB = 1024**2
 DEFAULT_MB = 200
 KINDS = ("Tex", "texts")  # manim's subfolders of media_dir: tex_dir (latex + dvisvgm) and text_dir (Pango)
+OUTLINES_KIND = "outlines"  # a text's outlines (kept beside its SVG in texts/): a shared folder of their own
 _NAME = re.compile(r"[0-9a-f]{16}\.svg")  # manim's tex_hash / _text2hash, truncated to 16 hex digits
 _STALE_TEMP_SECONDS = 600  # a temp file this old belongs to a publisher that died
 
@@ -102,7 +107,7 @@ class TexCache:
 
     def for_job(self) -> dict[str, str]:
         """What the child is told: where to look, per kind (read-only for it)."""
-        return {kind: str(self.folder(kind)) for kind in KINDS}
+        return {kind: str(self.folder(kind)) for kind in (*KINDS, OUTLINES_KIND)}
 
     def publish(self, media_dir: Path, since: float) -> Published:
         """After a render: the SVGs its media folder got since `since` (wall clock) go into the
@@ -111,8 +116,8 @@ class TexCache:
         since -= 1.0  # file times come from a coarse kernel clock that may lag time.time() a little
         added = touched = 0
         for kind in KINDS:
-            target = self.folder(kind)
-            for entry in _recent_svgs(Path(media_dir) / kind, since):
+            for entry in _recent_entries(Path(media_dir) / kind, since):
+                target = self.folder(OUTLINES_KIND if OUTLINES.fullmatch(entry.name) else kind)
                 if _touch(target / entry.name):
                     touched += 1
                 elif (data := _read_untrusted(entry.path)) is not None and _write_atomic(target, entry.name, data):
@@ -140,12 +145,17 @@ class TexCache:
         return _entries(self.root)[1]
 
 
-def _recent_svgs(folder: Path, since: float) -> list[os.DirEntry]:
-    """The folder's files named like manim's SVGs and changed since `since`: what this render
+def _entry_name(name: str) -> bool:
+    """manim's SVG, or a text's outlines kept beside it (`child/text_geometry.py`)."""
+    return bool(_NAME.fullmatch(name) or OUTLINES.fullmatch(name))
+
+
+def _recent_entries(folder: Path, since: float) -> list[os.DirEntry]:
+    """The folder's files named like entries and changed since `since`: what this render
     compiled, drew, or copied in from the cache. Links and odd names are the child's, not manim's."""
     try:
         with os.scandir(folder) as it:
-            return [e for e in it if _NAME.fullmatch(e.name) and e.is_file(follow_symlinks=False)
+            return [e for e in it if _entry_name(e.name) and e.is_file(follow_symlinks=False)
                     and e.stat(follow_symlinks=False).st_mtime >= since]
     except OSError:
         return []
@@ -162,7 +172,7 @@ def _touch(path: Path) -> bool:
 
 def _read_untrusted(path: str) -> bytes | None:
     """A file the child wrote: not followed if it is a link, never blocked on if it is a pipe,
-    read only if it is a regular file of bounded size holding a whole SVG."""
+    read only if it is a regular file of bounded size holding a whole SVG (or text outlines)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
@@ -177,7 +187,8 @@ def _read_untrusted(path: str) -> bytes | None:
         return None
     finally:
         os.close(fd)
-    return data if looks_complete(data) else None
+    complete = outlines_complete if OUTLINES.fullmatch(os.path.basename(path)) else looks_complete
+    return data if complete(data) else None
 
 
 def _write_atomic(folder: Path, name: str, data: bytes) -> bool:
@@ -201,7 +212,7 @@ def _entries(root: Path) -> tuple[list[tuple[float, int, Path]], int]:
     found, total, now = [], 0, time.time()
     for folder, _, names in os.walk(root):
         for name in names:
-            entry, temp = bool(_NAME.fullmatch(name)), name.endswith(".tmp")
+            entry, temp = _entry_name(name), name.endswith(".tmp")
             try:
                 info = os.stat(os.path.join(folder, name), follow_symlinks=False)
             except OSError:  # evicted or renamed meanwhile

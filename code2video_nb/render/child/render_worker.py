@@ -48,7 +48,7 @@ SECTION_MODULE = "__code2video_section__"  # the run name of a section file: its
 
 def run(job: RenderJob) -> RenderResult:
     tex_lookup.use_shared(job.tex_cache)  # formulas and texts another render already made
-    text_geometry.install()  # a text's outlines as an earlier run of this section read them
+    text_geometry.install((job.tex_cache or {}).get("outlines"))  # a text's outlines as an earlier run read them
     namespace = runpy.run_path(job.file, run_name=SECTION_MODULE)
     scene_class = namespace[job.scene]
     base = {

@@ -3,7 +3,8 @@
 The child only reads the cache: `use_shared` makes manim look for a formula's or a text's SVG
 in the shared folders before it compiles or draws it, and copies a hit into the render's own
 media folder (`copy_in`). `looks_complete` is the check both sides make of an entry: the child
-before it uses one, the parent before it publishes one.
+before it uses one, the parent before it publishes one (`outlines_complete` for a text's kept
+outlines, `text_geometry.py`, kept beside the SVGs in `texts/`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,15 @@ def looks_complete(data: bytes) -> bool:
     head, tail = data[:64].lstrip(), data[-64:].rstrip()
     return (len(data) <= MAX_ENTRY_BYTES and head.startswith((b"<?xml", b"<svg")) and tail.endswith(b"</svg>")
             and not _DTD.search(data))
+
+
+OUTLINES = re.compile(r"[0-9a-f]{24}\.outlines\.npz")  # text_geometry's file names, beside the SVGs
+
+
+def outlines_complete(data: bytes) -> bool:
+    """A whole .npz (a zip archive) of bounded size: a file cut off mid-write lacks the archive's
+    end record. What it holds is the child's to check (numbers only, `text_geometry._rebuilt`)."""
+    return len(data) <= MAX_ENTRY_BYTES and data.startswith(b"PK\x03\x04") and b"PK\x05\x06" in data[-128:]
 
 
 def use_shared(folders: dict[str, str] | None) -> None:
@@ -67,16 +77,16 @@ def _text_lookup(draw_svg, shared: Path):
     return _text2svg
 
 
-def copy_in(source: Path, dest: Path) -> bool:
+def copy_in(source: Path, dest: Path, complete=looks_complete) -> bool:
     """Copy a cache entry into this render's own folder; False (compile as usual) when there is
-    none, it was evicted meanwhile, or it is not a whole SVG. The temp name is per process: two
-    renders of one section share a media folder."""
+    none, it was evicted meanwhile, or it is not whole (`complete`: a whole SVG by default). The
+    temp name is per process: two renders of one section share a media folder."""
     try:
         with open(source, "rb") as handle:
             data = handle.read(MAX_ENTRY_BYTES + 1)
     except OSError:
         return False
-    if not looks_complete(data):
+    if not complete(data):
         return False
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")

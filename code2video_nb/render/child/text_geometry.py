@@ -13,8 +13,9 @@ never reads, unlike MathTex) is built when first read.
 
 Only what Pango writes is kept: every element a path. A file that holds anything else, or a kept
 file that does not read back whole, is parsed as before. The file is numbers only (numpy without
-pickle), in the section's own media folder: a run can at worst spoil its own section's text shapes,
-as it could spoil the SVG beside it.
+pickle), written in the section's own media folder; the parent publishes it to the shared TeX
+cache with the SVGs (`render/tex_cache.py`), so another section or lecture with the same text
+reads it too. A run can at worst spoil text shapes, as it could spoil the SVG they come from.
 """
 
 from __future__ import annotations
@@ -31,14 +32,18 @@ import svgelements as se
 from manim import MarkupText, Text, VGroup, config
 from manim.mobject.svg.svg_mobject import SVGMobject, VMobjectFromSVGPath
 
+from .tex_lookup import copy_in, outlines_complete
+
 VERSION = "1"  # of the file's layout
 _STYLE = ("stroke_width", "stroke_opacity", "fill_opacity")
 _COLOURS = ("stroke_color", "fill_color")
 
 
-def install() -> None:
+def install(shared: str | None = None) -> None:
     """From now on in this process, Text and MarkupText outlines come from their kept file when
-    there is one (once per process: the warm server's children each call it once)."""
+    there is one: the section's, else the shared TeX cache's `outlines` folder (`shared`, read only:
+    copied in, as its SVGs are, and published by the parent after the run). Once per process:
+    the warm server's children each call it once."""
     if getattr(SVGMobject.generate_mobject, "keeps_outlines", False):
         return
     parse = SVGMobject.generate_mobject
@@ -48,6 +53,8 @@ def install() -> None:
             return parse(self)
         svg = Path(self.get_file_path())
         kept = svg.with_name(f"{_key(self, svg)}.outlines.npz")
+        if not kept.exists() and shared:
+            copy_in(Path(shared) / kept.name, kept, outlines_complete)
         if _rebuilt(self, kept):
             return self
         styles = _parsed_with_styles(self, parse)

@@ -167,8 +167,11 @@ def running_lab(root: Path, home: Path, *, startup_timeout: float = 60.0, labext
     extension = installed_labextension() if labextension else None
     if labextension and extension is None:
         raise RuntimeError("the code2video JupyterLab extension is not installed here (scripts/install.sh)")
+    # Silent, as every test's renders are (conftest.isolate), unless `env` asks for a voice: no browser
+    # check listens, a narrated section renders as long as its voice speaks, and the run's silent demo
+    # render (`demo_lecture`) is then the kernel's cached preview too.
     env = {**{k: v for k, v in os.environ.items() if k not in DROPPED_ENV and not k.startswith("JUPYTER")},
-           **_write_config(home, labextension), **(env or {})}
+           **_write_config(home, labextension), "CODE2VIDEO_NARRATE": "0", **(env or {})}
     if extension is not None:  # e.g. a user-level install: the private home hides ~/.local/share/jupyter
         env["JUPYTER_PATH"] += os.pathsep + str(extension.parent.parent)
     built = checkout_labextension() if labextension else None

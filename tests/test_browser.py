@@ -5,6 +5,8 @@ test-artifacts/screenshots/browser/ (taken before any check, so they are there w
 
   1. `%load_ext code2video_nb`                       -> 01-load-ext.png
   2. `%%code2video --replay demo` (no key needed)   -> 02-magic.png   (progress, plan, panel)
+     over the lecture as its first run left it (a copy of the run's demo render, `demo_lecture`),
+     so each section reads "unchanged, its cached preview"
   3. section 1's cell with a typo (`Creat(`)        -> 03-broken-cell.png
   4. `%c2v status`                                  -> 04-status.png
 
@@ -43,7 +45,7 @@ from lab_harness import (
 from code2video_nb.plan import slugify
 from code2video_nb.workspace import Workspace
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(420)]
 
 CASSETTE = demo_cassette()
 TOPIC = CASSETTE["lecture"]["topic"]
@@ -177,6 +179,12 @@ def _run_scenario(lab: LabPage, server, root: Path) -> Scenario:
     return run
 
 
+def with_rendered_demo(root: Path, demo_lecture: Path) -> Path:
+    """`root`/code2video/<slug>: a copy of the demo lecture as rendered before, with manim's partial
+    movies (`.media`), as a teacher's folder is after the lecture's first run."""
+    return Path(shutil.copytree(demo_lecture, root / "code2video" / demo_lecture.name))
+
+
 def _table(table) -> list[dict]:
     """An HTML table's rows as dicts keyed by its header cells (empty if there is not exactly one table)."""
     if table.count() != 1:
@@ -188,10 +196,14 @@ def _table(table) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def scenario(tmp_path_factory):
+def scenario(tmp_path_factory, demo_lecture):
     _requirements()
     root, home = lab_folders(tmp_path_factory.mktemp("browser"))
     _notebook(root / "lecture.ipynb")
+    # The lecture rendered before (the run's demo render, `demo_lecture`): the magic replays the plan
+    # and code, and finds every section unchanged rather than rendering it again. The live render
+    # through the magic in the browser is tests/test_browser_extension.py's.
+    with_rendered_demo(root, demo_lecture)
     shots = screenshots_of("browser")
     started = time.monotonic()
     with running_lab(root, home) as server, lab_page(shots, VIEWPORT) as lab:

@@ -1,7 +1,9 @@
 """The critic's cards as a teacher sees them: a real JupyterLab 4 in headless Chromium (see
 tests/test_browser.py and tests/lab_harness.py for the set-up and what it needs).
 
-  1. `%load_ext code2video_nb`, then `%%code2video --replay demo` (no key)
+  1. the demo lecture as rendered before (the run's `demo_lecture`: the cards are the point here,
+     not the magic's render, which tests/test_browser.py and test_browser_extension.py see);
+     `%load_ext code2video_nb` (no key)
   2. section 3's cell with its last formula placed on the diagonal matrix (B5), which is still
      on screen from the block before                                            -> 05-card.png
   3. the quiz under the preview: a wrong option, Check, the right one, Check   -> 05-quiz.png
@@ -19,7 +21,7 @@ import time
 import nbformat
 import pytest
 from lab_harness import lab_folders, lab_page, running_lab, screenshots_of
-from test_browser import LOAD, MAGIC, SLUG, VIEWPORT, _requirements
+from test_browser import LOAD, SLUG, VIEWPORT, _requirements, with_rendered_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.render, pytest.mark.timeout(420)]
 
@@ -27,20 +29,20 @@ PLANT_FROM, PLANT_TO = 'self.place_at_grid(power, "E4")', 'self.place_at_grid(po
 
 
 @pytest.fixture(scope="module")
-def seen(tmp_path_factory):
+def seen(tmp_path_factory, demo_lecture):
     _requirements()
     root, home = lab_folders(tmp_path_factory.mktemp("browser-cards"))
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(LOAD), nbformat.v4.new_code_cell(MAGIC)]
+    nb.cells = [nbformat.v4.new_code_cell(LOAD)]
     nbformat.write(nb, str(root / "cards.ipynb"))
+    with_rendered_demo(root, demo_lecture)
     shots = screenshots_of("cards")
     result = {}
     with running_lab(root, home) as server, lab_page(shots, VIEWPORT) as lab:
         lab.open(server, "cards.ipynb")
         lab.page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
         lab.run_cell(0, timeout_ms=60_000)
-        lab.run_cell(1, timeout_ms=240_000)
         code = (root / "code2video" / SLUG / "sections" / "3.py").read_text(encoding="utf-8")
         assert PLANT_FROM in code
         planted = code.replace(PLANT_FROM, PLANT_TO)

@@ -259,7 +259,9 @@ def _context():
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")  # same code path, just not warm
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["code2video_nb.render.child.render_worker"])  # imports manim at module level
+    # render_worker imports manim at module level; warm_server first keeps IPython out of the server
+    context.set_forkserver_preload(["code2video_nb.render.child.warm_server",
+                                    "code2video_nb.render.child.render_worker"])
     return context
 
 

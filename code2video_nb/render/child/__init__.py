@@ -2,6 +2,7 @@
 `render_worker`, and so manim). Imports only the pure core, `teaching_scene`, `sandbox/` and
 this package: never the parent's side (`render/`), the engine or the faces.
 
+    warm_server.py        the warm server's first import: no IPython in a render process
     render_worker.py      the child's entry point: confine, run the check pass / critique / render
     render_job.py         the boundary both sides share: RenderJob in, RenderResult out (typed JSON)
     dry_run.py            the check pass: animations skipped, nothing drawn

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 import svgelements as se
-from manim import MarkupText, Text, VGroup, config
+from manim import MarkupText, RendererType, Text, VGroup, config
 from manim.mobject.svg.svg_mobject import SVGMobject, VMobjectFromSVGPath
 
 from .tex_lookup import copy_in, outlines_complete
@@ -49,8 +49,8 @@ def install(shared: str | None = None) -> None:
     parse = SVGMobject.generate_mobject
 
     def generate_mobject(self):
-        if not isinstance(self, (Text, MarkupText)):
-            return parse(self)
+        if not isinstance(self, (Text, MarkupText)) or config.renderer != RendererType.CAIRO:
+            return parse(self)  # OpenGL's mobjects keep their points otherwise: never rebuilt here
         svg = Path(self.get_file_path())
         kept = svg.with_name(f"{_key(self, svg)}.outlines.npz")
         if not kept.exists() and shared:

@@ -15,12 +15,14 @@ import re
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from code2video_nb.scopes import cut, scope_for_line
 from code2video_nb.scripted_server import ScriptedServer
 
-from test_example_notebooks import SLUG, code_cells, run_copy, shown
+from conftest import isolate
+from test_example_notebooks import EXAMPLES, SLUG, code_cells, run_copy, shown
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "example_notebooks"))
 import make_examples  # noqa: E402  (the notebook's own source: the typo and its line)
@@ -47,9 +49,18 @@ def typo_line(cell) -> int:
     return next(i for i, text in enumerate(cell.source.splitlines(), 1) if make_examples.TYPO_TO in text)
 
 
+def silent_run(tmp_path_factory, extra_env: dict | None = None):
+    """The notebook run in a copy (`run_copy`), with the environment every test gets (conftest's
+    `isolate`: no developer's key or cache, narration off) although a module's fixture is made
+    before that: a narrated section renders as long as its voice speaks, for nothing here."""
+    with pytest.MonkeyPatch.context() as mp:
+        isolate(mp, tmp_path_factory.mktemp("env"))
+        return run_copy(tmp_path_factory, NAME, extra_env)
+
+
 @pytest.fixture(scope="module")
 def offline(tmp_path_factory):
-    return run_copy(tmp_path_factory, NAME)
+    return silent_run(tmp_path_factory)
 
 
 def test_a_typo_without_a_key_is_one_line_naming_the_cell_line_and_the_two_ways_out(offline):
@@ -86,15 +97,18 @@ def test_status_shows_the_error_until_the_hand_fix_renders(offline):
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """The same notebook with a key and an endpoint set; the endpoint has the fix for the typo."""
-    code = make_examples.demo_sections()[make_examples.TYPO_SECTION]
+    # The demo's section as the stored notebook's hand-fixed cell holds it (make_examples.py writes
+    # it from the demo lecture), rather than rendering the whole demo again to read it.
+    _, fixed = typo_cells(nbformat.read(str(EXAMPLES / NAME), as_version=4))
+    code = fixed.source.split("\n", 1)[1]
+    assert code.count(make_examples.TYPO_FROM) == 1, code
     broken = code.replace(make_examples.TYPO_FROM, make_examples.TYPO_TO)
     file_line = next(i for i, text in enumerate(broken.splitlines(), 1) if make_examples.TYPO_TO in text)
     scope = scope_for_line(broken, file_line)
     reply = f"```python\n{cut(code, scope)}```"
     with ScriptedServer() as server:
         server.script(f"fix:{make_examples.TYPO_SECTION}", reply)
-        nb, folder = run_copy(tmp_path_factory, NAME, {"OPENAI_API_KEY": "sk-test",
-                                                        "OPENAI_BASE_URL": server.base_url})
+        nb, folder = silent_run(tmp_path_factory, {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": server.base_url})
         yield nb, folder, server
 
 

@@ -4,12 +4,13 @@
 
 A render child is forked by the warm server, which reaps it: its CPU time is the server's
 children's time (read from /proc), which `time` around this process does not count. For each
-scene, prints the CPU of its first critique in a fresh media folder (the section's first run: its
-texts' outlines are parsed and kept, as every run parsed them before
-render/child/text_geometry.py) and the median of `--runs` later ones (the critic's memory of runs
-dropped before each, so each runs the scene again and reads the kept outlines), with the number of
-render runs each made. `--check` also checks the patches (`critique_file(check_patches=True)`), as
-`code2video critique` does. Wall time is printed too, but on a shared machine CPU is the figure.
+scene: one untimed critique first (its formulas and texts' SVGs, and since
+render/child/text_geometry.py their outlines, go to the shared TeX cache, as after any earlier
+render of the lecture), then the median of `--runs` critiques, each in a fresh media folder with
+the critic's memory of runs dropped, so each runs the scene again; with the render runs each made.
+`--check` also checks the patches (`critique_file(check_patches=True)`), as `code2video critique`
+does. To compare two versions of the code, run this file from each checkout. Wall time is printed
+too, but on a shared machine CPU is the figure.
 """
 
 from __future__ import annotations
@@ -72,21 +73,15 @@ def main() -> None:
     critique.render_file = counted(critique.render_file)
     renderer.warm_up(wait=True)
     warm = Path(tempfile.mkdtemp(prefix="c2v-bench-warm-"))
-    print(f"{'scene':<44}{'first CPU':>10}{'later CPU':>10}{'runs':>6}{'first wall':>11}{'later wall':>11}")
-    totals = [0.0, 0.0]
+    print(f"{'scene':<44}{'CPU':>8}{'runs':>6}{'wall':>8}")
+    total = 0.0
     for path in files:
-        media = Path(tempfile.mkdtemp(prefix="c2v-bench-"))
-        # Untimed, in another folder: its formulas and texts' SVGs go to the shared TeX cache (as after
-        # any earlier render), so the timed runs typeset and draw nothing; only the outlines are new.
-        critique.critique_file(path, media_dir=warm, check_patches=False)
-        first = timed(path, media, args.check)
-        later = [timed(path, media, args.check) for _ in range(args.runs)]
-        cpu, wall = statistics.median(c for c, _, _ in later), statistics.median(w for _, w, _ in later)
-        totals[0] += first[0]
-        totals[1] += cpu
-        print(f"{path.stem[:43]:<44}{first[0]:>10.2f}{cpu:>10.2f}{first[2]:>6}{first[1]:>11.2f}{wall:>11.2f}")
-    n = len(files)
-    print(f"{'per critique (mean of ' + str(n) + ')':<44}{totals[0] / n:>10.2f}{totals[1] / n:>10.2f}")
+        critique.critique_file(path, media_dir=warm, check_patches=False)  # untimed: the shared cache filled
+        times = [timed(path, Path(tempfile.mkdtemp(prefix="c2v-bench-")), args.check) for _ in range(args.runs)]
+        cpu, wall = statistics.median(c for c, _, _ in times), statistics.median(w for _, w, _ in times)
+        total += cpu
+        print(f"{path.stem[:43]:<44}{cpu:>8.2f}{times[0][2]:>6}{wall:>8.2f}")
+    print(f"{'per critique (mean of ' + str(len(files)) + ')':<44}{total / len(files):>8.2f}")
 
 
 if __name__ == "__main__":

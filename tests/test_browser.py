@@ -10,6 +10,18 @@ test-artifacts/screenshots/browser/ (taken before any check, so they are there w
   3. section 1's cell with a typo (`Creat(`)        -> 03-broken-cell.png
   4. `%c2v status`                                  -> 04-status.png
 
+Then, in the same notebook and kernel, the critic's cards as a teacher sees them (the screenshots in
+test-artifacts/screenshots/cards/; these checks were tests/test_browser_cards.py, which started a
+JupyterLab, a Chromium and a kernel of its own for them):
+
+  5. section 3's cell with its last formula placed on the diagonal matrix (B5), which is still
+     on screen from the block before                                            -> 05-card.png
+  6. the quiz under the preview: a wrong option, Check, the right one, Check   -> 05-quiz.png
+  7. a click on the card's Accept                                              -> 06-accepted.png
+
+The cards' checks read what is visible: the card's problem line, its buttons and its outlined
+keyframe; after Accept, the new preview in the card's place and the section file without the overlap.
+
 Section 1's cell is the one the kernel offers below the magic's cell (JupyterLab without the
 code2video extension: `set_next_input`); if none arrives, the test inserts it itself from
 `code2video/<lecture>/sections/1.py`. The checks read visible text only (what a person reads;
@@ -45,7 +57,7 @@ from lab_harness import (
 from code2video_nb.plan import slugify
 from code2video_nb.workspace import Workspace
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(420)]
+pytestmark = [pytest.mark.browser, pytest.mark.render, pytest.mark.timeout(480)]
 
 CASSETTE = demo_cassette()
 TOPIC = CASSETTE["lecture"]["topic"]
@@ -54,6 +66,7 @@ MAGIC = f"%%code2video --sections 3 --audience first-year undergraduates --repla
 LOAD = "%load_ext code2video_nb"
 STATUS = "%c2v status"
 VIEWPORT = {"width": 1280, "height": 1600}
+PLANT_FROM, PLANT_TO = 'self.place_at_grid(power, "E4")', 'self.place_at_grid(power, "B5")'
 
 
 @dataclass
@@ -69,6 +82,7 @@ class Scenario:
     status_table: list = field(default_factory=list)  # %c2v status: one dict per row, by column header
     seconds: dict = field(default_factory=dict)  # step -> how long it took
     titles: list = field(default_factory=list)  # (section id, title) of the planned lecture
+    cards: dict = field(default_factory=dict)  # what steps 5-7 saw (the critic's card, the quiz, Accept)
 
     def text(self, step: str) -> str:
         return "\n".join(self.outputs[step])
@@ -176,7 +190,46 @@ def _run_scenario(lab: LabPage, server, root: Path) -> Scenario:
         run.outputs["status"] = lab.output_texts(run.index["status"])
         run.status_table = _table(lab.cell(run.index["status"]).locator(".jp-OutputArea-output table"))
         lab.screenshot_cell(run.index["status"], "04-status")
+
+    with _Step(run, "cards", server):
+        _see_the_cards(run, root)
     return run
+
+
+def _see_the_cards(run: Scenario, root: Path) -> None:
+    """Steps 5-7: section 3's planted overlap, its card, the quiz under its preview, then Accept."""
+    lab, result = run.lab, run.cards
+    lab.shots = screenshots_of("cards")
+    code = (root / "code2video" / SLUG / "sections" / "3.py").read_text(encoding="utf-8")
+    assert PLANT_FROM in code
+    planted = code.replace(PLANT_FROM, PLANT_TO)
+    index = len(lab.sources())
+    lab.insert_cell(index, f"%%c2v_section {SLUG}/3\n{planted}")
+    lab.run_cell(index, timeout_ms=180_000)
+    cell = lab.cell(index)
+    cell.get_by_role("button", name="Accept").first.wait_for(state="visible", timeout=20_000)
+    result["card"] = lab.output_texts(index)[-1]  # the deck: the cell's last output
+    result["images"] = cell.locator(".jp-OutputArea-output img").count()
+    lab.screenshot_cell(index, "05-card")
+    # The students' quiz under the preview (quiz_widget.py): a wrong pick, Check, then the right one.
+    for option, verdict in (("B) Full of ones", "Not quite"), ("A) Diagonal", "✓ Right.")):
+        cell.get_by_role("radio", name=option).first.check()
+        cell.get_by_role("button", name="Check").first.click()
+        cell.get_by_text(verdict).first.wait_for(state="visible", timeout=20_000)
+        result.setdefault("quiz", []).append(cell.locator(".c2v-quiz-feedback").first.inner_text())
+    lab.screenshot_cell(index, "05-quiz")
+    started = time.monotonic()
+    cell.get_by_role("button", name="Accept").first.click()
+    # "Accepted: … — rendering…" first; the final message once the new preview is there
+    cell.get_by_text("Undo goes back").first.wait_for(state="visible", timeout=120_000)
+    cell.locator(".jp-OutputArea-output video").last.wait_for(state="attached", timeout=30_000)
+    lab.wait_for_outputs(index)
+    result["accept_seconds"] = time.monotonic() - started
+    result["accepted"] = lab.output_texts(index)[-1]
+    result["videos"] = cell.locator(".jp-OutputArea-output video").count()
+    lab.screenshot_cell(index, "06-accepted")
+    result["code"] = (root / "code2video" / SLUG / "sections" / "3.py").read_text(encoding="utf-8")
+    result["console"] = [c for c in lab.console if c.kind in ("error", "pageerror")]
 
 
 def with_rendered_demo(root: Path, demo_lecture: Path) -> Path:
@@ -214,6 +267,12 @@ def scenario(tmp_path_factory, demo_lecture):
               f"cells now: {[s.splitlines()[0] if s else '' for s in lab.sources()]}")
         yield run
     shutil.rmtree(home / "runtime", ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def seen(scenario) -> dict:
+    """What the cards' steps (5-7) saw."""
+    return scenario.cards
 
 
 # --- helpers for the checks -------------------------------------------------------------------
@@ -334,3 +393,30 @@ def test_status_shows_the_sections_error(scenario):
         f"sections/1.py: {error!r}")
     assert not any(v.startswith("✓") for v in row.values()), (
         f"section 1 is shown as rendered although its code now fails: {shown}")
+
+
+# --- the critic's cards (steps 5-7) -------------------------------------------------------------
+
+def test_the_card_shows_the_problem_its_buttons_and_the_outlined_keyframe(seen):
+    card = seen["card"]
+    assert "Layout critic:" in card and "suggestion" in card, card
+    assert "Left on screen" in card and "power" in card and "diag" in card, card
+    assert "of the cell" in card, card
+    for button in ("Accept", "Override", "Dismiss"):
+        assert button in card, card
+    assert seen["images"] >= 1  # the keyframe with the objects outlined
+
+
+def test_the_quiz_says_wrong_then_right_with_the_line_it_cites(seen):
+    wrong, right = seen["quiz"]
+    assert "Not quite: the answer is A) Diagonal." in wrong, wrong
+    assert "Lecture line 2: “In that basis the matrix is diagonal”" in wrong, wrong
+    assert right.startswith("✓ Right."), right
+
+
+def test_accept_shows_the_new_preview_and_changes_the_code(seen):
+    assert "Accepted: Left on screen" in seen["accepted"], seen["accepted"]
+    assert "nothing to suggest for this code" in seen["accepted"], seen["accepted"]
+    assert seen["videos"] >= 2  # the cell's first preview and the new one in the card's place
+    assert "self.play(FadeOut(diag)" in seen["code"]
+    assert not [c for c in seen["console"] if "code2video" in c.text or "widget" in c.text.lower()], seen["console"]

@@ -254,3 +254,17 @@ def three_part_lecture(tmp_path: Path):
         ws.write_code(i, f"from manim import *\n\nclass Part{i}(Scene):\n    def construct(self):\n"
                          "        self.wait(1)\n", "generated")
     return ws
+
+
+# --- the demo lecture, as a notebook's magic leaves it ---------------------------------------------
+# Used by tests/test_notebook_kernel.py and tests/test_keyframes_first.py: kernel tests whose point is
+# the cells, the panel or a later edit, not the magic's first render of the demo.
+
+def rendered_demo_into(demo_lecture: Path, notebook_folder: Path) -> Path:
+    """`demo_lecture` (rendered once per run) copied into `notebook_folder/code2video/`, where
+    `%%code2video --replay demo` plans the same lecture: its sections are then unchanged, so the
+    magic shows their cached previews as it does on a rerun, instead of rendering the demo again.
+    Unlike `copy_lecture`, it keeps the render archive (`.renders`: going back to earlier code is
+    instant) and manim's media (`.media`: an edit re-renders only what changed), as a folder the
+    magic rendered in has them."""
+    return Path(shutil.copytree(demo_lecture, notebook_folder / "code2video" / demo_lecture.name))

@@ -15,7 +15,7 @@ from code2video_nb.render.renderer import render_file
 from code2video_nb.replies import code_in_reply
 from code2video_nb.video import keyframes
 
-from conftest import demo_cassette
+from conftest import demo_cassette, rendered_demo_into
 from kernel_harness import running_kernel
 
 CASSETTE = demo_cassette()
@@ -78,7 +78,8 @@ def _kind(message: dict) -> str:
 
 
 @pytest.mark.render
-def test_the_strip_reaches_the_cell_before_the_video(tmp_path):
+def test_the_strip_reaches_the_cell_before_the_video(tmp_path, demo_lecture):
+    rendered_demo_into(demo_lecture, tmp_path)  # the magic finds the demo rendered: the point is the edit's
     with running_kernel(tmp_path, timeout=300) as fe:
         fe.run("%load_ext code2video_nb", cell_id=None)
         fe.run(MAGIC, cell_id=None)

@@ -17,7 +17,7 @@ import pytest
 
 from code2video_nb.plan import slugify
 
-from conftest import demo_cassette
+from conftest import demo_cassette, isolate, rendered_demo_into
 from kernel_harness import of_type, opened, running_kernel
 
 CASSETTE = demo_cassette()
@@ -47,14 +47,21 @@ def ready_lab(fe) -> None:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """JupyterLab with the extension, after a %%code2video run (its insert message kept)."""
+def lab(tmp_path_factory, demo_lecture):
+    """JupyterLab with the extension, after a %%code2video run (its insert message kept). The demo
+    was rendered once for the run: here the magic plans it again and finds its previews."""
     folder = tmp_path_factory.mktemp("lab")
-    with running_kernel(folder, timeout=300) as fe:
-        ready_lab(fe)
-        fe.magic_messages = fe.run(MAGIC, "magic-cell")
-        fe.folder = folder
-        yield fe
+    rendered_demo_into(demo_lecture, folder)
+    with pytest.MonkeyPatch.context() as mp:
+        isolate(mp, folder)  # as every test's kernel (silent, its own reply cache): this one starts first
+        with running_kernel(folder, timeout=300) as fe:
+            ready_lab(fe)
+            fe.magic_messages = fe.run(MAGIC, "magic-cell")
+            # The magic started the render server (manim's import) and found every section rendered:
+            # let it finish warming, as the magic's own renders would have, before cells are timed.
+            fe.run("from code2video_nb.render.renderer import warm_up; warm_up(wait=True)")
+            fe.folder = folder
+            yield fe
 
 
 def insert_request(lab) -> dict:
@@ -168,7 +175,8 @@ def test_auto_fix_reaches_the_cell_as_a_guarded_replace(lab):
 
 
 @pytest.mark.render
-def test_without_extension_the_panel_and_a_set_next_input_chain_carry_the_sections(tmp_path):
+def test_without_extension_the_panel_and_a_set_next_input_chain_carry_the_sections(tmp_path, demo_lecture):
+    rendered_demo_into(demo_lecture, tmp_path)  # the point is the panel and the chain, not the render
     with running_kernel(tmp_path, timeout=300) as fe:
         assert not of_type(fe.run("%load_ext code2video_nb", cell_id=None), "comm_open")  # classic: no cellId
         messages = fe.run(MAGIC, cell_id=None)

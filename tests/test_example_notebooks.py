@@ -98,7 +98,9 @@ def quickstart(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def edit_rerender(tmp_path_factory):
-    return run_copy(tmp_path_factory, "03_edit_and_rerender.ipynb")
+    # Silent, as conftest.py means every test but the quickstart to be: a module fixture starts before
+    # its function-scoped environment, so it is said here (a narrated section renders as long as its voice).
+    return run_copy(tmp_path_factory, "03_edit_and_rerender.ipynb", {"CODE2VIDEO_NARRATE": "0"})
 
 
 # --- the stored notebooks ---------------------------------------------------------------------

@@ -93,13 +93,15 @@ def test_a_hand_edit_is_recorded_before_a_stale_write_replaces_it(tmp_path):
 
 
 def test_a_hand_edit_survives_a_stale_section_cell_run(tmp_path, monkeypatch):
-    """Through the real `%%c2v_section` magic; the stale cell's code has a cached preview, so no render."""
+    """Through the real `%%c2v_section` magic; the stale cell's code has a cached preview, so no render,
+    and the lecture was made with --no-critic, so no check pass for the critic's cards either."""
     from IPython.core.interactiveshell import InteractiveShell
 
     from code2video_nb.notebook import cells
 
     monkeypatch.chdir(tmp_path)
     ws = make_lecture(tmp_path / "code2video")
+    ws.set_lecture(critic=False)
     stale = ws.read_code("1")
     cache_preview(ws, "1")
     hand = stale.replace("Circle()", "Triangle()")

@@ -89,28 +89,37 @@ def frames(video: Path) -> list:
         return [f.to_ndarray(format="rgb24").astype(float) for f in container.decode(video=0)]
 
 
-def test_an_edit_in_block_1_renders_every_play_after_it_again(section_3, tmp_path):
-    copy_of(section_3, tmp_path)  # SECTION_3 rendered
-    before = partial_movies(tmp_path)
-    edited = SECTION_3.replace('Text("λ=3", font_size=24', 'Text("λ=3", font_size=28')
-    assert edited != SECTION_3
-    again = render(tmp_path, edited)
+def font_size(size: int) -> str:
+    """SECTION_3 with block 1's label "λ=3" at another font size (24 is its own)."""
+    return SECTION_3.replace('Text("λ=3", font_size=24', f'Text("λ=3", font_size={size}')
+
+
+@pytest.fixture(scope="module")
+def block_1_edited(section_3, tmp_path_factory):
+    """SECTION_3 rendered, then again with block 1's label edited, under a bound of 12 partial
+    movies (which the 9 + 7 made exceed): (the folder, the movies before the edit, its render)."""
+    folder = copy_of(section_3, tmp_path_factory.mktemp("edited"))
+    before = partial_movies(folder)
+    return folder, before, render(folder, font_size(26), max_cached_plays=12)
+
+
+def test_an_edit_in_block_1_renders_every_play_after_it_again(block_1_edited):
+    folder, before, again = block_1_edited
+    assert font_size(26) != SECTION_3
     # Only the title and the first highlight come before the edit: everything after it changed,
     # since the label stays on screen for every later play.
     assert again.reused_plays == 2
-    assert len(partial_movies(tmp_path) - before) == PLAYS - 2
+    assert len(partial_movies(folder) - before) == PLAYS - 2
 
 
-def test_the_media_folder_keeps_at_most_its_bound_of_partial_movies(section_3, tmp_path):
-    copy_of(section_3, tmp_path)  # font size 24, SECTION_3 as it is: its 9 movies, under the bound
+def test_the_media_folder_keeps_at_most_its_bound_of_partial_movies(section_3, block_1_edited, tmp_path):
+    assert len(partial_movies(section_3[0])) <= 12  # font size 24, SECTION_3 as it is: its 9 movies
+    copy_of(block_1_edited, tmp_path)  # then font size 26, with the bound
     assert len(partial_movies(tmp_path)) <= 12
-    for size in (26, 28):
-        render(tmp_path, SECTION_3.replace('Text("λ=3", font_size=24', f'Text("λ=3", font_size={size}'),
-               max_cached_plays=12)
-        assert len(partial_movies(tmp_path)) <= 12
+    render(tmp_path, font_size(28), max_cached_plays=12)
+    assert len(partial_movies(tmp_path)) <= 12
     # The last render's movies are the ones kept (least recently used go first).
-    last = render(tmp_path, SECTION_3.replace('Text("λ=3", font_size=24', 'Text("λ=3", font_size=28'),
-                  max_cached_plays=12)
+    last = render(tmp_path, font_size(28), max_cached_plays=12)
     assert last.reused_plays == PLAYS - 1  # all but the closing wait, made by the last statement
 
 

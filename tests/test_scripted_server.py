@@ -11,7 +11,17 @@ import time
 import openai
 import pytest
 
-from code2video_nb.scripted_server import Cut, Delay, Garbage, Latency, Reply, ScriptedServer, Status, parse_latency
+from code2video_nb.scripted_server import (
+    Cut,
+    Delay,
+    Garbage,
+    Hold,
+    Latency,
+    Reply,
+    ScriptedServer,
+    Status,
+    parse_latency,
+)
 
 MSGS = [{"role": "user", "content": "explain the chain rule please"}]
 
@@ -216,3 +226,27 @@ def test_a_stream_spreads_the_latency_over_its_chunks_and_a_cut_one_breaks_off(s
     assert all(c.choices[0].finish_reason is None for c in cut if c.choices)
     assert text.startswith("".join(c.choices[0].delta.content or "" for c in cut if c.choices))
     assert srv.requests[1].ended is None
+
+
+def test_a_held_stream_pauses_after_its_text_until_released(srv):
+    release, seen = threading.Event(), []
+    srv.script("code:1", Hold(Reply("the code comes first. then the prose after it"), after="first.", until=release,
+                              seconds=30))
+
+    def read():
+        for chunk in ask(client(srv), "code:1", stream=True):
+            if chunk.choices and chunk.choices[0].delta.content:
+                seen.append(chunk.choices[0].delta.content)
+
+    reading = threading.Thread(target=read)
+    reading.start()
+    for _ in range(500):  # until the held part has come
+        if "first." in "".join(seen):
+            break
+        time.sleep(0.01)
+    time.sleep(0.3)
+    held = "".join(seen)  # up to the end of the chunk that holds "first." (a few words a chunk)
+    assert held.startswith("the code comes first.") and "prose" not in held and srv.requests[0].ended is None
+    release.set()
+    reading.join(timeout=10)
+    assert "".join(seen) == "the code comes first. then the prose after it" and srv.requests[0].ended is not None

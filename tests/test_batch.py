@@ -2,9 +2,11 @@
 through the local executor, a real Dask LocalCluster and Ray (when installed); a topic that fails;
 a batch interrupted with Ctrl-C that resumes.
 
-Lectures replay a one-section cut of the demo recording, so each renders one short scene; the
-evaluations are live requests of the real openai client to the scripted server, replies keyed by
-stage and by the topic (judge) or the question (quiz).
+Lectures replay a one-section cut of the demo recording, its plays shortened, so each renders one
+3 s scene; the evaluations are live requests of the real openai client to the scripted server,
+replies keyed by stage and by the topic (judge) or the question (quiz). The cluster engines render
+one topic afresh and resume the other from the local batch's finished lecture (its folder copied):
+the table must come out the same either way.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from code2video_nb.batch import load_topics
+from code2video_nb.batch.jobs import RESULT_FILE
 from code2video_nb.batch.report import TIME_COLUMNS
 from code2video_nb.cli import main
 from code2video_nb.errors import ConfigError
@@ -62,9 +66,10 @@ def endpoint(mp: pytest.MonkeyPatch, server: ScriptedServer) -> None:
 
 
 def one_section_cassette(path: Path) -> Path:
-    """The demo recording cut to its first section (outline, storyboard, code), ~3 s to render."""
+    """The demo recording cut to its first section (outline, storyboard, code), each of its plays
+    shortened to 0.2 s: a 3.3 s scene (8.2 s as recorded), the same animations, the same usage."""
     cassette = demo_cassette()
-    keep = {"outline": _first_section, "storyboard": _first_section, "code:1": lambda reply: reply}
+    keep = {"outline": _first_section, "storyboard": _first_section, "code:1": _short_plays}
     cassette["interactions"] = [{**i, "reply": keep[i["stage"]](i["reply"])}
                                 for i in cassette["interactions"] if i["stage"] in keep]
     cassette["lecture"] = {**cassette["lecture"], "sections": 1}
@@ -79,6 +84,12 @@ def _recorded_tokens() -> int:
 
 
 RECORDED_TOKENS = _recorded_tokens()
+
+
+def _short_plays(reply: str) -> str:
+    shorter = re.sub(r"run_time=[\d.]+", "run_time=0.2", reply.replace("self.wait(1)", "self.wait(0.2)"))
+    assert shorter.count("run_time=0.2") >= 6, "the recorded section 1 changed: shorten its plays again"
+    return shorter
 
 
 def _first_section(reply: str) -> str:
@@ -99,9 +110,14 @@ def table(out: Path, *, times: bool = False) -> list[dict]:
     return rows if times else [{k: v for k, v in r.items() if k not in TIME_COLUMNS} for r in rows]
 
 
-def batch(tmp_path: Path, out: str, executor: str) -> int:
+def batch(tmp_path: Path, out: str, executor: str, made: Path | None = None) -> int:
+    """The batch of TOPICS and BROKEN; `made`: a finished batch folder whose second topic's lecture
+    (not its result) is copied in first, so that topic resumes a made lecture and only evaluates."""
     cassette = one_section_cassette(tmp_path / "cassette.json")
     topics = topics_file(tmp_path, [*TOPICS, BROKEN])
+    if made is not None:
+        shutil.copytree(made / slugify(TOPICS[1]), tmp_path / out / slugify(TOPICS[1]),
+                        ignore=shutil.ignore_patterns(RESULT_FILE))
     broken = tmp_path / out / slugify(BROKEN) / "lecture.json"
     broken.parent.mkdir(parents=True)
     broken.write_text('{"topic": "Linear transformations and matrices",,}', encoding="utf-8")
@@ -109,10 +125,11 @@ def batch(tmp_path: Path, out: str, executor: str) -> int:
                  "--replay", str(cassette), "--parallel", "2", "--no-critic", "--eval", "aes,quiz"])
 
 
-def evaluated_batch(tmp_path: Path, out: str, executor: str, server: ScriptedServer, mp) -> int:
+def evaluated_batch(tmp_path: Path, out: str, executor: str, server: ScriptedServer, mp,
+                    made: Path | None = None) -> int:
     script_evaluations(server)
     endpoint(mp, server)
-    return batch(tmp_path, out, executor)
+    return batch(tmp_path, out, executor, made)
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +182,7 @@ def test_local_batch_reports_each_topic_and_a_failed_one_does_not_stop_the_other
 @pytest.mark.render
 def test_a_dask_local_cluster_gives_the_same_table(local_run, server, tmp_path, monkeypatch, capsys):
     installed("distributed", "dask")
-    assert evaluated_batch(tmp_path, "dask-out", "dask", server, monkeypatch) == 1
+    assert evaluated_batch(tmp_path, "dask-out", "dask", server, monkeypatch, made=local_run[0]) == 1
     assert "2 of 3 lecture(s) finished" in capsys.readouterr().out
     assert table(tmp_path / "dask-out") == table(local_run[0])
 
@@ -188,7 +205,7 @@ def test_address_points_the_batch_at_a_running_dask_cluster_with_daemonic_worker
 @pytest.mark.render
 def test_ray_gives_the_same_table(local_run, server, tmp_path, monkeypatch, capsys):
     installed("ray", "ray")
-    assert evaluated_batch(tmp_path, "ray-out", "ray", server, monkeypatch) == 1
+    assert evaluated_batch(tmp_path, "ray-out", "ray", server, monkeypatch, made=local_run[0]) == 1
     assert "2 of 3 lecture(s) finished" in capsys.readouterr().out
     assert table(tmp_path / "ray-out") == table(local_run[0])
 

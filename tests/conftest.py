@@ -257,7 +257,7 @@ def three_part_lecture(tmp_path: Path):
 
 
 # --- the demo lecture, as a notebook's magic leaves it ---------------------------------------------
-# Used by tests/test_notebook_kernel.py and tests/test_keyframes_first.py: kernel tests whose point is
+# Used by tests/test_notebook_kernel.py, test_keyframes_first.py and test_cards_kernel.py: kernel tests whose point is
 # the cells, the panel or a later edit, not the magic's first render of the demo.
 
 def rendered_demo_into(demo_lecture: Path, notebook_folder: Path) -> Path:
@@ -268,3 +268,19 @@ def rendered_demo_into(demo_lecture: Path, notebook_folder: Path) -> Path:
     instant) and manim's media (`.media`: an edit re-renders only what changed), as a folder the
     magic rendered in has them."""
     return Path(shutil.copytree(demo_lecture, notebook_folder / "code2video" / demo_lecture.name))
+
+
+# --- The isolated environment before any module's fixture (tests/test_cards_kernel.py,
+# test_panel_sync_kernel.py, test_failure_notebook.py, and every module fixture that starts a
+# kernel, a notebook or a render) ----------------------------------------------------------------
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_session_env(tmp_path_factory):
+    """`isolate` for the whole run, so a module's fixture (made before the per-test `isolated_env`)
+    sees what every test sees: no developer's key, endpoint or reply cache, and narration off
+    unless it asks for it (test_example_notebooks' quickstart, test_narration). Without it the
+    kernels and notebooks such fixtures start narrated every render, each section then rendering
+    as long as its voice speaks (about twice as long for the demo), for tests that never listen."""
+    with pytest.MonkeyPatch.context() as mp:
+        isolate(mp, tmp_path_factory.mktemp("session-env"))
+        yield

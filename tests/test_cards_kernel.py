@@ -11,15 +11,13 @@ Widgets reads the widgets' states).
 from __future__ import annotations
 
 import json
-import shutil
 import time
-from pathlib import Path
 
 import pytest
 
 from code2video_nb.notebook import cells
 
-from conftest import isolate
+from conftest import rendered_demo_into
 from kernel_harness import of_type, running_kernel
 from test_notebook_kernel import MAGIC, SLUG, outputs, ready_lab
 from test_panel_sync_kernel import Widgets, click_render, notices
@@ -85,29 +83,18 @@ def click(fe, widgets: Widgets, button: str) -> list[dict]:
     return messages
 
 
-def rendered_demo(demo_lecture: Path, folder: Path) -> Path:
-    """`folder`'s lecture as the magic would have rendered it: a copy of the demo lecture (conftest's
-    `demo_lecture`, rendered once per run), media folder included, so a section rendered again
-    reuses the partial movies of its unchanged plays as it would after the magic. The cards are
-    the point here, not the first render (tests/test_notebook_kernel.py and
-    tests/test_panel_sync_kernel.py render the demo through the magic)."""
-    return Path(shutil.copytree(demo_lecture, folder / "code2video" / SLUG))
-
-
 @pytest.fixture(scope="module")
 def nb(tmp_path_factory, demo_lecture):
     """A front end without the extension, after a %%code2video over the rendered demo lecture
     (every section's preview cached: the magic shows them and renders nothing)."""
     folder = tmp_path_factory.mktemp("cards")
-    rendered_demo(demo_lecture, folder)
-    with pytest.MonkeyPatch.context() as mp:
-        isolate(mp, folder)  # silent, as the demo lecture was rendered, and no developer's key
-        with running_kernel(folder, timeout=300) as fe:
-            fe.run("%load_ext code2video_nb", cell_id=None)
-            fe.magic = fe.run(MAGIC, cell_id=None)
-            fe.lecture = folder / "code2video" / SLUG
-            fe.widgets = Widgets().see(fe.magic)
-            yield fe
+    rendered_demo_into(demo_lecture, folder)  # the cards are the point, not the magic's first render
+    with running_kernel(folder, timeout=300) as fe:  # silent (conftest's isolated_session_env), as the demo was rendered
+        fe.run("%load_ext code2video_nb", cell_id=None)
+        fe.magic = fe.run(MAGIC, cell_id=None)
+        fe.lecture = folder / "code2video" / SLUG
+        fe.widgets = Widgets().see(fe.magic)
+        yield fe
 
 
 def state(nb) -> dict:
@@ -228,7 +215,7 @@ def test_with_the_extension_accept_replaces_the_section_cells_code(tmp_path, dem
     guarded replace (only over the code the cell ran) and asks the extension to run the cell (its
     outputs become the one preview of the new code: nothing renders in the click). Where the cell
     was edited meanwhile, the deck offers keep mine or take the suggestion."""
-    rendered_demo(demo_lecture, tmp_path)  # the planted cell renders only its changed plays
+    rendered_demo_into(demo_lecture, tmp_path)  # the planted cell renders only its changed plays
     with running_kernel(tmp_path, timeout=300) as fe:
         ready_lab(fe)
         fe.run(MAGIC.replace("--replay demo", "--replay demo --no-render"), "magic-cell")

@@ -21,7 +21,6 @@ import pytest
 from code2video_nb.scopes import cut, scope_for_line
 from code2video_nb.scripted_server import ScriptedServer
 
-from conftest import isolate
 from test_example_notebooks import EXAMPLES, SLUG, code_cells, run_copy, shown
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "example_notebooks"))
@@ -49,18 +48,9 @@ def typo_line(cell) -> int:
     return next(i for i, text in enumerate(cell.source.splitlines(), 1) if make_examples.TYPO_TO in text)
 
 
-def silent_run(tmp_path_factory, extra_env: dict | None = None):
-    """The notebook run in a copy (`run_copy`), with the environment every test gets (conftest's
-    `isolate`: no developer's key or cache, narration off) although a module's fixture is made
-    before that: a narrated section renders as long as its voice speaks, for nothing here."""
-    with pytest.MonkeyPatch.context() as mp:
-        isolate(mp, tmp_path_factory.mktemp("env"))
-        return run_copy(tmp_path_factory, NAME, extra_env)
-
-
 @pytest.fixture(scope="module")
 def offline(tmp_path_factory):
-    return silent_run(tmp_path_factory)
+    return run_copy(tmp_path_factory, NAME)  # silent: conftest's isolated_session_env
 
 
 def test_a_typo_without_a_key_is_one_line_naming_the_cell_line_and_the_two_ways_out(offline):
@@ -108,7 +98,7 @@ def live(tmp_path_factory):
     reply = f"```python\n{cut(code, scope)}```"
     with ScriptedServer() as server:
         server.script(f"fix:{make_examples.TYPO_SECTION}", reply)
-        nb, folder = silent_run(tmp_path_factory, {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": server.base_url})
+        nb, folder = run_copy(tmp_path_factory, NAME, {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": server.base_url})
         yield nb, folder, server
 
 

@@ -15,7 +15,6 @@ import pytest
 
 from code2video_nb.notebook import cells
 
-from conftest import isolate
 from kernel_harness import of_type, opened, running_kernel
 from test_notebook_kernel import MAGIC, SLUG, outputs
 
@@ -66,18 +65,14 @@ def nb(tmp_path_factory):
     """A front end without the extension, after a rendering %%code2video (its panel and the
     first section cell it offered kept)."""
     folder = tmp_path_factory.mktemp("panel")
-    with pytest.MonkeyPatch.context() as mp:
-        # The environment every test gets (silent, no developer's key), which a module's fixture is
-        # made before: a narrated section renders as long as its voice speaks, for nothing here.
-        isolate(mp, folder)
-        with running_kernel(folder, timeout=300) as fe:
-            fe.run("%load_ext code2video_nb", cell_id=None)
-            fe.magic_messages = fe.run(MAGIC, cell_id=None)
-            (offer,) = fe.payloads()
-            fe.first_cell = offer["text"]
-            fe.widgets = Widgets().see(fe.magic_messages)
-            fe.lecture = folder / "code2video" / SLUG
-            yield fe
+    with running_kernel(folder, timeout=300) as fe:  # silent: conftest's isolated_session_env
+        fe.run("%load_ext code2video_nb", cell_id=None)
+        fe.magic_messages = fe.run(MAGIC, cell_id=None)
+        (offer,) = fe.payloads()
+        fe.first_cell = offer["text"]
+        fe.widgets = Widgets().see(fe.magic_messages)
+        fe.lecture = folder / "code2video" / SLUG
+        yield fe
 
 
 def state(nb) -> dict:

@@ -130,6 +130,7 @@ class Run:
     exit_code: int | None = None
     stderr: list[str] = field(default_factory=list)
     stdout: list[str] = field(default_factory=list)  # the CLI's report: each section's build time
+    timeline: list[tuple[float, str]] = field(default_factory=list)  # (seconds from Enter, what): `--timeline`
 
     @property
     def builds(self) -> str:
@@ -161,12 +162,17 @@ def run_once(script: dict, out: Path, latency: Latency, tex_cache: Path, pythonp
         run.stdout = proc.stdout.read().splitlines() if proc.stdout else []
     finally:
         server.stop()
+    for request in server.requests:  # each model request: when it came in and when its reply ended
+        ended = "never" if request.ended is None else f"{request.ended - started:.1f} s"
+        run.timeline.append((request.at - started, f"[server] {request.stage} asked, reply ended at {ended}"))
+    run.timeline.sort()
     return run
 
 
 def _read_stderr(proc, run: Run, started: float) -> None:
     for line in proc.stderr:
         run.stderr.append(line.rstrip("\n"))
+        run.timeline.append((time.monotonic() - started, line.strip()))
         if run.said is None and "first picture" in line.lower():
             run.said, run.said_line = time.monotonic() - started, line.strip()
 
@@ -182,8 +188,10 @@ def _s(value: float | None) -> str:
     return "  never" if value is None else f"{value:6.1f} s"
 
 
-def report(name: str, runs: list[Run]) -> None:
+def report(name: str, runs: list[Run], timeline: bool = False) -> None:
     for k, run in enumerate(runs, 1):
+        if timeline:
+            print("\n".join(f"    {at:6.1f} s  {what}" for at, what in run.timeline))
         print(f"  {name} run {k}: first keyframe {_s(run.keyframe)}   first preview {_s(run.preview)}   "
               f"whole lecture {_s(run.lecture)}   (exit {run.exit_code})")
         print(f"      builds: {run.builds}")
@@ -209,6 +217,8 @@ def main() -> None:
                                                         "one); one that holds files already is not warmed up again")
     parser.add_argument("--pythonpath", default=os.environ.get("PYTHONPATH", str(Path(__file__).parents[1])),
                         help="the checkout whose code2video_nb runs (default: this one)")
+    parser.add_argument("--timeline", action="store_true",
+                        help="also print each run's timeline: the CLI's progress lines and the model's requests")
     args = parser.parse_args()
     lectures = {"demo": [3], "four": [4], "both": [3, 4]}[args.lecture]
     print(f"== from Enter to pictures: `code2video generate`, model latency {args.latency.per_request:g} s + "
@@ -222,7 +232,7 @@ def main() -> None:
             name = "demo (3 sections)" if sections == 3 else "4 sections"
             runs = [run_once(lecture_script(sections), Path(tmp) / f"{sections}-{k}", args.latency, tex,
                              args.pythonpath) for k in range(args.runs)]
-            report(name, runs)
+            report(name, runs, args.timeline)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from . import coder, prompts
 from .errors import ModelError, ReplyFormatError
 from .grounding import facts_for_error
 from .language import Language
-from .model_client import ModelClient
+from .model_client import ModelClient, ModelReply
 from .plan import StoryboardSection
 from .render.renderer import RenderOutcome
 from .replies import code_in_reply
@@ -39,22 +39,28 @@ class FixReport:
         return FixRecord(self.ok, list(self.attempts), str(self.model_error or ""))
 
 
+# (the code, its failure, the scope the first request is about) -> the reply to that very request if
+# it was asked before (`early_fix.py`: while the code was still being written), else None.
+Early = Callable[[str, RenderOutcome, Scope], ModelReply | None]
+
+
 def refine(code: str, failure: RenderOutcome, *, section: StoryboardSection, topic: str,
            client: ModelClient, check: Callable[[str], RenderOutcome],
            limits: tuple[int, int, int] = (2, 1, 1), cancelled: threading.Event | None = None,
-           language: Language | None = None) -> FixReport:
+           language: Language | None = None, early: Early | None = None) -> FixReport:
     """Repair `code` until `check` passes, every level's budget is spent, or the model cannot
     be asked (then `model_error` says why and the attempts so far are kept). `language`: the
-    lecture's, which a regenerated section is written in."""
+    lecture's, which a regenerated section is written in. `early`: the first request's reply,
+    if it was asked already, which is then not asked again."""
     report = FixReport(code, False, failure)
     try:
-        return _refine(report, section, (topic, language), client, check, limits, cancelled)
+        return _refine(report, section, (topic, language), client, check, limits, cancelled, early)
     except ModelError as exc:
         report.model_error = exc
         return report
 
 
-def _refine(report, section, lecture, client, check, limits, cancelled) -> FixReport:
+def _refine(report, section, lecture, client, check, limits, cancelled, early) -> FixReport:
     for level, budget in zip(MODEL_LEVELS, limits):
         for attempt in range(budget):
             if cancelled is not None and cancelled.is_set():  # interrupted: ask the model for nothing more
@@ -63,7 +69,8 @@ def _refine(report, section, lecture, client, check, limits, cancelled) -> FixRe
             if scope is None:
                 break  # no narrower scope is known: escalate
             started = time.monotonic()
-            reply, tokens = _ask(level, scope, report, section, lecture, client)
+            first = early if level == "scope" and attempt == 0 else None
+            reply, tokens = _ask(level, scope, report, section, lecture, client, first)
             candidate = reply if isinstance(reply, str) else None
             outcome = check(reply) if isinstance(reply, str) else reply
             seconds = time.monotonic() - started  # the request and the validation
@@ -93,31 +100,36 @@ def _made_progress(before: RenderOutcome, after: RenderOutcome) -> bool:
     return not (after.error_type == "SyntaxError" and before.error_type != "SyntaxError")
 
 
-def _ask(level, scope, report, section, lecture, client) -> tuple[str | RenderOutcome, int]:
+def _ask(level, scope, report, section, lecture, client, early) -> tuple[str | RenderOutcome, int]:
     """(candidate, tokens); or (the outcome saying why, tokens) when the reply held no code: a
     failed attempt that spends no check pass and never becomes the section's code."""
     stage = f"{'code' if level == 'regenerate' else 'fix'}:{section.id}"
-    before = _tokens(client, stage)
-    reply: str | RenderOutcome
-    try:
-        reply = _candidate(level, scope, report, section, lecture, client, stage)
-    except (ValueError, ReplyFormatError) as exc:
-        reply = RenderOutcome(False, 0.0, error_type="NoCode", message=str(exc))
-    return reply, _tokens(client, stage) - before
-
-
-def _candidate(level, scope, report, section, lecture, client, stage) -> str:
     if level == "regenerate":  # re-asks a reply without code itself, bounded
         subject, language = lecture  # (topic, language), as refine() passes them
-        return coder.write_section_code(client, section, subject, regenerate_error=report.outcome.error, fresh=True,
-                                        language=language)
-    # fresh: a cached reply to this very request is a candidate that already failed
-    reply = client.request(fix_request(report.code, scope, report.outcome, section.id), stage=stage, fresh=True)
+        before = _tokens(client, stage)
+        try:
+            return coder.write_section_code(client, section, subject, regenerate_error=report.outcome.error,
+                                            fresh=True, language=language), _tokens(client, stage) - before
+        except (ValueError, ReplyFormatError) as exc:
+            return _no_code(exc), _tokens(client, stage) - before
+    reply = early(report.code, report.outcome, scope) if early is not None else None
+    if reply is None:
+        reply = ask_fix(client, report.code, scope, report.outcome, section.id)
     try:
-        return apply_fix(report.code, scope, code_in_reply(reply.text))
-    except ValueError:
+        return apply_fix(report.code, scope, code_in_reply(reply.text)), reply.tokens
+    except ValueError as exc:
         client.discard(reply)
-        raise
+        return _no_code(exc), reply.tokens
+
+
+def _no_code(exc: Exception) -> RenderOutcome:
+    return RenderOutcome(False, 0.0, error_type="NoCode", message=str(exc))
+
+
+def ask_fix(client: ModelClient, code: str, scope: Scope, outcome: RenderOutcome, section_id: str) -> ModelReply:
+    """The request for the fixed `scope` of `code` that fails with `outcome` (stage `fix:<id>`).
+    Fresh: a cached reply to this very request is a candidate that already failed."""
+    return client.request(fix_request(code, scope, outcome, section_id), stage=f"fix:{section_id}", fresh=True)
 
 
 def fix_request(code: str, scope: Scope, outcome: RenderOutcome, section_id: str) -> list[dict]:

@@ -66,6 +66,7 @@ class ModelReply:
     key: str
     cached: bool = False
     finish_reason: str = "stop"
+    tokens: int = 0  # what this request cost (prompt and completion; 0 from the cache), as in `usage`
 
     @property
     def cut_off(self) -> bool:
@@ -311,7 +312,8 @@ class ModelClient:
         if self.recorder is not None:
             self.recorder.record(stage, model, done.text, done.usage, done.finish_reason)
         self._log(stage, model, messages, done.text, done.usage, elapsed, cached)
-        return ModelReply(done.text, key, cached, done.finish_reason)
+        tokens = 0 if cached else int(done.usage.get("prompt_tokens", 0)) + int(done.usage.get("completion_tokens", 0))
+        return ModelReply(done.text, key, cached, done.finish_reason, tokens)
 
     def stop_streams(self) -> None:
         """Hang up every reply streaming now, on whatever thread (each raises `Stopped` at its next

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import autofix, lecture_quiz, picture_paths, static_fix
+from . import autofix, coder, lecture_quiz, picture_paths, static_fix
 from .config import Settings
 from .critic.critique import keep_render_record
+from .early_fix import Asked, EarlyFix, EarlyFixes, worth_asking
 from .errors import ConfigError, EndpointError, NarrationError, NotRecorded
 from .files import atomic_copy
 from .language import lecture_language
@@ -110,6 +111,7 @@ class SectionBuilder:
         self.before_render: BeforeRender | None = None  # its check pass stands in for the render's
         self.first_picture = FirstPicture()  # the line said when the run's first keyframe is on disk
         self.drawing: EarlyDrawing | None = None  # sections drawn while their code streams (`early_drawing`)
+        self.early_fixes = EarlyFixes()  # a failing block's fix, asked while its code streams (`early_fix.py`)
 
     @property
     def client(self) -> ModelClient | None:
@@ -150,6 +152,7 @@ class SectionBuilder:
             code, outcome, fix = self._fix(ws, section, code, outcome, quality, static, narration)
         result = self._finish(ws, section.id, code, quality, outcome, fix, time.monotonic() - started, narration)
         self._supersede(section.id)  # failed or not: a picture of its code so far would come too late
+        self._early_fix_unused(section.id, self.early_fixes.claim(section.id))  # asked, and the code passed
         state = "done" if result.ok else f"failed: {result.error}"
         reused = outcome.reused_plays if result.ok else 0
         if reused:
@@ -218,18 +221,21 @@ class SectionBuilder:
     # drawing while the code is written (stream_draw.py) ----------------------------------------
     def early_drawing(self, ws: Workspace) -> EarlyDrawing:
         """Each section drawn block by block while its code streams in, in free render slots."""
-        self.drawing = EarlyDrawing(lambda section_id, code, stop: self.draw_prefix(ws, section_id, code, stop),
+        self.early_fixes = EarlyFixes()  # code written anew: its failures are new
+        self.drawing = EarlyDrawing(lambda section, code, stop: self.draw_prefix(ws, section, code, stop),
                                     lambda section_id, paths: self.show_drawn(ws, section_id, paths, early=True),
                                     self.render_slots)
         return self.drawing
 
-    def draw_prefix(self, ws: Workspace, section_id: str, code: str,
+    def draw_prefix(self, ws: Workspace, section: StoryboardSection, code: str,
                     stop: threading.Event | None = None) -> list[Path] | None:
         """The check pass over a section's code so far (its complete blocks), drawing their keyframes
         in a media folder of its own; None when it failed, which is said to no one: the whole code is
         checked, reported and fixed by the build. The caller holds a render slot; `stop` kills the pass
         (the code is complete: the build needs the CPU). The TeX it compiles
-        goes to the shared cache, so the build's render finds it there."""
+        goes to the shared cache, so the build's render finds it there. The code has the header the
+        section's file will have (`coder.with_header`): a failure's line is the build's own."""
+        section_id, code = section.id, coder.with_header(section, code)
         if self.cancelled.is_set() or unsafe_outcome(code, self.settings) is not None:
             return None
         path = ws.code_path(section_id).with_suffix(".prefix.py")
@@ -241,7 +247,27 @@ class SectionBuilder:
                 on_keyframes=lambda paths: None, sandbox=sandbox_for(self.settings), stop=stop))
         finally:
             path.unlink(missing_ok=True)
+        if not outcome.ok:
+            self._fix_early(ws, section_id, code, outcome)
         return outcome.keyframes if outcome.ok else None
+
+    def _fix_early(self, ws: Workspace, section_id: str, code: str, outcome: RenderOutcome) -> None:
+        """A block of the code so far fails: the fix the build would ask first is asked now
+        (`early_fix.py`), said to no one, unless the build has asked already."""
+        asked = worth_asking(code, outcome)
+        if asked is None or self.settings.fix_attempts[0] < 1 or self.cancelled.is_set():
+            return
+        client = self.client
+        if client is None:
+            return
+
+        def ask(asked: Asked):
+            return autofix.ask_fix(client, asked.code, asked.scope, asked.outcome, section_id)
+
+        def unchanged(code: str) -> bool:  # the build's static pass would leave it as it is
+            return not static_fix.repair(code, _learned_renames(ws, section_id)).fixes
+
+        self.early_fixes.offer(section_id, asked, lambda asked: EarlyFix(asked, ask, unchanged, self.cancelled))
 
     def show_drawn(self, ws: Workspace, section_id: str, paths: list[Path], early: bool = False) -> list[Path]:
         """Keyframes drawn (from the code so far: `early`, or the build's): into the workspace, then told
@@ -298,19 +324,30 @@ class SectionBuilder:
                      SectionEvent(section.id, "fixing", line=failure.line, detail=failure.error))
         check_path = ws.code_path(section.id).with_suffix(".check.py")
 
+        media = ws.media_dir(section.id)
+        # With the critic before the render, a candidate's check is the critic's instrumented run, kept
+        # (`keep_render_record`): the critique of the fixed code that follows runs no scene of its own.
+        critique = self.before_render is not None
+
         def check(candidate: str) -> RenderOutcome:
             # Validate out of place so sections/<id>.py only ever holds code that was accepted.
             check_path.write_text(candidate, encoding="utf-8")
             try:
-                return self._render_path(check_path, candidate, ws.media_dir(section.id), quality, dry_run_only=True)
+                outcome = self._render_path(check_path, candidate, media, quality, dry_run_only=True,
+                                            critique=critique)
+                if critique and outcome.ok:
+                    keep_render_record(outcome, check_path, settings=self.settings, media_dir=media)
+                return outcome
             finally:
                 check_path.unlink(missing_ok=True)
 
         client = self.client
         assert client is not None  # build() asks for a fix only when there is a model
+        early = self.early_fixes.claim(section.id)  # its first request, if asked while the code was written
         report = autofix.refine(code, failure, section=section, topic=ws.lecture.topic, client=client,
                                 check=check, limits=self.settings.fix_attempts, cancelled=self.cancelled,
-                                language=lecture_language(ws.lecture))
+                                language=lecture_language(ws.lecture), early=early.take if early else None)
+        self._early_fix_unused(section.id, early)
         record = report.record()
         if static is not None:  # this build's static fix stays in the record, before auto-fix's attempts
             record = replace(record, attempts=static.attempts + record.attempts)
@@ -328,8 +365,15 @@ class SectionBuilder:
         code, failure = self._before_render(ws, section, report.code)  # the fixed code is critiqued too
         return code, failure or self._render(ws, section.id, code, quality, narration), fix
 
+    def _early_fix_unused(self, section_id: str, early: EarlyFix | None) -> None:
+        """Say what a fix asked while the code was written cost when the build did not use it."""
+        if early is not None and not early.used and early.spent:
+            self._report("fix", f"section {section_id}: the fix asked while its code was written "
+                                f"({early.spent} tokens) did not fit the complete code; not used")
+
     def _render_path(self, path, code, media_dir, quality, *, dry_run_only, on_progress=None,
-                     on_keyframes=None, pacing: tuple[float, ...] = (), record_layout=False) -> RenderOutcome:
+                     on_keyframes=None, pacing: tuple[float, ...] = (), record_layout=False,
+                     critique=False) -> RenderOutcome:
         refused = unsafe_outcome(code, self.settings)
         if refused is not None:  # treated like any other error: the fix loop may remove it
             return refused
@@ -340,7 +384,7 @@ class SectionBuilder:
                                     sandbox=sandbox_for(self.settings), dry_run_only=dry_run_only,
                                     on_progress=on_progress, on_keyframes=on_keyframes,
                                     max_cached_plays=self.settings.cached_plays, pacing=pacing,
-                                    record_layout=record_layout)
+                                    record_layout=record_layout, critique=critique)
             outcome = self.renderer(path, options)
         if outcome.ok and not dry_run_only and (outcome.video is None or not Path(outcome.video).exists()):
             # manim writes a PNG instead when nothing moves; a lecture section needs a video (fixable).

@@ -126,10 +126,10 @@ class SectionDrawer:
 
 class EarlyDrawing:
     """Every section of a lecture whose code is being written: a `SectionDrawer` each, made when
-    its reply starts to stream. `check(section id, code)` and `publish(section id, paths)` are the
+    its reply starts to stream. `check(section, code, stop)` and `publish(section id, paths)` are the
     builder's (`SectionBuilder.draw_prefix`, `SectionBuilder.show_drawn`)."""
 
-    def __init__(self, check: Callable[[str, str, threading.Event], list[Path] | None],
+    def __init__(self, check: Callable[[StoryboardSection, str, threading.Event], list[Path] | None],
                  publish: Callable[[str, list[Path]], object], slots: threading.Semaphore):
         self._check, self._publish, self.slots = check, publish, slots
         self.drawers: dict[str, SectionDrawer] = {}
@@ -137,7 +137,7 @@ class EarlyDrawing:
 
     def feed(self, section: StoryboardSection, reply_so_far: str) -> None:
         """A section's code reply so far (`coder.OnReply`)."""
-        self.drawer(section.id).feed(reply_so_far)
+        self.drawer(section).feed(reply_so_far)
 
     def close(self, section_id: str) -> None:
         with self._lock:
@@ -158,13 +158,13 @@ class EarlyDrawing:
         for drawer in drawers:
             drawer.supersede()
 
-    def drawer(self, section_id: str) -> SectionDrawer:
+    def drawer(self, section: StoryboardSection) -> SectionDrawer:
         with self._lock:
-            if section_id not in self.drawers:
-                self.drawers[section_id] = SectionDrawer(
-                    lambda code, stop: self._check(section_id, code, stop),
-                    lambda paths: self._publish(section_id, paths), self.slots)
-            return self.drawers[section_id]
+            if section.id not in self.drawers:
+                self.drawers[section.id] = SectionDrawer(
+                    lambda code, stop: self._check(section, code, stop),
+                    lambda paths: self._publish(section.id, paths), self.slots)
+            return self.drawers[section.id]
 
 
 class FirstPicture:

@@ -41,7 +41,7 @@ LAYERS = {
     "analysis": ["critic", "grounding", "scene_import", "picture_paths"],
     # a lecture made with the model: plan, code, fix, build, narrate, critic rounds, evaluate, batches
     "engine": ["model_client", "voices", "coder", "planner", "source_plan", "autofix", "static_fix", "narration",
-               "section_build", "stream_draw", "plan_stream", "pipeline", "critic_loop", "engine", "evaluation", "batch",
+               "section_build", "stream_draw", "early_fix", "plan_stream", "pipeline", "critic_loop", "engine", "evaluation", "batch",
                "quiz_card"],
     # the faces: the CLI, the notebook, the public API, the test server
     "faces": ["cli", "launch", "notebook", "batch.cli", "scripted_server", ""],

@@ -4,9 +4,12 @@ The check pass over a section's code so far (`stream_draw.py`) runs each complet
 block as soon as the next one starts. When it fails inside a block, the complete code will fail
 there the same way (the scene runs top to bottom and that block is already whole), and its build
 will ask auto-fix's first request (`autofix`: that block, stage `fix:<id>`) after the code has
-ended and been checked again. So that request is asked now, with the code so far as its context,
-and the build finds the reply there, or on its way, when it needs it. Nothing is said meanwhile:
-the failure is reported by the build once the code is complete, as it always was.
+ended, been checked again and been through the static pass. So that request is asked now, with the
+code so far as its context, and the build finds the reply there, or on its way, when it needs it
+(a pass that ends after the code did still counts, until the build asks itself: `EarlyFixes.claim`).
+Nothing is said meanwhile: the failure is reported by the build once the code is complete, as it
+always was. The static pass run first on the code so far also imports manim in this process, which
+the build's own static pass then finds done (seconds off the build's way on a loaded machine).
 
 Tokens: the early reply is the build's first fix request, not one more. The build takes it only
 when the complete code fails with the same error, on the same line, in the same block with the

@@ -48,8 +48,16 @@ def script_lecture(server: ScriptedServer) -> None:
     server.script("outline", Reply(only_section_2(replies["outline"]), usage(OUTLINE)))
     server.script("storyboard", Reply("The storyboard: three short sections.", usage(STORYBOARD_BAD)),
                   Reply(only_section_2(replies["storyboard"]), usage(STORYBOARD)))
-    server.script("code:2", Reply(replies["code:2"], usage(CODE)))
-    server.script("fix:2", Reply(replies["fix:2"], usage(FIX)))
+    server.script("code:2", Reply(short_plays(replies["code:2"]), usage(CODE)))
+    server.script("fix:2", Reply(short_plays(replies["fix:2"]), usage(FIX)))
+
+
+def short_plays(reply: str) -> str:
+    """The recorded code with each play 0.2 s long: a 3 s section (7.7 s as recorded), the same
+    scene and the same seeded bug; what is counted here is tokens and time apart, not the video."""
+    shorter = re.sub(r"run_time=[\d.]+", "run_time=0.2", reply.replace("self.wait(1)", "self.wait(0.2)"))
+    assert "run_time=0.2" in shorter, "the recorded section 2 changed: shorten its plays again"
+    return shorter
 
 
 def usage(tokens: tuple[int, int]) -> dict:

@@ -48,7 +48,10 @@ SECTION_MODULE = "__code2video_section__"  # the run name of a section file: its
 
 def run(job: RenderJob) -> RenderResult:
     tex_lookup.use_shared(job.tex_cache)  # formulas and texts another render already made
-    text_geometry.install((job.tex_cache or {}).get("outlines"))  # a text's outlines as an earlier run read them
+    if job.dry_run_only:  # a text's outlines as an earlier run read them
+        # Check passes only: a rebuilt text pickles unlike a parsed one, so in a render it would
+        # change the plays' movie keys (`movie_cache`) between the first render and the next.
+        text_geometry.install((job.tex_cache or {}).get("outlines"))
     namespace = runpy.run_path(job.file, run_name=SECTION_MODULE)
     scene_class = namespace[job.scene]
     base = {

@@ -16,6 +16,11 @@ file that does not read back whole, is parsed as before. The file is numbers onl
 pickle), written in the section's own media folder; the parent publishes it to the shared TeX
 cache with the SVGs (`render/tex_cache.py`), so another section or lecture with the same text
 reads it too. A run can at worst spoil text shapes, as it could spoil the SVG they come from.
+
+Check passes only (`render_worker.run`): a rebuilt text does not pickle as a parsed one does
+(its glyphs' empty path objects, the lazy groups), and a render keys its plays' partial movies by
+that pickle (`movie_cache.py`), so a render that rebuilt where the last one parsed would reuse
+none of its movies.
 """
 
 from __future__ import annotations

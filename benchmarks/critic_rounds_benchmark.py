@@ -41,7 +41,7 @@ def lecture(folder: Path, scene: str) -> Workspace:
     code = (CORPUS / f"{scene}.py").read_text()
     lines = eval(re.search(r"LECTURE_LINES = (\[.*?\])", code, re.S).group(1))  # the corpus file's own literal
     ws = Workspace.create(folder, "lecture", "A lecture")
-    ws.set_plan("storyboard", Storyboard.from_dict(
+    ws.set_storyboard(Storyboard.from_dict(
         {"sections": [{"id": "1", "title": "One", "lecture_lines": lines, "animations": ["x"] * len(lines)}]}))
     ws.write_code("1", code, "generated")
     return ws

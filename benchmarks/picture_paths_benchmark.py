@@ -37,7 +37,7 @@ SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
 
 def lecture(root: Path, code: str) -> Workspace:
     ws = Workspace.create(root, "bench", "Bench")
-    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
+    ws.set_storyboard(Storyboard.from_dict({"sections": [
         {"id": "1", "title": "t", "lecture_lines": ["a"], "animations": ["a"]}]}))
     ws.write_code("1", code, "generated")
     return ws

@@ -121,7 +121,7 @@ class Engine:
         language = self._language(ws, source)
         if ws.outline is None:
             self.progress("plan", "writing the outline" + (f" from {source.name or 'the notes'}" if source else ""))
-            ws.set_plan("outline", self._outline(ws, audience=audience, sections=sections, goals=goals, source=source,
+            ws.set_outline(self._outline(ws, audience=audience, sections=sections, goals=goals, source=source,
                                                  language=language))
             ws.set_lecture(plan_options=wanted)
         if ws.storyboard is None:
@@ -140,7 +140,7 @@ class Engine:
                 raise
             for note in notes:  # questions still unusable after their re-ask
                 self.progress("plan", note)
-            ws.set_plan("storyboard", source_plan.carry_citations(storyboard, outline))
+            ws.set_storyboard(source_plan.carry_citations(storyboard, outline))
         self.place_assets(ws)
         if ahead:
             ahead.settle(ws.planned())

@@ -220,8 +220,11 @@ class Workspace:
             cached = self._parsed[key] = (data, parse(data))
         return cached[1]
 
-    def set_plan(self, key: str, value) -> None:
-        self._update(lambda state: state.__setitem__(key, value.to_dict()))
+    def set_outline(self, outline: Outline) -> None:
+        self._update(lambda state: state.__setitem__("outline", outline.to_dict()))
+
+    def set_storyboard(self, storyboard: Storyboard) -> None:
+        self._update(lambda state: state.__setitem__("storyboard", storyboard.to_dict()))
 
     def update_storyboard(self, change: Callable[[Storyboard], T]) -> T:
         """`change` the storyboard as it is on disk (a record of its sections' pictures, an edited

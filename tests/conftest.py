@@ -248,7 +248,7 @@ def three_part_lecture(tmp_path: Path):
     from code2video_nb.workspace import Workspace
 
     ws = Workspace.create(tmp_path, "clips", "Clips")
-    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
+    ws.set_storyboard(Storyboard.from_dict({"sections": [
         {"id": i, "title": f"Part {i}", "lecture_lines": [f"Line {i}"], "animations": ["a"]} for i in "123"]}))
     for i in "123":
         ws.write_code(i, f"from manim import *\n\nclass Part{i}(Scene):\n    def construct(self):\n"

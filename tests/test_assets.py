@@ -26,7 +26,7 @@ def storyboard(*requests_per_section) -> dict:
 
 def workspace(tmp_path, plan: dict) -> Workspace:
     ws = Workspace.create(tmp_path / "lectures", "light", "Light")
-    ws.set_plan("storyboard", Storyboard.from_dict(plan))
+    ws.set_storyboard(Storyboard.from_dict(plan))
     return ws
 
 

@@ -313,7 +313,7 @@ def test_commands_that_render_nothing_start_no_render_server(tmp_path):
             return found
 
         ws = Workspace.create(Path("code2video"), "lecture", "A topic")
-        ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
+        ws.set_storyboard(Storyboard.from_dict({"sections": [
             {"id": "1", "title": "One", "lecture_lines": ["A line"], "animations": ["a dot"]}]}))
         ws.write_code("1", "from manim import *\\n", "test")
         shell = InteractiveShell.instance()

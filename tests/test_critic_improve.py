@@ -25,7 +25,7 @@ def lecture_with(tmp_path, scene: str) -> tuple[Workspace, Engine]:
     code = (CORPUS / scene).read_text()
     lines = eval(re.search(r"LECTURE_LINES = (\[.*?\])", code, re.S).group(1))  # the scene's own literal
     ws = Workspace.create(tmp_path, "lecture", "A lecture")
-    ws.set_plan("storyboard", Storyboard.from_dict(
+    ws.set_storyboard(Storyboard.from_dict(
         {"sections": [{"id": "1", "title": "One", "lecture_lines": lines, "animations": ["x"] * len(lines)}]}))
     ws.write_code("1", code, "generated")
     return ws, Engine(Settings.from_env(), None)

@@ -90,7 +90,7 @@ def shots() -> list[Shot]:
 
 def workspace(tmp_path, keyframes: bool = True) -> Workspace:
     ws = Workspace.create(tmp_path / "lectures", "grid-check", "Grid check")
-    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [{
+    ws.set_storyboard(Storyboard.from_dict({"sections": [{
         "id": "1", "title": "Grid check", "lecture_lines": LINES, "animations": ["box and label", "dot"]}]}))
     ws.write_code("1", SECTION, "test")
     if keyframes:  # black frames at the preview's size; the real keyframes are in the render test

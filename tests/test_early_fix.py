@@ -66,7 +66,7 @@ class Listener:
 
 def test_the_failing_blocks_fix_is_asked_while_the_code_is_written_and_taken_by_the_build(tmp_path):
     ws = Workspace.create(tmp_path, "shapes", "Shapes")
-    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
+    ws.set_storyboard(Storyboard.from_dict({"sections": [
         {"id": "1", "title": "Shapes", "lecture_lines": LINES, "animations": ["square", "circle"]}]}))
     fix_asked, listener = threading.Event(), Listener()
 

@@ -161,7 +161,7 @@ def test_a_scene_without_animations_is_a_clear_error_not_a_crash(tmp_path):
     from code2video_nb.workspace import Workspace
 
     ws = Workspace.create(tmp_path, "still", "A still scene")
-    ws.set_plan("storyboard", Storyboard.from_dict(
+    ws.set_storyboard(Storyboard.from_dict(
         {"sections": [{"id": "1", "title": "Still", "lecture_lines": ["Nothing moves"], "animations": ["none"]}]}))
     ws.write_code("1", "from manim import *\n\nclass Still(Scene):\n    def construct(self):\n"
                        "        self.add(Circle())\n", "test")
@@ -206,7 +206,7 @@ def test_the_engine_records_caches_and_joins_what_its_renderer_made(tmp_path):
     from code2video_nb.workspace import Workspace
 
     ws = Workspace.create(tmp_path, "clips", "Clips")
-    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
+    ws.set_storyboard(Storyboard.from_dict({"sections": [
         {"id": i, "title": f"Part {i}", "lecture_lines": [f"First {i}", f"Second {i}"], "animations": ["a"]}
         for i in ("1", "2")]}))
     for i in ("1", "2"):

@@ -87,7 +87,7 @@ def lecture(request, tmp_path_factory) -> Rendered:
     ws.set_lecture(language=tag)
     board = {"sections": [{"id": "1", "title": title, "lecture_lines": lines, "animations": ["-", "-"],
                            "narration": said}]}
-    ws.set_plan("storyboard", Storyboard.from_dict(board))
+    ws.set_storyboard(Storyboard.from_dict(board))
     ws.write_code("1", SECTION.format(title=title, lines=lines, label=label), "generated")
     engine = Engine(Settings.from_env(narrate=True, critic_rounds=0, workers=1), None)
     results = engine.render_all(ws)

@@ -145,7 +145,7 @@ def _short_lecture(root: Path, first: str) -> Workspace:
     board = {"sections": [{"id": "1", "title": "Padding", "lecture_lines": ["A dot appears", "It moves"],
                            "animations": ["a dot", "the dot moves right"],
                            "narration": [first, "It moves to the right."]}]}
-    ws.set_plan("storyboard", Storyboard.from_dict(board))
+    ws.set_storyboard(Storyboard.from_dict(board))
     ws.write_code("1", SHORT_SECTION.format(first=first), "generated")
     return ws
 

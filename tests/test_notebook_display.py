@@ -167,7 +167,7 @@ FIXED = BUGGY.replace("colour", "color")
 def lecture(tmp_path, monkeypatch) -> Workspace:
     monkeypatch.chdir(tmp_path)
     ws = Workspace.create(Path("code2video"), "eigen", "Eigen")
-    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
+    ws.set_storyboard(Storyboard.from_dict({"sections": [
         {"id": "2", "title": "Eigenvalues", "lecture_lines": LINES, "animations": ["a", "b", "c"]}]}))
     _frames(ws.keyframes_dir("2"))
     ws.preview_path("2").parent.mkdir(parents=True)

@@ -42,7 +42,7 @@ SCENE = textwrap.dedent("""\
 def make_lecture(root: Path, slug: str = "lecture", ids=("1", "2")) -> Workspace:
     """A planned lecture with code, as `generate --no-render` leaves it, made without a model."""
     ws = Workspace.create(root, slug, "A topic")
-    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
+    ws.set_storyboard(Storyboard.from_dict({"sections": [
         {"id": i, "title": f"Part {i}", "lecture_lines": [f"Line {i}"], "animations": ["a circle"]} for i in ids]}))
     for i in ids:
         ws.write_code(i, SCENE.format(n=i), "generated")

@@ -73,7 +73,7 @@ def built(tmp_path_factory):
         elsewhere.mkdir(parents=True)
         (elsewhere / "badge.svg").write_text(RED_SVG)
         ws = Workspace.create(root / "lectures", "pictures", "Pictures")
-        ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
+        ws.set_storyboard(Storyboard.from_dict({"sections": [
             {"id": "1", "title": "Plain", "lecture_lines": ["pictures"], "animations": ["three pictures"]},
             {"id": "2", "title": "Paper", "lecture_lines": ["pictures"], "animations": ["two pictures"],
              "assets": [{"name": "mark", "kind": "icon", "file": "assets/mark.svg", "source": "your folder: mark.svg",
@@ -156,7 +156,7 @@ def test_building_again_changes_nothing(built):
 
 def test_another_picture_under_a_taken_name_gets_a_hashed_name(tmp_path):
     ws = Workspace.create(tmp_path, "l", "L")
-    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [{"id": "1", "title": "t", "lecture_lines": ["a"],
+    ws.set_storyboard(Storyboard.from_dict({"sections": [{"id": "1", "title": "t", "lecture_lines": ["a"],
                                                                   "animations": ["a"]}]}))
     (ws.dir / "assets").mkdir()
     (ws.dir / "assets" / "badge.svg").write_text(RED_SVG)
@@ -239,7 +239,7 @@ def test_an_imported_sections_relative_paths_start_beside_the_file_it_came_from(
     (written / "assets" / "icon" / "rocket.svg").write_text(RED_SVG.replace("ff2020", "ffff00"))
     monkeypatch.chdir(tmp_path)  # the command runs elsewhere: figs/ is not here
     ws = Workspace.create(tmp_path / "lectures", "l", "L")
-    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
+    ws.set_storyboard(Storyboard.from_dict({"sections": [
         {"id": "1", "title": "t", "lecture_lines": ["a"], "animations": ["a"],
          picture_paths.IMPORTED_FROM: str(written / "scene.py")}]}))
     code = ('from manim import *\n\n\nclass S(TeachingScene):\n    def construct(self):\n'

@@ -42,7 +42,7 @@ class Section1Scene(TeachingScene):
 
 def lecture(tmp_path, code: str) -> Workspace:
     ws = Workspace.create(tmp_path, "sandbox", "Sandbox")
-    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [{
+    ws.set_storyboard(Storyboard.from_dict({"sections": [{
         "id": "1", "title": "Pictures and formulas", "lecture_lines": ["A picture", "A formula"],
         "animations": ["show the picture", "write the formula"]}]}))
     ws.write_code("1", code, "test")

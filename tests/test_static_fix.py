@@ -63,7 +63,7 @@ def no_model():
 
 def lecture(tmp_path, code: str) -> Workspace:
     ws = Workspace.create(tmp_path, "circles", "Circles")
-    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
+    ws.set_storyboard(Storyboard.from_dict({"sections": [
         {"id": str(i), "title": "Circles", "lecture_lines": ["A circle", "Its name"], "animations": ["draw"]}
         for i in (1, 2)]}))
     ws.write_code("1", code, "generated")

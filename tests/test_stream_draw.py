@@ -112,7 +112,7 @@ def build(tmp_path: Path, code: str, hold: Callable[[Listener, Watched], threadi
     """One section planned, its code streamed from the scripted server and built; the explanation
     after the code waits for `hold(listener, renderer)`."""
     ws = Workspace.create(tmp_path, "shapes", "Shapes")
-    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [
+    ws.set_storyboard(Storyboard.from_dict({"sections": [
         {"id": "1", "title": "Shapes", "lecture_lines": LINES, "animations": ["square", "circle", "triangle"]}]}))
     listener, renderer = Listener(), Watched()
     with ScriptedServer(latency=PACE) as server:

@@ -45,7 +45,7 @@ def test_the_answer_may_be_given_as_its_options_text():
 def test_questions_are_kept_in_the_storyboard_and_come_back_from_lecture_json(tmp_path):
     board = Storyboard.from_dict({"sections": [section([GOOD]), section(sid="2")]})
     ws = Workspace.create(tmp_path, "q", "Q")
-    ws.set_plan("storyboard", board)
+    ws.set_storyboard(board)
     again = Workspace(ws.dir).planned()
     assert again.section("1").quiz == [read_question(GOOD, 2)] and again.section("2").quiz == []
     assert "quiz" not in json.loads((ws.dir / "lecture.json").read_text())["storyboard"]["sections"][1]  # a section without questions stays as it was
@@ -60,7 +60,7 @@ def test_the_header_shows_the_questions_and_an_edit_there_is_read_back_and_kept(
     (question,) = section_questions(board.sections[0], edited + "x = 1\n")
     assert (question.answer, question.answer_text) == ("D", "The zero vector")
     ws = Workspace.create(tmp_path, "q", "Q")
-    ws.set_plan("storyboard", board)
+    ws.set_storyboard(board)
     assert keep_edited_quiz(ws, ws.planned().sections[0], edited) == []
     assert Workspace(ws.dir).planned().sections[0].quiz[0].answer == "D"
     broken = edited.replace("#      D) The zero vector", "#      D) An eigenvector")  # two options alike
@@ -112,7 +112,7 @@ def test_an_exported_quiz_works_with_ipywidgets_alone_and_reads_as_markdown(tmp_
 
     board = Storyboard.from_dict({"sections": [section([GOOD])]})
     ws = Workspace.create(tmp_path, "q", "Q")
-    ws.set_plan("storyboard", board)
+    ws.set_storyboard(board)
     widget_cell, markdown_cell = quiz_widget.export_cells(ws, ws.planned().sections[0])
     helper = quiz_widget.helper_source()
     assert "code2video_nb" not in helper.split("\n", 1)[1]  # imports nothing of ours: it runs where we are not
@@ -138,7 +138,7 @@ def test_a_panel_tab_shows_the_quiz_under_its_preview_where_no_section_cells_are
     from code2video_nb.notebook.panel import PanelResult, SectionPanel
 
     ws = Workspace.create(tmp_path, "q", "Q")
-    ws.set_plan("storyboard", Storyboard.from_dict({"sections": [section([GOOD])]}))
+    ws.set_storyboard(Storyboard.from_dict({"sections": [section([GOOD])]}))
     code = section_header(ws.planned().sections[0]) + "x = 1\n"
     panel = SectionPanel("q", [("1", "Eigenvectors", code)], lambda sid, c: PanelResult(c))
     quiz_widget.in_panel(panel, ws, "1", code)

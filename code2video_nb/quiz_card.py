@@ -6,8 +6,8 @@ says it. Subtitles follow the voice.
 The timing is worked out from the narration first (`timeline`, pure), and the card's frames and
 its cues are laid out from that same timeline, so the picture, the sound and the subtitles
 agree. A lecture without a voice is timed by reading speed instead. Frames are drawn with
-Pillow at the sections' size and frame rate and encoded with PyAV (no manim run: nothing
-generated executes here).
+Pillow at the sections' size and frame rate and encoded with PyAV as manim encodes the sections,
+so the lecture is joined without re-encoding (no manim run: nothing generated executes here).
 """
 
 from __future__ import annotations
@@ -32,6 +32,12 @@ from .workspace import Workspace, safe_id
 THINK = 4.0  # seconds of silence to think, after the voice says so
 READING = 2.5  # words per second: how long a silent card shows a text
 FONT = "DejaVuSans.ttf"
+# How manim 0.22 encodes a section (manim/_config/video_encoder.py: libx264, yuv420p, its default
+# options, default preset and profile). The card must be encoded the same way, not merely at the same
+# size: x264's stream headers (SPS/PPS, in the mp4's extradata) follow the preset and tune, and
+# `video.concat_videos` only copies packets when every part's headers are equal - one card with
+# other settings made it re-encode the whole lecture at every export.
+SECTION_CODEC, SECTION_PIX_FMT, SECTION_OPTIONS = "libx264", "yuv420p", (("crf", "23"),)
 BACKGROUND, INK, MUTED, RIGHT = (24, 26, 33), (240, 240, 240), (150, 155, 165), (102, 187, 106)
 
 
@@ -120,10 +126,8 @@ def write_frames(beats: list[Beat], out: Path, *, size: tuple[int, int], fps: fl
     width, height = size[0] // 2 * 2, size[1] // 2 * 2  # yuv420p needs even sides
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(Path(out), suffix=".mp4") as tmp, av.open(str(tmp), "w", format="mp4") as dst:
-        stream = dst.add_stream("libx264", rate=rate)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        # A card is a few still pictures held for seconds: the fastest preset loses nothing visible.
-        stream.options = {"preset": "ultrafast", "tune": "stillimage"}
+        stream = dst.add_stream(SECTION_CODEC, rate=rate, options=dict(SECTION_OPTIONS))
+        stream.width, stream.height, stream.pix_fmt = width, height, SECTION_PIX_FMT
         n = 0
         for beat in beats:
             for reveal, until in ((False, beat.answered_at), (True, beat.ends_at)):

@@ -22,7 +22,7 @@ from code2video_nb.config import Settings
 from code2video_nb.engine import Engine
 from code2video_nb.narration import AUDIO_RATE, PAUSE, _samples, narration_record
 from code2video_nb.plan import Storyboard
-from code2video_nb.video import probe
+from code2video_nb.video import _signature, probe
 from code2video_nb.workspace import Workspace
 
 from conftest import loaded_shell
@@ -239,6 +239,11 @@ def _frame_at(video: Path, seconds: float) -> np.ndarray:
     raise AssertionError(f"no frame at {seconds} s in {video}")
 
 
+def _packets(video: Path) -> list[bytes]:
+    with av.open(str(video)) as c:
+        return [bytes(p) for p in c.demux(video=0) if p.size]
+
+
 def _green(picture: np.ndarray) -> int:
     """Pixels in the colour a revealed answer is drawn in (quiz_card.RIGHT)."""
     from code2video_nb.quiz_card import RIGHT
@@ -272,3 +277,8 @@ def test_quiz_cards_follow_their_sections_with_picture_sound_and_subtitles_on_on
     assert _onset(samples[int(a_start * AUDIO_RATE):]) < 0.5  # the answer is heard as it is revealed
     assert _green(_frame_at(video, a_start - 0.4)) == 0  # not revealed while thinking
     assert _green(_frame_at(video, a_start + 0.4)) > 50  # revealed as the voice says it
+    # Joined by copying packets, not re-encoding: the cards are encoded as manim encodes the sections,
+    # so the sections reach the lecture bit for bit (no quality lost, no wait at every export).
+    assert {_signature(p) for p in cards} == {_signature(r.video) for r in results}
+    in_order = [part for r, card in zip(results, cards) for part in (r.video, card)]
+    assert _packets(video) == [packet for part in in_order for packet in _packets(part)]

@@ -5,8 +5,8 @@
 Makes the cards of the demo lecture's three sections (its hand-written questions, two each) at the
 preview size, silent (timed by reading speed) and spoken by espeak-ng when it is installed (the
 second spoken run answered from the line cache), and prints the seconds each took, the cards'
-length and their file size. The joined export re-encodes every part when cards are in (their
-encoder settings differ from manim's), which is measured apart by `lecture_benchmark.py`.
+length and their file size. The cards are encoded as manim encodes the sections, so the export
+joins them by copying packets: `quiz_join_benchmark.py` measures that join against the old cards.
 Figures, not a test.
 """
 
